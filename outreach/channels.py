@@ -1,0 +1,270 @@
+"""The plugin API: the one module a channel plugin imports.
+
+A plugin is a whole platform. It is a subclass of ``Channel`` published in
+the entry-point group ``outreach.channels``::
+
+    [project.entry-points."outreach.channels"]
+    vk = "outreach_vk:VKChannel"
+
+Outreach makes one instance per ``[channels.NAME]`` section of config.toml
+that names the plugin, after checking the section against ``settings``.
+
+What a plugin must do: ``publish``. Everything else has a harmless default:
+a plugin that cannot read engagement simply reports nothing, and the store
+shows "—" rather than 0.
+
+Calls are synchronous and made from worker threads. A plugin whose client is
+asynchronous (python-telegram-bot) keeps one event loop of its own on a
+thread and submits coroutines to it; it must never create its client on one
+loop and use it on another.
+
+Errors: raise ``TransientError`` (network, timeouts, 5xx — retried with
+backoff), ``RateLimitedError`` (retried after ``retry_after``), ``AuthError``
+(token missing, revoked, wrong type or right) or ``PermanentError`` (the
+platform will not take this post). Messages are shown to volunteers: say in
+plain words what happened and what a person can do. Never put a token in a
+message.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from outreach.errors import (
+    AuthError,
+    ChannelError,
+    PermanentError,
+    RateLimitedError,
+    TransientError,
+)
+from outreach.schema import Field
+
+if TYPE_CHECKING:
+    from outreach.config import Centre
+
+__all__ = [
+    "AuthError",
+    "Capabilities",
+    "Channel",
+    "ChannelContext",
+    "ChannelError",
+    "CheckResult",
+    "Engagement",
+    "FakePlatform",
+    "Field",
+    "MediaLimits",
+    "PermanentError",
+    "Post",
+    "PostPhoto",
+    "Published",
+    "RateLimitedError",
+    "Reconciled",
+    "TextLimits",
+    "TransientError",
+]
+
+
+@dataclass(frozen=True)
+class MediaLimits:
+    """What a platform accepts for one photo, and how many go in one post.
+
+    Renditions are made to fit these (``outreach.media``); a plugin writes
+    no image code of its own.
+    """
+
+    max_side: int | None = None  # longest side, pixels
+    max_sum: int | None = None  # width + height, pixels
+    max_ratio: float | None = None  # long side / short side
+    max_bytes: int = 10 * 1024 * 1024
+    formats: tuple[str, ...] = ("JPEG",)  # Pillow format names; the first is preferred
+    max_photos: int = 10
+    quality: int = 85  # starting JPEG quality; lowered to meet max_bytes
+
+    def key(self) -> str:
+        """A stable text key for the rendition cache."""
+        return (
+            f"s{self.max_side}-t{self.max_sum}-r{self.max_ratio}-b{self.max_bytes}"
+            f"-f{'+'.join(self.formats)}-q{self.quality}"
+        )
+
+
+@dataclass(frozen=True)
+class TextLimits:
+    """Longest text in characters: alone, and as the caption of photos."""
+
+    max_text: int
+    max_caption: int | None = None  # None: photos take the same text as max_text
+
+    def for_post(self, with_photos: bool) -> int:
+        if with_photos and self.max_caption is not None:
+            return self.max_caption
+        return self.max_text
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    engagement: bool = False  # engagement() returns figures
+    audience: bool = False  # audience() returns a member count
+    reconcile: bool = False  # reconcile() can tell whether a post exists
+    signups: bool = False  # start_intake() receives sign-ups
+
+
+@dataclass(frozen=True)
+class PostPhoto:
+    path: Path  # a rendition already fitted to the channel's MediaLimits
+    caption: str | None = None
+    alt: str | None = None
+    credit: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True)
+class Post:
+    """Everything a plugin needs to publish one publication."""
+
+    publication_id: int
+    idempotency_key: str  # stable per publication; use it where the platform has one
+    text: str
+    title: str
+    photos: Sequence[PostPhoto] = ()
+    referral_code: str | None = None
+    signup_link: str | None = None
+    story_id: int | None = None
+    municipality: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Published:
+    external_id: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    """What a plugin learned about a publication interrupted mid-call."""
+
+    exists: bool | None  # True: it was posted; False: it was not; None: cannot tell
+    published: Published | None = None
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """Counts for one post; None where the platform does not tell (shown as "—")."""
+
+    external_id: str
+    views: int | None = None
+    likes: int | None = None
+    shares: int | None = None
+    comments: int | None = None
+    reactions: int | None = None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    ok: bool
+    message: str
+    fix: str | None = None  # what a person should do, in plain words
+
+
+@dataclass(frozen=True)
+class ChannelContext:
+    """What Outreach gives a channel instance."""
+
+    name: str  # the [channels.NAME] of config.toml
+    output_dir: Path  # where a channel that writes files puts them
+    data_dir: Path  # the channel's own state
+    centre: Centre | None = None
+    logger: logging.Logger = field(default_factory=lambda: logging.getLogger("outreach"))
+    env: Mapping[str, str] = field(default_factory=lambda: os.environ)
+
+
+class FakePlatform(ABC):
+    """A local stand-in for the platform, for ``outreach sandbox`` and tests."""
+
+    @abstractmethod
+    def start(self) -> str:
+        """Start serving on 127.0.0.1; return the base URL."""
+
+    @abstractmethod
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+
+    def describe(self) -> Mapping[str, str]:
+        """Ready-made settings (URLs, tokens) to print for a person rehearsing."""
+        return {}
+
+
+class Channel(ABC):
+    """One configured channel of a platform. Subclass it in a plugin."""
+
+    #: The plugin's name as written in ``plugin = "..."``.
+    plugin_name: ClassVar[str] = ""
+    #: The plugin's own keys in a ``[channels.NAME]`` section.
+    settings_schema: ClassVar[Mapping[str, Field]] = {}
+    #: What the platform accepts.
+    text_limits: ClassVar[TextLimits] = TextLimits(max_text=4096)
+    media_limits: ClassVar[MediaLimits] = MediaLimits()
+    capabilities: ClassVar[Capabilities] = Capabilities()
+
+    def __init__(self, context: ChannelContext, settings: Mapping[str, Any]) -> None:
+        self.context = context
+        self.settings = dict(settings)
+
+    @property
+    def name(self) -> str:
+        return self.context.name
+
+    def secret(self, key: str) -> str:
+        """The secret held by the environment variable that setting ``key`` names.
+
+        Raises AuthError naming the variable (never its value) when it is unset.
+        """
+        variable = self.settings.get(key)
+        if not variable:
+            raise AuthError(f"channel {self.name}: setting {key} is not set")
+        value = self.context.env.get(variable)
+        if not value:
+            raise AuthError(
+                f"channel {self.name}: environment variable {variable} (from {key}) is not set"
+            )
+        return value
+
+    def signup_link(self, code: str) -> str | None:
+        """The deep link a person follows to sign up with ``code``, if the platform has one."""
+        return None
+
+    @abstractmethod
+    def publish(self, post: Post) -> Published:
+        """Publish ``post``; return the platform's id and public URL."""
+
+    def reconcile(self, publication_id: int, idempotency_key: str) -> Reconciled:
+        """After a crash mid-publish: does the post exist? Default: cannot tell."""
+        return Reconciled(exists=None)
+
+    def engagement(self, external_ids: Sequence[str]) -> list[Engagement]:
+        """Current counts for these posts, in as few platform calls as it can."""
+        return []
+
+    def audience(self) -> int | None:
+        """Current member or subscriber count, or None when unknown."""
+        return None
+
+    def check(self) -> list[CheckResult]:
+        """Verify tokens and rights against the platform; say what to fix."""
+        return [CheckResult(ok=True, message="no checks for this plugin")]
+
+    def close(self) -> None:
+        """Release connections and threads."""
+
+    @classmethod
+    def fake_platform(cls, data_dir: Path | None = None) -> FakePlatform | None:
+        """A local fake of the platform, or None when the plugin has none."""
+        return None

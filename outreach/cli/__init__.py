@@ -1,0 +1,140 @@
+"""The ``outreach`` command: the one place errors become messages and exit codes.
+
+Command groups live in their own modules and are imported only when used,
+so ``outreach --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+from typing import Any
+
+import click
+
+from outreach import __version__
+
+# name -> (module, attribute, one-line help). The help is repeated here so that
+# listing commands does not import them.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "content": ("outreach.cli.content", "content", "Import, list, approve and archive stories."),
+    "campaigns": ("outreach.cli.campaigns", "campaigns",
+                  "List, validate and preview campaign files."),
+    "channels": ("outreach.cli.channels", "channels", "Show channels and check their tokens."),
+    "config": ("outreach.cli.config", "config", "Show the effective configuration."),
+    "db": ("outreach.cli.db", "db", "Show and upgrade the database schema."),
+}
+
+
+class UserError(click.ClickException):
+    """An OutreachError as the user sees it: one message, no traceback."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.exit_code = getattr(error, "exit_code", 1)
+
+    def show(self, file: Any = None) -> None:
+        click.secho(f"Error: {self.format_message()}", err=True, fg="red")
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is not None or name not in COMMANDS:
+            return command
+        module, attribute, _ = COMMANDS[name]
+        return getattr(importlib.import_module(module), attribute)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from outreach.errors import OutreachError
+
+        try:
+            return super().invoke(ctx)
+        except OutreachError as exc:
+            if isinstance(ctx.obj, App) and ctx.obj.debug:
+                raise
+            raise UserError(exc) from None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in sorted(COMMANDS)]
+        rows += [
+            (name, cmd.get_short_help_str())
+            for name in super().list_commands(ctx)
+            if (cmd := super().get_command(ctx, name)) is not None and name not in COMMANDS
+        ]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(sorted(rows))
+
+
+class App:
+    """What every command gets through ``click.pass_obj``: config and store, opened lazily."""
+
+    def __init__(self, config_path: Path | None, debug: bool) -> None:
+        self.config_path = config_path
+        self.debug = debug
+        self._config: Any = None
+        self._store: Any = None
+        self._registry: Any = None
+
+    @property
+    def config(self) -> Any:
+        if self._config is None:
+            from outreach.config import load_config
+
+            self._config = load_config(self.config_path)
+        return self._config
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            from outreach.db import open_store
+
+            self._store = open_store(self.config.database_url)
+        return self._store
+
+    @property
+    def registry(self) -> Any:
+        if self._registry is None:
+            from outreach.registry import Registry
+
+            self._registry = Registry.from_config(self.config)
+        return self._registry
+
+    def close(self) -> None:
+        if self._registry is not None:
+            self._registry.close()
+        if self._store is not None:
+            self._store.dispose()
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
+              envvar="OUTREACH_CONFIG",
+              help="Config file (default: ./config.toml; env OUTREACH_CONFIG).")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@click.version_option(__version__, prog_name="outreach")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
+    """Outreach publishes a volunteer centre's photo reports and stories to VK,
+    Telegram and local media on schedule, and traces new volunteers to the
+    posts and posters that brought them."""
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
+    app = App(config_path, debug)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="outreach")

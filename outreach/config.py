@@ -1,0 +1,217 @@
+"""config.toml: where things are, the centre, municipalities and channels.
+
+Every problem in the file is reported at once, with line, key and a
+did-you-mean. Tokens are never written here: a channel names the environment
+variable that holds each one (see ``Field.env``).
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from outreach.errors import ConfigError, Problem
+from outreach.schema import Checker, Field
+from outreach.tomlfile import read_toml
+
+DEFAULT_CONFIG = "config.toml"
+
+
+def check_zone(value: str) -> str | None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return f"unknown time zone {value!r} (use an IANA name such as 'Asia/Yekaterinburg')"
+    return None
+
+
+def check_database_url(value: str) -> str | None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(value)
+    except ArgumentError:
+        return "is not a database URL (e.g. 'sqlite:///outreach.db' or 'postgresql+psycopg://host/db')"
+    return None
+
+
+TOP = {
+    "database_url": Field(str, default="sqlite:///outreach.db", check=check_database_url,
+                          help="SQLAlchemy URL of the store; a relative SQLite path is "
+                               "relative to this file"),
+    "time_zone": Field(str, default="Asia/Yekaterinburg", check=check_zone,
+                       help="Default zone for campaigns that name none"),
+    "municipalities": Field(list, items=str, default=[],
+                            help="Municipalities the centre works in"),
+    "paths": Field(dict, default={}),
+    "centre": Field(dict, default={}),
+    "channels": Field(dict, default={}),
+}
+
+PATHS = {
+    "media": Field(str, default="media", help="Story folders"),
+    "campaigns": Field(str, default="campaigns", help="Campaign files"),
+    "output": Field(str, default="output", help="Press kits, posters, previews"),
+    "cache": Field(str, default=".outreach/cache", help="Rendition cache"),
+    "data": Field(str, default=".outreach", help="Sandbox and plugin state"),
+}
+
+CENTRE = {
+    "name": Field(str, default="Volunteer centre"),
+    "slogan": Field(str, default=""),
+    "phone": Field(str, default=""),
+    "email": Field(str, default=""),
+    "website": Field(str, default=""),
+    "logo": Field(str, default=""),
+    "contact_person": Field(str, default=""),
+}
+
+# Keys every channel section has, whatever its plugin; the rest is the plugin's.
+CHANNEL_COMMON = {
+    "plugin": Field(str, required=True, help="vk, telegram, local-media or a third-party name"),
+    "enabled": Field(bool, default=True),
+    "tags": Field(list, items=str, default=[],
+                  help="Campaigns can address every channel with a tag"),
+    "municipality": Field(str, default=None,
+                          help="Stories from this municipality are routed here"),
+    "title": Field(str, default=None, help="A human name for listings"),
+}
+
+
+@dataclass(frozen=True)
+class ChannelConfig:
+    name: str
+    plugin: str
+    enabled: bool
+    tags: tuple[str, ...]
+    municipality: str | None
+    title: str | None
+    settings: dict[str, Any]  # the plugin's own keys, checked by the registry
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Centre:
+    name: str
+    slogan: str
+    phone: str
+    email: str
+    website: str
+    logo: Path | None
+    contact_person: str
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None
+    database_url: str
+    time_zone: str
+    municipalities: tuple[str, ...]
+    media_dir: Path
+    campaigns_dir: Path
+    output_dir: Path
+    cache_dir: Path
+    data_dir: Path
+    centre: Centre
+    channels: dict[str, ChannelConfig] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        return str(self.path) if self.path else "(defaults)"
+
+
+def _resolve(base: Path, value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (base / path)
+
+
+def _resolve_db_url(base: Path, url: str) -> str:
+    """Make a relative SQLite path relative to the config file, not the working folder."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        db = Path(parsed.database)
+        if not db.is_absolute():
+            return parsed.set(database=str(base / db)).render_as_string(hide_password=False)
+    return url
+
+
+def parse_config(data: dict[str, Any], text: str, source: str, base: Path) -> Config:
+    """Check config data; raise ConfigError listing every problem."""
+    check = Checker(source, text)
+    top = check.table(data, TOP)
+    paths = check.table(top.get("paths", {}), PATHS, "paths")
+    centre = check.table(top.get("centre", {}), CENTRE, "centre")
+    channels: dict[str, ChannelConfig] = {}
+    for name, section in (top.get("channels") or {}).items():
+        prefix = f"channels.{name}"
+        if not isinstance(section, dict):
+            check.problem(prefix, "must be a table ([channels.NAME])")
+            continue
+        common = {k: v for k, v in section.items() if k in CHANNEL_COMMON}
+        values = check.table(common, CHANNEL_COMMON, prefix)
+        if "plugin" not in values:
+            continue
+        channels[name] = ChannelConfig(
+            name=name,
+            plugin=values["plugin"],
+            enabled=values["enabled"],
+            tags=tuple(values["tags"]),
+            municipality=values["municipality"],
+            title=values["title"],
+            settings={k: v for k, v in section.items() if k not in CHANNEL_COMMON},
+            line=check.line(prefix),
+        )
+    municipalities = tuple(top.get("municipalities") or ())
+    for name, channel in channels.items():
+        if channel.municipality and municipalities and channel.municipality not in municipalities:
+            from outreach.errors import did_you_mean
+
+            check.problem(
+                f"channels.{name}.municipality",
+                f"{channel.municipality!r} is not in municipalities"
+                + did_you_mean(channel.municipality, municipalities),
+            )
+    if not check.ok:
+        raise ConfigError(check.problems, f"{source} has {len(check.problems)} problem(s):")
+    logo = centre.get("logo") or ""
+    return Config(
+        path=Path(source) if source != "(defaults)" else None,
+        database_url=_resolve_db_url(base, top["database_url"]),
+        time_zone=top["time_zone"],
+        municipalities=municipalities,
+        media_dir=_resolve(base, paths["media"]),
+        campaigns_dir=_resolve(base, paths["campaigns"]),
+        output_dir=_resolve(base, paths["output"]),
+        cache_dir=_resolve(base, paths["cache"]),
+        data_dir=_resolve(base, paths["data"]),
+        centre=Centre(
+            name=centre["name"],
+            slogan=centre["slogan"],
+            phone=centre["phone"],
+            email=centre["email"],
+            website=centre["website"],
+            logo=_resolve(base, logo) if logo else None,
+            contact_person=centre["contact_person"],
+        ),
+        channels=channels,
+    )
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Load ``path`` (or ./config.toml). With no file at all, defaults apply."""
+    explicit = path is not None
+    path = path or Path(DEFAULT_CONFIG)
+    if not path.exists():
+        if explicit:
+            raise ConfigError([Problem(str(path), "", "no such file")])
+        return parse_config({}, "", "(defaults)", Path.cwd())
+    data, text, problem = read_toml(path)
+    if problem is not None:
+        raise ConfigError([problem])
+    assert data is not None
+    return parse_config(data, text, str(path), path.resolve().parent)

@@ -1,0 +1,183 @@
+"""The store's tables (SQLModel). Times are kept in UTC; see ``UTCDateTime``.
+
+Every schema change ships an Alembic revision in ``outreach/migrations/versions``
+so a user's database upgrades in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Column, Field, SQLModel
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Stores naive UTC, returns aware UTC; refuses naive datetimes on the way in."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; times must be timezone-aware")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _when(nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class StoryKind(str, enum.Enum):
+    photo_report = "photo-report"
+    story = "story"
+
+
+class StoryStatus(str, enum.Enum):
+    draft = "draft"
+    approved = "approved"
+    archived = "archived"
+
+
+class PublicationStatus(str, enum.Enum):
+    planned = "planned"
+    sending = "sending"
+    published = "published"
+    failed = "failed"
+    uncertain = "uncertain"
+    cancelled = "cancelled"
+
+
+class Story(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20, index=True)
+    title: str = Field(max_length=500)
+    body: str = Field(sa_column=Column(sa.Text, nullable=False))
+    summary: str | None = Field(default=None, sa_column=Column(sa.Text))
+    event_date: dt.date | None = Field(default=None, index=True)
+    municipality: str | None = Field(default=None, max_length=200, index=True)
+    tags: list[str] = Field(default_factory=list, sa_column=Column(sa.JSON, nullable=False))
+    status: str = Field(default=StoryStatus.draft.value, max_length=20, index=True)
+    consent_by: str | None = Field(default=None, max_length=200)
+    consent_at: dt.datetime | None = _when()
+    source_folder: str = Field(max_length=1000, sa_column_kwargs={"unique": True})
+    content_hash: str = Field(max_length=64)
+    created_at: dt.datetime | None = _when(nullable=False)
+    updated_at: dt.datetime | None = _when(nullable=False)
+    approved_at: dt.datetime | None = _when()
+
+    @property
+    def consent_recorded(self) -> bool:
+        return bool(self.consent_by) and self.consent_at is not None
+
+
+class Photo(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("story_id", "sha256", name="uq_photo_story_sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    story_id: int = Field(foreign_key="story.id", index=True)
+    file: str = Field(max_length=1000)
+    sha256: str = Field(max_length=64, index=True)
+    width: int
+    height: int
+    caption: str | None = Field(default=None, sa_column=Column(sa.Text))
+    alt: str | None = Field(default=None, sa_column=Column(sa.Text))
+    credit: str | None = Field(default=None, max_length=200)
+    position: int = 0
+
+
+class Campaign(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=200, sa_column_kwargs={"unique": True})
+    name: str = Field(max_length=500)
+    definition_hash: str = Field(max_length=64)
+    last_planned_slot: dt.datetime | None = _when()
+    active: bool = True
+    updated_at: dt.datetime | None = _when(nullable=False)
+
+
+class Publication(SQLModel, table=True):
+    """The outbox: one row per story × channel × slot."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("story_id", "channel", "slot", name="uq_publication_story_channel_slot"),
+        sa.Index("ix_publication_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
+    story_id: int = Field(foreign_key="story.id", index=True)
+    channel: str = Field(max_length=200, index=True)
+    slot: dt.datetime | None = _when(nullable=False)
+    status: str = Field(default=PublicationStatus.planned.value, max_length=20)
+    attempts: int = 0
+    next_attempt_at: dt.datetime | None = _when()
+    lease_owner: str | None = Field(default=None, max_length=200)
+    lease_until: dt.datetime | None = _when()
+    external_id: str | None = Field(default=None, max_length=200)
+    url: str | None = Field(default=None, max_length=1000)
+    last_error: str | None = Field(default=None, sa_column=Column(sa.Text))
+    referral_code: str | None = Field(default=None, max_length=64, index=True)
+    created_at: dt.datetime | None = _when(nullable=False)
+    published_at: dt.datetime | None = _when(index=True)
+
+
+class EngagementSnapshot(SQLModel, table=True):
+    """What a publication had earned at one moment; NULL where the platform does not tell."""
+
+    __table_args__ = (sa.Index("ix_engagement_publication_time", "publication_id", "taken_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    publication_id: int = Field(foreign_key="publication.id")
+    taken_at: dt.datetime | None = _when(nullable=False)
+    views: int | None = None
+    likes: int | None = None
+    shares: int | None = None
+    comments: int | None = None
+    reactions: int | None = None
+
+
+class AudienceSnapshot(SQLModel, table=True):
+    __table_args__ = (sa.Index("ix_audience_channel_time", "channel", "taken_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=200)
+    taken_at: dt.datetime | None = _when(nullable=False)
+    members: int | None = None
+
+
+class ReferralCode(SQLModel, table=True):
+    """A code that attributes a sign-up: to a publication, or to a placement offline."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
+    channel: str | None = Field(default=None, max_length=200)
+    publication_id: int | None = Field(default=None, foreign_key="publication.id", index=True)
+    placement: str | None = Field(default=None, max_length=500)
+    created_at: dt.datetime | None = _when(nullable=False)
+
+
+class SignUp(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: dt.datetime | None = _when(nullable=False, index=True)
+    name: str | None = Field(default=None, max_length=300)
+    contact: str | None = Field(default=None, max_length=300)
+    municipality: str | None = Field(default=None, max_length=200)
+    source: str = Field(max_length=50)
+    referral_code_id: int | None = Field(default=None, foreign_key="referralcode.id", index=True)
+    consent_at: dt.datetime | None = _when()
+    status: str = Field(default="new", max_length=20)

@@ -1,0 +1,71 @@
+"""Reading TOML files with errors that name the file and line, and key→line lookup."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from outreach.errors import Problem
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.\- ]+?)\s*=""")
+
+
+def _split_key(raw: str) -> list[str]:
+    parts = re.findall(r'"([^"]*)"|\'([^\']*)\'|([^.\s]+)', raw)
+    return [a or b or c for a, b, c in parts]
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """Map each dotted key (and table) written in ``text`` to its 1-based line.
+
+    Best effort, for error messages only: inline tables and multi-line values
+    are not followed, so a key inside them falls back to its table's line.
+    """
+    lines: dict[str, int] = {}
+    table: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if header := _HEADER.match(line):
+            table = _split_key(header.group(1))
+            lines.setdefault(".".join(table), number)
+            continue
+        if key := _KEY.match(line):
+            dotted = ".".join(table + _split_key(key.group(1)))
+            lines.setdefault(dotted, number)
+    return lines
+
+
+def line_of(lines: dict[str, int], key: str) -> int | None:
+    """The line of ``key`` or of its nearest written parent."""
+    parts = key.split(".")
+    while parts:
+        if (found := lines.get(".".join(parts))) is not None:
+            return found
+        parts.pop()
+    return None
+
+
+def parse_toml(text: str, source: str) -> tuple[dict[str, Any] | None, Problem | None]:
+    """Parse TOML text; on a syntax error return a Problem naming ``source`` and the line."""
+    try:
+        return tomllib.loads(text), None
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        line = int(match.group(1)) if match else None
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+        return None, Problem(source, "", f"not valid TOML: {message}", line)
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, Problem | None]:
+    """Read and parse a TOML file: (data, text, problem)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return None, "", Problem(str(path), "", "not UTF-8 text")
+    except OSError as exc:
+        return None, "", Problem(str(path), "", f"cannot read: {exc.strerror or exc}")
+    data, problem = parse_toml(text, str(path))
+    return data, text, problem
