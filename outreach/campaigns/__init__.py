@@ -1,0 +1,1 @@
+"""Campaign files: their format, schedules, content selection, routing and preview."""

@@ -1,0 +1,1 @@
+"""Photos: checking originals at import and making renditions for each channel."""
