@@ -24,6 +24,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "channels": ("outreach.cli.channels", "channels", "Show channels and check their tokens."),
     "config": ("outreach.cli.config", "config", "Show the effective configuration."),
     "db": ("outreach.cli.db", "db", "Show and upgrade the database schema."),
+    "init": ("outreach.cli.init", "init",
+             "Create config.toml and the database; --samples loads the sample library."),
 }
 
 
