@@ -154,8 +154,8 @@ def parse_config(data: dict[str, Any], text: str, source: str, base: Path) -> Co
             continue
         common = {k: v for k, v in section.items() if k in CHANNEL_COMMON}
         values = check.table(common, CHANNEL_COMMON, prefix)
-        if "plugin" not in values:
-            continue
+        if any(key not in values for key in CHANNEL_COMMON):
+            continue  # a bad or missing common key: already a problem, reported below
         channels[name] = ChannelConfig(
             name=name,
             plugin=values["plugin"],

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,17 +14,21 @@ from outreach.errors import StoreError
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# PostgreSQL advisory lock key held while migrating (any constant unique to Outreach).
+MIGRATION_LOCK = 0x0C7EAC40001
 
 
 @dataclass(frozen=True)
 class SchemaStatus:
     current: str | None
     head: str
-    pending: list[str]
+    pending: list[str]  # revisions still to apply, oldest first
+    messages: dict[str, str] = field(default_factory=dict)  # revision -> what it does
 
     @property
     def up_to_date(self) -> bool:
@@ -41,10 +46,67 @@ def _alembic_config(engine: Engine) -> AlembicConfig:
     return config
 
 
-def _redacted(url: str) -> str:
-    from sqlalchemy.engine import make_url
+def _quiet_alembic() -> None:
+    """Alembic narrates every step at INFO; volunteers see what our commands print instead.
 
-    return make_url(url).render_as_string(hide_password=True)
+    A level set on the "alembic" logger beforehand is kept (the CLI may set one for --debug).
+    """
+    alembic_log = logging.getLogger("alembic")
+    if alembic_log.level == logging.NOTSET:
+        alembic_log.setLevel(logging.WARNING)
+
+
+def _script() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
+    _quiet_alembic()
+
+    return ScriptDirectory(str(MIGRATIONS))
+
+
+def head_revision() -> str:
+    """The newest schema revision this version of Outreach knows."""
+    head = _script().get_current_head()
+    assert head is not None
+    return head
+
+
+def redact_url(url: str) -> str:
+    """``url`` with its password replaced by ``***``, fit for messages and listings."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(not a database URL)"
+
+
+def _reason(exc: BaseException) -> str:
+    """The driver's own words, first line only (no SQL, no background link)."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        text = str(exc.orig)
+    elif isinstance(exc, ImportError):
+        # e.g. mysql:// without its driver: name what to install.
+        return f"its driver is not installed ({exc.name or exc}); pip install it"
+    else:
+        text = str(exc)
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    reason = lines[0] if lines else type(exc).__name__
+    return reason.removeprefix("connection failed: ")
+
+
+@contextlib.contextmanager
+def _reaching(url: str) -> Iterator[None]:
+    """Turn a database that cannot be reached into one StoreError line."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except (SQLAlchemyError, OSError, ImportError) as exc:
+        raise StoreError(f"cannot open the database {redact_url(url)}: {_reason(exc)}") from exc
 
 
 class Store:
@@ -54,6 +116,7 @@ class Store:
         from sqlalchemy import event
         from sqlmodel import create_engine
 
+        _quiet_alembic()
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
@@ -98,42 +161,103 @@ class Store:
                 session.rollback()
                 raise
 
-    def status(self) -> SchemaStatus:
-        from alembic.runtime.migration import MigrationContext
-        from alembic.script import ScriptDirectory
+    def _script(self) -> ScriptDirectory:
+        return _script()
 
-        script = ScriptDirectory.from_config(_alembic_config(self.engine))
-        head = script.get_current_head()
-        assert head is not None
-        with self.engine.connect() as connection:
-            current = MigrationContext.configure(connection).get_current_revision()
-        pending = [
-            rev.revision
+    def current_revision(self) -> str | None:
+        """The revision the database is at (None for an empty database)."""
+        from alembic.runtime.migration import MigrationContext
+
+        with _reaching(self.url), self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def _known(self, script: ScriptDirectory, current: str | None) -> None:
+        from alembic.util.exc import CommandError
+
+        if current is None:
+            return
+        try:
+            found = script.get_revision(current)
+        except CommandError:
+            found = None
+        if found is None:
+            raise StoreError(
+                f"the database was made by a newer version of Outreach (revision {current}); "
+                "upgrade Outreach"
+            )
+
+    def status(self) -> SchemaStatus:
+        """Where the schema is, where the code is, and what is still to apply."""
+        script = self._script()
+        head = head_revision()
+        current = self.current_revision()
+        self._known(script, current)
+        revisions = [
+            rev
             for rev in reversed(list(script.iterate_revisions(head, current or "base")))
             if rev.revision != current
         ]
-        return SchemaStatus(current=current, head=head, pending=pending)
+        return SchemaStatus(
+            current=current,
+            head=head,
+            pending=[rev.revision for rev in revisions],
+            messages={rev.revision: (rev.doc or "").strip() for rev in revisions},
+        )
 
     def upgrade(self, revision: str = "head") -> None:
+        """Apply migrations up to ``revision``; rows already stored are kept."""
         from alembic import command
 
-        command.upgrade(_alembic_config(self.engine), revision)
+        script = self._script()
+        current = self.current_revision()
+        self._known(script, current)
+        if revision == "head" and current == script.get_current_head():
+            return
+        with _reaching(self.url), self._migration_lock():
+            command.upgrade(_alembic_config(self.engine), revision)
+
+    @contextlib.contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        """On PostgreSQL, one process migrates at a time: workers may start together."""
+        if self.engine.dialect.name != "postgresql":
+            yield
+            return
+        import sqlalchemy as sa
+
+        with self.engine.connect() as connection:
+            connection.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            try:
+                yield
+            finally:
+                connection.execute(
+                    sa.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK}
+                )
+                connection.commit()
+
+    def downgrade(self, revision: str) -> None:
+        """Undo migrations down to ``revision`` (for going back to an older Outreach)."""
+        from alembic import command
+
+        self._known(self._script(), self.current_revision())
+        with _reaching(self.url):
+            command.downgrade(_alembic_config(self.engine), revision)
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
 def open_store(url: str, migrate: bool = True) -> Store:
-    """Open the store at ``url`` and, unless told not to, bring its schema up to date."""
-    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+    """Open the store at ``url`` and, unless told not to, bring its schema up to date.
 
-    try:
+    With ``migrate=False`` nothing is read yet: a database that cannot be reached
+    is reported by the first call that needs it (``status``, ``upgrade``).
+    """
+    with _reaching(url):
         store = Store(url)
-        if migrate:
+    if migrate:
+        try:
             store.upgrade()
-        return store
-    except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise StoreError(f"cannot open the database {_redacted(url)}: {reason}") from exc
-    except (SQLAlchemyError, OSError) as exc:
-        raise StoreError(f"cannot open the database {_redacted(url)}: {exc}") from exc
+        except BaseException:
+            store.dispose()
+            raise
+    return store

@@ -41,18 +41,18 @@ def _when(nullable: bool = True, index: bool = False) -> Any:
     return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
 
 
-class StoryKind(str, enum.Enum):
+class StoryKind(enum.StrEnum):
     photo_report = "photo-report"
     story = "story"
 
 
-class StoryStatus(str, enum.Enum):
+class StoryStatus(enum.StrEnum):
     draft = "draft"
     approved = "approved"
     archived = "archived"
 
 
-class PublicationStatus(str, enum.Enum):
+class PublicationStatus(enum.StrEnum):
     planned = "planned"
     sending = "sending"
     published = "published"
@@ -113,7 +113,9 @@ class Publication(SQLModel, table=True):
     """The outbox: one row per story × channel × slot."""
 
     __table_args__ = (
-        sa.UniqueConstraint("story_id", "channel", "slot", name="uq_publication_story_channel_slot"),
+        sa.UniqueConstraint(
+            "story_id", "channel", "slot", name="uq_publication_story_channel_slot"
+        ),
         sa.Index("ix_publication_due", "status", "next_attempt_at"),
     )
 
@@ -181,3 +183,32 @@ class SignUp(SQLModel, table=True):
     referral_code_id: int | None = Field(default=None, foreign_key="referralcode.id", index=True)
     consent_at: dt.datetime | None = _when()
     status: str = Field(default="new", max_length=20)
+
+
+class AttemptOutcome(enum.StrEnum):
+    published = "published"
+    transient = "transient"
+    rate_limited = "rate-limited"
+    auth = "auth"
+    permanent = "permanent"
+    uncertain = "uncertain"
+    lease_expired = "lease-expired"
+
+
+class PublicationAttempt(SQLModel, table=True):
+    """One try at publishing a publication, kept so a person can see every error."""
+
+    __table_args__ = (
+        # One row per try: a second row with the same number means a double send.
+        sa.Index("ix_publicationattempt_publication_number", "publication_id", "number",
+                 unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    publication_id: int = Field(foreign_key="publication.id")
+    number: int
+    started_at: dt.datetime | None = _when(nullable=False)
+    finished_at: dt.datetime | None = _when()
+    outcome: str = Field(max_length=20)
+    error: str | None = Field(default=None, sa_column=Column(sa.Text))
+    worker: str | None = Field(default=None, max_length=200)

@@ -132,6 +132,8 @@ def cli(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
+    if debug:
+        logging.getLogger("alembic").setLevel(logging.INFO)
     app = App(config_path, debug)
     ctx.obj = app
     ctx.call_on_close(app.close)

@@ -1,7 +1,7 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-26
 """
 
@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
-
 
 revision = '0001'
 down_revision = None
@@ -108,11 +106,14 @@ def upgrade() -> None:
     sa.UniqueConstraint('story_id', 'channel', 'slot', name='uq_publication_story_channel_slot')
     )
     with op.batch_alter_table('publication', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_publication_campaign_id'), ['campaign_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_publication_campaign_id'),
+                              ['campaign_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_publication_channel'), ['channel'], unique=False)
         batch_op.create_index('ix_publication_due', ['status', 'next_attempt_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_publication_published_at'), ['published_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_publication_referral_code'), ['referral_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_publication_published_at'),
+                              ['published_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_publication_referral_code'),
+                              ['referral_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_publication_story_id'), ['story_id'], unique=False)
 
     op.create_table('engagementsnapshot',
@@ -128,7 +129,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('engagementsnapshot', schema=None) as batch_op:
-        batch_op.create_index('ix_engagement_publication_time', ['publication_id', 'taken_at'], unique=False)
+        batch_op.create_index('ix_engagement_publication_time',
+                              ['publication_id', 'taken_at'], unique=False)
 
     op.create_table('referralcode',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -144,8 +146,10 @@ def upgrade() -> None:
     sa.UniqueConstraint('code')
     )
     with op.batch_alter_table('referralcode', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_referralcode_campaign_id'), ['campaign_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_referralcode_publication_id'), ['publication_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_referralcode_campaign_id'),
+                              ['campaign_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_referralcode_publication_id'),
+                              ['publication_id'], unique=False)
 
     op.create_table('signup',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -162,7 +166,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('signup', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_signup_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_signup_referral_code_id'), ['referral_code_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_signup_referral_code_id'),
+                              ['referral_code_id'], unique=False)
 
 
 

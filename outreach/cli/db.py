@@ -1,0 +1,110 @@
+"""``outreach db``: where the store's schema stands, and bringing it up to date.
+
+These commands open the store without migrating it (``migrate=False``):
+``status`` must report what is pending, not apply it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from outreach.cli import App
+    from outreach.db import SchemaStatus, Store
+
+
+@click.group()
+def db() -> None:
+    """Show and upgrade the database schema."""
+
+
+def _missing_sqlite_file(url: str) -> Path | None:
+    """The SQLite file ``url`` names when it does not exist yet (status must not create it)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database)
+    return None if path.exists() else path
+
+
+def _open(app: App) -> Store:
+    from outreach.db import open_store
+
+    store = open_store(app.config.database_url, migrate=False)
+    # Closed with the command, like the store App opens itself.
+    click.get_current_context().call_on_close(store.dispose)
+    return store
+
+
+def _pending_rows(status: SchemaStatus) -> list[dict[str, str]]:
+    return [{"revision": rev, "message": status.messages.get(rev, "")} for rev in status.pending]
+
+
+@db.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.pass_obj
+def status(app: App, fmt: str) -> None:
+    """Show the database, its schema revision and the revisions still to apply."""
+    from outreach.db import redact_url
+
+    url = app.config.database_url
+    shown = redact_url(url)
+    missing = _missing_sqlite_file(url)
+    if missing is not None:
+        # Nothing to open: report it without creating the file.
+        from outreach.db import head_revision
+
+        status_info: dict[str, Any] = {"database": shown, "exists": False, "current": None}
+        head = head_revision()
+        status_info.update(head=head, pending=None, up_to_date=False)
+        if fmt == "json":
+            click.echo(json.dumps(status_info, ensure_ascii=False, indent=2))
+            return
+        click.echo(f"Database:  {shown}")
+        click.echo("Revision:  none — the file does not exist yet; it is created, "
+                   "at the latest schema, on first use (or by `outreach db upgrade`)")
+        click.echo(f"Latest:    {head}")
+        return
+    found = _open(app).status()
+    pending = _pending_rows(found)
+    if fmt == "json":
+        click.echo(json.dumps({
+            "database": shown, "exists": True, "current": found.current, "head": found.head,
+            "pending": pending, "up_to_date": found.up_to_date,
+        }, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Database:  {shown}")
+    click.echo(f"Revision:  {found.current or 'none (empty database)'}")
+    click.echo(f"Latest:    {found.head}")
+    if found.up_to_date:
+        click.echo("The schema is up to date.")
+        return
+    click.echo(f"Pending:   {len(pending)} revision(s); run `outreach db upgrade` to apply:")
+    for row in pending:
+        click.echo(f"  {row['revision']}  {row['message']}")
+
+
+@db.command()
+@click.pass_obj
+def upgrade(app: App) -> None:
+    """Apply the pending schema revisions, keeping every row already stored."""
+    from outreach.db import redact_url
+
+    shown = redact_url(app.config.database_url)
+    store = _open(app)
+    before = store.status()
+    if before.up_to_date:
+        click.echo(f"{shown} is up to date (revision {before.head}); nothing to do.")
+        return
+    store.upgrade()
+    for row in _pending_rows(before):
+        click.echo(f"Applied {row['revision']}: {row['message']}")
+    after = store.status()
+    click.echo(f"{shown} is now at revision {after.current}.")
