@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 # PostgreSQL advisory lock key held while migrating (any constant unique to Outreach).
 MIGRATION_LOCK = 0x0C7EAC40001
+_MIGRATING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -209,30 +211,53 @@ class Store:
         from alembic import command
 
         script = self._script()
-        current = self.current_revision()
-        self._known(script, current)
-        if revision == "head" and current == script.get_current_head():
-            return
+        self._known(script, self.current_revision())
         with _reaching(self.url), self._migration_lock():
+            # Checked again under the lock: another worker may have just migrated.
+            current = self.current_revision()
+            if revision == "head" and current == script.get_current_head():
+                return
             command.upgrade(_alembic_config(self.engine), revision)
 
     @contextlib.contextmanager
     def _migration_lock(self) -> Iterator[None]:
-        """On PostgreSQL, one process migrates at a time: workers may start together."""
-        if self.engine.dialect.name != "postgresql":
-            yield
-            return
-        import sqlalchemy as sa
+        """One migration at a time: workers may open a new database together.
 
-        with self.engine.connect() as connection:
-            connection.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
-            try:
+        Alembic's context is process-global, so threads take a lock first;
+        processes then take PostgreSQL's advisory lock or a file lock beside
+        the SQLite database.
+        """
+        with _MIGRATING:
+            if self.engine.dialect.name == "postgresql":
+                import sqlalchemy as sa
+
+                with self.engine.connect() as connection:
+                    key = {"key": MIGRATION_LOCK}
+                    connection.execute(sa.text("SELECT pg_advisory_lock(:key)"), key)
+                    try:
+                        yield
+                    finally:
+                        connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), key)
+                        connection.commit()
+            elif (path := self._sqlite_path()) is not None:
+                import fcntl
+
+                with open(f"{path}.migrate-lock", "a") as lock:
+                    fcntl.flock(lock, fcntl.LOCK_EX)
+                    try:
+                        yield
+                    finally:
+                        fcntl.flock(lock, fcntl.LOCK_UN)
+            else:
                 yield
-            finally:
-                connection.execute(
-                    sa.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK}
-                )
-                connection.commit()
+
+    def _sqlite_path(self) -> Path | None:
+        from sqlalchemy.engine import make_url
+
+        if not self.is_sqlite:
+            return None
+        database = make_url(self.url).database
+        return Path(database) if database and database != ":memory:" else None
 
     def downgrade(self, revision: str) -> None:
         """Undo migrations down to ``revision`` (for going back to an older Outreach)."""

@@ -69,3 +69,30 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, Problem | None]:
         return None, "", Problem(str(path), "", f"cannot read: {exc.strerror or exc}")
     data, problem = parse_toml(text, str(path))
     return data, text, problem
+
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def dump_key(name: str) -> str:
+    """A TOML key: bare when it can be, quoted otherwise."""
+    import json
+
+    return name if _BARE_KEY.match(name) else json.dumps(name, ensure_ascii=False)
+
+
+def dump_value(value: Any) -> str:
+    """A TOML value for the plain types config and campaign files use."""
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(dump_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{dump_key(k)} = {dump_value(v)}" for k, v in value.items()) + " }"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from outreach.tomlfile import dump_key, dump_value
+
 if TYPE_CHECKING:
     from outreach.cli import App
     from outreach.config import Config
@@ -25,7 +27,6 @@ HIDDEN = "(hidden)"
 # A plugin key that looks like a secret but is not declared as an environment
 # variable name is hidden too: better a blank than a leaked token.
 _SECRET_NAME = re.compile(r"token|password|passwd|secret|api_key|apikey", re.IGNORECASE)
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 @click.group()
@@ -115,24 +116,6 @@ def effective_config(config: Config, env: Mapping[str, str] | None = None,
     }
 
 
-def _key(name: str) -> str:
-    return name if _BARE_KEY.match(name) else json.dumps(name, ensure_ascii=False)
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()) + " }"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return json.dumps(str(value), ensure_ascii=False)  # a valid TOML basic string
-
-
 def _lines(table: Mapping[str, Any]) -> list[str]:
     lines = []
     for key, value in table.items():
@@ -140,9 +123,9 @@ def _lines(table: Mapping[str, Any]) -> list[str]:
             lines.append(f"# {key}: not set")
         elif isinstance(value, dict) and set(value) == {"variable", "set"}:
             state = "set" if value["set"] else "not set"
-            lines.append(f"{_key(key)} = {_value(value['variable'])}  # ({state})")
+            lines.append(f"{dump_key(key)} = {dump_value(value['variable'])}  # ({state})")
         else:
-            lines.append(f"{_key(key)} = {_value(value)}")
+            lines.append(f"{dump_key(key)} = {dump_value(value)}")
     return lines
 
 
@@ -159,7 +142,7 @@ def render_toml(shown: Mapping[str, Any]) -> str:
     if not shown["channels"]:
         out += ["", "# No channels configured: add [channels.NAME] sections."]
     for name, channel in shown["channels"].items():
-        out += ["", f"[channels.{_key(name)}]", *_lines(channel)]
+        out += ["", f"[channels.{dump_key(name)}]", *_lines(channel)]
     return "\n".join(out)
 
 

@@ -1,0 +1,171 @@
+"""Writing a press kit folder: release text, photos, manifest — all or nothing.
+
+A kit is built in a hidden temporary folder beside its final place and then
+renamed, so a reader (or a crash) never sees half a kit. The manifest names
+the publication and its idempotency key, which is how a repeat publish and
+``reconcile`` find an existing kit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from outreach_local_media.release import release_markdown, release_text
+
+if TYPE_CHECKING:
+    from outreach.channels import Post
+    from outreach.config import Centre
+
+MANIFEST = "manifest.json"
+TEMP_PREFIX = ".tmp-kit-"
+STALE_TEMP_SECONDS = 3600  # a temporary folder this old was left by a crash
+
+_CYRILLIC = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
+     "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"],
+    strict=True,
+))
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    """A folder-safe ASCII name: Cyrillic transliterated, so kits travel by e-mail intact."""
+    latin = "".join(_CYRILLIC.get(ch, ch) for ch in text.lower())
+    latin = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", latin).strip("-")
+    return slug[:limit].rstrip("-") or "publication"
+
+
+@dataclass(frozen=True)
+class Kit:
+    folder: Path
+    manifest: dict[str, Any]
+
+
+def find_kit(root: Path, publication_id: int, idempotency_key: str) -> Kit | None:
+    """The kit made for this publication, found by the key in its manifest."""
+    if not root.is_dir():
+        return None
+    # Every kit's folder name carries its publication id, so only those are read.
+    for folder in sorted(root.glob(f"*_{publication_id}_*")):
+        manifest = _read_manifest(folder)
+        if manifest and manifest.get("idempotency_key") == idempotency_key:
+            return Kit(folder, manifest)
+    return None
+
+
+def _read_manifest(folder: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_kit(root: Path, post: Post, centre: Centre | None, outlets: Sequence[str],
+              today: dt.date | None = None) -> Kit:
+    """Write the kit for ``post`` under ``root``; a repeat returns the kit already there.
+
+    Raises FileNotFoundError naming a photo that is missing, OSError when the
+    folder cannot be written.
+    """
+    existing = find_kit(root, post.publication_id, post.idempotency_key)
+    if existing is not None:
+        return existing
+    root.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temps(root)
+    day = (today or dt.date.today()).isoformat()
+    name = f"{day}_{post.publication_id}_{slugify(post.title)}"
+    temp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=root))
+    try:
+        manifest = _fill(temp, post, centre, outlets)
+        final = root / name
+        try:
+            os.rename(temp, final)
+        except OSError:
+            # Someone else finished the same publication first: theirs is the kit.
+            existing = find_kit(root, post.publication_id, post.idempotency_key)
+            if existing is not None:
+                shutil.rmtree(temp, ignore_errors=True)
+                return existing
+            final = root / f"{name}-{os.getpid()}"
+            os.rename(temp, final)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    _fsync_dir(root)
+    return Kit(final, manifest)
+
+
+def _fill(folder: Path, post: Post, centre: Centre | None, outlets: Sequence[str]) -> dict:
+    photos = []
+    for index, photo in enumerate(post.photos, start=1):
+        target = f"{index:02d}_{photo.path.name}"
+        # Copied byte for byte: the core already made the print rendition.
+        shutil.copyfile(photo.path, folder / target)
+        photos.append((target, photo))
+    _write(folder / "release.md", release_markdown(post, photos, centre, outlets))
+    _write(folder / "release.txt", release_text(post, photos, centre, outlets))
+    files = sorted(p.name for p in folder.iterdir())
+    manifest = {
+        "publication_id": post.publication_id,
+        "idempotency_key": post.idempotency_key,
+        "title": post.title,
+        "created": dt.datetime.now(dt.UTC).isoformat(),
+        "referral_code": post.referral_code,
+        "outlets": list(outlets),
+        "files": [{"name": f, "sha256": _sha256(folder / f), "bytes": (folder / f).stat().st_size}
+                  for f in files],
+    }
+    _write(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    return manifest
+
+
+def _write(path: Path, text: str) -> None:
+    with path.open("w", encoding="utf-8") as file:
+        file.write(text)
+        file.flush()
+        os.fsync(file.fileno())
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the rename is still atomic
+    finally:
+        os.close(fd)
+
+
+def _remove_stale_temps(root: Path) -> None:
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    for temp in root.glob(f"{TEMP_PREFIX}*"):
+        try:
+            if temp.stat().st_mtime < cutoff:
+                shutil.rmtree(temp, ignore_errors=True)
+        except OSError:
+            continue

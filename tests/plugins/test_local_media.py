@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import time
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+from outreach_local_media import LocalMediaChannel, presskit
+from outreach_local_media.presskit import slugify
+from PIL import Image
+
+from outreach.channels import PermanentError, Post, PostPhoto, TransientError
+from outreach.testing import make_registry, make_test_config
+
+CENTRE = {"name": "Серебряные волонтёры", "slogan": "Возраст добру не помеха",
+          "phone": "+7 351 200-00-00", "email": "info@example.org",
+          "contact_person": "Анна Петрова"}
+
+
+def photo(path: Path, colour: str) -> Path:
+    Image.new("RGB", (64, 48), colour).save(path, "JPEG")
+    return path
+
+
+@pytest.fixture
+def photos(tmp_path: Path) -> list[PostPhoto]:
+    folder = tmp_path / "renditions"
+    folder.mkdir()
+    return [
+        PostPhoto(path=photo(folder / "garden.jpg", "green"), caption="Посадка яблонь",
+                  credit="Иван Сидоров"),
+        PostPhoto(path=photo(folder / "tea.jpg", "red"), caption="Чаепитие"),
+    ]
+
+
+def make_channel(tmp_path: Path, **settings: object) -> LocalMediaChannel:
+    config = make_test_config(tmp_path, {"press": {"plugin": "local-media", **settings}},
+                              centre=CENTRE)
+    made = make_registry(config, [LocalMediaChannel]).get("press")
+    assert isinstance(made, LocalMediaChannel)
+    return made
+
+
+def story(photos: list[PostPhoto], publication_id: int = 12, key: str = "pub-12") -> Post:
+    return Post(publication_id=publication_id, idempotency_key=key,
+                title="Сад добра в Миассе", text="Волонтёры посадили 40 яблонь.",
+                photos=photos, referral_code="MIASS-7",
+                signup_link="https://t.me/bot?start=MIASS-7")
+
+
+def kits(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir()) if root.exists() else []
+
+
+def test_publish_writes_a_complete_kit(tmp_path: Path, photos: list[PostPhoto]) -> None:
+    channel = make_channel(tmp_path, outlets=["Миасский рабочий", "Радио Миасс"])
+    published = channel.publish(story(photos))
+
+    folder = tmp_path / "output" / "press" / published.external_id
+    assert published.external_id == f"{dt.date.today().isoformat()}_12_sad-dobra-v-miasse"
+    assert published.url == folder.resolve().as_uri()
+    assert kits(folder.parent) == [published.external_id]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "01_garden.jpg", "02_tea.jpg", "manifest.json", "release.md", "release.txt"]
+
+    release = (folder / "release.md").read_text(encoding="utf-8")
+    assert release.startswith("# Сад добра в Миассе\n\nВолонтёры посадили 40 яблонь.")
+    assert "- 01_garden.jpg — Посадка яблонь (photo: Иван Сидоров)" in release
+    assert "- 02_tea.jpg — Чаепитие" in release
+    for contact in ("Серебряные волонтёры", "Contact: Анна Петрова",
+                    "Phone: +7 351 200-00-00", "E-mail: info@example.org",
+                    "Sign up: https://t.me/bot?start=MIASS-7", "MIASS-7", "Радио Миасс"):
+        assert contact in release
+    text = (folder / "release.txt").read_text(encoding="utf-8")
+    assert "Посадка яблонь (photo: Иван Сидоров)" in text and "#" not in text
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["publication_id"], manifest["idempotency_key"]) == (12, "pub-12")
+    assert manifest["outlets"] == ["Миасский рабочий", "Радио Миасс"]
+    listed = {f["name"]: f["sha256"] for f in manifest["files"]}
+    assert set(listed) == {"01_garden.jpg", "02_tea.jpg", "release.md", "release.txt"}
+    for name, digest in listed.items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+
+
+def test_photos_are_copied_exactly_as_given(tmp_path: Path, photos: list[PostPhoto]) -> None:
+    folder = tmp_path / "output" / "press" / make_channel(tmp_path).publish(
+        story(photos)).external_id
+    assert (folder / "01_garden.jpg").read_bytes() == photos[0].path.read_bytes()
+    with Image.open(folder / "01_garden.jpg") as copied:
+        assert not copied.getexif()  # the core strips EXIF; the plugin adds none
+
+
+def test_republishing_returns_the_same_kit(tmp_path: Path, photos: list[PostPhoto]) -> None:
+    channel = make_channel(tmp_path)
+    first = channel.publish(story(photos))
+    again = make_channel(tmp_path).publish(story(photos))  # e.g. after a restart
+    assert again == first
+    assert kits(tmp_path / "output" / "press") == [first.external_id]
+
+
+def test_reconcile_finds_the_kit_by_its_key(tmp_path: Path, photos: list[PostPhoto]) -> None:
+    channel = make_channel(tmp_path)
+    assert channel.reconcile(12, "pub-12").exists is False
+    published = channel.publish(story(photos))
+    found = channel.reconcile(12, "pub-12")
+    assert (found.exists, found.published) == (True, published)
+    assert channel.reconcile(12, "another-key").exists is False
+    assert channel.capabilities.reconcile is True
+
+
+def test_missing_photo_writes_nothing(tmp_path: Path, photos: list[PostPhoto]) -> None:
+    photos[1].path.unlink()
+    channel = make_channel(tmp_path)
+    with pytest.raises(PermanentError) as raised:
+        channel.publish(story(photos))
+    assert str(raised.value) == (f"channel press: photo {photos[1].path} is missing; "
+                                 "the press kit was not written")
+    assert kits(tmp_path / "output" / "press") == []
+    assert channel.reconcile(12, "pub-12").exists is False
+
+
+def test_a_failure_mid_kit_leaves_no_half_kit(tmp_path: Path, photos: list[PostPhoto],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    channel = make_channel(tmp_path)
+    real_copy = shutil.copyfile
+    calls = []
+
+    def copy_then_fail(source: Path, target: Path) -> None:
+        calls.append(source)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_copy(source, target)
+
+    monkeypatch.setattr(presskit.shutil, "copyfile", copy_then_fail)
+    with pytest.raises(TransientError, match="No space left on device"):
+        channel.publish(story(photos))
+    assert kits(tmp_path / "output" / "press") == []
+
+    monkeypatch.setattr(presskit.shutil, "copyfile", real_copy)
+    published = channel.publish(story(photos))
+    assert kits(tmp_path / "output" / "press") == [published.external_id]
+
+
+def test_stale_temporary_folders_are_cleared(tmp_path: Path, photos: list[PostPhoto]) -> None:
+    root = tmp_path / "output" / "press"
+    stale, fresh = root / f"{presskit.TEMP_PREFIX}old", root / f"{presskit.TEMP_PREFIX}new"
+    for folder in (stale, fresh):
+        folder.mkdir(parents=True)
+    hours_ago = time.time() - 2 * presskit.STALE_TEMP_SECONDS
+    os.utime(stale, (hours_ago, hours_ago))
+    published = make_channel(tmp_path).publish(story(photos))
+    assert kits(root) == sorted([fresh.name, published.external_id])
+
+
+def test_output_dir_is_relative_to_the_output_folder(tmp_path: Path,
+                                                     photos: list[PostPhoto]) -> None:
+    channel = make_channel(tmp_path, output_dir="newspaper/kits")
+    published = channel.publish(story(photos))
+    assert (tmp_path / "output" / "newspaper" / "kits" / published.external_id).is_dir()
+
+
+def test_check_says_where_kits_go_or_why_it_cannot(tmp_path: Path) -> None:
+    [ok] = make_channel(tmp_path).check()
+    assert ok.ok and str(tmp_path / "output" / "press") in ok.message
+    (tmp_path / "output" / "blocked").write_text("a file, not a folder")
+    [bad] = make_channel(tmp_path, output_dir="blocked").check()
+    assert not bad.ok
+    assert "cannot write press kits in" in bad.message and bad.fix
+
+
+def test_unknown_setting_is_a_config_error(tmp_path: Path) -> None:
+    config = make_test_config(tmp_path, {"press": {"plugin": "local-media", "outlet": "x"}})
+    registry = make_registry(config, [LocalMediaChannel])
+    assert registry.status("press").state == "config-error"
+    assert "unknown key (did you mean 'outlets'?)" in registry.status("press").reason
+
+
+def test_limits_suit_print() -> None:
+    assert LocalMediaChannel.text_limits.max_text >= 10_000
+    assert LocalMediaChannel.media_limits.max_side == 4000
+    assert LocalMediaChannel.media_limits.formats == ("JPEG",)
+
+
+def test_installed_through_its_entry_point() -> None:
+    [entry] = [e for e in metadata.entry_points(group="outreach.channels")
+               if e.name == "local-media"]
+    assert entry.load() is LocalMediaChannel
+
+
+@pytest.mark.parametrize(("title", "slug"), [
+    ("Сад добра в Миассе", "sad-dobra-v-miasse"),
+    ("Щедрый вечер: «ёлка» 2024!", "shchedryy-vecher-elka-2024"),
+    ("Café crème", "cafe-creme"),
+    ("!!!", "publication"),
+])
+def test_slugify(title: str, slug: str) -> None:
+    assert slugify(title) == slug
+
+
+def test_two_writers_of_one_publication_end_with_one_kit(
+        tmp_path: Path, photos: list[PostPhoto], monkeypatch: pytest.MonkeyPatch) -> None:
+    real_fill = presskit._fill
+    other = make_channel(tmp_path)
+
+    def fill_while_another_finishes(folder: Path, *args: object) -> dict:
+        monkeypatch.setattr(presskit, "_fill", real_fill)
+        winner.append(other.publish(story(photos)))  # finishes first
+        return real_fill(folder, *args)
+
+    winner: list = []
+    monkeypatch.setattr(presskit, "_fill", fill_while_another_finishes)
+    published = make_channel(tmp_path).publish(story(photos))
+    assert published == winner[0]
+    assert kits(tmp_path / "output" / "press") == [published.external_id]
