@@ -1,0 +1,199 @@
+"""What a campaign would publish at its next slots, written to a folder; nothing is published.
+
+For each slot, story and channel the folder gets ``post.txt`` (the exact
+text), the photo renditions the channel would receive, and ``post.json``
+(lengths, limits, what was trimmed or left out). The store is only read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from outreach.errors import OutreachError
+from outreach.templates import fit, story_values
+
+if TYPE_CHECKING:
+    from outreach.campaigns.spec import CampaignSpec
+    from outreach.config import Config
+    from outreach.db import Store
+    from outreach.models import Story
+    from outreach.registry import Registry
+
+PREVIEW_CODE = "PREVIEW"  # stands in for the referral code a real publication gets
+MARKER = ".outreach-preview"  # names the folders a preview wrote, so a rerun replaces only them
+
+
+@dataclass
+class PreviewItem:
+    """One slot × story × channel of a preview (or a slot with nothing to publish)."""
+
+    slot: dt.datetime  # UTC
+    slot_local: dt.datetime
+    channel: str | None = None
+    story_id: int | None = None
+    story_title: str | None = None
+    folder: Path | None = None
+    text: str = ""
+    length: int = 0
+    limit: int | None = None
+    trimmed: tuple[str, ...] = ()
+    photos: list[dict[str, Any]] = field(default_factory=list)
+    photos_left_out: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "slot": self.slot_local.strftime("%Y-%m-%d %H:%M"),
+            "channel": self.channel,
+            "story": f"{self.story_id}: {self.story_title}" if self.story_id else None,
+            "chars": f"{self.length}/{self.limit}" if self.limit else None,
+            "photos": (f"{len(self.photos)} (+{self.photos_left_out} left out)"
+                       if self.photos_left_out else len(self.photos)) if self.channel else None,
+            "trimmed": ("yes" if self.trimmed else "no") if self.channel else None,
+            "folder": str(self.folder) if self.folder else None,
+            "notes": self.notes,
+        }
+
+
+def default_folder(config: Config, spec: CampaignSpec) -> Path:
+    return config.output_dir / "preview" / spec.slug
+
+
+def _prepare(out: Path) -> None:
+    """Make ``out`` ready, removing only what an earlier preview wrote there."""
+    marker = out / MARKER
+    if out.exists() and not out.is_dir():
+        raise OutreachError(f"{out} is a file; choose a folder for the preview with --out")
+    if marker.exists():
+        for name in marker.read_text(encoding="utf-8").splitlines():
+            target = out / name
+            if name and "/" not in name and target.is_dir():
+                shutil.rmtree(target)
+    elif out.exists() and any(out.iterdir()):
+        raise OutreachError(f"{out} is not empty and holds no earlier preview; "
+                            "choose an empty or new folder with --out")
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def _link_or_copy(source: Path, dest: Path) -> None:
+    try:
+        os.link(source, dest)
+    except OSError:  # another file system, or links not allowed
+        shutil.copyfile(source, dest)
+
+
+def _folder_name(slot_local: dt.datetime, channel: str, index: int) -> str:
+    name = f"{slot_local.strftime('%Y-%m-%d_%H%M')}_{channel}"
+    return name if index == 0 else f"{name}-{index + 1}"
+
+
+def preview_campaign(spec: CampaignSpec, config: Config, store: Store, registry: Registry,
+                     *, after: dt.datetime, slots: int, out: Path,
+                     only_channel: str | None = None) -> list[PreviewItem]:
+    """Preview the ``slots`` slots after ``after`` into ``out``; return one item per post."""
+    from outreach.campaigns.schedule import local, next_slots
+    from outreach.campaigns.selection import pick_for_slot
+    from outreach.library.stories import photo_path, photos_of
+    from outreach.media.renditions import RenditionCache
+
+    _prepare(out)
+    cache = RenditionCache(config.cache_dir)
+    items: list[PreviewItem] = []
+    written: list[str] = []
+    picked: set[int] = set()
+    with store.session() as session:
+        for slot in next_slots(spec, after, slots):
+            slot_local = local(spec, slot)
+            chosen = pick_for_slot(session, spec, config, slot, exclude=picked)
+            if only_channel is not None:
+                chosen = [(s, [c for c in cs if c == only_channel]) for s, cs in chosen]
+                chosen = [(s, cs) for s, cs in chosen if cs]
+            if not chosen:
+                items.append(PreviewItem(slot, slot_local, notes=["no story to publish"]))
+            for index, (story, channels) in enumerate(chosen):
+                picked.add(story.id or 0)
+                photos = photos_of(session, story.id or 0)
+                for channel in channels:
+                    item = PreviewItem(slot, slot_local, channel, story.id, story.title)
+                    items.append(item)
+                    try:
+                        plugin = registry.plugin_class(channel)
+                    except OutreachError as exc:
+                        item.notes.append(f"not previewed: {exc}")
+                        continue
+                    item.folder = out / _folder_name(slot_local, channel, index)
+                    item.folder.mkdir()
+                    written.append(item.folder.name)
+                    _render_item(item, spec, story, photos, plugin, registry, cache, photo_path)
+    (out / MARKER).write_text("\n".join(written) + "\n", encoding="utf-8")
+    return items
+
+
+def _render_item(item: PreviewItem, spec: CampaignSpec, story: Story, photos: list[Any],
+                 plugin: Any, registry: Registry, cache: Any, photo_path: Any) -> None:
+    assert item.channel is not None and item.folder is not None
+    limits_of: Any = plugin
+    link = None
+    try:
+        instance = registry.get(item.channel)
+        limits_of = instance  # an instance may narrow its class's limits
+        link = instance.signup_link(PREVIEW_CODE)
+    except OutreachError as exc:
+        item.notes.append(f"sign-up link unknown, the channel is not ready: {exc}")
+    media = limits_of.media_limits
+    kept = photos[: media.max_photos]
+    item.photos_left_out = len(photos) - len(kept)
+    if item.photos_left_out:
+        item.notes.append(f"{item.photos_left_out} photo(s) left out: the channel takes "
+                          f"at most {media.max_photos}")
+    for number, photo in enumerate(kept, start=1):
+        try:
+            rendition = cache.get(photo_path(story, photo), photo.sha256, media)
+        except OutreachError as exc:
+            item.notes.append(f"photo {photo.file}: {exc}")
+            continue
+        name = f"photo-{number:02d}{rendition.path.suffix}"
+        _link_or_copy(rendition.path, item.folder / name)
+        item.photos.append({"file": name, "source": photo.file, "width": rendition.width,
+                            "height": rendition.height, "bytes": rendition.bytes,
+                            "format": rendition.format, "caption": photo.caption})
+    values = story_values(
+        title=story.title, body=story.body, summary=story.summary,
+        event_date=story.event_date, municipality=story.municipality,
+        hashtags=spec.post.hashtags, call_to_action=spec.post.call_to_action,
+        signup_link=link,
+    )
+    limit = limits_of.text_limits.for_post(bool(item.photos))
+    fitted = fit(spec.post.template, values, limit)
+    item.text, item.length, item.limit, item.trimmed = (
+        fitted.text, fitted.length, limit, fitted.trimmed)
+    if fitted.problem:
+        item.notes.append(fitted.problem)
+    elif fitted.trimmed:
+        item.notes.append(f"shortened to fit {limit} characters: {', '.join(fitted.trimmed)}")
+    (item.folder / "post.txt").write_text(fitted.text, encoding="utf-8")
+    summary = {
+        "campaign": spec.slug,
+        "channel": item.channel,
+        "slot_utc": item.slot.isoformat(),
+        "slot_local": item.slot_local.isoformat(),
+        "time_zone": spec.time_zone,
+        "story": {"id": story.id, "title": story.title, "municipality": story.municipality},
+        "text_length": fitted.length,
+        "text_limit": limit,
+        "fits": fitted.fits,
+        "trimmed": bool(fitted.trimmed),
+        "trimmed_parts": list(fitted.trimmed),
+        "signup_link": link,
+        "photos": item.photos,
+        "photos_left_out": item.photos_left_out,
+        "notes": item.notes,
+    }
+    (item.folder / "post.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
