@@ -1,0 +1,39 @@
+"""Small helpers shared by the benchmarks: timing and the import path of the project."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as `python benchmarks/x.py` from a checkout
+    sys.path.insert(0, str(ROOT))
+
+
+def timed(action: Callable[[], object]) -> float:
+    """Seconds one call of ``action`` takes on the wall clock."""
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def timed_both(action: Callable[[], object]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process) one call of ``action`` takes.
+
+    CPU time is what other load on a shared machine disturbs least; for
+    single-threaded work on an idle machine the two are the same.
+    """
+    wall, cpu = time.perf_counter(), time.process_time()
+    action()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "MISSED"

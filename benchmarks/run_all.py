@@ -1,0 +1,40 @@
+"""Run every benchmark in turn, each in a fresh process, and print their figures.
+
+    python benchmarks/run_all.py [--quick]
+
+``--quick`` runs the import benchmark with 50 photos instead of 500.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="import 50 photos, not 500")
+    quick = parser.parse_args().quick
+    benchmarks = [
+        ["bench_cli_start.py"],
+        ["bench_renditions.py"],
+        ["bench_import.py", "--photos", "50" if quick else "500"],
+    ]
+    failed = []
+    for script, *arguments in benchmarks:
+        # A fresh process each, so one benchmark's imports and caches do not flatter another.
+        result = subprocess.run([sys.executable, str(HERE / script), *arguments])
+        if result.returncode != 0:
+            failed.append(script)
+        print()
+    if failed:
+        print(f"failed to run: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
