@@ -261,7 +261,7 @@ class Channel(ABC):
         """Verify tokens and rights against the platform; say what to fix."""
         return [CheckResult(ok=True, message="no checks for this plugin")]
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027  (optional hook: most plugins hold nothing)
         """Release connections and threads."""
 
     @classmethod

@@ -61,6 +61,10 @@ class ContentError(OutreachError):
     """A story folder, its front matter or its photos cannot be used."""
 
 
+class StoryFileError(ValidationError, ContentError):
+    """A story.md whose front matter or body cannot be used: every problem, with its line."""
+
+
 class MediaError(ContentError):
     """A photo cannot be read or turned into a rendition."""
 

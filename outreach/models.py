@@ -7,11 +7,17 @@ so a user's database upgrades in place.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
+
+from outreach.states import (  # noqa: F401  (re-exported: the store's vocabulary)
+    AttemptOutcome,
+    PublicationStatus,
+    StoryKind,
+    StoryStatus,
+)
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -39,26 +45,6 @@ def utcnow() -> dt.datetime:
 
 def _when(nullable: bool = True, index: bool = False) -> Any:
     return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
-
-
-class StoryKind(enum.StrEnum):
-    photo_report = "photo-report"
-    story = "story"
-
-
-class StoryStatus(enum.StrEnum):
-    draft = "draft"
-    approved = "approved"
-    archived = "archived"
-
-
-class PublicationStatus(enum.StrEnum):
-    planned = "planned"
-    sending = "sending"
-    published = "published"
-    failed = "failed"
-    uncertain = "uncertain"
-    cancelled = "cancelled"
 
 
 class Story(SQLModel, table=True):
@@ -183,16 +169,6 @@ class SignUp(SQLModel, table=True):
     referral_code_id: int | None = Field(default=None, foreign_key="referralcode.id", index=True)
     consent_at: dt.datetime | None = _when()
     status: str = Field(default="new", max_length=20)
-
-
-class AttemptOutcome(enum.StrEnum):
-    published = "published"
-    transient = "transient"
-    rate_limited = "rate-limited"
-    auth = "auth"
-    permanent = "permanent"
-    uncertain = "uncertain"
-    lease_expired = "lease-expired"
 
 
 class PublicationAttempt(SQLModel, table=True):

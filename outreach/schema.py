@@ -136,10 +136,8 @@ class Checker:
         if field.items is not None and isinstance(value, list):
             for index, item in enumerate(value):
                 if not _is(item, field.items):
-                    self.problem(
-                        key,
-                        f"item {index + 1} must be {_type_name(field.items)}, not {_describe(item)}",
-                    )
+                    expected = _type_name(field.items)
+                    self.problem(key, f"item {index + 1} must be {expected}, not {_describe(item)}")
                     return _BAD
         if field.choices is not None:
             bad = [v for v in (value if isinstance(value, list) else [value])

@@ -22,7 +22,8 @@ def test_help_does_not_import_the_store_or_pillow() -> None:
     code = (
         "import sys; from outreach.cli import main; sys.argv=['outreach','--help']\n"
         "try:\n main()\nexcept SystemExit: pass\n"
-        "heavy=[m for m in ('sqlalchemy','sqlmodel','PIL','alembic','apscheduler') if m in sys.modules]\n"
+        "heavy=[m for m in ('sqlalchemy','sqlmodel','PIL','alembic','apscheduler')\n"
+        "       if m in sys.modules]\n"
         "print('HEAVY', heavy)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -16,7 +16,9 @@ def test_unknown_key_has_line_and_did_you_mean() -> None:
     check = Checker("campaigns/a.toml", TEXT)
     check.table({"tempate": "{title}"}, {"template": Field(str)}, "post")
     [problem] = check.problems
-    assert str(problem) == "campaigns/a.toml:3: post.tempate: unknown key (did you mean 'template'?)"
+    assert str(problem) == (
+        "campaigns/a.toml:3: post.tempate: unknown key (did you mean 'template'?)"
+    )
 
 
 def test_every_problem_is_reported_at_once() -> None:

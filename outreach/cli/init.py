@@ -53,7 +53,8 @@ def _load_samples(app: App) -> None:
     folder = app.config.media_dir / "samples"
     if not folder.is_dir():
         raise NotFoundError(f"no sample stories at {folder}")
-    report = import_paths(app.store, [folder], municipalities=app.config.municipalities)
+    report = import_paths(app.store, [folder], municipalities=app.config.municipalities,
+                          time_zone=app.config.time_zone)
     click.echo(
         f"Samples: {len(report.imported)} imported, {len(report.updated)} updated, "
         f"{len(report.unchanged)} unchanged, {len(report.failed)} failed."

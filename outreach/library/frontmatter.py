@@ -1,0 +1,312 @@
+"""Reading a story folder's ``story.md``: TOML front matter between ``+++`` lines, then the body.
+
+Every problem in the front matter is reported at once, with the line in
+story.md (not in the TOML fragment), the key and a did-you-mean. Photo files
+are checked to exist here, because here the line of their ``[[photos]]``
+entry is known; whether they are whole images is ``outreach.media.probe``'s job.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from outreach.errors import ContentError, Problem, StoryFileError, did_you_mean
+from outreach.schema import Checker, Field
+from outreach.tomlfile import parse_toml
+
+STORY_FILE = "story.md"
+KINDS = ("photo-report", "story")
+# Files that look like photos; an unlisted one is reported, never imported.
+PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp"})
+
+_FENCE = re.compile(r"^\+\+\+\s*$")
+_PHOTOS_HEADER = re.compile(r"^\s*\[\[\s*photos\s*\]\]\s*(#.*)?$")
+
+
+def _max_length(limit: int) -> Any:
+    # The store's column widths: PostgreSQL refuses longer text, SQLite would not.
+    def check(value: str) -> str | None:
+        if len(value) > limit:
+            return f"is too long ({len(value)} characters, at most {limit})"
+        return None
+
+    return check
+
+
+def _not_blank(limit: int) -> Any:
+    longer = _max_length(limit)
+
+    def check(value: str) -> str | None:
+        return "must not be empty" if not value.strip() else longer(value)
+
+    return check
+
+
+def _file_name(value: str) -> str | None:
+    path = PurePosixPath(value.replace("\\", "/"))
+    if not value.strip():
+        return "must not be empty"
+    if path.is_absolute() or ".." in path.parts or re.match(r"^[A-Za-z]:", value):
+        return f"{value!r} must be a file in the story's folder (a name like '01.jpg')"
+    return _max_length(1000)(value)
+
+
+FIELDS = {
+    "title": Field(str, required=True, check=_not_blank(500), help="The story's headline"),
+    "kind": Field(str, required=True, choices=KINDS,
+                  help="'photo-report' (needs photos) or 'story' (text, photos optional)"),
+    "date": Field(dt.date, help="When the event took place"),
+    "municipality": Field(str, check=_not_blank(200), help="Where it took place"),
+    "tags": Field(list, items=str, default=[], help="Words campaigns select stories by"),
+    "summary": Field(str, help="A one-line summary for previews and press kits"),
+    "consent": Field(dict, help="Who recorded the consent of the people shown, and when"),
+    "photos": Field(list, items=dict, default=[], help="The photos, in the order shown"),
+}
+
+CONSENT = {
+    "recorded_by": Field(str, required=True, check=_not_blank(200)),
+    "recorded_at": Field((dt.date, dt.datetime), required=True),
+}
+
+PHOTO = {
+    "file": Field(str, required=True, check=_file_name),
+    "caption": Field(str),
+    "alt": Field(str, help="Text read aloud in place of the photo"),
+    "credit": Field(str, check=_max_length(200)),
+}
+
+
+@dataclass
+class PhotoEntry:
+    file: str
+    caption: str | None = None
+    alt: str | None = None
+    credit: str | None = None
+    line: int | None = None  # of its [[photos]] entry in story.md, for messages
+
+
+@dataclass
+class StoryFile:
+    folder: Path
+    title: str
+    kind: str
+    date: dt.date | None
+    municipality: str | None
+    tags: list[str]
+    summary: str | None
+    consent_by: str | None
+    consent_at: dt.datetime | None
+    photos: list[PhotoEntry]
+    body: str
+    raw: bytes
+    unlisted: list[str] = field(default_factory=list)  # photo files not in front matter
+
+    @property
+    def path(self) -> Path:
+        return self.folder / STORY_FILE
+
+
+def read_story(
+    folder: Path, municipalities: Sequence[str] = (), *, time_zone: str = "UTC"
+) -> StoryFile:
+    """Read and check ``folder/story.md``; raise ValidationError listing every problem.
+
+    A consent time written as a date, or without an offset, is taken in
+    ``time_zone`` (the centre's zone).
+    """
+    path = folder / STORY_FILE
+    source = str(path)
+    raw = _read(path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise StoryFileError([Problem(source, "", "is not UTF-8 text; save it as UTF-8", line)]) \
+            from None
+    # Split on newlines only, as TOML counts lines (splitlines() also breaks at U+2028 etc.).
+    lines = text.replace("\r\n", "\n").split("\n")
+    opening, closing = _fences(lines, source)
+    toml_text = "\n".join(lines[opening + 1 : closing])
+    data, problem = parse_toml(toml_text, source)
+    if problem is not None:
+        line = problem.line + opening + 1 if problem.line is not None else opening + 1
+        raise StoryFileError([dataclasses.replace(problem, line=line)])
+    assert data is not None
+    check = Checker(source, toml_text, line_offset=opening + 1)
+    top = check.table(data, FIELDS)
+    municipality = top.get("municipality")
+    if municipality and municipalities and municipality not in municipalities:
+        check.problem(
+            "municipality",
+            f"{municipality!r} is not one of the municipalities in config.toml"
+            + did_you_mean(municipality, municipalities),
+        )
+    consent_by, consent_at = _consent(check, top.get("consent"), time_zone)
+    photos = _photos(check, toml_text, opening + 1, top.get("photos") or [], folder)
+    if top.get("kind") == "photo-report" and "photos" in top and not top["photos"]:
+        check.problem(
+            "kind",
+            "a photo-report needs at least one [[photos]] entry "
+            "(use kind = \"story\" for a story without photos)",
+        )
+    body = "\n".join(lines[closing + 1 :]).strip()
+    if top.get("kind") == "story" and not body:
+        check.problems.append(
+            Problem(source, "", "the story has no text after the closing '+++' line", closing + 1)
+        )
+    if not check.ok:
+        # A missing top-level key has no line of its own: point at the front matter.
+        raise StoryFileError(
+            p if p.line is not None else dataclasses.replace(p, line=opening + 1)
+            for p in check.problems
+        )
+    listed = {PurePosixPath(p.file.replace("\\", "/")).as_posix() for p in photos}
+    return StoryFile(
+        folder=folder,
+        title=top["title"].strip(),
+        kind=top["kind"],
+        date=top.get("date"),
+        municipality=municipality.strip() if municipality else None,
+        tags=list(dict.fromkeys(t.strip() for t in top["tags"] if t.strip())),
+        summary=top.get("summary"),
+        consent_by=consent_by,
+        consent_at=consent_at,
+        photos=photos,
+        body=body,
+        raw=raw,
+        unlisted=[name for name in _photo_files(folder) if name not in listed],
+    )
+
+
+def _read(path: Path) -> bytes:
+    from outreach.media.probe import read_bytes
+
+    try:
+        path.lstat()
+    except FileNotFoundError:
+        raise ContentError(f"{path.parent}: no {STORY_FILE} in this folder") from None
+    except OSError:
+        pass  # e.g. permission denied: reading says so, naming the file
+    return read_bytes(path, "file", ContentError)
+
+
+def _fences(lines: list[str], source: str) -> tuple[int, int]:
+    """Indexes of the opening and closing ``+++`` lines."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        raise StoryFileError([Problem(source, "", "is empty", 1)])
+    if not _FENCE.match(lines[first]):
+        raise StoryFileError([Problem(
+            source, "",
+            "must start with a '+++' line, then the front matter (title, kind, ...), "
+            "then another '+++' line",
+            first + 1,
+        )])
+    for index in range(first + 1, len(lines)):
+        if _FENCE.match(lines[index]):
+            return first, index
+    raise StoryFileError([Problem(
+        source, "",
+        f"the front matter opened by '+++' on line {first + 1} is never closed: "
+        "add a '+++' line after it",
+        first + 1,
+    )])
+
+
+def _consent(
+    check: Checker, data: Any, time_zone: str
+) -> tuple[str | None, dt.datetime | None]:
+    if data is None:
+        return None, None
+    values = check.table(data, CONSENT, "consent")
+    by, at = values.get("recorded_by"), values.get("recorded_at")
+    if by is None or at is None:
+        return None, None
+    return by.strip(), _aware(at, time_zone)
+
+
+def _aware(value: dt.date | dt.datetime, time_zone: str) -> dt.datetime:
+    zone = zoneinfo.ZoneInfo(time_zone)
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone)
+    return value.astimezone(dt.UTC)
+
+
+def _photos(
+    check: Checker, toml_text: str, offset: int, entries: list[Any], folder: Path
+) -> list[PhotoEntry]:
+    # [[photos]] entries each have a header line; keys are looked up within
+    # their own entry so a problem in the third photo points at the third.
+    headers = [i for i, line in enumerate(toml_text.split("\n")) if _PHOTOS_HEADER.match(line)]
+    blocks = toml_text.split("\n")
+    available = _photo_files(folder)
+    photos: list[PhotoEntry] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        name = f"photos[{index + 1}]"
+        if len(headers) == len(entries):
+            start = headers[index]
+            end = headers[index + 1] if index + 1 < len(headers) else len(blocks)
+            sub = Checker(check.source, "\n".join(blocks[start:end]), offset + start)
+        else:  # an inline array: only the line of "photos" is known
+            sub = _OneLineChecker(check.source, check.line("photos"))
+        values = sub.table(entry, PHOTO, "photos")
+        entry_line = sub.line("photos")
+        for problem in sub.problems:
+            key = name + problem.key[len("photos"):] if problem.key.startswith("photos") else name
+            check.problems.append(dataclasses.replace(problem, key=key))
+        file = values.get("file")
+        if file is None or sub.problems:
+            continue
+        key = f"{name}.file"
+        line = sub.line("photos.file")
+        normal = PurePosixPath(file.replace("\\", "/")).as_posix()
+        if normal in seen:
+            check.problems.append(Problem(
+                check.source, key, f"{file!r} is already listed as photo {seen[normal]}", line))
+            continue
+        seen[normal] = index + 1
+        target = folder / normal
+        if not target.is_file():
+            what = "is a folder, not a photo" if target.is_dir() else "does not exist in the folder"
+            check.problems.append(Problem(
+                check.source, key, f"{file!r} {what}" + did_you_mean(normal, available), line))
+            continue
+        photos.append(PhotoEntry(
+            file=normal,
+            caption=values.get("caption"),
+            alt=values.get("alt"),
+            credit=values.get("credit"),
+            line=entry_line,
+        ))
+    return photos
+
+
+class _OneLineChecker(Checker):
+    """A checker for an inline table, whose keys all share the line it is written on."""
+
+    def __init__(self, source: str, line: int | None) -> None:
+        super().__init__(source)
+        self._fixed = line
+
+    def line(self, key: str) -> int | None:
+        return self._fixed
+
+
+def _photo_files(folder: Path) -> list[str]:
+    try:
+        return sorted(
+            p.name for p in folder.iterdir()
+            if p.suffix.lower() in PHOTO_SUFFIXES and p.is_file() and not p.name.startswith(".")
+        )
+    except OSError:
+        return []

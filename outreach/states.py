@@ -1,0 +1,35 @@
+"""The states and kinds the store records, importable without loading the database layer."""
+
+from __future__ import annotations
+
+import enum
+
+
+class StoryKind(enum.StrEnum):
+    photo_report = "photo-report"
+    story = "story"
+
+
+class StoryStatus(enum.StrEnum):
+    draft = "draft"
+    approved = "approved"
+    archived = "archived"
+
+
+class PublicationStatus(enum.StrEnum):
+    planned = "planned"
+    sending = "sending"
+    published = "published"
+    failed = "failed"
+    uncertain = "uncertain"
+    cancelled = "cancelled"
+
+
+class AttemptOutcome(enum.StrEnum):
+    published = "published"
+    transient = "transient"
+    rate_limited = "rate-limited"
+    auth = "auth"
+    permanent = "permanent"
+    uncertain = "uncertain"
+    lease_expired = "lease-expired"
