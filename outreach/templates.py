@@ -295,10 +295,15 @@ def story_values(
     call_to_action: str,
     signup_link: str | None,
 ) -> dict[str, str]:
-    """The placeholder values for one story on one channel."""
+    """The placeholder values for one story on one channel.
+
+    The body is written in Markdown and sent as plain text (see outreach.plaintext).
+    """
+    from outreach.plaintext import to_plain_text
+
     return {
         "title": title.strip(),
-        "body": body.strip(),
+        "body": to_plain_text(body),
         "summary": (summary or "").strip(),
         "date": russian_date(event_date),
         "municipality": municipality or "",
