@@ -263,3 +263,48 @@ def test_find_story_folders(tmp_path: Path) -> None:
         find_story_folders([tmp_path / "empty"])
     with pytest.raises(NotFoundError, match=r"notes.txt: not a story folder \(give the folder"):
         find_story_folders([tmp_path / "notes.txt"])
+
+
+def _without_root_override() -> list[str]:
+    """A command prefix under which permissions hold, even when the tests run as root."""
+    import os
+    import shutil
+
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "setpriv (util-linux) is needed to test unreadable folders as root"
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--"]
+
+
+def test_an_unreadable_folder_fails_alone_and_says_why(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    samples = Path(__file__).resolve().parent.parent / "media" / "samples"
+    tree = tmp_path / "media"
+    shutil.copytree(samples / "2026-10-01-miass-valentina-story", tree / "readable")
+    shutil.copytree(samples / "2026-10-14-miass-school-5", tree / "locked")
+    (tmp_path / "config.toml").write_text('database_url = "sqlite:///outreach.db"\n')
+    (tree / "locked").chmod(0)
+    try:
+        result = subprocess.run(
+            [*_without_root_override(), sys.executable, "-m", "outreach",
+             "content", "import", str(tree)],
+            cwd=tmp_path, capture_output=True, text=True,
+        )
+    finally:
+        (tree / "locked").chmod(0o755)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    assert f"{tree / 'locked'}" in output and "ermission denied" in output, output
+    assert "1 imported, 0 updated, 0 unchanged, 1 failed" in output, output
+    from outreach.db import open_store
+    from outreach.library.stories import list_stories
+
+    store = open_store(f"sqlite:///{tmp_path / 'outreach.db'}")
+    with store.session() as session:
+        assert [s.source_folder for s in list_stories(session)] == [str(tree / "readable")]
+    store.dispose()
