@@ -28,6 +28,7 @@ message.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from abc import ABC, abstractmethod
@@ -245,8 +246,17 @@ class Channel(ABC):
     def publish(self, post: Post) -> Published:
         """Publish ``post``; return the platform's id and public URL."""
 
-    def reconcile(self, publication_id: int, idempotency_key: str) -> Reconciled:
-        """After a crash mid-publish: does the post exist? Default: cannot tell."""
+    def reconcile(self, post: Post, attempted_at: dt.datetime) -> Reconciled:
+        """After a crash mid-publish: does ``post`` exist on the platform?
+
+        ``post`` is rendered again exactly as it was sent; ``attempted_at`` is
+        when the interrupted attempt began (an idempotency key such as VK's
+        ``guid`` is honoured only for a while). Return ``exists=True`` with the
+        platform's id when it was posted, ``False`` when it surely was not (the
+        engine then publishes it normally), or ``None`` when the platform cannot
+        tell: the publication then waits for a person as ``uncertain``.
+        Default: cannot tell.
+        """
         return Reconciled(exists=None)
 
     def engagement(self, external_ids: Sequence[str]) -> list[Engagement]:

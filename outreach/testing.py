@@ -161,10 +161,10 @@ class RecordingChannel(Channel):
         return {line["idempotency_key"]: line for line in read_log(self.log_path)
                 if line["outcome"] == "published"}
 
-    def reconcile(self, publication_id: int, idempotency_key: str) -> Reconciled:
+    def reconcile(self, post: Post, attempted_at: dt.datetime) -> Reconciled:
         if not self.settings["can_reconcile"]:
             return Reconciled(exists=None)
-        found = self.published_keys().get(idempotency_key)
+        found = self.published_keys().get(post.idempotency_key)
         if found is None:
             return Reconciled(exists=False)
         return Reconciled(exists=True,

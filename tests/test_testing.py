@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -21,6 +22,14 @@ from outreach.channels import (
     TransientError,
 )
 from outreach.testing import RecordingChannel, make_registry, make_test_config, read_log
+
+_WHEN = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
+
+
+def _key(publication_id: int, key: str) -> Post:
+    """The post as the engine renders it again to reconcile: only its identity matters here."""
+    return Post(publication_id=publication_id, idempotency_key=key, text="t", title="T")
+
 
 
 def post(publication_id: int = 1, text: str = "Hello") -> Post:
@@ -69,7 +78,7 @@ def test_fail_modes_raise_the_matching_error(tmp_path: Path, mode: str, error: t
         assert raised.value.retry_after == 12.5
     assert rec.published == []
     assert [line["outcome"] for line in read_log(rec.log_path)] == [mode]
-    assert rec.reconcile(1, "key-1").exists is False
+    assert rec.reconcile(_key(1, "key-1"), _WHEN).exists is False
 
 
 def test_fail_times_fails_only_the_first_calls(tmp_path: Path) -> None:
@@ -88,26 +97,26 @@ def test_hang_records_the_post_then_stops_answering(tmp_path: Path) -> None:
     with pytest.raises(TransientError):
         rec.publish(post())
     assert time.monotonic() - started >= 0.05
-    assert rec.reconcile(1, "key-1").exists is True
+    assert rec.reconcile(_key(1, "key-1"), _WHEN).exists is True
 
     quiet = channel(tmp_path / "other", log="calls.jsonl", fail="hang", hang_seconds=0,
                     hang_published=False)
     with pytest.raises(TransientError):
         quiet.publish(post())
-    assert quiet.reconcile(1, "key-1").exists is False
+    assert quiet.reconcile(_key(1, "key-1"), _WHEN).exists is False
 
 
 def test_reconcile_reads_the_log_of_an_earlier_process(tmp_path: Path) -> None:
     channel(tmp_path, log="calls.jsonl").publish(post(5))
     fresh = channel(tmp_path, log="calls.jsonl")  # a new instance knows only the log
 
-    found = fresh.reconcile(5, "key-5")
+    found = fresh.reconcile(_key(5, "key-5"), _WHEN)
     assert found.exists is True
     assert found.published == Published("rec-5", "https://test.invalid/rec/5")
-    assert fresh.reconcile(6, "key-6").exists is False
+    assert fresh.reconcile(_key(6, "key-6"), _WHEN).exists is False
 
     blind = channel(tmp_path, log="calls.jsonl", can_reconcile=False)
-    assert blind.reconcile(5, "key-5").exists is None
+    assert blind.reconcile(_key(5, "key-5"), _WHEN).exists is None
     assert blind.capabilities.reconcile is False
 
 
@@ -133,7 +142,7 @@ def test_a_killed_process_leaves_proof_of_what_it_published(tmp_path: Path) -> N
     assert process.returncode == -signal.SIGKILL
     [line] = read_log(log)
     assert (line["publication_id"], line["pid"]) == (9, process.pid)
-    assert channel(tmp_path, log=str(log)).reconcile(9, "key-9").exists is True
+    assert channel(tmp_path, log=str(log)).reconcile(_key(9, "key-9"), _WHEN).exists is True
 
 
 def test_engagement_is_known_only_for_its_own_posts(tmp_path: Path) -> None:

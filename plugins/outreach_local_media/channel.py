@@ -7,6 +7,7 @@ already fitted to ``media_limits`` (print size, EXIF stripped) by the core.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Mapping
@@ -69,8 +70,8 @@ class LocalMediaChannel(Channel):
                 f"{exc.strerror or exc}") from None
         return _published(kit.folder)
 
-    def reconcile(self, publication_id: int, idempotency_key: str) -> Reconciled:
-        kit = find_kit(self.root, publication_id, idempotency_key)
+    def reconcile(self, post: Post, attempted_at: dt.datetime) -> Reconciled:
+        kit = find_kit(self.root, post.publication_id, post.idempotency_key)
         if kit is None:
             return Reconciled(exists=False)
         return Reconciled(exists=True, published=_published(kit.folder))
