@@ -15,6 +15,7 @@ from sqlmodel import Column, Field, SQLModel
 from outreach.states import (  # noqa: F401  (re-exported: the store's vocabulary)
     AttemptOutcome,
     PublicationStatus,
+    SlotOutcome,
     StoryKind,
     StoryStatus,
 )
@@ -95,6 +96,22 @@ class Campaign(SQLModel, table=True):
     updated_at: dt.datetime | None = _when(nullable=False)
 
 
+class CampaignSlot(SQLModel, table=True):
+    """What became of each slot of a campaign: planned, empty (no story left) or skipped."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("campaign_id", "slot", name="uq_campaignslot_campaign_slot"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id")
+    slot: dt.datetime | None = _when(nullable=False)
+    outcome: str = Field(max_length=20)  # SlotOutcome
+    publications: int = 0
+    detail: str | None = Field(default=None, sa_column=Column(sa.Text))
+    recorded_at: dt.datetime | None = _when(nullable=False)
+
+
 class Publication(SQLModel, table=True):
     """The outbox: one row per story × channel × slot."""
 
@@ -156,6 +173,10 @@ class ReferralCode(SQLModel, table=True):
     channel: str | None = Field(default=None, max_length=200)
     publication_id: int | None = Field(default=None, foreign_key="publication.id", index=True)
     placement: str | None = Field(default=None, max_length=500)
+    kind: str = Field(default="publication", max_length=20)  # publication | placement | outlet
+    short_code: str | None = Field(  # said on the phone or typed from a poster: "MIA-7"
+        default=None, max_length=16, sa_column_kwargs={"unique": True}
+    )
     created_at: dt.datetime | None = _when(nullable=False)
 
 

@@ -33,3 +33,9 @@ class AttemptOutcome(enum.StrEnum):
     permanent = "permanent"
     uncertain = "uncertain"
     lease_expired = "lease-expired"
+
+
+class SlotOutcome(enum.StrEnum):
+    planned = "planned"  # publications written to the outbox
+    empty = "empty"  # no approved story left for it
+    skipped = "skipped"  # missed while the service was down, beyond the grace window

@@ -54,11 +54,16 @@ def test_upgrade_says_what_it_applied_and_keeps_rows(
     assert status.exit_code == 0, status.output
     shown = json.loads(status.output)
     assert shown["current"] == "0001" and shown["up_to_date"] is False
-    assert shown["pending"] == [{"revision": "0002", "message": "publication attempt log"}]
+    assert shown["pending"] == [
+        {"revision": "0002", "message": "publication attempt log"},
+        {"revision": "0003",
+         "message": "campaign slot log; referral code kind and short code"},
+    ]
 
     result = runner.invoke(cli, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert "Applied 0002: publication attempt log" in result.output
+    assert "Applied 0003: campaign slot log; referral code kind and short code" in result.output
     assert "Applied 0001" not in result.output
     assert f"is now at revision {head_revision()}." in result.output
     assert "publicationattempt" in _tables(store_url)

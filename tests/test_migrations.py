@@ -103,7 +103,7 @@ def test_upgrade_from_0001_keeps_every_row(store_url: str) -> None:
     store = open_store(store_url, migrate=False)
     try:
         store.upgrade("0001")
-        assert store.status().pending == ["0002"]
+        assert store.status().pending == ["0002", "0003"]
         _fill_revision_0001(store)
 
         store.upgrade()
@@ -132,6 +132,8 @@ def test_upgrade_from_0001_keeps_every_row(store_url: str) -> None:
             assert (audience.members, audience.taken_at) == (1480, _aware(T1))
             code = s.exec(select(models.ReferralCode)).one()
             assert code.placement == "Пенсионный фонд, Миасс, ул. Ленина, 5"
+            # 0003: codes made before kinds existed were all publication codes.
+            assert (code.kind, code.short_code) == ("publication", None)
             signup = s.exec(select(models.SignUp)).one()
             assert (signup.name, signup.referral_code_id) == ("Пётр Сидоров", 1)
             assert signup.consent_at == _aware(T1)
@@ -140,10 +142,15 @@ def test_upgrade_from_0001_keeps_every_row(store_url: str) -> None:
             s.add(models.PublicationAttempt(
                 publication_id=1, number=1, started_at=_aware(T1), outcome="transient",
                 error="VK: сервер не ответил за 30 с", worker="host-1:42"))
+            s.add(models.CampaignSlot(campaign_id=1, slot=_aware(T1), outcome="empty",
+                                      detail="no approved story left", recorded_at=_aware(T1)))
+            code.short_code = "MIA-7"
         with store.session() as s:
             attempt = s.exec(select(models.PublicationAttempt)).one()
             assert attempt.error == "VK: сервер не ответил за 30 с"
             assert attempt.started_at == _aware(T1) and attempt.finished_at is None
+            assert s.exec(select(models.CampaignSlot)).one().outcome == "empty"
+            assert s.exec(select(models.ReferralCode)).one().short_code == "MIA-7"
     finally:
         store.dispose()
 
@@ -176,7 +183,7 @@ def test_downgrade_to_0001_drops_only_the_attempt_log(store_url: str) -> None:
         store.dispose()
 
 
-@pytest.mark.parametrize("revision", ["0001", "0002"])
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003"])
 def test_every_revision_says_what_it_does(tmp_path: Any, revision: str) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'fresh.db'}", migrate=False)
     try:
