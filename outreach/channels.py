@@ -214,6 +214,11 @@ class Channel(ABC):
     text_limits: ClassVar[TextLimits] = TextLimits(max_text=4096)
     media_limits: ClassVar[MediaLimits] = MediaLimits()
     capabilities: ClassVar[Capabilities] = Capabilities()
+    #: How many publish calls Outreach makes to one channel at once.
+    max_concurrency: ClassVar[int] = 1
+    #: Seconds a publish call may take before Outreach stops waiting for it; the
+    #: publication then waits for reconcile or a person (see ``reconcile``).
+    call_timeout: ClassVar[float] = 120.0
 
     def __init__(self, context: ChannelContext, settings: Mapping[str, Any]) -> None:
         self.context = context

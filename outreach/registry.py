@@ -218,7 +218,7 @@ class Registry:
         try:
             instance = plugin(context, self._settings[channel_name])
         except Exception as exc:  # a plugin's bug must not escape as a traceback
-            reason = self._redact(channel_name, f"could not start: {_describe(exc)}")
+            reason = self.redact(channel_name, f"could not start: {_describe(exc)}")
             self._statuses[channel_name] = dataclasses.replace(
                 status, state=INIT_FAILED, reason=reason)
             log.warning("channel %s (plugin %s) is %s: %s",
@@ -254,10 +254,10 @@ class Registry:
         try:
             results.extend(channel.check())
         except OutreachError as exc:
-            results.append(CheckResult(ok=False, message=self._redact(channel_name, str(exc))))
+            results.append(CheckResult(ok=False, message=self.redact(channel_name, str(exc))))
         except Exception as exc:  # a plugin's bug in check() is a failed check, not a crash
             results.append(CheckResult(
-                ok=False, message=self._redact(channel_name, f"check failed: {_describe(exc)}")))
+                ok=False, message=self.redact(channel_name, f"check failed: {_describe(exc)}")))
         return results
 
     def validate(self) -> list[Problem]:
@@ -275,10 +275,10 @@ class Registry:
                 channel.close()
             except Exception as exc:  # closing one channel must not keep others open
                 log.warning("channel %s did not close cleanly: %s",
-                            name, self._redact(name, _describe(exc)))
+                            name, self.redact(name, _describe(exc)))
         self._instances.clear()
 
-    def _redact(self, channel_name: str, text: str) -> str:
+    def redact(self, channel_name: str, text: str) -> str:
         """Hide the values of the channel's secrets, should a plugin's message carry one."""
         plugin = self._classes.get(self._statuses[channel_name].plugin)
         settings = self._settings.get(channel_name, {})

@@ -9,7 +9,7 @@ import pytest
 from outreach.campaigns.selection import pick_for_slot, select_stories
 from outreach.campaigns.spec import CampaignSpec, load_campaign
 from outreach.config import Config
-from outreach.models import Publication, Story, utcnow
+from outreach.models import Photo, Publication, Story, utcnow
 from outreach.testing import make_test_config
 
 SLOT = dt.datetime(2026, 12, 1, 5, 0, tzinfo=dt.UTC)
@@ -73,12 +73,25 @@ def test_only_approved_stories_with_consent_that_match(store: Any, config: Confi
     add_story(store, "ok", 3)
     add_story(store, "draft", 1, status="draft")
     add_story(store, "archived", 1, status="archived")
-    add_story(store, "no consent", 1, consent_by=None, consent_at=None)
+    add_photo(store, add_story(store, "no consent", 1, consent_by=None, consent_at=None))
     add_story(store, "other kind", 1, kind="story")
     add_story(store, "other tag", 1, tags=["sport"])
     add_story(store, "other place", 1, municipality="Златоуст")
     add_story(store, "two tags", 4, tags=["sport", "mentoring"])
     assert titles(store, spec) == ["ok", "two tags"]
+
+
+def test_a_story_without_photos_needs_no_consent(store: Any, config: Config) -> None:
+    spec = spec_for(config, "")
+    add_story(store, "text only", 1, kind="story", consent_by=None, consent_at=None)
+    add_photo(store, add_story(store, "people shown", 2, consent_by=None, consent_at=None))
+    assert titles(store, spec) == ["text only"]
+
+
+def add_photo(store: Any, story_id: int) -> None:
+    with store.session() as session:
+        session.add(Photo(story_id=story_id, file="1.jpg", sha256="a" * 64, width=10,
+                          height=10))
 
 
 def test_oldest_unpublished_first_then_least_recently_used(store: Any, config: Config) -> None:

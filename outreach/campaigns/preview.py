@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from outreach.errors import OutreachError
-from outreach.templates import fit, story_values
 
 if TYPE_CHECKING:
     from outreach.campaigns.spec import CampaignSpec
@@ -99,7 +98,7 @@ def preview_campaign(spec: CampaignSpec, config: Config, store: Store, registry:
     """Preview the ``slots`` slots after ``after`` into ``out``; return one item per post."""
     from outreach.campaigns.schedule import local, next_slots
     from outreach.campaigns.selection import pick_for_slot
-    from outreach.library.stories import photo_path, photos_of
+    from outreach.library.stories import photos_of
     from outreach.media.renditions import RenditionCache
 
     _prepare(out)
@@ -130,13 +129,15 @@ def preview_campaign(spec: CampaignSpec, config: Config, store: Store, registry:
                     item.folder = out / _folder_name(slot_local, channel, index)
                     item.folder.mkdir()
                     written.append(item.folder.name)
-                    _render_item(item, spec, story, photos, plugin, registry, cache, photo_path)
+                    _render_item(item, spec, story, photos, plugin, registry, cache)
     (out / MARKER).write_text("\n".join(written) + "\n", encoding="utf-8")
     return items
 
 
 def _render_item(item: PreviewItem, spec: CampaignSpec, story: Story, photos: list[Any],
-                 plugin: Any, registry: Registry, cache: Any, photo_path: Any) -> None:
+                 plugin: Any, registry: Registry, cache: Any) -> None:
+    from outreach.campaigns.render import render_post
+
     assert item.channel is not None and item.folder is not None
     limits_of: Any = plugin
     link = None
@@ -146,37 +147,18 @@ def _render_item(item: PreviewItem, spec: CampaignSpec, story: Story, photos: li
         link = instance.signup_link(PREVIEW_CODE)
     except OutreachError as exc:
         item.notes.append(f"sign-up link unknown, the channel is not ready: {exc}")
-    media = limits_of.media_limits
-    kept = photos[: media.max_photos]
-    item.photos_left_out = len(photos) - len(kept)
-    if item.photos_left_out:
-        item.notes.append(f"{item.photos_left_out} photo(s) left out: the channel takes "
-                          f"at most {media.max_photos}")
-    for number, photo in enumerate(kept, start=1):
-        try:
-            rendition = cache.get(photo_path(story, photo), photo.sha256, media)
-        except OutreachError as exc:
-            item.notes.append(f"photo {photo.file}: {exc}")
-            continue
+    post = render_post(spec, story, photos, limits_of, cache, signup_link=link)
+    item.photos_left_out = post.left_out
+    item.notes.extend(post.notes)
+    for number, (photo, rendition) in enumerate(post.photos, start=1):
         name = f"photo-{number:02d}{rendition.path.suffix}"
         _link_or_copy(rendition.path, item.folder / name)
         item.photos.append({"file": name, "source": photo.file, "width": rendition.width,
                             "height": rendition.height, "bytes": rendition.bytes,
                             "format": rendition.format, "caption": photo.caption})
-    values = story_values(
-        title=story.title, body=story.body, summary=story.summary,
-        event_date=story.event_date, municipality=story.municipality,
-        hashtags=spec.post.hashtags, call_to_action=spec.post.call_to_action,
-        signup_link=link,
-    )
-    limit = limits_of.text_limits.for_post(bool(item.photos))
-    fitted = fit(spec.post.template, values, limit)
+    fitted, limit = post.fitted, post.limit
     item.text, item.length, item.limit, item.trimmed = (
         fitted.text, fitted.length, limit, fitted.trimmed)
-    if fitted.problem:
-        item.notes.append(fitted.problem)
-    elif fitted.trimmed:
-        item.notes.append(f"shortened to fit {limit} characters: {', '.join(fitted.trimmed)}")
     (item.folder / "post.txt").write_text(fitted.text, encoding="utf-8")
     summary = {
         "campaign": spec.slug,

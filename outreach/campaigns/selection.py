@@ -46,13 +46,21 @@ NEVER_USED = Usage(False, None)
 
 def eligible_stories(session: Session, spec: CampaignSpec,
                      exclude: Collection[int] = frozenset()) -> list[Story]:
-    """Approved stories with consent that match the campaign's kinds, tags and municipalities."""
+    """Approved stories that match the campaign's kinds, tags and municipalities.
+
+    A story with photos also needs recorded consent of the people shown; one
+    without photos needs none (as at approval).
+    """
+    import sqlalchemy as sa
     from sqlmodel import col, select
 
+    from outreach.models import Photo
+
+    has_photos = sa.exists().where(col(Photo.story_id) == col(Story.id))
     query = select(Story).where(
         Story.status == StoryStatus.approved.value,
-        col(Story.consent_by).is_not(None),
-        col(Story.consent_at).is_not(None),
+        sa.or_(sa.and_(col(Story.consent_by).is_not(None), col(Story.consent_at).is_not(None)),
+               ~has_photos),
     )
     rule = spec.content
     if rule.kinds:
@@ -63,7 +71,7 @@ def eligible_stories(session: Session, spec: CampaignSpec,
     wanted = set(rule.tags)
     return [
         s for s in stories
-        if s.id not in exclude and s.consent_by and (not wanted or wanted.intersection(s.tags))
+        if s.id not in exclude and (not wanted or wanted.intersection(s.tags))
     ]
 
 

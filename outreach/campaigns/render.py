@@ -1,0 +1,69 @@
+"""One story as one channel receives it: text fitted to its limits, photos fitted to its media.
+
+The preview and the dispatcher both call ``render_post``, so what a person
+previews is exactly what goes out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from outreach.errors import OutreachError
+from outreach.templates import FittedText, fit, story_values
+
+if TYPE_CHECKING:
+    from outreach.campaigns.spec import CampaignSpec
+    from outreach.media.renditions import Rendition, RenditionCache
+    from outreach.models import Photo, Story
+
+
+@dataclass
+class RenderedPost:
+    fitted: FittedText
+    limit: int
+    signup_link: str | None
+    photos: list[tuple[Photo, Rendition]] = field(default_factory=list)
+    left_out: int = 0  # photos beyond the channel's max_photos
+    photo_errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.fitted.text
+
+
+def render_post(spec: CampaignSpec, story: Story, photos: Sequence[Photo], limits_of: Any,
+                cache: RenditionCache, *, signup_link: str | None) -> RenderedPost:
+    """Fit ``story`` to the channel whose limits ``limits_of`` declares (class or instance)."""
+    from outreach.library.stories import photo_path
+
+    media = limits_of.media_limits
+    kept = list(photos[: media.max_photos])
+    rendered: list[tuple[Photo, Rendition]] = []
+    errors: list[str] = []
+    notes: list[str] = []
+    left_out = len(photos) - len(kept)
+    if left_out:
+        notes.append(f"{left_out} photo(s) left out: the channel takes at most "
+                     f"{media.max_photos}")
+    for photo in kept:
+        try:
+            rendered.append((photo, cache.get(photo_path(story, photo), photo.sha256, media)))
+        except OutreachError as exc:
+            errors.append(f"photo {photo.file}: {exc}")
+    values = story_values(
+        title=story.title, body=story.body, summary=story.summary,
+        event_date=story.event_date, municipality=story.municipality,
+        hashtags=spec.post.hashtags, call_to_action=spec.post.call_to_action,
+        signup_link=signup_link,
+    )
+    limit = limits_of.text_limits.for_post(bool(rendered))
+    fitted = fit(spec.post.template, values, limit)
+    if fitted.problem:
+        notes.append(fitted.problem)
+    elif fitted.trimmed:
+        notes.append(f"shortened to fit {limit} characters: {', '.join(fitted.trimmed)}")
+    return RenderedPost(fitted=fitted, limit=limit, signup_link=signup_link, photos=rendered,
+                        left_out=left_out, photo_errors=errors, notes=notes + errors)

@@ -1,0 +1,1 @@
+"""The publishing engine: planning slots, the outbox, dispatching, collecting, the service."""

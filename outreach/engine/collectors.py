@@ -1,0 +1,140 @@
+"""Collecting what publications earned (engagement) and how channels grew (audience).
+
+Young posts are asked about often, old ones rarely, then never: a snapshot is
+due at each age in ``ENGAGEMENT_AGES`` after publication. Figures a platform
+does not report are stored as NULL and shown as "—", never as 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from outreach.errors import OutreachError
+from outreach.models import AudienceSnapshot, EngagementSnapshot, Publication
+from outreach.states import PublicationStatus
+
+if TYPE_CHECKING:
+    from outreach.db import Store
+    from outreach.registry import Registry
+
+log = logging.getLogger("outreach.collectors")
+
+ENGAGEMENT_AGES = (
+    dt.timedelta(hours=1), dt.timedelta(hours=6), dt.timedelta(days=1),
+    dt.timedelta(days=3), dt.timedelta(days=7), dt.timedelta(days=30),
+)
+AUDIENCE_EVERY = dt.timedelta(hours=23)  # daily, with room for a late start
+BATCH = 1000
+
+PUB = Publication.__table__
+SNAP = EngagementSnapshot.__table__
+AUD = AudienceSnapshot.__table__
+
+
+@dataclass
+class CollectReport:
+    snapshots: int = 0
+    audiences: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def due_for_engagement(store: Store, now: dt.datetime) -> dict[str, list[tuple[int, str]]]:
+    """Channel → (publication id, external id) of posts whose next snapshot is due."""
+    oldest = now - ENGAGEMENT_AGES[-1] - dt.timedelta(days=1)
+    latest = (
+        sa.select(SNAP.c.publication_id, sa.func.max(SNAP.c.taken_at).label("taken_at"))
+        .group_by(SNAP.c.publication_id).subquery()
+    )
+    query = (
+        sa.select(PUB.c.id, PUB.c.channel, PUB.c.external_id, PUB.c.published_at,
+                  latest.c.taken_at)
+        .select_from(PUB.outerjoin(latest, latest.c.publication_id == PUB.c.id))
+        .where(PUB.c.status == PublicationStatus.published, PUB.c.external_id.is_not(None),
+               PUB.c.published_at >= oldest)
+    )
+    due: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    with store.engine.connect() as connection:
+        for row in connection.execute(query):
+            published = _aware(row.published_at)
+            reached = [age for age in ENGAGEMENT_AGES if published + age <= now]
+            if not reached:
+                continue
+            last = _aware(row.taken_at) if row.taken_at is not None else None
+            if last is None or last < published + reached[-1]:
+                due[row.channel].append((row.id, row.external_id))
+    return dict(due)
+
+
+def collect_engagement(store: Store, registry: Registry, now: dt.datetime) -> CollectReport:
+    """Ask each channel, in batches, for the counts of its posts that are due."""
+    report = CollectReport()
+    for channel_name, posts in sorted(due_for_engagement(store, now).items()):
+        try:
+            channel = registry.get(channel_name)
+        except OutreachError as exc:
+            report.errors.append(f"{channel_name}: {exc}")
+            continue
+        if not channel.capabilities.engagement:
+            continue
+        for start in range(0, len(posts), BATCH):
+            batch = posts[start:start + BATCH]
+            ids = {external: publication for publication, external in batch}
+            try:
+                counts = channel.engagement(list(ids))
+            except Exception as exc:  # noqa: BLE001  (one channel's outage stops only itself)
+                message = registry.redact(channel_name, str(exc) or type(exc).__name__)
+                report.errors.append(f"{channel_name}: {message}")
+                log.warning("engagement of %s not collected: %s", channel_name, message)
+                break
+            rows = [
+                {"publication_id": ids[c.external_id], "taken_at": now, "views": c.views,
+                 "likes": c.likes, "shares": c.shares, "comments": c.comments,
+                 "reactions": c.reactions}
+                for c in counts if c.external_id in ids
+            ]
+            if rows:
+                with store.engine.begin() as connection:
+                    connection.execute(SNAP.insert(), rows)
+                report.snapshots += len(rows)
+    if report.snapshots:
+        log.info("engagement: %d snapshot(s) stored", report.snapshots)
+    return report
+
+
+def collect_audience(store: Store, registry: Registry, now: dt.datetime) -> CollectReport:
+    """Member counts of every ready channel that reports one, at most once a day."""
+    report = CollectReport()
+    with store.engine.connect() as connection:
+        last = dict(connection.execute(
+            sa.select(AUD.c.channel, sa.func.max(AUD.c.taken_at)).group_by(AUD.c.channel)).all())
+    for status in registry.statuses():
+        if status.state != "ready":
+            continue
+        taken = last.get(status.name)
+        if taken is not None and _aware(taken) > now - AUDIENCE_EVERY:
+            continue
+        try:
+            channel = registry.get(status.name)
+            if not channel.capabilities.audience:
+                continue
+            members = channel.audience()
+        except Exception as exc:  # noqa: BLE001
+            message = registry.redact(status.name, str(exc) or type(exc).__name__)
+            report.errors.append(f"{status.name}: {message}")
+            log.warning("audience of %s not collected: %s", status.name, message)
+            continue
+        with store.engine.begin() as connection:
+            connection.execute(AUD.insert().values(channel=status.name, taken_at=now,
+                                                   members=members))
+        report.audiences += 1
+    return report
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)

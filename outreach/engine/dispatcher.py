@@ -1,0 +1,320 @@
+"""Dispatching: claim due publications, publish them through their channel, record the result.
+
+Each channel has its own workers (``Channel.max_concurrency``), so a slow or
+failing channel never holds up the others. A plugin call that outlasts
+``Channel.call_timeout`` is left running and its publication becomes
+``uncertain`` (unless the plugin can prove the post exists); should the call
+return later with the post's id, the publication is settled as published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from outreach.engine import outbox
+from outreach.engine.posts import PublicationCancelled, build_post
+from outreach.errors import AuthError, OutreachError, RateLimitedError, TransientError
+from outreach.models import utcnow
+from outreach.states import AttemptOutcome, PublicationStatus
+
+if TYPE_CHECKING:
+    from outreach.campaigns.spec import CampaignSpec
+    from outreach.channels import Channel, Post, Published
+    from outreach.config import Config
+    from outreach.db import Store
+    from outreach.registry import Registry
+
+log = logging.getLogger("outreach.dispatcher")
+
+LEASE = dt.timedelta(minutes=10)
+# Calls left running past their timeout; past this many a channel takes no new work.
+MAX_ABANDONED = 3
+
+
+@dataclass
+class _Lane:
+    """One channel's workers and what they are doing."""
+
+    pool: ThreadPoolExecutor
+    capacity: int
+    busy: int = 0
+    abandoned: int = 0
+
+
+class Dispatcher:
+    """Publishes due publications of every ready channel; safe to run in several workers."""
+
+    def __init__(self, store: Store, config: Config, registry: Registry,
+                 specs: Callable[[], Mapping[int, CampaignSpec]], worker: str,
+                 clock: Callable[[], dt.datetime] = utcnow, lease: dt.timedelta = LEASE,
+                 on_free: Callable[[], None] | None = None) -> None:
+        from outreach.media.renditions import RenditionCache
+
+        self.store = store
+        self.config = config
+        self.registry = registry
+        self.specs = specs  # campaign id -> its last valid spec
+        self.worker = worker
+        self.clock = clock
+        self.lease = lease
+        self.on_free = on_free  # called when a lane has room again (wakes the loop)
+        self.cache = RenditionCache(config.cache_dir)
+        self._lanes: dict[str, _Lane] = {}
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._stopping = threading.Event()
+
+    # --- the loop -----------------------------------------------------------
+
+    def tick(self) -> int:
+        """Reconcile expired leases, then start every due publication there is room for."""
+        if self._stopping.is_set():
+            return 0
+        self.reconcile_expired()
+        started = 0
+        for name in self._channel_names():
+            lane = self._lane(name)
+            if lane is None:
+                continue
+            with self._lock:
+                room = lane.capacity - lane.busy
+                if lane.abandoned >= MAX_ABANDONED:
+                    room = 0
+            if room <= 0:
+                continue
+            claimed = outbox.claim(self.store, self.worker, self.clock(), self.lease,
+                                   limit=room, channels=[name])
+            for item in claimed:
+                with self._lock:
+                    lane.busy += 1
+                lane.pool.submit(self._process, name, item)
+                started += 1
+        return started
+
+    def busy(self) -> int:
+        with self._lock:
+            return sum(lane.busy for lane in self._lanes.values())
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Wait until no publication is in flight in this process."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self.busy_unlocked() == 0, timeout)
+
+    def busy_unlocked(self) -> int:
+        return sum(lane.busy for lane in self._lanes.values())
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Take no new work, let calls in flight finish for up to ``timeout`` seconds."""
+        self._stopping.set()
+        self.wait_idle(timeout)
+        for lane in self._lanes.values():
+            lane.pool.shutdown(wait=False, cancel_futures=True)
+
+    def _channel_names(self) -> list[str]:
+        return sorted(s.name for s in self.registry.statuses())
+
+    def _lane(self, name: str) -> _Lane | None:
+        if name in self._lanes:
+            return self._lanes[name]
+        try:
+            plugin = self.registry.plugin_class(name)
+        except OutreachError:
+            plugin = None
+        capacity = max(1, getattr(plugin, "max_concurrency", 1))
+        lane = _Lane(ThreadPoolExecutor(capacity, thread_name_prefix=f"publish-{name}"), capacity)
+        self._lanes[name] = lane
+        return lane
+
+    # --- one publication -----------------------------------------------------
+
+    def _process(self, channel_name: str, item: outbox.Claimed) -> None:
+        try:
+            self._publish(channel_name, item)
+        except Exception:  # a bug here must not kill the lane; the lease will expire
+            log.exception("publication %d: unexpected error while dispatching", item.id)
+        finally:
+            with self._idle:
+                self._lanes[channel_name].busy -= 1
+                self._idle.notify_all()
+            if self.on_free is not None:
+                self.on_free()
+
+    def _publish(self, channel_name: str, item: outbox.Claimed) -> None:
+        try:
+            channel = self.registry.get(channel_name)
+            post = self.build_post(item.id, channel)
+        except PublicationCancelled as reason:
+            self._stop(item, PublicationStatus.cancelled, AttemptOutcome.permanent, str(reason))
+            return
+        except OutreachError as exc:
+            self._failed(channel_name, item, exc)
+            return
+        outcome: dict[str, Any] = {}
+        done = threading.Event()
+
+        def call() -> None:
+            try:
+                outcome["published"] = channel.publish(post)
+            except BaseException as exc:  # noqa: BLE001  (reported below, in this worker)
+                outcome["error"] = exc
+            finally:
+                done.set()
+                if late.is_set():
+                    self._late_result(channel_name, item, outcome)
+
+        late = threading.Event()
+        caller = threading.Thread(target=call, name=f"call-{channel_name}-{item.id}", daemon=True)
+        caller.start()
+        if not done.wait(channel.call_timeout):
+            with self._lock:
+                late.set()
+                self._lanes[channel_name].abandoned += 1
+            if done.is_set():  # it finished just as we gave up: handle it here after all
+                late.clear()
+                with self._lock:
+                    self._lanes[channel_name].abandoned -= 1
+            else:
+                self._timed_out(channel, item, post)
+                return
+        if "published" in outcome:
+            self._published(channel_name, item, outcome["published"])
+        else:
+            self._failed(channel_name, item, outcome["error"])
+
+    def _published(self, channel_name: str, item: outbox.Claimed, published: Published) -> None:
+        if outbox.record_published(self.store, item.id, item.attempt, self.worker, self.clock(),
+                                   published):
+            log.info("publication %d published on %s: %s", item.id, channel_name,
+                     published.url or published.external_id)
+        else:
+            log.error("publication %d was published on %s (%s) after this worker lost its "
+                      "lease; check it for a duplicate", item.id, channel_name,
+                      published.url or published.external_id)
+
+    def _failed(self, channel_name: str, item: outbox.Claimed, error: BaseException) -> None:
+        now = self.clock()
+        message = self.registry.redact(channel_name, _describe(error))
+        if isinstance(error, RateLimitedError):
+            wait = dt.timedelta(seconds=error.retry_after) if error.retry_after else \
+                outbox.backoff(item.attempt)
+            self._retry(item, now, AttemptOutcome.rate_limited, message, now + wait)
+        elif isinstance(error, AuthError):
+            self._stop(item, PublicationStatus.failed, AttemptOutcome.auth, message)
+        elif isinstance(error, OutreachError) and not isinstance(error, TransientError):
+            # PermanentError, a channel that is not ready, a photo that cannot be read...
+            self._stop(item, PublicationStatus.failed, AttemptOutcome.permanent, message)
+        else:  # TransientError, or an unexpected exception from the plugin
+            self._retry(item, now, AttemptOutcome.transient, message,
+                        now + outbox.backoff(item.attempt))
+
+    def _retry(self, item: outbox.Claimed, now: dt.datetime, outcome: str, message: str,
+               at: dt.datetime) -> None:
+        if item.attempt >= outbox.MAX_ATTEMPTS:
+            self._stop(item, PublicationStatus.failed, outcome,
+                       f"gave up after {item.attempt} attempts: {message}")
+            return
+        outbox.record_retry(self.store, item.id, item.attempt, self.worker, now, outcome,
+                            message, at)
+        log.warning("publication %d: %s; retrying at %s", item.id, message,
+                    at.astimezone(dt.UTC).strftime("%H:%M:%S UTC"))
+
+    def _stop(self, item: outbox.Claimed, status: str, outcome: str, message: str) -> None:
+        outbox.record_stopped(self.store, item.id, item.attempt, self.worker, self.clock(),
+                              status, outcome, message)
+        log.error("publication %d %s: %s", item.id, status, message)
+
+    def _timed_out(self, channel: Channel, item: outbox.Claimed, post: Post) -> None:
+        """The call did not return in time: it may still post. Settle what can be proved."""
+        message = (f"{channel.name} did not answer within {channel.call_timeout:g} s; "
+                   "the post may or may not have gone out")
+        verdict = self._reconcile(channel, post, self.clock() - dt.timedelta(
+            seconds=channel.call_timeout))
+        if verdict is not None and verdict.exists and verdict.published is not None:
+            self._published(channel.name, item, verdict.published)
+            return
+        self._stop(item, PublicationStatus.uncertain, AttemptOutcome.uncertain,
+                   f"{message}: check the channel, then `outreach publications resolve "
+                   f"{item.id} --posted URL` or `--not-posted`")
+
+    def _late_result(self, channel_name: str, item: outbox.Claimed,
+                     outcome: Mapping[str, Any]) -> None:
+        with self._lock:
+            self._lanes[channel_name].abandoned -= 1
+        if "published" in outcome:
+            self._published(channel_name, item, outcome["published"])
+        else:
+            log.warning("publication %d: the call that timed out ended with: %s", item.id,
+                        self.registry.redact(channel_name, _describe(outcome["error"])))
+
+    # --- crash recovery ------------------------------------------------------
+
+    def reconcile_expired(self) -> None:
+        """Settle rows a dead worker left in ``sending``: published, again planned, or uncertain."""
+        now = self.clock()
+        for publication_id in outbox.expired(self.store, now):
+            attempt = outbox.take_over(self.store, publication_id, self.worker, now, self.lease)
+            if attempt is None:
+                continue  # another worker took it
+            item = outbox.Claimed(publication_id, attempt)
+            channel_name, attempted_at = self._attempt_of(item)
+            try:
+                channel = self.registry.get(channel_name)
+                post = self.build_post(publication_id, channel)
+            except OutreachError as exc:
+                self._stop(item, PublicationStatus.uncertain, AttemptOutcome.lease_expired,
+                           f"interrupted, and cannot check the channel: {exc}")
+                continue
+            verdict = self._reconcile(channel, post, attempted_at)
+            if verdict is not None and verdict.exists and verdict.published is not None:
+                self._published(channel_name, item, verdict.published)
+            elif verdict is not None and verdict.exists is False:
+                outbox.record_retry(self.store, publication_id, attempt, self.worker, now,
+                                    AttemptOutcome.lease_expired,
+                                    "interrupted before the post went out; sending again", now)
+            else:
+                self._stop(item, PublicationStatus.uncertain, AttemptOutcome.uncertain,
+                           f"interrupted while publishing to {channel_name}, which cannot "
+                           "tell whether the post went out: check the channel, then "
+                           f"`outreach publications resolve {publication_id} --posted URL` "
+                           "or `--not-posted`")
+
+    def _reconcile(self, channel: Channel, post: Post, attempted_at: dt.datetime) -> Any:
+        try:
+            return channel.reconcile(post, attempted_at)
+        except Exception as exc:  # noqa: BLE001  (cannot tell is the safe answer)
+            log.warning("publication %d: %s could not check for the post: %s",
+                        post.publication_id, channel.name,
+                        self.registry.redact(channel.name, _describe(exc)))
+            return None
+
+    def _attempt_of(self, item: outbox.Claimed) -> tuple[str, dt.datetime]:
+        from sqlmodel import select
+
+        from outreach.models import Publication, PublicationAttempt
+
+        with self.store.session() as session:
+            publication = session.get(Publication, item.id)
+            assert publication is not None
+            attempt = session.exec(select(PublicationAttempt).where(
+                PublicationAttempt.publication_id == item.id,
+                PublicationAttempt.number == item.attempt)).first()
+            started = attempt.started_at if attempt and attempt.started_at else self.clock()
+            return publication.channel, started
+
+    # --- what to send ----------------------------------------------------------
+
+    def build_post(self, publication_id: int, channel: Channel) -> Post:
+        """The publication as its channel receives it; raises when it cannot be sent."""
+        return build_post(self.store, self.specs(), publication_id, channel, self.cache)
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, OutreachError):
+        return str(error)
+    return f"unexpected error in the plugin: {type(error).__name__}: {error}"

@@ -1,0 +1,210 @@
+"""Planning: turning a campaign's due slots into publications in the outbox.
+
+The store keeps each campaign's last planned slot, so planning is a pure
+function of the campaign file, the store and the time: running it twice, in
+two processes, or after a restart plans every slot once. A slot planned late
+(the service was down) is planned if it is within the campaign's grace
+window; older ones are recorded as skipped, never published late.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from outreach.models import Campaign, CampaignSlot, Publication, utcnow
+from outreach.states import PublicationStatus, SlotOutcome
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from outreach.campaigns.spec import CampaignSpec
+    from outreach.config import Config
+    from outreach.db import Store
+
+log = logging.getLogger("outreach.planner")
+
+CAMPAIGN = Campaign.__table__
+SLOT = CampaignSlot.__table__
+PUB = Publication.__table__
+
+
+@dataclass
+class PlanReport:
+    planned: list[tuple[dt.datetime, int]] = field(default_factory=list)  # slot, publications
+    empty: list[dt.datetime] = field(default_factory=list)
+    skipped: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.planned or self.empty or self.skipped)
+
+
+def idempotency_key(publication_id: int, story_id: int, channel: str,
+                    slot: dt.datetime) -> str:
+    """A key that names one publication for ever (VK's guid, press-kit manifests)."""
+    digest = hashlib.sha256(f"{story_id}|{channel}|{slot.isoformat()}".encode()).hexdigest()
+    return f"outreach-{publication_id}-{digest[:12]}"
+
+
+def sync_campaigns(store: Store, specs: Iterable[CampaignSpec]) -> dict[str, int]:
+    """Make the campaign table match the files: new rows, changed names, (de)activation.
+
+    A campaign whose file is gone is marked inactive; its history stays.
+    Returns slug → campaign id for the given specs.
+    """
+    specs = list(specs)
+    now = utcnow()
+    ids: dict[str, int] = {}
+    with store.session() as session:
+        existing = {c.slug: c for c in session.exec(sa.select(Campaign)).scalars()}
+        for spec in specs:
+            row = existing.get(spec.slug)
+            if row is None:
+                row = Campaign(slug=spec.slug, name=spec.name,
+                               definition_hash=spec.definition_hash,
+                               active=spec.active, updated_at=now)
+                session.add(row)
+            elif (row.name, row.definition_hash, row.active) != (
+                    spec.name, spec.definition_hash, spec.active):
+                row.name, row.definition_hash = spec.name, spec.definition_hash
+                row.active, row.updated_at = spec.active, now
+        known = {spec.slug for spec in specs}
+        for slug, row in existing.items():
+            if slug not in known and row.active:
+                row.active, row.updated_at = False, now
+        session.flush()
+        for spec in specs:
+            row = existing.get(spec.slug) or session.exec(
+                sa.select(Campaign).where(Campaign.slug == spec.slug)).scalar_one()
+            assert row.id is not None
+            ids[spec.slug] = row.id
+    return ids
+
+
+def plan_due(store: Store, config: Config, spec: CampaignSpec, campaign_id: int,
+             now: dt.datetime) -> PlanReport:
+    """Plan every slot of ``spec`` that is due by ``now`` and not yet planned."""
+    from outreach.campaigns.schedule import slots_between
+
+    report = PlanReport()
+    if not spec.active:
+        return report
+    with store.engine.connect() as connection:
+        last = connection.execute(
+            sa.select(CAMPAIGN.c.last_planned_slot).where(CAMPAIGN.c.id == campaign_id)
+        ).scalar()
+    horizon = now - spec.grace
+    if last is None:
+        # A campaign seen for the first time missed nothing: it starts with its
+        # latest slot still within the grace window, if there is one.
+        slots = slots_between(spec, horizon - dt.timedelta(microseconds=1), now)[-1:]
+    else:
+        slots = slots_between(spec, last, now)
+    late = [slot for slot in slots if slot < horizon]
+    if late:
+        _record_skipped(store, spec, campaign_id, late, now)
+        report.skipped = len(late)
+    for slot in slots:
+        if slot < horizon:
+            continue
+        count = _plan_slot(store, config, spec, campaign_id, slot, now)
+        if count:
+            report.planned.append((slot, count))
+        elif count == 0:
+            report.empty.append(slot)
+    return report
+
+
+def _advance(session: Session, campaign_id: int, slot: dt.datetime) -> bool:
+    """Move the campaign's last planned slot forward to ``slot``; False if already there."""
+    result = session.execute(
+        sa.update(CAMPAIGN)
+        .where(CAMPAIGN.c.id == campaign_id,
+               sa.or_(CAMPAIGN.c.last_planned_slot.is_(None),
+                      CAMPAIGN.c.last_planned_slot < slot))
+        .values(last_planned_slot=slot)
+    )
+    return bool(result.rowcount)
+
+
+def _plan_slot(store: Store, config: Config, spec: CampaignSpec, campaign_id: int,
+               slot: dt.datetime, now: dt.datetime) -> int | None:
+    """Write one slot's publications and its log line in one transaction.
+
+    Returns how many publications it planned, or None when another worker
+    planned the slot first.
+    """
+    from outreach.campaigns.selection import pick_for_slot
+
+    with store.session() as session:
+        if not _advance(session, campaign_id, slot):
+            return None  # another worker planned it first; its transaction holds the rows
+        chosen = pick_for_slot(session, spec, config, slot)
+        rows = [
+            {"campaign_id": campaign_id, "story_id": story.id, "channel": channel,
+             "slot": slot, "status": PublicationStatus.planned, "attempts": 0,
+             "next_attempt_at": slot, "created_at": now}
+            for story, channels in chosen for channel in channels
+        ]
+        created = _insert_new(session, rows)
+        outcome = SlotOutcome.planned if created else SlotOutcome.empty
+        detail = None if created else "no approved story left for this slot"
+        _insert_slot(session, campaign_id, slot, outcome, created, detail, now)
+    if created:
+        log.info("campaign %s: slot %s planned, %d publication(s)", spec.slug,
+                 _local(spec, slot), created)
+    else:
+        log.warning("campaign %s: slot %s has no approved story left to publish", spec.slug,
+                    _local(spec, slot))
+    return created
+
+
+def _insert_new(session: Session, rows: list[dict[str, object]]) -> int:
+    """Insert publications, ignoring any that already exist (same story, channel, slot)."""
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    statement = insert(PUB).values(rows).on_conflict_do_nothing(
+        index_elements=["story_id", "channel", "slot"]).returning(PUB.c.id)
+    return len(session.execute(statement).all())
+
+
+def _insert_slot(session: Session, campaign_id: int, slot: dt.datetime, outcome: str,
+                 publications: int, detail: str | None, now: dt.datetime) -> None:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    session.execute(insert(SLOT).values(
+        campaign_id=campaign_id, slot=slot, outcome=outcome, publications=publications,
+        detail=detail, recorded_at=now,
+    ).on_conflict_do_nothing(index_elements=["campaign_id", "slot"]))
+
+
+def _record_skipped(store: Store, spec: CampaignSpec, campaign_id: int,
+                    late: list[dt.datetime], now: dt.datetime) -> None:
+    """One log line for a run of missed slots: they are never published late."""
+    first, last_late = late[0], late[-1]
+    detail = (f"{len(late)} slot(s) from {_local(spec, first)} to {_local(spec, last_late)} "
+              f"were missed while the service was not running, beyond the grace window of "
+              f"{spec.grace}")
+    with store.session() as session:
+        if not _advance(session, campaign_id, last_late):
+            return
+        _insert_slot(session, campaign_id, first, SlotOutcome.skipped, 0, detail, now)
+    log.warning("campaign %s: %s", spec.slug, detail)
+
+
+def _local(spec: CampaignSpec, slot: dt.datetime) -> str:
+    return slot.astimezone(spec.zone).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,73 @@
+"""A publication as its channel receives it: the story rendered by its campaign's rules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from outreach.errors import OutreachError, PermanentError
+from outreach.states import StoryStatus
+
+if TYPE_CHECKING:
+    from outreach.campaigns.spec import CampaignSpec
+    from outreach.channels import Channel, Post
+    from outreach.db import Store
+    from outreach.media.renditions import RenditionCache
+
+
+class PublicationCancelled(OutreachError):
+    """The publication must not go out any more (its story was archived or lost consent)."""
+
+
+def build_post(store: Store, specs: Mapping[int, CampaignSpec], publication_id: int,
+               channel: Channel, cache: RenditionCache) -> Post:
+    """Render publication ``publication_id`` for ``channel``.
+
+    Raises PublicationCancelled when the story may no longer be published, and
+    PermanentError (with the reason in plain words) when it cannot be rendered.
+    """
+    from outreach.campaigns.render import render_post
+    from outreach.channels import Post, PostPhoto
+    from outreach.engine.planner import idempotency_key
+    from outreach.library.stories import photos_of
+    from outreach.models import Publication, Story
+
+    with store.session() as session:
+        publication = session.get(Publication, publication_id)
+        if publication is None:
+            raise PermanentError(f"publication {publication_id} no longer exists")
+        story = session.get(Story, publication.story_id)
+        if story is None:
+            raise PublicationCancelled(f"story {publication.story_id} no longer exists")
+        if story.status != StoryStatus.approved:
+            raise PublicationCancelled(f"story {story.id} is {story.status}, no longer approved")
+        if not story.consent_recorded and photos_of(session, story.id or 0):
+            raise PublicationCancelled(f"story {story.id} has no recorded consent any more")
+        spec = specs.get(publication.campaign_id or 0)
+        if spec is None:
+            raise PermanentError(
+                f"campaign {publication.campaign_id} has no valid campaign file loaded: "
+                "check `outreach campaigns validate`")
+        photos = photos_of(session, story.id or 0)
+    code = publication.referral_code
+    link = channel.signup_link(code) if code else None
+    rendered = render_post(spec, story, photos, channel, cache, signup_link=link)
+    if rendered.photo_errors:
+        raise PermanentError("; ".join(rendered.photo_errors))
+    if not rendered.fitted.fits:
+        raise PermanentError(rendered.fitted.problem or "the text does not fit the channel")
+    assert publication.slot is not None and story.id is not None
+    return Post(
+        publication_id=publication_id,
+        idempotency_key=idempotency_key(publication_id, story.id, publication.channel,
+                                        publication.slot),
+        text=rendered.text,
+        title=story.title,
+        photos=[PostPhoto(path=r.path, caption=p.caption, alt=p.alt, credit=p.credit,
+                          width=r.width, height=r.height) for p, r in rendered.photos],
+        referral_code=code,
+        signup_link=link,
+        story_id=story.id,
+        municipality=story.municipality,
+        extra={"campaign": spec.slug, "slot": publication.slot.isoformat()},
+    )

@@ -1,0 +1,251 @@
+"""``outreach run``: the scheduler, planner, dispatcher and collectors in one process.
+
+The store is the truth; APScheduler only wakes things up. On start the
+service plans what it missed (within each campaign's grace window, once),
+then publishes due publications as they fall due. Campaign files are re-read
+when they change (and on SIGHUP): a new file starts, a removed or inactive
+one stops, an invalid one is reported and its last valid version keeps
+running.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from outreach.engine import jobs
+from outreach.engine.collectors import collect_audience, collect_engagement
+from outreach.engine.dispatcher import Dispatcher
+from outreach.engine.locks import PlannerLock
+from outreach.engine.planner import plan_due, sync_campaigns
+from outreach.models import utcnow
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from outreach.campaigns.spec import CampaignSpec
+    from outreach.config import Config
+    from outreach.db import Store
+    from outreach.errors import Problem
+    from outreach.registry import Registry
+
+log = logging.getLogger("outreach.service")
+
+RELOAD_EVERY = dt.timedelta(seconds=5)
+SWEEP_EVERY = dt.timedelta(seconds=60)
+COLLECT_EVERY = dt.timedelta(minutes=10)
+POLL = 1.0  # seconds between looks at the outbox when nothing wakes the dispatcher
+
+
+@dataclass
+class OnceReport:
+    planned: int = 0
+    empty: int = 0
+    skipped: int = 0
+    published: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Service:
+    def __init__(self, config: Config, store: Store, registry: Registry, *,
+                 worker: str | None = None, clock: Callable[[], dt.datetime] = utcnow) -> None:
+        self.config = config
+        self.store = store
+        self.registry = registry
+        self.worker = worker or worker_name()
+        self.clock = clock
+        self.lock = PlannerLock(store)
+        self.specs: dict[str, CampaignSpec] = {}  # slug -> last valid spec
+        self.ids: dict[str, int] = {}  # slug -> campaign id
+        self._mtimes: dict[str, int] | None = None
+        self._plan_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._scheduler: BackgroundScheduler | None = None
+        self.dispatcher = Dispatcher(store, config, registry, self._specs_by_id, self.worker,
+                                     clock=clock, on_free=self._wake.set)
+
+    def _specs_by_id(self) -> dict[int, CampaignSpec]:
+        return {self.ids[slug]: spec for slug, spec in self.specs.items() if slug in self.ids}
+
+    # --- campaigns ------------------------------------------------------------
+
+    def load_campaigns(self) -> list[Problem]:
+        """Read every campaign file; keep the last valid version of an invalid one."""
+        from outreach.campaigns.spec import campaign_files, read_campaign
+
+        problems: list[Problem] = []
+        found: dict[str, CampaignSpec] = {}
+        for path in campaign_files(self.config):
+            spec, file_problems = read_campaign(path, self.config)
+            if spec is not None and not file_problems:
+                found[spec.slug] = spec
+                continue
+            problems.extend(file_problems)
+            if path.stem in self.specs:
+                found[path.stem] = self.specs[path.stem]
+                log.error("campaign file %s is invalid; its last valid version keeps running",
+                          path)
+            else:
+                log.error("campaign file %s is invalid and was not started", path)
+        for problem in problems:
+            log.error("%s", problem)
+        started = sorted(set(found) - set(self.specs))
+        stopped = sorted(set(self.specs) - set(found))
+        self.specs = found
+        self.ids = sync_campaigns(self.store, found.values())
+        for slug in started:
+            log.info("campaign %s loaded: %s", slug, found[slug].name)
+        for slug in stopped:
+            log.info("campaign %s stopped: its file is gone", slug)
+        self._schedule_campaigns()
+        return problems
+
+    def reload_if_changed(self) -> None:
+        from outreach.campaigns.spec import campaign_files
+
+        current = {}
+        for path in campaign_files(self.config):
+            try:
+                current[path.stem] = path.stat().st_mtime_ns
+            except OSError:
+                continue
+        if current == self._mtimes:
+            return
+        first, self._mtimes = self._mtimes is None, current
+        if not first:
+            log.info("campaign files changed; reloading")
+            self.load_campaigns()
+            self.plan()
+
+    # --- planning ---------------------------------------------------------------
+
+    def plan(self, slugs: list[str] | None = None) -> OnceReport:
+        """Plan every due slot of the given (or all) campaigns, if this worker is the planner."""
+        report = OnceReport()
+        if not self.lock.acquire():
+            return report
+        with self._plan_lock:
+            now = self.clock()
+            for slug in slugs or sorted(self.specs):
+                spec = self.specs.get(slug)
+                if spec is None or slug not in self.ids:
+                    continue
+                try:
+                    result = plan_due(self.store, self.config, spec, self.ids[slug], now)
+                except Exception as exc:  # one campaign's failure must not stop the others
+                    log.exception("campaign %s could not be planned", slug)
+                    report.problems.append(f"{slug}: {exc}")
+                    continue
+                report.planned += sum(count for _, count in result.planned)
+                report.empty += len(result.empty)
+                report.skipped += result.skipped
+        if report.planned:
+            self._wake.set()
+        return report
+
+    # --- collecting --------------------------------------------------------------
+
+    def collect(self) -> None:
+        now = self.clock()
+        collect_engagement(self.store, self.registry, now)
+        collect_audience(self.store, self.registry, now)
+
+    # --- running -----------------------------------------------------------------
+
+    def run_once(self, timeout: float = 600.0) -> OnceReport:
+        """Do everything that is due now, wait for it to finish, and return."""
+        from outreach.engine.outbox import next_due
+
+        problems = self.load_campaigns()
+        report = self.plan()
+        report.problems.extend(str(p) for p in problems)
+        deadline = self.clock() + dt.timedelta(seconds=timeout)
+        # Only channels of this config: a row for a channel since removed is never due here.
+        channels = [status.name for status in self.registry.statuses()]
+        while self.clock() < deadline:
+            self._wake.clear()  # set when a lane has room again, so one slow lane holds none
+            started = self.dispatcher.tick()
+            report.published += started
+            if not started and self.dispatcher.busy() == 0:
+                due = next_due(self.store, channels)
+                if due is None or due > self.clock():
+                    break
+            self._wake.wait(timeout=1.0)
+        self.collect()
+        return report
+
+    def start(self) -> None:
+        """Load campaigns, catch up, and start the scheduler and the dispatcher thread."""
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        jobs.register(self)
+        self._scheduler = BackgroundScheduler(
+            timezone=dt.UTC, job_defaults={"coalesce": True, "max_instances": 1},
+            executors={"default": {"type": "threadpool", "max_workers": 2}})
+        self._scheduler.start()
+        self.load_campaigns()
+        self.reload_if_changed()
+        report = self.plan()
+        if report.skipped:
+            log.warning("%d slot(s) missed while the service was down were skipped",
+                        report.skipped)
+        sched = self._scheduler
+        sched.add_job(jobs.plan_all, "interval", args=[self.worker], id="sweep",
+                      seconds=SWEEP_EVERY.total_seconds())
+        sched.add_job(jobs.reload_campaigns, "interval", args=[self.worker], id="reload",
+                      seconds=RELOAD_EVERY.total_seconds())
+        sched.add_job(jobs.collect, "interval", args=[self.worker], id="collect",
+                      seconds=COLLECT_EVERY.total_seconds(), next_run_time=dt.datetime.now(dt.UTC))
+        self._thread = threading.Thread(target=self._dispatch_loop, name="dispatcher",
+                                        daemon=True)
+        self._thread.start()
+        log.info("Outreach is running as %s with %d campaign(s) and %d channel(s)",
+                 self.worker, len(self.specs), len(self.registry.statuses()))
+
+    def _schedule_campaigns(self) -> None:
+        if self._scheduler is None:
+            return
+        for job in self._scheduler.get_jobs():
+            if job.id.startswith("campaign:"):
+                job.remove()
+        for slug, spec in self.specs.items():
+            if spec.active:
+                self._scheduler.add_job(
+                    jobs.plan_campaign, jobs.SlotTrigger(spec), args=[self.worker, slug],
+                    id=f"campaign:{slug}", misfire_grace_time=None)
+
+    def _dispatch_loop(self) -> None:
+        while not self._stop.is_set():
+            # Cleared before the tick, so a wake-up during the tick is not lost.
+            self._wake.clear()
+            try:
+                self.dispatcher.tick()
+            except Exception:
+                log.exception("dispatching failed; trying again shortly")
+            self._wake.wait(POLL)
+
+    def wait(self) -> None:
+        """Block until ``stop`` is called (from a signal handler, say)."""
+        while not self._stop.wait(0.5):
+            pass
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Finish calls in flight (up to ``timeout`` s), release the planner lock, stop."""
+        self._stop.set()
+        self._wake.set()
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+        self.dispatcher.stop(timeout)
+        self.lock.release()
+        jobs.unregister(self)
