@@ -1,0 +1,231 @@
+"""``outreach publications``: list, show, retry, cancel and resolve publications."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from outreach.cli.output import MISSING, echo_rows, format_option, render
+from outreach.states import PublicationStatus
+
+if TYPE_CHECKING:
+    from outreach.cli import App
+    from outreach.publications import Change, PublicationDetail, PublicationRow
+
+LIST_COLUMNS = ("id", "status", "campaign", "channel", "story", "slot", "attempts",
+                "url_or_error")
+TITLE_WIDTH = 40
+ERROR_WIDTH = 60
+
+
+@click.group()
+def publications() -> None:
+    """List, inspect, retry, cancel and resolve publications."""
+
+
+def _zone(app: App) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(app.config.time_zone)
+
+
+def _local(instant: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> str | None:
+    return None if instant is None else instant.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _short(text: str | None, width: int) -> str | None:
+    if text is None:
+        return None
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def _row(row: PublicationRow, zone: zoneinfo.ZoneInfo, fmt: str) -> dict[str, Any]:
+    full = fmt != "table"
+    return {
+        "id": row.id, "status": row.status, "campaign": row.campaign, "channel": row.channel,
+        "story": f"{row.story_id}: " + (row.story_title if full
+                                        else _short(row.story_title, TITLE_WIDTH) or ""),
+        "slot": _local(row.slot, zone) if not full else row.slot.astimezone(zone),
+        "attempts": row.attempts,
+        "url_or_error": row.url or (row.last_error if full
+                                    else _short(row.last_error, ERROR_WIDTH)),
+    }
+
+
+def check_when(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Option callback: a date or a span back (7d); refused in plain words when neither."""
+    from outreach.publications import parse_when
+
+    if value is not None:
+        try:
+            parse_when(value, zoneinfo.ZoneInfo("UTC"))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
+@publications.command("list")
+@click.option("--status", "statuses", multiple=True,
+              type=click.Choice([s.value for s in PublicationStatus]),
+              help="Only this status (repeat for several).")
+@click.option("--campaign", help="Only this campaign (its slug).")
+@click.option("--channel", help="Only this channel.")
+@click.option("--since", callback=check_when,
+              help="Only slots from this date (2026-10-01) or this far back (12h, 7d, 30d).")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True,
+              help="At most this many, newest slot first.")
+@format_option()
+@click.pass_obj
+def list_(app: App, statuses: tuple[str, ...], campaign: str | None, channel: str | None,
+          since: str | None, limit: int, fmt: str) -> None:
+    """List publications, the newest slot first; slots in the config's time zone."""
+    from outreach.errors import did_you_mean
+    from outreach.publications import known_channels, list_publications, parse_when
+
+    zone = _zone(app)
+    with app.store.session() as session:
+        rows = list_publications(
+            session, statuses=statuses, campaign=campaign, channel=channel, limit=limit,
+            since=parse_when(since, zone) if since else None)
+        hint = ""
+        if not rows and channel is not None and channel not in (names := known_channels(session)):
+            hint = (f" No publication was ever made for channel {channel!r}"
+                    f"{did_you_mean(channel, names)}.")
+    echo_rows([_row(r, zone, fmt) for r in rows], LIST_COLUMNS, fmt,
+              empty="No publications match." + hint)
+
+
+@publications.command()
+@click.argument("publication_id", metavar="ID", type=int)
+@click.pass_obj
+def show(app: App, publication_id: int) -> None:
+    """Show one publication: its story, every attempt with its error, its latest figures."""
+    from outreach.publications import publication_detail
+
+    with app.store.session() as session:
+        detail = publication_detail(session, publication_id)
+    for line in _detail_lines(detail, _zone(app)):
+        click.echo(line)
+
+
+def _detail_lines(detail: PublicationDetail, zone: zoneinfo.ZoneInfo) -> list[str]:
+    p = detail.publication
+    story = detail.story
+    if story is None:
+        title = MISSING
+    else:
+        title = story.title + (f" ({story.municipality})" if story.municipality else "")
+    lines = [
+        f"Publication {p.id}",
+        f"Status:        {p.status}",
+        f"Campaign:      {detail.campaign or MISSING}",
+        f"Channel:       {p.channel}",
+        f"Story:         {p.story_id}: {title}",
+        f"Slot:          {_local(p.slot, zone)} ({zone.key})",
+        f"Attempts:      {p.attempts}",
+        f"Next attempt:  {_local(p.next_attempt_at, zone) or MISSING}",
+        f"Published at:  {_local(p.published_at, zone) or MISSING}",
+        f"Link:          {p.url or MISSING}",
+        f"Post id:       {p.external_id or MISSING}",
+    ]
+    if p.lease_owner:
+        lines.append(f"Being sent by: {p.lease_owner} until {_local(p.lease_until, zone)}")
+    if p.last_error:
+        lines.append(f"Last error:    {p.last_error}")
+    referral = detail.referral
+    if referral is not None:
+        short = f" (said on the phone: {referral.short_code})" if referral.short_code else ""
+        lines.append(f"Referral code: {referral.code}{short}")
+    else:
+        lines.append(f"Referral code: {p.referral_code or MISSING}")
+    lines.append("")
+    if detail.attempts:
+        lines.append("Attempt log:")
+        rows = [{
+            "number": a.number, "started": _local(a.started_at, zone),
+            "finished": _local(a.finished_at, zone), "outcome": a.outcome,
+            "worker": a.worker, "error": a.error,
+        } for a in detail.attempts]
+        lines += ["  " + line for line in render(
+            rows, ("number", "started", "finished", "outcome", "worker", "error"),
+            "table").splitlines()]
+    else:
+        lines.append("Attempt log: no attempts yet.")
+    lines.append("")
+    e = detail.engagement
+    if e is None:
+        lines.append("Engagement: no figures collected yet.")
+    else:
+        figures = ", ".join(f"{name} {MISSING if value is None else value}" for name, value in (
+            ("views", e.views), ("likes", e.likes), ("shares", e.shares),
+            ("comments", e.comments), ("reactions", e.reactions)))
+        lines.append(f"Engagement at {_local(e.taken_at, zone)}: {figures}")
+        if None in (e.views, e.likes, e.shares, e.comments, e.reactions):
+            lines.append(f"  ({MISSING} means {p.channel} does not report that figure)")
+    return lines
+
+
+def _due(change: Change, app: App) -> str:
+    return _local(change.due, _zone(app)) or "now"
+
+
+@publications.command()
+@click.argument("publication_id", metavar="ID", type=int)
+@click.option("--force", is_flag=True,
+              help="Also retry an uncertain one (it may already be on the platform).")
+@click.pass_obj
+def retry(app: App, publication_id: int, force: bool) -> None:
+    """Send a failed publication again, now (uncertain ones need --force)."""
+    from outreach.publications import retry_publication
+
+    change = retry_publication(app.store, publication_id, force=force)
+    if not change.changed:
+        click.echo(f"Publication {publication_id} is already planned; it is due at "
+                   f"{_due(change, app)}. Nothing changed.")
+        return
+    click.echo(f"Publication {publication_id} ({change.before}) is planned again and will be "
+               f"sent to {change.channel} at the next dispatch (from {_due(change, app)}).")
+
+
+@publications.command()
+@click.argument("publication_id", metavar="ID", type=int)
+@click.pass_obj
+def cancel(app: App, publication_id: int) -> None:
+    """Cancel a publication that has not gone out (planned, failed or uncertain)."""
+    from outreach.publications import cancel_publication
+
+    change = cancel_publication(app.store, publication_id)
+    if not change.changed:
+        click.echo(f"Publication {publication_id} was already cancelled. Nothing changed.")
+        return
+    click.echo(f"Publication {publication_id} ({change.before}) is cancelled; it will not be "
+               f"sent to {change.channel}.")
+
+
+@publications.command()
+@click.argument("publication_id", metavar="ID", type=int)
+@click.option("--posted", metavar="URL", help="It IS on the platform, at this link.")
+@click.option("--not-posted", is_flag=True, help="It is NOT on the platform: send it again.")
+@click.pass_obj
+def resolve(app: App, publication_id: int, posted: str | None, not_posted: bool) -> None:
+    """Settle an uncertain publication after checking the platform yourself.
+
+    Look at the channel: if the post is there, copy its link and run
+    'resolve ID --posted URL'; if it is not, run 'resolve ID --not-posted'
+    and it will be published again. The decision is kept in the attempt log.
+    """
+    from outreach.publications import resolve_not_posted, resolve_posted
+
+    if (posted is None) == (not not_posted):
+        raise click.UsageError("say what you found: --posted URL (it is there) "
+                               "or --not-posted (it is not)")
+    if posted is not None:
+        change = resolve_posted(app.store, publication_id, posted)
+        click.echo(f"Publication {publication_id} ({change.before}) is recorded as published "
+                   f"on {change.channel} at {posted.strip()}.")
+        return
+    change = resolve_not_posted(app.store, publication_id)
+    click.echo(f"Publication {publication_id} is planned again and will be published on "
+               f"{change.channel} at the next dispatch (from {_due(change, app)}).")

@@ -1,0 +1,253 @@
+"""``outreach stats``: what each campaign and channel earned, as a table, CSV, JSON or chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zoneinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from outreach.cli.output import FORMATS, MISSING, render
+from outreach.cli.publications import check_when
+from outreach.stats import GROUPINGS, KEY_COLUMNS, METRICS
+
+if TYPE_CHECKING:
+    from outreach.cli import App
+    from outreach.stats import Figures, StatsReport
+
+FIGURE_COLUMNS = ("publications", *METRICS, "signups")
+# What a row without a campaign, story or municipality holds, in words.
+NO_KEY = {"campaign": "(no campaign)", "channel": "(no channel)",
+          "municipality": "(not given)", "week": "(no date)",
+          "story": "(posters and placements)"}
+
+
+def _chart_path(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    if value is not None and value.suffix.lower() != ".png":
+        raise click.BadParameter(f"{value} must end in .png (the chart is a PNG picture)")
+    return value
+
+
+@click.command()
+@click.option("--since", callback=check_when,
+              help="From this date (2026-10-01) or this far back (7d, 30d, 12h). "
+                   "Default: from the beginning.")
+@click.option("--until", callback=check_when,
+              help="Up to and including this date, or up to this far back. Default: now.")
+@click.option("--campaign", help="Only this campaign (its slug).")
+@click.option("--channel", help="Only this channel.")
+@click.option("--by", "by", type=click.Choice(GROUPINGS[1:]), default=None,
+              help="One row per campaign, channel, municipality, ISO week or story "
+                   "(default: per campaign and channel).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
+              show_default=True, help="Output format (CSV holds the main table only).")
+@click.option("--chart", type=click.Path(path_type=Path, dir_okay=False), callback=_chart_path,
+              help="Also draw engagement and sign-ups by week into this PNG file.")
+@click.pass_obj
+def stats(app: App, since: str | None, until: str | None, campaign: str | None,
+          channel: str | None, by: str | None, fmt: str, chart: Path | None) -> None:
+    """What each campaign and channel earned in a period.
+
+    \b
+    For the publications published in the period: how many, and the latest
+    views, likes, shares, comments and reactions collected for them; the
+    sign-ups in the period attributed to them (or to a poster or placement of
+    the campaign) through referral codes; each channel's audience change (last
+    member count in the period minus the first); the top stories (by sign-ups,
+    then views and likes); and slots that published nothing (no approved story
+    left, or missed while the service was down).
+
+    \b
+    "—" means no publication in the row reported that figure (Telegram does
+    not report views). "120+" means 120 is the sum of the publications that
+    reported it and some did not: the real total is higher. In CSV and JSON,
+    <figure>_unreported counts those publications, and an unknown figure is
+    empty (CSV) or null (JSON), never 0.
+
+    --by municipality puts publications under their story's municipality and
+    sign-ups from posters under the municipality the person gave. Weeks are ISO
+    weeks (Monday to Sunday) in the time zone of config.toml.
+    """
+    from outreach.publications import parse_when
+    from outreach.stats import compute_stats
+
+    zone = zoneinfo.ZoneInfo(app.config.time_zone)
+    now = dt.datetime.now(dt.UTC)
+    start = parse_when(since, zone, now=now) if since else None
+    end = parse_when(until, zone, now=now, end_of_day=True) if until else None
+    if start is not None and end is not None and start >= end:
+        raise click.BadParameter(f"--since {since} is not before --until {until}",
+                                 param_hint="'--since'")
+    grouping = by or "campaign-channel"
+    report = compute_stats(app.store, zone=zone, since=start, until=end, campaign=campaign,
+                           channel=channel, by=grouping)
+    if fmt == "json":
+        click.echo(json.dumps(_as_json(report), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(render([_machine_row(report, r.key, r.figures) for r in report.rows],
+                          _machine_columns(report), "csv"))
+    else:
+        _print_table(report, channel)
+    if chart is not None:
+        _write_chart(app, report, chart, zone, start, end, campaign, channel, fmt)
+
+
+def _period(report: StatsReport) -> str:
+    def day(instant: dt.datetime, closing: bool = False) -> str:
+        local = instant.astimezone(report.zone)
+        if closing and local.time() == dt.time():
+            return f"{(local - dt.timedelta(days=1)):%Y-%m-%d}"
+        return f"{local:%Y-%m-%d}" if local.time() == dt.time() else f"{local:%Y-%m-%d %H:%M}"
+
+    start = day(report.since) if report.since else "the beginning"
+    end = day(report.until, closing=True) if report.until else "now"
+    return f"{start} to {end} ({report.zone.key})"
+
+
+def _key_values(report: StatsReport, key: tuple[Any, ...]) -> dict[str, Any]:
+    from outreach.stats import week_label
+
+    values = {}
+    for column, value in zip(KEY_COLUMNS[report.by], key, strict=True):
+        if value is None:
+            value = NO_KEY[column]
+        elif column == "week":
+            value = week_label(value)
+        elif column == "story":
+            info = report.stories.get(value)
+            value = f"{value}: {info.title}" if info else str(value)
+        values[column] = value
+    return values
+
+
+def _shown(figures: Figures, metric: str) -> str:
+    total = figures.sums[metric]
+    if total is None:
+        return MISSING
+    return f"{total}+" if figures.unreported[metric] else str(total)
+
+
+def _table_row(report: StatsReport, key_values: dict[str, Any], figures: Figures
+               ) -> dict[str, Any]:
+    row = dict(key_values)
+    row["publications"] = figures.publications
+    row.update({metric: _shown(figures, metric) for metric in METRICS})
+    row["signups"] = figures.signups
+    return row
+
+
+def _machine_columns(report: StatsReport) -> tuple[str, ...]:
+    return (*KEY_COLUMNS[report.by], *FIGURE_COLUMNS, *(f"{m}_unreported" for m in METRICS))
+
+
+def _figures_dict(figures: Figures) -> dict[str, Any]:
+    """Figures for CSV and JSON: an unknown one is null, and *_unreported says how many."""
+    return {"publications": figures.publications, **figures.sums, "signups": figures.signups,
+            **{f"{m}_unreported": figures.unreported[m] for m in METRICS}}
+
+
+def _machine_row(report: StatsReport, key: tuple[Any, ...], figures: Figures) -> dict[str, Any]:
+    return {**_key_values(report, key), **_figures_dict(figures)}
+
+
+def _as_json(report: StatsReport) -> dict[str, Any]:
+    return {
+        "since": report.since.isoformat() if report.since else None,
+        "until": report.until.isoformat() if report.until else None,
+        "time_zone": report.zone.key,
+        "by": report.by,
+        "rows": [_machine_row(report, r.key, r.figures) for r in report.rows],
+        "total": _figures_dict(report.total),
+        "audience": [{"channel": a.channel, "first_at": a.first_at.isoformat(),
+                      "first": a.first, "last_at": a.last_at.isoformat(), "last": a.last,
+                      "change": a.change} for a in report.audience],
+        "top_stories": [{"story_id": s.id, "title": s.title, "municipality": s.municipality,
+                         **_figures_dict(f)} for s, f in report.top_stories],
+        "empty_or_skipped_slots": [{"campaign": w.campaign, "slot": w.slot.isoformat(),
+                                    "outcome": w.outcome, "detail": w.detail}
+                                   for w in report.warnings],
+        "unattributed_signups": report.unattributed_signups,
+    }
+
+
+def _print_table(report: StatsReport, channel: str | None) -> None:
+    click.echo(f"Period: {_period(report)}")
+    click.echo("")
+    keys = KEY_COLUMNS[report.by]
+    if not report.rows:
+        click.echo("No publications or sign-ups in this period.")
+    else:
+        rows = [_table_row(report, _key_values(report, r.key), r.figures) for r in report.rows]
+        if len(rows) > 1:
+            blank = dict.fromkeys(keys, "")
+            rows.append(_table_row(report, {**blank, keys[0]: "total"}, report.total))
+        click.echo(render(rows, (*keys, *FIGURE_COLUMNS), "table"))
+        if any(report.total.unreported[m] and report.total.sums[m] is not None
+               for m in METRICS):
+            click.echo(f"  N+ : the sum of the publications that reported it; some did not "
+                       f"(e.g. Telegram has no views). {MISSING} : none reported it.")
+    if report.unattributed_signups:
+        click.echo(f"  Sign-ups in the period without a referral code (not attributed): "
+                   f"{report.unattributed_signups}")
+    click.echo("")
+    if report.audience:
+        click.echo("Audience (members):")
+        rows = [{"channel": a.channel,
+                 "first": f"{a.first} on {a.first_at.astimezone(report.zone):%Y-%m-%d}",
+                 "last": f"{a.last} on {a.last_at.astimezone(report.zone):%Y-%m-%d}",
+                 "change": None if a.change is None else f"{a.change:+d}"}
+                for a in report.audience]
+        click.echo(_indent(render(rows, ("channel", "first", "last", "change"), "table")))
+    else:
+        scope = f"channel {channel}" if channel else "any channel"
+        click.echo(f"Audience: no member counts collected for {scope} in this period.")
+    click.echo("")
+    if report.top_stories:
+        click.echo("Top stories (by sign-ups, then views and likes):")
+        rows = [{"story": f"{s.id}: {_cut(s.title, 50)}", "municipality": s.municipality,
+                 "publications": f.publications, "views": _shown(f, "views"),
+                 "likes": _shown(f, "likes"), "signups": f.signups}
+                for s, f in report.top_stories]
+        click.echo(_indent(render(rows, ("story", "municipality", "publications", "views",
+                                         "likes", "signups"), "table")))
+    if report.warnings:
+        click.echo("")
+        click.secho(f"Warning: {len(report.warnings)} slot(s) in this period published nothing:",
+                    fg="yellow")
+        rows = [{"campaign": w.campaign,
+                 "slot": f"{w.slot.astimezone(report.zone):%Y-%m-%d %H:%M}",
+                 "outcome": w.outcome,
+                 "detail": w.detail or ("no approved story left" if w.outcome == "empty"
+                                        else "missed while the service was not running")}
+                for w in report.warnings]
+        click.echo(_indent(render(rows, ("campaign", "slot", "outcome", "detail"), "table")))
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _write_chart(app: App, report: StatsReport, path: Path, zone: zoneinfo.ZoneInfo,
+                 start: dt.datetime | None, end: dt.datetime | None, campaign: str | None,
+                 channel: str | None, fmt: str) -> None:
+    from outreach.chart import draw_weekly_chart
+    from outreach.stats import compute_stats, weekly_points
+
+    weekly = report if report.by == "week" else compute_stats(
+        app.store, zone=zone, since=start, until=end, campaign=campaign, channel=channel,
+        by="week")
+    scope = " · ".join(x for x in (campaign and f"campaign {campaign}",
+                                   channel and f"channel {channel}") if x)
+    period = f"Period: {_period(report)}" + (f" · {scope}" if scope else "")
+    points = weekly_points(weekly)
+    draw_weekly_chart(points, path, title="Engagement and sign-ups by week", period=period)
+    note = "" if points else " (nothing to show in this period)"
+    # With CSV or JSON on stdout, the note goes to stderr so the data stays clean.
+    click.echo(f"Chart written to {path}{note}.", err=fmt != "table")

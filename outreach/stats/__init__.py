@@ -1,0 +1,242 @@
+"""What each campaign and channel earned: publications, engagement, audience, sign-ups.
+
+Figures are summed in SQL (``outreach.stats.queries``: SQLAlchemy Core, the
+same on SQLite and PostgreSQL) at one fine grain — campaign × channel × story,
+plus the publication or sign-up time when grouping by week — and rolled up here
+to the grouping asked for, so one pass over the snapshots serves the table,
+the top stories and the chart.
+
+Engagement is the latest snapshot of each publication published in the period.
+A figure a platform does not report is NULL in the store (Telegram has no
+views): a sum counts only the publications that reported the figure, and
+``Figures.unreported`` says how many did not, so "unknown" is never shown as 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from outreach.db import Store
+    from outreach.stats.queries import Grain
+
+METRICS = ("views", "likes", "shares", "comments", "reactions")
+INTERACTIONS = ("likes", "shares", "comments", "reactions")  # the chart's "engagement"
+GROUPINGS = ("campaign-channel", "campaign", "channel", "municipality", "week", "story")
+KEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "campaign-channel": ("campaign", "channel"),
+    "campaign": ("campaign",),
+    "channel": ("channel",),
+    "municipality": ("municipality",),
+    "week": ("week",),
+    "story": ("story",),
+}
+TOP_STORIES = 5
+
+
+@dataclass
+class Figures:
+    """Sums for one group; a metric no publication reported stays None."""
+
+    publications: int = 0
+    signups: int = 0
+    sums: dict[str, int | None] = field(default_factory=lambda: dict.fromkeys(METRICS))
+    unreported: dict[str, int] = field(default_factory=lambda: dict.fromkeys(METRICS, 0))
+
+    @classmethod
+    def from_vector(cls, vector: Sequence[int]) -> Figures:
+        """From (publications, signups, five sums of the known, five counts of the known)."""
+        publications, signups = vector[0], vector[1]
+        sums, known = vector[2:2 + len(METRICS)], vector[2 + len(METRICS):]
+        return cls(publications=publications, signups=signups,
+                   sums={m: (t if k else None) for m, t, k in zip(METRICS, sums, known,
+                                                                   strict=True)},
+                   unreported={m: publications - k for m, k in zip(METRICS, known,
+                                                                     strict=True)})
+
+    def merge(self, other: Figures) -> None:
+        self.publications += other.publications
+        self.signups += other.signups
+        for metric in METRICS:
+            if other.sums[metric] is not None:
+                self.sums[metric] = (self.sums[metric] or 0) + (other.sums[metric] or 0)
+            self.unreported[metric] += other.unreported[metric]
+
+    def interactions(self) -> int:
+        """Likes, shares, comments and reactions that were reported, together."""
+        return sum(self.sums[m] or 0 for m in INTERACTIONS)
+
+    def rank(self) -> tuple[int, int]:
+        """Top stories: by sign-ups, then by views and likes (the known ones)."""
+        return self.signups, (self.sums["views"] or 0) + (self.sums["likes"] or 0)
+
+
+@dataclass(frozen=True)
+class StoryInfo:
+    id: int
+    title: str
+    municipality: str | None
+
+
+@dataclass
+class StatsRow:
+    key: tuple[Any, ...]  # values of KEY_COLUMNS[by]
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class AudienceChange:
+    channel: str
+    first_at: dt.datetime
+    first: int
+    last_at: dt.datetime
+    last: int
+
+    @property
+    def change(self) -> int | None:
+        """None when there was only one count in the period (no change can be told)."""
+        return None if self.first_at == self.last_at else self.last - self.first
+
+
+@dataclass(frozen=True)
+class SlotWarning:
+    campaign: str
+    slot: dt.datetime
+    outcome: str
+    detail: str | None
+
+
+@dataclass
+class StatsReport:
+    since: dt.datetime | None
+    until: dt.datetime | None
+    by: str
+    zone: zoneinfo.ZoneInfo
+    rows: list[StatsRow]
+    total: Figures
+    top_stories: list[tuple[StoryInfo, Figures]]
+    audience: list[AudienceChange]
+    warnings: list[SlotWarning]
+    unattributed_signups: int
+    stories: dict[int, StoryInfo]
+
+
+def week_of(instant: dt.datetime, zone: zoneinfo.ZoneInfo) -> tuple[int, int]:
+    """ISO (year, week) of ``instant`` on the wall clock of ``zone``."""
+    year, week, _ = instant.astimezone(zone).isocalendar()
+    return year, week
+
+
+def week_label(week: tuple[int, int]) -> str:
+    """'2026-W42 (12.10–18.10)': the ISO week and its Monday to Sunday."""
+    monday = dt.date.fromisocalendar(week[0], week[1], 1)
+    sunday = monday + dt.timedelta(days=6)
+    return f"{week[0]}-W{week[1]:02d} ({monday:%d.%m}–{sunday:%d.%m})"
+
+
+def _key_function(by: str, stories: dict[int, StoryInfo]) -> Callable[[Grain], tuple[Any, ...]]:
+    def municipality(g: Grain) -> str | None:
+        story = stories.get(g.story_id) if g.story_id is not None else None
+        return story.municipality if story is not None else g.municipality
+
+    keys: dict[str, Callable[[Grain], tuple[Any, ...]]] = {
+        "campaign-channel": lambda g: (g.campaign, g.channel),
+        "campaign": lambda g: (g.campaign,),
+        "channel": lambda g: (g.channel,),
+        "municipality": lambda g: (municipality(g),),
+        "week": lambda g: (g.week,),
+        "story": lambda g: (g.story_id,),
+    }
+    return keys[by]
+
+
+def _roll_up(grains: Iterable[Grain],
+             key: Callable[[Grain], tuple[Any, ...]]) -> dict[tuple[Any, ...], Figures]:
+    """Sum the grains' vectors per key; plain integer lists keep 100,000 grains quick."""
+    sums: dict[tuple[Any, ...], list[int]] = {}
+    for grain in grains:
+        k = key(grain)
+        total = sums.get(k)
+        if total is None:
+            sums[k] = list(grain.vector)
+        else:
+            sums[k] = [a + b for a, b in zip(total, grain.vector, strict=True)]
+    return {k: Figures.from_vector(v) for k, v in sums.items()}
+
+
+def _sort_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """None (not tied to a campaign, story or municipality) sorts last."""
+    return tuple((v is None, v if v is not None else 0) for v in key)
+
+
+def compute_stats(store: Store, *, zone: zoneinfo.ZoneInfo, since: dt.datetime | None = None,
+                  until: dt.datetime | None = None, campaign: str | None = None,
+                  channel: str | None = None, by: str = "campaign-channel") -> StatsReport:
+    """The whole report for the period [since, until), grouped ``by`` one of GROUPINGS."""
+    from outreach.publications import campaign_id_for
+    from outreach.stats import queries
+
+    if by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r}")
+    with store.session() as session:
+        campaign_id = campaign_id_for(session, campaign) if campaign is not None else None
+        connection = session.connection()
+        grains = queries.grains(connection, since, until, campaign_id, channel, by == "week",
+                                zone)
+        stories = queries.story_infos(
+            connection, {g.story_id for g in grains if g.story_id is not None})
+        if channel is not None:
+            audience_channels: Iterable[str] | None = [channel]
+        elif campaign_id is not None:
+            audience_channels = sorted({g.channel for g in grains if g.channel})
+        else:
+            audience_channels = None
+        audience = queries.audience_changes(connection, since, until, audience_channels)
+        warnings = queries.slot_warnings(connection, since, until, campaign_id)
+        filtered = campaign_id is not None or channel is not None
+        unattributed = 0 if filtered else queries.unattributed(connection, since, until)
+    groups = _roll_up(grains, _key_function(by, stories))
+    rows = [StatsRow(k, groups[k]) for k in sorted(groups, key=_sort_key)]
+    total = Figures()
+    for row in rows:
+        total.merge(row.figures)
+    by_story = _roll_up((g for g in grains if g.story_id is not None),
+                        lambda g: (g.story_id,))
+    ranked = sorted(by_story.items(), key=lambda item: (item[1].rank(), -item[0][0]),
+                    reverse=True)
+    top = [(stories[k[0]], f) for k, f in ranked[:TOP_STORIES] if k[0] in stories]
+    return StatsReport(since=since, until=until, by=by, zone=zone, rows=rows, total=total,
+                       top_stories=top, audience=audience, warnings=warnings,
+                       unattributed_signups=unattributed, stories=stories)
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    """One week of the chart."""
+
+    week: tuple[int, int]
+    engagement: int  # likes + shares + comments + reactions that were reported
+    signups: int
+
+
+def weekly_points(report: StatsReport) -> list[WeekPoint]:
+    """Every week from the first to the last with figures, empty weeks as zero (needs by=week)."""
+    if report.by != "week":
+        raise ValueError("weekly_points needs a report grouped by week")
+    known = {row.key[0]: row.figures for row in report.rows if row.key[0] is not None}
+    if not known:
+        return []
+    first, last = min(known), max(known)
+    monday = dt.date.fromisocalendar(first[0], first[1], 1)
+    end = dt.date.fromisocalendar(last[0], last[1], 1)
+    points = []
+    while monday <= end:
+        week = monday.isocalendar()[:2]
+        figures = known.get(week, Figures())
+        points.append(WeekPoint(week, figures.interactions(), figures.signups))
+        monday += dt.timedelta(days=7)
+    return points

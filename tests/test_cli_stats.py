@@ -1,0 +1,146 @@
+"""``outreach stats`` as a coordinator reads it: table, CSV, JSON, warnings and the chart."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from PIL import Image
+from test_stats import seed_stats
+
+from outreach.cli import cli
+from outreach.db import open_store
+
+OCTOBER = ("--since", "2026-10-01", "--until", "2026-10-31")
+
+
+@pytest.fixture
+def project(workdir: Path, store_url: str) -> Path:
+    (workdir / "config.toml").write_text(
+        f'database_url = "{store_url}"\ntime_zone = "Asia/Yekaterinburg"\n', encoding="utf-8")
+    store = open_store(store_url)
+    try:
+        seed_stats(store)
+    finally:
+        store.dispose()
+    return workdir
+
+
+def run(runner: CliRunner, *args: str) -> Result:
+    return runner.invoke(cli, ["stats", *args])
+
+
+def cells(output: str, first: str) -> list[str]:
+    """The cells of the table line starting with ``first``."""
+    line = next(line for line in output.splitlines() if line.strip().startswith(first))
+    return line.split()
+
+
+def test_table_shows_unknown_as_a_dash_and_partial_sums_with_a_plus(
+        runner: CliRunner, project: Path) -> None:
+    result = run(runner, *OCTOBER)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.startswith("Period: 2026-10-01 to 2026-10-31 (Asia/Yekaterinburg)\n")
+    assert cells(out, "CAMPAIGN") == ["CAMPAIGN", "CHANNEL", "PUBLICATIONS", "VIEWS", "LIKES",
+                                      "SHARES", "COMMENTS", "REACTIONS", "SIGNUPS"]
+    assert cells(out, "mentoring  telegram") == ["mentoring", "telegram", "1", "—", "—", "—",
+                                                 "—", "7", "1"]
+    assert cells(out, "mentoring  vk") == ["mentoring", "vk", "2", "300", "16", "3", "3", "—",
+                                           "2"]
+    assert cells(out, "walking    press") == ["walking", "press", "0", "—", "—", "—", "—", "—",
+                                              "1"]
+    assert cells(out, "walking    telegram") == ["walking", "telegram", "2", "—", "—", "—", "—",
+                                                 "2+", "0"]
+    assert cells(out, "total") == ["total", "5", "300+", "16+", "3+", "3+", "9+", "4"]
+    assert "N+ : the sum of the publications that reported it; some did not" in out
+    assert "Sign-ups in the period without a referral code (not attributed): 1" in out
+    assert cells(out, "vk  ") == ["vk", "1000", "on", "2026-10-02", "1040", "on", "2026-10-20",
+                                  "+40"]
+    assert cells(out, "telegram  300")[-1] == "—"  # one count only: no change can be told
+    assert cells(out, "1: Школа №5")[-4:] == ["2", "250+", "12+", "3"]
+    assert "Warning: 2 slot(s) in this period published nothing:" in out
+    assert cells(out, "mentoring  2026-10-09") == (
+        "mentoring 2026-10-09 10:00 empty no approved story with tag mentoring left".split())
+    assert cells(out, "walking    2026-10-11") == (
+        "walking 2026-10-11 10:00 skipped missed while the service was not running".split())
+
+
+def test_by_municipality_and_channel_filter(runner: CliRunner, project: Path) -> None:
+    result = run(runner, *OCTOBER, "--by", "municipality")
+    assert result.exit_code == 0, result.output
+    assert cells(result.output, "Миасс  ")[:8] == ["Миасс", "2", "250+", "12+", "3+", "2+",
+                                                   "7+", "4"]
+    assert cells(result.output, "Копейск")[:8] == ["Копейск", "1", "—", "—", "—", "—", "—",
+                                                   "0"]
+    result = run(runner, *OCTOBER, "--channel", "vk")
+    assert result.exit_code == 0, result.output
+    assert cells(result.output, "mentoring") == ["mentoring", "vk", "2", "300", "16", "3", "3",
+                                                 "—", "2"]
+    assert "total" not in result.output  # one row needs no total
+    assert "telegram" not in result.output
+
+
+def test_csv_and_json_keep_unknown_empty_and_never_zero(runner: CliRunner,
+                                                         project: Path) -> None:
+    result = run(runner, *OCTOBER, "--by", "week", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [r["week"] for r in rows] == ["2026-W41 (05.10–11.10)", "2026-W42 (12.10–18.10)",
+                                         "2026-W43 (19.10–25.10)"]
+    assert (rows[1]["views"], rows[1]["reactions"], rows[1]["reactions_unreported"]) == (
+        "50", "", "2")
+    result = run(runner, *OCTOBER, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    telegram = data["rows"][0]
+    assert (telegram["campaign"], telegram["channel"], telegram["views"],
+            telegram["reactions"], telegram["signups"]) == ("mentoring", "telegram", None, 7, 1)
+    assert data["total"]["views"] == 300 and data["total"]["views_unreported"] == 3
+    assert data["audience"][1] == {"channel": "vk", "first_at": "2026-10-02T05:00:00+00:00",
+                                   "first": 1000, "last_at": "2026-10-20T05:00:00+00:00",
+                                   "last": 1040, "change": 40}
+    assert [s["title"] for s in data["top_stories"]][0] == "Школа №5"
+    assert [w["outcome"] for w in data["empty_or_skipped_slots"]] == ["empty", "skipped"]
+    assert data["since"] == "2026-09-30T19:00:00+00:00"
+
+
+def test_wrong_options_are_named(runner: CliRunner, project: Path) -> None:
+    result = run(runner, "--since", "last month")
+    assert result.exit_code == 2
+    assert "'last month' is neither a date (2026-10-01) nor a span back from now" in \
+        result.output
+    result = run(runner, "--since", "2026-11-01", "--until", "2026-10-01")
+    assert result.exit_code == 2
+    assert "--since 2026-11-01 is not before --until 2026-10-01" in result.output
+    result = run(runner, "--campaign", "walkin")
+    assert result.exit_code == 1
+    assert "Error: no campaign 'walkin' in the store (did you mean 'walking'?)" in result.output
+    result = run(runner, "--chart", "chart.jpg")
+    assert result.exit_code == 2
+    assert "chart.jpg must end in .png" in result.output
+
+
+def test_chart_is_written_and_stdout_stays_clean(runner: CliRunner, project: Path) -> None:
+    result = run(runner, *OCTOBER, "--chart", "weekly.png", "--format", "json")
+    assert result.exit_code == 0, result.output
+    json.loads(result.stdout)  # the note went to stderr
+    assert result.stderr == "Chart written to weekly.png.\n"
+    with Image.open(project / "weekly.png") as image:
+        assert (image.format, image.size) == ("PNG", (1600, 900))
+    result = run(runner, "--chart", str(project / "missing" / "weekly.png"))
+    assert result.exit_code == 1
+    assert f"Error: cannot write the chart to {project / 'missing' / 'weekly.png'}" in \
+        result.output
+
+
+def test_an_empty_period_says_so(runner: CliRunner, project: Path) -> None:
+    result = run(runner, "--since", "2030-01-01", "--until", "2030-01-31")
+    assert result.exit_code == 0, result.output
+    assert "No publications or sign-ups in this period." in result.output
+    assert "Audience: no member counts collected for any channel in this period." in \
+        result.output
