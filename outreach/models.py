@@ -155,6 +155,18 @@ class EngagementSnapshot(SQLModel, table=True):
     reactions: int | None = None
 
 
+class EngagementLatest(SQLModel, table=True):
+    """Each publication's latest snapshot, kept with every snapshot so stats read one row."""
+
+    publication_id: int = Field(foreign_key="publication.id", primary_key=True)
+    taken_at: dt.datetime | None = _when(nullable=False)
+    views: int | None = None
+    likes: int | None = None
+    shares: int | None = None
+    comments: int | None = None
+    reactions: int | None = None
+
+
 class AudienceSnapshot(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_audience_channel_time", "channel", "taken_at"),)
 

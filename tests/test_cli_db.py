@@ -58,6 +58,7 @@ def test_upgrade_says_what_it_applied_and_keeps_rows(
         {"revision": "0002", "message": "publication attempt log"},
         {"revision": "0003",
          "message": "campaign slot log; referral code kind and short code"},
+        {"revision": "0004", "message": "latest engagement per publication"},
     ]
 
     result = runner.invoke(cli, ["db", "upgrade"])

@@ -103,7 +103,7 @@ def test_upgrade_from_0001_keeps_every_row(store_url: str) -> None:
     store = open_store(store_url, migrate=False)
     try:
         store.upgrade("0001")
-        assert store.status().pending == ["0002", "0003"]
+        assert store.status().pending == ["0002", "0003", "0004"]
         _fill_revision_0001(store)
 
         store.upgrade()
@@ -128,6 +128,10 @@ def test_upgrade_from_0001_keeps_every_row(store_url: str) -> None:
                 "published", "https://vk.com/wall-123_456")
             engagement = s.exec(select(models.EngagementSnapshot)).one()
             assert (engagement.views, engagement.likes, engagement.reactions) == (250, 31, None)
+            # 0004: the latest figures of each publication, filled from its snapshots.
+            latest = s.exec(select(models.EngagementLatest)).one()
+            assert (latest.publication_id, latest.views, latest.likes, latest.taken_at) == (
+                engagement.publication_id, 250, 31, engagement.taken_at)
             audience = s.exec(select(models.AudienceSnapshot)).one()
             assert (audience.members, audience.taken_at) == (1480, _aware(T1))
             code = s.exec(select(models.ReferralCode)).one()
@@ -183,7 +187,7 @@ def test_downgrade_to_0001_drops_only_the_attempt_log(store_url: str) -> None:
         store.dispose()
 
 
-@pytest.mark.parametrize("revision", ["0001", "0002", "0003"])
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004"])
 def test_every_revision_says_what_it_does(tmp_path: Any, revision: str) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'fresh.db'}", migrate=False)
     try:

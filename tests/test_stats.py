@@ -10,11 +10,11 @@ import pytest
 from test_publications import add_campaign, add_publication, add_story
 
 from outreach.db import Store
+from outreach.engine.collectors import record_snapshots
 from outreach.errors import NotFoundError
 from outreach.models import (
     AudienceSnapshot,
     CampaignSlot,
-    EngagementSnapshot,
     ReferralCode,
     SignUp,
     utcnow,
@@ -33,7 +33,11 @@ def at(day: str, hour: int = 5) -> dt.datetime:
 
 
 def snap(s: Any, publication_id: int, taken: dt.datetime, **figures: int | None) -> None:
-    s.add(EngagementSnapshot(publication_id=publication_id, taken_at=taken, **figures))
+    """A snapshot as the collector stores it (with the publication's latest figures)."""
+    s.flush()
+    row = {"publication_id": publication_id, "taken_at": taken, "views": None, "likes": None,
+           "shares": None, "comments": None, "reactions": None, **figures}
+    record_snapshots(s.connection(), [row])
 
 
 def signup(s: Any, created: dt.datetime, code_id: int | None,

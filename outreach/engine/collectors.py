@@ -11,12 +11,13 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from outreach.engine.sql import insert_for
 from outreach.errors import OutreachError
-from outreach.models import AudienceSnapshot, EngagementSnapshot, Publication
+from outreach.models import AudienceSnapshot, EngagementLatest, EngagementSnapshot, Publication
 from outreach.states import PublicationStatus
 
 if TYPE_CHECKING:
@@ -34,6 +35,8 @@ BATCH = 1000
 
 PUB = Publication.__table__
 SNAP = EngagementSnapshot.__table__
+LATEST = EngagementLatest.__table__
+METRICS = ("views", "likes", "shares", "comments", "reactions")
 AUD = AudienceSnapshot.__table__
 
 
@@ -100,11 +103,28 @@ def collect_engagement(store: Store, registry: Registry, now: dt.datetime) -> Co
             ]
             if rows:
                 with store.engine.begin() as connection:
-                    connection.execute(SNAP.insert(), rows)
+                    record_snapshots(connection, rows)
                 report.snapshots += len(rows)
     if report.snapshots:
         log.info("engagement: %d snapshot(s) stored", report.snapshots)
     return report
+
+
+def record_snapshots(connection: sa.Connection, rows: list[dict[str, Any]]) -> None:
+    """Store engagement snapshots and bring each publication's latest figures up to date."""
+    connection.execute(SNAP.insert(), rows)
+    latest: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        known = latest.get(row["publication_id"])
+        if known is None or row["taken_at"] >= known["taken_at"]:
+            latest[row["publication_id"]] = row
+    statement = insert_for(connection.dialect.name)(LATEST).values(list(latest.values()))
+    figures = ("taken_at", *METRICS)
+    connection.execute(statement.on_conflict_do_update(
+        index_elements=["publication_id"],
+        set_={name: statement.excluded[name] for name in figures},
+        where=LATEST.c.taken_at <= statement.excluded.taken_at,
+    ))
 
 
 def collect_audience(store: Store, registry: Registry, now: dt.datetime) -> CollectReport:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from outreach.engine.sql import insert_for
 from outreach.models import Campaign, CampaignSlot, Publication, utcnow
 from outreach.states import PublicationStatus, SlotOutcome
 
@@ -169,11 +170,7 @@ def _insert_new(session: Session, rows: list[dict[str, object]]) -> int:
     """Insert publications, ignoring any that already exist (same story, channel, slot)."""
     if not rows:
         return 0
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    insert = insert_for(session.get_bind().dialect.name)
     statement = insert(PUB).values(rows).on_conflict_do_nothing(
         index_elements=["story_id", "channel", "slot"]).returning(PUB.c.id)
     return len(session.execute(statement).all())
@@ -181,11 +178,7 @@ def _insert_new(session: Session, rows: list[dict[str, object]]) -> int:
 
 def _insert_slot(session: Session, campaign_id: int, slot: dt.datetime, outcome: str,
                  publications: int, detail: str | None, now: dt.datetime) -> None:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    insert = insert_for(session.get_bind().dialect.name)
     session.execute(insert(SLOT).values(
         campaign_id=campaign_id, slot=slot, outcome=outcome, publications=publications,
         detail=detail, recorded_at=now,

@@ -14,7 +14,7 @@ from outreach.models import (
     AudienceSnapshot,
     Campaign,
     CampaignSlot,
-    EngagementSnapshot,
+    EngagementLatest,
     Publication,
     PublicationStatus,
     ReferralCode,
@@ -49,25 +49,13 @@ def _period(column: sa.ColumnElement[Any], since: dt.datetime | None,
     return conditions
 
 
-def latest_snapshot_id(publication_id: sa.ColumnElement[Any]) -> sa.ScalarSelect[Any]:
-    """The id of a publication's newest snapshot (ties on time: the last stored).
-
-    One index seek per publication on (publication_id, taken_at): faster on
-    SQLite than a window over every snapshot (see benchmarks/bench_stats.py).
-    """
-    e = EngagementSnapshot.__table__.alias("newest").c
-    return (sa.select(e.id).where(e.publication_id == publication_id)
-            .order_by(e.taken_at.desc(), e.id.desc()).limit(1)
-            .correlate(Publication.__table__).scalar_subquery())
-
-
 def _engagement(connection: sa.Connection, since: dt.datetime | None, until: dt.datetime | None,
                 campaign_id: int | None, channel: str | None,
                 weekly: bool) -> list[tuple[Any, ...]]:
     """Per campaign × channel × story (× publication time when ``weekly``): counts and sums."""
     p = Publication.__table__.c
-    snapshot = EngagementSnapshot.__table__
-    e = snapshot.c
+    latest = EngagementLatest.__table__
+    e = latest.c
     grain: list[Any] = [p.campaign_id, p.channel, p.story_id]
     if weekly:
         grain.append(p.published_at)
@@ -76,7 +64,7 @@ def _engagement(connection: sa.Connection, since: dt.datetime | None, until: dt.
         figures += [sa.func.sum(e[metric]), sa.func.count(e[metric])]
     query = (
         sa.select(*grain, *figures)
-        .select_from(Publication.__table__.outerjoin(snapshot, e.id == latest_snapshot_id(p.id)))
+        .select_from(Publication.__table__.outerjoin(latest, e.publication_id == p.id))
         .where(p.status == PublicationStatus.published.value,
                *_period(p.published_at, since, until))
         .group_by(*grain)

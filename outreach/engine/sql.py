@@ -1,0 +1,14 @@
+"""The one place that knows which SQL dialects spell "insert, or else" differently."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def insert_for(dialect: str) -> Any:
+    """The dialect's ``insert`` construct, which has ``on_conflict_do_*``."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    return insert
