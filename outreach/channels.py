@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from outreach.config import check_zone
 from outreach.errors import (
     AuthError,
     ChannelError,
@@ -45,6 +46,7 @@ from outreach.errors import (
     TransientError,
 )
 from outreach.schema import Field
+from outreach.text import slugify, transliterate
 
 if TYPE_CHECKING:
     from outreach.config import Centre
@@ -68,6 +70,9 @@ __all__ = [
     "Reconciled",
     "TextLimits",
     "TransientError",
+    "check_zone",
+    "slugify",
+    "transliterate",
 ]
 
 
@@ -183,6 +188,7 @@ class ChannelContext:
     output_dir: Path  # where a channel that writes files puts them
     data_dir: Path  # the channel's own state
     centre: Centre | None = None
+    time_zone: str | None = None  # the centre's zone, from config.toml
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("outreach"))
     env: Mapping[str, str] = field(default_factory=lambda: os.environ)
 
@@ -246,6 +252,14 @@ class Channel(ABC):
     def signup_link(self, code: str) -> str | None:
         """The deep link a person follows to sign up with ``code``, if the platform has one."""
         return None
+
+    def outlets(self) -> Sequence[str]:
+        """Named outlets this channel serves (newspapers, offices), each with its own code.
+
+        Outreach makes a referral code per outlet and passes them in
+        ``Post.extra["outlet_codes"]`` as ``{outlet: {"short_code": ..., "link": ...}}``.
+        """
+        return ()
 
     @abstractmethod
     def publish(self, post: Post) -> Published:

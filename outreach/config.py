@@ -78,6 +78,21 @@ CHANNEL_COMMON = {
     "municipality": Field(str, default=None,
                           help="Stories from this municipality are routed here"),
     "title": Field(str, default=None, help="A human name for listings"),
+    "watermark": Field(dict, default=None,
+                       help="The centre's logo in a corner of this channel's photos: "
+                            "{ corner = 'bottom-right', size = 0.15, opacity = 0.85 }"),
+}
+
+WATERMARK = {
+    "logo": Field(str, default="", help="Logo file; default: logo of [centre]"),
+    "corner": Field(str, default="bottom-right",
+                    choices=("bottom-right", "bottom-left", "top-right", "top-left"),
+                    help="Corners only: the middle of a photo is where faces are"),
+    "size": Field(float, default=0.15,
+                  check=lambda v: None if 0.03 <= v <= 0.25 else
+                  "must be between 0.03 and 0.25 (the logo's width as a share of the photo's)"),
+    "opacity": Field(float, default=0.85,
+                     check=lambda v: None if 0.1 <= v <= 1 else "must be between 0.1 and 1"),
 }
 
 
@@ -91,6 +106,9 @@ class ChannelConfig:
     title: str | None
     settings: dict[str, Any]  # the plugin's own keys, checked by the registry
     line: int | None = None
+    # Checked [channels.NAME.watermark] with the logo resolved: logo (Path), corner, size,
+    # opacity; None when the channel's photos carry no logo.
+    watermark: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +174,18 @@ def parse_config(data: dict[str, Any], text: str, source: str, base: Path) -> Co
         values = check.table(common, CHANNEL_COMMON, prefix)
         if any(key not in values for key in CHANNEL_COMMON):
             continue  # a bad or missing common key: already a problem, reported below
+        watermark = None
+        if values["watermark"] is not None:
+            watermark = check.table(values["watermark"], WATERMARK, f"{prefix}.watermark")
+            logo = watermark.get("logo") or centre.get("logo") or ""
+            if not logo:
+                check.problem(f"{prefix}.watermark", "needs a logo: set logo here or in "
+                                                     "[centre]")
+            elif not _resolve(base, logo).is_file():
+                key = (f"{prefix}.watermark.logo" if watermark.get("logo")
+                       else "centre.logo")
+                check.problem(key, f"the logo file {_resolve(base, logo)} does not exist")
+            watermark["logo"] = _resolve(base, logo) if logo else None
         channels[name] = ChannelConfig(
             name=name,
             plugin=values["plugin"],
@@ -165,6 +195,7 @@ def parse_config(data: dict[str, Any], text: str, source: str, base: Path) -> Co
             title=values["title"],
             settings={k: v for k, v in section.items() if k not in CHANNEL_COMMON},
             line=check.line(prefix),
+            watermark=watermark,
         )
     municipalities = tuple(top.get("municipalities") or ())
     for name, channel in channels.items():

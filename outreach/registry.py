@@ -212,6 +212,7 @@ class Registry:
             output_dir=self.config.output_dir / channel_name,
             data_dir=self.config.data_dir / channel_name,
             centre=self.config.centre,
+            time_zone=self.config.time_zone,
             logger=logging.getLogger(f"outreach.channel.{channel_name}"),
             env=self.env,
         )

@@ -195,3 +195,29 @@ def test_the_shipped_sample_campaigns_are_valid_with_the_example_config() -> Non
     specs, problems = load_campaigns(config)
     assert problems == []
     assert {s.slug for s in specs} >= {"mentoring-photo-reports", "sample-demo"}
+
+
+def test_placements_are_names_or_tables_and_checked(tmp_path: Path) -> None:
+    from outreach.campaigns.spec import Placement, parse_campaign
+    from outreach.config import parse_config
+
+    config = parse_config({"municipalities": ["Миасс", "Златоуст"],
+                           "channels": {"press": {"plugin": "local-media"}}}, "", "config.toml",
+                          tmp_path)
+    base = {"name": "C", "schedule": {"cron": "0 10 * * tue"}, "channels": {"names": ["press"]}}
+    spec, problems = parse_campaign({**base, "placements": [
+        "Библиотека, Миасс",
+        {"name": "Пенсионный фонд, Миасс", "municipality": "Миасс", "formats": ["a4", "stand"]},
+    ]}, "", tmp_path / "c.toml", config)
+    assert problems == [] and spec is not None
+    assert spec.placements == (Placement("Библиотека, Миасс"),
+                               Placement("Пенсионный фонд, Миасс", "Миасс", ("a4", "stand")))
+    _, problems = parse_campaign({**base, "placements": [
+        {"name": "Соцзащита", "municipality": "Миас"}, {"nmae": "x"}, "Соцзащита", 5,
+    ]}, "", tmp_path / "c.toml", config)
+    text = "\n".join(str(p) for p in problems)
+    assert "placements.municipality: 'Миас' is not in municipalities" in text
+    assert "did you mean 'Миасс'" in text
+    assert "placements.nmae: unknown key (did you mean 'name'?)" in text
+    assert "'Соцзащита' is listed twice" in text
+    assert "item 4 must be a name in quotes or a table" in text

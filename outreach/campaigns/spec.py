@@ -78,6 +78,15 @@ TOP = {
     "content": Field(dict, default={}),
     "post": Field(dict, default={}),
     "channels": Field(dict, required=True),
+    "placements": Field(list, default=[],
+                        help="Offline places for posters, each with its own referral code"),
+}
+PLACEMENT = {
+    "name": Field(str, required=True,
+                  help="Where the poster hangs: 'Пенсионный фонд, Миасс, ул. Ленина, 5'"),
+    "municipality": Field(str, default=None, help="One of municipalities in config.toml"),
+    "formats": Field(list, items=str, default=["a4"],
+                     help="Poster formats for this place: a4, a3, stand, billboard, social"),
 }
 SCHEDULE = {
     "cron": Field(str, check=_check_cron, help="minute hour day month weekday"),
@@ -142,6 +151,15 @@ class ChannelRule:
 
 
 @dataclass(frozen=True)
+class Placement:
+    """A place a campaign's posters go, e.g. a pension-fund office."""
+
+    name: str
+    municipality: str | None = None
+    formats: tuple[str, ...] = ("a4",)
+
+
+@dataclass(frozen=True)
 class CampaignSpec:
     slug: str
     name: str
@@ -156,6 +174,7 @@ class CampaignSpec:
     content: ContentRule
     post: PostSpec
     channels: ChannelRule
+    placements: tuple[Placement, ...] = ()
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -214,6 +233,7 @@ def parse_campaign(data: dict[str, Any], text: str, path: Path, config: Config,
                                            "digits or '_', without spaces")
     if "channels" in top:
         _channels_against_config(check, channels, config)
+    placements = _placements(check, top.get("placements") or [], config)
 
     if not check.ok or template is None or parsed_schedule is None:
         return None, check.problems
@@ -247,6 +267,7 @@ def parse_campaign(data: dict[str, Any], text: str, path: Path, config: Config,
             tags=tuple(channels["tags"]),
             by_municipality=channels["by_municipality"],
         ),
+        placements=placements,
     )
     return spec, []
 
@@ -303,6 +324,39 @@ def _template(check: Checker, text: str, post: dict[str, Any]) -> Template | Non
     if problems:
         return None
     return Template.parse(value)
+
+
+def _placements(check: Checker, items: list[Any], config: Config) -> tuple[Placement, ...]:
+    """``placements``: names, or tables with name, municipality and formats."""
+    found: list[Placement] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items, start=1):
+        key = "placements"
+        if isinstance(item, str):
+            item = {"name": item}
+        if not isinstance(item, dict):
+            check.problem(key, f"item {index} must be a name in quotes or a table with "
+                               "name = \"...\"")
+            continue
+        values = check.table(item, PLACEMENT, key)
+        name = " ".join((values.get("name") or "").split())
+        if "name" in values and not name:
+            check.problem(f"{key}.name", f"item {index}: the name is empty")
+            continue
+        if not name:
+            continue
+        if name.lower() in seen:
+            check.problem(key, f"{name!r} is listed twice")
+            continue
+        seen.add(name.lower())
+        municipality = values.get("municipality")
+        known = config.municipalities
+        if municipality and known and municipality not in known:
+            check.problem(f"{key}.municipality",
+                          f"{municipality!r} is not in municipalities of {config.source}"
+                          + did_you_mean(municipality, known))
+        found.append(Placement(name, municipality, tuple(values.get("formats") or ("a4",))))
+    return tuple(found)
 
 
 def _content_against_config(check: Checker, content: dict[str, Any], config: Config) -> None:

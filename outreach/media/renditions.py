@@ -14,8 +14,11 @@ means on the web). It fits the channel's ``MediaLimits``:
 - it is re-encoded at lower quality, then at a smaller size, until it is under
   ``max_bytes``, with a fixed number of attempts.
 
-``RenditionCache`` keeps one file per (photo sha256, ``limits.key()``), so a
-photo published to five channels is encoded once per distinct set of limits.
+``RenditionCache`` keeps one file per (photo sha256, ``limits.key()``, watermark),
+so a photo published to five channels is encoded once per distinct set of limits.
+
+A channel may ask for the centre's logo as a small ``Watermark`` in one corner
+of its photos. Corners only: the middle of a photo is where faces are.
 """
 
 from __future__ import annotations
@@ -41,7 +44,8 @@ if TYPE_CHECKING:
 
     from outreach.channels import MediaLimits
 
-__all__ = ["Rendition", "RenditionCache", "fit_size", "make_rendition", "output_format"]
+__all__ = ["Rendition", "RenditionCache", "Watermark", "fit_size", "make_rendition",
+           "output_format"]
 
 #: Formats a rendition can be written in, with the file suffix the cache uses.
 WRITABLE = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
@@ -64,6 +68,54 @@ class Rendition:
     height: int
     bytes: int
     format: str  # Pillow format name: "JPEG", "PNG", "WEBP"
+
+
+CORNERS = ("bottom-right", "bottom-left", "top-right", "top-left")
+MAX_WATERMARK_SIZE = 0.25  # of the photo's width: a logo this small stays clear of the middle
+
+
+@dataclass(frozen=True)
+class Watermark:
+    """The centre's logo in a corner of each rendition of a channel."""
+
+    logo: Path
+    corner: str = "bottom-right"
+    size: float = 0.15  # logo width as a share of the photo's width
+    opacity: float = 0.85
+    margin: float = 0.03  # gap to the photo's edges, as a share of its shorter side
+
+    def key(self) -> str:
+        """A stable text key for the cache: the logo's content and every option."""
+        try:
+            digest = hashlib.sha256(Path(self.logo).read_bytes()).hexdigest()[:16]
+        except OSError:
+            raise MediaError(f"{self.logo}: the watermark logo cannot be read") from None
+        return f"w{digest}-{self.corner}-{self.size:g}-{self.opacity:g}-{self.margin:g}"
+
+
+def apply_watermark(image: PILImage.Image, watermark: Watermark) -> PILImage.Image:
+    """``image`` with the logo pasted in ``watermark.corner`` at ``watermark.opacity``."""
+    from PIL import Image, UnidentifiedImageError
+
+    if watermark.corner not in CORNERS:
+        raise MediaError(f"watermark corner {watermark.corner!r} is not one of "
+                         f"{', '.join(CORNERS)}")
+    try:
+        with Image.open(watermark.logo) as source:
+            logo = source.convert("RGBA")
+    except (OSError, UnidentifiedImageError, ValueError):
+        raise MediaError(f"{watermark.logo}: the watermark logo cannot be read") from None
+    width = max(1, round(image.width * min(watermark.size, MAX_WATERMARK_SIZE)))
+    height = max(1, round(logo.height * width / logo.width))
+    logo = logo.resize((width, height), Image.Resampling.LANCZOS)
+    alpha = logo.getchannel("A").point(lambda v: round(v * max(0.0, min(1.0, watermark.opacity))))
+    margin = round(min(image.size) * watermark.margin)
+    x = margin if watermark.corner.endswith("left") else image.width - width - margin
+    y = margin if watermark.corner.startswith("top") else image.height - height - margin
+    base = image if image.mode in ("RGB", "RGBA") else image.convert("RGB")
+    base = base.copy()
+    base.paste(logo.convert(base.mode), (x, y), alpha)
+    return base
 
 
 def output_format(limits: MediaLimits) -> str:
@@ -129,8 +181,11 @@ def fit_size(width: int, height: int, limits: MediaLimits) -> tuple[int, int]:
     return (tw, th)
 
 
-def make_rendition(source: Path, limits: MediaLimits, dest: Path) -> Rendition:
+def make_rendition(source: Path, limits: MediaLimits, dest: Path,
+                   watermark: Watermark | None = None) -> Rendition:
     """Write the rendition of ``source`` for ``limits`` to ``dest``, atomically.
+
+    With ``watermark``, the logo goes in its corner after the photo is fitted.
 
     ``dest`` is written as given, whatever its suffix; ``output_format(limits)``
     tells the format beforehand. Raises MediaError naming ``source`` when the
@@ -138,6 +193,8 @@ def make_rendition(source: Path, limits: MediaLimits, dest: Path) -> Rendition:
     """
     fmt = output_format(limits)
     image = _load_fitted(Path(source), limits)
+    if watermark is not None:
+        image = apply_watermark(image, watermark)
     data, image = _encode_within(image, fmt, limits, Path(source))
     _write_atomic(Path(dest), data)
     return Rendition(Path(dest), image.width, image.height, len(data), fmt)
@@ -157,23 +214,29 @@ class RenditionCache:
         self._locks: dict[Path, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
-    def path_for(self, sha256: str, limits: MediaLimits) -> Path:
+    def path_for(self, sha256: str, limits: MediaLimits,
+                 watermark: Watermark | None = None) -> Path:
         """Where the rendition of photo ``sha256`` for ``limits`` is kept."""
         if not re.fullmatch(r"[0-9a-f]{16,128}", sha256):
             raise ValueError(f"not a content hash: {sha256!r}")
-        digest = hashlib.sha256(limits.key().encode()).hexdigest()[:16]
+        key = limits.key() + (f"-{watermark.key()}" if watermark is not None else "")
+        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
         suffix = WRITABLE[output_format(limits)]
         return self.cache_dir / sha256[:2] / f"{sha256}-{digest}{suffix}"
 
-    def get(self, source: Path, sha256: str, limits: MediaLimits) -> Rendition:
-        """The rendition of ``source`` for ``limits``, encoded only if not cached yet."""
-        path = self.path_for(sha256, limits)
+    def get(self, source: Path, sha256: str, limits: MediaLimits,
+            watermark: Watermark | None = None) -> Rendition:
+        """The rendition of ``source`` for ``limits`` (with ``watermark``), encoded only if
+        not cached yet."""
+        path = self.path_for(sha256, limits, watermark)
         # Threads of one worker wait for each other instead of encoding the same file twice.
         with self._lock(path):
             cached = _read_cached(path)
             if cached is not None:
                 return cached
-            return make_rendition(source, limits, path)
+            if watermark is None:
+                return make_rendition(source, limits, path)
+            return make_rendition(source, limits, path, watermark)
 
     def _lock(self, path: Path) -> threading.Lock:
         with self._locks_guard:

@@ -12,7 +12,7 @@ import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from outreach.channels import (
     Capabilities,
@@ -27,8 +27,26 @@ from outreach.channels import (
     Reconciled,
     TextLimits,
     TransientError,
+    slugify,
 )
+from outreach_local_media.posters.layouts import layout_problems, layouts_from
 from outreach_local_media.presskit import find_kit, write_kit
+
+if TYPE_CHECKING:
+    from outreach_local_media.posters import PosterResult
+
+DEFAULT_CALL = "Станьте серебряным волонтёром!"
+
+
+def _check_signup_url(value: str) -> str | None:
+    if not value.startswith(("https://", "http://")):
+        return "must be a web link starting with https://, e.g. 'https://t.me/your_bot?start={code}'"
+    rest = value.replace("{code}", "")
+    if rest == value:
+        return "must contain {code}, where the referral code goes"
+    if "{" in rest or "}" in rest:
+        return "may contain only the placeholder {code} (no other {...})"
+    return None
 
 
 class LocalMediaChannel(Channel):
@@ -40,7 +58,19 @@ class LocalMediaChannel(Channel):
                             help="Where kits go; relative to paths.output "
                                  "(default: a folder named after the channel there)"),
         "outlets": Field(list, items=str, default=[],
-                         help="Newspapers, radio stations, offices the kits are for"),
+                         help="Newspapers, radio stations, offices the kits are for; "
+                              "each gets its own referral code in its release"),
+        "signup_url": Field(str, default=None, check=_check_signup_url,
+                            help="Sign-up link with {code}, printed as the posters' QR code, "
+                                 "e.g. 'https://t.me/your_bot?start={code}' or "
+                                 "'https://vk.me/club123?ref={code}'"),
+        "call_to_action": Field(str, default=DEFAULT_CALL,
+                                help="The line above the phone number on posters"),
+        "layouts": Field(dict, default={}, check=layout_problems,
+                         help="Poster formats to change or add: "
+                              "{ stand = { width_mm = 1000, height_mm = 1400, dpi = 100 } }"),
+        "posters": Field(list, items=str, default=[],
+                         help="Formats rendered with every press kit, e.g. ['a4']"),
     }
     # A press release has room; print wants large photos (about A4 at 300 dpi).
     text_limits = TextLimits(max_text=20_000)
@@ -54,11 +84,74 @@ class LocalMediaChannel(Channel):
         # context.output_dir is <paths.output>/<channel name>.
         self.root: Path = (context.output_dir.parent / Path(chosen).expanduser()
                            if chosen else context.output_dir)
-        self.outlets: list[str] = list(self.settings.get("outlets") or [])
+        self._outlets: list[str] = list(self.settings.get("outlets") or [])
+        self.layouts = layouts_from(self.settings.get("layouts"))
+        unknown = [f for f in self.settings.get("posters") or [] if f not in self.layouts]
+        if unknown:
+            raise ValueError(f"posters: no format {unknown[0]!r}; the formats are "
+                             f"{', '.join(self.layouts)}")
+
+    def signup_link(self, code: str) -> str | None:
+        template = self.settings.get("signup_url")
+        return template.replace("{code}", code) if template else None
+
+    def outlets(self) -> list[str]:
+        return list(self._outlets)
+
+    def render_poster(self, post: Post, layout: str, out_dir: Path | None = None,
+                      name: str | None = None) -> PosterResult:
+        """Render ``post`` as a poster in format ``layout``: a PDF for print (when the
+        format has one) and a PNG preview, in ``out_dir`` (default <output>/posters).
+
+        ``post.referral_code`` is printed as the short code to say on the phone,
+        ``post.signup_link`` as the QR code; ``post.extra`` may give ``summary``
+        (the short line under the headline) and ``call_to_action``.
+        """
+        from outreach_local_media.posters import PosterContent, render_poster
+
+        chosen = self.layouts.get(layout)
+        if chosen is None:
+            raise PermanentError(f"channel {self.name}: no poster format {layout!r}; "
+                                 f"the formats are {', '.join(self.layouts)}")
+        centre = self.context.centre
+        logo = centre.logo if centre is not None else None
+        if logo is not None and not logo.is_file():
+            raise PermanentError(
+                f"centre.logo in config.toml names {logo}, which does not exist; put the "
+                "logo there or correct the path (or remove the line to print without a logo)")
+        extra = post.extra or {}
+        content = PosterContent(
+            title=post.title,
+            line=str(extra.get("summary") or _first_sentence(post.text, post.title)),
+            photos=[photo.path for photo in post.photos],
+            centre_name=centre.name if centre else "",
+            slogan=centre.slogan if centre else "",
+            website=centre.website if centre else "",
+            logo=logo,
+            call_to_action=str(extra.get("call_to_action")
+                               or self.settings.get("call_to_action") or DEFAULT_CALL),
+            phone=centre.phone if centre else "",
+            short_code=post.referral_code,
+            link=post.signup_link,
+        )
+        folder = out_dir or self.root.parent / "posters"
+        stem = name or "_".join(part for part in (
+            slugify(post.title, 40), chosen.name, slugify(post.referral_code or "", 16)
+            if post.referral_code else "") if part)
+        try:
+            return render_poster(content, chosen, folder, stem)
+        except FileNotFoundError as exc:
+            raise PermanentError(f"channel {self.name}: photo {exc.filename} is missing; "
+                                 "the poster was not made") from None
+        except OSError as exc:
+            raise TransientError(f"channel {self.name}: cannot make the poster in {folder}: "
+                                 f"{exc.strerror or exc}") from None
 
     def publish(self, post: Post) -> Published:
         try:
-            kit = write_kit(self.root, post, self.context.centre, self.outlets)
+            kit = write_kit(self.root, post, self.context.centre, self._outlets)
+            for layout in self.settings.get("posters") or []:
+                self.render_poster(post, layout)
         except FileNotFoundError as exc:
             raise PermanentError(
                 f"channel {self.name}: photo {exc.filename} is missing; "
@@ -89,6 +182,19 @@ class LocalMediaChannel(Channel):
             )]
         free = _free_megabytes(self.root)
         return [CheckResult(ok=True, message=f"press kits go to {self.root} ({free} MB free)")]
+
+
+def _first_sentence(text: str, title: str) -> str:
+    """The story's first sentence that is not its title: the line under a poster's headline."""
+    import re
+
+    for paragraph in text.split("\n\n"):
+        paragraph = " ".join(paragraph.split())
+        if not paragraph or paragraph == " ".join(title.split()) or paragraph.startswith("#"):
+            continue
+        sentence = re.split(r"(?<=[.!?…])\s", paragraph, maxsplit=1)[0]
+        return sentence if len(sentence) <= 200 else sentence[:200].rsplit(" ", 1)[0] + "…"
+    return ""
 
 
 def _published(folder: Path) -> Published:

@@ -8,20 +8,20 @@ the publication and its idempotency key, which is how a repeat publish and
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 import time
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from outreach.channels import slugify
 from outreach_local_media.release import release_markdown, release_text
 
 if TYPE_CHECKING:
@@ -31,22 +31,6 @@ if TYPE_CHECKING:
 MANIFEST = "manifest.json"
 TEMP_PREFIX = ".tmp-kit-"
 STALE_TEMP_SECONDS = 3600  # a temporary folder this old was left by a crash
-
-_CYRILLIC = dict(zip(
-    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
-     "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"],
-    strict=True,
-))
-
-
-def slugify(text: str, limit: int = 60) -> str:
-    """A folder-safe ASCII name: Cyrillic transliterated, so kits travel by e-mail intact."""
-    latin = "".join(_CYRILLIC.get(ch, ch) for ch in text.lower())
-    latin = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", latin).strip("-")
-    return slug[:limit].rstrip("-") or "publication"
-
 
 @dataclass(frozen=True)
 class Kit:
@@ -118,6 +102,12 @@ def _fill(folder: Path, post: Post, centre: Centre | None, outlets: Sequence[str
         photos.append((target, photo))
     _write(folder / "release.md", release_markdown(post, photos, centre, outlets))
     _write(folder / "release.txt", release_text(post, photos, centre, outlets))
+    codes = outlet_codes(post, outlets)
+    for outlet, (short, link) in codes.items():
+        # Each outlet prints its own code, so a caller can be traced to the paper they read.
+        own = dataclasses.replace(post, referral_code=short, signup_link=link)
+        _write(folder / f"release-{slugify(outlet, 40)}.txt",
+               release_text(own, photos, centre, [outlet]))
     files = sorted(p.name for p in folder.iterdir())
     manifest = {
         "publication_id": post.publication_id,
@@ -126,11 +116,24 @@ def _fill(folder: Path, post: Post, centre: Centre | None, outlets: Sequence[str
         "created": dt.datetime.now(dt.UTC).isoformat(),
         "referral_code": post.referral_code,
         "outlets": list(outlets),
+        "outlet_codes": {outlet: short for outlet, (short, _) in codes.items()},
         "files": [{"name": f, "sha256": _sha256(folder / f), "bytes": (folder / f).stat().st_size}
                   for f in files],
     }
     _write(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     return manifest
+
+
+def outlet_codes(post: Post, outlets: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+    """Outlet -> (short code, sign-up link) from ``post.extra["outlet_codes"]``, which maps
+    an outlet's name to ``{"short_code": ..., "link": ...}``; outlets without one are left out."""
+    given = (post.extra or {}).get("outlet_codes") or {}
+    found: dict[str, tuple[str, str | None]] = {}
+    for outlet in outlets:
+        entry = given.get(outlet)
+        if isinstance(entry, dict) and entry.get("short_code"):
+            found[outlet] = (str(entry["short_code"]), entry.get("link"))
+    return found
 
 
 def _write(path: Path, text: str) -> None:

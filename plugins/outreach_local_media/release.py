@@ -30,9 +30,11 @@ def outline(post: Post, photos: Sequence[tuple[str, PostPhoto]], centre: Centre 
                 line += f" (photo: {photo.credit})"
             lines.append(line)
         sections.append(("Photos", lines))
+    phone = centre.phone if centre is not None else ""
     join = [text for text in (
         post.signup_link and f"Sign up: {post.signup_link}",
-        post.referral_code and f"Code to give when calling: {post.referral_code}",
+        post.referral_code and (f"Call {phone} and give the code {post.referral_code}" if phone
+                                else f"Code to give when calling: {post.referral_code}"),
     ) if text]
     if join:
         sections.append(("How to join", join))

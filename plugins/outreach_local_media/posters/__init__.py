@@ -1,0 +1,9 @@
+"""Posters, stands, billboards and social cards with QR codes and referral codes."""
+
+from __future__ import annotations
+
+from outreach_local_media.posters.layouts import DEFAULT_LAYOUTS, Layout, layouts_from
+from outreach_local_media.posters.render import PosterContent, PosterResult, render_poster
+
+__all__ = ["DEFAULT_LAYOUTS", "Layout", "PosterContent", "PosterResult", "layouts_from",
+           "render_poster"]

@@ -1,0 +1,121 @@
+"""Poster formats: named page sizes with the resolution they are printed at.
+
+A format is a physical size in millimetres and a resolution in dots per inch.
+Paper (A4, A3) is printed at 300 dpi. Large prints are seen from further away
+and printed coarser: a stand at a pension-fund office (1000 x 1400 mm) at
+100 dpi, a billboard (3 x 6 m) at 30 dpi, which is what large-format printers
+ask for and keeps the page under 60 megapixels in memory. The square social
+card is a 1080-pixel PNG for VK and Telegram and has no PDF.
+
+A channel may change or add formats in its ``layouts`` table::
+
+    [channels.press.layouts]
+    stand = { width_mm = 800, height_mm = 2000, dpi = 100 }
+    flyer = { width_mm = 148, height_mm = 210 }   # A5, 300 dpi
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+MM_PER_INCH = 25.4
+POINTS_PER_INCH = 72
+MAX_MEGAPIXELS = 60  # a page larger than this would need more than ~200 MB to compose
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One poster format: physical size, print resolution, and whether it gets a PDF."""
+
+    name: str
+    width_mm: float
+    height_mm: float
+    dpi: int = 300
+    pdf: bool = True
+
+    @property
+    def pixels(self) -> tuple[int, int]:
+        return (round(self.width_mm / MM_PER_INCH * self.dpi),
+                round(self.height_mm / MM_PER_INCH * self.dpi))
+
+    @property
+    def points(self) -> tuple[float, float]:
+        """The PDF page size in points (1/72 inch)."""
+        return (self.width_mm / MM_PER_INCH * POINTS_PER_INCH,
+                self.height_mm / MM_PER_INCH * POINTS_PER_INCH)
+
+    @property
+    def shape(self) -> str:
+        """portrait, landscape or square: each has its own composition."""
+        ratio = self.width_mm / self.height_mm
+        if ratio > 1.15:
+            return "landscape"
+        if ratio < 0.87:
+            return "portrait"
+        return "square"
+
+
+DEFAULT_LAYOUTS: dict[str, Layout] = {
+    "a4": Layout("a4", 210, 297),
+    "a3": Layout("a3", 297, 420),
+    "stand": Layout("stand", 1000, 1400, dpi=100),
+    "billboard": Layout("billboard", 6000, 3000, dpi=30),
+    # 1080 px at 300 "dpi": the physical size only matters for the arithmetic.
+    "social": Layout("social", 1080 / 300 * MM_PER_INCH, 1080 / 300 * MM_PER_INCH, pdf=False),
+}
+
+_KEYS = {"width_mm": (int, float), "height_mm": (int, float), "dpi": (int,), "pdf": (bool,)}
+
+
+def layout_problems(value: Any) -> str | None:
+    """Why a ``layouts`` table cannot be used, in plain words; None when it can."""
+    if not isinstance(value, dict):
+        return "must be a table of formats, e.g. { stand = { width_mm = 1000, height_mm = 1400 } }"
+    for name, spec in value.items():
+        if not isinstance(spec, dict):
+            return f"{name}: must be a table like {{ width_mm = 210, height_mm = 297 }}"
+        for key, item in spec.items():
+            kinds = _KEYS.get(key)
+            if kinds is None:
+                close = difflib.get_close_matches(key, list(_KEYS), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                return f"{name}.{key}: unknown key{hint}"
+            if isinstance(item, bool) != (kinds == (bool,)) or not isinstance(item, kinds):
+                wanted = "true or false" if kinds == (bool,) else "a number"
+                return f"{name}.{key}: must be {wanted}"
+        base = DEFAULT_LAYOUTS.get(name)
+        if base is None and not {"width_mm", "height_mm"} <= set(spec):
+            return f"{name}: a new format needs width_mm and height_mm"
+        try:
+            layout = _merge(name, spec, base)
+        except ValueError as exc:
+            return f"{name}: {exc}"
+        megapixels = layout.pixels[0] * layout.pixels[1] / 1e6
+        if megapixels > MAX_MEGAPIXELS:
+            return (f"{name}: {layout.width_mm:g} x {layout.height_mm:g} mm at {layout.dpi} dpi "
+                    f"is {megapixels:.0f} megapixels; lower dpi to keep it under "
+                    f"{MAX_MEGAPIXELS} (large prints are seen from afar: 100 dpi or less)")
+    return None
+
+
+def _merge(name: str, spec: Mapping[str, Any], base: Layout | None) -> Layout:
+    width = float(spec.get("width_mm", base.width_mm if base else 0))
+    height = float(spec.get("height_mm", base.height_mm if base else 0))
+    dpi = int(spec.get("dpi", base.dpi if base else 300))
+    pdf = bool(spec.get("pdf", base.pdf if base else True))
+    if width <= 0 or height <= 0:
+        raise ValueError("width_mm and height_mm must be more than 0")
+    if not 10 <= dpi <= 600:
+        raise ValueError("dpi must be between 10 and 600")
+    return Layout(name, width, height, dpi, pdf)
+
+
+def layouts_from(settings: Mapping[str, Any] | None) -> dict[str, Layout]:
+    """The default formats with a channel's ``layouts`` table applied (already checked)."""
+    layouts = dict(DEFAULT_LAYOUTS)
+    for name, spec in (settings or {}).items():
+        layouts[name] = _merge(name, spec, DEFAULT_LAYOUTS.get(name))
+    return layouts
