@@ -1,0 +1,246 @@
+"""The Telegram channel: posts to a channel through a bot, reads reactions and audience.
+
+A post without photos goes out with ``sendMessage`` (4096 characters), one
+photo with ``sendPhoto`` and its caption (1024), 2-10 photos with
+``sendMediaGroup`` and the caption on the first item. Outreach trims the
+text to the caption limit by the campaign's trimming rules (links, the call
+to action and the sign-up link kept whole) before it gets here; should the
+caption still be too long as Telegram counts it (UTF-16: some emoji count
+twice), the photos go without a caption and the text follows as a reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+import zoneinfo
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from outreach.channels import (
+    Capabilities,
+    Channel,
+    ChannelContext,
+    ChannelError,
+    CheckResult,
+    Engagement,
+    FakePlatform,
+    Field,
+    MediaLimits,
+    Post,
+    Published,
+    TextLimits,
+    check_zone,
+)
+from outreach_telegram import loop
+from outreach_telegram.errors import retry_after_seconds, translate
+from outreach_telegram.text import (
+    check_chat_id,
+    check_quiet_hours,
+    escape,
+    in_quiet_hours,
+    post_url,
+    telegram_length,
+)
+from outreach_telegram.updates import reactions_key
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import telegram
+
+    from outreach_telegram.bots import SharedBot
+
+SIGNUP_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+MAX_WAIT_IN_CALL = 30.0  # a longer retry_after goes back to the engine as RateLimitedError
+RETRIES_IN_CALL = 3
+DEFAULT_ZONE = "Asia/Yekaterinburg"
+
+
+class TelegramChannel(Channel):
+    """A Telegram channel (or group) the bot posts to as an administrator."""
+
+    plugin_name = "telegram"
+    settings_schema = {
+        "token_env": Field(str, required=True, env=True,
+                           help="Environment variable holding the bot token from @BotFather"),
+        "chat_id": Field((str, int), required=True, check=check_chat_id,
+                         help="The channel: @username, or the numeric id of a private one"),
+        "bot_username": Field(str, default="",
+                              help="The bot's @username without @, for sign-up deep links"),
+        "parse_mode": Field(str, default="HTML", choices=("HTML", "MarkdownV2", ""),
+                            help="How Telegram reads the text; the text is escaped for it"),
+        "disable_notification": Field(bool, default=False,
+                                      help="Post silently (subscribers get no sound)"),
+        "quiet_hours": Field(str, default="", check=check_quiet_hours,
+                             help="e.g. 22:00-08:00: posts in this window go silently"),
+        "time_zone": Field(str, default=None, check=check_zone,
+                           help="Zone of quiet_hours (default: the config's time zone)"),
+        "api_url": Field(str, default="https://api.telegram.org",
+                         help="Bot API server; the sandbox's fake for rehearsals"),
+        "timeout": Field(float, default=20.0, help="Seconds to wait for Telegram's answer"),
+    }
+    # Bot API sendMessage/sendPhoto: text 1-4096, caption 0-1024 characters after parsing.
+    text_limits = TextLimits(max_text=4096, max_caption=1024)
+    # Bot API sendPhoto: at most 10 MB, width + height at most 10000, ratio at most 20;
+    # sendMediaGroup: 2-10 items.
+    media_limits = MediaLimits(max_side=2560, max_sum=10_000, max_ratio=20.0,
+                               max_bytes=10 * 1024 * 1024, formats=("JPEG",), max_photos=10)
+    # Reactions only (views are not in the Bot API); reconcile: the Bot API has no
+    # idempotency key and cannot list a channel's messages, so it cannot tell.
+    capabilities = Capabilities(engagement=True, audience=True, reconcile=False)
+
+    def __init__(self, context: ChannelContext, settings: Mapping[str, Any]) -> None:
+        super().__init__(context, settings)
+        defaults = {k: f.default for k, f in self.settings_schema.items()}
+        self.settings = {**defaults, **self.settings}
+        self.chat = str(self.settings["chat_id"])
+        self.parse_mode: str = self.settings["parse_mode"]
+        zone = (self.settings["time_zone"] or getattr(context, "time_zone", None)
+                or DEFAULT_ZONE)
+        self.zone = zoneinfo.ZoneInfo(zone)
+        self._shared: SharedBot | None = None
+        self._username: str | None = self.settings["bot_username"] or None
+
+    def __repr__(self) -> str:
+        return f"TelegramChannel(name={self.name!r}, chat_id={self.chat!r})"
+
+    # --- the shared bot ---
+
+    def _bot(self) -> SharedBot:
+        if self._shared is None:
+            from outreach_telegram import bots
+
+            token = self.secret("token_env")
+            bot_id = token.split(":", 1)[0]
+            bot_id = bot_id if bot_id.isdigit() else "unknown"
+            state_dir = self.context.data_dir.parent / f"telegram-bot{bot_id}"
+            self._shared = bots.acquire(token, self.settings["api_url"],
+                                        self.settings["timeout"], state_dir)
+        return self._shared
+
+    def _run(self, work: Callable[[telegram.Bot], Awaitable[Any]],
+             timeout: float | None = None) -> Any:
+        """Run ``work(bot)`` on the plugin's loop; Telegram's errors become channel errors."""
+        shared = self._bot()
+
+        async def call() -> Any:
+            return await work(await shared.ready())
+
+        limit = timeout or self.settings["timeout"] * 4 + MAX_WAIT_IN_CALL * RETRIES_IN_CALL
+        try:
+            return loop.run(call(), timeout=limit)
+        except ChannelError:
+            raise
+        except Exception as exc:
+            error = translate(exc, self.name, self.chat)
+            token = self.context.env.get(self.settings["token_env"] or "")
+            if token and token in str(error):
+                error.args = (str(error).replace(token, "***"),)
+            raise error from None
+
+    async def paced(self, count: int, send: Callable[[], Awaitable[Any]]) -> Any:
+        """Send ``count`` messages under the flood limits; wait out a short 429 and retry."""
+        from telegram import error
+
+        shared = self._bot()
+        for attempt in range(RETRIES_IN_CALL + 1):
+            slots = await shared.pacer.acquire(self.chat, count)
+            try:
+                return await send()
+            except error.RetryAfter as exc:
+                wait = retry_after_seconds(exc)
+                if wait > MAX_WAIT_IN_CALL or attempt == RETRIES_IN_CALL:
+                    raise
+                self.context.logger.info("channel %s: Telegram asks to wait %.0f s",
+                                         self.name, wait)
+                await asyncio.sleep(wait)
+            finally:
+                slots.done()
+        raise AssertionError("unreachable")
+
+    # --- publishing ---
+
+    def silent_now(self, now: dt.datetime | None = None) -> bool:
+        """Whether a post now goes without a notification sound."""
+        local = (now or dt.datetime.now(dt.UTC)).astimezone(self.zone)
+        return bool(self.settings["disable_notification"]) or in_quiet_hours(
+            self.settings["quiet_hours"], local)
+
+    def publish(self, post: Post) -> Published:
+        from outreach_telegram.sending import send_post
+
+        photos = [(p.path.name, p.path.read_bytes()) for p in post.photos]  # off the loop
+        text = escape(post.text, self.parse_mode)
+        as_caption = telegram_length(post.text) <= (self.text_limits.max_caption or 0)
+        messages = self._run(lambda bot: send_post(
+            self, bot, text, photos, as_caption, self.silent_now()))
+        first = messages[0]
+        ids = [m.message_id for m in messages]
+        self._remember(first.chat.id, first.chat.username, ids)
+        return Published(external_id=str(first.message_id),
+                         url=post_url(self.chat, first.chat.username, first.message_id))
+
+    def _remember(self, chat_id: int, username: str | None, ids: list[int]) -> None:
+        with self._bot().state.edit() as data:
+            data["chats"][self.chat] = chat_id
+            if len(ids) > 1:
+                data["albums"][reactions_key(chat_id, ids[0])] = ids
+
+    # --- engagement and audience ---
+
+    def _chat_number(self) -> int:
+        known = self._bot().state.read()["chats"].get(self.chat)
+        if known is not None:
+            return int(known)
+        chat = self._run(lambda bot: bot.get_chat(self.chat))
+        with self._bot().state.edit() as data:
+            data["chats"][self.chat] = chat.id
+        return chat.id
+
+    def engagement(self, external_ids: Sequence[str]) -> list[Engagement]:
+        """Reactions summed per post (every message of an album); views are unknown."""
+        shared = self._bot()
+        self._run(lambda bot: shared.hub.drain())
+        chat_id = self._chat_number()
+        data = shared.state.read()
+        results = []
+        for external_id in external_ids:
+            if not external_id.isdigit():
+                continue
+            key = reactions_key(chat_id, int(external_id))
+            ids = data["albums"].get(key, [int(external_id)])
+            total = sum(data["reactions"].get(reactions_key(chat_id, i), 0) for i in ids)
+            # Telegram sends reaction counts only when they change: none yet means none.
+            results.append(Engagement(external_id=external_id, views=None, reactions=total))
+        return results
+
+    def audience(self) -> int | None:
+        return int(self._run(lambda bot: bot.get_chat_member_count(self.chat)))
+
+    def check(self) -> list[CheckResult]:
+        from outreach_telegram.checks import check_channel
+
+        return check_channel(self)
+
+    def signup_link(self, code: str) -> str | None:
+        if not SIGNUP_CODE.match(code):
+            raise ValueError(f"sign-up code {code!r} must be 1-64 of A-Z a-z 0-9 _ -")
+        username = self._username
+        if username is None and self._shared is not None and self._shared.bot_username:
+            username = self._shared.bot_username
+        return f"https://t.me/{username.lstrip('@')}?start={code}" if username else None
+
+    def close(self) -> None:
+        if self._shared is not None:
+            from outreach_telegram import bots
+
+            shared, self._shared = self._shared, None
+            bots.release(shared)
+
+    @classmethod
+    def fake_platform(cls, data_dir: Path | None = None) -> FakePlatform | None:
+        from outreach_telegram.fake import FakeTelegram
+
+        return FakeTelegram(data_dir)

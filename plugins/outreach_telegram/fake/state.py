@@ -1,0 +1,222 @@
+"""What the fake Bot API holds: its bot, channels, messages, audience and update queue.
+
+Time is scaled: with ``time_scale = 60`` one real second is a minute of the
+fake's clock, so audiences grow, reactions arrive and rate windows pass
+quickly in tests and rehearsals. ``retry_after`` is given in real seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import threading
+import time
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+BOT_ID = 7000000001
+BOT_TOKEN = f"{BOT_ID}:AAsandbox-token-for-rehearsals-only"
+BOT_USERNAME = "outreach_sandbox_bot"
+EMOJI = ("👍", "❤", "🔥", "👏", "🙏")
+
+
+class ApiError(Exception):
+    """An answer of ``ok: false``: HTTP status, Telegram's description, retry_after."""
+
+    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.retry_after = retry_after
+
+
+@dataclass
+class FakeChat:
+    id: int
+    title: str
+    username: str | None = None
+    type: str = "channel"
+    bot_status: str = "administrator"  # administrator | member | left | kicked
+    members: int = 120  # at creation
+    joins_per_day: float = 3.0
+    created: float = 0.0  # fake clock
+    next_message_id: int = 1
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+    def short(self) -> dict[str, Any]:
+        chat: dict[str, Any] = {"id": self.id, "type": self.type, "title": self.title}
+        if self.username:
+            chat["username"] = self.username
+        return chat
+
+
+@dataclass
+class Limits:
+    """Telegram's flood limits (bots FAQ): 20 a minute to one chat, about 30 a second overall."""
+
+    per_chat: int = 20
+    chat_window: float = 60.0
+    overall: int = 30
+    overall_window: float = 1.0
+
+
+class FakeState:
+    """All state of one fake Bot API; every method is called under ``lock``."""
+
+    def __init__(self, data_dir: Path | None = None, time_scale: float = 1.0,
+                 seed: int = 1, limits: Limits | None = None) -> None:
+        self.lock = threading.Condition()
+        self.data_dir = data_dir
+        self.time_scale = time_scale
+        self.seed = seed
+        self.limits = limits or Limits()
+        self.token = BOT_TOKEN
+        self._wall0, self._mono0 = time.time(), time.monotonic()
+        self.chats: dict[int, FakeChat] = {}
+        self.users: dict[int, dict[str, Any]] = {}
+        self.updates: deque[dict[str, Any]] = deque()
+        self.next_update_id = 1
+        self.allowed_updates: list[str] = []
+        self.emitted: dict[tuple[int, int], list[int]] = {}
+        self.sent_chat: dict[int, deque[float]] = {}
+        self.sent_all: deque[float] = deque()
+        self.outage = False
+        self.slow = 0.0
+        self.poll_generation = 0
+        self.stopping = False
+        self.invite_links = 0
+        self.counters = {"requests": 0, "429": 0}
+        if not self._load():
+            self.add_channel("sandbox_channel", "Серебряные волонтёры (песочница)")
+            self.add_channel(None, "Закрытый канал (песочница)")
+
+    # --- the clock ---
+
+    def now(self) -> float:
+        return self._wall0 + (time.monotonic() - self._mono0) * self.time_scale
+
+    # --- chats ---
+
+    def add_channel(self, username: str | None, title: str, bot_status: str = "administrator",
+                    members: int = 120, joins_per_day: float = 3.0) -> FakeChat:
+        chat_id = -1001000000001 - len(self.chats)
+        chat = FakeChat(chat_id, title, username, bot_status=bot_status, members=members,
+                        joins_per_day=joins_per_day, created=self.now())
+        self.chats[chat_id] = chat
+        return chat
+
+    def find_chat(self, chat_id: Any) -> FakeChat:
+        if isinstance(chat_id, str) and chat_id.startswith("@"):
+            for chat in self.chats.values():
+                if chat.username and chat.username.lower() == chat_id[1:].lower():
+                    return chat
+        else:
+            try:
+                chat = self.chats.get(int(chat_id))
+            except (TypeError, ValueError):
+                chat = None
+            if chat is not None:
+                return chat
+        raise ApiError(400, "Bad Request: chat not found")
+
+    def member_count(self, chat: FakeChat) -> int:
+        days = max(0.0, self.now() - chat.created) / 86400
+        return chat.members + int(days * chat.joins_per_day)
+
+    # --- flood limits ---
+
+    def take(self, chat: FakeChat, count: int) -> None:
+        """Count ``count`` messages to ``chat``, or raise 429 when a limit would be passed."""
+        now = self.now()
+        per_chat = self.sent_chat.setdefault(chat.id, deque())
+        waits = []
+        for sent, limit, window in ((per_chat, self.limits.per_chat, self.limits.chat_window),
+                                    (self.sent_all, self.limits.overall,
+                                     self.limits.overall_window)):
+            while sent and sent[0] <= now - window:
+                sent.popleft()
+            if len(sent) + count > limit:
+                over = len(sent) + count - limit
+                waits.append(sent[min(over, len(sent)) - 1] + window - now)
+        if waits:
+            self.counters["429"] += 1
+            retry = max(1, math.ceil(max(waits) / self.time_scale))
+            raise ApiError(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
+        per_chat.extend([now] * count)
+        self.sent_all.extend([now] * count)
+
+    # --- updates ---
+
+    def push_update(self, kind: str, payload: dict[str, Any]) -> None:
+        self.updates.append({"update_id": self.next_update_id, kind: payload})
+        self.next_update_id += 1
+        self.lock.notify_all()
+
+    def reactions_now(self, chat: FakeChat, message: dict[str, Any]) -> list[int]:
+        """How many of each emoji the simulated audience has put on a message by now."""
+        rng = random.Random(f"{self.seed}:{chat.id}:{message['message_id']}")
+        total = rng.randint(2, 30)
+        age = self.now() - message["date"]
+        counts = [0] * len(EMOJI)
+        for _ in range(total):
+            delay, emoji = rng.uniform(60, 6 * 3600), rng.randrange(len(EMOJI))
+            if delay <= age:
+                counts[emoji] += 1
+        return counts
+
+    def refresh_reactions(self) -> None:
+        """Queue a message_reaction_count update for each message whose reactions changed."""
+        for chat in self.chats.values():
+            if chat.bot_status != "administrator":
+                continue  # only administrators receive reaction updates
+            for message in chat.messages:
+                counts = self.reactions_now(chat, message)
+                key = (chat.id, message["message_id"])
+                if counts != self.emitted.get(key, [0] * len(EMOJI)):
+                    self.emitted[key] = counts
+                    self.push_update("message_reaction_count", {
+                        "chat": chat.short(), "message_id": message["message_id"],
+                        "date": int(self.now()),
+                        "reactions": [{"type": {"type": "emoji", "emoji": EMOJI[i]},
+                                       "total_count": n} for i, n in enumerate(counts) if n],
+                    })
+
+    def script_start(self, user_id: int, first_name: str, code: str | None) -> None:
+        """A person opens the bot through a deep link: a private /start message."""
+        user = {"id": user_id, "is_bot": False, "first_name": first_name}
+        self.users[user_id] = user
+        text = f"/start {code}" if code else "/start"
+        self.push_update("message", {
+            "message_id": len(self.updates) + 1, "date": int(self.now()), "from": user,
+            "chat": {"id": user_id, "type": "private", "first_name": first_name},
+            "text": text, "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        })
+
+    # --- persistence ---
+
+    def save(self) -> None:
+        if self.data_dir is None:
+            return
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        data = {"chats": [asdict(c) for c in self.chats.values()],
+                "next_update_id": self.next_update_id, "emitted":
+                [[k[0], k[1], v] for k, v in self.emitted.items()]}
+        path = self.data_dir / "telegram-fake.json"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def _load(self) -> bool:
+        path = self.data_dir / "telegram-fake.json" if self.data_dir else None
+        if path is None or not path.exists():
+            return False
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for chat in data["chats"]:
+            self.chats[chat["id"]] = FakeChat(**chat)
+        self.next_update_id = data["next_update_id"]
+        self.emitted = {(a, b): v for a, b, v in data["emitted"]}
+        return True

@@ -1,0 +1,283 @@
+"""The fake Bot API, driven by the real python-telegram-bot client over loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from telegram import Bot, InputMediaPhoto, error
+
+from outreach_telegram.fake import FakeTelegram, Limits
+from outreach_telegram.fake.spec import SpecChecker
+
+API_JSON = Path(__file__).resolve().parents[3] / "shared/specs/telegram-bot-api/api.json"
+CHANNEL = "@sandbox_channel"
+
+
+def spec_problems(fake: FakeTelegram) -> list[str]:
+    """Every required field missing from any answer the fake gave (recorded as it answered)."""
+    checker = SpecChecker(API_JSON)
+    return [problem for method, result in fake.responses
+            for problem in checker.problems(method, result)]
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    with FakeTelegram(time_scale=3600) as running:
+        yield running
+    assert spec_problems(running) == []
+
+
+def call(fake: FakeTelegram, work, token: str | None = None):
+    """Run ``work(bot)`` with a freshly initialised client bot pointed at the fake."""
+
+    async def main():
+        bot = Bot(token or fake.token, base_url=f"{fake.url}/bot",
+                  base_file_url=f"{fake.url}/file/bot")
+        async with bot:
+            return await work(bot)
+
+    return asyncio.run(main())
+
+
+def jpeg(width: int = 64, height: int = 48) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "teal").save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_every_method_answers_with_the_fields_the_spec_requires(fake: FakeTelegram) -> None:
+    fake.script_start(555, "abc_123")
+
+    async def work(bot: Bot):
+        await bot.get_me()
+        await bot.send_message(CHANNEL, "<b>Привет</b>", parse_mode="HTML")
+        await bot.send_photo(CHANNEL, jpeg(), caption="фото")
+        await bot.send_media_group(CHANNEL, [InputMediaPhoto(jpeg()), InputMediaPhoto(jpeg())])
+        await bot.get_chat(CHANNEL)
+        me = await bot.get_me()
+        await bot.get_chat_member(CHANNEL, me.id)
+        await bot.get_chat_member(CHANNEL, 555)
+        await bot.get_chat_member_count(CHANNEL)
+        await bot.create_chat_invite_link(CHANNEL, name="Пенсионный фонд, Миасс")
+        await bot.answer_callback_query("1")
+        await asyncio.sleep(0.5)  # half an hour of the fake's clock: reactions arrive
+        return await bot.get_updates(allowed_updates=["message", "message_reaction_count"])
+
+    updates = call(fake, work)
+    methods = {method for method, _ in fake.responses}
+    assert methods == {"getMe", "sendMessage", "sendPhoto", "sendMediaGroup", "getChat",
+                       "getChatMember", "getChatMemberCount", "createChatInviteLink",
+                       "answerCallbackQuery", "getUpdates"}
+    assert updates[0].message.text == "/start abc_123"
+    assert any(u.message_reaction_count for u in updates)
+    assert spec_problems(fake) == []
+
+
+def test_the_spec_check_finds_a_missing_required_field() -> None:
+    checker = SpecChecker(API_JSON)
+    message = {"message_id": 1, "date": 1, "chat": {"id": 1}}
+    assert checker.problems("sendMessage", message) == ["Chat.type missing at sendMessage.chat"]
+
+
+def test_unknown_token_is_401(fake: FakeTelegram) -> None:
+    with pytest.raises(error.InvalidToken):
+        call(fake, lambda bot: bot.get_me(), token="1:wrong")
+
+
+def test_bot_removed_from_the_channel_is_403(fake: FakeTelegram) -> None:
+    fake.remove_bot(CHANNEL)
+    with pytest.raises(error.Forbidden, match="(?i)bot is not a member of the channel chat"):
+        call(fake, lambda bot: bot.send_message(CHANNEL, "hi"))
+
+
+def test_unknown_chat_is_400_chat_not_found(fake: FakeTelegram) -> None:
+    with pytest.raises(error.BadRequest, match="(?i)chat not found"):
+        call(fake, lambda bot: bot.send_message("@nobody_here", "hi"))
+
+
+def test_lengths_are_counted_after_parsing_in_utf16(fake: FakeTelegram) -> None:
+    with pytest.raises(error.BadRequest, match="(?i)message is too long"):
+        call(fake, lambda bot: bot.send_message(CHANNEL, "я" * 4097))
+    with pytest.raises(error.BadRequest, match="(?i)message caption is too long"):
+        call(fake, lambda bot: bot.send_photo(CHANNEL, jpeg(), caption="😀" * 513))
+    # Markup does not count: 4096 letters in bold fit.
+    sent = call(fake, lambda bot: bot.send_message(CHANNEL, "<b>" + "я" * 4096 + "</b>",
+                                                   parse_mode="HTML"))
+    assert len(sent.text) == 4096
+
+
+@pytest.mark.parametrize("count", [1, 11])
+def test_an_album_has_two_to_ten_items(fake: FakeTelegram, count: int) -> None:
+    # python-telegram-bot refuses such albums itself; other clients may not.
+    media = [{"type": "photo", "media": f"attach://p{i}"} for i in range(count)]
+    request = urllib.request.Request(
+        f"{fake.url}/bot{fake.token}/sendMediaGroup", method="POST",
+        data=json.dumps({"chat_id": CHANNEL, "media": media}).encode(),
+        headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request)
+    answer = json.load(caught.value)
+    assert caught.value.code == 400
+    assert answer == {"ok": False, "error_code": 400, "description":
+                      "Bad Request: wrong number of media in the album: must include 2-10 items"}
+
+
+@pytest.mark.parametrize(("text", "mode", "wording"), [
+    ("<b>bold", "HTML", "Can't find end tag corresponding to start tag \"b\""),
+    ("a <br> b", "HTML", "Unsupported start tag \"br\" at byte offset 2"),
+    ("<b><i>x</b></i>", "HTML", "Unmatched end tag"),
+    ("Итоги встречи.", "MarkdownV2", "Character '.' is reserved"),
+    ("*bold", "MarkdownV2", "Can't find end of Bold entity at byte offset 0"),
+])
+def test_malformed_entities_are_refused_in_telegrams_words(
+        fake: FakeTelegram, text: str, mode: str, wording: str) -> None:
+    with pytest.raises(error.BadRequest, match="(?i)can't parse entities") as caught:
+        call(fake, lambda bot: bot.send_message(CHANNEL, text, parse_mode=mode))
+    assert wording.lower() in caught.value.message.lower()  # the client recases the text
+
+
+def test_photos_outside_telegrams_limits_are_refused(fake: FakeTelegram) -> None:
+    with pytest.raises(error.BadRequest, match="(?i)PHOTO_INVALID_DIMENSIONS"):
+        call(fake, lambda bot: bot.send_photo(CHANNEL, jpeg(2100, 100)))
+
+
+def test_twenty_one_messages_a_minute_to_one_chat_get_429_with_retry_after() -> None:
+    with FakeTelegram() as fake:
+        async def work(bot: Bot):
+            for number in range(20):
+                await bot.send_message(CHANNEL, f"message {number}")
+            await bot.send_message(CHANNEL, "one too many")
+
+        with pytest.raises(error.RetryAfter) as caught:
+            call(fake, work)
+        assert 55 <= caught.value._retry_after.total_seconds() <= 60
+        assert len(fake.messages(CHANNEL)) == 20
+        assert fake.count_429 == 1
+
+
+def test_an_album_counts_as_its_number_of_messages() -> None:
+    with FakeTelegram(limits=Limits(per_chat=5)) as fake:
+        async def work(bot: Bot):
+            await bot.send_media_group(CHANNEL, [InputMediaPhoto(jpeg()) for _ in range(4)])
+            await bot.send_media_group(CHANNEL, [InputMediaPhoto(jpeg()) for _ in range(2)])
+
+        with pytest.raises(error.RetryAfter):
+            call(fake, work)
+        assert len(fake.messages(CHANNEL)) == 4
+
+
+def test_more_than_thirty_messages_a_second_overall_get_429() -> None:
+    with FakeTelegram(limits=Limits(overall=3, overall_window=60)) as fake:
+        other = fake.add_channel("second_channel")
+
+        async def work(bot: Bot):
+            for chat in (CHANNEL, "@second_channel", CHANNEL, other.id):
+                await bot.send_message(chat, "hello")
+
+        with pytest.raises(error.RetryAfter):
+            call(fake, work)
+
+
+def test_a_second_long_poll_ends_the_first_with_409_conflict(fake: FakeTelegram) -> None:
+    async def work(bot: Bot):
+        # A second program with the same token, as when two copies run by mistake.
+        other = Bot(fake.token, base_url=f"{fake.url}/bot")
+        async with other:
+            first = asyncio.create_task(bot.get_updates(timeout=5))
+            await asyncio.sleep(0.3)
+            second = asyncio.create_task(other.get_updates(timeout=0))
+            return await asyncio.gather(first, second, return_exceptions=True)
+
+    first, second = call(fake, work)
+    assert isinstance(first, error.Conflict)
+    assert "terminated by other getUpdates request" in first.message
+    assert second == ()
+
+
+def test_long_polling_returns_as_soon_as_an_update_comes(fake: FakeTelegram) -> None:
+    async def work(bot: Bot):
+        loop = asyncio.get_running_loop()
+        loop.call_later(0.3, fake.script_start, 777, "poster-miass")
+        started = loop.time()
+        updates = await bot.get_updates(timeout=10, allowed_updates=["message"])
+        return updates, loop.time() - started
+
+    updates, took = call(fake, work)
+    assert [u.message.text for u in updates] == ["/start poster-miass"]
+    assert updates[0].message.chat.type == "private"
+    assert took < 2
+
+
+def test_offset_confirms_updates_and_allowed_updates_filters_them(fake: FakeTelegram) -> None:
+    fake.script_start(1, "a")
+    fake.script_start(2, "b")
+
+    async def work(bot: Bot):
+        only_reactions = await bot.get_updates(allowed_updates=["message_reaction_count"])
+        everything = await bot.get_updates(allowed_updates=["message"])
+        after = await bot.get_updates(offset=everything[0].update_id + 1)
+        return only_reactions, everything, after
+
+    only_reactions, everything, after = call(fake, work)
+    assert only_reactions == ()
+    assert [u.message.text for u in everything] == ["/start a", "/start b"]
+    assert [u.message.text for u in after] == ["/start b"]
+
+
+def test_reactions_and_members_grow_on_the_fakes_clock() -> None:
+    with FakeTelegram(time_scale=36_000) as fake:  # ten hours a second
+        async def work(bot: Bot):
+            await bot.send_message(CHANNEL, "hello")
+            before = await bot.get_chat_member_count(CHANNEL)
+            await asyncio.sleep(1.0)
+            updates = await bot.get_updates(allowed_updates=["message_reaction_count"])
+            return before, await bot.get_chat_member_count(CHANNEL), updates
+
+        before, after, updates = call(fake, work)
+    assert after > before
+    last = updates[-1].message_reaction_count
+    assert last.message_id == 1 and sum(r.total_count for r in last.reactions) >= 2
+
+
+def test_faults_outage_and_slow_answers() -> None:
+    with FakeTelegram() as fake:
+        fake.set_faults(outage=True)
+        with pytest.raises(error.NetworkError, match="(?i)Bad Gateway"):
+            call(fake, lambda bot: bot.get_me())
+        fake.set_faults(outage=False, slow=1.0)
+
+        async def slow(bot: Bot):
+            return await bot.get_chat_member_count(CHANNEL, read_timeout=0.2)
+
+        with pytest.raises(error.TimedOut):
+            call(fake, slow)
+
+
+def test_inspection_and_admin_endpoints(fake: FakeTelegram) -> None:
+    call(fake, lambda bot: bot.send_message(CHANNEL, "для проверки", disable_notification=True))
+    with urllib.request.urlopen(f"{fake.url}/_sandbox/chats/@sandbox_channel/messages") as got:
+        held = json.load(got)
+    assert [m["text"] for m in held["messages"]] == ["для проверки"]
+    assert held["messages"][0]["_silent"] is True
+    request = urllib.request.Request(f"{fake.url}/_sandbox/faults", method="POST",
+                                     data=json.dumps({"remove_bot": CHANNEL}).encode())
+    urllib.request.urlopen(request).close()
+    with pytest.raises(error.Forbidden):
+        call(fake, lambda bot: bot.send_message(CHANNEL, "hi"))
+
+
+def test_state_is_kept_in_the_data_folder(tmp_path: Path) -> None:
+    with FakeTelegram(tmp_path) as fake:
+        call(fake, lambda bot: bot.send_message(CHANNEL, "first"))
+    with FakeTelegram(tmp_path) as again:
+        sent = call(again, lambda bot: bot.send_message(CHANNEL, "second"))
+        assert [m["text"] for m in again.messages(CHANNEL)] == ["first", "second"]
+    assert sent.message_id == 2
