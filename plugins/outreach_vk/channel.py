@@ -1,0 +1,213 @@
+"""The VK channel: publish to a community's wall, read engagement and audience."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from outreach.channels import (
+    AuthError,
+    Capabilities,
+    Channel,
+    ChannelContext,
+    CheckResult,
+    Engagement,
+    FakePlatform,
+    Field,
+    MediaLimits,
+    PermanentError,
+    Post,
+    PostPhoto,
+    Published,
+    Reconciled,
+    TextLimits,
+    TransientError,
+)
+from outreach_vk import engagement, limits
+from outreach_vk.client import Who, call, make_api, make_session, pacer_for
+
+
+def _positive(value: int) -> str | None:
+    return None if value > 0 else "must be the community's number, e.g. 229000001 (no minus)"
+
+
+class VKChannel(Channel):
+    """A VK community: a user token publishes, a community token reads and runs the bot."""
+
+    plugin_name = "vk"
+    settings_schema = {
+        "group_id": Field(int, required=True, check=_positive,
+                          help="The community's id, the number in vk.com/club<id>"),
+        "user_token_env": Field(str, env=True, default=None,
+                                help="Environment variable with a community administrator's "
+                                     "user token (rights wall, photos, groups, offline)"),
+        "community_token_env": Field(str, env=True, default=None,
+                                     help="Environment variable with the community's token "
+                                          "(messages), for audience and the sign-up bot"),
+        "api_url": Field(str, default="https://api.vk.com",
+                         help="VK's API address; the sandbox's address to rehearse"),
+        "signature": Field(bool, default=False, help="Sign posts with the author's name"),
+        "close_comments": Field(bool, default=False, help="Turn comments off on new posts"),
+    }
+    # VK documents no longest text: see limits.MAX_TEXT. A post's photos share its text.
+    text_limits = TextLimits(max_text=limits.MAX_TEXT)
+    # VK takes up to 50 MB and width + height 14,000; 2560 px is plenty for a feed
+    # and keeps uploads quick on a village connection.
+    media_limits = MediaLimits(max_side=2560, max_sum=limits.PHOTO_MAX_SUM,
+                               max_ratio=limits.PHOTO_MAX_RATIO, max_bytes=10 * 1024 * 1024,
+                               formats=limits.PHOTO_FORMATS,
+                               max_photos=limits.MAX_ATTACHMENTS, quality=90)
+    capabilities = Capabilities(engagement=True, audience=True, reconcile=True)
+    #: Seconds per pacing window; tests against a time-scaled fake shorten it.
+    pace_window: ClassVar[float] = limits.PACE_WINDOW
+
+    def __init__(self, context: ChannelContext, settings: Mapping[str, Any]) -> None:
+        super().__init__(context, settings)
+        self.group_id: int = int(self.settings["group_id"])
+        self.api_url: str = self.settings.get("api_url") or "https://api.vk.com"
+        self._apis: dict[str, Any] = {}
+        self._session: Any = None
+        self._lock = threading.Lock()
+
+    # --- clients, made on first use ---
+
+    def _who(self, role: str) -> Who:
+        key = f"{role}_token_env"
+        return Who(self.name, role, self.settings.get(key) or key, self.group_id)
+
+    def _api(self, role: str) -> Any:
+        key = f"{role}_token_env"
+        if not self.settings.get(key):
+            why = ("publishing needs a community administrator's user token"
+                   if role == "user" else "this needs the community's token")
+            raise AuthError(f"channel {self.name}: {why}; set {key} (see docs/vk.md)")
+        token = self.secret(key)
+        with self._lock:
+            if role not in self._apis:
+                if self._session is None:
+                    self._session = make_session(self.api_url)
+                rate = limits.USER_RPS if role == "user" else limits.COMMUNITY_RPS
+                self._apis[role] = make_api(token, self._session,
+                                            pacer_for(token, rate, self.pace_window))
+            return self._apis[role]
+
+    def _call(self, role: str, method: str, values: Mapping[str, Any] | None = None) -> Any:
+        return call(self._api(role), self._who(role), method, values)
+
+    # --- publishing ---
+
+    def publish(self, post: Post) -> Published:
+        if len(post.photos) > limits.MAX_ATTACHMENTS:
+            raise PermanentError(f"channel {self.name}: VK takes at most "
+                                 f"{limits.MAX_ATTACHMENTS} photos in a post; this one has "
+                                 f"{len(post.photos)}")
+        attachments = self._upload(post.photos) if post.photos else []
+        values: dict[str, Any] = {
+            "owner_id": -self.group_id, "from_group": 1, "message": post.text,
+            "guid": guid_of(post)}
+        if attachments:
+            values["attachments"] = ",".join(attachments)
+        if self.settings.get("signature"):
+            values["signed"] = 1
+        if self.settings.get("close_comments"):
+            values["close_comments"] = 1
+        answer = self._call("user", "wall.post", values)
+        return self._published(int(answer["post_id"]))
+
+    def _published(self, post_id: int) -> Published:
+        return Published(external_id=f"-{self.group_id}_{post_id}",
+                         url=f"https://vk.com/wall-{self.group_id}_{post_id}")
+
+    def _upload(self, photos: Sequence[PostPhoto]) -> list[str]:
+        server = self._call("user", "photos.getWallUploadServer", {"group_id": self.group_id})
+        return [self._upload_one(server["upload_url"], photo) for photo in photos]
+
+    def _upload_one(self, upload_url: str, photo: PostPhoto) -> str:
+        import requests
+
+        try:
+            with photo.path.open("rb") as file:
+                # vk_api's VkUpload names the fields file0, file1...; one photo per request.
+                reply = self._session.post(upload_url,
+                                           files={"file0": (photo.path.name, file)})
+            reply.raise_for_status()
+            uploaded = reply.json()
+        except OSError as exc:
+            if isinstance(exc, requests.RequestException):
+                raise TransientError(f"channel {self.name}: uploading photo "
+                                     f"{photo.path.name} to VK failed ({type(exc).__name__});"
+                                     " Outreach will try again later") from None
+            raise PermanentError(f"channel {self.name}: photo {photo.path} cannot be read: "
+                                 f"{exc.strerror or exc}") from None
+        except ValueError:
+            raise TransientError(f"channel {self.name}: VK's upload server gave an "
+                                 f"unreadable answer for photo {photo.path.name}") from None
+        if not uploaded.get("photo") or uploaded.get("photo") == "[]":
+            raise PermanentError(
+                f"channel {self.name}: VK did not accept photo {photo.path.name} "
+                f"({uploaded.get('error') or 'not a JPG, PNG or GIF VK can read'}); "
+                "replace the photo or remove it from the story")
+        values = {"group_id": self.group_id, "server": uploaded["server"],
+                  "photo": uploaded["photo"], "hash": uploaded["hash"]}
+        if photo.caption:
+            values["caption"] = photo.caption
+        [saved, *_] = self._call("user", "photos.saveWallPhoto", values)
+        return f"photo{saved['owner_id']}_{saved['id']}"
+
+    def reconcile(self, post: Post, attempted_at: dt.datetime) -> Reconciled:
+        age = (dt.datetime.now(dt.UTC) - attempted_at).total_seconds()
+        if age < limits.GUID_SAFE_AGE:
+            # Within the guid's hour a repeat returns the first post, never a second one.
+            return Reconciled(exists=True, published=self.publish(post))
+        wall = self._call("user", "wall.get", {"owner_id": -self.group_id,
+                                               "count": limits.WALL_SCAN})
+        for item in wall.get("items", []):
+            if item.get("text") == post.text:
+                return Reconciled(exists=True, published=self._published(int(item["id"])))
+        return Reconciled(exists=False)
+
+    # --- reading ---
+
+    def engagement(self, external_ids: Sequence[str]) -> list[Engagement]:
+        found: list[Engagement] = []
+        for code in engagement.requests_for(external_ids):
+            found.extend(engagement.from_items(self._call("user", "execute", {"code": code})))
+        return found
+
+    def audience(self) -> int | None:
+        role = "community" if self.settings.get("community_token_env") else "user"
+        answer = self._call(role, "groups.getById", {"group_id": self.group_id,
+                                                     "fields": "members_count"})
+        groups = answer.get("groups") or [{}]
+        count = groups[0].get("members_count")
+        return count if isinstance(count, int) else None
+
+    def check(self) -> list[CheckResult]:
+        from outreach_vk.checks import check_channel
+
+        return check_channel(self)
+
+    def signup_link(self, code: str) -> str | None:
+        return f"https://vk.me/club{self.group_id}?ref={code}"
+
+    def close(self) -> None:
+        with self._lock:
+            if self._session is not None:
+                self._session.close()
+            self._session = None
+            self._apis.clear()
+
+    @classmethod
+    def fake_platform(cls, data_dir: Path | None = None) -> FakePlatform | None:
+        from outreach_vk.fake import FakeVK
+
+        return FakeVK(data_dir=data_dir)
+
+
+def guid_of(post: Post) -> str:
+    """VK's ``guid`` for a publication: the same on every retry and after a restart."""
+    return hashlib.sha256(f"outreach:{post.idempotency_key}".encode()).hexdigest()[:32]

@@ -1,0 +1,103 @@
+"""``outreach channels check`` for VK: whose tokens these are, and what they may do."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from outreach.channels import ChannelError, CheckResult
+from outreach_vk import limits
+
+if TYPE_CHECKING:
+    from outreach_vk.channel import VKChannel
+
+WALL_RIGHT_NOTE = (
+    "VK gives the wall right to a standalone app's user token only on request to its "
+    "support; until it does, the channel still collects the audience and runs the "
+    "sign-up bot with the community token (see docs/vk.md, 'The user token')")
+
+
+def check_channel(channel: VKChannel) -> list[CheckResult]:
+    results: list[CheckResult] = []
+    for role, checker in (("user", _user), ("community", _community)):
+        variable = channel.settings.get(f"{role}_token_env")
+        if not variable:
+            results.append(_missing(role))
+        elif channel.context.env.get(variable):  # unset: the registry already said so
+            try:
+                results.extend(checker(channel))
+            except ChannelError as exc:
+                results.append(CheckResult(ok=False, message=str(exc)))
+    return results
+
+
+def _missing(role: str) -> CheckResult:
+    if role == "user":
+        return CheckResult(ok=False, message="no user token: this channel cannot publish",
+                           fix="set user_token_env to the variable holding a community "
+                               "administrator's user token. " + WALL_RIGHT_NOTE)
+    return CheckResult(ok=False, message="no community token: the sign-up bot cannot run",
+                       fix="create a token in the community's settings (API usage → "
+                           "access tokens) with the messages right and set "
+                           "community_token_env to its variable")
+
+
+def _user(channel: VKChannel) -> list[CheckResult]:
+    variable = channel.settings["user_token_env"]
+    # A community or service token fails here with error 27/28, named in plain words.
+    mask = channel._call("user", "account.getAppPermissions")
+    [user] = channel._call("user", "users.get")
+    person = f"{user.get('first_name', '')} {user.get('last_name', '')}".strip()
+    results = [CheckResult(ok=True, message=f"user token ({variable}) belongs to "
+                                            f"{person} (id {user['id']})")]
+    missing = [scope for scope in limits.USER_SCOPES_NEEDED
+               if not mask & limits.SCOPE_BITS[scope]]
+    if missing:
+        fix = (f"create the token again asking for the rights {', '.join(missing)} "
+               "(see docs/vk.md)")
+        if "wall" in missing:
+            fix += ". " + WALL_RIGHT_NOTE
+        results.append(CheckResult(ok=False, message="the user token lacks the rights: "
+                                                     + ", ".join(missing), fix=fix))
+    else:
+        results.append(CheckResult(ok=True, message="the user token has the rights "
+                                                    + ", ".join(limits.USER_SCOPES_NEEDED)))
+    answer = channel._call("user", "groups.getById", {"group_id": channel.group_id,
+                                                      "fields": "members_count"})
+    group = (answer.get("groups") or [{}])[0]
+    title = group.get("name") or f"club{channel.group_id}"
+    if group.get("is_admin") == 1:
+        results.append(CheckResult(ok=True, message=f"{person} administers community "
+                                                    f"{title} ({channel.group_id})"))
+    else:
+        results.append(CheckResult(
+            ok=False, message=f"{person} is not an administrator of community {title} "
+                              f"({channel.group_id}): VK will not let this token post there",
+            fix="make this person an administrator or editor of the community "
+                "(Manage → Members), or use the token of one who is"))
+    return results
+
+
+def _community(channel: VKChannel) -> list[CheckResult]:
+    variable = channel.settings["community_token_env"]
+    # A user token fails here with error 15: this method takes a community token only.
+    granted = channel._call("community", "groups.getTokenPermissions")
+    answer = channel._call("community", "groups.getById", {"fields": "members_count"})
+    group = (answer.get("groups") or [{}])[0]
+    if group.get("id") != channel.group_id:
+        return [CheckResult(
+            ok=False, message=f"the community token ({variable}) belongs to community "
+                              f"{group.get('name')} ({group.get('id')}), not to "
+                              f"{channel.group_id}",
+            fix=f"create the token in the settings of community {channel.group_id}, "
+                "or correct group_id")]
+    results = [CheckResult(ok=True, message=f"community token ({variable}) belongs to "
+                                            f"{group.get('name')} ({group['id']}), "
+                                            f"{group.get('members_count', '—')} members")]
+    names = {item.get("name") for item in granted.get("permissions", [])}
+    missing = [scope for scope in limits.COMMUNITY_SCOPES_NEEDED if scope not in names]
+    if missing:
+        results.append(CheckResult(
+            ok=False, message="the community token lacks the rights: " + ", ".join(missing),
+            fix="create the community token again with the right "
+                f"{', '.join(missing)} (the sign-up bot answers people with it)"))
+    return results

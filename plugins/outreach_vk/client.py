@@ -1,0 +1,231 @@
+"""Talking to VK through vk_api: one paced client per token, and VK's errors in plain words.
+
+Every request a process makes with one token goes through one ``Pacer``
+(keyed by a hash of the token, never the token), whichever channel or
+thread makes it, so publishing, collecting and checks together stay under
+VK's per-token limit instead of bouncing off it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from outreach.channels import AuthError, PermanentError, RateLimitedError, TransientError
+from outreach_vk import limits
+
+VK_HOSTS = ("https://api.vk.ru", "https://api.vk.com")
+TIMEOUT = (10, 60)  # connect, read seconds: a silent network must not hang a worker
+
+
+class Pacer:
+    """At most ``rate`` requests in any ``window`` seconds; callers wait their turn.
+
+    A request's moment is when its answer came back (it reached VK before
+    that), so a delay on the way to VK can never squeeze two requests into
+    VK's window.
+    """
+
+    def __init__(self, rate: int, window: float) -> None:
+        self.rate = rate
+        self.window = window
+        self._moments: list[list[float]] = []  # one cell a request; inf while in flight
+        self._lock = threading.Lock()
+
+    def acquire(self) -> list[float]:
+        with self._lock:  # waiting inside the lock keeps callers in order
+            while True:
+                now = time.monotonic()
+                self._moments = [m for m in self._moments if m[0] > now - self.window]
+                if len(self._moments) < self.rate:
+                    cell = [math.inf]
+                    self._moments.append(cell)
+                    return cell
+                earliest = min(m[0] for m in self._moments)
+                time.sleep(earliest + self.window - now if earliest < math.inf else 0.005)
+
+    @staticmethod
+    def done(cell: list[float]) -> None:
+        cell[0] = time.monotonic()
+
+
+_pacers: dict[tuple[str, int, float], Pacer] = {}
+_pacers_lock = threading.Lock()
+
+
+def token_key(token: str) -> str:
+    """A short hash that names a token in memory without holding it."""
+    return hashlib.sha256(token.encode()).hexdigest()[:16]
+
+
+def pacer_for(token: str, rate: int, window: float = limits.PACE_WINDOW) -> Pacer:
+    """The process-wide pacer of ``token``."""
+    key = (token_key(token), rate, window)
+    with _pacers_lock:
+        if key not in _pacers:
+            _pacers[key] = Pacer(rate, window)
+        return _pacers[key]
+
+
+class _TimeoutAdapter(HTTPAdapter):
+    """Gives every request a timeout (vk_api sets none)."""
+
+    def send(self, request: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = TIMEOUT
+        return super().send(request, **kwargs)
+
+
+class _ForwardingAdapter(_TimeoutAdapter):
+    """Sends requests for VK's API host to ``base`` (the fake VK): vk_api's host is fixed."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__()
+        self.base = base.rstrip("/")
+
+    def send(self, request: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        parts = urlsplit(request.url)
+        request.url = self.base + parts.path + (f"?{parts.query}" if parts.query else "")
+        return super().send(request, **kwargs)
+
+
+def make_session(api_url: str) -> requests.Session:
+    """A Session whose API calls go to ``api_url``, with timeouts on everything."""
+    session = requests.Session()
+    session.mount("http://", _TimeoutAdapter())
+    session.mount("https://", _TimeoutAdapter())
+    if api_url.rstrip("/") not in VK_HOSTS:
+        for host in VK_HOSTS:
+            session.mount(host + "/", _ForwardingAdapter(api_url))
+    return session
+
+
+def make_api(token: str, session: requests.Session, pacer: Pacer) -> Any:
+    """A vk_api client for ``token`` that paces through ``pacer`` and writes no files."""
+    import jconfig
+    import vk_api
+    from vk_api.exceptions import TOO_MANY_RPS_CODE
+
+    class PacedVkApi(vk_api.VkApi):
+        RPS_DELAY = 0.0  # the shared pacer does it, across clients and threads
+
+        def method(self, method: str, values: Mapping[str, Any] | None = None,
+                   **kwargs: Any) -> Any:
+            cell = pacer.acquire()
+            try:
+                return super().method(method, values, **kwargs)
+            finally:
+                pacer.done(cell)
+
+    api = PacedVkApi(token=token, session=session, api_version=limits.API_VERSION,
+                     config=jconfig.MemoryConfig)
+    api.pacer = pacer
+    # vk_api retries error 6 for ever; call() retries it a bounded number of times.
+    api.error_handlers.pop(TOO_MANY_RPS_CODE, None)
+    return api
+
+
+@dataclass(frozen=True)
+class Who:
+    """Whose token a call uses, for messages: never the token itself."""
+
+    channel: str
+    role: str  # "user" or "community"
+    variable: str  # the environment variable holding it
+    group_id: int
+
+
+def call(api: Any, who: Who, method: str, values: Mapping[str, Any] | None = None) -> Any:
+    """``api.method`` with error 6 retried a few times and every failure mapped."""
+    from vk_api.exceptions import ApiError
+
+    for attempt in range(limits.MAX_TOO_MANY_RETRIES + 1):
+        try:
+            return api.method(method, dict(values or {}))
+        except ApiError as exc:
+            if exc.code == 6 and attempt < limits.MAX_TOO_MANY_RETRIES:
+                time.sleep(api.pacer.window * (attempt + 1))
+                continue
+            raise to_channel_error(exc, who, method) from None
+        except Exception as exc:
+            raise to_channel_error(exc, who, method) from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def to_channel_error(exc: BaseException, who: Who, method: str) -> Exception:
+    """VK's error (or a network failure) as an outreach channel error in plain words."""
+    from vk_api.exceptions import ApiError, ApiHttpError, Captcha
+
+    where = f"channel {who.channel}"
+    if isinstance(exc, Captcha):
+        return RateLimitedError(
+            f"{where}: VK asks for a captcha (error 14) before it takes more posts. "
+            f"Outreach waits {limits.CAPTCHA_RETRY_AFTER // 60} minutes and tries again; "
+            "if the post cannot wait, a person can publish it by hand in the community "
+            "and mark it published (outreach publications resolve)",
+            retry_after=limits.CAPTCHA_RETRY_AFTER)
+    if isinstance(exc, ApiHttpError):
+        status = exc.response.status_code
+        if status >= 500 or status == 429:
+            return TransientError(f"{where}: VK is not answering properly (HTTP {status} "
+                                  f"on {method}); Outreach will try again later")
+        return PermanentError(f"{where}: VK answered HTTP {status} on {method}")
+    if isinstance(exc, requests.RequestException):
+        kind = "did not answer in time" if isinstance(exc, requests.Timeout) else \
+            "could not be reached"
+        return TransientError(f"{where}: VK {kind} ({method}); check the internet "
+                              "connection. Outreach will try again later")
+    if not isinstance(exc, ApiError):
+        return TransientError(f"{where}: unexpected answer from VK on {method}: "
+                              f"{type(exc).__name__}")
+    return _api_error(exc.code, str(exc.error.get("error_msg", "")), who, method)
+
+
+def _api_error(code: int, text: str, who: Who, method: str) -> Exception:
+    where = f"channel {who.channel}"
+    said = f"(error {code}: {text})" if text else f"(error {code})"
+    token = f"the {who.role} token in {who.variable}"
+    if code == 5:
+        return AuthError(f"{where}: VK refused {token} {said}: the token was revoked, has "
+                         f"expired or is mistyped. Create a new token and put it in "
+                         f"{who.variable} (see docs/vk.md)")
+    if code == 27:
+        return AuthError(f"{where}: {method} needs a community administrator's user token, "
+                         f"but {who.variable} holds a community token {said}. Put the user "
+                         f"token in {who.variable} (see docs/vk.md)")
+    if code == 28:
+        return AuthError(f"{where}: {method} does not work with an app's service token "
+                         f"{said}. Put a user token in {who.variable} (see docs/vk.md)")
+    if code == 15 and who.role == "community":
+        return AuthError(f"{where}: VK denied {method} to {token} {said}. It must hold a "
+                         "token made in the community's settings (Manage → API usage → "
+                         "access tokens) with the messages right")
+    if code == 15:
+        return AuthError(f"{where}: VK denied {method} to {token} {said}. The token lacks "
+                         f"a right (wall, photos, groups) or its user does not administer "
+                         f"community {who.group_id}; run outreach channels check")
+    if code == 214:
+        return PermanentError(f"{where}: VK does not allow posting to community "
+                              f"{who.group_id} {said}. Check that the community's wall is "
+                              "open and the token's user is an administrator or editor")
+    if code == 9:
+        return RateLimitedError(f"{where}: VK's flood control stopped posting {said}; "
+                                f"Outreach waits {limits.FLOOD_RETRY_AFTER // 60} minutes",
+                                retry_after=limits.FLOOD_RETRY_AFTER)
+    if code == 6:
+        return RateLimitedError(f"{where}: VK still says too many requests per second "
+                                f"{said}; Outreach will try again shortly",
+                                retry_after=limits.TOO_MANY_RETRY_AFTER)
+    if code in (1, 10):
+        return TransientError(f"{where}: VK had an internal problem {said}; "
+                              "Outreach will try again later")
+    return PermanentError(f"{where}: VK refused {method} {said}")

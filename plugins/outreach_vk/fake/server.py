@@ -1,0 +1,156 @@
+"""The fake VK's HTTP side: VK's wire protocol, the photo upload server and an admin path."""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import hashlib
+import io
+import json
+import time
+from collections import deque
+from http.server import BaseHTTPRequestHandler
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
+
+from outreach_vk import limits
+from outreach_vk.fake import execute
+from outreach_vk.fake.methods import VKError
+
+if TYPE_CHECKING:
+    from outreach_vk.fake import FakeVK
+
+RATE = {"user": limits.USER_RPS, "group": limits.COMMUNITY_RPS, "service": limits.SERVICE_RPS}
+
+
+class RateLimiter:
+    """VK's per-token limit: at most RATE requests in any ``window`` seconds of arrivals."""
+
+    def __init__(self, window: float) -> None:
+        self.window = window
+        self._seen: dict[str, deque[float]] = {}
+
+    def allow(self, token: str, rate: int) -> bool:
+        now = time.monotonic()
+        seen = self._seen.setdefault(token, deque())
+        while seen and seen[0] <= now - self.window:
+            seen.popleft()
+        if len(seen) >= rate:
+            return False
+        seen.append(now)
+        return True
+
+
+class Handler(BaseHTTPRequestHandler):
+    fake: FakeVK  # set on a subclass per server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib's name)
+        pass  # the sandbox prints its own summary; a line per request would drown it
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self._route(b"")
+
+    def do_POST(self) -> None:  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        self._route(self.rfile.read(length) if length else b"")
+
+    def _route(self, body: bytes) -> None:
+        url = urlsplit(self.path)
+        if url.path.startswith("/_sandbox/"):
+            return self._admin(url.path[len("/_sandbox/"):], body)
+        if self.fake.methods.faults.get("slow"):
+            time.sleep(float(self.fake.methods.faults["slow"]))
+        if self.fake.methods.take("outage"):
+            return self._send(503, b"<html><body>503 Service Unavailable</body></html>",
+                              "text/html")
+        if url.path.startswith("/method/"):
+            params = dict(parse_qsl(url.query))
+            if body:
+                params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+            return self._json(self.fake.answer(url.path[len("/method/"):], params))
+        if url.path == "/upload/wall":
+            return self._json(self.fake.upload(dict(parse_qsl(url.query)), _files(
+                self.headers.get("Content-Type", ""), body)))
+        return self._send(404, b"not found", "text/plain")
+
+    def _admin(self, action: str, body: bytes) -> None:
+        try:
+            data = json.loads(body or b"{}")
+            answer = self.fake.admin(action, data)
+        except (ValueError, KeyError) as exc:
+            return self._json({"error": f"bad request: {exc}"}, 400)
+        return self._json(answer)
+
+    def _json(self, payload: Any, status: int = 200) -> None:
+        self._send(status, json.dumps(payload, ensure_ascii=False).encode(),
+                   "application/json; charset=utf-8")
+
+    def _send(self, status: int, data: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def _files(content_type: str, body: bytes) -> list[tuple[str, str, bytes]]:
+    """(field, file name, bytes) of each file in a multipart/form-data body."""
+    if not content_type.startswith("multipart/form-data"):
+        return []
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    found = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        filename = part.get_filename()
+        if filename is not None:
+            found.append((str(name), filename, part.get_payload(decode=True) or b""))
+    return found
+
+
+def probe(data: bytes) -> dict[str, Any] | str:
+    """What VK checks of an uploaded photo: a readable JPG/PNG/GIF of allowed size."""
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) > limits.PHOTO_MAX_BYTES:
+        return "ERR_UPLOAD_FILE_TOO_BIG: more than 50 MB"
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind, (width, height) = image.format, image.size
+    except (UnidentifiedImageError, OSError):
+        return "ERR_UPLOAD_BAD_IMAGE: not an image"
+    if kind not in limits.PHOTO_FORMATS:
+        return f"ERR_UPLOAD_BAD_IMAGE: {kind} is not JPG, PNG or GIF"
+    if width + height > limits.PHOTO_MAX_SUM:
+        return "ERR_UPLOAD_BAD_IMAGE_SIZE: width + height more than 14000"
+    if max(width, height) > min(width, height) * limits.PHOTO_MAX_RATIO:
+        return "ERR_UPLOAD_BAD_IMAGE_SIZE: sides more than 1:20"
+    return {"width": width, "height": height, "format": kind,
+            "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def error_body(error: VKError, method: str, params: dict[str, str]) -> dict[str, Any]:
+    shown = [{"key": "method", "value": method}, {"key": "oauth", "value": "1"}]
+    shown += [{"key": k, "value": v} for k, v in params.items()
+              if k not in ("access_token", "code")]
+    return {"error": {"error_code": error.code, "error_msg": str(error),
+                      "request_params": shown, **error.extra}}
+
+
+def run_execute(fake: FakeVK, token: Any, params: dict[str, str]) -> dict[str, Any]:
+    """Runs each call; a failed one yields false and an entry in execute_errors, as VK does."""
+    results: list[Any] = []
+    errors: list[dict[str, Any]] = []
+    for method, values in execute.parse(params.get("code", "")):
+        try:
+            result = fake.methods.call(method, token, values)
+            fake.record(f"execute:{method}", {"response": result})
+            results.append(result)
+        except VKError as exc:
+            results.append(False)
+            errors.append({"method": method, "error_code": exc.code, "error_msg": str(exc)})
+    answer: dict[str, Any] = {"response": results}
+    if errors:
+        answer["execute_errors"] = errors
+    return answer

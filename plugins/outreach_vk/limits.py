@@ -1,0 +1,61 @@
+"""Every VK number the plugin and its fake rely on, in one place, with where it comes from.
+
+The plugin paces, batches and trims by these; the fake VK enforces the same
+numbers, so a rehearsal behaves like the platform. Where VK documents nothing
+the value is an assumption, marked as such and explained in docs/vk.md.
+"""
+
+from __future__ import annotations
+
+#: The API version every call sends (``v=5.199``); the schema in shared/specs is this version.
+API_VERSION = "5.199"
+
+# --- requests per second (dev.vk.com, "API limits") ---
+USER_RPS = 3  # a user token: 3 requests a second
+COMMUNITY_RPS = 20  # a community token: 20 requests a second
+SERVICE_RPS = 3  # a service token: treated like a user token
+#: The window the plugin paces in: a little over a second, so arrivals at VK stay
+#: under the limit even when the network delays one request and not the next.
+PACE_WINDOW = 1.05
+#: Error 6 is retried this many times (after PACE_WINDOW each); vk_api's own
+#: handler retries for ever.
+MAX_TOO_MANY_RETRIES = 3
+
+# --- posts (dev.vk.com, wall.post) ---
+MAX_ATTACHMENTS = 10  # "at most 10 media attachments"
+#: guid: "prevents sending the same post again; valid for one hour".
+GUID_TTL = 3600
+#: reconcile() re-sends with the guid only this soon after the attempt (margin
+#: under GUID_TTL for clocks and the time the attempt itself took).
+GUID_SAFE_AGE = 50 * 60
+#: ASSUMPTION: VK documents no longest post text. Developers report 16,384
+#: characters; the fake refuses longer text with error 100.
+REPORTED_MAX_TEXT = 16_384
+#: What the plugin declares in its TextLimits: a margin under the reported figure.
+MAX_TEXT = 16_000
+#: reconcile() after GUID_SAFE_AGE looks for the post's text among this many recent posts.
+WALL_SCAN = 100
+
+# --- reading (dev.vk.com, execute; wall.getById) ---
+EXECUTE_MAX_CALLS = 25  # "up to 25 calls to API methods in one execute"
+#: ASSUMPTION: VK documents no upper bound on ``posts`` of wall.getById; 100
+#: is what the fake accepts (more is error 100).
+POSTS_PER_GET_BY_ID = 100
+
+# --- photos (dev.vk.com, "Uploading files": wall photos) ---
+PHOTO_MAX_BYTES = 50 * 1024 * 1024
+PHOTO_MAX_SUM = 14_000  # width + height
+PHOTO_MAX_RATIO = 20
+PHOTO_FORMATS = ("JPEG", "PNG", "GIF")
+
+# --- backoffs the plugin asks the engine for, in seconds ---
+CAPTCHA_RETRY_AFTER = 30 * 60  # error 14: a person may post by hand meanwhile
+FLOOD_RETRY_AFTER = 60 * 60  # error 9: VK's flood control lasts long; do not bounce
+TOO_MANY_RETRY_AFTER = 10  # error 6 still there after MAX_TOO_MANY_RETRIES
+
+# --- user token rights (dev.vk.com, "Access rights": bit masks) ---
+SCOPE_BITS = {"photos": 4, "wall": 8192, "offline": 65536, "groups": 262144}
+#: Community token rights, as groups.getTokenPermissions names them.
+COMMUNITY_SCOPE_BITS = {"photos": 4, "messages": 4096, "manage": 262144}
+USER_SCOPES_NEEDED = ("wall", "photos", "groups", "offline")
+COMMUNITY_SCOPES_NEEDED = ("messages",)

@@ -1,0 +1,182 @@
+"""The fake VK enforces what VK enforces, answered to the real vk_api client."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import vk_api
+from test_vk_support import make_channel, photo, post, running_fake, validate_log
+from vk_api.exceptions import TOO_MANY_RPS_CODE, ApiError
+
+from outreach_vk import VKChannel, limits
+from outreach_vk.client import make_session
+from outreach_vk.fake import FakeVK
+
+
+@pytest.fixture
+def fake(tmp_path: Path) -> Iterator[FakeVK]:
+    yield from running_fake(tmp_path)
+
+
+class Raw(vk_api.VkApi):
+    RPS_DELAY = 0.0  # no pacing at all: to see what the fake refuses
+
+
+def raw(fake: FakeVK, token: str = "user") -> Any:
+    api = Raw(token=fake.token(token), session=make_session(fake.url), api_version="5.199")
+    api.error_handlers.pop(TOO_MANY_RPS_CODE)
+    return api
+
+
+def code_of(action: Any) -> int:
+    with pytest.raises(ApiError) as caught:
+        action()
+    return caught.value.code
+
+
+def test_unknown_tokens_and_missing_parameters(fake: FakeVK) -> None:
+    bogus = Raw(token="vk1.not-a-token", session=make_session(fake.url), api_version="5.199")
+    assert code_of(lambda: bogus.method("users.get")) == 5
+    api = raw(fake)
+    assert code_of(lambda: api.method("wall.getById")) == 100
+    assert code_of(lambda: api.method("photos.saveWallPhoto", {"server": 1})) == 100
+    assert code_of(lambda: api.method("groups.getTokenPermissions")) == 15
+    assert code_of(lambda: raw(fake, "community").method("wall.post", {"message": "x"})) == 27
+    assert code_of(lambda: raw(fake, "service").method("wall.post", {"message": "x"})) == 28
+    # a service token may read posts (methods.json): unknown ones are simply left out
+    assert raw(fake, "service").method("wall.getById", {"posts": "1_1"}) == {"items": []}
+
+
+def test_posts_need_text_or_media_and_at_most_ten_attachments(fake: FakeVK) -> None:
+    api, group = raw(fake), fake.store.world.group_id
+    empty = {"owner_id": -group, "from_group": 1}
+    assert code_of(lambda: api.method("wall.post", empty)) == 100
+    eleven = ",".join(f"photo-{group}_{i}" for i in range(11))
+    assert code_of(lambda: api.method("wall.post", {**empty, "attachments": eleven})) == 100
+    assert fake.wall() == []
+
+
+def test_guid_deduplicates_for_an_hour_then_expires(fake: FakeVK) -> None:
+    api, group = raw(fake), fake.store.world.group_id
+    values = {"owner_id": -group, "from_group": 1, "message": "Привет", "guid": "g-1"}
+    first = api.method("wall.post", values)["post_id"]
+    fake.clock.advance(59 * 60)
+    assert api.method("wall.post", values)["post_id"] == first
+    fake.clock.advance(2 * 60)
+    assert api.method("wall.post", values)["post_id"] != first
+    assert len(fake.wall()) == 2
+
+
+def test_wall_get_lists_the_wall_newest_first(tmp_path: Path, fake: FakeVK) -> None:
+    channel = make_channel(tmp_path, fake)
+    for number in range(3):
+        channel.publish(post(key=f"pub-{number}", text=f"Пост {number}"))
+    listed = raw(fake).method("wall.get", {"owner_id": -fake.store.world.group_id,
+                                           "count": 2})
+    assert listed["count"] == 3 and [p["text"] for p in listed["items"]] == ["Пост 2", "Пост 1"]
+
+
+def test_execute_runs_only_the_batch_form(fake: FakeVK) -> None:
+    api = raw(fake)
+    [real] = fake.add_posts(1)
+    batch = api.method("execute", {"code": f'return [API.wall.getById({{"posts": "{real}"}})];'})
+    assert batch[0]["items"][0]["text"] == "Запись из песочницы 1"
+    assert code_of(lambda: api.method("execute", {"code": "var a = 1; return a;"})) == 12
+    many = ",".join(['API.users.get({})'] * (limits.EXECUTE_MAX_CALLS + 1))
+    assert code_of(lambda: api.method("execute", {"code": f"return [{many}];"})) == 13
+    answer = api.method("execute", {"code": 'return [API.groups.getTokenPermissions({})];'},
+                        raw=True)
+    assert answer["response"] == [False] and answer["execute_errors"][0]["error_code"] == 15
+
+
+def test_wall_get_by_id_takes_at_most_the_assumed_number(fake: FakeVK) -> None:
+    ids = ",".join(fake.add_posts(limits.POSTS_PER_GET_BY_ID + 1))
+    assert code_of(lambda: raw(fake).method("wall.getById", {"posts": ids})) == 100
+
+
+def test_the_user_token_limit_is_enforced(fake: FakeVK) -> None:
+    fake.limiter.window = 1.0
+    api = raw(fake)
+    codes = []
+    for _ in range(5):
+        try:
+            api.method("users.get")
+            codes.append(0)
+        except ApiError as exc:
+            codes.append(exc.code)
+    assert codes == [0, 0, 0, 6, 6]
+    community = raw(fake, "community")
+    answers = [community.method("groups.getById") for _ in range(limits.COMMUNITY_RPS)]
+    assert len(answers) == 20 and code_of(lambda: community.method("groups.getById")) == 6
+
+
+def test_pacing_at_real_speed_never_meets_error_6(tmp_path: Path, fake: FakeVK) -> None:
+    fake.limiter.window = 1.0  # VK's real second
+    one = make_channel(tmp_path / "a", fake, plugin=VKChannel, community=None)
+    two = make_channel(tmp_path / "b", fake, plugin=VKChannel, community=None)  # same pacer
+    started = time.monotonic()
+    workers = [threading.Thread(target=lambda c=c: [c.audience() for _ in range(3)])
+               for c in (one, two, one)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    took = time.monotonic() - started
+    assert fake.too_many == 0
+    assert 2 * limits.PACE_WINDOW <= took < 4  # 9 requests at 3 a window: three windows
+
+
+def test_the_world_survives_a_restart(tmp_path: Path) -> None:
+    first = FakeVK(tmp_path / "sandbox", speed=1000)
+    first.start()
+    channel = make_channel(tmp_path, first)
+    sent = channel.publish(post(photos=(photo(tmp_path / "a.jpg"),)))
+    first.revoke("stranger")
+    first.stop()
+    validate_log(first)
+    again = FakeVK(tmp_path / "sandbox", speed=1000)
+    with again:
+        [kept] = again.wall()
+        assert f"{kept['owner_id']}_{kept['id']}" == sent.external_id
+        assert kept["attachments"][0]["photo"]["width"] == 64
+        assert again.token("user") == first.token("user")
+        assert code_of(lambda: raw(again, "stranger").method("users.get")) == 5
+        channel = make_channel(tmp_path / "2", again)
+        assert channel.publish(post()) == sent  # the guid is remembered too
+    assert list((tmp_path / "sandbox" / "photos").iterdir())
+
+
+def test_counts_are_seeded_and_deterministic(tmp_path: Path) -> None:
+    seen = []
+    for _ in range(2):
+        with FakeVK(seed="demo", speed=0) as made:
+            [one] = made.add_posts(1)
+            made.clock.advance(6 * 3600)
+            seen.append(made.wall()[0]["views"]["count"])
+    assert seen[0] == seen[1] > 0
+
+
+def test_faults_over_the_admin_path(fake: FakeVK) -> None:
+    answer = requests.post(f"{fake.url}/_sandbox/faults", json={"outage": 1}, timeout=5)
+    assert answer.json() == {"outage": 1}
+    with pytest.raises(Exception, match="503"):
+        raw(fake).method("users.get")
+    assert raw(fake).method("users.get")[0]["first_name"] == "Анна"
+    requests.post(f"{fake.url}/_sandbox/revoke", json={"token": "user"}, timeout=5)
+    assert code_of(lambda: raw(fake).method("users.get")) == 5
+    state = requests.get(f"{fake.url}/_sandbox/state", timeout=5).json()
+    assert state["revoked"] == ["user"] and state["group_id"] == fake.store.world.group_id
+
+
+def test_describe_gives_what_a_rehearsal_needs(fake: FakeVK) -> None:
+    described = fake.describe()
+    assert described["api_url"] == fake.url
+    assert described["user_token"].startswith("vk1.sandbox.user.")
+    assert described["community_token"].startswith("vk1.sandbox.community.")
+    assert VKChannel.fake_platform(None).describe()["group_id"] == "229000001"

@@ -1,0 +1,133 @@
+"""Publishing to VK through the real vk_api client against the fake VK."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_vk_support import make_channel, photo, post, running_fake
+
+from outreach.channels import PermanentError, PostPhoto
+from outreach_vk import VKChannel, limits
+from outreach_vk.channel import guid_of
+from outreach_vk.fake import FakeVK
+
+
+@pytest.fixture
+def fake(tmp_path: Path) -> Iterator[FakeVK]:
+    yield from running_fake(tmp_path)
+
+
+def test_a_text_post_lands_on_the_community_wall(tmp_path: Path, fake: FakeVK) -> None:
+    channel = make_channel(tmp_path, fake)
+    published = channel.publish(post(text="Волонтёры провели урок в школе №5"))
+    [on_wall] = fake.wall()
+    group = fake.store.world.group_id
+    assert on_wall["text"] == "Волонтёры провели урок в школе №5"
+    assert on_wall["from_id"] == -group  # posted as the community, not the person
+    assert published.external_id == f"-{group}_{on_wall['id']}"
+    assert published.url == f"https://vk.com/wall-{group}_{on_wall['id']}"
+
+
+def test_photos_are_uploaded_saved_and_attached_in_order(tmp_path: Path,
+                                                         fake: FakeVK) -> None:
+    channel = make_channel(tmp_path, fake)
+    photos = tuple(photo(tmp_path / f"{i}.jpg", size=(64 + i, 48)) for i in range(3))
+    channel.publish(post(photos=photos))
+    [on_wall] = fake.wall()
+    attached = [a["photo"] for a in on_wall["attachments"]]
+    assert [p["width"] for p in attached] == [64, 65, 66]
+    assert [p["text"] for p in attached] == ["Фото 0", "Фото 1", "Фото 2"]
+    assert {p["owner_id"] for p in attached} == {-fake.store.world.group_id}
+    methods = [m for m, _ in fake.responses]
+    assert methods.count("photos.getWallUploadServer") == 1  # one server for the post
+    assert methods.count("upload") == 3 and methods.count("photos.saveWallPhoto") == 3
+
+
+def test_a_retry_with_the_same_publication_does_not_post_twice(tmp_path: Path,
+                                                               fake: FakeVK) -> None:
+    channel = make_channel(tmp_path, fake)
+    first = channel.publish(post(key="pub-7"))
+    again = channel.publish(post(key="pub-7"))  # e.g. after a crash before recording
+    other = channel.publish(post(key="pub-8"))
+    assert again == first and other != first
+    assert len(fake.wall()) == 2
+    assert fake.store.world.posts[first.external_id]["guid"] == guid_of(post(key="pub-7"))
+
+
+def test_signature_and_closed_comments_reach_vk(tmp_path: Path, fake: FakeVK) -> None:
+    channel = make_channel(tmp_path, fake, signature=True, close_comments=True)
+    channel.publish(post())
+    [on_wall] = fake.wall()
+    assert on_wall["signer_id"] and on_wall["comments"]["can_post"] == 0
+
+
+def test_more_than_ten_photos_is_refused_before_anything_is_sent(tmp_path: Path,
+                                                                 fake: FakeVK) -> None:
+    channel = make_channel(tmp_path, fake)
+    photos = tuple(photo(tmp_path / f"{i}.jpg") for i in range(11))
+    with pytest.raises(PermanentError, match="at most 10 photos"):
+        channel.publish(post(photos=photos))
+    assert not fake.responses
+
+
+def test_a_photo_vk_cannot_read_is_named(tmp_path: Path, fake: FakeVK) -> None:
+    channel = make_channel(tmp_path, fake)
+    broken = tmp_path / "scan.jpg"
+    broken.write_bytes(b"not really a jpeg")
+    with pytest.raises(PermanentError, match="scan.jpg") as caught:
+        channel.publish(post(photos=(photo(tmp_path / "ok.jpg"), PostPhoto(path=broken))))
+    assert "ERR_UPLOAD_BAD_IMAGE" in str(caught.value)
+    assert fake.wall() == []
+
+
+def test_text_over_vk_s_reported_limit_is_refused(tmp_path: Path, fake: FakeVK) -> None:
+    channel = make_channel(tmp_path, fake)
+    with pytest.raises(PermanentError, match="error 100.*too long"):
+        channel.publish(post(text="а" * (limits.REPORTED_MAX_TEXT + 1)))
+    channel.publish(post(key="fits", text="а" * VKChannel.text_limits.max_text))
+    assert len(fake.wall()) == 1
+
+
+def test_limits_are_declared_from_one_place() -> None:
+    assert VKChannel.text_limits.max_text == limits.MAX_TEXT < limits.REPORTED_MAX_TEXT
+    media = VKChannel.media_limits
+    assert media.max_photos == limits.MAX_ATTACHMENTS == 10
+    assert (media.max_sum, media.max_ratio) == (14_000, 20)
+    assert media.max_bytes <= limits.PHOTO_MAX_BYTES and media.formats[0] == "JPEG"
+    caps = VKChannel.capabilities
+    assert caps.engagement and caps.audience and caps.reconcile
+
+
+def test_reconcile_soon_after_a_crash_resends_with_the_guid(tmp_path: Path,
+                                                            fake: FakeVK) -> None:
+    channel = make_channel(tmp_path, fake)
+    sent = channel.publish(post(key="pub-3"))
+    minutes_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)
+    found = channel.reconcile(post(key="pub-3"), minutes_ago)
+    assert found.exists is True and found.published == sent
+    assert len(fake.wall()) == 1
+
+
+def test_reconcile_later_looks_for_the_text_on_the_wall(tmp_path: Path,
+                                                        fake: FakeVK) -> None:
+    channel = make_channel(tmp_path, fake)
+    sent = channel.publish(post(key="pub-4", text="Скандинавская ходьба в Златоусте"))
+    hours_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)
+    fake.clock.advance(3 * 3600)  # the guid has expired at VK by now
+    found = channel.reconcile(post(key="pub-4", text="Скандинавская ходьба в Златоусте"),
+                              hours_ago)
+    assert found.exists is True and found.published == sent
+    missing = channel.reconcile(post(key="pub-5", text="Компьютерные курсы"), hours_ago)
+    assert missing.exists is False
+    assert len(fake.wall()) == 1
+
+
+def test_the_channel_is_made_without_touching_the_network(tmp_path: Path) -> None:
+    unused = FakeVK()  # never started: nothing listens
+    unused.url = "http://127.0.0.1:9"
+    channel = make_channel(tmp_path, unused)
+    assert channel.signup_link("MIASS-7") == "https://vk.me/club229000001?ref=MIASS-7"
+    assert "vk1.sandbox" not in repr(channel.settings)
