@@ -19,7 +19,7 @@ setup: $(STAMP)
 ## Set up, create config.toml and the sample library on first use, then run.
 run: $(STAMP)
 	$(BIN)/outreach init --samples
-	$(BIN)/outreach campaigns preview sample-demo --slots 3
+	$(BIN)/outreach run --sandbox
 
 ## Set up and run the whole test suite (SQLite and PostgreSQL store tests).
 test: $(STAMP)

@@ -293,7 +293,26 @@ class Channel(ABC):
     def close(self) -> None:  # noqa: B027  (optional hook: most plugins hold nothing)
         """Release connections and threads."""
 
+    #: The port ``outreach sandbox`` serves this plugin's fake on (0: any free port).
+    #: The example config points its sandbox channels there.
+    sandbox_port: ClassVar[int] = 0
+
     @classmethod
-    def fake_platform(cls, data_dir: Path | None = None) -> FakePlatform | None:
-        """A local fake of the platform, or None when the plugin has none."""
+    def fake_platform(cls, data_dir: Path | None = None, port: int = 0,
+                      speed: float = 1.0) -> FakePlatform | None:
+        """A local fake of the platform, or None when the plugin has none.
+
+        ``speed`` runs the fake's audience faster than real time (views, likes
+        and members grow ``speed`` times as fast), for demonstrations.
+        """
         return None
+
+    @classmethod
+    def sandbox_environment(cls, settings: Mapping[str, Any],
+                            described: Mapping[str, str]) -> dict[str, str]:
+        """Environment variables that let a channel with ``settings`` use the running fake.
+
+        ``described`` is the fake's ``describe()``: typically its ready-made
+        tokens, put into the variables the channel's settings name.
+        """
+        return {}

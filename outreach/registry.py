@@ -190,6 +190,10 @@ class Registry:
                                 f"{did_you_mean(channel_name, names)}; channels: {listed}")
         return found
 
+    def plugin_classes(self) -> dict[str, type[Channel]]:
+        """Every plugin that loaded, by its name."""
+        return dict(self._classes)
+
     def plugin_class(self, channel_name: str) -> type[Channel]:
         """The plugin class of a channel (for its limits), even if the channel is disabled."""
         status = self.status(channel_name)
@@ -279,14 +283,23 @@ class Registry:
                             name, self.redact(name, _describe(exc)))
         self._instances.clear()
 
-    def redact(self, channel_name: str, text: str) -> str:
-        """Hide the values of the channel's secrets, should a plugin's message carry one."""
-        plugin = self._classes.get(self._statuses[channel_name].plugin)
-        settings = self._settings.get(channel_name, {})
-        for key, field in (plugin.settings_schema.items() if plugin else ()):
-            secret = self.env.get(settings.get(key) or "") if field.env else None
-            if secret:
-                text = text.replace(secret, "***")
+    def secrets(self, channel_name: str | None = None) -> list[str]:
+        """The values of the secrets the channel's settings name (of every channel: None)."""
+        names = [channel_name] if channel_name is not None else list(self._statuses)
+        found: list[str] = []
+        for name in names:
+            plugin = self._classes.get(self._statuses[name].plugin)
+            settings = self._settings.get(name, {})
+            for key, field in (plugin.settings_schema.items() if plugin else ()):
+                secret = self.env.get(settings.get(key) or "") if field.env else None
+                if secret:
+                    found.append(secret)
+        return found
+
+    def redact(self, channel_name: str | None, text: str) -> str:
+        """Hide the values of the channel's (or every channel's) secrets in ``text``."""
+        for secret in self.secrets(channel_name):
+            text = text.replace(secret, "***")
         return text
 
 

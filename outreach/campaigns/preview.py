@@ -129,14 +129,15 @@ def preview_campaign(spec: CampaignSpec, config: Config, store: Store, registry:
                     item.folder = out / _folder_name(slot_local, channel, index)
                     item.folder.mkdir()
                     written.append(item.folder.name)
-                    _render_item(item, spec, story, photos, plugin, registry, cache)
+                    _render_item(item, spec, config, story, photos, plugin, registry, cache)
     (out / MARKER).write_text("\n".join(written) + "\n", encoding="utf-8")
     return items
 
 
-def _render_item(item: PreviewItem, spec: CampaignSpec, story: Story, photos: list[Any],
+def _render_item(item: PreviewItem, spec: CampaignSpec, config: Config, story: Story,
+                 photos: list[Any],
                  plugin: Any, registry: Registry, cache: Any) -> None:
-    from outreach.campaigns.render import render_post
+    from outreach.campaigns.render import channel_watermark, render_post
 
     assert item.channel is not None and item.folder is not None
     limits_of: Any = plugin
@@ -147,7 +148,8 @@ def _render_item(item: PreviewItem, spec: CampaignSpec, story: Story, photos: li
         link = instance.signup_link(PREVIEW_CODE)
     except OutreachError as exc:
         item.notes.append(f"sign-up link unknown, the channel is not ready: {exc}")
-    post = render_post(spec, story, photos, limits_of, cache, signup_link=link)
+    post = render_post(spec, story, photos, limits_of, cache, signup_link=link,
+                       watermark=channel_watermark(config, item.channel))
     item.photos_left_out = post.left_out
     item.notes.extend(post.notes)
     for number, (photo, rendition) in enumerate(post.photos, start=1):

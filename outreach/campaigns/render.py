@@ -15,7 +15,8 @@ from outreach.templates import FittedText, fit, story_values
 
 if TYPE_CHECKING:
     from outreach.campaigns.spec import CampaignSpec
-    from outreach.media.renditions import Rendition, RenditionCache
+    from outreach.config import Config
+    from outreach.media.renditions import Rendition, RenditionCache, Watermark
     from outreach.models import Photo, Story
 
 
@@ -35,7 +36,8 @@ class RenderedPost:
 
 
 def render_post(spec: CampaignSpec, story: Story, photos: Sequence[Photo], limits_of: Any,
-                cache: RenditionCache, *, signup_link: str | None) -> RenderedPost:
+                cache: RenditionCache, *, signup_link: str | None,
+                watermark: Watermark | None = None) -> RenderedPost:
     """Fit ``story`` to the channel whose limits ``limits_of`` declares (class or instance)."""
     from outreach.library.stories import photo_path
 
@@ -50,7 +52,8 @@ def render_post(spec: CampaignSpec, story: Story, photos: Sequence[Photo], limit
                      f"{media.max_photos}")
     for photo in kept:
         try:
-            rendered.append((photo, cache.get(photo_path(story, photo), photo.sha256, media)))
+            rendered.append((photo, cache.get(photo_path(story, photo), photo.sha256, media,
+                                              watermark=watermark)))
         except OutreachError as exc:
             errors.append(f"photo {photo.file}: {exc}")
     values = story_values(
@@ -67,3 +70,13 @@ def render_post(spec: CampaignSpec, story: Story, photos: Sequence[Photo], limit
         notes.append(f"shortened to fit {limit} characters: {', '.join(fitted.trimmed)}")
     return RenderedPost(fitted=fitted, limit=limit, signup_link=signup_link, photos=rendered,
                         left_out=left_out, photo_errors=errors, notes=notes + errors)
+
+
+def channel_watermark(config: Config, channel: str) -> Watermark | None:
+    """The logo watermark configured for ``channel``, if any."""
+    from outreach.media.renditions import Watermark
+
+    settings = config.channels.get(channel)
+    if settings is None or not settings.watermark:
+        return None
+    return Watermark(**settings.watermark)

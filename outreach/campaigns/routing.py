@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from outreach.campaigns.selection import Candidate
     from outreach.campaigns.spec import CampaignSpec
     from outreach.config import Config
     from outreach.models import Story
@@ -31,7 +32,7 @@ def fixed_channels(spec: CampaignSpec, config: Config) -> list[str]:
     return chosen
 
 
-def channels_for(spec: CampaignSpec, story: Story, config: Config) -> list[str]:
+def channels_for(spec: CampaignSpec, story: Story | Candidate, config: Config) -> list[str]:
     """The enabled channels ``story`` goes to under ``spec``, without repeats.
 
     With ``by_municipality`` a story also goes to every channel whose

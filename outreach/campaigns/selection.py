@@ -44,8 +44,18 @@ class Usage:
 NEVER_USED = Usage(False, None)
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """What selection needs of a story: a light row, not the story with its text."""
+
+    id: int
+    event_date: dt.date | None
+    tags: list[str]
+    municipality: str | None
+
+
 def eligible_stories(session: Session, spec: CampaignSpec,
-                     exclude: Collection[int] = frozenset()) -> list[Story]:
+                     exclude: Collection[int] = frozenset()) -> list[Candidate]:
     """Approved stories that match the campaign's kinds, tags and municipalities.
 
     A story with photos also needs recorded consent of the people shown; one
@@ -57,7 +67,7 @@ def eligible_stories(session: Session, spec: CampaignSpec,
     from outreach.models import Photo
 
     has_photos = sa.exists().where(col(Photo.story_id) == col(Story.id))
-    query = select(Story).where(
+    query = select(Story.id, Story.event_date, Story.tags, Story.municipality).where(
         Story.status == StoryStatus.approved.value,
         sa.or_(sa.and_(col(Story.consent_by).is_not(None), col(Story.consent_at).is_not(None)),
                ~has_photos),
@@ -67,11 +77,10 @@ def eligible_stories(session: Session, spec: CampaignSpec,
         query = query.where(col(Story.kind).in_(rule.kinds))
     if rule.municipalities:
         query = query.where(col(Story.municipality).in_(rule.municipalities))
-    stories = session.exec(query.order_by(col(Story.id))).all()
     wanted = set(rule.tags)
     return [
-        s for s in stories
-        if s.id not in exclude and (not wanted or wanted.intersection(s.tags))
+        Candidate(*row) for row in session.exec(query.order_by(col(Story.id))).all()
+        if row[0] not in exclude and (not wanted or wanted.intersection(row[2] or ()))
     ]
 
 
@@ -101,8 +110,8 @@ def usage(session: Session, story_ids: Iterable[int], channels: Iterable[str],
     return found
 
 
-def _order(stories: list[Story], spec: CampaignSpec, slot: dt.datetime,
-           last_used: dict[int, dt.datetime | None]) -> list[Story]:
+def _order(stories: list[Candidate], spec: CampaignSpec, slot: dt.datetime,
+           last_used: dict[int, dt.datetime | None]) -> list[Candidate]:
     order = spec.content.order
     if order == "random":
         ordered = sorted(stories, key=lambda s: s.id or 0)
@@ -114,7 +123,7 @@ def _order(stories: list[Story], spec: CampaignSpec, slot: dt.datetime,
                                               -(s.event_date or dt.date.min).toordinal(),
                                               -(s.id or 0)))
     # oldest-unpublished: never used first, oldest event first; then the least recently used.
-    def key(s: Story) -> tuple[object, ...]:
+    def key(s: Candidate) -> tuple[object, ...]:
         used = last_used.get(s.id or 0)
         return (used is not None, used or slot, s.event_date is None,
                 s.event_date or dt.date.max, s.id or 0)
@@ -130,7 +139,7 @@ def select_stories(session: Session, spec: CampaignSpec, channel: str, slot: dt.
                  spec.content.reuse_after_days)
     free = [s for s in stories if not used.get((s.id or 0, channel), NEVER_USED).blocked]
     last = {sid: u.last_used for (sid, _), u in used.items()}
-    return _order(free, spec, slot, last)[:count]
+    return _load(session, _order(free, spec, slot, last)[:count])
 
 
 def pick_for_slot(session: Session, spec: CampaignSpec, config: Config, slot: dt.datetime,
@@ -149,16 +158,26 @@ def pick_for_slot(session: Session, spec: CampaignSpec, config: Config, slot: dt
     used = usage(session, [s.id for s in stories if s.id is not None], every_channel, slot,
                  spec.content.reuse_after_days)
     last: dict[int, dt.datetime | None] = {}
-    free: list[Story] = []
-    open_channels: dict[int | None, list[str]] = {}
+    for (sid, _), use in used.items():
+        if use.last_used is not None:
+            last[sid] = max(last.get(sid) or use.last_used, use.last_used)
+    free: list[Candidate] = []
+    open_channels: dict[int, list[str]] = {}
     for story in stories:
-        sid = story.id or 0
-        channels = [c for c in routes[story.id] if not used.get((sid, c), NEVER_USED).blocked]
-        if not channels:
-            continue
-        free.append(story)
-        open_channels[story.id] = channels
-        times = [u.last_used for (s, _), u in used.items() if s == sid and u.last_used]
-        last[sid] = max(times) if times else None
+        channels = [c for c in routes[story.id]
+                    if not used.get((story.id, c), NEVER_USED).blocked]
+        if channels:
+            free.append(story)
+            open_channels[story.id] = channels
     chosen = _order(free, spec, slot, last)[: spec.content.per_run]
-    return [(story, open_channels[story.id]) for story in chosen]
+    return list(zip(_load(session, chosen), (open_channels[c.id] for c in chosen), strict=True))
+
+
+def _load(session: Session, chosen: list[Candidate]) -> list[Story]:
+    """The chosen stories in full, in the chosen order."""
+    found = []
+    for candidate in chosen:
+        story = session.get(Story, candidate.id)
+        assert story is not None
+        found.append(story)
+    return found

@@ -37,6 +37,26 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+class _SecretFilter(logging.Filter):
+    """Masks every configured token in every log record, whoever logs it."""
+
+    def __init__(self, registry: Any) -> None:
+        super().__init__()
+        self.registry = registry
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = self.registry.redact(None, message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+def _hide_secrets_in_logs(registry: Any) -> None:
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_SecretFilter(registry))
+
+
 class UserError(click.ClickException):
     """An OutreachError as the user sees it: one message, no traceback."""
 
@@ -115,6 +135,7 @@ class App:
             from outreach.registry import Registry
 
             self._registry = Registry.from_config(self.config)
+            _hide_secrets_in_logs(self._registry)
         return self._registry
 
     def close(self) -> None:
@@ -140,8 +161,15 @@ def cli(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
+    # HTTP clients log request URLs, and Telegram's carry the bot token: never
+    # below WARNING, not even with --debug.
+    for noisy in ("httpx", "httpcore", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     if debug:
         logging.getLogger("alembic").setLevel(logging.INFO)
+    else:
+        # APScheduler narrates every job run; a volunteer's terminal wants what we say.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
     app = App(config_path, debug)
     ctx.obj = app
     ctx.call_on_close(app.close)

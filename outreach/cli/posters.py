@@ -114,7 +114,7 @@ def placements(app: App, channel_name: str | None, fmt: str) -> None:
                 campaign_id = _campaign_id(session, spec)
                 for place in spec.placements:
                     placement_code(session, campaign_id, place.name, config.municipalities)
-        for outlet in getattr(channel, "outlets", None) or []:
+        for outlet in (channel.outlets() if channel is not None else ()):
             outlet_code(session, outlet, name, config.municipalities)
         rows = _placement_rows(session, channel)
     echo_rows(rows, PLACEMENT_COLUMNS, fmt,

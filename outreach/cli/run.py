@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 from typing import TYPE_CHECKING
 
@@ -10,12 +11,19 @@ import click
 if TYPE_CHECKING:
     from outreach.cli import App
 
+# In the sandbox an hour of audience life passes in a minute, and engagement is
+# collected as often, so a first run shows numbers growing within minutes.
+SANDBOX_SPEED = 60.0
+
 
 @click.command()
 @click.option("--once", is_flag=True,
               help="Do everything that is due now (plan, publish, collect), then exit.")
+@click.option("--sandbox", "with_sandbox", is_flag=True,
+              help="Start the local fakes of VK and Telegram too, and give the channels "
+                   "that use them their ready-made tokens (see `outreach sandbox`).")
 @click.pass_obj
-def run(app: App, once: bool) -> None:
+def run(app: App, once: bool, with_sandbox: bool) -> None:
     """Run the service: plan campaign slots, publish due posts, collect engagement.
 
     SIGINT or SIGTERM finishes the calls in flight and exits; SIGHUP re-reads
@@ -25,7 +33,17 @@ def run(app: App, once: bool) -> None:
     """
     from outreach.engine.service import Service
 
-    service = Service(app.config, app.store, app.registry)
+    if with_sandbox:
+        from outreach.sandbox import start_sandbox
+
+        fakes = start_sandbox(app.config, app.registry, speed=SANDBOX_SPEED)
+        # In this process only: the channels read their tokens from the environment.
+        os.environ.update(fakes.environment)
+        click.get_current_context().call_on_close(fakes.stop)
+        for name, described in fakes.described.items():
+            click.echo(f"Sandbox {name} at {described.get('api_url', '?')}", err=True)
+    service = Service(app.config, app.store, app.registry,
+                      speed=SANDBOX_SPEED if with_sandbox else 1.0)
     if once:
         report = service.run_once()
         click.echo(f"Planned {report.planned} publication(s), {report.empty} empty slot(s), "
@@ -41,7 +59,7 @@ def run(app: App, once: bool) -> None:
 
     def reload(_signum: int, _frame: object) -> None:
         service.load_campaigns()
-        service.plan()
+        service.request_plan()
 
     signal.signal(signal.SIGINT, shutdown)
     signal.signal(signal.SIGTERM, shutdown)

@@ -311,7 +311,8 @@ class Dispatcher:
 
     def build_post(self, publication_id: int, channel: Channel) -> Post:
         """The publication as its channel receives it; raises when it cannot be sent."""
-        return build_post(self.store, self.specs(), publication_id, channel, self.cache)
+        return build_post(self.store, self.config, self.specs(), publication_id, channel,
+                          self.cache)
 
 
 def _describe(error: BaseException) -> str:

@@ -27,15 +27,15 @@ def unregister(service: Service) -> None:
 
 
 def plan_campaign(worker: str, slug: str) -> None:
-    """A campaign's slot has come: plan what is due (idempotent)."""
+    """A campaign's slot is near: ask the planner to plan it (idempotent)."""
     if (service := _SERVICES.get(worker)) is not None:
-        service.plan(slugs=[slug])
+        service.request_plan([slug])
 
 
 def plan_all(worker: str) -> None:
     """The safety net: plan anything due that a trigger did not wake (clock jumps)."""
     if (service := _SERVICES.get(worker)) is not None:
-        service.plan()
+        service.request_plan()
 
 
 def reload_campaigns(worker: str) -> None:
@@ -49,25 +49,27 @@ def collect(worker: str) -> None:
 
 
 class SlotTrigger(BaseTrigger):
-    """Fires at a campaign's slots, computed on its own clock (``next_slots``).
+    """Fires ``ahead`` of each of a campaign's slots, computed on its own clock.
 
     APScheduler's CronTrigger misplaces slots on daylight-saving days, so the
-    campaign's schedule module decides and APScheduler only waits.
+    campaign's schedule module (``next_slots``) decides and APScheduler only waits.
     """
 
-    __slots__ = ("spec",)
+    __slots__ = ("ahead", "spec")
 
-    def __init__(self, spec: CampaignSpec) -> None:
+    def __init__(self, spec: CampaignSpec, ahead: dt.timedelta = dt.timedelta(0)) -> None:
         self.spec = spec
+        self.ahead = ahead
 
     def get_next_fire_time(self, previous_fire_time: dt.datetime | None,
                            now: dt.datetime) -> dt.datetime | None:
         from outreach.campaigns.schedule import next_slots
 
-        after = previous_fire_time if previous_fire_time is not None else now
-        after = max(after, now - dt.timedelta(seconds=1))
+        after = now - dt.timedelta(seconds=1)
+        if previous_fire_time is not None:
+            after = max(after, previous_fire_time + self.ahead)
         slots = next_slots(self.spec, after, 1)
-        return slots[0] if slots else None
+        return slots[0] - self.ahead if slots else None
 
     def __getstate__(self) -> Any:
         raise TypeError("SlotTrigger lives in memory only: the store keeps the durable state")

@@ -12,14 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from outreach.engine.sql import insert_for
-from outreach.models import Campaign, CampaignSlot, Publication, utcnow
+from outreach.models import Campaign, CampaignSlot, Publication, ReferralCode, utcnow
 from outreach.states import PublicationStatus, SlotOutcome
 
 if TYPE_CHECKING:
@@ -57,40 +57,47 @@ def sync_campaigns(store: Store, specs: Iterable[CampaignSpec]) -> dict[str, int
     """Make the campaign table match the files: new rows, changed names, (de)activation.
 
     A campaign whose file is gone is marked inactive; its history stays.
+    Several workers may sync at once: a row another worker just added is kept.
     Returns slug → campaign id for the given specs.
     """
     specs = list(specs)
     now = utcnow()
-    ids: dict[str, int] = {}
-    with store.session() as session:
-        existing = {c.slug: c for c in session.exec(sa.select(Campaign)).scalars()}
+    with store.engine.begin() as connection:
+        insert = insert_for(connection.dialect.name)
+        rows = [{"slug": spec.slug, "name": spec.name, "definition_hash": spec.definition_hash,
+                 "active": spec.active, "updated_at": now} for spec in specs]
+        for batch in _batches(rows):
+            connection.execute(insert(CAMPAIGN).values(batch)
+                               .on_conflict_do_nothing(index_elements=["slug"]))
+        existing = {row.slug: row for row in connection.execute(sa.select(CAMPAIGN))}
         for spec in specs:
-            row = existing.get(spec.slug)
-            if row is None:
-                row = Campaign(slug=spec.slug, name=spec.name,
-                               definition_hash=spec.definition_hash,
-                               active=spec.active, updated_at=now)
-                session.add(row)
-            elif (row.name, row.definition_hash, row.active) != (
+            row = existing[spec.slug]
+            if (row.name, row.definition_hash, row.active) != (
                     spec.name, spec.definition_hash, spec.active):
-                row.name, row.definition_hash = spec.name, spec.definition_hash
-                row.active, row.updated_at = spec.active, now
+                connection.execute(sa.update(CAMPAIGN).where(CAMPAIGN.c.id == row.id).values(
+                    name=spec.name, definition_hash=spec.definition_hash, active=spec.active,
+                    updated_at=now))
         known = {spec.slug for spec in specs}
-        for slug, row in existing.items():
-            if slug not in known and row.active:
-                row.active, row.updated_at = False, now
-        session.flush()
-        for spec in specs:
-            row = existing.get(spec.slug) or session.exec(
-                sa.select(Campaign).where(Campaign.slug == spec.slug)).scalar_one()
-            assert row.id is not None
-            ids[spec.slug] = row.id
-    return ids
+        gone = [row.id for slug, row in existing.items() if slug not in known and row.active]
+        if gone:
+            connection.execute(sa.update(CAMPAIGN).where(CAMPAIGN.c.id.in_(gone))
+                               .values(active=False, updated_at=now))
+    return {spec.slug: existing[spec.slug].id for spec in specs}
+
+
+def _batches(rows: list[dict[str, Any]], size: int = 1000) -> Iterator[list[dict[str, Any]]]:
+    """Rows in batches that stay under PostgreSQL's 65,535 parameters a statement."""
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
 
 
 def plan_due(store: Store, config: Config, spec: CampaignSpec, campaign_id: int,
-             now: dt.datetime) -> PlanReport:
-    """Plan every slot of ``spec`` that is due by ``now`` and not yet planned."""
+             now: dt.datetime, ahead: dt.timedelta = dt.timedelta(0)) -> PlanReport:
+    """Plan every slot of ``spec`` due by ``now + ahead`` and not yet planned.
+
+    Planning a little ahead lets a publication be waiting in the outbox when
+    its slot comes: it is due at its slot, not when it was planned.
+    """
     from outreach.campaigns.schedule import slots_between
 
     report = PlanReport()
@@ -105,8 +112,9 @@ def plan_due(store: Store, config: Config, spec: CampaignSpec, campaign_id: int,
         # A campaign seen for the first time missed nothing: it starts with its
         # latest slot still within the grace window, if there is one.
         slots = slots_between(spec, horizon - dt.timedelta(microseconds=1), now)[-1:]
+        slots += slots_between(spec, slots[-1] if slots else now, now + ahead)
     else:
-        slots = slots_between(spec, last, now)
+        slots = slots_between(spec, last, now + ahead)
     late = [slot for slot in slots if slot < horizon]
     if late:
         _record_skipped(store, spec, campaign_id, late, now)
@@ -153,7 +161,7 @@ def _plan_slot(store: Store, config: Config, spec: CampaignSpec, campaign_id: in
              "next_attempt_at": slot, "created_at": now}
             for story, channels in chosen for channel in channels
         ]
-        created = _insert_new(session, rows)
+        created = _insert_new(session, rows, campaign_id)
         outcome = SlotOutcome.planned if created else SlotOutcome.empty
         detail = None if created else "no approved story left for this slot"
         _insert_slot(session, campaign_id, slot, outcome, created, detail, now)
@@ -166,14 +174,32 @@ def _plan_slot(store: Store, config: Config, spec: CampaignSpec, campaign_id: in
     return created
 
 
-def _insert_new(session: Session, rows: list[dict[str, object]]) -> int:
-    """Insert publications, ignoring any that already exist (same story, channel, slot)."""
+def _insert_new(session: Session, rows: list[dict[str, object]], campaign_id: int) -> int:
+    """Insert publications, ignoring any that already exist (same story, channel, slot).
+
+    Each new publication gets its referral code: its sign-up link attributes
+    the volunteers it brings.
+    """
+    from outreach.referrals import new_code
+
     if not rows:
         return 0
+    for row in rows:
+        row["referral_code"] = new_code()
     insert = insert_for(session.get_bind().dialect.name)
-    statement = insert(PUB).values(rows).on_conflict_do_nothing(
-        index_elements=["story_id", "channel", "slot"]).returning(PUB.c.id)
-    return len(session.execute(statement).all())
+    created = []
+    for batch in _batches(rows):
+        statement = insert(PUB).values(batch).on_conflict_do_nothing(
+            index_elements=["story_id", "channel", "slot"]).returning(
+                PUB.c.id, PUB.c.channel, PUB.c.referral_code)
+        created += session.execute(statement).all()
+    now = utcnow()
+    codes = [{"code": row.referral_code, "campaign_id": campaign_id, "channel": row.channel,
+              "publication_id": row.id, "kind": "publication", "created_at": now}
+             for row in created]
+    for batch in _batches(codes):
+        session.execute(sa.insert(ReferralCode.__table__), batch)
+    return len(created)
 
 
 def _insert_slot(session: Session, campaign_id: int, slot: dt.datetime, outcome: str,

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from outreach.errors import OutreachError, PermanentError
 from outreach.states import StoryStatus
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from outreach.campaigns.spec import CampaignSpec
     from outreach.channels import Channel, Post
+    from outreach.config import Config
     from outreach.db import Store
     from outreach.media.renditions import RenditionCache
 
@@ -19,14 +22,14 @@ class PublicationCancelled(OutreachError):
     """The publication must not go out any more (its story was archived or lost consent)."""
 
 
-def build_post(store: Store, specs: Mapping[int, CampaignSpec], publication_id: int,
-               channel: Channel, cache: RenditionCache) -> Post:
+def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
+               publication_id: int, channel: Channel, cache: RenditionCache) -> Post:
     """Render publication ``publication_id`` for ``channel``.
 
     Raises PublicationCancelled when the story may no longer be published, and
     PermanentError (with the reason in plain words) when it cannot be rendered.
     """
-    from outreach.campaigns.render import render_post
+    from outreach.campaigns.render import channel_watermark, render_post
     from outreach.channels import Post, PostPhoto
     from outreach.engine.planner import idempotency_key
     from outreach.library.stories import photos_of
@@ -49,9 +52,11 @@ def build_post(store: Store, specs: Mapping[int, CampaignSpec], publication_id: 
                 f"campaign {publication.campaign_id} has no valid campaign file loaded: "
                 "check `outreach campaigns validate`")
         photos = photos_of(session, story.id or 0)
+        outlets = _outlet_codes(session, config, channel)
     code = publication.referral_code
     link = channel.signup_link(code) if code else None
-    rendered = render_post(spec, story, photos, channel, cache, signup_link=link)
+    rendered = render_post(spec, story, photos, channel, cache, signup_link=link,
+                           watermark=channel_watermark(config, channel.name))
     if rendered.photo_errors:
         raise PermanentError("; ".join(rendered.photo_errors))
     if not rendered.fitted.fits:
@@ -69,5 +74,17 @@ def build_post(store: Store, specs: Mapping[int, CampaignSpec], publication_id: 
         signup_link=link,
         story_id=story.id,
         municipality=story.municipality,
-        extra={"campaign": spec.slug, "slot": publication.slot.isoformat()},
+        extra={"campaign": spec.slug, "slot": publication.slot.isoformat(),
+               "summary": story.summary, "outlet_codes": outlets},
     )
+
+
+def _outlet_codes(session: Session, config: Config, channel: Channel) -> dict[str, Any]:
+    """Each of the channel's outlets with its own code, made on first use."""
+    from outreach.referrals import outlet_code
+
+    found: dict[str, Any] = {}
+    for outlet in channel.outlets():
+        code = outlet_code(session, outlet, channel.name, config.municipalities)
+        found[outlet] = {"short_code": code.short_code, "link": channel.signup_link(code.code)}
+    return found

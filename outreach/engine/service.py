@@ -41,6 +41,9 @@ RELOAD_EVERY = dt.timedelta(seconds=5)
 SWEEP_EVERY = dt.timedelta(seconds=60)
 COLLECT_EVERY = dt.timedelta(minutes=10)
 POLL = 1.0  # seconds between looks at the outbox when nothing wakes the dispatcher
+# Slots are planned this long before they fall due, so that publications wait
+# in the outbox when their time comes even when many campaigns share a minute.
+PLAN_AHEAD = dt.timedelta(minutes=2)
 
 
 @dataclass
@@ -58,7 +61,10 @@ def worker_name() -> str:
 
 class Service:
     def __init__(self, config: Config, store: Store, registry: Registry, *,
-                 worker: str | None = None, clock: Callable[[], dt.datetime] = utcnow) -> None:
+                 worker: str | None = None, clock: Callable[[], dt.datetime] = utcnow,
+                 speed: float = 1.0) -> None:
+        #: How much faster than real time engagement is collected (a sandbox demo).
+        self.speed = speed
         self.config = config
         self.store = store
         self.registry = registry
@@ -69,6 +75,10 @@ class Service:
         self.ids: dict[str, int] = {}  # slug -> campaign id
         self._mtimes: dict[str, int] | None = None
         self._plan_lock = threading.Lock()
+        self._pending_lock = threading.Lock()
+        self._pending: set[str] = set()
+        self._pending_all = False
+        self._plan_wake = threading.Event()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._scheduler: BackgroundScheduler | None = None
@@ -126,11 +136,38 @@ class Service:
         if not first:
             log.info("campaign files changed; reloading")
             self.load_campaigns()
-            self.plan()
+            self.request_plan()
 
     # --- planning ---------------------------------------------------------------
 
-    def plan(self, slugs: list[str] | None = None) -> OnceReport:
+    def request_plan(self, slugs: list[str] | None = None) -> None:
+        """Ask the planner thread for a pass over these (or all) campaigns.
+
+        Requests made while it plans are gathered into its next pass, so a
+        thousand campaigns falling due together cost one pass, not a queue.
+        """
+        with self._pending_lock:
+            if slugs is None:
+                self._pending_all = True
+            else:
+                self._pending.update(slugs)
+        self._plan_wake.set()
+
+    def _plan_loop(self) -> None:
+        while not self._stop.is_set():
+            self._plan_wake.wait(POLL)
+            self._plan_wake.clear()
+            with self._pending_lock:
+                every, slugs = self._pending_all, sorted(self._pending)
+                self._pending_all, self._pending = False, set()
+            if every or slugs:
+                try:
+                    self.plan(None if every else slugs, ahead=PLAN_AHEAD)
+                except Exception:
+                    log.exception("planning failed; trying again shortly")
+
+    def plan(self, slugs: list[str] | None = None,
+             ahead: dt.timedelta = dt.timedelta(0)) -> OnceReport:
         """Plan every due slot of the given (or all) campaigns, if this worker is the planner."""
         report = OnceReport()
         if not self.lock.acquire():
@@ -142,7 +179,7 @@ class Service:
                 if spec is None or slug not in self.ids:
                     continue
                 try:
-                    result = plan_due(self.store, self.config, spec, self.ids[slug], now)
+                    result = plan_due(self.store, self.config, spec, self.ids[slug], now, ahead)
                 except Exception as exc:  # one campaign's failure must not stop the others
                     log.exception("campaign %s could not be planned", slug)
                     report.problems.append(f"{slug}: {exc}")
@@ -158,8 +195,8 @@ class Service:
 
     def collect(self) -> None:
         now = self.clock()
-        collect_engagement(self.store, self.registry, now)
-        collect_audience(self.store, self.registry, now)
+        collect_engagement(self.store, self.registry, now, self.speed)
+        collect_audience(self.store, self.registry, now, self.speed)
 
     # --- running -----------------------------------------------------------------
 
@@ -196,7 +233,7 @@ class Service:
         self._scheduler.start()
         self.load_campaigns()
         self.reload_if_changed()
-        report = self.plan()
+        report = self.plan(ahead=PLAN_AHEAD)
         if report.skipped:
             log.warning("%d slot(s) missed while the service was down were skipped",
                         report.skipped)
@@ -206,10 +243,13 @@ class Service:
         sched.add_job(jobs.reload_campaigns, "interval", args=[self.worker], id="reload",
                       seconds=RELOAD_EVERY.total_seconds())
         sched.add_job(jobs.collect, "interval", args=[self.worker], id="collect",
-                      seconds=COLLECT_EVERY.total_seconds(), next_run_time=dt.datetime.now(dt.UTC))
+                      seconds=max(5.0, COLLECT_EVERY.total_seconds() / self.speed),
+                      next_run_time=dt.datetime.now(dt.UTC))
         self._thread = threading.Thread(target=self._dispatch_loop, name="dispatcher",
                                         daemon=True)
         self._thread.start()
+        self._planner = threading.Thread(target=self._plan_loop, name="planner", daemon=True)
+        self._planner.start()
         log.info("Outreach is running as %s with %d campaign(s) and %d channel(s)",
                  self.worker, len(self.specs), len(self.registry.statuses()))
 
@@ -222,8 +262,8 @@ class Service:
         for slug, spec in self.specs.items():
             if spec.active:
                 self._scheduler.add_job(
-                    jobs.plan_campaign, jobs.SlotTrigger(spec), args=[self.worker, slug],
-                    id=f"campaign:{slug}", misfire_grace_time=None)
+                    jobs.plan_campaign, jobs.SlotTrigger(spec, PLAN_AHEAD),
+                    args=[self.worker, slug], id=f"campaign:{slug}", misfire_grace_time=None)
 
     def _dispatch_loop(self) -> None:
         while not self._stop.is_set():
@@ -244,6 +284,7 @@ class Service:
         """Finish calls in flight (up to ``timeout`` s), release the planner lock, stop."""
         self._stop.set()
         self._wake.set()
+        self._plan_wake.set()
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
         self.dispatcher.stop(timeout)

@@ -62,6 +62,7 @@ class TelegramChannel(Channel):
     """A Telegram channel (or group) the bot posts to as an administrator."""
 
     plugin_name = "telegram"
+    sandbox_port = 8702  # `outreach sandbox` and the example config use it
     settings_schema = {
         "token_env": Field(str, required=True, env=True,
                            help="Environment variable holding the bot token from @BotFather"),
@@ -240,7 +241,14 @@ class TelegramChannel(Channel):
             bots.release(shared)
 
     @classmethod
-    def fake_platform(cls, data_dir: Path | None = None) -> FakePlatform | None:
+    def fake_platform(cls, data_dir: Path | None = None, port: int = 0,
+                      speed: float = 1.0) -> FakePlatform | None:
         from outreach_telegram.fake import FakeTelegram
 
-        return FakeTelegram(data_dir)
+        return FakeTelegram(data_dir, time_scale=speed, port=port)
+
+    @classmethod
+    def sandbox_environment(cls, settings: Mapping[str, Any],
+                            described: Mapping[str, str]) -> dict[str, str]:
+        variable = settings.get("token_env")
+        return {variable: described["token"]} if variable else {}

@@ -39,6 +39,7 @@ class VKChannel(Channel):
     """A VK community: a user token publishes, a community token reads and runs the bot."""
 
     plugin_name = "vk"
+    sandbox_port = 8701  # `outreach sandbox` and the example config use it
     settings_schema = {
         "group_id": Field(int, required=True, check=_positive,
                           help="The community's id, the number in vk.com/club<id>"),
@@ -202,10 +203,17 @@ class VKChannel(Channel):
             self._apis.clear()
 
     @classmethod
-    def fake_platform(cls, data_dir: Path | None = None) -> FakePlatform | None:
+    def fake_platform(cls, data_dir: Path | None = None, port: int = 0,
+                      speed: float = 1.0) -> FakePlatform | None:
         from outreach_vk.fake import FakeVK
 
-        return FakeVK(data_dir=data_dir)
+        return FakeVK(data_dir=data_dir, port=port, speed=speed)
+
+    @classmethod
+    def sandbox_environment(cls, settings: Mapping[str, Any],
+                            described: Mapping[str, str]) -> dict[str, str]:
+        pairs = (("user_token_env", "user_token"), ("community_token_env", "community_token"))
+        return {settings[key]: described[token] for key, token in pairs if settings.get(key)}
 
 
 def guid_of(post: Post) -> str:

@@ -29,7 +29,8 @@ class FakeTelegram(FakePlatform):
     """The fake Bot API: ``start()`` returns the URL to set as ``api_url``."""
 
     def __init__(self, data_dir: Path | None = None, time_scale: float = 1.0, seed: int = 1,
-                 limits: Limits | None = None) -> None:
+                 limits: Limits | None = None, port: int = 0) -> None:
+        self.port = port
         self.state = FakeState(data_dir, time_scale=time_scale, seed=seed, limits=limits)
         self.server: Any = None
         self._thread: threading.Thread | None = None
@@ -43,7 +44,7 @@ class FakeTelegram(FakePlatform):
         from outreach_telegram.fake.server import serve
 
         self.state.stopping = False
-        self.server, self._thread = serve(self.state, self.responses, self.poll_log)
+        self.server, self._thread = serve(self.state, self.responses, self.poll_log, self.port)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         return self.url
 

@@ -60,11 +60,11 @@ class FakeServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, state: FakeState, responses: list[tuple[str, Any]],
-                 poll_log: list[tuple[float, float]]) -> None:
+                 poll_log: list[tuple[float, float]], port: int = 0) -> None:
         self.state = state
         self.responses = responses  # (method, result) of every success
         self.poll_log = poll_log  # (arrived, answered) of every getUpdates
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(("127.0.0.1", port), _Handler)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -204,8 +204,9 @@ def _methods_ci() -> list[tuple[str, Any]]:
 
 
 def serve(state: FakeState, responses: list[tuple[str, Any]],
-          poll_log: list[tuple[float, float]]) -> tuple[FakeServer, threading.Thread]:
-    server = FakeServer(state, responses, poll_log)
+          poll_log: list[tuple[float, float]],
+          port: int = 0) -> tuple[FakeServer, threading.Thread]:
+    server = FakeServer(state, responses, poll_log, port)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               name="telegram-fake", daemon=True)
     thread.start()

@@ -1,0 +1,47 @@
+"""``outreach sandbox``: local fakes of the platforms, for rehearsing without the real ones."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from outreach.cli import App
+
+
+@click.command()
+@click.pass_obj
+def sandbox(app: App) -> None:
+    """Serve a fake VK, Telegram (every installed platform with a fake) on 127.0.0.1.
+
+    It prints each fake's address and ready-made tokens; the fakes keep their
+    posts and members under <paths.data>/sandbox between runs. The example
+    config's sandbox channels point at these addresses, and `outreach run
+    --sandbox` starts the same fakes inside the service. Stop with Ctrl-C.
+    """
+    from outreach.sandbox import start_sandbox
+
+    running = start_sandbox(app.config, app.registry, every_plugin=True)
+    if not running.fakes:
+        click.echo("No installed plugin has a fake platform.")
+        return
+    for name, described in running.described.items():
+        click.echo(f"{name}:")
+        for key, value in described.items():
+            click.echo(f"  {key}: {value}")
+    if running.environment:
+        click.echo("\nFor the channels in your config, set:")
+        for variable, value in sorted(running.environment.items()):
+            click.echo(f"  export {variable}={value}")
+    click.echo("\nServing until Ctrl-C.")
+    done = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: done.set())
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    try:
+        done.wait()
+    finally:
+        running.stop()
+    click.echo("Sandbox stopped.")
