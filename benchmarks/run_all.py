@@ -17,12 +17,20 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="import 50 photos, not 500")
+    parser.add_argument("--quick", action="store_true",
+                        help="smaller runs: 50 photos to import, 1,000 publications, 100 campaigns")
     quick = parser.parse_args().quick
     benchmarks = [
         ["bench_cli_start.py"],
         ["bench_renditions.py"],
         ["bench_import.py", "--photos", "50" if quick else "500"],
+        ["bench_outbox.py", "--count", "1000" if quick else "10000"],
+        ["bench_scheduling.py", "--campaigns", "100" if quick else "1000"],
+        ["bench_run_memory.py", "--campaigns", "100" if quick else "1000"],
+        ["bench_stats.py", "--publications", "10000" if quick else "100000"],
+        ["bench_posters.py"],
+        ["bench_vk.py", "--posts", "10" if quick else "100"],
+        ["bench_telegram.py"],
     ]
     failed = []
     for script, *arguments in benchmarks:
