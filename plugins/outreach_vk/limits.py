@@ -7,7 +7,7 @@ the value is an assumption, marked as such and explained in docs/vk.md.
 
 from __future__ import annotations
 
-#: The API version every call sends (``v=5.199``); the schema in shared/specs is this version.
+#: The API version every call sends (``v=5.199``); tests/specs holds its schema.
 API_VERSION = "5.199"
 
 # --- requests per second (dev.vk.com, "API limits") ---

@@ -26,7 +26,7 @@ from outreach_telegram.fake import FakeTelegram, Limits
 from outreach_telegram.fake.spec import SpecChecker
 from outreach_telegram.pacing import FloodLimits
 
-API_JSON = Path(__file__).resolve().parents[3] / "shared/specs/telegram-bot-api/api.json"
+API_JSON = Path(__file__).resolve().parents[1] / "specs" / "telegram-bot-api" / "api.json"
 CHANNEL = "@sandbox_channel"
 
 

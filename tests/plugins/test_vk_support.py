@@ -3,7 +3,7 @@
 Every fake made by the ``fake`` fixture has each answer it sent checked
 against VK API 5.199's schema when the test ends, so the whole VK suite
 validates every response the fake sends. The schema lives in
-``OUTREACH_VK_SCHEMA`` (default: the shared specs folder).
+``OUTREACH_VK_SCHEMA`` (default: tests/specs/vk-api-schema, VK's schema for API 5.199).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from outreach_vk import VKChannel
 from outreach_vk.fake import FakeVK
 from outreach_vk.fake.methods import METHODS
 
-SCHEMA_DIR = Path(os.environ.get("OUTREACH_VK_SCHEMA", "/work/shared/specs/vk-api-schema"))
+SCHEMA_DIR = Path(os.environ.get(
+    "OUTREACH_VK_SCHEMA", Path(__file__).resolve().parents[1] / "specs" / "vk-api-schema"))
 RATE_WINDOW = 0.02  # the fake's "second" in most tests; the channel paces a little slower
 
 
