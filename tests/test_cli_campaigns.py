@@ -126,6 +126,27 @@ def test_list_shows_schedule_next_slot_and_channels(runner: CliRunner, config: C
     assert row["channels"] == ["tg", "narrow", "by municipality (vk-miass)"]
 
 
+def test_list_warns_about_slots_that_found_no_story(runner: CliRunner, config: Config) -> None:
+    from outreach.campaigns.schedule import next_slots
+    from outreach.campaigns.spec import load_campaign
+    from outreach.engine.planner import plan_due, sync_campaigns
+
+    spec = load_campaign(config, "mentoring")
+    store = open_store(config.database_url)
+    ids = sync_campaigns(store, [spec])
+    week_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=7)
+    for slot in next_slots(spec, week_ago, 3):  # three daily slots, no approved story at all
+        plan_due(store, config, spec, ids["mentoring"], slot + dt.timedelta(minutes=1))
+    store.dispose()
+
+    [row] = json.loads(run(runner, config, "list", "--format", "json").output)
+    assert row["empty_slots"] == 3
+    result = run(runner, config, "list")
+    assert result.exit_code == 0, result.output
+    assert ("Warning: mentoring had 3 slots with no approved story left in the last 30 days"
+            in result.output)
+
+
 def test_list_leaves_out_broken_files_and_says_so(runner: CliRunner, config: Config) -> None:
     (config.campaigns_dir / "broken.toml").write_text('name = "x"\n', encoding="utf-8")
     result = run(runner, config, "list")

@@ -14,7 +14,7 @@ from outreach.errors import CampaignError
 if TYPE_CHECKING:
     from outreach.cli import App
 
-LIST_COLUMNS = ("slug", "name", "schedule", "next", "channels", "active")
+LIST_COLUMNS = ("slug", "name", "schedule", "next", "channels", "active", "empty_slots")
 PREVIEW_COLUMNS = ("slot", "channel", "story", "chars", "photos", "trimmed")
 
 
@@ -54,12 +54,40 @@ def list_(app: App, fmt: str) -> None:
             "channels": channels,
             "active": "yes" if spec.active else "no",
         })
+    empty = _empty_slots(app, now - EMPTY_WINDOW)
+    for row in rows:
+        row["empty_slots"] = empty.get(row["slug"], 0)
     echo_rows(rows, LIST_COLUMNS, fmt,
               empty=f"No campaign files in {config.campaigns_dir}.")
+    if fmt == "table":
+        for row in rows:
+            if row["empty_slots"]:
+                click.echo(f"Warning: {row['slug']} had {_plural(row['empty_slots'], 'slot')} "
+                           f"with no approved story left in the last {EMPTY_WINDOW.days} days: "
+                           "approve more stories or widen its content rules.", err=True)
     if problems:
         files = len({p.source for p in problems})
         click.echo(f"{_plural(files, 'campaign file')} with problems left out; "
                    "run 'outreach campaigns validate' to see them.", err=True)
+
+
+EMPTY_WINDOW = dt.timedelta(days=30)
+
+
+def _empty_slots(app: App, since: dt.datetime) -> dict[str, int]:
+    """Slots recorded as empty since ``since``, per campaign slug."""
+    import sqlalchemy as sa
+
+    from outreach.models import Campaign, CampaignSlot
+
+    slot, campaign = CampaignSlot.__table__.c, Campaign.__table__.c
+    query = (sa.select(campaign.slug, sa.func.count(slot.id))
+             .select_from(CampaignSlot.__table__.join(Campaign.__table__,
+                                                     campaign.id == slot.campaign_id))
+             .where(slot.outcome == "empty", slot.slot >= since)
+             .group_by(campaign.slug))
+    with app.store.engine.connect() as connection:
+        return {slug: count for slug, count in connection.execute(query)}
 
 
 @campaigns.command()
