@@ -134,3 +134,19 @@ def test_workers_starting_together_migrate_once(store_url: str) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         revisions = list(pool.map(start, range(4)))
     assert revisions == [head_revision()] * 4
+
+
+def test_opening_a_current_database_does_not_load_alembic(tmp_path: Path) -> None:
+    """Every CLI command opens the store; when nothing is pending Alembic stays unloaded."""
+    import subprocess
+    import sys
+
+    from outreach.db import open_store
+
+    url = f"sqlite:///{tmp_path / 'outreach.db'}"
+    open_store(url).dispose()  # creates and migrates
+    code = (f"import sys; from outreach.db import open_store; open_store({url!r}).dispose(); "
+            "print('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"

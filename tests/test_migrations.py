@@ -197,3 +197,16 @@ def test_every_revision_says_what_it_does(tmp_path: Any, revision: str) -> None:
     assert status.current is None
     assert revision in status.pending
     assert status.messages[revision]  # shown by `outreach db status`
+
+
+def test_revision_files_are_numbered_as_their_ids() -> None:
+    """Opening a current database skips Alembic by trusting this naming (newest_revision_file)."""
+    import re
+
+    from outreach.db import MIGRATIONS, head_revision, newest_revision_file
+
+    files = sorted((MIGRATIONS / "versions").glob("*.py"))
+    for path in files:
+        revision = re.search(r"^revision = '(\w+)'", path.read_text(), re.M).group(1)
+        assert path.name.startswith(f"{revision}_"), path.name
+    assert newest_revision_file() == head_revision()
