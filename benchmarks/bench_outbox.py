@@ -18,12 +18,12 @@ import uuid
 from pathlib import Path
 
 import sqlalchemy as sa  # noqa: E402  (common puts the checkout on sys.path first)
-from common import timed
+from common import seed_stories, timed
 
 
 def _project(folder: Path, url: str, count: int):  # type: ignore[no-untyped-def]
     from outreach.db import open_store
-    from outreach.models import Story, utcnow
+    from outreach.models import utcnow
     from outreach.testing import make_test_config
 
     config = make_test_config(folder, {"main": {"plugin": "test"}}, top={"database_url": url})
@@ -33,13 +33,7 @@ def _project(folder: Path, url: str, count: int):  # type: ignore[no-untyped-def
         f'name = "Bench"\ntime_zone = "UTC"\n[schedule]\ndates = [{at.isoformat()}]\n'
         f'[content]\nper_run = {count}\n[channels]\nnames = ["main"]\n', encoding="utf-8")
     store = open_store(config.database_url)
-    now = utcnow()
-    with store.engine.begin() as connection:
-        connection.execute(sa.insert(Story.__table__), [
-            {"kind": "story", "title": f"Story {i}", "body": "What happened.",
-             "status": "approved", "tags": [], "consent_by": "A", "consent_at": now,
-             "source_folder": f"/media/{i}", "content_hash": "0" * 64, "created_at": now,
-             "updated_at": now} for i in range(count)])
+    seed_stories(store, count)
     return config, store
 
 

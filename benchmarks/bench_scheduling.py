@@ -18,28 +18,21 @@ import tempfile
 import time
 from pathlib import Path
 
-import sqlalchemy as sa
-from common import ROOT  # noqa: F401  (puts the checkout on sys.path)
+from common import ROOT, seed_stories  # noqa: F401  (puts the checkout on sys.path)
 
 
 def measure(folder: Path, campaigns: int, lead: float) -> list[float]:
     """Lags in seconds, one per publication, for ``campaigns`` campaigns due together."""
     from outreach.db import open_store
     from outreach.engine.service import Service
-    from outreach.models import Story, utcnow
+    from outreach.models import utcnow
     from outreach.testing import make_registry, make_test_config, read_log
 
     config = make_test_config(folder, {"main": {"plugin": "test", "log": "calls.jsonl"}},
                               top={"database_url": f"sqlite:///{folder / 'bench.db'}"})
     config.campaigns_dir.mkdir()
     store = open_store(config.database_url)
-    now = utcnow()
-    with store.engine.begin() as connection:
-        connection.execute(sa.insert(Story.__table__), [
-            {"kind": "story", "title": f"Story {i}", "body": "What happened.",
-             "status": "approved", "tags": [], "consent_by": "A", "consent_at": now,
-             "source_folder": f"/media/{i}", "content_hash": "0" * 64, "created_at": now,
-             "updated_at": now} for i in range(campaigns)])
+    seed_stories(store, campaigns)
     slot = (utcnow() + dt.timedelta(seconds=lead)).replace(microsecond=0)
     for i in range(campaigns):
         (config.campaigns_dir / f"c{i:04d}.toml").write_text(

@@ -37,3 +37,18 @@ def median(values: list[float]) -> float:
 
 def verdict(met: bool) -> str:
     return "met" if met else "MISSED"
+
+
+def seed_stories(store: object, count: int) -> None:
+    """``count`` approved stories with consent, inserted in one statement."""
+    import sqlalchemy as sa
+
+    from outreach.models import Story, utcnow
+
+    now = utcnow()
+    with store.engine.begin() as connection:  # type: ignore[attr-defined]
+        connection.execute(sa.insert(Story.__table__), [
+            {"kind": "story", "title": f"Story {i}", "body": "What happened.",
+             "status": "approved", "tags": [], "consent_by": "A", "consent_at": now,
+             "source_folder": f"/media/{i}", "content_hash": "0" * 64, "created_at": now,
+             "updated_at": now} for i in range(count)])

@@ -140,31 +140,31 @@ class Publication(SQLModel, table=True):
     published_at: dt.datetime | None = _when(index=True)
 
 
-class EngagementSnapshot(SQLModel, table=True):
-    """What a publication had earned at one moment; NULL where the platform does not tell."""
+class EngagementFigures(SQLModel):
+    """What a post had earned; NULL where the platform does not tell (shown as "—")."""
+
+    views: int | None = None
+    likes: int | None = None
+    shares: int | None = None
+    comments: int | None = None
+    reactions: int | None = None
+
+
+class EngagementSnapshot(EngagementFigures, table=True):
+    """A publication's figures at one moment."""
 
     __table_args__ = (sa.Index("ix_engagement_publication_time", "publication_id", "taken_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     publication_id: int = Field(foreign_key="publication.id")
     taken_at: dt.datetime | None = _when(nullable=False)
-    views: int | None = None
-    likes: int | None = None
-    shares: int | None = None
-    comments: int | None = None
-    reactions: int | None = None
 
 
-class EngagementLatest(SQLModel, table=True):
+class EngagementLatest(EngagementFigures, table=True):
     """Each publication's latest snapshot, kept with every snapshot so stats read one row."""
 
     publication_id: int = Field(foreign_key="publication.id", primary_key=True)
     taken_at: dt.datetime | None = _when(nullable=False)
-    views: int | None = None
-    likes: int | None = None
-    shares: int | None = None
-    comments: int | None = None
-    reactions: int | None = None
 
 
 class AudienceSnapshot(SQLModel, table=True):
