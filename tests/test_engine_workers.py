@@ -104,7 +104,7 @@ def test_three_workers_on_postgresql_share_1000_publications(tmp_path: Path,
     try:
         for worker in workers:
             worker.wait_running()
-        wait_for(lambda: _all_settled(project, 1000), 90, "1000 publications", step=0.5)
+        wait_for(lambda: _all_settled(project, 1000), 240, "1000 publications", step=0.5)
     finally:
         for worker in workers:
             worker.stop()
