@@ -61,6 +61,7 @@ __all__ = [
     "Engagement",
     "FakePlatform",
     "Field",
+    "Incoming",
     "MediaLimits",
     "PermanentError",
     "Post",
@@ -68,6 +69,8 @@ __all__ = [
     "Published",
     "RateLimitedError",
     "Reconciled",
+    "Reply",
+    "SignupDesk",
     "TextLimits",
     "TransientError",
     "check_zone",
@@ -193,6 +196,45 @@ class ChannelContext:
     env: Mapping[str, str] = field(default_factory=lambda: os.environ)
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """Something a person sent a channel's sign-up bot, in platform-free terms."""
+
+    person: str  # the platform's stable id for the person (a Telegram or VK user id)
+    text: str | None = None  # what they typed
+    started: bool = False  # they opened the bot: /start, or VK's first message or "Start"
+    start_code: str | None = None  # the deep link's payload (/start CODE, VK ?ref=CODE), raw
+    contact_phone: str | None = None  # shared with the platform's own "share my phone" button
+    choice: str | None = None  # the value of a button they pressed
+    attachment: bool = False  # they sent a photo, file or sticker instead of text
+    display_name: str | None = None  # how the platform names them (a hint for their name)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the sign-up desk answers; the plugin renders it in the platform's terms."""
+
+    text: str
+    choices: Sequence[tuple[str, str]] = ()  # buttons: (label, value sent back as choice)
+    ask_contact: bool = False  # offer the platform's "share my phone number" button
+
+
+class SignupDesk(ABC):
+    """The core's side of the sign-up dialog; a plugin with intake passes people to it.
+
+    Calls may come from any thread; each person's messages should be handed
+    over in the order they were sent.
+    """
+
+    @abstractmethod
+    def handle(self, channel: str, message: Incoming) -> list[Reply]:
+        """The replies to send back to ``message.person``, in order."""
+
+    @abstractmethod
+    def joined(self, channel: str, person: str, at: dt.datetime) -> None:
+        """``person`` joined the community or channel (VK group_join, a Telegram join)."""
+
+
 class FakePlatform(ABC):
     """A local stand-in for the platform, for ``outreach sandbox`` and tests."""
 
@@ -289,6 +331,20 @@ class Channel(ABC):
     def check(self) -> list[CheckResult]:
         """Verify tokens and rights against the platform; say what to fix."""
         return [CheckResult(ok=True, message="no checks for this plugin")]
+
+    def start_intake(self, desk: SignupDesk) -> None:  # noqa: B027  (optional: see capabilities)
+        """Begin receiving people's messages in the background and pass them to ``desk``.
+
+        Send each ``Reply`` back to the person; keep going until ``stop_intake``
+        or ``close``. Only plugins whose ``capabilities.signups`` is true are asked.
+        """
+
+    def stop_intake(self) -> None:  # noqa: B027
+        """Stop receiving people's messages."""
+
+    def notify(self, chat: str, text: str) -> None:
+        """Send ``text`` to ``chat`` (the coordinators' chat), if the platform can."""
+        raise PermanentError(f"channel {self.name} cannot send messages to a chat")
 
     def close(self) -> None:  # noqa: B027  (optional hook: most plugins hold nothing)
         """Release connections and threads."""

@@ -193,15 +193,50 @@ class ReferralCode(SQLModel, table=True):
 
 
 class SignUp(SQLModel, table=True):
+    """A person who wants to volunteer, and the code (so the post or poster) that brought them.
+
+    A dialog with a sign-up bot creates the row when the person starts (status
+    ``started``: a deep-link start in the funnel) and completes it; offline
+    sign-ups are ``completed`` at once. ``forget`` erases the personal data and
+    keeps the row, so the attribution still counts (status ``forgotten``).
+    """
+
     id: int | None = Field(default=None, primary_key=True)
     created_at: dt.datetime | None = _when(nullable=False, index=True)
+    updated_at: dt.datetime | None = _when()
     name: str | None = Field(default=None, max_length=300)
-    contact: str | None = Field(default=None, max_length=300)
+    contact: str | None = Field(default=None, max_length=300)  # as given, when not a phone
+    phone: str | None = Field(default=None, max_length=20, sa_column_kwargs={"unique": True})
+    person: str | None = Field(  # "<plugin>:<platform id>", one row per person per platform
+        default=None, max_length=100, sa_column_kwargs={"unique": True})
+    channel: str | None = Field(default=None, max_length=200)  # where the dialog took place
     municipality: str | None = Field(default=None, max_length=200)
-    source: str = Field(max_length=50)
+    interests: str | None = Field(default=None, sa_column=Column(sa.Text))
+    source: str = Field(max_length=50)  # telegram, vk, offline, csv
     referral_code_id: int | None = Field(default=None, foreign_key="referralcode.id", index=True)
+    code_given: str | None = Field(default=None, max_length=64)  # as received, if unknown
     consent_at: dt.datetime | None = _when()
-    status: str = Field(default="new", max_length=20)
+    policy_version: str | None = Field(default=None, max_length=50)
+    completed_at: dt.datetime | None = _when()
+    forgotten_at: dt.datetime | None = _when()
+    dialog: dict[str, Any] | None = Field(default=None, sa_column=Column(sa.JSON))
+    status: str = Field(default="new", max_length=20)  # started, completed, forgotten
+
+
+class AudienceJoin(SQLModel, table=True):
+    """Someone joined a community or channel: weaker evidence than a sign-up.
+
+    Attributed to the publication published on that channel most recently
+    before the join, within the sign-up settings' join window.
+    """
+
+    __table_args__ = (sa.Index("ix_audiencejoin_channel_time", "channel", "joined_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=200)
+    person: str | None = Field(default=None, max_length=100)
+    joined_at: dt.datetime | None = _when(nullable=False)
+    publication_id: int | None = Field(default=None, foreign_key="publication.id", index=True)
 
 
 class PublicationAttempt(SQLModel, table=True):

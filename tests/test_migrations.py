@@ -103,7 +103,7 @@ def test_upgrade_from_0001_keeps_every_row(store_url: str) -> None:
     store = open_store(store_url, migrate=False)
     try:
         store.upgrade("0001")
-        assert store.status().pending == ["0002", "0003", "0004"]
+        assert store.status().pending == ["0002", "0003", "0004", "0005"]
         _fill_revision_0001(store)
 
         store.upgrade()
@@ -140,6 +140,8 @@ def test_upgrade_from_0001_keeps_every_row(store_url: str) -> None:
             assert (code.kind, code.short_code) == ("publication", None)
             signup = s.exec(select(models.SignUp)).one()
             assert (signup.name, signup.referral_code_id) == ("Пётр Сидоров", 1)
+            # 0005: the columns the sign-up bots fill are there, empty for old rows.
+            assert (signup.phone, signup.person, signup.dialog) == (None, None, None)
             assert signup.consent_at == _aware(T1)
 
             # The new table works alongside the old rows.
@@ -187,7 +189,7 @@ def test_downgrade_to_0001_drops_only_the_attempt_log(store_url: str) -> None:
         store.dispose()
 
 
-@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004"])
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004", "0005"])
 def test_every_revision_says_what_it_does(tmp_path: Any, revision: str) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'fresh.db'}", migrate=False)
     try:
