@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "run": ("outreach.cli.run", "run", "Run the service: schedule, publish, collect."),
     "sandbox": ("outreach.cli.sandbox", "sandbox",
                 "Start local fakes of VK and Telegram for rehearsals."),
+    "signups": ("outreach.cli.signups", "signups",
+                "New volunteers: add, import, list, export and forget sign-ups."),
     "stats": ("outreach.cli.stats", "stats", "What each campaign and channel earned."),
     "init": ("outreach.cli.init", "init",
              "Create config.toml and the database; --samples loads the sample library."),
