@@ -7,6 +7,7 @@ variable that holds each one (see ``Field.env``).
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,7 @@ TOP = {
     "paths": Field(dict, default={}),
     "centre": Field(dict, default={}),
     "channels": Field(dict, default={}),
+    "signups": Field(dict, default={}),
 }
 
 PATHS = {
@@ -96,6 +98,60 @@ WATERMARK = {
 }
 
 
+def _check_window(value: str) -> str | None:
+    from outreach.campaigns.spec import parse_duration
+
+    if parse_duration(value) is None:
+        return f"{value!r} is not a duration: write a number and m, h, d or w, like '48h'"
+    return None
+
+
+def _check_texts(value: dict[str, Any]) -> str | None:
+    from outreach.errors import did_you_mean
+    from outreach.signups.texts import DEFAULTS
+
+    for key, text in value.items():
+        if key not in DEFAULTS:
+            return f"unknown text {key!r}" + did_you_mean(key, list(DEFAULTS))
+        if not isinstance(text, str) or not text.strip():
+            return f"text {key!r} must be non-empty text"
+    return None
+
+
+SIGNUPS = {
+    "policy_url": Field(str, default="",
+                        help="Link to the personal-data policy shown before consent"),
+    "policy_version": Field(str, default="1", help="Stored with each consent"),
+    "coordinators": Field(dict, default={},
+                          help="Where new volunteers are announced: "
+                               "{ channel = 'telegram', chat = '@coordinators' }"),
+    "join_window": Field(str, default="48h", check=_check_window,
+                         help="A join counts for the post published at most this long before"),
+    "other_municipality_label": Field(str, default="Другой",
+                                      help="The button for a municipality not in the list"),
+    "texts": Field(dict, default={}, check=_check_texts,
+                   help="Dialog texts replacing the Russian defaults, by name"),
+}
+
+COORDINATORS = {
+    "channel": Field(str, required=True, help="A channel whose plugin can send messages"),
+    "chat": Field(str, required=True, help="The coordinators' chat on that channel"),
+}
+
+
+@dataclass(frozen=True)
+class Signups:
+    """The [signups] section: consent policy, coordinators' chat, join window, texts."""
+
+    policy_url: str = ""
+    policy_version: str = "1"
+    coordinators_channel: str | None = None
+    coordinators_chat: str | None = None
+    join_window: dt.timedelta = dt.timedelta(hours=48)
+    other_municipality_label: str = "Другой"
+    texts: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class ChannelConfig:
     name: str
@@ -135,6 +191,7 @@ class Config:
     data_dir: Path
     centre: Centre
     channels: dict[str, ChannelConfig] = field(default_factory=dict)
+    signups: Signups = field(default_factory=Signups)
 
     @property
     def source(self) -> str:
@@ -207,6 +264,7 @@ def parse_config(data: dict[str, Any], text: str, source: str, base: Path) -> Co
                 f"{channel.municipality!r} is not in municipalities"
                 + did_you_mean(channel.municipality, municipalities),
             )
+    signups = _signups(check, top.get("signups") or {}, channels)
     if not check.ok:
         raise ConfigError(check.problems, f"{source} has {len(check.problems)} problem(s):")
     logo = centre.get("logo") or ""
@@ -230,6 +288,36 @@ def parse_config(data: dict[str, Any], text: str, source: str, base: Path) -> Co
             contact_person=centre["contact_person"],
         ),
         channels=channels,
+        signups=signups,
+    )
+
+
+def _signups(check: Checker, data: dict[str, Any],
+             channels: dict[str, ChannelConfig]) -> Signups:
+    values = check.table(data, SIGNUPS, "signups")
+    if any(key not in values for key in SIGNUPS):
+        return Signups()
+    coordinators: dict[str, Any] = {}
+    if values["coordinators"]:
+        coordinators = check.table(values["coordinators"], COORDINATORS,
+                                   "signups.coordinators")
+        channel = coordinators.get("channel")
+        if channel and channel not in channels:
+            from outreach.errors import did_you_mean
+
+            check.problem("signups.coordinators.channel",
+                          f"there is no channel {channel!r} in [channels]"
+                          + did_you_mean(channel, list(channels)))
+    from outreach.campaigns.spec import parse_duration
+
+    return Signups(
+        policy_url=values["policy_url"],
+        policy_version=values["policy_version"],
+        coordinators_channel=coordinators.get("channel"),
+        coordinators_chat=coordinators.get("chat"),
+        join_window=parse_duration(values["join_window"]) or dt.timedelta(hours=48),
+        other_municipality_label=values["other_municipality_label"],
+        texts=dict(values["texts"]),
     )
 
 

@@ -183,3 +183,22 @@ def _create(session: Session, *, kind: str, placement: str, campaign_id: int | N
         return row
     raise OutreachError(f"could not give {placement!r} a referral code: the store kept "
                         "refusing new codes; try again")
+
+
+def suggest_code(session: Session, text: str) -> str | None:
+    """The short code closest to a mistyped ``text`` ("MAI-7" -> "MIA-7"), or None."""
+    import difflib
+
+    from sqlmodel import select
+
+    match = _SHORT.match(text or "")
+    if match:
+        wanted = f"{match.group(1).upper()}{match.group(2).translate(_DIGITS)}"
+    else:
+        wanted = re.sub(r"[^A-Za-z0-9]", "", (text or "")).upper()
+    if not wanted:
+        return None
+    known = [value for value in session.exec(select(ReferralCode.short_code)) if value]
+    by_key = {value.replace("-", "").upper(): value for value in known}
+    close = difflib.get_close_matches(wanted, list(by_key), n=1, cutoff=0.6)
+    return by_key[close[0]] if close else None

@@ -170,6 +170,10 @@ def _as_json(report: StatsReport) -> dict[str, Any]:
                                     "outcome": w.outcome, "detail": w.detail}
                                    for w in report.warnings],
         "unattributed_signups": report.unattributed_signups,
+        "funnel": [{"campaign": f.campaign, "channel": f.channel, "placement": f.placement,
+                    "views": f.views, "starts": f.starts, "completed": f.completed,
+                    "per_1000_views": f.per_thousand_views, "joins": f.joins}
+                   for f in report.funnel],
     }
 
 
@@ -192,6 +196,7 @@ def _print_table(report: StatsReport, channel: str | None) -> None:
     if report.unattributed_signups:
         click.echo(f"  Sign-ups in the period without a referral code (not attributed): "
                    f"{report.unattributed_signups}")
+    _print_funnel(report)
     click.echo("")
     if report.audience:
         click.echo("Audience (members):")
@@ -224,6 +229,25 @@ def _print_table(report: StatsReport, channel: str | None) -> None:
                                         else "missed while the service was not running")}
                 for w in report.warnings]
         click.echo(_indent(render(rows, ("campaign", "slot", "outcome", "detail"), "table")))
+
+
+def _print_funnel(report: StatsReport) -> None:
+    """Reach → deep-link starts → completed sign-ups → per 1,000 views; joins beside."""
+    if not any(f.starts or f.completed or f.joins for f in report.funnel):
+        return
+    click.echo("")
+    click.echo("Sign-up funnel (views → started with a code → signed up; joins are counted "
+               "apart, as weaker evidence):")
+    rows = [{"campaign": f.campaign or NO_KEY["campaign"],
+             "channel": f.channel or NO_KEY["channel"],
+             "placement": f.placement or "",
+             "views": f.views, "starts": f.starts, "signed_up": f.completed,
+             "per_1000_views": (None if f.per_thousand_views is None
+                                else f"{f.per_thousand_views:g}"),
+             "joins": f.joins}
+            for f in report.funnel]
+    click.echo(_indent(render(rows, ("campaign", "channel", "placement", "views", "starts",
+                                     "signed_up", "per_1000_views", "joins"), "table")))
 
 
 def _indent(text: str) -> str:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
 
     from outreach.campaigns.spec import CampaignSpec
+    from outreach.channels import Channel
     from outreach.config import Config
     from outreach.db import Store
     from outreach.errors import Problem
@@ -79,6 +80,7 @@ class Service:
         self._pending: set[str] = set()
         self._pending_all = False
         self._plan_wake = threading.Event()
+        self._intake: list[Channel] = []
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._scheduler: BackgroundScheduler | None = None
@@ -250,8 +252,37 @@ class Service:
         self._thread.start()
         self._planner = threading.Thread(target=self._plan_loop, name="planner", daemon=True)
         self._planner.start()
+        self._start_intake()
         log.info("Outreach is running as %s with %d campaign(s) and %d channel(s)",
                  self.worker, len(self.specs), len(self.registry.statuses()))
+
+    def _start_intake(self) -> None:
+        """Hand people who write to the channels' sign-up bots to the sign-up desk."""
+        from outreach.signups.desk import StoreDesk
+
+        desk = StoreDesk(self.store, self.config, self.registry)
+        for status in self.registry.statuses():
+            if status.state != "ready":
+                continue
+            try:
+                channel = self.registry.get(status.name)
+                if not channel.capabilities.signups:
+                    continue
+                channel.start_intake(desk)
+            except Exception as exc:  # one channel's bot must not stop the service
+                log.error("the sign-up bot of %s did not start: %s", status.name,
+                          self.registry.redact(status.name, str(exc) or type(exc).__name__))
+                continue
+            self._intake.append(channel)
+            log.info("sign-up bot of %s is listening", status.name)
+
+    def _stop_intake(self) -> None:
+        for channel in self._intake:
+            try:
+                channel.stop_intake()
+            except Exception as exc:  # noqa: BLE001  (stopping the others matters more)
+                log.warning("the sign-up bot of %s did not stop cleanly: %s", channel.name, exc)
+        self._intake.clear()
 
     def _schedule_campaigns(self) -> None:
         if self._scheduler is None:
@@ -285,6 +316,7 @@ class Service:
         self._stop.set()
         self._wake.set()
         self._plan_wake.set()
+        self._stop_intake()
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
         self.dispatcher.stop(timeout)

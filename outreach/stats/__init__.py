@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from outreach.db import Store
+    from outreach.stats.funnel import FunnelRow
     from outreach.stats.queries import Grain
 
 METRICS = ("views", "likes", "shares", "comments", "reactions")
@@ -123,6 +124,7 @@ class StatsReport:
     warnings: list[SlotWarning]
     unattributed_signups: int
     stories: dict[int, StoryInfo]
+    funnel: list[FunnelRow] = field(default_factory=list)
 
 
 def week_of(instant: dt.datetime, zone: zoneinfo.ZoneInfo) -> tuple[int, int]:
@@ -199,6 +201,9 @@ def compute_stats(store: Store, *, zone: zoneinfo.ZoneInfo, since: dt.datetime |
         warnings = queries.slot_warnings(connection, since, until, campaign_id)
         filtered = campaign_id is not None or channel is not None
         unattributed = 0 if filtered else queries.unattributed(connection, since, until)
+        from outreach.stats.funnel import compute_funnel
+
+        funnel = compute_funnel(connection, since, until, campaign_id, channel)
     groups = _roll_up(grains, _key_function(by, stories))
     rows = [StatsRow(k, groups[k]) for k in sorted(groups, key=_sort_key)]
     total = Figures()
@@ -211,7 +216,7 @@ def compute_stats(store: Store, *, zone: zoneinfo.ZoneInfo, since: dt.datetime |
     top = [(stories[k[0]], f) for k, f in ranked[:TOP_STORIES] if k[0] in stories]
     return StatsReport(since=since, until=until, by=by, zone=zone, rows=rows, total=total,
                        top_stories=top, audience=audience, warnings=warnings,
-                       unattributed_signups=unattributed, stories=stories)
+                       unattributed_signups=unattributed, stories=stories, funnel=funnel)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,12 @@ class Grain:
     vector: tuple[int, ...]
 
 
+def counted(s: Any) -> sa.ColumnElement[bool]:
+    """A sign-up that counts: finished, added offline, or finished and later forgotten
+    (a dialog begun and left is a start in the funnel, not a sign-up)."""
+    return sa.or_(s.completed_at.is_not(None), s.status.not_in(("started", "forgotten")))
+
+
 def _period(column: sa.ColumnElement[Any], since: dt.datetime | None,
             until: dt.datetime | None) -> list[sa.ColumnElement[bool]]:
     conditions = []
@@ -93,7 +99,7 @@ def _signups(connection: sa.Connection, since: dt.datetime | None, until: dt.dat
         .select_from(SignUp.__table__
                      .join(ReferralCode.__table__, r.id == s.referral_code_id)
                      .outerjoin(Publication.__table__, p.id == r.publication_id))
-        .where(*_period(s.created_at, since, until))
+        .where(counted(s), *_period(s.created_at, since, until))
         .group_by(*grain)
     )
     if campaign_id is not None:
@@ -107,7 +113,8 @@ def unattributed(connection: sa.Connection, since: dt.datetime | None,
                   until: dt.datetime | None) -> int:
     s = SignUp.__table__.c
     query = (sa.select(sa.func.count(s.id))
-             .where(s.referral_code_id.is_(None), *_period(s.created_at, since, until)))
+             .where(s.referral_code_id.is_(None), counted(s),
+                    *_period(s.created_at, since, until)))
     return int(connection.execute(query).scalar() or 0)
 
 

@@ -1,0 +1,37 @@
+"""Reading the referral code a person brought: a deep-link payload or a code from a poster."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from outreach.referrals import find_code
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+# Telegram's deep-link alphabet (also fine for VK's ?ref=): see DESIGN "Platform facts".
+DEEP_LINK = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+CODE_GIVEN_MAX = 64
+
+
+@dataclass(frozen=True)
+class CodeMatch:
+    """What a given code turned out to be: a stored code's id, or the text kept as given."""
+
+    referral_code_id: int | None
+    code_given: str | None
+
+
+def match_code(session: Session, given: str | None, *, deep_link: bool) -> CodeMatch:
+    """Look ``given`` up; an unknown or malformed code is kept (cut to 64 characters)."""
+    text = (given or "").strip()
+    if not text:
+        return CodeMatch(None, None)
+    if deep_link and not DEEP_LINK.match(text):
+        return CodeMatch(None, text[:CODE_GIVEN_MAX])
+    found = find_code(session, text)
+    if found is None:
+        return CodeMatch(None, text[:CODE_GIVEN_MAX])
+    return CodeMatch(found.id, None)

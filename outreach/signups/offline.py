@@ -1,0 +1,211 @@
+"""Sign-ups taken offline: a phone call or a visit (``add``) and paper forms (``import_csv``).
+
+A paper form carries the person's signature, so consent is recorded when the
+coordinator confirms the forms were signed. The same phone number twice is one
+person: a second entry updates the first.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from outreach.errors import OutreachError
+from outreach.models import SignUp, utcnow
+from outreach.referrals import find_code, suggest_code
+from outreach.signups import records
+from outreach.signups.desk import clean_name, clean_text
+from outreach.signups.phones import PhoneError, normalize_phone
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from outreach.config import Config
+    from outreach.db import Store
+
+COLUMNS = ("name", "phone", "municipality", "code", "interests", "consent_date")
+REQUIRED = ("name", "phone")
+
+
+class SignupInputError(OutreachError):
+    """An offline sign-up that cannot be stored as given; the message says why."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    phone: str
+    municipality: str | None = None
+    code: str | None = None
+    interests: str | None = None
+    consent_at: dt.datetime | None = None
+
+
+@dataclass
+class ImportReport:
+    stored: int = 0
+    updated: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+
+
+@dataclass(frozen=True)
+class Added:
+    signup_id: int
+    updated: bool
+    attributed: bool
+
+
+def add_signup(store: Store, config: Config, entry: Entry, *, source: str = "offline",
+               unattributed: bool = False, policy_version: str | None = None) -> Added:
+    """Store one offline sign-up (or update the one with the same phone)."""
+    from sqlalchemy.exc import IntegrityError
+
+    name = clean_name(entry.name)
+    if not name:
+        raise SignupInputError("the name has no letters in it")
+    try:
+        phone = normalize_phone(entry.phone)
+    except PhoneError as exc:
+        raise SignupInputError(f"phone {entry.phone!r}: {exc}") from None
+    municipality = check_municipality(config, entry.municipality)
+    for attempt in range(3):
+        try:
+            with store.session() as session:
+                return _store(session, config, entry, name, phone, municipality, source,
+                              unattributed, policy_version)
+        except IntegrityError:  # the same phone stored meanwhile: update that one
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _store(session: Session, config: Config, entry: Entry, name: str, phone: str,
+           municipality: str | None, source: str, unattributed: bool,
+           policy_version: str | None) -> Added:
+    from sqlmodel import select
+
+    code_id, code_given = _code(session, entry.code, unattributed)
+    now = utcnow()
+    row = session.exec(select(SignUp).where(SignUp.phone == phone)).first()
+    updated = row is not None
+    if row is None:
+        row = SignUp(created_at=now, source=source, status="completed")
+    row.referral_code_id = records.merge_code(row.referral_code_id, code_id)
+    if row.referral_code_id is None:
+        row.code_given = row.code_given or code_given
+    else:
+        row.code_given = None
+    records.apply_fields(row, {"name": name, "phone": phone, "municipality": municipality,
+                               "interests": clean_text(entry.interests or "") or None})
+    row.status = "completed"
+    row.forgotten_at = None
+    row.consent_at = entry.consent_at or now
+    row.policy_version = policy_version or config.signups.policy_version
+    row.completed_at = row.completed_at or now
+    row.updated_at = now
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    return Added(row.id, updated, row.referral_code_id is not None)
+
+
+def _code(session: Session, given: str | None, unattributed: bool) -> tuple[int | None,
+                                                                           str | None]:
+    text = (given or "").strip()
+    if not text:
+        return None, None
+    found = find_code(session, text)
+    if found is not None:
+        return found.id, None
+    if unattributed:
+        return None, text[:64]
+    suggestion = suggest_code(session, text)
+    hint = f" (did you mean {suggestion}?)" if suggestion else ""
+    raise SignupInputError(
+        f"there is no code {text!r}{hint}; check the poster, or add --unattributed to keep "
+        "the sign-up without a code")
+
+
+def check_municipality(config: Config, given: str | None) -> str | None:
+    """The listed municipality ``given`` names in any case; a near miss is refused."""
+    text = " ".join((given or "").split())
+    if not text:
+        return None
+    known = {m.lower(): m for m in config.municipalities}
+    if text.lower() in known:
+        return known[text.lower()]
+    close = difflib.get_close_matches(text.lower(), list(known), n=1, cutoff=0.75)
+    if close:
+        raise SignupInputError(f"municipality {text!r} is not in the list "
+                               f"(did you mean '{known[close[0]]}'?)")
+    return text[:200]
+
+
+def import_csv(store: Store, config: Config, path: Path, *, unattributed: bool = False,
+               ) -> ImportReport:
+    """Store every valid row of a CSV of paper forms; report the others by line."""
+    report = ImportReport()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SignupInputError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise SignupInputError(f"{path}: not UTF-8 text; save the table as "
+                               "'CSV UTF-8' and try again") from None
+    dialect = "excel-tab" if "\t" in text.split("\n", 1)[0] else _sniff(text)
+    reader = csv.DictReader(text.splitlines(), dialect=dialect)
+    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise SignupInputError(f"{path}: the first line must name the columns; missing: "
+                               f"{', '.join(missing)} (columns: {', '.join(COLUMNS)})")
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if unknown:
+        raise SignupInputError(f"{path}: unknown column {unknown[0]!r}; the columns are "
+                               f"{', '.join(COLUMNS)}")
+    reader.fieldnames = header
+    for values in reader:
+        line = reader.line_num
+        if not any((v or "").strip() for v in values.values() if isinstance(v, str)):
+            continue
+        try:
+            entry = Entry(name=values.get("name") or "", phone=values.get("phone") or "",
+                          municipality=values.get("municipality"), code=values.get("code"),
+                          interests=values.get("interests"),
+                          consent_at=_consent_date(values.get("consent_date")))
+            added = add_signup(store, config, entry, source="csv", unattributed=unattributed)
+        except SignupInputError as exc:
+            report.rejected.append((line, str(exc)))
+            continue
+        if added.updated:
+            report.updated += 1
+        else:
+            report.stored += 1
+    return report
+
+
+def _sniff(text: str) -> str | type[csv.Dialect]:
+    first = text.split("\n", 1)[0]
+    return csv.get_dialect("excel") if first.count(",") >= first.count(";") else _Semicolon
+
+
+class _Semicolon(csv.excel):
+    delimiter = ";"  # what a Russian-locale spreadsheet saves as CSV
+
+
+def _consent_date(value: str | None) -> dt.datetime | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            day = dt.datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        return day.replace(hour=12, tzinfo=dt.UTC)
+    raise SignupInputError(f"consent_date {text!r} is not a date: write 2026-10-05 or "
+                           "05.10.2026")

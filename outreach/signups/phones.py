@@ -1,0 +1,65 @@
+"""Russian phone numbers: read as people write them, stored as "+7XXXXXXXXXX".
+
+Accepted: "+7 912 345-67-89", "8 (912) 345 67 89", "89123456789",
+"7 912 3456789", "+7(351)2345678" (landlines too: every Russian number has ten
+digits after the country code), with spaces, dashes, dots and parentheses.
+"""
+
+from __future__ import annotations
+
+import re
+
+from outreach.errors import OutreachError
+
+_SEPARATORS = re.compile(r"[\s\-.()\u2010-\u2015\u00a0]+")
+
+
+class PhoneError(OutreachError, ValueError):
+    """A phone number that cannot be read; the message says why in plain words."""
+
+
+def normalize_phone(text: str | None) -> str:
+    """``text`` as "+7XXXXXXXXXX"; PhoneError with the reason when it is not a Russian number."""
+    raw = (text or "").strip()
+    if not raw:
+        raise PhoneError("the number is empty")
+    compact = _SEPARATORS.sub("", raw)
+    plus = compact.startswith("+")
+    digits = compact[1:] if plus else compact
+    if not digits.isdigit() or not digits.isascii():
+        raise PhoneError("a phone number has only digits (spaces, dashes and brackets are fine)")
+    if plus and not digits.startswith("7"):
+        raise PhoneError("this is not a Russian number: it should start with +7 or 8")
+    if len(digits) == 11 and digits[0] in "78":
+        national = digits[1:]
+    elif len(digits) == 10 and not plus and not digits.startswith("89"):
+        national = digits  # written without 8 or +7: "912 345 67 89"
+    elif len(digits) < 10 or (len(digits) < 11 and (plus or digits.startswith("89"))):
+        raise PhoneError(f"too few digits ({len(digits)}): a Russian number has 11, "
+                         "counting the first 8 or +7")
+    elif len(digits) > 11:
+        raise PhoneError(f"too many digits ({len(digits)}): a Russian number has 11, "
+                         "counting the first 8 or +7")
+    else:
+        raise PhoneError("this is not a Russian number: it should start with +7 or 8")
+    if national[0] in "0127":
+        # Russian area and mobile codes begin with 3, 4, 8 or 9.
+        raise PhoneError("this is not a Russian number: after +7 or 8 comes the area or "
+                         "mobile code, such as 912 or 351")
+    return f"+7{national}"
+
+
+def mask_phone(phone: str | None) -> str:
+    """"+7 912 ***-**-89": enough to tell two people apart, not enough to call."""
+    if not phone:
+        return ""
+    if len(phone) == 12 and phone.startswith("+7"):
+        return f"+7 {phone[2:5]} ***-**-{phone[-2:]}"
+    return "***"
+
+
+def pretty_phone(phone: str) -> str:
+    """"+7 912 345-67-89" for a stored "+79123456789"."""
+    if len(phone) == 12 and phone.startswith("+7"):
+        return f"+7 {phone[2:5]} {phone[5:8]}-{phone[8:10]}-{phone[10:]}"
+    return phone

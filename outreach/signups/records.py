@@ -1,0 +1,132 @@
+"""Sign-up records: where each came from, listing, and erasing personal data on request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from outreach.errors import NotFoundError
+from outreach.models import Campaign, Publication, ReferralCode, SignUp, utcnow
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+#: What ``forget`` erases. The municipality, source, code and dates stay: they
+#: identify no one and keep the per-municipality and per-post counts true.
+PERSONAL_FIELDS = ("name", "contact", "phone", "person", "interests", "dialog", "code_given")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a sign-up came from, for listings and the coordinators' message."""
+
+    campaign: str | None  # the campaign's slug
+    campaign_name: str | None
+    channel: str | None
+    placement: str | None
+    publication_id: int | None
+    short_code: str | None
+
+    def describe(self) -> str:
+        parts = []
+        if self.campaign_name or self.campaign:
+            parts.append(f"кампания «{self.campaign_name or self.campaign}»")
+        if self.channel:
+            parts.append(f"канал {self.channel}")
+        if self.placement:
+            parts.append(f"место «{self.placement}»")
+        if self.publication_id:
+            parts.append(f"публикация {self.publication_id}")
+        if self.short_code:
+            parts.append(f"код {self.short_code}")
+        return ", ".join(parts) or "код без кампании"
+
+
+def origin(session: Session, referral_code_id: int | None) -> Origin | None:
+    """The campaign, channel and placement of a code; None for an unattributed sign-up."""
+    if referral_code_id is None:
+        return None
+    code = session.get(ReferralCode, referral_code_id)
+    if code is None:
+        return None
+    campaign = session.get(Campaign, code.campaign_id) if code.campaign_id else None
+    channel = code.channel
+    if channel is None and code.publication_id is not None:
+        publication = session.get(Publication, code.publication_id)
+        channel = publication.channel if publication is not None else None
+    return Origin(campaign=campaign.slug if campaign else None,
+                  campaign_name=campaign.name if campaign else None,
+                  channel=channel, placement=code.placement,
+                  publication_id=code.publication_id, short_code=code.short_code)
+
+
+def get_signup(session: Session, signup_id: int) -> SignUp:
+    row = session.get(SignUp, signup_id)
+    if row is None:
+        raise NotFoundError(f"there is no sign-up {signup_id} (see `outreach signups list`)")
+    return row
+
+
+def forget(session: Session, signup_id: int, now: dt.datetime | None = None) -> list[str]:
+    """Erase a sign-up's personal data, keep its anonymous attribution; the fields erased."""
+    row = get_signup(session, signup_id)
+    erased = [name for name in PERSONAL_FIELDS if getattr(row, name) is not None]
+    for name in PERSONAL_FIELDS:
+        setattr(row, name, None)
+    row.status = "forgotten"
+    row.forgotten_at = row.updated_at = now or utcnow()
+    session.add(row)
+    return erased
+
+
+def merge_code(current: int | None, new: int | None) -> int | None:
+    """The code kept when a person signs up again: the first one, unless there was none."""
+    return current if current is not None else new
+
+
+def apply_fields(row: SignUp, fields: dict[str, Any]) -> None:
+    """Set the non-empty personal fields of a (re)sign-up on ``row``."""
+    for name, value in fields.items():
+        if value not in (None, ""):
+            setattr(row, name, value)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A sign-up with where it came from, for ``outreach signups list`` and ``show``."""
+
+    signup: SignUp
+    origin: Origin | None
+
+
+def list_signups(session: Session, *, since: dt.datetime | None = None,
+                 campaign: str | None = None, channel: str | None = None,
+                 status: str | None = None, unattributed: bool = False) -> list[Listed]:
+    """Sign-ups, newest first. ``channel`` is where the person came from (the code's channel),
+    or where the dialog took place when they came without a code."""
+    from sqlmodel import select
+
+    query = select(SignUp).order_by(SignUp.created_at.desc(), SignUp.id.desc())
+    if since is not None:
+        query = query.where(SignUp.created_at >= since)
+    if status is not None:
+        query = query.where(SignUp.status == status)
+    if unattributed:
+        query = query.where(SignUp.referral_code_id.is_(None))
+    if campaign is not None and session.exec(
+            select(Campaign.id).where(Campaign.slug == campaign)).first() is None:
+        from outreach.errors import did_you_mean
+
+        slugs = list(session.exec(select(Campaign.slug)))
+        raise NotFoundError(f"there is no campaign {campaign!r}" + did_you_mean(campaign, slugs))
+    found = []
+    for row in session.exec(query):
+        where = origin(session, row.referral_code_id)
+        if campaign is not None and (where is None or where.campaign != campaign):
+            continue
+        if channel is not None and (where.channel if where and where.channel
+                                    else row.channel) != channel:
+            continue
+        found.append(Listed(row, where))
+    return found

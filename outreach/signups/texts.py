@@ -1,0 +1,73 @@
+"""The sign-up dialog's words: Russian by default, every one overridable in [signups.texts].
+
+Short and friendly, for people of 55 and over: no jargon, one question at a time.
+Placeholders in braces are filled in by the desk: ``{policy_url}``, ``{name}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+DEFAULTS: dict[str, str] = {
+    "welcome": "Здравствуйте! Спасибо, что хотите стать добровольцем нашего центра. "
+               "Я задам несколько коротких вопросов — это займёт пару минут. "
+               "Чтобы прервать, напишите /cancel.",
+    "welcome_back": "Здравствуйте снова! Давайте обновим ваши данные.",
+    "resume": "Продолжим с того места, где мы остановились.",
+    "ask_name": "Как вас зовут? Напишите, пожалуйста, имя и фамилию.",
+    "name_again": "Не получилось прочитать имя. Напишите его, пожалуйста, буквами.",
+    "ask_municipality": "В каком городе или районе вы живёте? Выберите из списка.",
+    "ask_other_municipality": "Напишите, пожалуйста, название вашего города или района.",
+    "municipality_again": "Выберите, пожалуйста, город или район кнопкой ниже или "
+                          "нажмите «Другой».",
+    "ask_phone": "Оставьте, пожалуйста, номер телефона, чтобы координатор мог вам "
+                 "позвонить. Нажмите кнопку «Отправить номер» или напишите номер.",
+    "phone_not_attachment": "Похоже, вы прислали картинку или файл. Нам нужен номер "
+                            "телефона: нажмите кнопку «Отправить номер» или напишите его "
+                            "цифрами.",
+    "phone_again": "Не получилось прочитать номер: {reason}. Напишите его, например, "
+                   "так: +7 912 345-67-89 или 8 912 345 67 89.",
+    "ask_interests": "Чем вам хотелось бы помогать? Выберите или напишите своими словами.",
+    "interests_other": "Напишите, пожалуйста, чем вы хотели бы помогать.",
+    "ask_consent": "Последний вопрос. Согласны ли вы на обработку ваших персональных "
+                   "данных (имя, телефон, город)? Мы используем их только для связи с "
+                   "вами. Подробнее: {policy_url}",
+    "consent_again": "Нажмите, пожалуйста, «Согласен(на)» или «Нет».",
+    "consent_refused": "Хорошо, мы ничего не сохранили. Если передумаете, просто "
+                       "напишите /start.",
+    "done": "Спасибо, {name}! Вы записаны. Координатор скоро свяжется с вами.",
+    "cancelled": "Хорошо, остановились. Мы ничего не сохранили. Чтобы начать заново, "
+                 "напишите /start.",
+    "not_started": "Здравствуйте! Чтобы записаться добровольцем, напишите /start.",
+    "already_done": "Вы уже записаны, спасибо! Чтобы обновить данные, напишите /start.",
+    "button_other": "Другой",
+    "button_interests_other": "Другое",
+    "button_yes": "Согласен(на)",
+    "button_no": "Нет",
+    "interests": "Помогать на мероприятиях; Навещать пожилых людей; Наставничество; "
+                 "Фото и рассказы о добрых делах",
+    "coordinators": "Новый доброволец: {name}, {municipality}, {phone}. "
+                    "Интересы: {interests}. Откуда: {source}.",
+    "source_none": "без кода",
+    "source_unknown_code": "неизвестный код «{code}»",
+}
+
+
+class Texts:
+    """The dialog's texts with the config's overrides applied."""
+
+    def __init__(self, overrides: Mapping[str, str] | None = None) -> None:
+        self._texts = {**DEFAULTS, **(overrides or {})}
+
+    def __getitem__(self, key: str) -> str:
+        return self._texts[key]
+
+    def format(self, key: str, **values: str) -> str:
+        """The text with its placeholders filled in; unknown placeholders are left as written."""
+        text = self._texts[key]
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", value)
+        return text
+
+    def interests(self) -> list[str]:
+        return [item.strip() for item in self._texts["interests"].split(";") if item.strip()]

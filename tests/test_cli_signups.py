@@ -1,0 +1,98 @@
+"""``outreach signups`` and the funnel in ``outreach stats``, as a coordinator uses them."""
+
+from __future__ import annotations
+
+import csv
+import json
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_signups_desk import signup_config
+
+from outreach.cli import cli
+from outreach.db import open_store
+from outreach.models import ReferralCode, utcnow
+
+
+@pytest.fixture
+def project(tmp_path: Path, store_url: str) -> Path:
+    config = signup_config(tmp_path)
+    text = config.path.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    config.path.write_text(f"database_url = {json.dumps(store_url)}\n" + text,  # type: ignore[union-attr]
+                           encoding="utf-8")
+    store = open_store(store_url)
+    with store.session() as s:
+        s.add(ReferralCode(code="PosterCode1234", kind="placement", channel="press",
+                           placement="Пенсионный фонд, Миасс", short_code="MIA-7",
+                           created_at=utcnow()))
+    store.dispose()
+    return tmp_path / "config.toml"
+
+
+def run(runner: CliRunner, project: Path, *args: str) -> object:
+    return runner.invoke(cli, ["--config", str(project), *args])
+
+
+def test_add_list_show_export_forget(runner: CliRunner, project: Path, tmp_path: Path) -> None:
+    added = run(runner, project, "signups", "add", "--name", "Ольга Петрова", "--phone",
+                "8 912 345 67 89", "--municipality", "Миасс", "--code", "mia 7")
+    assert added.exit_code == 0, added.output
+    assert "Added sign-up 1" in added.output
+
+    refused = run(runner, project, "signups", "add", "--name", "Иван", "--phone",
+                  "89120000002", "--code", "MAI-7")
+    assert refused.exit_code == 1
+    assert "did you mean MIA-7" in refused.output and "Traceback" not in refused.output
+    kept = run(runner, project, "signups", "add", "--name", "Иван", "--phone",
+               "89120000002", "--code", "MAI-7", "--unattributed")
+    assert kept.exit_code == 0 and "without a code" in kept.output
+
+    listed = run(runner, project, "signups", "list")
+    assert listed.exit_code == 0, listed.output
+    assert "+7 912 ***-**-89" in listed.output and "345-67-89" not in listed.output
+    assert "Пенсионный фонд, Миасс" in listed.output and "unknown: MAI-7" in listed.output
+    only = run(runner, project, "signups", "list", "--unattributed", "--format", "json")
+    assert [r["name"] for r in json.loads(only.output)] == ["Иван"]
+
+    shown = run(runner, project, "signups", "show", "1")
+    assert "+7 912 345-67-89" in shown.output and "MIA-7" in shown.output
+
+    out = tmp_path / "export.csv"
+    no_flag = run(runner, project, "signups", "export", str(out))
+    assert no_flag.exit_code == 1 and "personal" in no_flag.output and not out.exists()
+    done = run(runner, project, "signups", "export", str(out),
+               "--i-know-this-contains-personal-data")
+    assert done.exit_code == 0, done.output
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    exported = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert {r["phone"] for r in exported} == {"+7 912 345-67-89", "+7 912 000-00-02"}
+
+    forgot = run(runner, project, "signups", "forget", "1")
+    assert forgot.exit_code == 0 and "name" in forgot.output and "phone" in forgot.output
+    run(runner, project, "signups", "export", str(out), "--i-know-this-contains-personal-data")
+    assert len(list(csv.DictReader(out.open(encoding="utf-8")))) == 1
+
+    stats = run(runner, project, "stats", "--format", "json")
+    assert stats.exit_code == 0, stats.output
+    [funnel] = [f for f in json.loads(stats.output)["funnel"] if f["placement"]]
+    assert (funnel["starts"], funnel["completed"], funnel["views"]) == (1, 1, None)
+    table = run(runner, project, "stats")
+    assert "Sign-up funnel" in table.output and "Пенсионный фонд, Миасс" in table.output
+
+    missing = run(runner, project, "signups", "show", "99")
+    assert missing.exit_code == 1 and "no sign-up 99" in missing.output
+
+
+def test_import_needs_consent_and_reports_rejected_lines(runner: CliRunner, project: Path,
+                                                         tmp_path: Path) -> None:
+    forms = tmp_path / "forms.csv"
+    forms.write_text("name,phone,municipality,code\nОльга,89120000001,Миасс,MIA-7\n"
+                     "Пётр,+1 202 555 0100,Миасс,\n", encoding="utf-8")
+    refused = run(runner, project, "signups", "import", str(forms))
+    assert refused.exit_code == 1 and "--consent-on-paper" in refused.output
+    done = run(runner, project, "signups", "import", str(forms), "--consent-on-paper")
+    assert "1 added, 0 updated, 1 rejected" in done.output
+    assert "line 3:" in done.output and "Russian" in done.output
+    assert done.exit_code == 1

@@ -1,0 +1,339 @@
+"""The sign-up dialog driven directly: Incoming messages in, Replies out, the store checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from sqlmodel import select
+from test_publications import add_campaign, add_publication, add_story
+
+from outreach.channels import Incoming, Reply
+from outreach.config import Config
+from outreach.db import Store
+from outreach.models import ReferralCode, SignUp, utcnow
+from outreach.signups.desk import NO, OTHER, YES, StoreDesk, clean_name
+from outreach.testing import RecordingChannel, make_registry, make_test_config
+
+MUNICIPALITIES = ["Миасс", "Златоуст", "Копейск"]
+T0 = dt.datetime(2026, 10, 5, 6, tzinfo=dt.UTC)
+
+
+class ChatChannel(RecordingChannel):
+    """A channel that keeps what it was asked to send to a chat."""
+
+    plugin_name = "chat"
+    sent: ClassVar[list[tuple[str, str]]] = []
+    broken: ClassVar[bool] = False
+
+    def notify(self, chat: str, text: str) -> None:
+        if ChatChannel.broken:
+            raise RuntimeError("chat is down")
+        ChatChannel.sent.append((chat, text))
+
+
+def signup_config(tmp_path: Path, **signups: Any) -> Config:
+    settings = {"policy_url": "https://example.org/policy", "policy_version": "2026-1",
+                "coordinators": {"channel": "team", "chat": "@coordinators"}, **signups}
+    config = make_test_config(
+        tmp_path, {"tg": {"plugin": "test", "log": "tg.jsonl"},
+                   "vk": {"plugin": "test", "log": "vk.jsonl"},
+                   "team": {"plugin": "chat", "log": "team.jsonl"}},
+        top={"municipalities": MUNICIPALITIES})
+    if signups or True:
+        text = config.path.read_text(encoding="utf-8")  # type: ignore[union-attr]
+        from outreach.tomlfile import dump_value
+
+        lines = ["", "[signups]"] + [f"{k} = {dump_value(v)}" for k, v in settings.items()]
+        config.path.write_text(text + "\n".join(lines) + "\n",  # type: ignore[union-attr]
+                               encoding="utf-8")
+        from outreach.config import load_config
+
+        config = load_config(config.path)
+    return config
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    ChatChannel.sent = []
+    ChatChannel.broken = False
+    return signup_config(tmp_path)
+
+
+@pytest.fixture
+def desk(store: Store, config: Config) -> StoreDesk:
+    registry = make_registry(config, (RecordingChannel, ChatChannel))
+    return StoreDesk(store, config, registry, clock=lambda: T0)
+
+
+def published_code(store: Store, channel: str = "tg", code: str = "Ab3dEf7hJk2m",
+                   campaign: str = "mentoring") -> int:
+    """A published post with its referral code, as planning makes them."""
+    with store.session() as s:
+        story = add_story(s, f"История {code}")
+        campaign_id = s.exec(select(ReferralCode.id)).first() and None
+        from outreach.models import Campaign
+
+        existing = s.exec(select(Campaign).where(Campaign.slug == campaign)).first()
+        campaign_id = existing.id if existing else add_campaign(s, campaign)
+        publication = add_publication(s, story, campaign_id, channel, T0, "published",
+                                      published_at=T0, referral_code=code)
+        row = ReferralCode(code=code, campaign_id=campaign_id, channel=channel,
+                           publication_id=publication, kind="publication",
+                           short_code=f"TGX-{publication}", created_at=utcnow())
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def say(desk: StoreDesk, text: str | None = None, person: str = "1001", channel: str = "tg",
+        **values: Any) -> list[Reply]:
+    return desk.handle(channel, Incoming(person=person, text=text, **values))
+
+
+def complete(desk: StoreDesk, person: str = "1001", code: str | None = "Ab3dEf7hJk2m",
+             phone: str = "+7 912 345-67-89", name: str = "Анна Петрова",
+             channel: str = "tg") -> list[Reply]:
+    say(desk, person=person, channel=channel, started=True, start_code=code)
+    say(desk, name, person=person, channel=channel)
+    say(desk, person=person, channel=channel, choice="Миасс")
+    say(desk, person=person, channel=channel, contact_phone=phone)
+    say(desk, person=person, channel=channel, choice="Наставничество")
+    return say(desk, person=person, channel=channel, choice=YES)
+
+
+def rows(store: Store) -> list[SignUp]:
+    with store.session() as s:
+        return list(s.exec(select(SignUp).order_by(SignUp.id)))
+
+
+def test_happy_path_stores_a_completed_attributed_sign_up(store: Store, desk: StoreDesk,
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    code_id = published_code(store)
+    caplog.set_level(logging.DEBUG)
+    first = say(desk, started=True, start_code="Ab3dEf7hJk2m", display_name="Anna 🌸")
+    assert "добровольцем" in first[0].text
+    assert first[-1].choices == [("Anna", "Anna")]  # the platform's name offered, emoji gone
+    municipality = say(desk, "Анна Петрова")[0]
+    assert [v for _, v in municipality.choices] == [*MUNICIPALITIES, OTHER]
+    phone = say(desk, choice="Златоуст")[0]
+    assert phone.ask_contact
+    interests = say(desk, "8 (912) 345 67 89")[0]
+    assert interests.choices[-1][1] == OTHER
+    consent = say(desk, "Хочу помогать на мероприятиях")[0]
+    assert "https://example.org/policy" in consent.text
+    assert [v for _, v in consent.choices] == [YES, NO]
+    done = say(desk, choice=YES)
+    assert "Анна Петрова" in done[0].text
+
+    [row] = rows(store)
+    assert (row.name, row.phone, row.municipality, row.status) == (
+        "Анна Петрова", "+79123456789", "Златоуст", "completed")
+    assert row.person == "test:1001" and row.source == "test" and row.channel == "tg"
+    assert row.referral_code_id == code_id and row.code_given is None
+    assert row.consent_at == T0 and row.completed_at == T0 and row.policy_version == "2026-1"
+    assert row.dialog is None
+    [(chat, text)] = ChatChannel.sent
+    assert chat == "@coordinators"
+    assert "Анна Петрова" in text and "+7 912 345-67-89" in text and "mentoring" in text
+    for record in caplog.records:  # no personal data in any log line
+        assert "Петрова" not in record.getMessage() and "912" not in record.getMessage()
+
+
+def test_resume_after_restart_continues_where_the_person_stopped(
+        store: Store, config: Config, desk: StoreDesk) -> None:
+    say(desk, started=True)
+    say(desk, "Иван")
+    restarted = StoreDesk(store, config, None, clock=lambda: T0)
+    reply = restarted.handle("tg", Incoming(person="1001", choice="Копейск"))
+    assert reply[0].ask_contact  # the next question: the phone
+    restarted.handle("tg", Incoming(person="1001", text="89123456780"))
+    restarted.handle("tg", Incoming(person="1001", text="Наставничество"))
+    restarted.handle("tg", Incoming(person="1001", text="Да"))
+    [row] = rows(store)
+    assert (row.name, row.municipality, row.phone, row.status) == (
+        "Иван", "Копейск", "+79123456780", "completed")
+    assert row.referral_code_id is None and row.code_given is None
+
+
+def test_cancel_erases_what_was_said_and_says_how_to_start_again(store: Store,
+                                                                 desk: StoreDesk) -> None:
+    say(desk, started=True)
+    say(desk, "Иван Сидоров")
+    say(desk, choice="Миасс")
+    reply = say(desk, "/cancel")
+    assert "/start" in reply[0].text
+    [row] = rows(store)
+    assert row.dialog is None and row.name is None and row.phone is None
+    assert row.status == "started"
+    assert "Иван" not in repr(row.model_dump())
+
+
+def test_consent_refused_keeps_nothing_personal(store: Store, desk: StoreDesk) -> None:
+    published_code(store)
+    say(desk, started=True, start_code="Ab3dEf7hJk2m")
+    say(desk, "Иван Сидоров")
+    say(desk, choice="Миасс")
+    say(desk, "89123456789")
+    say(desk, "Наставничество")
+    reply = say(desk, choice=NO)
+    assert "ничего не сохранили" in reply[0].text
+    [row] = rows(store)
+    assert (row.name, row.phone, row.interests, row.person, row.dialog) == (None,) * 5
+    assert row.status == "started" and row.referral_code_id is not None  # a start, counted
+    assert ChatChannel.sent == []
+
+
+def test_unknown_code_is_kept_and_the_sign_up_unattributed(store: Store, desk: StoreDesk) -> None:
+    published_code(store)
+    complete(desk, code="NoSuchCode99")
+    [row] = rows(store)
+    assert row.status == "completed"
+    assert row.referral_code_id is None and row.code_given == "NoSuchCode99"
+    assert "NoSuchCode99" in ChatChannel.sent[0][1]
+
+
+@pytest.mark.parametrize("payload", ["bad code!", "<script>", "код", "x" * 65, "a/b"])
+def test_illegal_deep_link_payload_is_kept_unattributed(store: Store, desk: StoreDesk,
+                                                        payload: str) -> None:
+    published_code(store)
+    replies = say(desk, started=True, start_code=payload)
+    assert replies[-1].text  # the dialog goes on: the person is not turned away
+    [row] = rows(store)
+    assert row.referral_code_id is None and row.code_given == payload[:64]
+
+
+def test_short_code_in_a_deep_link_is_found_case_insensitively(store: Store,
+                                                               desk: StoreDesk) -> None:
+    code_id = published_code(store)
+    with store.session() as s:
+        short = s.get(ReferralCode, code_id).short_code
+    say(desk, started=True, start_code=short.lower())
+    assert rows(store)[0].referral_code_id == code_id
+
+
+def test_name_with_emoji_is_cleaned_and_emoji_only_asked_again(store: Store,
+                                                               desk: StoreDesk) -> None:
+    say(desk, started=True)
+    again = say(desk, "🌸🌸👍")
+    assert "буквами" in again[0].text
+    say(desk, "🌸 Мария\u200d Ивановна 👵🏻")
+    say(desk, choice="Миасс")
+    assert rows(store)[0].dialog["data"]["name"] == "Мария Ивановна"
+    assert clean_name("Jean-Luc O'Neil 😀") == "Jean-Luc O'Neil"
+    assert clean_name("\x00\x07") == ""
+
+
+def test_photo_instead_of_phone_asks_for_the_number_again(store: Store, desk: StoreDesk) -> None:
+    say(desk, started=True)
+    say(desk, "Иван")
+    say(desk, choice="Миасс")
+    reply = say(desk, attachment=True)
+    assert "номер" in reply[0].text and reply[0].ask_contact
+    assert rows(store)[0].dialog["step"] == "phone"
+    wrong = say(desk, "+1 202 555 0100")
+    assert "+7" in wrong[0].text and "российский" in wrong[0].text
+    short = say(desk, "912 34")
+    assert "не хватает цифр" in short[0].text
+    say(desk, "8-912-345-67-89")
+    assert rows(store)[0].dialog["step"] == "interests"
+
+
+def test_other_municipality_takes_free_text(store: Store, desk: StoreDesk) -> None:
+    say(desk, started=True)
+    say(desk, "Иван")
+    ask = say(desk, choice=OTHER)
+    assert ask[0].choices == ()
+    say(desk, "Чебаркуль")
+    assert rows(store)[0].dialog["data"]["municipality"] == "Чебаркуль"
+
+
+def test_typed_municipality_with_a_typo_is_the_listed_one(store: Store, desk: StoreDesk) -> None:
+    say(desk, started=True)
+    say(desk, "Иван")
+    say(desk, "златоуст")
+    say(desk, "89123456789")
+    assert rows(store)[0].dialog["data"]["municipality"] == "Златоуст"
+
+
+def test_second_sign_up_updates_the_first_and_keeps_its_code(store: Store,
+                                                             desk: StoreDesk) -> None:
+    first = published_code(store)
+    published_code(store, code="Zz9yXw8vUt7s")
+    complete(desk, code="Ab3dEf7hJk2m")
+    again = say(desk, started=True, start_code="Zz9yXw8vUt7s")
+    assert "снова" in again[0].text
+    say(desk, "Анна Петрова-Смирнова")
+    say(desk, choice="Копейск")
+    say(desk, "89123456789")
+    say(desk, "Наставничество")
+    say(desk, choice=YES)
+    [row] = rows(store)
+    assert (row.name, row.municipality, row.referral_code_id) == (
+        "Анна Петрова-Смирнова", "Копейск", first)
+
+
+def test_a_code_arriving_later_attributes_an_unattributed_sign_up(store: Store,
+                                                                  desk: StoreDesk) -> None:
+    code_id = published_code(store)
+    complete(desk, code=None)
+    complete(desk, code="Ab3dEf7hJk2m")
+    [row] = rows(store)
+    assert row.referral_code_id == code_id
+
+
+def test_same_phone_from_another_platform_merges_into_one_row(store: Store,
+                                                              desk: StoreDesk) -> None:
+    code_id = published_code(store)
+    complete(desk, person="1", channel="tg", code=None)
+    complete(desk, person="2", channel="vk", code="Ab3dEf7hJk2m")
+    [row] = rows(store)
+    assert row.phone == "+79123456789" and row.referral_code_id == code_id
+
+
+def test_messages_without_start_begin_the_dialog_and_done_people_are_told(
+        store: Store, desk: StoreDesk) -> None:
+    reply = say(desk, "Здравствуйте")
+    assert "добровольцем" in reply[0].text
+    complete(desk)
+    assert "уже записаны" in say(desk, "спасибо")[0].text
+
+
+def test_a_broken_coordinators_chat_does_not_break_the_dialog(
+        store: Store, desk: StoreDesk, caplog: pytest.LogCaptureFixture) -> None:
+    ChatChannel.broken = True
+    done = complete(desk)
+    assert "записаны" in done[0].text
+    assert rows(store)[0].status == "completed"
+    assert any("coordinators" in r.getMessage() for r in caplog.records)
+
+
+def test_racing_sign_ups_of_one_person_end_as_one_row(store: Store, config: Config) -> None:
+    """Two workers (two desks) get the same person's messages at once, many times over."""
+    published_code(store)
+    desks = [StoreDesk(store, config, None) for _ in range(2)]
+    errors: list[BaseException] = []
+
+    def run(desk: StoreDesk, person: str, channel: str) -> None:
+        try:
+            complete(desk, person=person, channel=channel, phone="89991112233")
+        except BaseException as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(desks[i % 2], "7", "tg")) for i in range(4)]
+    threads += [threading.Thread(target=run, args=(desks[i % 2], str(10 + i), "vk"))
+                for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    completed = [r for r in rows(store) if r.status == "completed"]
+    assert len(completed) == 1 and completed[0].phone == "+79991112233"
+    with store.session() as s:
+        phones = s.exec(select(SignUp.phone).where(SignUp.phone.is_not(None))).all()
+    assert phones == ["+79991112233"]

@@ -1,0 +1,45 @@
+"""Russian phone numbers as people write them, and every common wrong format refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from outreach.signups.phones import PhoneError, mask_phone, normalize_phone
+
+
+@pytest.mark.parametrize(("written", "stored"), [
+    ("+7 912 345-67-89", "+79123456789"),
+    ("8 (912) 345 67 89", "+79123456789"),
+    ("89123456789", "+79123456789"),
+    ("7 912 3456789", "+79123456789"),
+    ("+7(351)2345678", "+73512345678"),
+    ("8.351.234.56.78", "+73512345678"),
+    ("912 345 67 89", "+79123456789"),
+    (" +7\u00a0912\u00a0345\u201167\u201189 ", "+79123456789"),
+])
+def test_common_formats_are_read(written: str, stored: str) -> None:
+    assert normalize_phone(written) == stored
+
+
+@pytest.mark.parametrize(("written", "reason"), [
+    ("", "empty"),
+    ("912 34 56", "too few"),
+    ("8912345678", "too few"),  # an 8 and a mobile code, one digit lost
+    ("+7 912 345 67 8", "too few"),
+    ("8 912 345 67 890", "too many"),
+    ("+7 912 345 67 89 1", "too many"),
+    ("8 912 ABC 67 89", "only digits"),
+    ("восемь 912", "only digits"),
+    ("+1 202 555 0100", "Russian"),
+    ("+44 20 7946 0958", "Russian"),
+    ("+380 44 123 4567", "Russian"),
+    ("+7 012 345 67 89", "Russian"),
+    ("5 912 345 67 89", "Russian"),
+])
+def test_wrong_formats_say_why(written: str, reason: str) -> None:
+    with pytest.raises(PhoneError, match=reason):
+        normalize_phone(written)
+
+
+def test_masked_phone_hides_the_middle() -> None:
+    assert mask_phone("+79123456789") == "+7 912 ***-**-89"
