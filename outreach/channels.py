@@ -122,6 +122,7 @@ class Capabilities:
     audience: bool = False  # audience() returns a member count
     reconcile: bool = False  # reconcile() can tell whether a post exists
     signups: bool = False  # start_intake() receives sign-ups
+    contact_button: bool = False  # Reply.ask_contact shows a "share my phone" button
 
 
 @dataclass(frozen=True)

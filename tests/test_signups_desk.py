@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 from test_publications import add_campaign, add_publication, add_story
 
-from outreach.channels import Incoming, Reply
+from outreach.channels import Capabilities, Incoming, Reply
 from outreach.config import Config
 from outreach.db import Store
 from outreach.models import ReferralCode, SignUp, utcnow
@@ -337,3 +337,26 @@ def test_racing_sign_ups_of_one_person_end_as_one_row(store: Store, config: Conf
     with store.session() as s:
         phones = s.exec(select(SignUp.phone).where(SignUp.phone.is_not(None))).all()
     assert phones == ["+79991112233"]
+
+
+class ButtonChannel(RecordingChannel):
+    """A platform whose bots can offer a "share my phone" button, as Telegram's can."""
+
+    plugin_name = "buttons"
+    capabilities = Capabilities(signups=True, contact_button=True)
+
+
+@pytest.mark.parametrize(("plugin", "mentions_button"), [("buttons", True), ("test", False)])
+def test_the_phone_question_names_a_button_only_where_there_is_one(
+        store: Store, tmp_path: Path, plugin: str, mentions_button: bool) -> None:
+    config = make_test_config(tmp_path, {"bot": {"plugin": plugin}},
+                              top={"municipalities": ["Миасс"]})
+    registry = make_registry(config, (RecordingChannel, ButtonChannel))
+    desk = StoreDesk(store, config, registry, clock=lambda: T0)
+    say(desk, channel="bot", started=True)
+    say(desk, "Анна", channel="bot")
+    [reply] = say(desk, channel="bot", choice="Миасс")
+    assert reply.ask_contact
+    assert ("Отправить номер" in reply.text) is mentions_button
+    [again] = say(desk, channel="bot", attachment=True)
+    assert ("Отправить номер" in again.text) is mentions_button

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import inspect as sa_inspect
 
 from outreach.channels import Incoming, Reply, SignupDesk
+from outreach.errors import OutreachError
 from outreach.models import SignUp, utcnow
 from outreach.signups import records
 from outreach.signups.codes import match_code
@@ -93,14 +94,19 @@ class StoreDesk(SignupDesk):
             return self._locks.setdefault(person, threading.Lock())
 
     def _with_retries(self, work: Callable[[Session], Any]) -> Any:
-        """Run ``work`` in a transaction; replay it when a unique key or a lock says so."""
+        """Run ``work`` in a transaction; replay it when another writer got there first.
+
+        That is: a unique key taken meanwhile, a lock, or (SQLite, which has no
+        row locks) a row another process updated or merged away since it was read.
+        """
         from sqlalchemy.exc import IntegrityError, OperationalError
+        from sqlalchemy.orm.exc import StaleDataError
 
         for attempt in range(_ATTEMPTS):
             try:
                 with self.store.session() as session:
                     return work(session)
-            except (IntegrityError, OperationalError):
+            except (IntegrityError, OperationalError, StaleDataError):
                 if attempt == _ATTEMPTS - 1:
                     raise
                 time.sleep(0.01 * (attempt + 1))
@@ -114,9 +120,19 @@ class StoreDesk(SignupDesk):
             query = query.with_for_update()
         return session.exec(query).first()
 
+    def _texts(self, channel: str | None) -> Texts:
+        """The texts for ``channel``: phone questions name a button only where there is one."""
+        try:
+            plugin = self.registry.plugin_class(channel) if self.registry and channel else None
+        except OutreachError:
+            plugin = None
+        if plugin is not None and plugin.capabilities.contact_button:
+            return self.texts
+        return self.texts.typed_phone()
+
     def _step(self, session: Session, channel: str, person: str,
               message: Incoming) -> tuple[list[Reply], int | None]:
-        t = self.texts
+        t = self._texts(channel)
         now = self.clock()
         text = (message.text or "").strip()
         started, start_code = message.started, message.start_code
@@ -152,7 +168,7 @@ class StoreDesk(SignupDesk):
             row.updated_at = now
             session.add(row)
             session.flush()
-            return replies + [self._ask("name", message)], None
+            return replies + [self._ask(t, "name", message)], None
 
         if row is None or not dialog.get("step"):
             if row is not None and row.status == "completed":
@@ -171,14 +187,14 @@ class StoreDesk(SignupDesk):
 
     def _answer(self, session: Session, row: SignUp, dialog: dict[str, Any],
                 message: Incoming, now: dt.datetime) -> tuple[list[Reply], int | None]:
-        t = self.texts
+        t = self._texts(row.channel)
         step = dialog["step"]
         data: dict[str, Any] = dict(dialog.get("data") or {})
         value = (message.choice or message.text or "").strip()
 
         def go(next_step: str) -> tuple[list[Reply], None]:
             row.dialog = {"step": next_step, "data": data}
-            return [self._ask(next_step, message)], None
+            return [self._ask(t, next_step, message)], None
 
         if step == "name":
             name = clean_name(value) if not message.attachment else ""
@@ -191,7 +207,7 @@ class StoreDesk(SignupDesk):
                 return go("municipality_other")
             place = self._municipality(value, free=step == "municipality_other")
             if not place or message.attachment:
-                return [self._ask(step, message, again=True)], None
+                return [self._ask(t, step, message, again=True)], None
             data["municipality"] = place
             return go("phone")
         if step == "phone":
@@ -209,7 +225,7 @@ class StoreDesk(SignupDesk):
             if message.choice == OTHER:
                 return go("interests_other")
             if not value or message.attachment:
-                return [self._ask(step, message)], None
+                return [self._ask(t, step, message)], None
             data["interests"] = clean_text(value)
             return go("consent")
         if step == "consent":
@@ -223,9 +239,9 @@ class StoreDesk(SignupDesk):
                     self._erase(row)
                     row.person = None
                 return [Reply(t["consent_refused"])], None
-            return [self._ask("consent", message, again=True)], None
+            return [self._ask(t, "consent", message, again=True)], None
         row.dialog = {"step": "name", "data": {}}
-        return [self._ask("name", message)], None
+        return [self._ask(t, "name", message)], None
 
     def _complete(self, session: Session, row: SignUp, data: dict[str, Any],
                   now: dt.datetime) -> tuple[list[Reply], int | None]:
@@ -264,8 +280,7 @@ class StoreDesk(SignupDesk):
         name = data.get("name") or ""
         return [Reply(self.texts.format("done", name=name))], target.id
 
-    def _ask(self, step: str, message: Incoming, again: bool = False) -> Reply:
-        t = self.texts
+    def _ask(self, t: Texts, step: str, message: Incoming, again: bool = False) -> Reply:
         if step == "name":
             hint = clean_name(message.display_name or "")
             return Reply(t["ask_name"], choices=[(hint, hint)] if hint else ())

@@ -25,6 +25,11 @@ DEFAULTS: dict[str, str] = {
     "phone_not_attachment": "Похоже, вы прислали картинку или файл. Нам нужен номер "
                             "телефона: нажмите кнопку «Отправить номер» или напишите его "
                             "цифрами.",
+    # The same two for platforms whose bots have no "share my phone" button (VK).
+    "ask_phone_typed": "Оставьте, пожалуйста, номер телефона, чтобы координатор мог вам "
+                       "позвонить. Напишите его цифрами, например: +7 912 345-67-89.",
+    "phone_not_attachment_typed": "Похоже, вы прислали картинку или файл. Нам нужен номер "
+                                  "телефона: напишите его цифрами.",
     "phone_again": "Не получилось прочитать номер: {reason}. Напишите его, например, "
                    "так: +7 912 345-67-89 или 8 912 345 67 89.",
     "ask_interests": "Чем вам хотелось бы помогать? Выберите или напишите своими словами.",
@@ -68,6 +73,14 @@ class Texts:
         for name, value in values.items():
             text = text.replace("{" + name + "}", value)
         return text
+
+    def typed_phone(self) -> Texts:
+        """These texts for a platform without a "share my phone" button."""
+        typed = Texts()
+        typed._texts = {**self._texts,
+                        "ask_phone": self._texts["ask_phone_typed"],
+                        "phone_not_attachment": self._texts["phone_not_attachment_typed"]}
+        return typed
 
     def interests(self) -> list[str]:
         return [item.strip() for item in self._texts["interests"].split(";") if item.strip()]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from outreach.channels import (
     AuthError,
@@ -24,11 +25,15 @@ from outreach.channels import (
     PostPhoto,
     Published,
     Reconciled,
+    SignupDesk,
     TextLimits,
     TransientError,
 )
 from outreach_vk import engagement, limits
-from outreach_vk.client import Who, call, make_api, make_session, pacer_for
+from outreach_vk.client import Who, call, make_api, make_session, pacer_for, to_channel_error
+
+if TYPE_CHECKING:
+    from outreach_vk.intake import Intake
 
 
 def _positive(value: int) -> str | None:
@@ -65,6 +70,9 @@ class VKChannel(Channel):
     capabilities = Capabilities(engagement=True, audience=True, reconcile=True)
     #: Seconds per pacing window; tests against a time-scaled fake shorten it.
     pace_window: ClassVar[float] = limits.PACE_WINDOW
+    #: The sign-up bot's long-poll wait and first backoff (seconds); tests shorten the backoff.
+    intake_wait: ClassVar[int] = limits.LONG_POLL_WAIT
+    intake_backoff: ClassVar[float] = limits.LONG_POLL_BACKOFF
 
     def __init__(self, context: ChannelContext, settings: Mapping[str, Any]) -> None:
         super().__init__(context, settings)
@@ -73,6 +81,11 @@ class VKChannel(Channel):
         self._apis: dict[str, Any] = {}
         self._session: Any = None
         self._lock = threading.Lock()
+        self.intake: Intake | None = None
+        if self.settings.get("community_token_env"):
+            # The sign-up bot runs on the community token (messages.send, Bots Long Poll).
+            self.capabilities = Capabilities(  # type: ignore[misc]
+                engagement=True, audience=True, reconcile=True, signups=True)
 
     # --- clients, made on first use ---
 
@@ -195,7 +208,50 @@ class VKChannel(Channel):
     def signup_link(self, code: str) -> str | None:
         return f"https://vk.me/club{self.group_id}?ref={code}"
 
+    # --- the sign-up bot ---
+
+    def start_intake(self, desk: SignupDesk) -> None:
+        from outreach_vk.intake import Intake
+
+        if not self.settings.get("community_token_env"):
+            raise AuthError(f"channel {self.name}: the sign-up bot needs the community's "
+                            "token (messages right); set community_token_env "
+                            "(see docs/vk.md)")
+        self.stop_intake()
+        api = self._api("community")
+        who = self._who("community")
+        intake = Intake(channel=self.name, group_id=self.group_id, desk=desk, api=api,
+                        send=self._send_message,
+                        map_error=lambda exc, method: to_channel_error(exc, who, method),
+                        session=self._session, data_dir=self.context.data_dir,
+                        log=self.context.logger, wait=self.intake_wait,
+                        backoff=self.intake_backoff)
+        intake.start()
+        self.intake = intake
+
+    def stop_intake(self) -> None:
+        intake, self.intake = self.intake, None
+        if intake is not None:
+            intake.stop()
+
+    def notify(self, chat: str, text: str) -> None:
+        from outreach_vk.intake import deliver, parts_of
+
+        try:
+            peer = int(str(chat).strip())
+        except ValueError:
+            raise PermanentError(f"channel {self.name}: the coordinators' chat must be a VK "
+                                 f"peer id (a number such as 2000000001), not {chat!r}") from None
+        first = secrets.randbits(31) or 1
+        for number, piece in enumerate(parts_of(text)):
+            deliver(self._send_message, {"peer_id": peer, "message": piece,
+                                         "random_id": first + number}, self.intake_backoff)
+
+    def _send_message(self, values: Mapping[str, Any]) -> Any:
+        return self._call("community", "messages.send", values)
+
     def close(self) -> None:
+        self.stop_intake()
         with self._lock:
             if self._session is not None:
                 self._session.close()
@@ -207,7 +263,7 @@ class VKChannel(Channel):
                       speed: float = 1.0) -> FakePlatform | None:
         from outreach_vk.fake import FakeVK
 
-        return FakeVK(data_dir=data_dir, port=port, speed=speed)
+        return FakeVK(data_dir=data_dir, port=port, speed=speed, crowd=True)
 
     @classmethod
     def sandbox_environment(cls, settings: Mapping[str, Any],

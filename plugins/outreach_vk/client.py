@@ -225,6 +225,16 @@ def _api_error(code: int, text: str, who: Who, method: str) -> Exception:
         return RateLimitedError(f"{where}: VK still says too many requests per second "
                                 f"{said}; Outreach will try again shortly",
                                 retry_after=limits.TOO_MANY_RETRY_AFTER)
+    if code in (900, 901, 902):
+        return PermanentError(f"{where}: VK would not deliver a message to this person "
+                              f"{said}: they have not allowed the community to write to them, "
+                              "or have blocked it")
+    if code == 912:
+        return AuthError(f"{where}: the community's bot features are turned off {said}. In "
+                         "the community: Manage → Messages → Bot settings → turn on bot "
+                         "features, so the sign-up bot can show buttons")
+    if code in (911, 914):
+        return PermanentError(f"{where}: VK refused the sign-up bot's message {said}")
     if code in (1, 10):
         return TransientError(f"{where}: VK had an internal problem {said}; "
                               "Outreach will try again later")

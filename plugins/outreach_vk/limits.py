@@ -59,3 +59,32 @@ SCOPE_BITS = {"photos": 4, "wall": 8192, "offline": 65536, "groups": 262144}
 COMMUNITY_SCOPE_BITS = {"photos": 4, "messages": 4096, "manage": 262144}
 USER_SCOPES_NEEDED = ("wall", "photos", "groups", "offline")
 COMMUNITY_SCOPES_NEEDED = ("messages",)
+
+# --- the sign-up bot: Bots Long Poll and community messages (dev.vk.com, "Bots Long Poll
+# API", messages.send, "Bot keyboards") ---
+#: Seconds one long-poll request waits for events ("wait": at most 90; 25 recommended).
+LONG_POLL_WAIT = 25
+#: The community token's pacer serves the bot too; a long-poll request is not an API call,
+#: but a failed one is retried after a backoff doubling from this up to LONG_POLL_MAX_BACKOFF.
+LONG_POLL_BACKOFF = 1.0
+LONG_POLL_MAX_BACKOFF = 60.0
+#: messages.send: a transient failure is retried this many times (after 1, 2, 4 s).
+SEND_RETRIES = 3
+#: Longest message text: the docs say 4096 characters; longer replies are sent in parts.
+#: (The schema's maxLength for ``message`` is 9000: the fake refuses longer with 914.)
+MESSAGE_MAX_TEXT = 4096
+SCHEMA_MESSAGE_MAX = 9000
+#: Bot keyboards: at most 5 buttons a row, 10 rows, 40 buttons; a label is cut at 40
+#: characters; a payload is at most 255 characters (dev.vk.com, "Bot keyboards").
+KEYBOARD_MAX_COLUMNS = 5
+KEYBOARD_MAX_ROWS = 10
+KEYBOARD_MAX_BUTTONS = 40
+KEYBOARD_LABEL_MAX = 40
+KEYBOARD_PAYLOAD_MAX = 255
+#: ASSUMPTION: how long VK remembers a messages.send ``random_id`` for one peer is not
+#: documented; the fake answers a repeat with the first message's id for an hour.
+RANDOM_ID_TTL = 3600
+#: How many people's messages the bot works on at once.
+INTAKE_WORKERS = 8
+#: Peer ids of conversations (chats) start here (dev.vk.com, messages.send: peer_id).
+CHAT_PEER_BASE = 2_000_000_000

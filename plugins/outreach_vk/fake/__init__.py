@@ -8,9 +8,14 @@ attachment limits and ``guid`` deduplication. Posts gain views, likes,
 reposts and comments as the fake's clock runs (``speed``). Faults for
 rehearsals: ``set_fault("outage" | "captcha" | "flood" | "posting_denied" |
 "server_error", True or a number of times)``, ``set_fault("slow", seconds)``,
-``revoke(token_name)``; over HTTP, ``POST /_sandbox/faults`` with a JSON
-object, ``POST /_sandbox/revoke {"token": NAME}``, ``POST /_sandbox/clock
-{"advance": SECONDS}``, ``GET /_sandbox/state``. Assumptions where VK's docs
+``revoke(token_name)``; the sign-up bot's side (fake.bot, fake.people):
+``groups.getLongPollServer``, the long poll server, ``messages.send``,
+``simulate_person(code, behaviour)``, ``join(user_id)``, and with ``crowd``
+seeded people who follow the sign-up links of new posts; over HTTP,
+``POST /_sandbox/faults`` with a JSON object, ``POST /_sandbox/revoke {"token":
+NAME}``, ``POST /_sandbox/clock {"advance": SECONDS}``,
+``POST /_sandbox/person {"code": CODE, "behaviour": ...}``,
+``POST /_sandbox/join {}``, ``GET /_sandbox/state``. Assumptions where VK's docs
 are silent are listed in docs/vk.md.
 """
 
@@ -25,7 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from outreach.channels import FakePlatform
-from outreach_vk.fake.methods import Methods, VKError
+from outreach_vk.fake.bot import COORDINATORS_PEER, Inbox, Messenger, Sent
+from outreach_vk.fake.methods import BOT_METHODS, Methods, VKError, check_call
+from outreach_vk.fake.people import Crowd, People, Person
 from outreach_vk.fake.server import RATE, Handler, RateLimiter, error_body, probe, run_execute
 from outreach_vk.fake.state import Clock, Store
 
@@ -38,10 +45,16 @@ class FakeVK(FakePlatform):
 
     def __init__(self, data_dir: Path | None = None, *, seed: str = "sandbox",
                  group_id: int = DEFAULT_GROUP_ID, speed: float = 1.0,
-                 rate_window: float = 1.0, port: int = 0, log_size: int = 100_000) -> None:
+                 rate_window: float = 1.0, port: int = 0, log_size: int = 100_000,
+                 crowd: bool = False) -> None:
         self.clock = Clock(speed)
         self.store = Store(seed, group_id, data_dir, self.clock)
         self.methods = Methods(self.store, lambda: self.url)
+        self.inbox = Inbox(self.store.world.group_id)
+        self.messenger = Messenger(self.inbox, self.clock.now, lambda: self.url, self._hear)
+        self.people = People(self.messenger, self.clock, seed)
+        if crowd:
+            self.methods.on_post = Crowd(self.people, self.store.world.group_id, seed).on_post
         self.limiter = RateLimiter(rate_window)
         self.port = port
         self.url = ""
@@ -66,6 +79,8 @@ class FakeVK(FakePlatform):
         return self.url
 
     def stop(self) -> None:
+        self.inbox.close()
+        self.people.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -79,6 +94,7 @@ class FakeVK(FakePlatform):
         return {"api_url": self.url, "group_id": str(world.group_id),
                 "user_token": self.token("user"), "community_token": self.token("community"),
                 "user_token_without_wall": self.token("user_no_wall"),
+                "coordinators_peer": str(COORDINATORS_PEER),
                 "admin_path": f"{self.url}/_sandbox/state"}
 
     def __enter__(self) -> FakeVK:
@@ -132,6 +148,70 @@ class FakeVK(FakePlatform):
         self.store.save()
         return made
 
+    # --- the sign-up bot's side ---
+
+    def simulate_person(self, code: str | None, behaviour: str = "complete",
+                        user_id: int | None = None, ref_source: str | None = None) -> int:
+        """A person follows ``vk.me/club<id>?ref=code`` and answers the bot; their user id.
+
+        Behaviours: complete, abandon, refuse, photo (see fake.people).
+        """
+        return self.people.arrive(code, behaviour, user_id, ref_source)
+
+    def person(self, user_id: int) -> Person:
+        return self.people.people[user_id]
+
+    def write(self, user_id: int, text: str, **extra: Any) -> None:
+        """``user_id`` writes ``text`` to the community (``ref``, ``payload``, ``attachments``)."""
+        self.messenger.message_new(user_id, text, **extra)
+
+    def join(self, user_id: int | None = None, join_type: str = "join") -> int:
+        """A person joins the community: a group_join event; their user id."""
+        user_id = user_id or self.people.new_id()
+        self.messenger.group_join(user_id, join_type)
+        return user_id
+
+    def sent_to(self, peer_id: int) -> list[Sent]:
+        """The messages the community sent to ``peer_id``, oldest first."""
+        with self.inbox.cond:
+            return [m for m in self.inbox.sent if m.peer_id == peer_id]
+
+    def events(self) -> list[dict[str, Any]]:
+        """The long poll's events still kept, oldest first."""
+        with self.inbox.cond:
+            return [dict(e) for e in self.inbox.events]
+
+    def long_poll_fault(self, failed: int) -> None:
+        """Make the next a_check answer ``failed``: 1 history lost, 2 key expired, 3 both."""
+        with self.inbox.cond:
+            if failed == 1:
+                self.inbox.first += len(self.inbox.events) + 1
+                self.inbox.events.clear()
+            elif failed == 2:
+                self.inbox.keys.clear()
+            elif failed == 3:
+                self.inbox.lost = True
+            else:
+                raise ValueError("failed is 1, 2 or 3")
+            self.inbox.cond.notify_all()
+
+    def long_poll(self, query: dict[str, str]) -> dict[str, Any]:
+        if query.get("act") != "a_check":
+            body: dict[str, Any] = {"failed": 2}
+        else:
+            try:
+                wait = min(float(query.get("wait") or 25), 90)
+            except ValueError:
+                wait = 25
+            # The clock's speed shortens the wait; events still end it at once.
+            body = self.inbox.check(query.get("key", ""), query.get("ts", ""),
+                                    max(wait / self.clock.speed, min(wait, 0.25)))
+        self.record("longpoll", body)
+        return body
+
+    def _hear(self, message: Sent) -> None:
+        self.people.hear(message)
+
     def record(self, method: str, body: Any) -> None:
         self.responses.append((method, body))
 
@@ -161,6 +241,11 @@ class FakeVK(FakePlatform):
             raise VKError(6)
         if self.methods.take("server_error"):
             raise VKError(10)
+        if method in BOT_METHODS:
+            check_call(method, token, params, BOT_METHODS)
+            handler = (self.messenger.send if method == "messages.send"
+                       else self.messenger.get_long_poll_server)
+            return {"response": handler(token, params)}
         if method == "execute":
             if token.kind not in ("user", "group"):
                 raise VKError(28)
@@ -201,10 +286,16 @@ class FakeVK(FakePlatform):
         if action == "clock":
             self.clock.advance(float(data.get("advance", 0)))
             return {"now": self.clock.now()}
+        if action == "person":
+            return {"user_id": self.simulate_person(data.get("code"),
+                                                    data.get("behaviour", "complete"))}
+        if action == "join":
+            return {"user_id": self.join()}
         if action == "state":
             world = self.store.world
             return {"group_id": world.group_id, "posts": len(world.posts),
                     "photos": len(world.photos), "revoked": world.revoked,
                     "faults": dict(self.methods.faults), "members": self.methods.members(),
+                    "messages_sent": len(self.inbox.sent), "events": self.inbox.ts,
                     "now": self.clock.now()}
         raise KeyError(action)

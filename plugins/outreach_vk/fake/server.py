@@ -69,6 +69,8 @@ class Handler(BaseHTTPRequestHandler):
             if body:
                 params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
             return self._json(self.fake.answer(url.path[len("/method/"):], params))
+        if url.path.startswith("/lp/"):
+            return self._json(self.fake.long_poll(dict(parse_qsl(url.query))))
         if url.path == "/upload/wall":
             return self._json(self.fake.upload(dict(parse_qsl(url.query)), _files(
                 self.headers.get("Content-Type", ""), body)))

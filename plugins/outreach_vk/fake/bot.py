@@ -1,0 +1,237 @@
+"""The fake VK's community messages: Bots Long Poll events and ``messages.send``.
+
+Events have the shape of VK 5.199's callback schema (``message_new`` carries
+``{"message": ..., "client_info": ...}``; ``group_join`` ``{"user_id",
+"join_type"}``) inside ``{"group_id", "type", "event_id", "v", "object"}``.
+The long poll server answers ``{"ts": "N", "updates": [...]}`` or
+``{"failed": 1, "ts": "N"}`` (history lost: go on from ts), ``{"failed": 2}``
+(key expired: ask for a new key) or ``{"failed": 3}`` (information lost: new key
+and ts), as VK documents.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from outreach_vk import limits
+from outreach_vk.fake.methods import VKError, _int
+from outreach_vk.fake.state import ADMIN_ID
+
+#: What a VK client says it can show (callback_info_for_bots).
+CLIENT_INFO = {"button_actions": ["text", "vkpay", "open_app", "location", "open_link",
+                                  "callback", "intent_subscribe", "intent_unsubscribe"],
+               "keyboard": True, "inline_keyboard": True, "carousel": True, "lang_id": 0}
+#: The coordinators' conversation the sandbox community is a member of.
+COORDINATORS_PEER = limits.CHAT_PEER_BASE + 1
+#: Events kept for a ts that fell behind; older ones are "history lost" (failed 1).
+HISTORY = 10_000
+
+
+@dataclass
+class Sent:
+    """A message the community sent, as the fake keeps it."""
+
+    id: int
+    peer_id: int
+    text: str
+    keyboard: dict[str, Any] | None
+    date: float
+
+
+@dataclass
+class Inbox:
+    """The community's messages and events, in memory (a restart starts them afresh)."""
+
+    group_id: int
+    events: list[dict[str, Any]] = field(default_factory=list)
+    first: int = 0  # the number of events[0]
+    keys: set[str] = field(default_factory=set)
+    lost: bool = False  # the next check answers failed 3
+    allowed: set[int] = field(default_factory=set)  # people who wrote to the community
+    sent: list[Sent] = field(default_factory=list)
+    random_ids: dict[tuple[int, int, int], tuple[int, float]] = field(default_factory=dict)
+    bot_features: bool = True  # Manage → Messages → Bot settings
+    cond: threading.Condition = field(default_factory=threading.Condition)
+    closing: bool = False
+    next_message: int = 1
+    per_peer: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def ts(self) -> int:
+        return self.first + len(self.events)
+
+    def push(self, kind: str, obj: dict[str, Any]) -> None:
+        with self.cond:
+            self.events.append({"group_id": self.group_id, "type": kind,
+                                "event_id": secrets.token_hex(20), "v": limits.API_VERSION,
+                                "object": obj})
+            if len(self.events) > HISTORY:
+                drop = len(self.events) - HISTORY
+                del self.events[:drop]
+                self.first += drop
+            self.cond.notify_all()
+
+    def new_key(self) -> str:
+        with self.cond:
+            key = secrets.token_hex(20)
+            self.keys.add(key)
+            return key
+
+    def check(self, key: str, ts: str, wait: float) -> dict[str, Any]:
+        """One ``a_check``: events after ``ts``, waiting up to ``wait`` real seconds."""
+        deadline = time.monotonic() + wait
+        with self.cond:
+            if self.lost:
+                self.lost = False
+                self.keys.clear()
+                return {"failed": 3}
+            if key not in self.keys:
+                return {"failed": 2}
+            try:
+                since = int(ts)
+            except ValueError:
+                return {"failed": 1, "ts": str(self.ts)}
+            if since < self.first:
+                return {"failed": 1, "ts": str(self.ts)}
+            while self.ts <= since and not self.closing:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self.cond.wait(left)
+            if since < self.first:  # history dropped while waiting
+                return {"failed": 1, "ts": str(self.ts)}
+            found = self.events[max(since - self.first, 0):]
+            return {"ts": str(self.ts), "updates": [dict(e) for e in found]}
+
+    def close(self) -> None:
+        with self.cond:
+            self.closing = True
+            self.cond.notify_all()
+
+
+def validate_keyboard(raw: str) -> dict[str, Any]:
+    """The keyboard a bot sent, or VKError 911 saying what VK would refuse in it."""
+    try:
+        board = json.loads(raw)
+    except ValueError:
+        raise VKError(911, "keyboard is not JSON") from None
+    if not isinstance(board, dict) or not isinstance(board.get("buttons"), list):
+        raise VKError(911, "buttons is required")
+    rows = board["buttons"]
+    inline = bool(board.get("inline"))
+    if not inline and not isinstance(board.get("one_time", False), bool):
+        raise VKError(911, "one_time must be a boolean")
+    if len(rows) > limits.KEYBOARD_MAX_ROWS:
+        raise VKError(911, f"at most {limits.KEYBOARD_MAX_ROWS} rows")
+    total = 0
+    for row in rows:
+        if not isinstance(row, list) or len(row) > limits.KEYBOARD_MAX_COLUMNS:
+            raise VKError(911, f"a row holds at most {limits.KEYBOARD_MAX_COLUMNS} buttons")
+        for button in row:
+            total += 1
+            action = button.get("action") if isinstance(button, dict) else None
+            if not isinstance(action, dict) or action.get("type") != "text":
+                raise VKError(911, "the sandbox takes buttons of type text only")
+            label = action.get("label")
+            if not isinstance(label, str) or not label:
+                raise VKError(911, "a text button needs a label")
+            if len(label) > limits.KEYBOARD_LABEL_MAX:
+                raise VKError(911, f"label longer than {limits.KEYBOARD_LABEL_MAX} characters")
+            payload = action.get("payload")
+            if payload is not None and (not isinstance(payload, str) or
+                                        len(payload) > limits.KEYBOARD_PAYLOAD_MAX):
+                raise VKError(911, f"payload longer than {limits.KEYBOARD_PAYLOAD_MAX} "
+                                   "characters")
+            if button.get("color", "default") not in ("default", "positive", "negative",
+                                                       "primary"):
+                raise VKError(911, "color is invalid")
+    if total > limits.KEYBOARD_MAX_BUTTONS:
+        raise VKError(911, f"at most {limits.KEYBOARD_MAX_BUTTONS} buttons")
+    return board
+
+
+class Messenger:
+    """``messages.send`` and ``groups.getLongPollServer`` over an Inbox."""
+
+    def __init__(self, inbox: Inbox, now: Callable[[], float], base_url: Callable[[], str],
+                 deliver: Callable[[Sent], None]) -> None:
+        self.inbox = inbox
+        self.now = now
+        self.base_url = base_url
+        self.deliver = deliver  # hands a message to a simulated person
+
+    def get_long_poll_server(self, token: Any, params: Mapping[str, str]) -> Any:
+        if params.get("group_id") != str(self.inbox.group_id):
+            raise VKError(100, "group_id is invalid")
+        if token.kind == "user" and token.owner != ADMIN_ID:
+            raise VKError(15, "the user is not an administrator of the community")
+        return {"key": self.inbox.new_key(), "server": f"{self.base_url()}/lp/"
+                f"{self.inbox.group_id}", "ts": str(self.inbox.ts)}
+
+    def send(self, token: Any, params: Mapping[str, str]) -> Any:
+        if token.kind == "group" and not token.scopes & limits.COMMUNITY_SCOPE_BITS["messages"]:
+            raise VKError(15, "no access to call this method: messages right is missing")
+        random = _int(params, "random_id")
+        if random is None:  # required since API 5.90
+            raise VKError(100, "random_id is undefined")
+        peer = _int(params, "peer_id") or _int(params, "user_id")
+        if peer is None:
+            raise VKError(100, "peer_id is undefined")
+        text = params.get("message", "")
+        if not text and not params.get("attachment"):
+            raise VKError(100, "message is empty or invalid")
+        if len(text) > limits.SCHEMA_MESSAGE_MAX:
+            raise VKError(914)
+        keyboard = None
+        if params.get("keyboard"):
+            if not self.inbox.bot_features:
+                raise VKError(912)
+            keyboard = validate_keyboard(params["keyboard"])
+        if peer != COORDINATORS_PEER and peer not in self.inbox.allowed:
+            raise VKError(901)
+        now = self.now()
+        seen = (token.owner, peer, random)
+        with self.inbox.cond:
+            if random and seen in self.inbox.random_ids:
+                first, at = self.inbox.random_ids[seen]
+                if now - at < limits.RANDOM_ID_TTL:
+                    return first
+            message = Sent(self.inbox.next_message, peer, text, keyboard, now)
+            self.inbox.next_message += 1
+            self.inbox.sent.append(message)
+            if random:
+                self.inbox.random_ids[seen] = (message.id, now)
+        self.deliver(message)
+        return message.id
+
+    def message_new(self, user_id: int, text: str, *, ref: str | None = None,
+                    ref_source: str | None = None, payload: str | None = None,
+                    attachments: list[dict[str, Any]] | None = None) -> None:
+        """A person writes to the community: a message_new event in the long poll."""
+        with self.inbox.cond:
+            self.inbox.allowed.add(user_id)
+            number = self.inbox.per_peer.get(user_id, 0) + 1
+            self.inbox.per_peer[user_id] = number
+            message_id = self.inbox.next_message
+            self.inbox.next_message += 1
+        message: dict[str, Any] = {
+            "date": int(self.now()), "from_id": user_id, "id": message_id, "out": 0,
+            "version": message_id, "attachments": attachments or [],
+            "conversation_message_id": number, "fwd_messages": [], "important": False,
+            "is_hidden": False, "peer_id": user_id, "random_id": 0, "text": text}
+        if ref:
+            message["ref"] = ref
+        if ref_source:
+            message["ref_source"] = ref_source
+        if payload:
+            message["payload"] = payload
+        self.inbox.push("message_new", {"message": message, "client_info": CLIENT_INFO})
+
+    def group_join(self, user_id: int, join_type: str = "join") -> None:
+        self.inbox.push("group_join", {"user_id": user_id, "join_type": join_type})
