@@ -18,6 +18,8 @@ from outreach_telegram.updates import BotState, UpdateHub, reaction_recorder
 if TYPE_CHECKING:
     import telegram
 
+    from outreach_telegram.intake import Intake
+
 _lock = threading.Lock()
 _bots: dict[tuple[str, str], SharedBot] = {}
 
@@ -33,6 +35,7 @@ class SharedBot:
         self.state = BotState(state_dir)
         self.hub = UpdateHub(self.ready, self.state)
         self.users = 0
+        self.intake: Intake | None = None  # the sign-up bot, when a channel started it
         self._bot: telegram.Bot | None = None
         self._init_lock: asyncio.Lock | None = None
         self._subscribed = False

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
     import telegram
 
+    from outreach.channels import SignupDesk
     from outreach_telegram.bots import SharedBot
 
 SIGNUP_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -81,6 +82,12 @@ class TelegramChannel(Channel):
         "api_url": Field(str, default="https://api.telegram.org",
                          help="Bot API server; the sandbox's fake for rehearsals"),
         "timeout": Field(float, default=20.0, help="Seconds to wait for Telegram's answer"),
+        "contact_button": Field(str, default="📱 Отправить номер",
+                                help="Label of the sign-up bot's \"share my phone\" button"),
+        "intake_workers": Field(int, default=8,
+                                help="People whose sign-up messages are handled at once"),
+        "poll_timeout": Field(float, default=25.0,
+                              help="Seconds one long poll for people's messages waits"),
     }
     # Bot API sendMessage/sendPhoto: text 1-4096, caption 0-1024 characters after parsing.
     text_limits = TextLimits(max_text=4096, max_caption=1024)
@@ -90,7 +97,9 @@ class TelegramChannel(Channel):
                                max_bytes=10 * 1024 * 1024, formats=("JPEG",), max_photos=10)
     # Reactions only (views are not in the Bot API); reconcile: the Bot API has no
     # idempotency key and cannot list a channel's messages, so it cannot tell.
-    capabilities = Capabilities(engagement=True, audience=True, reconcile=False)
+    # Sign-ups: the bot talks to people in private chats (outreach_telegram.intake).
+    capabilities = Capabilities(engagement=True, audience=True, reconcile=False, signups=True,
+                                contact_button=True)
 
     def __init__(self, context: ChannelContext, settings: Mapping[str, Any]) -> None:
         super().__init__(context, settings)
@@ -233,7 +242,72 @@ class TelegramChannel(Channel):
             username = self._shared.bot_username
         return f"https://t.me/{username.lstrip('@')}?start={code}" if username else None
 
+    # --- the sign-up bot ---
+
+    def start_intake(self, desk: SignupDesk) -> None:
+        """Answer people who write to the bot, through ``desk``; one intake per bot.
+
+        Several channels may share a bot: the first to start its intake serves
+        the bot's private chats, the others leave it running (the referral
+        code, not the channel, says where a person came from).
+        """
+        from outreach_telegram.intake import Intake
+
+        shared = self._bot()
+        if shared.intake is not None:
+            self.context.logger.info("channel %s: the bot's sign-up intake already runs "
+                                     "(channel %s)", self.name, shared.intake.channel.name)
+            return
+        intake = Intake(self, desk, workers=self.settings["intake_workers"])
+        shared.intake = intake
+        try:
+            self._run(lambda bot: intake.start())
+        except BaseException:
+            shared.intake = None
+            raise
+
+    def stop_intake(self) -> None:
+        shared = self._shared
+        if shared is None or shared.intake is None or shared.intake.channel is not self:
+            return
+        intake, shared.intake = shared.intake, None
+        loop.run(intake.stop(), timeout=60)
+
+    def notify(self, chat: str, text: str) -> None:
+        """Send ``text`` to the coordinators' ``chat`` (@username or numeric id)."""
+        from telegram import error
+
+        shared = self._bot()
+        target: str | int = int(chat) if str(chat).lstrip("-").isdigit() else str(chat)
+
+        async def send(bot: telegram.Bot) -> None:
+            for attempt in range(RETRIES_IN_CALL + 1):
+                slots = await shared.pacer.acquire(str(target), 1)
+                try:
+                    await bot.send_message(target, escape(text, self.parse_mode),
+                                           parse_mode=self.parse_mode or None)
+                    return
+                except error.RetryAfter as exc:
+                    wait = retry_after_seconds(exc)
+                    if wait > MAX_WAIT_IN_CALL or attempt == RETRIES_IN_CALL:
+                        raise
+                    await asyncio.sleep(wait)
+                finally:
+                    slots.done()
+
+        async def call() -> None:
+            await send(await shared.ready())
+
+        try:
+            loop.run(call(), timeout=self.settings["timeout"] * 4 + MAX_WAIT_IN_CALL)
+        except ChannelError:
+            raise
+        except Exception as exc:
+            raise translate(exc, self.name, f"coordinators' chat {chat}") from None
+
     def close(self) -> None:
+        if self._shared is not None and self._shared.intake is not None:
+            self.stop_intake()
         if self._shared is not None:
             from outreach_telegram import bots
 
@@ -245,7 +319,8 @@ class TelegramChannel(Channel):
                       speed: float = 1.0) -> FakePlatform | None:
         from outreach_telegram.fake import FakeTelegram
 
-        return FakeTelegram(data_dir, time_scale=speed, port=port)
+        # The sandbox shows sign-ups arriving: people follow the posts' sign-up links.
+        return FakeTelegram(data_dir, time_scale=speed, port=port, followers=True)
 
     @classmethod
     def sandbox_environment(cls, settings: Mapping[str, Any],

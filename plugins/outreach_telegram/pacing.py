@@ -62,9 +62,11 @@ class Pacer:
         self._chats: dict[str, deque[list[float]]] = {}
         self.waited = 0.0  # seconds spent waiting, for figures
 
-    async def acquire(self, chat: str, count: int = 1) -> Slots:
+    async def acquire(self, chat: str, count: int = 1, private: bool = False) -> Slots:
+        """Reserve ``count`` messages to ``chat``; a private chat (a person) has no
+        per-chat limit of its own, only the overall one (bots FAQ)."""
         limits = self.limits
-        per_chat = self._chats.setdefault(chat, deque())
+        per_chat = deque() if private else self._chats.setdefault(chat, deque())
         while True:
             now = self._clock()
             wait = max(_wait(per_chat, count, limits.per_chat, limits.chat_window, now),

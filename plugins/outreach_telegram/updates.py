@@ -109,6 +109,12 @@ class UpdateHub:
         for raw in kept:
             await callback(telegram.Update.de_json(raw, bot))
 
+    def unsubscribe(self, kind: str, callback: Callback) -> None:
+        """Stop handing ``kind`` to ``callback``; later updates of it are kept unclaimed."""
+        callbacks = self._subscribers.get(kind, [])
+        if callback in callbacks:
+            callbacks.remove(callback)
+
     async def poll_once(self, timeout: float = 0) -> int:
         """One ``getUpdates``: hand out what came and confirm it; the number of updates."""
         if self._lock is None:

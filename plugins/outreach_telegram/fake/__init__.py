@@ -9,29 +9,36 @@ where Telegram's docs are silent are listed in docs/telegram.md.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from outreach.channels import FakePlatform
+from outreach_telegram.fake.people import BEHAVIOURS, People, Person
 from outreach_telegram.fake.state import (
     BOT_TOKEN,
     BOT_USERNAME,
+    COORDINATORS,
     FakeChat,
     FakeState,
     Limits,
 )
 
-__all__ = ["FakeTelegram", "Limits"]
+__all__ = ["BEHAVIOURS", "FakeTelegram", "Limits", "Person"]
 
 
 class FakeTelegram(FakePlatform):
     """The fake Bot API: ``start()`` returns the URL to set as ``api_url``."""
 
     def __init__(self, data_dir: Path | None = None, time_scale: float = 1.0, seed: int = 1,
-                 limits: Limits | None = None, port: int = 0) -> None:
+                 limits: Limits | None = None, port: int = 0, followers: bool = False,
+                 think: float = 2.0) -> None:
+        """``followers``: people follow the sign-up links of posts (the sandbox's demo);
+        ``think``: fake seconds a scripted person takes to answer the bot."""
         self.port = port
         self.state = FakeState(data_dir, time_scale=time_scale, seed=seed, limits=limits)
+        self.people = People(self.state, think=think, followers=followers)
         self.server: Any = None
         self._thread: threading.Thread | None = None
         self.url = ""
@@ -45,6 +52,8 @@ class FakeTelegram(FakePlatform):
 
         self.state.stopping = False
         self.server, self._thread = serve(self.state, self.responses, self.poll_log, self.port)
+        self.server.people = self.people
+        self.people.start()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         return self.url
 
@@ -68,7 +77,7 @@ class FakeTelegram(FakePlatform):
 
     def describe(self) -> Mapping[str, str]:
         return {"api_url": self.url, "token": BOT_TOKEN, "bot_username": BOT_USERNAME,
-                "chat_id": "@sandbox_channel"}
+                "chat_id": "@sandbox_channel", "coordinators_chat": f"@{COORDINATORS}"}
 
     # --- for rehearsals and tests ---
 
@@ -101,6 +110,34 @@ class FakeTelegram(FakePlatform):
         """A person follows the bot's deep link: ``/start <code>`` arrives as an update."""
         with self.state.lock:
             self.state.script_start(user_id, first_name, code)
+
+    def simulate_person(self, code: str | None, behaviour: str = "complete",
+                        answers: dict[str, str] | None = None, after: float = 0.0,
+                        user_id: int | None = None) -> Person:
+        """A scripted person who follows ``code``'s deep link ``after`` fake seconds from now.
+
+        ``behaviour``: one of ``BEHAVIOURS`` ("complete", "abandon_at_phone",
+        "refuse_consent", "photo_instead_of_phone", ...); ``answers`` may give
+        ``name``, ``municipality``, ``phone``, ``interests`` (made up when absent);
+        ``user_id`` of an earlier simulated person makes that person come back.
+        """
+        with self.state.lock:
+            return self.people.add(code, behaviour, answers, after, user_id=user_id)
+
+    def person(self, user_id: int) -> Person:
+        with self.state.lock:
+            return self.people.persons[user_id]
+
+    def wait_for(self, done: Callable[[], bool], timeout: float = 10.0) -> bool:
+        """Wait (real seconds) until ``done()`` holds; checked under the fake's lock."""
+        deadline = time.monotonic() + timeout
+        with self.state.lock:
+            while not done():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.state.lock.wait(min(left, 0.05))
+        return True
 
     @property
     def count_429(self) -> int:

@@ -33,6 +33,8 @@ def get_me(state: FakeState, params: dict[str, Any], files: Files) -> Any:
 
 def _writable(state: FakeState, params: dict[str, Any]) -> FakeChat:
     chat = state.find_chat(_required(params, "chat_id"))
+    if chat.type == "private" and chat.bot_status == "kicked":
+        raise ApiError(403, "Forbidden: bot was blocked by the user")
     if chat.bot_status in ("left", "kicked"):
         raise ApiError(403, "Forbidden: bot is not a member of the channel chat")
     if chat.bot_status != "administrator" and chat.type == "channel":
@@ -91,8 +93,10 @@ def _upload(params: dict[str, Any], files: Files, value: Any) -> bytes:
 
 def _store(state: FakeState, chat: FakeChat, params: dict[str, Any],
            content: dict[str, Any]) -> dict[str, Any]:
+    sender = ({"sender_chat": chat.short()} if chat.type == "channel"
+              else {"from": bot_user()})
     message = {"message_id": chat.next_message_id, "date": int(state.now()),
-               "chat": chat.short(), "sender_chat": chat.short(), **content}
+               "chat": chat.short(), **sender, **content}
     chat.next_message_id += 1
     reply = params.get("reply_parameters") or {}
     reply_id = reply.get("message_id") if isinstance(reply, dict) else None
@@ -106,6 +110,10 @@ def _store(state: FakeState, chat: FakeChat, params: dict[str, Any],
     if params.get("disable_notification") in (True, "true"):
         message["_silent"] = True  # kept for the inspection endpoint only
     chat.messages.append(message)
+    hooks = state.on_channel_post if chat.type == "channel" else (
+        state.on_bot_message if chat.type == "private" else [])
+    for hook in hooks:
+        hook(chat, message)
     return message
 
 
@@ -120,11 +128,64 @@ def send_message(state: FakeState, params: dict[str, Any], files: Files) -> Any:
         raise ApiError(400, "Bad Request: message text is empty")
     plain, entities = _formatted(text, params.get("parse_mode"), MAX_TEXT,
                                  "message is too long")
+    markup = _reply_markup(chat, params.get("reply_markup"))
     state.take(chat, 1)
     content: dict[str, Any] = {"text": plain}
     if entities:
         content["entities"] = entities
+    if markup is not None and "inline_keyboard" in markup:
+        content["reply_markup"] = markup  # Message.reply_markup: inline keyboards only
+    elif markup is not None:
+        content["_keyboard"] = markup  # a reply keyboard: what the person's screen shows
+        chat.keyboard = None if markup.get("remove_keyboard") else markup
     return _public(_store(state, chat, params, content))
+
+
+_BUTTON_ACTIONS = ("url", "callback_data", "web_app", "login_url", "switch_inline_query",
+                   "switch_inline_query_current_chat", "switch_inline_query_chosen_chat",
+                   "copy_text", "callback_game", "pay")
+
+
+def _reply_markup(chat: FakeChat, markup: Any) -> dict[str, Any] | None:
+    """The reply_markup as Telegram reads it, or its error (Bot API: sendMessage)."""
+    if markup in (None, ""):
+        return None
+    if isinstance(markup, str):
+        try:
+            markup = json.loads(markup)
+        except ValueError:
+            markup = None
+    if not isinstance(markup, dict):
+        raise ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
+    if "inline_keyboard" in markup:
+        rows = markup["inline_keyboard"]
+        for button in _buttons(rows, "inline keyboard"):
+            actions = [a for a in _BUTTON_ACTIONS if a in button]
+            if len(actions) != 1:
+                raise ApiError(400, "Bad Request: text buttons are unallowed in the inline "
+                                    "keyboard")
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode("utf-8")) <= 64:
+                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+        return {"inline_keyboard": rows}
+    if "keyboard" in markup:
+        buttons = _buttons(markup["keyboard"], "keyboard")
+        if chat.type != "private" and any(b.get("request_contact") for b in buttons):
+            raise ApiError(400, "Bad Request: phone number can be requested in private "
+                                "chats only")
+        return markup
+    if markup.get("remove_keyboard") is True:
+        return markup
+    raise ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
+
+
+def _buttons(rows: Any, what: str) -> list[dict[str, Any]]:
+    if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+        raise ApiError(400, f"Bad Request: field \"{what}\" must be an Array of Arrays")
+    buttons = [b if isinstance(b, dict) else {"text": b} for row in rows for b in row]
+    if not buttons or any(not str(b.get("text") or "").strip() for b in buttons):
+        raise ApiError(400, "Bad Request: button text must be non-empty")
+    return buttons
 
 
 def send_photo(state: FakeState, params: dict[str, Any], files: Files) -> Any:
@@ -222,7 +283,13 @@ def create_chat_invite_link(state: FakeState, params: dict[str, Any], files: Fil
 
 
 def answer_callback_query(state: FakeState, params: dict[str, Any], files: Files) -> Any:
-    _required(params, "callback_query_id")
+    query_id = str(_required(params, "callback_query_id"))
+    # A query can be answered once. An id the fake never issued is accepted (leniency:
+    # the fake's own tests answer a made-up one).
+    if state.queries.get(query_id):
+        raise ApiError(400, "Bad Request: query is too old and response timeout expired "
+                            "or query ID is invalid")
+    state.queries[query_id] = True
     return True
 
 

@@ -64,7 +64,15 @@ class FakeServer(ThreadingHTTPServer):
         self.state = state
         self.responses = responses  # (method, result) of every success
         self.poll_log = poll_log  # (arrived, answered) of every getUpdates
+        self.people: Any = None  # the scripted people (fake.people.People), when running
         super().__init__(("127.0.0.1", port), _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the client went away (a long poll cancelled on stop): nothing to answer
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -180,6 +188,20 @@ class _Handler(BaseHTTPRequestHandler):
                 if faults.get("remove_bot"):
                     state.find_chat(faults["remove_bot"]).bot_status = "kicked"
                 self._send(200, {"outage": state.outage, "slow": state.slow})
+                return
+            people = self.server.people
+            if parts == ["people"] and self.command == "POST" and people is not None:
+                data = json.loads(body or b"{}")
+                try:
+                    person = people.add(data.get("code"), data.get("behaviour", "complete"),
+                                        data.get("answers"), float(data.get("after", 0)))
+                except ValueError as exc:
+                    self._send(400, {"ok": False, "description": str(exc)})
+                    return
+                self._send(200, {"ok": True, "user_id": person.user_id})
+                return
+            if parts == ["people"] and people is not None:
+                self._send(200, {"people": [p.describe() for p in people.persons.values()]})
                 return
             if parts == ["start"] and self.command == "POST":
                 data = json.loads(body or b"{}")

@@ -69,5 +69,13 @@ class SpecChecker:
                 always = _ALWAYS.search(field["description"])
                 if always and value.get(field["name"]) == always.group(1):
                     return subtype
+        # MaybeInaccessibleMessage: an InaccessibleMessage's date is "Always 0"; otherwise
+        # the subtype is the one whose fields the value fits.
+        for subtype in subtypes:
+            fields = {f["name"]: f for f in self.types[subtype].get("fields", [])}
+            fits = set(value) <= set(fields) and all(
+                name in value for name, f in fields.items() if f["required"])
+            if fits and not (subtype == "InaccessibleMessage" and value.get("date") != 0):
+                return subtype
         found.append(f"{path}: matches none of {', '.join(subtypes)}")
         return None

@@ -21,6 +21,7 @@ from typing import Any
 BOT_ID = 7000000001
 BOT_TOKEN = f"{BOT_ID}:AAsandbox-token-for-rehearsals-only"
 BOT_USERNAME = "outreach_sandbox_bot"
+COORDINATORS = "sandbox_coordinators"  # a group the sandbox bot may write to (notify)
 EMOJI = ("👍", "❤", "🔥", "👏", "🙏")
 
 
@@ -46,8 +47,11 @@ class FakeChat:
     created: float = 0.0  # fake clock
     next_message_id: int = 1
     messages: list[dict[str, Any]] = field(default_factory=list)
+    keyboard: dict[str, Any] | None = None  # a private chat's reply keyboard on screen
 
     def short(self) -> dict[str, Any]:
+        if self.type == "private":  # a person: the chat is named by their first name
+            return {"id": self.id, "type": "private", "first_name": self.title}
         chat: dict[str, Any] = {"id": self.id, "type": self.type, "title": self.title}
         if self.username:
             chat["username"] = self.username
@@ -77,7 +81,14 @@ class FakeState:
         self.token = BOT_TOKEN
         self._wall0, self._mono0 = time.time(), time.monotonic()
         self.chats: dict[int, FakeChat] = {}
+        self.private: dict[int, FakeChat] = {}  # user id -> the person's chat with the bot
         self.users: dict[int, dict[str, Any]] = {}
+        self.queries: dict[str, bool] = {}  # callback query id -> answered
+        self.next_query_id = 1
+        #: Called (under ``lock``) with each message the bot sends to a private chat.
+        self.on_bot_message: list[Any] = []
+        #: Called (under ``lock``) with each channel post: the people may follow its links.
+        self.on_channel_post: list[Any] = []
         self.updates: deque[dict[str, Any]] = deque()
         self.next_update_id = 1
         self.allowed_updates: list[str] = []
@@ -93,6 +104,10 @@ class FakeState:
         if not self._load():
             self.add_channel("sandbox_channel", "Серебряные волонтёры (песочница)")
             self.add_channel(None, "Закрытый канал (песочница)")
+        if not any(c.username == COORDINATORS for c in self.chats.values()):
+            group = self.add_channel(COORDINATORS, "Координаторы (песочница)",
+                                     bot_status="member", members=5, joins_per_day=0)
+            group.type = "supergroup"
 
     # --- the clock ---
 
@@ -103,13 +118,30 @@ class FakeState:
 
     def add_channel(self, username: str | None, title: str, bot_status: str = "administrator",
                     members: int = 120, joins_per_day: float = 3.0) -> FakeChat:
-        chat_id = -1001000000001 - len(self.chats)
+        chat_id = min(self.chats, default=-1001000000000) - 1
         chat = FakeChat(chat_id, title, username, bot_status=bot_status, members=members,
                         joins_per_day=joins_per_day, created=self.now())
         self.chats[chat_id] = chat
         return chat
 
+    def private_chat(self, user: dict[str, Any]) -> FakeChat:
+        """The person's chat with the bot, opened when they first write (its id is theirs)."""
+        self.users[user["id"]] = user
+        chat = self.private.get(user["id"])
+        if chat is None:
+            chat = self.private[user["id"]] = FakeChat(
+                user["id"], user["first_name"], type="private", bot_status="member",
+                members=1, joins_per_day=0, created=self.now())
+        return chat
+
     def find_chat(self, chat_id: Any) -> FakeChat:
+        if not isinstance(chat_id, str) or not chat_id.startswith("@"):
+            try:
+                person = self.private.get(int(chat_id))
+            except (TypeError, ValueError):
+                person = None
+            if person is not None:
+                return person
         if isinstance(chat_id, str) and chat_id.startswith("@"):
             for chat in self.chats.values():
                 if chat.username and chat.username.lower() == chat_id[1:].lower():
@@ -132,7 +164,9 @@ class FakeState:
     def take(self, chat: FakeChat, count: int) -> None:
         """Count ``count`` messages to ``chat``, or raise 429 when a limit would be passed."""
         now = self.now()
-        per_chat = self.sent_chat.setdefault(chat.id, deque())
+        # A private chat has no per-chat limit of its own (bots FAQ), only the overall one.
+        per_chat = deque() if chat.type == "private" else self.sent_chat.setdefault(chat.id,
+                                                                                   deque())
         waits = []
         for sent, limit, window in ((per_chat, self.limits.per_chat, self.limits.chat_window),
                                     (self.sent_all, self.limits.overall,
@@ -188,13 +222,38 @@ class FakeState:
     def script_start(self, user_id: int, first_name: str, code: str | None) -> None:
         """A person opens the bot through a deep link: a private /start message."""
         user = {"id": user_id, "is_bot": False, "first_name": first_name}
-        self.users[user_id] = user
         text = f"/start {code}" if code else "/start"
-        self.push_update("message", {
-            "message_id": len(self.updates) + 1, "date": int(self.now()), "from": user,
-            "chat": {"id": user_id, "type": "private", "first_name": first_name},
-            "text": text, "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
-        })
+        self.user_message(user, {"text": text, "entities": [
+            {"type": "bot_command", "offset": 0, "length": 6}]})
+
+    def user_message(self, user: dict[str, Any], content: dict[str, Any]) -> dict[str, Any]:
+        """A person writes to the bot: the message joins their chat and the update queue."""
+        chat = self.private_chat(user)
+        message = {"message_id": chat.next_message_id, "date": int(self.now()), "from": user,
+                   "chat": chat.short(), **content}
+        chat.next_message_id += 1
+        chat.messages.append(message)
+        if chat.keyboard is not None and chat.keyboard.get("one_time_keyboard"):
+            chat.keyboard = None  # a one-time keyboard hides once used
+        self.push_update("message", message)
+        return message
+
+    def press_button(self, user: dict[str, Any], message_id: int, data: str) -> str:
+        """A person presses an inline button of the bot's message: a callback_query update."""
+        chat = self.private_chat(user)
+        message = next((m for m in chat.messages if m["message_id"] == message_id), None)
+        buttons = [b for row in ((message or {}).get("reply_markup") or {}).get(
+            "inline_keyboard", []) for b in row]
+        if not any(b.get("callback_data") == data for b in buttons):
+            raise ValueError(f"message {message_id} has no button with data {data!r}")
+        query_id = f"{BOT_ID % 100000}{self.next_query_id:08d}"
+        self.next_query_id += 1
+        self.queries[query_id] = False
+        self.push_update("callback_query", {
+            "id": query_id, "from": user,
+            "message": {k: v for k, v in message.items() if not k.startswith("_")},
+            "chat_instance": str(abs(hash((BOT_ID, user["id"]))) % 10 ** 12), "data": data})
+        return query_id
 
     # --- persistence ---
 

@@ -35,10 +35,13 @@ if TYPE_CHECKING:
     from outreach_vk.fake.state import Clock
 
 BEHAVIOURS = ("complete", "abandon", "refuse", "photo")
-FIRST_NAMES = ("Галина", "Валентина", "Николай", "Людмила", "Владимир", "Тамара", "Сергей",
-               "Нина", "Виктор", "Зинаида")
-LAST_NAMES = ("Соколова", "Морозова", "Кузнецов", "Попова", "Лебедев", "Новикова",
-              "Фёдоров", "Волкова", "Егоров", "Павлова")
+# (first name, surname) pairs by gender, so a simulated person reads as a real one.
+NAMES = (
+    (("Галина", "Валентина", "Людмила", "Тамара", "Нина", "Зинаида"),
+     ("Соколова", "Морозова", "Попова", "Новикова", "Волкова", "Павлова")),
+    (("Николай", "Владимир", "Сергей", "Виктор", "Анатолий"),
+     ("Кузнецов", "Лебедев", "Фёдоров", "Егоров", "Смирнов")),
+)
 PHONE_STYLES = ("+7 {a} {b}-{c}-{d}", "8{a}{b}{c}{d}", "8 ({a}) {b}-{c}-{d}",
                 "+7{a}{b}{c}{d}", "8-{a}-{b}-{c}-{d}")
 YES = re.compile(r"^(соглас|да\b|yes|agree|i agree)", re.IGNORECASE)
@@ -119,8 +122,9 @@ def make_person(person_id: int, code: str | None, behaviour: str, seed: str) -> 
     digits = f"9{rng.randrange(10**9):09d}"
     phone = rng.choice(PHONE_STYLES).format(a=digits[:3], b=digits[3:6], c=digits[6:8],
                                             d=digits[8:])
+    first_names, surnames = rng.choice(NAMES)
     return Person(person_id, code, behaviour, rng,
-                  name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}", phone=phone)
+                  name=f"{rng.choice(first_names)} {rng.choice(surnames)}", phone=phone)
 
 
 class Timeline:

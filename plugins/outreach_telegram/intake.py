@@ -1,0 +1,246 @@
+"""The sign-up bot's side in Telegram: people's private messages in, the desk's replies out.
+
+The dialog itself lives in Outreach's core (``SignupDesk``); this module only
+translates. It subscribes to the bot's one ``UpdateHub`` (messages and button
+presses, private chats only), turns each update into an ``Incoming``, and
+sends the desk's ``Reply`` list back as messages with inline buttons, the
+"share my phone number" keyboard, or a keyboard removal.
+
+Each person's messages reach the desk in the order they were sent (one queue
+per person); different people are served at the same time. The desk works
+with the database, so it runs on a thread pool, never on the event loop:
+publishing and long polling go on meanwhile. Replies are paced under the
+overall flood limit (about 30 a second); a private chat has no per-chat limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from outreach.channels import Incoming, Reply
+from outreach_telegram.errors import retry_after_seconds
+from outreach_telegram.text import escape
+
+if TYPE_CHECKING:
+    import telegram
+
+    from outreach.channels import SignupDesk
+    from outreach_telegram.channel import TelegramChannel
+
+log = logging.getLogger("outreach.telegram")
+
+MAX_CALLBACK_DATA = 64  # Bot API InlineKeyboardButton.callback_data: 1-64 bytes
+SEND_ATTEMPTS = 4
+
+
+def translate_update(update: telegram.Update) -> Incoming | None:
+    """The ``Incoming`` for a private message or button press; None for anything else."""
+    query = update.callback_query
+    if query is not None:
+        chat = query.message.chat if query.message is not None else None
+        if chat is None or chat.type != "private" or query.data is None:
+            return None
+        return Incoming(person=str(query.from_user.id), choice=query.data,
+                        display_name=_display_name(query.from_user))
+    message = update.message
+    if message is None or message.chat.type != "private" or message.from_user is None:
+        return None
+    user = message.from_user
+    common = {"person": str(user.id), "display_name": _display_name(user)}
+    if message.contact is not None:
+        if message.contact.user_id != user.id:  # someone else's card: not their own phone
+            return Incoming(**common, attachment=True)
+        return Incoming(**common, contact_phone=message.contact.phone_number)
+    text = message.text
+    if text is None:
+        return Incoming(**common, attachment=True)  # photo, file, sticker, voice...
+    command, _, rest = text.strip().partition(" ")
+    if command.split("@", 1)[0] == "/start":
+        return Incoming(**common, started=True, start_code=rest.strip() or None)
+    return Incoming(**common, text=text)
+
+
+def _display_name(user: telegram.User) -> str | None:
+    name = " ".join(part for part in (user.first_name, user.last_name) if part).strip()
+    return name or None
+
+
+@dataclass
+class _Person:
+    """What the bot keeps about one person's chat while the process runs."""
+
+    queue: asyncio.Queue[Incoming] = field(default_factory=asyncio.Queue)
+    task: asyncio.Task[None] | None = None
+    keyboard_shown: bool = False  # the "share my phone" keyboard is up
+    typed_choices: dict[str, str] = field(default_factory=dict)  # label -> value
+
+
+class Intake:
+    """One bot's sign-up intake on the plugin's loop; made by ``TelegramChannel.start_intake``."""
+
+    def __init__(self, channel: TelegramChannel, desk: SignupDesk, workers: int = 8) -> None:
+        self.channel = channel
+        self.desk = desk
+        self.executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="telegram-intake")
+        self.people: dict[str, _Person] = {}
+        self.long_choices: dict[str, str] = {}  # short token -> a value over 64 bytes
+        self.handled = 0
+        self.failed = 0
+
+    # --- on the loop ---
+
+    async def start(self) -> None:
+        shared = self.channel._bot()
+        await shared.ready()
+        await shared.hub.subscribe("message", self.on_update)
+        await shared.hub.subscribe("callback_query", self.on_update)
+        shared.hub.start(timeout=self.channel.settings["poll_timeout"])
+
+    async def stop(self) -> None:
+        shared = self.channel._bot()
+        shared.hub.unsubscribe("message", self.on_update)
+        shared.hub.unsubscribe("callback_query", self.on_update)
+        await shared.hub.stop()
+        tasks = [p.task for p in self.people.values() if p.task is not None]
+        if tasks:  # let what was received be answered: a confirmed update is gone otherwise
+            await asyncio.wait(tasks, timeout=30)
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+    async def on_update(self, update: telegram.Update) -> None:
+        """Queue the update for its person; never waits for the desk (polling goes on)."""
+        query = update.callback_query
+        if query is not None:
+            asyncio.get_running_loop().create_task(self._answer_query(query))
+        incoming = translate_update(update)
+        if incoming is None:
+            return
+        if incoming.choice is not None:
+            incoming = _with_choice(incoming, self.long_choices.get(incoming.choice,
+                                                                    incoming.choice))
+        person = self.people.setdefault(incoming.person, _Person())
+        if incoming.text is not None and incoming.text.strip() in person.typed_choices:
+            incoming = _with_choice(incoming, person.typed_choices[incoming.text.strip()])
+        person.queue.put_nowait(incoming)
+        if person.task is None or person.task.done():
+            person.task = asyncio.get_running_loop().create_task(self._serve(incoming.person))
+
+    async def _answer_query(self, query: telegram.CallbackQuery) -> None:
+        # Bot API: the client shows a progress bar until the query is answered.
+        try:
+            await query.answer()
+        except Exception as exc:  # noqa: BLE001  (a late answer is harmless; keep serving)
+            log.info("channel %s: a button press could not be acknowledged: %s",
+                     self.channel.name, type(exc).__name__)
+
+    async def _serve(self, person_id: str) -> None:
+        """Hand one person's messages to the desk in order, and send its replies."""
+        person = self.people[person_id]
+        loop = asyncio.get_running_loop()
+        while not person.queue.empty():
+            incoming = person.queue.get_nowait()
+            try:
+                replies = await loop.run_in_executor(
+                    self.executor, self.desk.handle, self.channel.name, incoming)
+            except Exception as exc:  # noqa: BLE001  (one person's failure stops nobody else)
+                self.failed += 1
+                log.error("channel %s: the sign-up desk failed on a message (%s); "
+                          "the person got no answer", self.channel.name, type(exc).__name__)
+                continue
+            self.handled += 1
+            await self.send_replies(person_id, person, replies)
+        if person.queue.empty() and not person.keyboard_shown and not person.typed_choices:
+            self.people.pop(person_id, None)
+
+    async def send_replies(self, person_id: str, person: _Person,
+                           replies: Sequence[Reply]) -> None:
+        bot = await self.channel._bot().ready()
+        remove_at = _removal_index(replies) if person.keyboard_shown else None
+        for index, reply in enumerate(replies):
+            markup = self._markup(person, reply, remove=index == remove_at)
+            text = escape(reply.text, self.channel.parse_mode)
+            if not await self._send(bot, int(person_id), text, markup):
+                return
+
+    def _markup(self, person: _Person, reply: Reply, remove: bool) -> object | None:
+        from telegram import (
+            InlineKeyboardButton,
+            InlineKeyboardMarkup,
+            KeyboardButton,
+            ReplyKeyboardMarkup,
+            ReplyKeyboardRemove,
+        )
+
+        if reply.ask_contact:
+            # One keyboard per message: buttons offered with it become typed buttons.
+            rows = [[KeyboardButton(self.channel.settings["contact_button"],
+                                    request_contact=True)]]
+            rows += [[KeyboardButton(label)] for label, _ in reply.choices]
+            person.keyboard_shown = True
+            person.typed_choices = {label: value for label, value in reply.choices}
+            return ReplyKeyboardMarkup(rows, one_time_keyboard=True, resize_keyboard=True)
+        if remove:
+            person.keyboard_shown = False
+            person.typed_choices = {}
+            return ReplyKeyboardRemove()
+        if reply.choices:
+            return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=self._data(
+                value))] for label, value in reply.choices])
+        return None
+
+    def _data(self, value: str) -> str:
+        if 0 < len(value.encode("utf-8")) <= MAX_CALLBACK_DATA:
+            return value
+        token = "~" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:32]
+        self.long_choices[token] = value
+        return token
+
+    async def _send(self, bot: telegram.Bot, chat_id: int, text: str,
+                    markup: object | None) -> bool:
+        """Send one reply under the flood limits; False when the person cannot get it."""
+        from telegram import error
+
+        shared = self.channel._bot()
+        mode = self.channel.parse_mode or None
+        for attempt in range(SEND_ATTEMPTS):
+            slots = await shared.pacer.acquire(str(chat_id), 1, private=True)
+            try:
+                await bot.send_message(chat_id, text, parse_mode=mode, reply_markup=markup)
+                return True
+            except error.RetryAfter as exc:
+                await asyncio.sleep(retry_after_seconds(exc))
+            except error.Forbidden:
+                log.info("channel %s: a person blocked the bot; their reply was dropped",
+                         self.channel.name)
+                return False
+            except error.BadRequest as exc:
+                log.error("channel %s: Telegram refused a sign-up reply: %s",
+                          self.channel.name, exc.message)
+                return False
+            except error.NetworkError:
+                await asyncio.sleep(min(2.0 ** attempt, 10.0))
+            finally:
+                slots.done()
+        log.error("channel %s: a sign-up reply could not be sent after %d attempts",
+                  self.channel.name, SEND_ATTEMPTS)
+        return False
+
+
+def _with_choice(incoming: Incoming, value: str) -> Incoming:
+    return Incoming(person=incoming.person, choice=value, display_name=incoming.display_name)
+
+
+def _removal_index(replies: Sequence[Reply]) -> int | None:
+    """Which reply takes the keyboard away: the first with no buttons, unless it is asked again."""
+    for index, reply in enumerate(replies):
+        if reply.ask_contact:
+            return None
+        if not reply.choices:
+            return index
+    return None
