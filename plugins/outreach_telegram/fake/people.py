@@ -34,10 +34,13 @@ BEHAVIOURS = ("complete", "abandon_at_start", "abandon_at_name", "abandon_at_pho
 #: The sandbox's followers: how many complete and how many stop where.
 FOLLOWER_MIX = (("complete", 70), ("abandon_at_phone", 10), ("abandon_at_start", 8),
                 ("photo_instead_of_phone", 6), ("refuse_consent", 3), ("typed_phone", 3))
-FIRST_NAMES = ("Галина", "Валентина", "Николай", "Людмила", "Владимир", "Татьяна", "Анатолий",
-               "Надежда", "Михаил", "Зинаида", "Геннадий", "Раиса")
-LAST_NAMES = ("Иванова", "Петрова", "Смирнов", "Кузнецова", "Соколов", "Попова", "Лебедев",
-              "Новикова")
+# (first names, surnames) by gender, so a simulated person reads as a real one.
+NAMES = (
+    (("Галина", "Валентина", "Людмила", "Татьяна", "Надежда", "Зинаида", "Раиса"),
+     ("Иванова", "Петрова", "Кузнецова", "Попова", "Новикова")),
+    (("Николай", "Владимир", "Анатолий", "Михаил", "Геннадий"),
+     ("Смирнов", "Соколов", "Лебедев", "Иванов", "Петров")),
+)
 INTERESTS = ("Наставничество школьников", "Помощь в библиотеке", "Фотосъёмка мероприятий",
              "Финансовая грамотность", "Экологические акции")
 PHONE_STYLES = ("+7 {a} {b}-{c}-{d}", "8 ({a}) {b}-{c}-{d}", "8{a}{b}{c}{d}", "+7{a}{b}{c}{d}")
@@ -120,7 +123,7 @@ class People:
                                                 d=digits[8:])
         person = Person(
             user_id=user_id, code=code, behaviour=behaviour,
-            name=answers.get("name") or f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            name=answers.get("name") or _name(rng),
             municipality=answers.get("municipality"), phone=answers.get("phone") or phone,
             interests=answers.get("interests"))
         self.persons[user_id] = person
@@ -324,3 +327,8 @@ class People:
 
 def _asks(text: str, words: tuple[str, ...]) -> bool:
     return any(word in text for word in words)
+
+
+def _name(rng: random.Random) -> str:
+    first_names, surnames = rng.choice(NAMES)
+    return f"{rng.choice(first_names)} {rng.choice(surnames)}"
