@@ -96,3 +96,36 @@ def test_import_needs_consent_and_reports_rejected_lines(runner: CliRunner, proj
     assert "1 added, 0 updated, 1 rejected" in done.output
     assert "line 3:" in done.output and "Russian" in done.output
     assert done.exit_code == 1
+
+
+def test_a_poster_code_entered_offline_counts_for_its_campaign_and_placement(
+        runner: CliRunner, tmp_path: Path, store_url: str) -> None:
+    """A person calls and reads the code on a poster placed by a campaign."""
+    from outreach.models import Campaign
+    from outreach.referrals import placement_code
+
+    config = signup_config(tmp_path)
+    text = config.path.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    config.path.write_text(f"database_url = {json.dumps(store_url)}\n" + text,  # type: ignore[union-attr]
+                           encoding="utf-8")
+    store = open_store(store_url)
+    with store.session() as s:
+        campaign = Campaign(slug="mentoring", name="Наставничество", definition_hash="0" * 64,
+                            updated_at=utcnow())
+        s.add(campaign)
+        s.flush()
+        code = placement_code(s, campaign.id, "Пенсионный фонд, Миасс, ул. Ленина, 5",
+                              ["Миасс"])
+        short = code.short_code
+    store.dispose()
+    project = tmp_path / "config.toml"
+
+    added = run(runner, project, "signups", "add", "--name", "Ольга Петрова", "--phone",
+                "+7 912 345-67-89", "--municipality", "Миасс", "--code", short.lower())
+    assert added.exit_code == 0, added.output
+
+    stats = run(runner, project, "stats", "--format", "json")
+    assert stats.exit_code == 0, stats.output
+    [row] = [r for r in json.loads(stats.output)["funnel"] if r["completed"]]
+    assert (row["campaign"], row["placement"], row["completed"]) == (
+        "mentoring", "Пенсионный фонд, Миасс, ул. Ленина, 5", 1)
