@@ -98,15 +98,16 @@ class Dispatcher:
         return started
 
     def busy(self) -> int:
+        """Publications in flight in this process."""
         with self._lock:
-            return sum(lane.busy for lane in self._lanes.values())
+            return self._in_flight()
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Wait until no publication is in flight in this process."""
         with self._idle:
-            return self._idle.wait_for(lambda: self.busy_unlocked() == 0, timeout)
+            return self._idle.wait_for(lambda: self._in_flight() == 0, timeout)
 
-    def busy_unlocked(self) -> int:
+    def _in_flight(self) -> int:  # with self._lock held
         return sum(lane.busy for lane in self._lanes.values())
 
     def stop(self, timeout: float = 5.0) -> None:
