@@ -158,29 +158,29 @@ class Dispatcher:
             return
         outcome: dict[str, Any] = {}
         done = threading.Event()
+        handoff = threading.Lock()  # decides, once, who records the outcome
+        late = False
 
         def call() -> None:
             try:
                 outcome["published"] = channel.publish(post)
             except BaseException as exc:  # noqa: BLE001  (reported below, in this worker)
                 outcome["error"] = exc
-            finally:
+            with handoff:
                 done.set()
-                if late.is_set():
-                    self._late_result(channel_name, item, outcome)
+                given_up = late
+            if given_up:
+                self._late_result(channel_name, item, outcome)
 
-        late = threading.Event()
         caller = threading.Thread(target=call, name=f"call-{channel_name}-{item.id}", daemon=True)
         caller.start()
         if not done.wait(channel.call_timeout):
-            with self._lock:
-                late.set()
-                self._lanes[channel_name].abandoned += 1
-            if done.is_set():  # it finished just as we gave up: handle it here after all
-                late.clear()
-                with self._lock:
-                    self._lanes[channel_name].abandoned -= 1
-            else:
+            with handoff:
+                late = not done.is_set()
+                if late:  # counted before the call can report back and uncount it
+                    with self._lock:
+                        self._lanes[channel_name].abandoned += 1
+            if late:
                 self._timed_out(channel, item, post)
                 return
         if "published" in outcome:
