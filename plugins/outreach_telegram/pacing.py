@@ -21,6 +21,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 INFLIGHT = math.inf
+# Messages a second that replies to people may never take, so a scheduled post
+# waits at most a window however many people are talking to the bot.
+RESERVED_FOR_POSTS = 3
 
 
 @dataclass(frozen=True)
@@ -64,13 +67,15 @@ class Pacer:
 
     async def acquire(self, chat: str, count: int = 1, private: bool = False) -> Slots:
         """Reserve ``count`` messages to ``chat``; a private chat (a person) has no
-        per-chat limit of its own, only the overall one (bots FAQ)."""
+        per-chat limit of its own, only the overall one (bots FAQ), less the share
+        kept for posts."""
         limits = self.limits
         per_chat = deque() if private else self._chats.setdefault(chat, deque())
+        overall = limits.overall - (RESERVED_FOR_POSTS if private else 0)
         while True:
             now = self._clock()
             wait = max(_wait(per_chat, count, limits.per_chat, limits.chat_window, now),
-                       _wait(self._all, count, limits.overall, limits.overall_window, now))
+                       _wait(self._all, count, overall, limits.overall_window, now))
             if wait <= 0:
                 entries = [[INFLIGHT] for _ in range(count)]
                 per_chat.extend(entries)

@@ -84,3 +84,29 @@ def test_quiet_hours_span_midnight() -> None:
     assert not in_quiet_hours("22:00-08:00", at.replace(hour=8))
     assert in_quiet_hours("13:00-14:00", at.replace(hour=13, minute=30))
     assert not in_quiet_hours("", at)
+
+
+def test_a_post_is_not_held_up_by_a_crowd_of_people_talking_to_the_bot() -> None:
+    import time
+
+    pacer = Pacer(FloodLimits().scaled(20))  # a 50 ms window: 300 replies take ~0.55 s
+    start = time.monotonic()
+    delays: list[float] = []
+    replied: list[float] = []
+
+    async def reply() -> None:
+        (await pacer.acquire("person", private=True)).done()
+        replied.append(time.monotonic() - start)
+
+    async def post(arrives: float) -> None:
+        await asyncio.sleep(arrives)  # the crowd is already waiting when the post comes
+        (await pacer.acquire("@channel")).done()
+        delays.append(time.monotonic() - start - arrives)
+
+    async def run() -> None:
+        posts = [post(arrives) for arrives in (0.02, 0.1, 0.18, 0.26, 0.34)]
+        await asyncio.gather(*(reply() for _ in range(300)), *posts)
+
+    asyncio.run(run())
+    assert max(replied) > 0.45  # the crowd really was paced
+    assert max(delays) < 0.15  # each post went within a few 50 ms windows, not after the crowd
