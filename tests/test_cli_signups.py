@@ -16,19 +16,25 @@ from outreach.db import open_store
 from outreach.models import ReferralCode, utcnow
 
 
+def _config_on(tmp_path: Path, store_url: str) -> Path:
+    """The sign-up test config, with its store on ``store_url``."""
+    config = signup_config(tmp_path)
+    assert config.path is not None
+    text = config.path.read_text(encoding="utf-8")
+    config.path.write_text(f"database_url = {json.dumps(store_url)}\n" + text, encoding="utf-8")
+    return config.path
+
+
 @pytest.fixture
 def project(tmp_path: Path, store_url: str) -> Path:
-    config = signup_config(tmp_path)
-    text = config.path.read_text(encoding="utf-8")  # type: ignore[union-attr]
-    config.path.write_text(f"database_url = {json.dumps(store_url)}\n" + text,  # type: ignore[union-attr]
-                           encoding="utf-8")
+    project = _config_on(tmp_path, store_url)
     store = open_store(store_url)
     with store.session() as s:
         s.add(ReferralCode(code="PosterCode1234", kind="placement", channel="press",
                            placement="Пенсионный фонд, Миасс", short_code="MIA-7",
                            created_at=utcnow()))
     store.dispose()
-    return tmp_path / "config.toml"
+    return project
 
 
 def run(runner: CliRunner, project: Path, *args: str) -> object:
@@ -104,10 +110,7 @@ def test_a_poster_code_entered_offline_counts_for_its_campaign_and_placement(
     from outreach.models import Campaign
     from outreach.referrals import placement_code
 
-    config = signup_config(tmp_path)
-    text = config.path.read_text(encoding="utf-8")  # type: ignore[union-attr]
-    config.path.write_text(f"database_url = {json.dumps(store_url)}\n" + text,  # type: ignore[union-attr]
-                           encoding="utf-8")
+    project = _config_on(tmp_path, store_url)
     store = open_store(store_url)
     with store.session() as s:
         campaign = Campaign(slug="mentoring", name="Наставничество", definition_hash="0" * 64,
@@ -118,7 +121,6 @@ def test_a_poster_code_entered_offline_counts_for_its_campaign_and_placement(
                               ["Миасс"])
         short = code.short_code
     store.dispose()
-    project = tmp_path / "config.toml"
 
     added = run(runner, project, "signups", "add", "--name", "Ольга Петрова", "--phone",
                 "+7 912 345-67-89", "--municipality", "Миасс", "--code", short.lower())

@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from telegram_support import (
+    CHANNEL,
+    telegram_fake,  # noqa: F401  (the fake fixture)
+)
 
 from outreach.channels import (
     AuthError,
@@ -23,20 +27,7 @@ from outreach.channels import (
 from outreach.testing import make_registry, make_test_config
 from outreach_telegram import TelegramChannel, loop
 from outreach_telegram.fake import FakeTelegram, Limits
-from outreach_telegram.fake.spec import SpecChecker
 from outreach_telegram.pacing import FloodLimits
-
-API_JSON = Path(__file__).resolve().parents[1] / "specs" / "telegram-bot-api" / "api.json"
-CHANNEL = "@sandbox_channel"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram(time_scale=3600) as running:
-        yield running
-    checker = SpecChecker(API_JSON)
-    assert [p for method, result in running.responses
-            for p in checker.problems(method, result)] == []
 
 
 def make_channel(tmp_path: Path, fake: FakeTelegram, **settings) -> Iterator[TelegramChannel]:

@@ -7,32 +7,20 @@ import io
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from telegram import Bot, InputMediaPhoto, error
+from telegram_support import (
+    API_JSON,
+    CHANNEL,
+    spec_problems,
+    telegram_fake,  # noqa: F401  (the fake fixture)
+)
 
 from outreach_telegram.fake import FakeTelegram, Limits
 from outreach_telegram.fake.spec import SpecChecker
-
-API_JSON = Path(__file__).resolve().parents[1] / "specs" / "telegram-bot-api" / "api.json"
-CHANNEL = "@sandbox_channel"
-
-
-def spec_problems(fake: FakeTelegram) -> list[str]:
-    """Every required field missing from any answer the fake gave (recorded as it answered)."""
-    checker = SpecChecker(API_JSON)
-    return [problem for method, result in fake.responses
-            for problem in checker.problems(method, result)]
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram(time_scale=3600) as running:
-        yield running
-    assert spec_problems(running) == []
 
 
 def call(fake: FakeTelegram, work, token: str | None = None):

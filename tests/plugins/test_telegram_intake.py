@@ -12,15 +12,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from telegram_support import (
+    CHANNEL,
+    telegram_fake,  # noqa: F401  (the fake fixture)
+)
 
 from outreach.channels import Incoming, Post, Reply, SignupDesk
 from outreach.testing import make_registry, make_test_config
 from outreach_telegram import TelegramChannel
 from outreach_telegram.fake import FakeTelegram
-from outreach_telegram.fake.spec import SpecChecker
-
-API_JSON = Path(__file__).resolve().parents[1] / "specs" / "telegram-bot-api" / "api.json"
-CHANNEL = "@sandbox_channel"
 
 
 class ScriptedDesk(SignupDesk):
@@ -50,15 +50,6 @@ class ScriptedDesk(SignupDesk):
 
     def joined(self, channel, person, at) -> None:
         pass
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram(time_scale=3600) as running:
-        yield running
-    checker = SpecChecker(API_JSON)
-    assert [p for method, result in running.responses
-            for p in checker.problems(method, result)] == []
 
 
 @pytest.fixture

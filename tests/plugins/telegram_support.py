@@ -1,0 +1,29 @@
+"""What the Telegram tests share: the fake Bot API, checked against the spec after each test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from outreach_telegram.fake import FakeTelegram
+from outreach_telegram.fake.spec import SpecChecker
+
+API_JSON = Path(__file__).resolve().parents[1] / "specs" / "telegram-bot-api" / "api.json"
+CHANNEL = "@sandbox_channel"
+
+
+def spec_problems(fake: FakeTelegram) -> list[str]:
+    """Every required field missing from any answer the fake gave (recorded as it answered)."""
+    checker = SpecChecker(API_JSON)
+    return [problem for method, result in fake.responses
+            for problem in checker.problems(method, result)]
+
+
+@pytest.fixture(name="fake")
+def telegram_fake() -> Iterator[FakeTelegram]:
+    """``fake``: a running fake on a fast clock; every answer it gave must match api.json."""
+    with FakeTelegram(time_scale=3600) as running:
+        yield running
+    assert spec_problems(running) == []
