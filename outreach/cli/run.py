@@ -55,7 +55,7 @@ def run(app: App, once: bool, with_sandbox: bool) -> None:
     def shutdown(signum: int, _frame: object) -> None:
         click.echo(f"Stopping ({signal.Signals(signum).name}): finishing calls in flight…",
                    err=True)
-        service._stop.set()
+        service.request_stop()
 
     def reload(_signum: int, _frame: object) -> None:
         service.load_campaigns()

@@ -306,8 +306,12 @@ class Service:
                 log.exception("dispatching failed; trying again shortly")
             self._wake.wait(POLL)
 
+    def request_stop(self) -> None:
+        """Ask ``wait`` to return; safe to call from a signal handler."""
+        self._stop.set()
+
     def wait(self) -> None:
-        """Block until ``stop`` is called (from a signal handler, say)."""
+        """Block until ``request_stop`` or ``stop`` is called."""
         while not self._stop.wait(0.5):
             pass
 
