@@ -99,12 +99,20 @@ class Inbox:
                 return {"failed": 1, "ts": str(self.ts)}
             if since < self.first:
                 return {"failed": 1, "ts": str(self.ts)}
-            while self.ts <= since and not self.closing:
+            while (self.ts <= since and not self.closing and not self.lost
+                   and key in self.keys and since >= self.first):
                 left = deadline - time.monotonic()
                 if left <= 0:
                     break
                 self.cond.wait(left)
-            if since < self.first:  # history dropped while waiting
+            # What happened while the request waited answers it, as it would at VK.
+            if self.lost:
+                self.lost = False
+                self.keys.clear()
+                return {"failed": 3}
+            if key not in self.keys:
+                return {"failed": 2}
+            if since < self.first:
                 return {"failed": 1, "ts": str(self.ts)}
             found = self.events[max(since - self.first, 0):]
             return {"ts": str(self.ts), "updates": [dict(e) for e in found]}
