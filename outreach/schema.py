@@ -8,15 +8,13 @@ and a "did you mean" for a misspelt key.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from outreach.errors import Problem, did_you_mean
+from outreach.privacy import looks_like_secret
 from outreach.tomlfile import key_lines, line_of
-
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 _TYPE_NAMES = {
     str: "text",
@@ -150,7 +148,7 @@ class Checker:
                     + did_you_mean(str(bad[0]), [str(c) for c in field.choices]),
                 )
                 return _BAD
-        if field.env and isinstance(value, str) and not ENV_NAME.match(value):
+        if field.env and isinstance(value, str) and looks_like_secret(value):
             # Never echo the value: it is probably the secret itself.
             self.problem(
                 key,

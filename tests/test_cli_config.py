@@ -142,3 +142,99 @@ def test_env_settings_follow_the_plugin_schema(tmp_path: Path) -> None:
     text = render_toml(shown)
     assert 'bot = "TG_BOT_TOKEN"  # (set)' in text
     assert "telegram-secret" not in text + json.dumps(shown)
+
+
+PASTED = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"  # a bot token's shape
+OLD_VK = "a0b1c2d3e4f5" * 7 + "a"  # VK's older tokens: 85 hex digits, a valid name's shape
+
+
+def _shown_both_ways(runner: CliRunner) -> tuple[str, dict]:
+    text = runner.invoke(cli, ["config", "show"])
+    assert text.exit_code == 0, text.output
+    data = runner.invoke(cli, ["config", "show", "--format", "json"])
+    assert data.exit_code == 0, data.output
+    return text.output, json.loads(data.output)
+
+
+def test_a_token_pasted_as_a_variable_name_is_hidden_in_every_format(
+        runner: CliRunner, workdir: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (workdir / "config.toml").write_text(f"""\
+[channels.tg]
+plugin = "telegram"
+chat_id = "@silver_miass"
+token_env = "{PASTED}"
+
+[channels.vk]
+plugin = "vk"
+group_id = 12345
+user_token_env = "{OLD_VK}"
+community_token_env = "VK_GROUP_TOKEN"
+""", encoding="utf-8")
+
+    text, data = _shown_both_ways(runner)
+
+    assert 'token_env = "(hidden)"' in text and 'user_token_env = "(hidden)"' in text
+    assert 'community_token_env = "VK_GROUP_TOKEN"  # (not set)' in text
+    assert data["channels"]["tg"]["token_env"] == "(hidden)"
+    assert data["channels"]["vk"]["user_token_env"] == "(hidden)"
+    everything = text + json.dumps(data) + caplog.text
+    assert PASTED not in everything and "AAHdqTcvCH1v" not in everything
+    assert OLD_VK not in everything
+    # Both channels refuse to load, with the message that says the value was hidden.
+    refused = [r.getMessage() for r in caplog.records if "config-error" in r.getMessage()]
+    assert any("channels.tg.token_env" in m and "the value given was hidden" in m
+               for m in refused), refused
+    assert any("channels.vk.user_token_env" in m and "the value given was hidden" in m
+               for m in refused), refused
+
+
+def test_secret_keys_are_hidden_whatever_they_hold_even_without_the_plugin(
+        runner: CliRunner, workdir: Path) -> None:
+    (workdir / "config.toml").write_text(f"""\
+database_url = "postgresql+psycopg://db.example/outreach?password=pa55-query"
+
+[channels.odd]
+plugin = "not-installed"
+bot_token_env = "{PASTED}"
+password = 123456789
+secrets = ["one-secret", "two-secret"]
+login = {{ user = "centre", api_key = "k-e-y-secret" }}
+api_url = "https://api.telegram.org/bot{PASTED}/"
+""", encoding="utf-8")
+
+    text, data = _shown_both_ways(runner)
+
+    odd = data["channels"]["odd"]
+    assert odd["bot_token_env"] == odd["password"] == odd["secrets"] == "(hidden)"
+    assert odd["login"] == {"user": "centre", "api_key": "(hidden)"}
+    assert odd["api_url"] == "https://api.telegram.org/bot***/"
+    assert data["database_url"] == "postgresql+psycopg://db.example/outreach?password=***"
+    for secret in (PASTED, "123456789", "one-secret", "k-e-y-secret", "pa55-query"):
+        assert secret not in text + json.dumps(data)
+
+
+def test_show_includes_the_signups_section(runner: CliRunner, workdir: Path) -> None:
+    (workdir / "config.toml").write_text("""\
+[channels.tg]
+plugin = "telegram"
+chat_id = "@silver_miass"
+token_env = "TELEGRAM_BOT_TOKEN"
+
+[signups]
+policy_url = "https://example.org/privacy"
+policy_version = "2026-1"
+coordinators = { channel = "tg", chat = "@coordinators" }
+join_window = "72h"
+
+[signups.texts]
+done = "Спасибо, {name}!"
+""", encoding="utf-8")
+
+    text, data = _shown_both_ways(runner)
+
+    assert data["signups"] == {
+        "policy_url": "https://example.org/privacy", "policy_version": "2026-1",
+        "coordinators": {"channel": "tg", "chat": "@coordinators"}, "join_window": "72h",
+        "other_municipality_label": "Другой", "texts": {"done": "Спасибо, {name}!"}}
+    shown = tomllib.loads(text.split("\n", 2)[2])
+    assert shown["signups"] == data["signups"]

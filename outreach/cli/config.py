@@ -2,12 +2,16 @@
 
 Defaults are filled in and paths resolved, so a volunteer sees exactly what
 Outreach will use. Settings that name an environment variable show the
-variable's name and whether it is set, never its value; the database URL's
-password is replaced by ``***``.
+variable's name and whether it is set, never its value; a secret pasted
+where the name belongs, and any value of a key named like a secret, shows as
+``(hidden)`` whatever it holds; the database URL's password, and anything
+shaped like a token, is replaced by ``***``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import os
 import re
@@ -26,7 +30,9 @@ if TYPE_CHECKING:
 HIDDEN = "(hidden)"
 # A plugin key that looks like a secret but is not declared as an environment
 # variable name is hidden too: better a blank than a leaked token.
-_SECRET_NAME = re.compile(r"token|password|passwd|secret|api_key|apikey", re.IGNORECASE)
+_SECRET_NAME = re.compile(
+    r"token|password|passwd|secret|api_?key|private_?key|access_?key|credential|cookie",
+    re.IGNORECASE)
 
 
 @click.group()
@@ -74,14 +80,8 @@ def effective_config(config: Config, env: Mapping[str, str] | None = None,
     for name, channel in config.channels.items():
         settings = {**_plugin_defaults(registry, name), **channel.settings}
         env_keys = _env_keys(registry, name, settings)
-        shown: dict[str, Any] = {}
-        for key, value in settings.items():
-            if key in env_keys and isinstance(value, str):
-                shown[key] = {"variable": value, "set": bool(env.get(value))}
-            elif key not in env_keys and _SECRET_NAME.search(key) and value:
-                shown[key] = HIDDEN
-            else:
-                shown[key] = value
+        shown = {key: _env_setting(value, env) if key in env_keys else _shown(key, value)
+                 for key, value in settings.items()}
         channels[name] = {
             "plugin": channel.plugin,
             "enabled": channel.enabled,
@@ -93,7 +93,7 @@ def effective_config(config: Config, env: Mapping[str, str] | None = None,
     centre = config.centre
     return {
         "config_file": str(config.path.resolve()) if config.path else None,
-        "database_url": redact_url(config.database_url),
+        "database_url": _database_url(redact_url(config.database_url)),
         "time_zone": config.time_zone,
         "municipalities": list(config.municipalities),
         "paths": {
@@ -113,7 +113,69 @@ def effective_config(config: Config, env: Mapping[str, str] | None = None,
             "contact_person": centre.contact_person,
         },
         "channels": channels,
+        "signups": _shown("signups", _signups(config)),
     }
+
+
+def _env_setting(value: Any, env: Mapping[str, str]) -> Any:
+    """A setting that names an environment variable: the name and whether it is set.
+
+    Anything else found there is most likely the secret itself, pasted in: hidden.
+    """
+    from outreach.privacy import looks_like_secret
+
+    if value is None:
+        return None
+    if not isinstance(value, str) or looks_like_secret(value):
+        return HIDDEN
+    return {"variable": value, "set": bool(env.get(value))}
+
+
+def _shown(key: str, value: Any) -> Any:
+    """``value`` of ``key`` as it may be shown: secrets hidden, however deep in a table."""
+    from outreach.privacy import mask_tokens
+
+    if value is None or value == "":
+        return value
+    if _SECRET_NAME.search(key):
+        return HIDDEN
+    if isinstance(value, dict):
+        return {k: _shown(str(k), v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_shown("", v) for v in value]
+    if isinstance(value, str):
+        return mask_tokens(value)
+    return value
+
+
+def _database_url(url: str) -> str:
+    """A database URL whose query may carry a password too (``?password=...``)."""
+    from outreach.privacy import mask_tokens
+
+    return mask_tokens(url)
+
+
+def _signups(config: Config) -> dict[str, Any]:
+    """The [signups] section as it is written in config.toml."""
+    signups = config.signups
+    shown: dict[str, Any] = {}
+    for item in dataclasses.fields(signups):
+        value = getattr(signups, item.name)
+        if item.name.startswith("coordinators_"):
+            if value is not None:
+                shown.setdefault("coordinators", {})[item.name.split("_", 1)[1]] = value
+            continue
+        shown[item.name] = _duration(value) if isinstance(value, dt.timedelta) else value
+    return shown
+
+
+def _duration(value: dt.timedelta) -> str:
+    """A timedelta as config.toml writes it: '48h', '2w', '30m' (hours below a week)."""
+    seconds = int(value.total_seconds())
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600)):
+        if seconds and seconds % size == 0 and (unit != "d" or seconds >= 604800):
+            return f"{seconds // size}{unit}"
+    return f"{seconds // 60}m"
 
 
 def _lines(table: Mapping[str, Any]) -> list[str]:
@@ -135,7 +197,7 @@ def render_toml(shown: Mapping[str, Any]) -> str:
     out = [f"# Effective configuration: {source}",
            "# Defaults filled in, paths resolved, secrets hidden.", ""]
     top = {k: v for k, v in shown.items()
-           if k not in ("config_file", "paths", "centre", "channels")}
+           if k not in ("config_file", "paths", "centre", "channels", "signups")}
     out += _lines(top)
     for section in ("paths", "centre"):
         out += ["", f"[{section}]", *_lines(shown[section])]
@@ -143,6 +205,7 @@ def render_toml(shown: Mapping[str, Any]) -> str:
         out += ["", "# No channels configured: add [channels.NAME] sections."]
     for name, channel in shown["channels"].items():
         out += ["", f"[channels.{dump_key(name)}]", *_lines(channel)]
+    out += ["", "[signups]", *_lines(shown["signups"])]
     return "\n".join(out)
 
 
