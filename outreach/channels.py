@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from outreach.errors import (
     RateLimitedError,
     TransientError,
 )
+from outreach.privacy import private_folder, write_private
 from outreach.schema import Field
 from outreach.text import slugify, transliterate
 
@@ -74,8 +76,11 @@ __all__ = [
     "TextLimits",
     "TransientError",
     "check_zone",
+    "client_hung_up",
+    "private_folder",
     "slugify",
     "transliterate",
+    "write_private",
 ]
 
 
@@ -241,7 +246,7 @@ class FakePlatform(ABC):
 
     @abstractmethod
     def start(self) -> str:
-        """Start serving on 127.0.0.1; return the base URL."""
+        """Start serving on 127.0.0.1 (OSError when the port is taken); return the base URL."""
 
     @abstractmethod
     def stop(self) -> None:
@@ -250,6 +255,21 @@ class FakePlatform(ABC):
     def describe(self) -> Mapping[str, str]:
         """Ready-made settings (URLs, tokens) to print for a person rehearsing."""
         return {}
+
+
+def client_hung_up(platform: str) -> bool:
+    """In a fake's HTTP ``handle_error``: True, after one log line, when the client hung up.
+
+    A service stopped in the middle of a long poll leaves the fake an answer
+    nobody will read: a line to say so, not a traceback in the sandbox's terminal.
+    """
+    error = sys.exc_info()[1]
+    if not isinstance(error, ConnectionError):
+        return False
+    logging.getLogger("outreach.sandbox").info(
+        "%s sandbox: a client hung up before its answer was sent (%s)",
+        platform, type(error).__name__)
+    return True
 
 
 class Channel(ABC):

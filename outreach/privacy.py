@@ -4,12 +4,17 @@ The configured secrets are known by value (``Registry.redact``); these
 patterns catch the rest: a token pasted where a variable name belongs, a
 token inside a request URL, and the phone numbers of people who sign up
 (their names cannot be known by shape, so no log line may carry a message
-text, a request body or a contact card in the first place).
+text, a request body or a contact card in the first place). And the files
+that hold people's data are their owner's alone.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import tempfile
+from pathlib import Path
 
 MASK = "***"
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -57,3 +62,31 @@ def looks_like_secret(value: str) -> bool:
     if not ENV_NAME.match(value) or TOKEN.search(value):
         return True
     return len(value) >= 24 and "_" not in value and any(c.isdigit() for c in value)
+
+
+def private_folder(path: Path) -> Path:
+    """``path`` made (with its parents) and readable by its owner only (0700)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)  # mkdir's mode yields to the umask, and the folder may be older
+    return path
+
+
+def write_private(path: Path, data: str | bytes, *, durable: bool = False) -> None:
+    """Replace ``path`` atomically with ``data``, readable by its owner only (0600).
+
+    For state that holds people's names and phones (the fakes' simulated
+    people, uploaded photos). ``durable`` waits until the data is on disk.
+    """
+    private_folder(path.parent)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if durable:
+                file.flush()
+                os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

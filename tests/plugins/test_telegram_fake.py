@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import logging
+import os
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from fake_support import hang_up_during, mode, wait_until
 from PIL import Image
 from telegram import Bot, InputMediaPhoto, error
 from telegram_support import (
@@ -269,3 +273,33 @@ def test_state_is_kept_in_the_data_folder(tmp_path: Path) -> None:
         sent = call(again, lambda bot: bot.send_message(CHANNEL, "second"))
         assert [m["text"] for m in again.messages(CHANNEL)] == ["first", "second"]
     assert sent.message_id == 2
+
+
+def test_the_state_file_with_the_simulated_peoples_phones_is_the_owners_alone(
+        tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        with FakeTelegram(tmp_path / "sandbox" / "telegram", time_scale=3600) as running:
+            # What the sign-up desk tells the coordinators' chat, kept in the state file.
+            call(running, lambda bot: bot.send_message(
+                "@sandbox_coordinators", "Новый доброволец: Галина Иванова, +79123456789"))
+    finally:
+        os.umask(old)
+    saved = tmp_path / "sandbox" / "telegram" / "telegram-fake.json"
+    assert "+79123456789" in saved.read_text(encoding="utf-8")
+    assert mode(saved) == 0o600
+    assert mode(saved.parent) == 0o700
+    assert [p.name for p in saved.parent.iterdir()] == ["telegram-fake.json"]
+
+
+def test_a_service_killed_during_a_long_poll_is_one_line_not_a_traceback(
+        fake: FakeTelegram, capfd: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, "outreach.sandbox")
+    hang_up_during(fake.url, "POST", f"/bot{fake.token}/getUpdates", b'{"timeout": 1}')
+
+    assert wait_until(lambda: "hung up" in caplog.text)
+    time.sleep(0.2)
+    [line] = [r.getMessage() for r in caplog.records if r.name == "outreach.sandbox"]
+    assert line.startswith("telegram sandbox: a client hung up before its answer was sent (")
+    assert "Traceback" not in capfd.readouterr().err

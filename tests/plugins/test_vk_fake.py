@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -11,6 +13,7 @@ from typing import Any
 import pytest
 import requests
 import vk_api
+from fake_support import hang_up_during, mode, wait_until
 from test_vk_support import make_channel, photo, post, running_fake, validate_log
 from vk_api.exceptions import TOO_MANY_RPS_CODE, ApiError
 
@@ -180,3 +183,30 @@ def test_describe_gives_what_a_rehearsal_needs(fake: FakeVK) -> None:
     assert described["user_token"].startswith("vk1.sandbox.user.")
     assert described["community_token"].startswith("vk1.sandbox.community.")
     assert VKChannel.fake_platform(None).describe()["group_id"] == "229000001"
+
+
+def test_the_state_and_the_uploaded_photos_are_the_owners_alone(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        with FakeVK(tmp_path / "sandbox", speed=1000) as running:
+            make_channel(tmp_path, running).publish(post(photos=(photo(tmp_path / "a.jpg"),)))
+    finally:
+        os.umask(old)
+    saved = tmp_path / "sandbox" / "vk-sandbox.json"
+    [uploaded] = (tmp_path / "sandbox" / "photos").iterdir()
+    assert (mode(saved), mode(uploaded)) == (0o600, 0o600)
+    assert (mode(saved.parent), mode(uploaded.parent)) == (0o700, 0o700)
+
+
+def test_a_service_killed_during_a_long_poll_is_one_line_not_a_traceback(
+        capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, "outreach.sandbox")
+    with FakeVK() as running:
+        key, ts = running.inbox.new_key(), running.inbox.ts
+        hang_up_during(running.url, "GET", f"/lp/1?act=a_check&key={key}&ts={ts}&wait=1")
+
+        assert wait_until(lambda: "hung up" in caplog.text)
+        time.sleep(0.2)
+    [line] = [r.getMessage() for r in caplog.records if r.name == "outreach.sandbox"]
+    assert line.startswith("vk sandbox: a client hung up before its answer was sent (")
+    assert "Traceback" not in capfd.readouterr().err

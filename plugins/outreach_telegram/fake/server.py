@@ -17,6 +17,7 @@ from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from outreach.channels import client_hung_up
 from outreach_telegram.fake.methods import METHODS, take_updates
 from outreach_telegram.fake.state import ApiError, FakeState
 
@@ -68,11 +69,8 @@ class FakeServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", port), _Handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        import sys
-
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return  # the client went away (a long poll cancelled on stop): nothing to answer
-        super().handle_error(request, client_address)
+        if not client_hung_up("telegram"):  # e.g. a long poll whose service stopped
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import random
 import threading
 import time
@@ -17,6 +16,8 @@ from collections import deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from outreach.channels import write_private
 
 BOT_ID = 7000000001
 BOT_TOKEN = f"{BOT_ID}:AAsandbox-token-for-rehearsals-only"
@@ -260,14 +261,11 @@ class FakeState:
     def save(self) -> None:
         if self.data_dir is None:
             return
-        self.data_dir.mkdir(parents=True, exist_ok=True)
         data = {"chats": [asdict(c) for c in self.chats.values()],
                 "next_update_id": self.next_update_id, "emitted":
                 [[k[0], k[1], v] for k, v in self.emitted.items()]}
-        path = self.data_dir / "telegram-fake.json"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        # The simulated people's chats, with their names and phones: the owner's alone.
+        write_private(self.data_dir / "telegram-fake.json", json.dumps(data, ensure_ascii=False))
 
     def _load(self) -> bool:
         path = self.data_dir / "telegram-fake.json" if self.data_dir else None

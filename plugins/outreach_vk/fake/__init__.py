@@ -29,11 +29,19 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from outreach.channels import FakePlatform
+from outreach.channels import FakePlatform, write_private
 from outreach_vk.fake.bot import COORDINATORS_PEER, Inbox, Messenger, Sent
 from outreach_vk.fake.methods import BOT_METHODS, Methods, VKError, check_call
 from outreach_vk.fake.people import Crowd, People, Person
-from outreach_vk.fake.server import RATE, Handler, RateLimiter, error_body, probe, run_execute
+from outreach_vk.fake.server import (
+    RATE,
+    Handler,
+    RateLimiter,
+    Server,
+    error_body,
+    probe,
+    run_execute,
+)
 from outreach_vk.fake.state import Clock, Store
 
 DEFAULT_GROUP_ID = 229_000_001
@@ -69,8 +77,7 @@ class FakeVK(FakePlatform):
 
     def start(self) -> str:
         handler = type("BoundHandler", (Handler,), {"fake": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
-        self._server.daemon_threads = True
+        self._server = Server(("127.0.0.1", self.port), handler)
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.05},
@@ -266,10 +273,9 @@ class FakeVK(FakePlatform):
         with self.store.lock:
             self.store.world.uploads[key] = {**found, "key": key, "hash": digest,
                                              "file": filename}
-        if self.store.data_dir is not None:
-            folder = self.store.data_dir / "photos"
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"{key}.{found['format'].lower()}").write_bytes(data)
+        if self.store.data_dir is not None:  # photos of people: the owner's alone
+            write_private(self.store.data_dir / "photos" / f"{key}.{found['format'].lower()}",
+                          data)
         answer = {"server": server, "hash": digest,
                   "photo": f'[{{"photo":"{key}","sizes":[],"kid":"{digest[:8]}"}}]'}
         self.record("upload", answer)

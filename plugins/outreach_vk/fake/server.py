@@ -9,10 +9,11 @@ import io
 import json
 import time
 from collections import deque
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
+from outreach.channels import client_hung_up
 from outreach_vk import limits
 from outreach_vk.fake import execute
 from outreach_vk.fake.methods import VKError
@@ -39,6 +40,14 @@ class RateLimiter:
             return False
         seen.append(now)
         return True
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not client_hung_up("vk"):  # e.g. a long poll whose service stopped
+            super().handle_error(request, client_address)
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -10,15 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import random
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from outreach.channels import write_private
 from outreach_vk import limits
 
 STATE_FILE = "vk-sandbox.json"
@@ -126,13 +125,7 @@ class Store:
         with self.lock:
             self.world.now = self.clock.now()
             data = json.dumps(self.world.__dict__, ensure_ascii=False, indent=1)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".vk-sandbox-")
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
+        write_private(path, data, durable=True)
 
 
 def counts(seed: str, post_id: int, owner_id: int, age: float) -> dict[str, int]:
