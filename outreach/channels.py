@@ -370,8 +370,11 @@ class Channel(ABC):
     def close(self) -> None:  # noqa: B027  (optional hook: most plugins hold nothing)
         """Release connections and threads."""
 
-    #: The port ``outreach sandbox`` serves this plugin's fake on (0: any free port).
-    #: The example config points its sandbox channels there.
+    #: The setting that points a channel at the platform's API. The sandbox serves the
+    #: fake at the address the rehearsing channels give there (on 127.0.0.1).
+    api_url_setting: ClassVar[str] = "api_url"
+    #: The port ``outreach sandbox`` serves this plugin's fake on when no channel's
+    #: ``api_url_setting`` names one (0, or taken: any free port).
     sandbox_port: ClassVar[int] = 0
 
     @classmethod

@@ -2,30 +2,51 @@
 
 These run the real CLI in a copy of the project folder, so the real client
 libraries talk to the fakes over loopback exactly as the README's run command
-does. The fakes listen on their fixed sandbox ports (8701, 8702).
+does. The copy's channels point at free ports, so the tests run while a
+developer's own `make run` holds the example config's 8701 and 8702.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import logging
 import os
 import shutil
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from outreach.testing import RecordingChannel, make_registry, make_test_config
+from outreach.config import load_config
+from outreach.errors import ConfigError
+from outreach.registry import Registry
+from outreach.sandbox import start_sandbox
+from outreach.testing import make_test_config
 
 ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_URLS = {"vk": 'api_url = "http://127.0.0.1:8701"',
+                "telegram": 'api_url = "http://127.0.0.1:8702"'}
 
 
-def _project(tmp_path: Path) -> Path:
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _project(tmp_path: Path, ports: dict[str, int] | None = None) -> Path:
+    """A copy of the project folder whose sandbox channels point at ``ports`` (free ones)."""
     project = tmp_path / "centre"
     project.mkdir()
-    shutil.copy(ROOT / "config.example.toml", project)
+    text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    for plugin, line in EXAMPLE_URLS.items():
+        assert line in text
+        port = (ports or {}).get(plugin) or free_port()
+        text = text.replace(line, f'api_url = "http://127.0.0.1:{port}"')
+    (project / "config.example.toml").write_text(text, encoding="utf-8")
     shutil.copytree(ROOT / "media" / "samples", project / "media" / "samples")
     shutil.copytree(ROOT / "media" / "brand", project / "media" / "brand")
     shutil.copytree(ROOT / "campaigns", project / "campaigns")
@@ -40,11 +61,24 @@ def _outreach(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=300)
 
 
+@contextlib.contextmanager
+def example_ports_held() -> Iterator[None]:
+    """8701 and 8702 held, as a developer's `make run` holds them (or already held)."""
+    with contextlib.ExitStack() as stack:
+        for port in (8701, 8702):
+            sock = stack.enter_context(socket.socket())
+            with contextlib.suppress(OSError):  # held already: all the better
+                sock.bind(("127.0.0.1", port))
+                sock.listen()
+        yield
+
+
 def test_first_run_publishes_to_every_sandbox_channel_and_logs_no_token(tmp_path: Path):
     project = _project(tmp_path)
     assert _outreach(project, "init", "--samples").returncode == 0
 
-    run = _outreach(project, "--debug", "run", "--sandbox", "--once")
+    with example_ports_held():
+        run = _outreach(project, "--debug", "run", "--sandbox", "--once")
 
     output = run.stdout + run.stderr
     assert run.returncode == 0, output
@@ -73,16 +107,109 @@ def test_without_the_sandbox_a_missing_token_is_said_plainly(tmp_path: Path):
     assert "Traceback" not in run.stderr
 
 
-def test_configured_secrets_are_masked_in_every_log_record(tmp_path: Path,
-                                                           caplog: pytest.LogCaptureFixture):
-    from outreach.cli import _SecretFilter
+def _sandbox_config(folder: Path, channels: dict[str, dict]) -> Path:
+    """A config.toml with these sandbox channels (and their ready-made variable names)."""
+    sections = {}
+    for name, extra in channels.items():
+        base = ({"plugin": "vk", "group_id": 229000001, "user_token_env": "VK_USER_TOKEN",
+                 "community_token_env": "VK_COMMUNITY_TOKEN"} if extra["plugin"] == "vk" else
+                {"plugin": "telegram", "token_env": "TELEGRAM_BOT_TOKEN",
+                 "chat_id": "@sandbox_channel"})
+        sections[name] = {**base, **extra}
+    config = make_test_config(folder, sections)
+    assert config.path is not None
+    return config.path
 
-    secret = "123456:very-secret-bot-token"
-    config = make_test_config(tmp_path, {"a": {"plugin": "test", "token": "BOT_TOKEN"}})
-    registry = make_registry(config, (RecordingChannel,), env={"BOT_TOKEN": secret})
-    caplog.handler.addFilter(_SecretFilter(registry))
 
-    logging.getLogger("some.library").warning("calling https://api/bot%s/getMe", secret)
+def _start(path: Path, *, every_plugin: bool = False):
+    config = load_config(path)
+    return start_sandbox(config, Registry.from_config(config, env={}),
+                         every_plugin=every_plugin)
 
-    assert secret not in caplog.text
-    assert "https://api/bot***/getMe" in caplog.text
+
+def test_each_fake_listens_where_its_channels_api_url_says_so_two_sandboxes_can_run(
+        tmp_path: Path):
+    ports = [free_port() for _ in range(4)]
+    one = _sandbox_config(tmp_path / "one", {
+        "vk": {"plugin": "vk", "api_url": f"http://127.0.0.1:{ports[0]}"},
+        "tg": {"plugin": "telegram", "api_url": f"http://localhost:{ports[1]}"}})
+    two = _sandbox_config(tmp_path / "two", {
+        "vk": {"plugin": "vk", "api_url": f"http://127.0.0.1:{ports[2]}"},
+        "tg": {"plugin": "telegram", "api_url": f"http://127.0.0.1:{ports[3]}/"}})
+
+    first, second = _start(one), _start(two)
+    try:
+        assert first.described["vk"]["api_url"] == f"http://127.0.0.1:{ports[0]}"
+        assert first.described["telegram"]["api_url"] == f"http://127.0.0.1:{ports[1]}"
+        assert second.described["vk"]["api_url"] == f"http://127.0.0.1:{ports[2]}"
+        assert second.described["telegram"]["api_url"] == f"http://127.0.0.1:{ports[3]}"
+        assert set(first.environment) == {"VK_USER_TOKEN", "VK_COMMUNITY_TOKEN",
+                                          "TELEGRAM_BOT_TOKEN"}
+    finally:
+        first.stop()
+        second.stop()
+
+
+def test_a_taken_port_names_the_channel_and_the_setting_to_change(tmp_path: Path):
+    vk_port = free_port()
+    path = _sandbox_config(tmp_path, {
+        "vk-sandbox": {"plugin": "vk", "api_url": f"http://127.0.0.1:{vk_port}"},
+        "telegram-sandbox": {"plugin": "telegram", "api_url": "http://127.0.0.1:0"}})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "http://127.0.0.1:0", f"http://127.0.0.1:{port}"), encoding="utf-8")
+
+        with pytest.raises(ConfigError) as raised:
+            _start(path)
+
+    message = str(raised.value)
+    assert message.startswith(f"cannot start the telegram sandbox on 127.0.0.1:{port}: ")
+    assert "another `outreach sandbox`, `make run` or another program holds it" in message
+    line = next(number for number, text in enumerate(
+        path.read_text(encoding="utf-8").splitlines(), 1) if str(port) in text)
+    assert f"{path}:{line}: channels.telegram-sandbox.api_url: change the port to a free " \
+           'one, e.g. "http://127.0.0.1:' in message
+    with socket.socket() as again:  # the VK fake that had started was stopped again
+        again.bind(("127.0.0.1", vk_port))
+
+
+def test_a_sandbox_address_off_this_computer_is_refused_saying_why(tmp_path: Path):
+    path = _sandbox_config(tmp_path, {
+        "vk": {"plugin": "vk", "api_url": "http://192.168.1.20:8701"},
+        "tg-a": {"plugin": "telegram", "api_url": "http://127.0.0.1:8702"},
+        "tg-b": {"plugin": "telegram", "api_url": "http://127.0.0.1:8712"}})
+
+    with pytest.raises(ConfigError) as raised:
+        _start(path, every_plugin=True)
+
+    problems = [f"{p.key}: {p.message}" for p in raised.value.problems]
+    assert problems == [
+        "channels.tg-b.api_url: port 8712 differs from channel tg-a's port 8702: one "
+        "telegram sandbox serves both, so give them the same api_url",
+        "channels.vk.api_url: 'http://192.168.1.20:8701' is not on this computer: the "
+        'sandbox serves plain http on 127.0.0.1 only, so write "http://127.0.0.1:8701"',
+    ]
+
+
+def test_run_with_the_sandbox_refuses_a_channel_that_would_publish_for_real(tmp_path: Path):
+    path = _sandbox_config(tmp_path, {
+        "vk-real": {"plugin": "vk"},
+        "tg": {"plugin": "telegram", "api_url": f"http://127.0.0.1:{free_port()}"}})
+
+    with pytest.raises(ConfigError) as raised:
+        _start(path)
+    [problem] = raised.value.problems
+    assert problem.key == "channels.vk-real.api_url"
+    assert problem.message.startswith("is not set, so channel vk-real would publish to the "
+                                      "real platform: to rehearse with the sandbox, set ")
+
+    # `outreach sandbox` only serves the fakes: a real channel is left alone.
+    running = _start(path, every_plugin=True)
+    try:
+        assert set(running.fakes) == {"telegram", "vk"}
+        assert set(running.environment) == {"TELEGRAM_BOT_TOKEN"}
+    finally:
+        running.stop()

@@ -17,10 +17,12 @@ if TYPE_CHECKING:
 def sandbox(app: App) -> None:
     """Serve a fake VK, Telegram (every installed platform with a fake) on 127.0.0.1.
 
-    It prints each fake's address and ready-made tokens; the fakes keep their
-    posts and members under <paths.data>/sandbox between runs. The example
-    config's sandbox channels point at these addresses, and `outreach run
-    --sandbox` starts the same fakes inside the service. Stop with Ctrl-C.
+    Each fake listens on the port of the api_url of the channels that rehearse
+    with it (the example config: 8701 and 8702); change that port to run two
+    sandboxes side by side. It prints each fake's address and ready-made
+    tokens; the fakes keep their posts and members under <paths.data>/sandbox
+    between runs. `outreach run --sandbox` starts the same fakes inside the
+    service. Stop with Ctrl-C.
     """
     from outreach.sandbox import start_sandbox
 

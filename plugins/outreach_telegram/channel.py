@@ -63,7 +63,7 @@ class TelegramChannel(Channel):
     """A Telegram channel (or group) the bot posts to as an administrator."""
 
     plugin_name = "telegram"
-    sandbox_port = 8702  # `outreach sandbox` and the example config use it
+    sandbox_port = 8702  # the example config's api_url; `outreach sandbox` without one
     settings_schema = {
         "token_env": Field(str, required=True, env=True,
                            help="Environment variable holding the bot token from @BotFather"),

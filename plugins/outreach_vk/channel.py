@@ -44,7 +44,7 @@ class VKChannel(Channel):
     """A VK community: a user token publishes, a community token reads and runs the bot."""
 
     plugin_name = "vk"
-    sandbox_port = 8701  # `outreach sandbox` and the example config use it
+    sandbox_port = 8701  # the example config's api_url; `outreach sandbox` without one
     settings_schema = {
         "group_id": Field(int, required=True, check=_positive,
                           help="The community's id, the number in vk.com/club<id>"),
