@@ -297,10 +297,13 @@ class Registry:
         return found
 
     def redact(self, channel_name: str | None, text: str) -> str:
-        """Hide the values of the channel's (or every channel's) secrets in ``text``."""
+        """Hide the values of the channel's (or every channel's) secrets in ``text``,
+        and anything else shaped like a token (one in a request URL, say)."""
+        from outreach.privacy import MASK, mask_tokens
+
         for secret in self.secrets(channel_name):
-            text = text.replace(secret, "***")
-        return text
+            text = text.replace(secret, MASK)
+        return mask_tokens(text)
 
 
 def _config_text(config: Config) -> str:

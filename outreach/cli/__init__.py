@@ -7,7 +7,6 @@ so ``outreach --help`` stays fast.
 from __future__ import annotations
 
 import importlib
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -37,26 +36,6 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("outreach.cli.init", "init",
              "Create config.toml and the database; --samples loads the sample library."),
 }
-
-
-class _SecretFilter(logging.Filter):
-    """Masks every configured token in every log record, whoever logs it."""
-
-    def __init__(self, registry: Any) -> None:
-        super().__init__()
-        self.registry = registry
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = self.registry.redact(None, message)
-        if masked != message:
-            record.msg, record.args = masked, None
-        return True
-
-
-def _hide_secrets_in_logs(registry: Any) -> None:
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(_SecretFilter(registry))
 
 
 class UserError(click.ClickException):
@@ -134,10 +113,11 @@ class App:
     @property
     def registry(self) -> Any:
         if self._registry is None:
+            from outreach.cli.logs import hide_secrets_in_logs
             from outreach.registry import Registry
 
             self._registry = Registry.from_config(self.config)
-            _hide_secrets_in_logs(self._registry)
+            hide_secrets_in_logs(self._registry)
         return self._registry
 
     def close(self) -> None:
@@ -158,20 +138,9 @@ def cli(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
     """Outreach publishes a volunteer centre's photo reports and stories to VK,
     Telegram and local media on schedule, and traces new volunteers to the
     posts and posters that brought them."""
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        datefmt="%H:%M:%S",
-    )
-    # HTTP clients log request URLs, and Telegram's carry the bot token: never
-    # below WARNING, not even with --debug.
-    for noisy in ("httpx", "httpcore", "urllib3"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    if debug:
-        logging.getLogger("alembic").setLevel(logging.INFO)
-    else:
-        # APScheduler narrates every job run; a volunteer's terminal wants what we say.
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    from outreach.cli.logs import configure_logging
+
+    configure_logging(debug)
     app = App(config_path, debug)
     ctx.obj = app
     ctx.call_on_close(app.close)

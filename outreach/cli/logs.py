@@ -1,0 +1,105 @@
+"""Logging for the ``outreach`` command: what a terminal or a log file may ever receive.
+
+No secret and no personal data, at any level, ``--debug`` included. The
+sources keep them out first: nothing of ours logs a message text, a request
+body or a contact card, and the libraries that do (python-telegram-bot logs
+every Bot API call's parameters and answer at DEBUG, SQLAlchemy the values
+and rows of its statements at INFO and DEBUG, the HTTP clients their URLs,
+which carry Telegram's token) are kept above those levels. ``LogFilter``, on
+every handler, then holds the line whoever turns a level down: it drops
+those libraries' records below their floor and masks the configured secrets
+and anything shaped like a token or a phone number in every record that is
+left, its traceback included.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from outreach.registry import Registry
+
+# The lowest level each library logs at without request or response bodies, SQL
+# values, rows or URLs with tokens in them. A record below it is never written.
+LIBRARY_FLOORS = {
+    "telegram": logging.INFO,  # telegram.Bot: "Calling Bot API endpoint ... with parameters"
+    "httpx": logging.WARNING,  # "HTTP Request: POST https://api.telegram.org/bot<token>/..."
+    "httpcore": logging.WARNING,
+    "hpack": logging.WARNING,
+    "urllib3": logging.WARNING,  # request lines, with VK's long-poll keys in them
+    "requests": logging.WARNING,
+    "vk_api": logging.WARNING,
+    "sqlalchemy.engine": logging.WARNING,  # statements' values (INFO) and rows (DEBUG)
+}
+
+
+def _floor(name: str) -> int:
+    while name:
+        floor = LIBRARY_FLOORS.get(name)
+        if floor is not None:
+            return floor
+        name = name.rpartition(".")[0]
+    return logging.NOTSET
+
+
+class LogFilter(logging.Filter):
+    """Drops the libraries' body-carrying records; masks secrets and phones in the rest."""
+
+    def __init__(self, registry: Registry | None = None) -> None:
+        super().__init__()
+        self.registry = registry
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < _floor(record.name):
+            return False
+        message = record.getMessage()
+        masked = self._mask(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self._mask(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self._mask(record.stack_info)
+        return True
+
+    def _mask(self, text: str) -> str:
+        from outreach.privacy import mask
+
+        if self.registry is not None:
+            text = self.registry.redact(None, text)
+        return mask(text)
+
+
+def configure_logging(debug: bool) -> None:
+    """Set up the root logger for a command; ``debug`` shows our DEBUG records."""
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
+    for name, floor in LIBRARY_FLOORS.items():
+        logging.getLogger(name).setLevel(floor)
+    if debug:
+        logging.getLogger("alembic").setLevel(logging.INFO)
+    else:
+        # APScheduler narrates every job run; a volunteer's terminal wants what we say.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    _filters(None)
+
+
+def hide_secrets_in_logs(registry: Registry) -> None:
+    """Mask the values of every secret the registry's channels name, from now on."""
+    _filters(registry)
+
+
+def _filters(registry: Registry | None) -> None:
+    for handler in logging.getLogger().handlers:
+        found = [f for f in handler.filters if isinstance(f, LogFilter)]
+        if not found:
+            handler.addFilter(LogFilter(registry))
+        elif registry is not None:
+            for log_filter in found:
+                log_filter.registry = registry

@@ -1,0 +1,92 @@
+"""The command's logging: no secret and no phone number in any record, at any level."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from outreach.cli.logs import LogFilter, configure_logging, hide_secrets_in_logs
+from outreach.testing import RecordingChannel, make_registry, make_test_config
+
+
+@pytest.fixture
+def written() -> Iterator[io.StringIO]:
+    """A handler on the root logger, as the command's stderr handler is."""
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield out
+    finally:
+        root.removeHandler(handler)
+
+
+def test_configured_secrets_are_masked_in_every_log_record(tmp_path: Path,
+                                                           written: io.StringIO) -> None:
+    secret = "123456:very-secret-bot-token"
+    config = make_test_config(tmp_path, {"a": {"plugin": "test", "token": "BOT_TOKEN"}})
+    registry = make_registry(config, (RecordingChannel,), env={"BOT_TOKEN": secret})
+    configure_logging(debug=False)
+    hide_secrets_in_logs(registry)
+
+    logging.getLogger("some.library").warning("calling https://api/bot%s/getMe", secret)
+
+    assert secret not in written.getvalue()
+    assert "https://api/bot***/getMe" in written.getvalue()
+
+
+def test_library_records_that_carry_bodies_are_dropped_even_at_debug(
+        written: io.StringIO, caplog: pytest.LogCaptureFixture) -> None:
+    configure_logging(debug=True)
+    assert logging.getLogger("telegram").level == logging.INFO
+    assert logging.getLogger("sqlalchemy.engine").level == logging.WARNING
+    caplog.set_level(logging.DEBUG)  # the root, as --debug sets it outside the tests
+    for name in ("telegram", "sqlalchemy.engine", "httpx", "urllib3", "vk_api"):
+        caplog.set_level(logging.DEBUG, name)  # whoever turns them down
+
+    logging.getLogger("telegram.Bot").debug(
+        "Calling Bot API endpoint `sendMessage` with parameters `%s`",
+        {"chat_id": 1, "text": "Спасибо, Галина Иванова!"})
+    logging.getLogger("sqlalchemy.engine.Engine").info("[cached] ('Галина Иванова', 'x')")
+    logging.getLogger("httpx").info("HTTP Request: POST http://x/bot1:AA/sendMessage")
+    logging.getLogger("telegram.Bot").warning("the bot was blocked")
+    logging.getLogger("outreach.channel.tg").debug("our own debug line")
+
+    assert written.getvalue().splitlines() == [
+        "WARNING telegram.Bot: the bot was blocked",
+        "DEBUG outreach.channel.tg: our own debug line",
+    ]
+
+
+def test_phones_and_token_shapes_are_masked_in_messages_and_tracebacks(
+        written: io.StringIO) -> None:
+    configure_logging(debug=False)
+    log = logging.getLogger("outreach.signups")
+    token = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+    log.warning("could not tell the coordinators about %s", "+7 912 345-67-89")
+    try:
+        raise RuntimeError(f"POST https://api.telegram.org/bot{token}/sendContact "
+                           "phone_number=8 (912) 345 67 89")
+    except RuntimeError:
+        log.exception("the desk failed")
+
+    text = written.getvalue()
+    assert "could not tell the coordinators about ***" in text
+    assert "RuntimeError: POST https://api.telegram.org/bot***/sendContact " \
+           "phone_number=***" in text
+    for leaked in (token, "912 345", "345-67-89"):
+        assert leaked not in text
+
+
+def test_the_filter_goes_on_each_handler_once(written: io.StringIO) -> None:
+    configure_logging(debug=False)
+    configure_logging(debug=True)
+    for handler in logging.getLogger().handlers:
+        assert sum(isinstance(f, LogFilter) for f in handler.filters) == 1
