@@ -308,3 +308,91 @@ def test_an_unreadable_folder_fails_alone_and_says_why(tmp_path: Path) -> None:
     with store.session() as session:
         assert [s.source_folder for s in list_stories(session)] == [str(tree / "readable")]
     store.dispose()
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if text in line)
+
+
+def test_a_link_out_of_the_story_folder_is_refused_naming_the_story_file_and_the_photo(
+        store: Any, tmp_path: Path) -> None:
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "passport.jpg").write_bytes(jpeg(9))
+    (outside / "album").mkdir()
+    (outside / "album" / "03.jpg").write_bytes(jpeg(10))
+    media = tmp_path / "media"
+    story = make_story(media, "a", photos={"01.jpg": jpeg(1), "link.jpg": None,
+                                           "abs.jpg": None, "sub/03.jpg": None})
+    (story / "link.jpg").symlink_to("../../private/passport.jpg")
+    (story / "abs.jpg").symlink_to(outside / "passport.jpg")
+    (story / "sub").symlink_to(outside / "album")
+    (story / "inner.jpg").symlink_to("01.jpg")  # a link within the folder is the folder's
+    good = make_story(media, "b", photos={"01.jpg": jpeg(2)})
+
+    report = import_paths(store, [media], ("Миасс",))
+
+    md = story.resolve() / "story.md"
+    refused = "is a link that leads out of the story's folder; put the photo itself in the folder"
+    assert [(folder.name, reason.splitlines()) for folder, reason in report.failed] == [("a", [
+        f"{md}:{_line_of(md, 'link.jpg')}: photos[2].file: 'link.jpg' {refused}",
+        f"{md}:{_line_of(md, 'abs.jpg')}: photos[3].file: 'abs.jpg' {refused}",
+        f"{md}:{_line_of(md, 'sub/03.jpg')}: photos[4].file: 'sub/03.jpg' {refused}",
+    ])]
+    assert report.imported == [good.resolve()]
+    assert sorted(stored(store)) == ["b"]
+
+
+def test_a_photo_turned_into_a_link_out_keeps_the_stored_story_as_it_was(
+        store: Any, tmp_path: Path) -> None:
+    (tmp_path / "secret.jpg").write_bytes(jpeg(9))
+    story = make_story(tmp_path / "media", "a", photos={"01.jpg": jpeg(1), "02.jpg": jpeg(2)})
+    import_paths(store, [story])
+    before = stored(store)
+    (story / "02.jpg").unlink()
+    (story / "02.jpg").symlink_to(tmp_path / "secret.jpg")
+    (story / "story.md").write_text((story / "story.md").read_text(encoding="utf-8")
+                                    .replace("Урок", "Урок, исправленный"), encoding="utf-8")
+
+    report = import_paths(store, [story])
+
+    [(_, reason)] = report.failed
+    assert "photos[2].file: '02.jpg' is a link that leads out of the story's folder" in reason
+    assert stored(store) == before  # neither the new title nor the linked photo
+
+
+def test_a_story_file_that_is_a_link_out_is_refused(store: Any, tmp_path: Path) -> None:
+    story = make_story(tmp_path / "media", "a")
+    (story / "story.md").rename(tmp_path / "elsewhere.md")
+    (story / "story.md").symlink_to(tmp_path / "elsewhere.md")
+
+    report = import_paths(store, [tmp_path / "media"])
+
+    assert [reason for _, reason in report.failed] == [
+        f"{story.resolve() / 'story.md'}: is a link that leads out of the story's folder; "
+        "put the story file itself in the folder"]
+
+
+def test_a_linked_story_folder_in_media_is_the_folder_it_leads_to(
+        store: Any, tmp_path: Path) -> None:
+    kept = make_story(tmp_path / "big-disk", "2026-10-14-miass", photos={"01.jpg": jpeg(1)})
+    (kept / "02.jpg").symlink_to(tmp_path / "big-disk" / "other.jpg")
+    (tmp_path / "big-disk" / "other.jpg").write_bytes(jpeg(2))
+    media = tmp_path / "media"
+    media.mkdir()
+    (media / "miass").symlink_to(kept)
+    (media / "no-story").symlink_to(tmp_path)  # not a story folder: never walked into
+
+    report = import_paths(store, [media])
+
+    assert report.imported == [kept.resolve()] and not report.failed
+    with store.session() as session:
+        [story] = session.exec(select(Story))
+    assert story.source_folder == str(kept.resolve())
+    # The photos are judged against the folder the link leads to.
+    (kept / "story.md").write_text((kept / "story.md").read_text(encoding="utf-8").replace(
+        "+++\nТекст", '[[photos]]\nfile = "02.jpg"\n+++\nТекст'), encoding="utf-8")
+    again = import_paths(store, [media])
+    [(_, reason)] = again.failed
+    assert "photos[2].file: '02.jpg' is a link that leads out of the story's folder" in reason

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from outreach.errors import NotFoundError, StateError
+from outreach.errors import ContentError, NotFoundError, StateError
 from outreach.library.importer import import_paths
 from outreach.library.stories import (
     approve_story,
@@ -121,3 +121,24 @@ def test_archive_cancels_planned_publications_and_approve_needs_unarchive(
         f"outreach content approve {story_id} --unarchive"
     )
     assert approve_story(store, story_id, unarchive=True).status == "approved"
+
+
+def test_a_photo_swapped_for_a_link_out_after_import_is_never_read(
+        store: Any, library: dict[str, int], tmp_path: Path) -> None:
+    story_id = library["2026-10-14-miass-school-5"]
+    with store.session() as session:
+        story = get_story(session, story_id)
+        photos = photos_of(session, story_id)
+    (tmp_path / "private.jpg").write_bytes(b"not for the press")
+    swapped = Path(story.source_folder) / "02.jpg"
+    swapped.unlink()
+    swapped.symlink_to(tmp_path / "private.jpg")
+
+    with pytest.raises(ContentError) as raised:
+        photo_path(story, photos[1])
+
+    assert str(raised.value) == (
+        f"{Path(story.source_folder) / 'story.md'}: photo '02.jpg' is now a link that leads "
+        "out of the story's folder; put the photo itself in the folder and import the story "
+        "again")
+    assert photo_path(story, photos[0]).is_file()  # the others are published as before

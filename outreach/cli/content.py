@@ -169,7 +169,10 @@ def show(app: App, story_id: int) -> None:
         click.echo(f"{name + ':':<{width + 1}} {value}")
     click.echo(f"\nPhotos ({len(photos)}):" if photos else "\nPhotos: none")
     for number, photo in enumerate(photos, start=1):
-        present = "" if photo_path(story, photo).is_file() else "  [file missing]"
+        try:
+            present = "" if photo_path(story, photo).is_file() else "  [file missing]"
+        except ContentError:
+            present = "  [a link out of the story's folder: not published]"
         click.echo(f"  {number}. {photo.file}  {photo.width}×{photo.height}{present}")
         for label, value in (("caption", photo.caption), ("alt", photo.alt),
                              ("credit", photo.credit)):

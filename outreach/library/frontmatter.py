@@ -49,6 +49,18 @@ def _not_blank(limit: int) -> Any:
     return check
 
 
+def inside(folder: Path, name: str) -> bool:
+    """Whether ``folder / name``, every link followed, is still within ``folder``.
+
+    A link may point anywhere on the computer; a story's files must not, or a
+    press kit or a post would carry a file nobody meant to publish.
+    """
+    return (folder / name).resolve().is_relative_to(folder.resolve())
+
+
+_LINK_OUT = "is a link that leads out of the story's folder; put the {} itself in the folder"
+
+
 def _file_name(value: str) -> str | None:
     path = PurePosixPath(value.replace("\\", "/"))
     if not value.strip():
@@ -194,6 +206,8 @@ def _read(path: Path) -> bytes:
         raise ContentError(f"{path.parent}: no {STORY_FILE} in this folder") from None
     except OSError:
         pass  # e.g. permission denied: reading says so, naming the file
+    if not inside(path.parent, path.name):
+        raise ContentError(f"{path}: " + _LINK_OUT.format("story file"))
     return read_bytes(path, "file", ContentError)
 
 
@@ -276,6 +290,10 @@ def _photos(
             continue
         seen[normal] = index + 1
         target = folder / normal
+        if not inside(folder, normal):
+            check.problems.append(Problem(
+                check.source, key, f"{file!r} " + _LINK_OUT.format("photo"), line))
+            continue
         if not target.is_file():
             what = "is a folder, not a photo" if target.is_dir() else "does not exist in the folder"
             check.problems.append(Problem(

@@ -94,6 +94,12 @@ def _walk(root: Path) -> list[Path]:
         if STORY_FILE in files or STORY_FILE in dirs:
             folders.append(Path(current))
             dirs[:] = []
+            continue
+        # A link to a story folder kept elsewhere (a bigger disk) is that story, known by
+        # the folder it leads to; links to other folders are not followed (no loops, no
+        # wandering off through a whole disk). os.walk never enters a link by itself.
+        linked = [Path(current) / d for d in dirs if (Path(current) / d).is_symlink()]
+        folders += [link.resolve() for link in linked if (link / STORY_FILE).exists()]
     return sorted(set(folders) | set(unreadable))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from outreach.errors import NotFoundError, StateError
+from outreach.errors import ContentError, NotFoundError, StateError
 from outreach.models import Photo, Publication, PublicationStatus, Story, StoryStatus, utcnow
 
 if TYPE_CHECKING:
@@ -68,7 +68,16 @@ def photo_counts(session: Session) -> dict[int, int]:
 
 
 def photo_path(story: Story, photo: Photo) -> Path:
-    return Path(story.source_folder) / photo.file
+    """The photo's file; ContentError when it became a link out of the story's folder
+    after the import (nothing outside the folder is ever published)."""
+    from outreach.library.frontmatter import STORY_FILE, inside
+
+    folder = Path(story.source_folder)
+    if not inside(folder, photo.file):
+        raise ContentError(f"{folder / STORY_FILE}: photo {photo.file!r} is now a link that "
+                           "leads out of the story's folder; put the photo itself in the "
+                           "folder and import the story again")
+    return folder / photo.file
 
 
 def consent_missing(session: Session, story: Story) -> bool:
