@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,3 +91,47 @@ def test_the_filter_goes_on_each_handler_once(written: io.StringIO) -> None:
     configure_logging(debug=True)
     for handler in logging.getLogger().handlers:
         assert sum(isinstance(f, LogFilter) for f in handler.filters) == 1
+
+
+TOKEN = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+def test_an_uncaught_error_shows_its_traceback_masked(
+        monkeypatch: pytest.MonkeyPatch, written: io.StringIO) -> None:
+    import outreach.cli
+
+    def buggy(**_: object) -> None:
+        raise RuntimeError(f"ConnectError for https://api.telegram.org/bot{TOKEN}/getMe")
+
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    monkeypatch.setattr(outreach.cli, "cli", buggy)
+    configure_logging(debug=False)
+    with pytest.raises(SystemExit) as raised:
+        outreach.cli.main()
+
+    assert raised.value.code == 1
+    text = written.getvalue()
+    assert "CRITICAL outreach: unexpected error (please report it with this text)" in text
+    assert "Traceback" in text and "RuntimeError: ConnectError for " \
+                                   "https://api.telegram.org/bot***/getMe" in text
+    assert TOKEN not in text
+
+
+def test_a_thread_that_dies_is_logged_masked(monkeypatch: pytest.MonkeyPatch,
+                                             written: io.StringIO) -> None:
+    from outreach.cli.logs import report_crashes
+
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    configure_logging(debug=False)
+    report_crashes()
+
+    def work() -> None:
+        raise ValueError(f"cannot send to +7 912 345-67-89 with {TOKEN}")
+
+    thread = threading.Thread(target=work, name="intake")
+    thread.start()
+    thread.join()
+
+    text = written.getvalue()
+    assert "ERROR outreach: thread intake stopped on an unexpected error" in text
+    assert "ValueError: cannot send to *** with ***" in text

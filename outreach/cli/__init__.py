@@ -148,4 +148,11 @@ def cli(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
 
 def main() -> None:
     """Console-script entry point."""
-    cli(prog_name="outreach")
+    from outreach.cli.logs import crashed, report_crashes
+
+    report_crashes()
+    try:
+        cli(prog_name="outreach")
+    except Exception as exc:  # a bug: an OutreachError became a message already
+        crashed(exc)
+        raise SystemExit(1) from None

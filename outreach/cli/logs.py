@@ -15,10 +15,13 @@ left, its traceback included.
 from __future__ import annotations
 
 import logging
+import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from outreach.registry import Registry
+
+log = logging.getLogger("outreach")
 
 # The lowest level each library logs at without request or response bodies, SQL
 # values, rows or URLs with tokens in them. A record below it is never written.
@@ -103,3 +106,36 @@ def _filters(registry: Registry | None) -> None:
         elif registry is not None:
             for log_filter in found:
                 log_filter.registry = registry
+
+
+def report_crashes() -> None:
+    """Tracebacks of errors nobody caught, in the main thread or another, go through the
+    log (and so through ``LogFilter``) instead of straight to stderr, where a library's
+    exception would show a token from its request URL."""
+    threading.excepthook = _thread_crashed
+
+
+def crashed(error: BaseException) -> None:
+    """An error that escaped the command (a bug, or any error with ``--debug``), shown
+    with its traceback, masked."""
+    from outreach.errors import OutreachError
+
+    _ensure_logging()
+    if isinstance(error, OutreachError):
+        log.critical("Error: %s", error, exc_info=error)
+    else:
+        log.critical("unexpected error (please report it with this text)", exc_info=error)
+
+
+def _thread_crashed(args: threading.ExceptHookArgs) -> None:
+    if args.exc_type is SystemExit:
+        return
+    _ensure_logging()
+    name = args.thread.name if args.thread is not None else "?"
+    log.error("thread %s stopped on an unexpected error", name,
+              exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+
+
+def _ensure_logging() -> None:
+    if not logging.getLogger().handlers:
+        configure_logging(debug=False)
