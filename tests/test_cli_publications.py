@@ -148,3 +148,32 @@ def test_resolve_messages(runner: CliRunner, project: dict[str, int], store_url:
             assert s.get(Publication, uncertain).status == "published"
     finally:
         store.dispose()
+
+
+def test_a_stored_error_never_shows_a_token(runner: CliRunner, project: dict[str, int],
+                                            store_url: str) -> None:
+    from sqlmodel import select
+
+    from outreach.db import open_store
+    from outreach.models import Publication, PublicationAttempt
+
+    token = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+    error = f"unexpected error in the plugin: ConnectError: https://api.telegram.org/bot{token}/x"
+    store = open_store(store_url)
+    try:
+        with store.session() as s:  # as an older version stored it
+            row = s.get(Publication, project["failed"])
+            row.last_error = error
+            s.add(row)
+            for attempt in s.exec(select(PublicationAttempt).where(
+                    PublicationAttempt.publication_id == project["failed"])):
+                attempt.error = error
+                s.add(attempt)
+    finally:
+        store.dispose()
+
+    shown = run(runner, "show", str(project["failed"])).output
+    listed = run(runner, "list", "--format", "json").output
+    assert token not in shown + listed
+    assert "Last error:    unexpected error in the plugin: ConnectError: " \
+           "https://api.telegram.org/bot***/x" in shown

@@ -236,3 +236,14 @@ def test_close_goes_on_after_a_channel_fails_to_close(
         registry.close()
     assert CloseFails.closed == ["b"]
     assert "channel a did not close cleanly: RuntimeError: socket already gone" in caplog.text
+
+
+def test_redact_hides_token_shapes_that_no_channel_configured(tmp_path: Path) -> None:
+    config = make_test_config(tmp_path, {"a": {"plugin": "test", "token": "A_TOKEN"}})
+    registry = make_registry(config, env={"A_TOKEN": SECRET})
+    other = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"  # another bot's, in a library's URL
+
+    shown = registry.redact("a", f"{SECRET} failed: POST https://api.telegram.org/bot{other}/x")
+
+    assert shown == "*** failed: POST https://api.telegram.org/bot***/x"
+

@@ -41,6 +41,13 @@ def _short(text: str | None, width: int) -> str | None:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
+def _error(text: str | None) -> str | None:
+    """A stored error as shown: an older one may keep a token from a library's URL."""
+    from outreach.privacy import mask_tokens
+
+    return mask_tokens(text) if text else text
+
+
 def _row(row: PublicationRow, zone: zoneinfo.ZoneInfo, fmt: str) -> dict[str, Any]:
     full = fmt != "table"
     return {
@@ -49,8 +56,8 @@ def _row(row: PublicationRow, zone: zoneinfo.ZoneInfo, fmt: str) -> dict[str, An
                                         else _short(row.story_title, TITLE_WIDTH) or ""),
         "slot": _local(row.slot, zone) if not full else row.slot.astimezone(zone),
         "attempts": row.attempts,
-        "url_or_error": row.url or (row.last_error if full
-                                    else _short(row.last_error, ERROR_WIDTH)),
+        "url_or_error": row.url or (_error(row.last_error) if full
+                                    else _short(_error(row.last_error), ERROR_WIDTH)),
     }
 
 
@@ -133,7 +140,7 @@ def _detail_lines(detail: PublicationDetail, zone: zoneinfo.ZoneInfo) -> list[st
     if p.lease_owner:
         lines.append(f"Being sent by: {p.lease_owner} until {_local(p.lease_until, zone)}")
     if p.last_error:
-        lines.append(f"Last error:    {p.last_error}")
+        lines.append(f"Last error:    {_error(p.last_error)}")
     referral = detail.referral
     if referral is not None:
         short = f" (said on the phone: {referral.short_code})" if referral.short_code else ""
@@ -146,7 +153,7 @@ def _detail_lines(detail: PublicationDetail, zone: zoneinfo.ZoneInfo) -> list[st
         rows = [{
             "number": a.number, "started": _local(a.started_at, zone),
             "finished": _local(a.finished_at, zone), "outcome": a.outcome,
-            "worker": a.worker, "error": a.error,
+            "worker": a.worker, "error": _error(a.error),
         } for a in detail.attempts]
         lines += ["  " + line for line in render(
             rows, ("number", "started", "finished", "outcome", "worker", "error"),
