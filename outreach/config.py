@@ -160,7 +160,9 @@ class ChannelConfig:
     tags: tuple[str, ...]
     municipality: str | None
     title: str | None
-    settings: dict[str, Any]  # the plugin's own keys, checked by the registry
+    # The plugin's own keys, checked by the registry; left out of repr (a token pasted
+    # by mistake would be shown wherever a channel is printed for debugging).
+    settings: dict[str, Any] = field(repr=False)
     line: int | None = None
     # Checked [channels.NAME.watermark] with the logo resolved: logo (Path), corner, size,
     # opacity; None when the channel's photos carry no logo.
@@ -181,7 +183,7 @@ class Centre:
 @dataclass(frozen=True)
 class Config:
     path: Path | None
-    database_url: str
+    database_url: str = field(repr=False)  # may hold a password
     time_zone: str
     municipalities: tuple[str, ...]
     media_dir: Path

@@ -175,3 +175,17 @@ def test_the_example_config_loads(tmp_path: Path) -> None:
     assert config.channels["press"].plugin == "local-media"
     assert config.channels["press"].tags == ("press",)
     assert config.database_url == f"sqlite:///{example.resolve().parent / 'outreach.db'}"
+
+
+def test_repr_of_the_config_shows_no_password_or_pasted_token(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('database_url = "postgresql+psycopg://centre:pa55-word@db/outreach"\n'
+                    '[channels.tg]\nplugin = "telegram"\n'
+                    'token_env = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"\n',
+                    encoding="utf-8")
+    config = load_config(path)
+
+    shown = repr(config) + repr(config.channels["tg"])
+
+    assert "pa55-word" not in shown and "AAHdqTcvCH1v" not in shown
+    assert "ChannelConfig(name='tg', plugin='telegram'" in shown
