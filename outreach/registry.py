@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from outreach.channels import Channel, ChannelContext, CheckResult
 from outreach.config import CHANNEL_COMMON
 from outreach.errors import NotFoundError, OutreachError, PluginError, Problem, did_you_mean
+from outreach.privacy import private_folder
 from outreach.schema import Checker
 
 if TYPE_CHECKING:
@@ -211,6 +212,13 @@ class Registry:
             reason = f": {status.reason}" if status.reason else ""
             raise PluginError(f"channel {channel_name} is {status.state}{reason}")
         plugin = self._classes[status.plugin]
+        # Plugins keep their state here (a bot's unread updates hold people's messages
+        # and contact cards): the owner's alone, whoever made the folder first.
+        try:
+            private_folder(self.config.data_dir)
+        except OSError as exc:  # the plugin says what it cannot write, if anything
+            log.warning("cannot make %s readable by its owner only: %s",
+                        self.config.data_dir, exc.strerror or exc)
         context = ChannelContext(
             name=channel_name,
             output_dir=self.config.output_dir / channel_name,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import stat
 from importlib import metadata
 from pathlib import Path
 
@@ -247,3 +248,12 @@ def test_redact_hides_token_shapes_that_no_channel_configured(tmp_path: Path) ->
 
     assert shown == "*** failed: POST https://api.telegram.org/bot***/x"
 
+
+def test_the_plugins_working_folder_is_the_owners_alone(tmp_path: Path) -> None:
+    config = make_test_config(tmp_path, {"main": {"plugin": "test"}})
+    config.data_dir.mkdir(mode=0o755)  # made by an older version, or by hand
+    config.data_dir.chmod(0o755)
+
+    make_registry(config).get("main")
+
+    assert stat.S_IMODE(config.data_dir.stat().st_mode) == 0o700
