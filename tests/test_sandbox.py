@@ -213,3 +213,38 @@ def test_run_with_the_sandbox_refuses_a_channel_that_would_publish_for_real(tmp_
         assert set(running.environment) == {"TELEGRAM_BOT_TOKEN"}
     finally:
         running.stop()
+
+
+def test_outreach_sandbox_prints_its_addresses_and_fake_tokens_never_real_ones(
+        tmp_path: Path):
+    import signal
+
+    ports = {"vk": free_port(), "telegram": free_port()}
+    project = _project(tmp_path, ports)
+    shutil.copy(project / "config.example.toml", project / "config.toml")
+    real = {"VK_USER_TOKEN": "vk1.a.REAL-user-token-0123456789",
+            "TELEGRAM_BOT_TOKEN": "7000000001:AAREALREALREALREALREALREALREALREAL1"}
+    env = {**os.environ, **real}
+    env.pop("OUTREACH_CONFIG", None)
+    served = subprocess.Popen([sys.executable, "-m", "outreach", "sandbox"], cwd=project,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    lines = []
+    try:
+        assert served.stdout is not None
+        for line in served.stdout:
+            lines.append(line)
+            if line.startswith("Serving until Ctrl-C"):
+                break
+        served.send_signal(signal.SIGINT)
+        lines.append(served.communicate(timeout=30)[0])
+    finally:
+        served.kill()
+    output = "".join(lines)
+    assert f"api_url: http://127.0.0.1:{ports['vk']}" in output
+    assert f"api_url: http://127.0.0.1:{ports['telegram']}" in output
+    assert "export TELEGRAM_BOT_TOKEN=7000000001:AAsandbox-token" in output
+    assert "export VK_USER_TOKEN=vk1.sandbox.user." in output
+    assert "Sandbox stopped." in output and "Traceback" not in output
+    for token in real.values():
+        assert token not in output

@@ -38,10 +38,10 @@ def sandbox(app: App) -> None:
         click.echo("\nFor the channels in your config, set:")
         for variable, value in sorted(running.environment.items()):
             click.echo(f"  export {variable}={value}")
-    click.echo("\nServing until Ctrl-C.")
     done = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: done.set())
     signal.signal(signal.SIGTERM, lambda *_: done.set())
+    click.echo("\nServing until Ctrl-C.")
     try:
         done.wait()
     finally:
