@@ -48,7 +48,7 @@ def test_library_records_that_carry_bodies_are_dropped_even_at_debug(
     assert logging.getLogger("telegram").level == logging.INFO
     assert logging.getLogger("sqlalchemy.engine").level == logging.WARNING
     caplog.set_level(logging.DEBUG)  # the root, as --debug sets it outside the tests
-    for name in ("telegram", "sqlalchemy.engine", "httpx", "urllib3", "vk_api"):
+    for name in ("telegram", "sqlalchemy.engine", "httpx", "urllib3", "vk_api", "PIL"):
         caplog.set_level(logging.DEBUG, name)  # whoever turns them down
 
     logging.getLogger("telegram.Bot").debug(
@@ -56,6 +56,7 @@ def test_library_records_that_carry_bodies_are_dropped_even_at_debug(
         {"chat_id": 1, "text": "Спасибо, Галина Иванова!"})
     logging.getLogger("sqlalchemy.engine.Engine").info("[cached] ('Галина Иванова', 'x')")
     logging.getLogger("httpx").info("HTTP Request: POST http://x/bot1:AA/sendMessage")
+    logging.getLogger("PIL.TiffImagePlugin").debug("tag: GPSLatitude (2) - value: (55, 2, 1)")
     logging.getLogger("telegram.Bot").warning("the bot was blocked")
     logging.getLogger("outreach.channel.tg").debug("our own debug line")
 

@@ -4,8 +4,9 @@ No secret and no personal data, at any level, ``--debug`` included. The
 sources keep them out first: nothing of ours logs a message text, a request
 body or a contact card, and the libraries that do (python-telegram-bot logs
 every Bot API call's parameters and answer at DEBUG, SQLAlchemy the values
-and rows of its statements at INFO and DEBUG, the HTTP clients their URLs,
-which carry Telegram's token) are kept above those levels. ``LogFilter``, on
+and rows of its statements at INFO and DEBUG, Pillow the photos' EXIF tags,
+GPS among them, the HTTP clients their URLs, which carry Telegram's token)
+are kept above those levels. ``LogFilter``, on
 every handler, then holds the line whoever turns a level down: it drops
 those libraries' records below their floor and masks the configured secrets
 and anything shaped like a token or a phone number in every record that is
@@ -34,6 +35,7 @@ LIBRARY_FLOORS = {
     "requests": logging.WARNING,
     "vk_api": logging.WARNING,
     "sqlalchemy.engine": logging.WARNING,  # statements' values (INFO) and rows (DEBUG)
+    "PIL": logging.INFO,  # every EXIF tag's value, the photos' GPS position among them
 }
 
 
