@@ -1,17 +1,22 @@
-"""Opening the store and keeping its schema current (Alembic, applied on start)."""
+"""Opening the store, keeping its schema current (Alembic, applied on start), checking it.
+
+``sqlite`` holds what is particular to an SQLite file (making it, its pragmas,
+its check and backup); ``failures`` turns the driver's errors that a person
+must act on into one-line messages.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from outreach.errors import StoreError
+from outreach.db.failures import RESTORE, reaching, reason, redact_url
+from outreach.errors import DatabaseDamaged, StoreError
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
@@ -19,7 +24,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS = Path(__file__).parent.parent / "migrations"
 # PostgreSQL advisory lock key held while migrating (any constant unique to Outreach).
 MIGRATION_LOCK = 0x0C7EAC40001
 _MIGRATING = threading.Lock()
@@ -81,82 +86,27 @@ def head_revision() -> str:
     return head
 
 
-def redact_url(url: str) -> str:
-    """``url`` with its password replaced by ``***``, fit for messages and listings."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "(not a database URL)"
-
-
-def _reason(exc: BaseException) -> str:
-    """The driver's own words, first line only (no SQL, no background link)."""
-    from sqlalchemy.exc import DBAPIError
-
-    if isinstance(exc, DBAPIError) and exc.orig is not None:
-        text = str(exc.orig)
-    elif isinstance(exc, ImportError):
-        # e.g. mysql:// without its driver: name what to install.
-        return f"its driver is not installed ({exc.name or exc}); pip install it"
-    else:
-        text = str(exc)
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    reason = lines[0] if lines else type(exc).__name__
-    return reason.removeprefix("connection failed: ")
-
-
-@contextlib.contextmanager
-def _reaching(url: str) -> Iterator[None]:
-    """Turn a database that cannot be reached into one StoreError line."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    try:
-        yield
-    except (SQLAlchemyError, OSError, ImportError) as exc:
-        raise StoreError(f"cannot open the database {redact_url(url)}: {_reason(exc)}") from exc
-
-
 class Store:
-    """The database: an engine, sessions, and the schema's revision."""
+    """The database: an engine, sessions, the schema's revision and its health."""
 
     def __init__(self, url: str) -> None:
-        from sqlalchemy import event
         from sqlmodel import create_engine
+
+        from outreach.db import failures, sqlite
 
         _quiet_alembic()
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        self.path = sqlite.file_of(url) if self.is_sqlite else None
         if self.is_sqlite:
-            self._prepare_sqlite_file(url)
-            engine = create_engine(url, connect_args={"timeout": 30})
-
-            @event.listens_for(engine, "connect")
-            def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
-                cursor = dbapi_connection.cursor()
-                cursor.execute("PRAGMA foreign_keys=ON")
-                cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA synchronous=NORMAL")
-                cursor.close()
+            if self.path is not None:
+                sqlite.prepare(self.path, redact_url(url))
+            self.engine = sqlite.engine(url, self.path)
+            self.where = sqlite.where(self.path) if self.path else "the database"
         else:
-            engine = create_engine(url, pool_pre_ping=True)
-        self.engine = engine
-
-    @staticmethod
-    def _prepare_sqlite_file(url: str) -> None:
-        from sqlalchemy.engine import make_url
-
-        database = make_url(url).database
-        if not database or database == ":memory:":
-            return
-        path = Path(database)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            # Sign-ups hold personal data: the file is the owner's alone.
-            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-            os.close(fd)
+            self.engine = create_engine(url, pool_pre_ping=True)
+            self.where = f"the database {redact_url(url)}"
+            failures.install(self.engine, self.where)
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
@@ -178,7 +128,7 @@ class Store:
         """The revision the database is at (None for an empty database)."""
         from alembic.runtime.migration import MigrationContext
 
-        with _reaching(self.url), self.engine.connect() as connection:
+        with reaching(self.url), self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
 
     def _known(self, script: ScriptDirectory, current: str | None) -> None:
@@ -214,20 +164,85 @@ class Store:
             messages={rev.revision: (rev.doc or "").strip() for rev in revisions},
         )
 
+    def check(self) -> str:
+        """Raise DatabaseDamaged unless the database is sound; say what was checked.
+
+        SQLite: its ``quick_check`` of every page and index. Both: no table left
+        behind by a schema change cut short, and, at the latest revision, every
+        table and column the models expect.
+        """
+        import sqlalchemy as sa
+
+        from outreach.db import sqlite
+
+        checked = []
+        with reaching(self.url), self.engine.connect() as connection:
+            if self.is_sqlite:
+                problems = sqlite.quick_check(connection)
+                if problems:
+                    raise DatabaseDamaged(
+                        f"{self.where} is damaged: SQLite's check found {len(problems)} "
+                        f"problem(s), the first: {problems[0][:120]}; {RESTORE}")
+                checked.append("pages and indexes")
+            inspector = sa.inspect(connection)
+            tables = set(inspector.get_table_names())
+            _refuse_leftovers(self.where, tables)
+            current = self._revision_on(connection) if "alembic_version" in tables else None
+            if current is not None and current == newest_revision_file():
+                missing = _missing_schema(inspector, tables)
+                if missing:
+                    raise DatabaseDamaged(
+                        f"{self.where} lacks what its revision {current} should hold: "
+                        f"{', '.join(missing[:5])}; {RESTORE}")
+                checked.append("tables and columns")
+        return ", ".join(checked) or "nothing yet (an empty database)"
+
+    @staticmethod
+    def _revision_on(connection: Any) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
+        return MigrationContext.configure(connection).get_current_revision()
+
     def upgrade(self, revision: str = "head") -> None:
-        """Apply migrations up to ``revision``; rows already stored are kept."""
+        """Apply migrations up to ``revision``, all or nothing; rows already stored are kept."""
         if revision == "head" and self._at_newest_file():
             return  # the usual case, answered without loading Alembic
-        from alembic import command
-
         script = self._script()
         self._known(script, self.current_revision())
-        with _reaching(self.url), self._migration_lock():
+        with reaching(self.url), self._migration_lock():
             # Checked again under the lock: another worker may have just migrated.
             current = self.current_revision()
             if revision == "head" and current == script.get_current_head():
                 return
-            command.upgrade(_alembic_config(self.engine), revision)
+            self.check()  # a damaged file is reported, never migrated
+            self._migrate("upgrade", revision, current)
+
+    def downgrade(self, revision: str) -> None:
+        """Undo migrations down to ``revision`` (for going back to an older Outreach)."""
+        current = self.current_revision()
+        self._known(self._script(), current)
+        with reaching(self.url), self._migration_lock():
+            self._migrate("downgrade", revision, current)
+
+    def _migrate(self, direction: str, revision: str, current: str | None) -> None:
+        """Run Alembic in one transaction: a crash or power cut midway changes nothing."""
+        from alembic import command
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from outreach.db import sqlite
+
+        # An in-memory database lives in its engine: nothing to lose to a crash there.
+        engine = (sqlite.migration_engine(self.url, self.path) if self.path is not None
+                  else self.engine)
+        try:
+            getattr(command, direction)(_alembic_config(engine), revision)
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"cannot {direction} {self.where} from revision {current or 'none'} to "
+                f"{revision}: {reason(exc)}; the database was left as it was") from exc
+        finally:
+            if engine is not self.engine:
+                engine.dispose()
 
     def _at_newest_file(self) -> bool:
         """Whether the database is at the newest revision file, read with one query."""
@@ -262,10 +277,10 @@ class Store:
                     finally:
                         connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), key)
                         connection.commit()
-            elif (path := self._sqlite_path()) is not None:
+            elif self.path is not None:
                 import fcntl
 
-                with open(f"{path}.migrate-lock", "a") as lock:
+                with open(f"{self.path}.migrate-lock", "a") as lock:
                     fcntl.flock(lock, fcntl.LOCK_EX)
                     try:
                         yield
@@ -274,24 +289,64 @@ class Store:
             else:
                 yield
 
-    def _sqlite_path(self) -> Path | None:
-        from sqlalchemy.engine import make_url
+    def backup(self, target: Path, *, force: bool = False) -> int:
+        """Copy the database to ``target`` (0600), safe while the service runs; its size.
 
-        if not self.is_sqlite:
-            return None
-        database = make_url(self.url).database
-        return Path(database) if database and database != ":memory:" else None
+        Only an SQLite file can be copied here; for PostgreSQL the error names
+        the exact ``pg_dump`` command.
+        """
+        from outreach.db import sqlite
 
-    def downgrade(self, revision: str) -> None:
-        """Undo migrations down to ``revision`` (for going back to an older Outreach)."""
-        from alembic import command
-
-        self._known(self._script(), self.current_revision())
-        with _reaching(self.url):
-            command.downgrade(_alembic_config(self.engine), revision)
+        if self.path is None:
+            raise StoreError(_pg_dump_advice(self.url, target) if not self.is_sqlite else
+                             "an in-memory database has nothing to back up")
+        return sqlite.backup(self.engine, self.path, target, force=force)
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _refuse_leftovers(where: str, tables: set[str]) -> None:
+    """Alembic's batch copies of tables: only a schema change cut short leaves them."""
+    leftovers = sorted(t for t in tables if t.startswith("_alembic_tmp_"))
+    if leftovers:
+        raise DatabaseDamaged(
+            f"{where} holds a schema change cut short ({', '.join(leftovers)} is left from "
+            f"it), probably by an older version of Outreach: {RESTORE} (one made before "
+            "the upgrade)")
+
+
+def _missing_schema(inspector: Any, tables: set[str]) -> list[str]:
+    """Tables and columns the models expect but the database lacks."""
+    from sqlmodel import SQLModel
+
+    import outreach.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+    missing = []
+    for table in SQLModel.metadata.sorted_tables:
+        if table.name not in tables:
+            missing.append(f"table {table.name}")
+            continue
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        missing.extend(f"column {table.name}.{column.name}" for column in table.columns
+                       if column.name not in present)
+    return missing
+
+
+def _pg_dump_advice(url: str, target: Path) -> str:
+    """The exact pg_dump command that backs up the PostgreSQL database at ``url``."""
+    import shlex
+
+    from sqlalchemy.engine import URL, make_url
+
+    # libpq takes the plain scheme; the password stays out (pg_dump asks, or ~/.pgpass).
+    given = make_url(url)
+    plain = URL.create("postgresql", username=given.username, host=given.host,
+                       port=given.port, database=given.database, query=given.query)
+    command = ["pg_dump", "--format=custom", f"--file={target}",
+               plain.render_as_string(hide_password=False)]
+    return ("outreach db backup copies SQLite files; back up this PostgreSQL database "
+            f"with: {shlex.join(command)}")
 
 
 def open_store(url: str, migrate: bool = True) -> Store:
@@ -300,7 +355,7 @@ def open_store(url: str, migrate: bool = True) -> Store:
     With ``migrate=False`` nothing is read yet: a database that cannot be reached
     is reported by the first call that needs it (``status``, ``upgrade``).
     """
-    with _reaching(url):
+    with reaching(url):
         store = Store(url)
     if migrate:
         try:
