@@ -1,5 +1,5 @@
-"""The SQLite file: never replaced, all-or-nothing migrations, backups, and a full
-disk — as an operator whose laptop died would meet them."""
+"""The SQLite file: never replaced, erased data really gone, all-or-nothing migrations,
+backups, and a full disk — as an operator whose laptop died would meet them."""
 
 from __future__ import annotations
 
@@ -19,11 +19,121 @@ import sqlalchemy as sa
 
 from outreach.db import Store, head_revision, open_store, sqlite
 from outreach.errors import DatabaseDamaged, StoreError
-from outreach.models import Photo, Story, utcnow
+from outreach.models import Photo, SignUp, Story, utcnow
+from outreach.signups.records import forget
+
+PHONE = "+79001234567"
+NAME = "Анна Петровна Иванова"
+
+
+@pytest.fixture
+def secure_delete_off_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite as most builds ship it: secure_delete off unless asked (Debian's is on)."""
+    connect = sqlite3.connect
+
+    def plain_build(*args: object, **kwargs: object) -> sqlite3.Connection:
+        connection = connect(*args, **kwargs)  # type: ignore[arg-type]
+        connection.execute("PRAGMA secure_delete=OFF")
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", plain_build)
 
 
 def _url(path: Path) -> str:
     return f"sqlite:///{path}"
+
+
+# --- erased means erased ------------------------------------------------------------------
+
+
+def test_every_connection_the_store_makes_zeroes_what_it_deletes(
+        tmp_path: Path, secure_delete_off_by_default: None) -> None:
+    path = tmp_path / "outreach.db"
+    store = open_store(_url(path))
+    migrating = sqlite.migration_engine(_url(path), path)
+    try:
+        # Several at once, so the pool opens several.
+        connections = [store.engine.connect() for _ in range(3)] + [migrating.connect()]
+        try:
+            found = [c.exec_driver_sql("PRAGMA secure_delete").scalar() for c in connections]
+        finally:
+            for connection in connections:
+                connection.close()
+        assert found == [1, 1, 1, 1]
+        # The fixture does what it says: a connection of the store's making is needed.
+        assert sqlite3.connect(path).execute("PRAGMA secure_delete").fetchone() == (0,)
+    finally:
+        migrating.dispose()
+        store.dispose()
+
+
+def _signups(store: Store) -> int:
+    now = utcnow()
+    with store.session() as session:
+        for number in range(40):  # neighbours on the same pages
+            session.add(SignUp(created_at=now, source="offline", status="completed",
+                               name=f"Волонтёр {number}", phone=f"+7901{number:07d}",
+                               municipality="Миасс"))
+        person = SignUp(created_at=now, source="telegram", status="completed", name=NAME,
+                        phone=PHONE, person="telegram:5550001", municipality="Миасс",
+                        interests="наставничество", dialog={"step": "done", "name": NAME})
+        session.add(person)
+        session.flush()
+        assert person.id is not None
+        return person.id
+
+
+def _files_holding(path: Path, data: str) -> list[str]:
+    return [file.name for file in (path, Path(f"{path}-wal"))
+            if file.exists() and data.encode() in file.read_bytes()]
+
+
+def test_a_forgotten_person_s_phone_and_name_leave_the_database_files(
+        tmp_path: Path, secure_delete_off_by_default: None) -> None:
+    path = tmp_path / "outreach.db"
+    store = open_store(_url(path))
+    try:
+        signup_id = _signups(store)
+        with store.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        assert _files_holding(path, PHONE) == ["outreach.db"]  # the guard guards something
+
+        with store.session() as session:
+            forget(session, signup_id)
+        store.purge_erased()
+
+        assert _files_holding(path, PHONE) == []
+        assert _files_holding(path, NAME) == []
+        assert _files_holding(path, "telegram:5550001") == []
+        with store.session() as session:
+            row = session.get(SignUp, signup_id)
+            assert row is not None and (row.status, row.municipality) == ("forgotten", "Миасс")
+            assert session.exec(sa.select(sa.func.count()).select_from(SignUp)).scalar() == 41
+    finally:
+        store.dispose()
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+def test_forget_on_postgresql_rewrites_the_signup_table(store_url: str) -> None:
+    store = open_store(store_url)
+    try:
+        signup_id = _signups(store)
+        relation = sa.text("SELECT pg_relation_filenode('signup')")
+        with store.engine.connect() as connection:
+            before = connection.execute(relation).scalar()
+        with store.session() as session:
+            forget(session, signup_id)
+        store.purge_erased()  # VACUUM runs outside the session's transaction
+        with store.engine.connect() as connection:
+            after = connection.execute(relation).scalar()
+            dead = connection.execute(sa.text(
+                "SELECT count(*) FROM signup WHERE phone = :p OR name = :n"),
+                {"p": PHONE, "n": NAME}).scalar()
+        # VACUUM FULL wrote a new file without the old row versions; plain VACUUM
+        # would only have marked their space free, the bytes still in it.
+        assert after != before and dead == 0
+    finally:
+        store.dispose()
 
 
 # --- a file that is there is never replaced ---------------------------------------------
@@ -364,3 +474,32 @@ def test_a_full_disk_stops_the_import_with_the_store_consistent(tmp_path: Path) 
     finally:
         store.dispose()
 
+
+def test_signups_forget_leaves_no_trace_in_the_files(
+        tmp_path: Path, secure_delete_off_by_default: None) -> None:
+    from click.testing import CliRunner
+
+    from outreach.cli import cli
+
+    path = tmp_path / "outreach.db"
+    config = tmp_path / "config.toml"
+    config.write_text(f'database_url = "sqlite:///{path}"\n', encoding="utf-8")
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(cli, ["--config", str(config), *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    # The service runs meanwhile: its open connection keeps the write-ahead log in use.
+    service = open_store(_url(path))
+    try:
+        with service.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT count(*) FROM signup").scalar()
+            run("signups", "add", "--name", NAME, "--phone", "8 900 123 45 67",
+                "--municipality", "Миасс", "--unattributed")
+            assert _files_holding(path, PHONE) != []
+            run("signups", "forget", "1")
+            assert _files_holding(path, PHONE) == [] and _files_holding(path, NAME) == []
+    finally:
+        service.dispose()

@@ -302,8 +302,44 @@ class Store:
                              "an in-memory database has nothing to back up")
         return sqlite.backup(self.engine, self.path, target, force=force)
 
+    def purge_erased(self) -> None:
+        """Make data just erased (``signups forget``) unrecoverable from the database's files.
+
+        Call it after the erasing transaction has committed: PostgreSQL's VACUUM
+        cannot run inside one. SQLite overwrites what it deletes with zeros
+        (``secure_delete``, on for every connection); a checkpoint then moves the
+        zeroed pages into the file and empties the write-ahead log, whose older
+        frames still hold the data. PostgreSQL keeps an updated row's old version
+        in the table until VACUUM, and a plain VACUUM only marks its space free
+        (the bytes stay): VACUUM FULL rewrites the sign-up table without them.
+        Backups made before, and PostgreSQL's own WAL archives, keep the data
+        until they are deleted (see "Backups" in the README).
+        """
+        import sqlalchemy as sa
+
+        from outreach.db import sqlite
+        from outreach.models import SignUp
+
+        if self.is_sqlite:
+            sqlite.scrub(self.engine)
+            return
+        table = SignUp.__table__.name  # type: ignore[attr-defined]
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text(f"SET lock_timeout = '{PURGE_LOCK_TIMEOUT}s'"))
+            try:
+                connection.execute(sa.text(f"VACUUM (FULL) {table}"))
+            except sa.exc.OperationalError as exc:
+                raise StoreError(
+                    "the data is erased, but PostgreSQL could not rewrite the sign-up table "
+                    f"now ({reason(exc)}); run the command again later, or "
+                    f"`VACUUM (FULL) {table}` in psql") from exc
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+# Seconds VACUUM FULL waits for the sign-up table's lock before giving up.
+PURGE_LOCK_TIMEOUT = 30
 
 
 def _refuse_leftovers(where: str, tables: set[str]) -> None:

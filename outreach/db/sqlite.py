@@ -1,5 +1,5 @@
 """The SQLite file: made without a half-made moment, opened with the right pragmas,
-checked, and copied while the service runs.
+checked, copied while the service runs, and scrubbed of erased data.
 
 An existing file is never replaced: an empty or unreadable one, or one that is
 not SQLite's, is reported (it may be the only copy of a centre's records), and
@@ -121,6 +121,10 @@ def _configure(dbapi_connection: sqlite3.Connection, *, foreign_keys: bool) -> N
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Erased means erased: deleted content is overwritten with zeros, not left in
+        # free space. Some builds (Debian's) default to it, SQLite itself does not:
+        # https://www.sqlite.org/pragma.html#pragma_secure_delete
+        cursor.execute("PRAGMA secure_delete=ON")
     finally:
         cursor.close()
 
@@ -258,3 +262,14 @@ def _check_copy(copy: Path) -> None:
                               "itself is likely damaged; nothing was written: run "
                               "`outreach db status`")
 
+
+def scrub(source: Engine) -> None:
+    """Move erased pages (already zeroed) into the file and empty the write-ahead log,
+    whose older frames still hold what was erased."""
+    with source.connect() as connection:
+        busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
+    if busy:
+        raise StoreError(
+            "the data is erased, but another program was reading the database, so SQLite's "
+            "write-ahead log (the -wal file) still holds the old data; run the command again "
+            "when the service is idle")
