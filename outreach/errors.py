@@ -81,6 +81,10 @@ class StoreError(OutreachError):
     """The database cannot be opened, migrated or reached."""
 
 
+class DatabaseDamaged(StoreError):
+    """The database's file or schema is damaged: restore it from a backup."""
+
+
 class PluginError(OutreachError):
     """A channel plugin failed to load or is misconfigured."""
 

@@ -132,6 +132,11 @@ class Publication(SQLModel, table=True):
     next_attempt_at: dt.datetime | None = _when()
     lease_owner: str | None = Field(default=None, max_length=200)
     lease_until: dt.datetime | None = _when()
+    # The lease holder's process, so a dead one's lease is settled before it runs out:
+    # host name, PID, and boot id, PID namespace and start time (engine/liveness.py).
+    lease_host: str | None = Field(default=None, max_length=255)
+    lease_pid: int | None = None
+    lease_process: str | None = Field(default=None, max_length=120)
     external_id: str | None = Field(default=None, max_length=200)
     url: str | None = Field(default=None, max_length=1000)
     last_error: str | None = Field(default=None, sa_column=Column(sa.Text))

@@ -17,7 +17,7 @@ UNREACHABLE = "postgresql+psycopg://volunteer:s3cret-pw@127.0.0.1:1/outreach"
 
 
 def test_sqlite_file_is_private_and_in_wal_mode(tmp_path: Path) -> None:
-    path = tmp_path / "data" / "outreach.db"  # the folder does not exist yet
+    path = tmp_path / "outreach.db"  # the file does not exist yet: it is made on first use
     store = open_store(f"sqlite:///{path}")
     try:
         # Sign-ups hold personal data: nobody but the owner may read the file.

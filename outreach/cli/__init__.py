@@ -22,7 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                   "List, validate and preview campaign files."),
     "channels": ("outreach.cli.channels", "channels", "Show channels and check their tokens."),
     "config": ("outreach.cli.config", "config", "Show the effective configuration."),
-    "db": ("outreach.cli.db", "db", "Show and upgrade the database schema."),
+    "db": ("outreach.cli.db", "db", "Check, upgrade and back up the database."),
     "posters": ("outreach.cli.posters", "posters",
                 "Render posters and stands; list placements and their codes."),
     "publications": ("outreach.cli.publications", "publications",

@@ -1,4 +1,5 @@
-"""``outreach db``: where the store's schema stands, and bringing it up to date.
+"""``outreach db``: where the store's schema stands, whether it is sound, bringing it up
+to date, and backing it up.
 
 These commands open the store without migrating it (``migrate=False``):
 ``status`` must report what is pending, not apply it.
@@ -19,18 +20,18 @@ if TYPE_CHECKING:
 
 @click.group()
 def db() -> None:
-    """Show and upgrade the database schema."""
+    """Check, upgrade and back up the database."""
 
 
 def _missing_sqlite_file(url: str) -> Path | None:
-    """The SQLite file ``url`` names when it does not exist yet (status must not create it)."""
-    from sqlalchemy.engine import make_url
+    """The SQLite file ``url`` names when it does not exist yet in an existing folder
+    (status must not create it; a missing folder is an error the store reports)."""
+    from outreach.db.sqlite import file_of
 
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+    path = file_of(url)
+    if path is None or path.exists() or not path.parent.is_dir():
         return None
-    path = Path(parsed.database)
-    return None if path.exists() else path
+    return path
 
 
 def _open(app: App) -> Store:
@@ -51,7 +52,7 @@ def _pending_rows(status: SchemaStatus) -> list[dict[str, str]]:
               show_default=True, help="Output format.")
 @click.pass_obj
 def status(app: App, fmt: str) -> None:
-    """Show the database, its schema revision and the revisions still to apply."""
+    """Check the database; show its schema revision and the revisions still to apply."""
     from outreach.db import redact_url
 
     url = app.config.database_url
@@ -72,15 +73,18 @@ def status(app: App, fmt: str) -> None:
                    "at the latest schema, on first use (or by `outreach db upgrade`)")
         click.echo(f"Latest:    {head}")
         return
-    found = _open(app).status()
+    store = _open(app)
+    found = store.status()
+    checked = store.check()  # a damaged database is an error, not a status
     pending = _pending_rows(found)
     if fmt == "json":
         click.echo(json.dumps({
             "database": shown, "exists": True, "current": found.current, "head": found.head,
-            "pending": pending, "up_to_date": found.up_to_date,
+            "pending": pending, "up_to_date": found.up_to_date, "checked": checked,
         }, ensure_ascii=False, indent=2))
         return
     click.echo(f"Database:  {shown}")
+    click.echo(f"Checked:   {checked}: sound")
     click.echo(f"Revision:  {found.current or 'none (empty database)'}")
     click.echo(f"Latest:    {found.head}")
     if found.up_to_date:
@@ -100,6 +104,7 @@ def upgrade(app: App) -> None:
     shown = redact_url(app.config.database_url)
     store = _open(app)
     before = store.status()
+    store.check()  # a damaged database is restored, never upgraded
     if before.up_to_date:
         click.echo(f"{shown} is up to date (revision {before.head}); nothing to do.")
         return
@@ -108,3 +113,24 @@ def upgrade(app: App) -> None:
         click.echo(f"Applied {row['revision']}: {row['message']}")
     after = store.status()
     click.echo(f"{shown} is now at revision {after.current}.")
+
+
+@db.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.pass_obj
+def backup(app: App, file: Path, force: bool) -> None:
+    """Copy the database to FILE, checked, while the service may keep running.
+
+    The copy is readable by you only, like the database. To restore it, see
+    "Backups" in the README.
+    """
+    from outreach.db import redact_url
+
+    shown = redact_url(app.config.database_url)
+    size = _open(app).backup(file, force=force)
+    click.echo(f"Backed up {shown} to {file} ({_size(size)}); the copy passed SQLite's check.")
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024 / 1024:.1f} MB" if count >= 1024 * 1024 else f"{count // 1024} KB"

@@ -183,6 +183,7 @@ def forget(app: App, signup_id: int) -> None:
 
     with app.store.session() as session:
         erased = erase(session, signup_id)
+    app.store.purge_erased()  # after the commit: the old bytes leave the database's files
     names = ", ".join(erased) if erased else "nothing (already erased)"
     click.echo(f"Sign-up {signup_id} forgotten. Erased: {names}. Kept: when, source, "
                "municipality and the code that brought them, for the counts.")

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from outreach.engine import outbox
+from outreach.engine import liveness, outbox
 from outreach.engine.posts import PublicationCancelled, build_post
 from outreach.errors import AuthError, OutreachError, RateLimitedError, TransientError
 from outreach.models import utcnow
@@ -53,7 +53,8 @@ class Dispatcher:
     def __init__(self, store: Store, config: Config, registry: Registry,
                  specs: Callable[[], Mapping[int, CampaignSpec]], worker: str,
                  clock: Callable[[], dt.datetime] = utcnow, lease: dt.timedelta = LEASE,
-                 on_free: Callable[[], None] | None = None) -> None:
+                 on_free: Callable[[], None] | None = None,
+                 holder: liveness.Holder | None = None) -> None:
         from outreach.media.renditions import RenditionCache
 
         self.store = store
@@ -61,6 +62,7 @@ class Dispatcher:
         self.registry = registry
         self.specs = specs  # campaign id -> its last valid spec
         self.worker = worker
+        self.holder = holder or liveness.current()  # this process, as its leases record it
         self.clock = clock
         self.lease = lease
         self.on_free = on_free  # called when a lane has room again (wakes the loop)
@@ -73,7 +75,7 @@ class Dispatcher:
     # --- the loop -----------------------------------------------------------
 
     def tick(self) -> int:
-        """Reconcile expired leases, then start every due publication there is room for."""
+        """Reconcile dead workers' leases, then start every due publication there is room for."""
         if self._stopping.is_set():
             return 0
         self.reconcile_expired()
@@ -89,7 +91,7 @@ class Dispatcher:
             if room <= 0:
                 continue
             claimed = outbox.claim(self.store, self.worker, self.clock(), self.lease,
-                                   limit=room, channels=[name])
+                                   limit=room, channels=[name], holder=self.holder)
             for item in claimed:
                 with self._lock:
                     lane.busy += 1
@@ -256,34 +258,54 @@ class Dispatcher:
     # --- crash recovery ------------------------------------------------------
 
     def reconcile_expired(self) -> None:
-        """Settle rows a dead worker left in ``sending``: published, again planned, or uncertain."""
+        """Settle rows a dead worker left in ``sending``: published, again planned, or uncertain.
+
+        A worker is dead when its lease has run out, or, on this machine, as soon
+        as its process is gone (``liveness``): a worker restarted after a crash
+        does not leave its predecessor's publications waiting out the lease.
+        """
         now = self.clock()
         for publication_id in outbox.expired(self.store, now):
-            attempt = outbox.take_over(self.store, publication_id, self.worker, now, self.lease)
-            if attempt is None:
-                continue  # another worker took it
-            item = outbox.Claimed(publication_id, attempt)
-            channel_name, attempted_at = self._attempt_of(item)
-            try:
-                channel = self.registry.get(channel_name)
-                post = self.build_post(publication_id, channel)
-            except OutreachError as exc:
-                self._stop(item, PublicationStatus.uncertain, AttemptOutcome.lease_expired,
-                           f"interrupted, and cannot check the channel: {exc}")
+            attempt = outbox.take_over(self.store, publication_id, self.worker, now, self.lease,
+                                       holder=self.holder)
+            if attempt is not None:  # else another worker took it
+                self._settle(outbox.Claimed(publication_id, attempt), now)
+        if self.holder.process is None:
+            return  # no /proc here: who is dead cannot be told, only the lease's end
+        for publication_id, holder in outbox.held_on(self.store, self.holder.host):
+            if not liveness.is_gone(holder, self.holder):
                 continue
-            verdict = self._reconcile(channel, post, attempted_at)
-            if verdict is not None and verdict.exists and verdict.published is not None:
-                self._published(channel_name, item, verdict.published)
-            elif verdict is not None and verdict.exists is False:
-                outbox.record_retry(self.store, publication_id, attempt, self.worker, now,
-                                    AttemptOutcome.lease_expired,
-                                    "interrupted before the post went out; sending again", now)
-            else:
-                self._stop(item, PublicationStatus.uncertain, AttemptOutcome.uncertain,
-                           f"interrupted while publishing to {channel_name}, which cannot "
-                           "tell whether the post went out: check the channel, then "
-                           f"`outreach publications resolve {publication_id} --posted URL` "
-                           "or `--not-posted`")
+            attempt = outbox.take_over(self.store, publication_id, self.worker, now, self.lease,
+                                       holder=self.holder, dead=holder)
+            if attempt is not None:
+                log.warning("publication %d: the worker process %d that was sending it has "
+                            "ended; checking whether the post went out", publication_id,
+                            holder.pid)
+                self._settle(outbox.Claimed(publication_id, attempt), now)
+
+    def _settle(self, item: outbox.Claimed, now: dt.datetime) -> None:
+        """What became of a publication a dead worker was sending: ask its channel."""
+        channel_name, attempted_at = self._attempt_of(item)
+        try:
+            channel = self.registry.get(channel_name)
+            post = self.build_post(item.id, channel)
+        except OutreachError as exc:
+            self._stop(item, PublicationStatus.uncertain, AttemptOutcome.lease_expired,
+                       f"interrupted, and cannot check the channel: {exc}")
+            return
+        verdict = self._reconcile(channel, post, attempted_at)
+        if verdict is not None and verdict.exists and verdict.published is not None:
+            self._published(channel_name, item, verdict.published)
+        elif verdict is not None and verdict.exists is False:
+            outbox.record_retry(self.store, item.id, item.attempt, self.worker, now,
+                                AttemptOutcome.lease_expired,
+                                "interrupted before the post went out; sending again", now)
+        else:
+            self._stop(item, PublicationStatus.uncertain, AttemptOutcome.uncertain,
+                       f"interrupted while publishing to {channel_name}, which cannot "
+                       "tell whether the post went out: check the channel, then "
+                       f"`outreach publications resolve {item.id} --posted URL` "
+                       "or `--not-posted`")
 
     def _reconcile(self, channel: Channel, post: Post, attempted_at: dt.datetime) -> Any:
         try:

@@ -5,6 +5,8 @@ workers (threads, processes, machines) can never both own a row: a claim
 moves ``planned`` to ``sending`` with a lease; only the lease holder records
 the outcome. On PostgreSQL claims skip rows another worker has locked
 (``FOR UPDATE SKIP LOCKED``); on SQLite the UPDATE itself is the lock.
+A lease records its holder's process too (``liveness.Holder``), so a worker on
+the same machine can take over a dead one's rows before the lease runs out.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from outreach.engine.liveness import Holder
 from outreach.models import Publication, PublicationAttempt
 from outreach.states import AttemptOutcome, PublicationStatus
 
@@ -46,9 +49,23 @@ def backoff(attempt: int, rng: random.Random | None = None) -> dt.timedelta:
     return dt.timedelta(seconds=delay * rng.uniform(0.5, 1.5))
 
 
+# What a row holds once no one holds its lease.
+NO_LEASE = {"lease_owner": None, "lease_until": None, "lease_host": None, "lease_pid": None,
+            "lease_process": None}
+
+
+def _lease(worker: str, until: dt.datetime, holder: Holder | None) -> dict[str, object]:
+    if holder is None:  # a holder that cannot be told apart: only the lease's end frees it
+        return {**NO_LEASE, "lease_owner": worker, "lease_until": until}
+    return {"lease_owner": worker, "lease_until": until, "lease_host": holder.host,
+            "lease_pid": holder.pid, "lease_process": holder.process}
+
+
 def claim(store: Store, worker: str, now: dt.datetime, lease: dt.timedelta, *,
-          limit: int, channels: Sequence[str] | None = None) -> list[Claimed]:
-    """Lease up to ``limit`` due publications (on ``channels``) to ``worker``."""
+          limit: int, channels: Sequence[str] | None = None,
+          holder: Holder | None = None) -> list[Claimed]:
+    """Lease up to ``limit`` due publications (on ``channels``) to ``worker``,
+    in the process ``holder``."""
     due = (
         sa.select(PUB.c.id)
         .where(PUB.c.status == PublicationStatus.planned,
@@ -68,8 +85,8 @@ def claim(store: Store, worker: str, now: dt.datetime, lease: dt.timedelta, *,
     statement = (
         sa.update(PUB)
         .where(PUB.c.id.in_(sa.select(chosen.c.id)), PUB.c.status == PublicationStatus.planned)
-        .values(status=PublicationStatus.sending, lease_owner=worker, lease_until=now + lease,
-                attempts=PUB.c.attempts + 1)
+        .values(status=PublicationStatus.sending, attempts=PUB.c.attempts + 1,
+                **_lease(worker, now + lease, holder))
         .returning(PUB.c.id, PUB.c.attempts)
     )
     with store.engine.begin() as connection:
@@ -84,21 +101,29 @@ def claim(store: Store, worker: str, now: dt.datetime, lease: dt.timedelta, *,
 
 
 def take_over(store: Store, publication_id: int, worker: str, now: dt.datetime,
-              lease: dt.timedelta) -> int | None:
-    """Take a ``sending`` row whose lease has expired; return its attempt number, or None."""
+              lease: dt.timedelta, *, holder: Holder | None = None,
+              dead: Holder | None = None) -> int | None:
+    """Take a ``sending`` row whose lease has expired, or (``dead``) that a process now
+    known dead still holds; return its attempt number, or None when it was not free."""
+    if dead is None:
+        free = PUB.c.lease_until < now
+        error = "the worker stopped answering before recording the outcome"
+    else:
+        free = sa.and_(PUB.c.lease_host == dead.host, PUB.c.lease_pid == dead.pid,
+                       PUB.c.lease_process == dead.process)
+        error = (f"the worker's process ({dead.host}, PID {dead.pid}) ended before "
+                 "recording the outcome")
     statement = (
         sa.update(PUB)
-        .where(PUB.c.id == publication_id, PUB.c.status == PublicationStatus.sending,
-               PUB.c.lease_until < now)
-        .values(lease_owner=worker, lease_until=now + lease)
+        .where(PUB.c.id == publication_id, PUB.c.status == PublicationStatus.sending, free)
+        .values(**_lease(worker, now + lease, holder))
         .returning(PUB.c.attempts)
     )
     with store.engine.begin() as connection:
         row = connection.execute(statement).first()
         if row is not None:
             _finish_attempt(connection, publication_id, row.attempts, now,
-                            AttemptOutcome.lease_expired,
-                            "the worker stopped answering before recording the outcome")
+                            AttemptOutcome.lease_expired, error)
     return None if row is None else row.attempts
 
 
@@ -108,6 +133,17 @@ def expired(store: Store, now: dt.datetime) -> list[int]:
                                       PUB.c.lease_until < now).order_by(PUB.c.id)
     with store.engine.connect() as connection:
         return list(connection.execute(query).scalars())
+
+
+def held_on(store: Store, host: str) -> list[tuple[int, Holder]]:
+    """Publications in ``sending`` whose lease a process on ``host`` holds, with the holder."""
+    query = (sa.select(PUB.c.id, PUB.c.lease_pid, PUB.c.lease_process)
+             .where(PUB.c.status == PublicationStatus.sending, PUB.c.lease_host == host,
+                    PUB.c.lease_pid.is_not(None), PUB.c.lease_process.is_not(None))
+             .order_by(PUB.c.id))
+    with store.engine.connect() as connection:
+        return [(row.id, Holder(host, row.lease_pid, row.lease_process))
+                for row in connection.execute(query)]
 
 
 def next_due(store: Store, channels: Sequence[str] | None = None) -> dt.datetime | None:
@@ -150,8 +186,8 @@ def record_published(store: Store, publication_id: int, attempt: int, worker: st
         changed = connection.execute(
             sa.update(PUB).where(holder).values(
                 status=PublicationStatus.published, external_id=published.external_id,
-                url=published.url, published_at=now, lease_owner=None, lease_until=None,
-                next_attempt_at=None, last_error=None)
+                url=published.url, published_at=now, next_attempt_at=None, last_error=None,
+                **NO_LEASE)
         ).rowcount
         _finish_attempt(connection, publication_id, attempt, now, AttemptOutcome.published, None)
     return bool(changed)
@@ -164,7 +200,7 @@ def record_retry(store: Store, publication_id: int, attempt: int, worker: str,
         changed = connection.execute(
             sa.update(PUB).where(_held(publication_id, worker)).values(
                 status=PublicationStatus.planned, next_attempt_at=retry_at, last_error=error,
-                lease_owner=None, lease_until=None)
+                **NO_LEASE)
         ).rowcount
         _finish_attempt(connection, publication_id, attempt, now, outcome, error)
     return bool(changed)
@@ -176,8 +212,7 @@ def record_stopped(store: Store, publication_id: int, attempt: int, worker: str,
     with store.engine.begin() as connection:
         changed = connection.execute(
             sa.update(PUB).where(_held(publication_id, worker)).values(
-                status=status, last_error=error, lease_owner=None, lease_until=None,
-                next_attempt_at=None)
+                status=status, last_error=error, next_attempt_at=None, **NO_LEASE)
         ).rowcount
         _finish_attempt(connection, publication_id, attempt, now, outcome, error)
     return bool(changed)
@@ -189,8 +224,8 @@ def release(store: Store, publication_id: int, attempt: int, worker: str,
     with store.engine.begin() as connection:
         changed = connection.execute(
             sa.update(PUB).where(_held(publication_id, worker)).values(
-                status=PublicationStatus.planned, next_attempt_at=now, lease_owner=None,
-                lease_until=None, attempts=PUB.c.attempts - 1)
+                status=PublicationStatus.planned, next_attempt_at=now,
+                attempts=PUB.c.attempts - 1, **NO_LEASE)
         ).rowcount
         connection.execute(
             sa.delete(ATTEMPT).where(ATTEMPT.c.publication_id == publication_id,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from outreach.errors import ContentError, MediaError, NotFoundError, OutreachError
+from outreach.errors import ContentError, MediaError, NotFoundError, OutreachError, StoreError
 from outreach.library.frontmatter import STORY_FILE, PhotoEntry, StoryFile, read_story
 from outreach.models import Photo, Story, StoryStatus, utcnow
 
@@ -121,6 +121,12 @@ def import_paths(
         try:
             outcome, story_id, warnings = import_folder(
                 store, folder, municipalities, time_zone=time_zone)
+        except StoreError as exc:
+            # The database cannot take it (a full disk, a damaged file): every story
+            # after this one would fail the same way, so the import stops here.
+            done = len(report.imported) + len(report.updated)
+            raise StoreError(f"{folder} was not imported: {exc}; the {done} stories "
+                             "imported before it are stored") from exc
         except OutreachError as exc:
             report.failed.append((folder, str(exc)))
             continue

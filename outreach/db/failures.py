@@ -1,0 +1,134 @@
+"""Database errors as people read them: one line naming the database and what to do.
+
+SQLAlchemy wraps a driver's error with the SQL and its parameters (story text,
+names, phones). The store's engines hand every driver error to ``translate``
+first (SQLAlchemy's ``handle_error`` event): the ones a person must act on — a
+damaged file, a full or read-only disk — become a ``StoreError`` whose message
+says which database and what to do; the rest (a unique key taken, a lock) are
+left to the code that handles them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from outreach.errors import DatabaseDamaged, StoreError
+
+RESTORE = 'restore it from a backup as "Backups" in the README says'
+
+# SQLite's primary result codes: https://www.sqlite.org/rescode.html
+SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 8, 10, 11
+SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
+# Python's sqlite3 module, on text that is not UTF-8: only a damaged page (or another
+# program writing bytes as text) holds such text. Its message quotes the text.
+UNDECODABLE = "Could not decode to UTF-8"
+# PostgreSQL's SQLSTATEs: https://www.postgresql.org/docs/current/errcodes-appendix.html
+PG_DAMAGED = {"XX001": "data corrupted", "XX002": "index corrupted"}
+PG_DISK_FULL, PG_IO_ERROR, PG_READ_ONLY = "53100", "58030", "25006"
+
+
+def redact_url(url: str) -> str:
+    """``url`` with its password replaced by ``***``, fit for messages and listings."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(not a database URL)"
+
+
+def reason(exc: BaseException) -> str:
+    """The driver's own words, first line only (no SQL, no background link)."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        text = str(exc.orig)
+    elif isinstance(exc, ImportError):
+        # e.g. mysql:// without its driver: name what to install.
+        return f"its driver is not installed ({exc.name or exc}); pip install it"
+    else:
+        text = str(exc)
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    first = lines[0] if lines else type(exc).__name__
+    return first.removeprefix("connection failed: ")
+
+
+@contextlib.contextmanager
+def reaching(url: str) -> Iterator[None]:
+    """Turn a database that cannot be reached into one StoreError line."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except (SQLAlchemyError, OSError, ImportError) as exc:
+        raise StoreError(f"cannot open the database {redact_url(url)}: {reason(exc)}") from exc
+
+
+def translate(error: BaseException, where: str) -> StoreError | None:
+    """The project's error for a driver's ``error`` on the database ``where``, or None.
+
+    ``where`` names it for people: "the database file /home/centre/outreach.db".
+    Only fixed words reach the message, never the driver's text with data in it.
+    """
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is None and str(error).startswith(UNDECODABLE):
+        return DatabaseDamaged(f"{where} is damaged (text that is not UTF-8): {RESTORE}")
+    if isinstance(code, int):
+        primary = code & 0xFF  # extended codes carry the primary one in their low byte
+        if primary in (SQLITE_CORRUPT, SQLITE_NOTADB):
+            what = "it is not a database" if primary == SQLITE_NOTADB else "its pages are malformed"
+            return DatabaseDamaged(f"{where} is damaged ({what}): {RESTORE}")
+        if primary == SQLITE_FULL:
+            return disk_full(where)
+        if primary == SQLITE_READONLY:
+            return read_only(where)
+        if primary == SQLITE_IOERR:
+            return io_error(where)
+        if primary == SQLITE_CANTOPEN:
+            return StoreError(f"cannot open {where}: check that the file and its folder exist "
+                              "and that you may read and write both")
+        return None
+    state = getattr(error, "sqlstate", None)
+    if state in PG_DAMAGED:
+        return DatabaseDamaged(f"{where} is damaged ({PG_DAMAGED[state]}): {RESTORE}")
+    if state == PG_DISK_FULL:
+        return disk_full(where)
+    if state == PG_READ_ONLY:
+        return read_only(where)
+    if state == PG_IO_ERROR:
+        return io_error(where)
+    return None
+
+
+def disk_full(where: str) -> StoreError:
+    return StoreError(f"cannot write {where}: the disk is full; free some space on it, "
+                      "then try again (nothing half-written was kept)")
+
+
+def read_only(where: str) -> StoreError:
+    return StoreError(f"cannot write {where}: it is read-only (a disk mounted read-only, "
+                      "a file or folder you may not write, or a read-only server)")
+
+
+def io_error(where: str) -> StoreError:
+    return StoreError(f"cannot read or write {where}: the disk reported an input/output "
+                      "error; copy the file somewhere safe, check the disk, then run "
+                      "`outreach db status`")
+
+
+def install(engine: object, where: str) -> None:
+    """Have ``engine`` raise the project's errors for the driver errors ``translate`` knows."""
+    from sqlalchemy import event
+
+    def handle_error(context):  # type: ignore[no-untyped-def]
+        original = context.original_exception
+        translated = translate(original, where)
+        if translated is not None and str(original).startswith(UNDECODABLE):
+            # It stays chained to ours (SQLAlchemy raises "from" it), so it would reach
+            # a logged traceback with the text it quotes: a story's, or a person's name.
+            original.args = (f"{UNDECODABLE} (the text is left out)",)
+        return translated
+
+    event.listen(engine, "handle_error", handle_error)
