@@ -211,6 +211,10 @@ class Incoming:
     started: bool = False  # they opened the bot: /start, or VK's first message or "Start"
     start_code: str | None = None  # the deep link's payload (/start CODE, VK ?ref=CODE), raw
     contact_phone: str | None = None  # shared with the platform's own "share my phone" button
+    # Whose phone the shared contact is, as the platform says: the id of the account it
+    # belongs to ("" for none). Only the sender's own id vouches for the number; another
+    # id is someone else's card, refused; None (the platform does not say) is as if typed.
+    contact_person: str | None = None
     choice: str | None = None  # the value of a button they pressed
     attachment: bool = False  # they sent a photo, file or sticker instead of text
     display_name: str | None = None  # how the platform names them (a hint for their name)

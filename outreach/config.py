@@ -118,10 +118,33 @@ def _check_texts(value: dict[str, Any]) -> str | None:
     return None
 
 
+def _check_policy_url(value: str) -> str | None:
+    if value.strip() and not value.startswith(("https://", "http://")):
+        return (f"{value!r} is not a web address: write the link to your personal-data "
+                "policy, starting with https://")
+    return None
+
+
+def _check_unfinished(value: str) -> str | None:
+    from outreach.campaigns.spec import parse_duration
+
+    wrong = _check_window(value)
+    if wrong:
+        return wrong
+    found = parse_duration(value)
+    if found is None or not dt.timedelta(hours=1) <= found <= dt.timedelta(days=90):
+        return (f"{value!r}: keep unfinished sign-ups between 1 hour ('1h') and 90 days "
+                "('90d'); a person needs time to finish, and what they said must not stay "
+                "for long")
+    return None
+
+
 SIGNUPS = {
-    "policy_url": Field(str, default="",
+    "policy_url": Field(str, default="", check=_check_policy_url,
                         help="Link to the personal-data policy shown before consent"),
-    "policy_version": Field(str, default="1", help="Stored with each consent"),
+    "policy_version": Field(str, default="", help="Stored with each consent",
+                            check=lambda v: None if len(v) <= 50 else
+                            "must be at most 50 characters (e.g. '2026-1')"),
     "coordinators": Field(dict, default={},
                           help="Where new volunteers are announced: "
                                "{ channel = 'telegram', chat = '@coordinators' }"),
@@ -131,6 +154,9 @@ SIGNUPS = {
                                       help="The button for a municipality not in the list"),
     "texts": Field(dict, default={}, check=_check_texts,
                    help="Dialog texts replacing the Russian defaults, by name"),
+    "erase_unfinished_after": Field(str, default="7d", check=_check_unfinished,
+                                    help="What a person said in a sign-up they did not finish "
+                                         "is erased this long after their last message"),
 }
 
 COORDINATORS = {
@@ -141,15 +167,22 @@ COORDINATORS = {
 
 @dataclass(frozen=True)
 class Signups:
-    """The [signups] section: consent policy, coordinators' chat, join window, texts."""
+    """The [signups] section: consent policy, coordinators' chat, join window, texts.
 
+    ``enabled`` is whether the section is there at all: the sign-up bots start
+    only then, because a bot that collects personal data needs the policy the
+    person consents to (the section cannot be given without it).
+    """
+
+    enabled: bool = False
     policy_url: str = ""
-    policy_version: str = "1"
+    policy_version: str = ""
     coordinators_channel: str | None = None
     coordinators_chat: str | None = None
     join_window: dt.timedelta = dt.timedelta(hours=48)
     other_municipality_label: str = "Другой"
     texts: dict[str, str] = field(default_factory=dict)
+    erase_unfinished_after: dt.timedelta = dt.timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -266,7 +299,8 @@ def parse_config(data: dict[str, Any], text: str, source: str, base: Path) -> Co
                 f"{channel.municipality!r} is not in municipalities"
                 + did_you_mean(channel.municipality, municipalities),
             )
-    signups = _signups(check, top.get("signups") or {}, channels)
+    signups = (_signups(check, top.get("signups") or {}, channels) if "signups" in data
+               else Signups())
     if not check.ok:
         raise ConfigError(check.problems, f"{source} has {len(check.problems)} problem(s):")
     logo = centre.get("logo") or ""
@@ -297,6 +331,16 @@ def parse_config(data: dict[str, Any], text: str, source: str, base: Path) -> Co
 def _signups(check: Checker, data: dict[str, Any],
              channels: dict[str, ChannelConfig]) -> Signups:
     values = check.table(data, SIGNUPS, "signups")
+    # The bots ask people to consent to a policy: without its address and version
+    # they would ask for consent to nothing. So the whole file is refused, as for
+    # any other mistake, rather than the service running a bot that cannot ask.
+    for key, what, example in (("policy_url", "address", "'https://example.org/privacy'"),
+                               ("policy_version", "version", "'2026-1'")):
+        if key in values and not values[key].strip():
+            check.problem(f"signups.{key}",
+                          f"is required: the sign-up bots ask people to consent to your "
+                          f"personal-data policy (152-FZ), so give its {what}, e.g. "
+                          f"{key} = {example}")
     if any(key not in values for key in SIGNUPS):
         return Signups()
     coordinators: dict[str, Any] = {}
@@ -313,6 +357,7 @@ def _signups(check: Checker, data: dict[str, Any],
     from outreach.campaigns.spec import parse_duration
 
     return Signups(
+        enabled=True,
         policy_url=values["policy_url"],
         policy_version=values["policy_version"],
         coordinators_channel=coordinators.get("channel"),
@@ -320,6 +365,8 @@ def _signups(check: Checker, data: dict[str, Any],
         join_window=parse_duration(values["join_window"]) or dt.timedelta(hours=48),
         other_municipality_label=values["other_municipality_label"],
         texts=dict(values["texts"]),
+        erase_unfinished_after=(parse_duration(values["erase_unfinished_after"])
+                                or dt.timedelta(days=7)),
     )
 
 

@@ -204,6 +204,11 @@ class SignUp(SQLModel, table=True):
     ``started``: a deep-link start in the funnel) and completes it; offline
     sign-ups are ``completed`` at once. ``forget`` erases the personal data and
     keeps the row, so the attribution still counts (status ``forgotten``).
+
+    A phone number identifies no one by itself (anyone can type one), so it is
+    not unique: rows sharing a phone are possible duplicates for a coordinator,
+    who merges them (the row merged away stays, anonymous, as status ``merged``
+    with ``merged_into`` set, so its start still counts) or keeps them apart.
     """
 
     id: int | None = Field(default=None, primary_key=True)
@@ -211,7 +216,8 @@ class SignUp(SQLModel, table=True):
     updated_at: dt.datetime | None = _when()
     name: str | None = Field(default=None, max_length=300)
     contact: str | None = Field(default=None, max_length=300)  # as given, when not a phone
-    phone: str | None = Field(default=None, max_length=20, sa_column_kwargs={"unique": True})
+    phone: str | None = Field(default=None, max_length=20, index=True)
+    phone_confirmed: bool | None = None  # the platform vouched: the person's own account's
     person: str | None = Field(  # "<plugin>:<platform id>", one row per person per platform
         default=None, max_length=100, sa_column_kwargs={"unique": True})
     channel: str | None = Field(default=None, max_length=200)  # where the dialog took place
@@ -224,8 +230,12 @@ class SignUp(SQLModel, table=True):
     policy_version: str | None = Field(default=None, max_length=50)
     completed_at: dt.datetime | None = _when()
     forgotten_at: dt.datetime | None = _when()
-    dialog: dict[str, Any] | None = Field(default=None, sa_column=Column(sa.JSON))
-    status: str = Field(default="new", max_length=20)  # started, completed, forgotten
+    # None is SQL NULL, not JSON null, so "a dialog in progress" is ``dialog IS NOT NULL``.
+    dialog: dict[str, Any] | None = Field(default=None,
+                                          sa_column=Column(sa.JSON(none_as_null=True)))
+    status: str = Field(default="new", max_length=20)  # started, completed, forgotten, merged
+    merged_into: int | None = Field(default=None, foreign_key="signup.id")
+    kept_apart_at: dt.datetime | None = _when()  # a coordinator: not the same phone's owner
 
 
 class AudienceJoin(SQLModel, table=True):

@@ -1,4 +1,5 @@
-"""Text helpers shared by the core: Russian transliterated to Latin for names and codes."""
+"""Text helpers shared by the core: Russian transliterated to Latin for names and codes,
+and text made safe for the spreadsheets coordinators open CSV files in."""
 
 from __future__ import annotations
 
@@ -24,3 +25,25 @@ def slugify(text: str, limit: int = 60) -> str:
     """A folder-safe ASCII name, so files travel by e-mail intact."""
     slug = re.sub(r"[^a-z0-9]+", "-", transliterate(text)).strip("-")
     return slug[:limit].rstrip("-") or "publication"
+
+
+# What makes Excel, LibreOffice and Google Sheets read a cell as a formula (OWASP,
+# "CSV Injection"): "=", "+", "-", "@", and a tab or carriage return before them;
+# some locales take the full-width forms too.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` as a CSV cell a spreadsheet shows as text, never runs as a formula.
+
+    A leading apostrophe is what a spreadsheet user types for the same effect;
+    the text after it is kept whole.
+    """
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def from_spreadsheet(text: str) -> str:
+    """A cell read back from a CSV: the apostrophe ``spreadsheet_safe`` added, taken away."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        return text[1:]
+    return text

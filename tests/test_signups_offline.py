@@ -61,15 +61,25 @@ def test_unknown_code_is_refused_with_a_suggestion_unless_unattributed(store: St
         assert suggest_code(s, "zzz") is None
 
 
-def test_same_phone_offline_updates_rather_than_duplicates(store: Store, config: Config) -> None:
+def test_same_name_and_phone_offline_updates_rather_than_duplicates(store: Store,
+                                                                    config: Config) -> None:
     poster(store)
-    add_signup(store, config, Entry("Ольга", "+7 912 000-00-01", "Миасс"))
-    again = add_signup(store, config, Entry("Ольга Ивановна", "8 912 000 00 01", "Златоуст",
+    add_signup(store, config, Entry("Ольга Ивановна", "+7 912 000-00-01", "Миасс"))
+    again = add_signup(store, config, Entry("ольга ивановна", "8 912 000 00 01", "Златоуст",
                                             "MIA-7"))
-    assert again.updated
+    assert again.updated and again.same_phone == ()
     [row] = rows(store)
     assert (row.name, row.municipality, row.referral_code_id is not None) == (
-        "Ольга Ивановна", "Златоуст", True)
+        "ольга ивановна", "Златоуст", True)
+
+
+def test_another_name_with_the_same_phone_is_a_new_row_and_a_possible_duplicate(
+        store: Store, config: Config) -> None:
+    """A couple with one home phone: the second is not written over the first."""
+    first = add_signup(store, config, Entry("Иван Петров", "+7 351 200-00-01", "Миасс"))
+    second = add_signup(store, config, Entry("Мария Петрова", "8 351 200 00 01", "Миасс"))
+    assert not second.updated and second.same_phone == (first.signup_id,)
+    assert [r.name for r in rows(store)] == ["Иван Петров", "Мария Петрова"]
 
 
 def test_municipality_typo_is_refused_with_the_listed_name(store: Store, config: Config) -> None:

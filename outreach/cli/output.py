@@ -37,6 +37,12 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _csv_text(text: str) -> str:
+    # The writer quotes a cell holding its line end ("\n") but not a lone "\r", which
+    # a spreadsheet reads as the start of a new row.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> str:
     """Render ``rows`` (dicts) with ``columns`` in ``fmt``; None prints as "—" in tables."""
     if fmt == "json":
@@ -45,12 +51,17 @@ def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> 
             ensure_ascii=False, indent=2, default=_plain,
         )
     if fmt == "csv":
+        from outreach.text import spreadsheet_safe
+
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
             value = [_plain(row.get(c)) for c in columns]
-            writer.writerow(["" if v is None else v for v in value])
+            # Coordinators open these in Excel: text someone typed into a bot must
+            # never run there as a formula. Numbers stay numbers.
+            writer.writerow(["" if v is None else _csv_text(spreadsheet_safe(v))
+                             if isinstance(v, str) else v for v in value])
         return buffer.getvalue().rstrip("\n")
     table = [[_cell(row.get(c)) for c in columns] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in table]) for i, c in enumerate(columns)]

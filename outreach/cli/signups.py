@@ -1,4 +1,4 @@
-"""``outreach signups``: new volunteers — add, import, list, show, export and forget."""
+"""``outreach signups``: new volunteers — add, import, list, show, export, merge and forget."""
 
 from __future__ import annotations
 
@@ -20,24 +20,47 @@ LIST_COLUMNS = ("id", "created", "status", "name", "phone", "municipality", "sou
 EXPORT_COLUMNS = ("id", "created", "status", "name", "phone", "contact", "municipality",
                   "interests", "source", "campaign", "channel", "placement", "publication",
                   "code", "consent_at", "policy_version", "completed_at")
-STATUSES = ("started", "completed", "forgotten")
+DUPLICATE_COLUMNS = ("group", "id", "created", "name", "phone", "phone_from", "municipality",
+                     "source", "channel", "code")
+UNFINISHED_COLUMNS = ("id", "started", "last_message", "step", "status", "source", "channel",
+                      "code", "erased_after")
+STATUSES = ("started", "completed", "forgotten", "merged")
 
 
 @click.group()
 def signups() -> None:
-    """New volunteers: add, import, list, export and forget sign-ups."""
+    """New volunteers: add, import, list, export, merge and forget sign-ups."""
 
 
-def _row(item: Listed, zone: zoneinfo.ZoneInfo, masked: bool) -> dict[str, Any]:
+def _local(when: Any, zone: zoneinfo.ZoneInfo) -> str | None:
+    return when.astimezone(zone).strftime("%Y-%m-%d %H:%M") if when else None
+
+
+def _phone_from(row: Any) -> str | None:
+    """Who gave the phone: the platform vouched, a coordinator typed it, or anyone typed it."""
+    from outreach.signups.merging import COORDINATOR_SOURCES
+
+    if not row.phone:
+        return None
+    if row.phone_confirmed:
+        return f"{row.source} account"
+    return "coordinator" if row.source in COORDINATOR_SOURCES else "typed"
+
+
+def _row(item: Listed, zone: zoneinfo.ZoneInfo, masked: bool,
+         national: bool = False) -> dict[str, Any]:
+    """One sign-up for a listing; ``national`` writes phones as 8 912 ... (CSV files)."""
     from outreach.signups.phones import mask_phone, pretty_phone
 
     row, where = item.signup, item.origin
-    phone = row.phone and (mask_phone(row.phone) if masked else pretty_phone(row.phone))
+    phone = row.phone and (mask_phone(row.phone, national) if masked
+                           else pretty_phone(row.phone, national))
     created = row.created_at.astimezone(zone) if row.created_at else None
     return {
         "id": row.id,
         "created": created.strftime("%Y-%m-%d %H:%M") if masked and created else created,
         "status": row.status, "name": row.name, "phone": phone, "contact": row.contact,
+        "phone_from": _phone_from(row), "merged_into": row.merged_into,
         "municipality": row.municipality, "interests": row.interests, "source": row.source,
         "campaign": where.campaign if where else None,
         "channel": (where.channel if where and where.channel else row.channel),
@@ -58,21 +81,72 @@ def _row(item: Listed, zone: zoneinfo.ZoneInfo, masked: bool) -> dict[str, Any]:
 @click.option("--channel", help="Only sign-ups that came through this channel.")
 @click.option("--status", type=click.Choice(STATUSES), help="Only this status.")
 @click.option("--unattributed", is_flag=True, help="Only sign-ups without a known code.")
+@click.option("--duplicates", is_flag=True,
+              help="Sign-ups that share a phone, in groups: merge or keep them apart.")
+@click.option("--unfinished", is_flag=True,
+              help="Sign-up dialogs not finished, without what was said in them.")
 @format_option()
 @click.pass_obj
 def list_(app: App, since: str | None, campaign: str | None, channel: str | None,
-          status: str | None, unattributed: bool, fmt: str) -> None:
-    """List sign-ups, newest first. Phones are masked; `export` gives them in full."""
+          status: str | None, unattributed: bool, duplicates: bool, unfinished: bool,
+          fmt: str) -> None:
+    """List sign-ups, newest first. Phones are masked; `export` gives them in full.
+
+    \b
+    --duplicates: a phone number proves nothing (anyone can type anyone's), so a
+    sign-up whose phone another one has is kept apart and listed here. Compare
+    them with `signups show`, then `signups merge KEEP OTHER`, or `signups
+    keep-apart ID ID` for different people sharing a phone.
+    --unfinished: dialogs people began and did not finish; what they said is
+    erased at the time shown ([signups] erase_unfinished_after).
+    """
     from outreach.publications import parse_when
     from outreach.signups.records import list_signups
 
     zone = zoneinfo.ZoneInfo(app.config.time_zone)
+    if duplicates or unfinished:
+        if duplicates and unfinished or since or campaign or channel or status or unattributed:
+            raise click.UsageError("--duplicates and --unfinished are lists of their own: "
+                                   "give one of them, without other filters")
+        (_list_duplicates if duplicates else _list_unfinished)(app, zone, fmt)
+        return
     with app.store.session() as session:
         found = list_signups(session, since=parse_when(since, zone) if since else None,
                              campaign=campaign, channel=channel, status=status,
                              unattributed=unattributed)
-    echo_rows([_row(item, zone, masked=True) for item in found], LIST_COLUMNS, fmt,
-              empty="No sign-ups yet.")
+    echo_rows([_row(item, zone, masked=True, national=fmt == "csv") for item in found],
+              LIST_COLUMNS, fmt, empty="No sign-ups yet.")
+
+
+def _list_duplicates(app: App, zone: zoneinfo.ZoneInfo, fmt: str) -> None:
+    from outreach.signups.merging import duplicate_groups
+    from outreach.signups.records import Listed, origin
+
+    rows = []
+    with app.store.session() as session:
+        for number, group in enumerate(duplicate_groups(session), start=1):
+            for row in group:
+                listed = Listed(row, origin(session, row.referral_code_id))
+                rows.append({**_row(listed, zone, masked=True, national=fmt == "csv"),
+                             "group": number})
+    echo_rows(rows, DUPLICATE_COLUMNS, fmt, empty="No sign-ups share a phone.")
+
+
+def _list_unfinished(app: App, zone: zoneinfo.ZoneInfo, fmt: str) -> None:
+    from outreach.signups.records import Listed, origin, unfinished
+
+    keep = app.config.signups.erase_unfinished_after
+    rows = []
+    with app.store.session() as session:
+        for row in unfinished(session):
+            shown = _row(Listed(row, origin(session, row.referral_code_id)), zone, masked=True)
+            last = row.updated_at or row.created_at
+            rows.append({  # nothing of what they said: only that a dialog is there
+                "id": row.id, "started": shown["created"], "last_message": _local(last, zone),
+                "step": (row.dialog or {}).get("step"), "status": row.status,
+                "source": row.source, "channel": shown["channel"], "code": shown["code"],
+                "erased_after": _local(last + keep, zone) if last else None})
+    echo_rows(rows, UNFINISHED_COLUMNS, fmt, empty="No unfinished sign-ups.")
 
 
 @signups.command("show")
@@ -80,15 +154,19 @@ def list_(app: App, since: str | None, campaign: str | None, channel: str | None
 @click.pass_obj
 def show(app: App, signup_id: int) -> None:
     """Everything about one sign-up, phone in full."""
+    from outreach.signups.merging import same_phone
     from outreach.signups.records import Listed, get_signup, origin
 
     zone = zoneinfo.ZoneInfo(app.config.time_zone)
     with app.store.session() as session:
         row = get_signup(session, signup_id)
         item = Listed(row, origin(session, row.referral_code_id))
+        same = [other.id for other in same_phone(session, row.phone, exclude=row.id)]
     shown = _row(item, zone, masked=False)
     if item.origin is not None:
         shown["came from"] = item.origin.describe()
+    if same:
+        shown["same phone as"] = ", ".join(str(signup_id) for signup_id in same)
     width = max(len(key) for key in shown)
     for key, value in shown.items():
         if value is not None:
@@ -115,6 +193,11 @@ def add(app: App, name: str, phone: str, municipality: str | None, code: str | N
     what = "Updated" if added.updated else "Added"
     where = "" if added.attributed else " (without a code)"
     click.echo(f"{what} sign-up {added.signup_id}{where}.")
+    if added.same_phone:
+        others = ", ".join(str(signup_id) for signup_id in added.same_phone)
+        click.echo(f"The same phone is on sign-up {others}: if it is the same person, "
+                   f"merge them (outreach signups merge {added.same_phone[0]} "
+                   f"{added.signup_id}); see outreach signups list --duplicates.")
 
 
 @signups.command("import")
@@ -138,6 +221,10 @@ def import_(app: App, file: Path, consent_on_paper: bool, unattributed: bool) ->
                f"{len(report.rejected)} rejected.")
     for line, reason in report.rejected:
         click.echo(f"  line {line}: {reason}")
+    if report.same_phone:
+        lines = ", ".join(str(line) for line, _ in report.same_phone)
+        click.echo(f"{len(report.same_phone)} row(s) have a phone another sign-up has (line "
+                   f"{lines}): see outreach signups list --duplicates.")
     if report.rejected:
         raise click.exceptions.Exit(1)
 
@@ -149,7 +236,11 @@ def import_(app: App, file: Path, consent_on_paper: bool, unattributed: bool) ->
               help="Required: the file holds names and phone numbers. Keep it safe.")
 @click.pass_obj
 def export(app: App, file: Path, fmt: str, acknowledged: bool) -> None:
-    """Write every sign-up not forgotten, with phones in full, to FILE."""
+    """Write every sign-up not forgotten, with phones in full, to FILE.
+
+    For spreadsheets: phones are written 8 912 345-67-89, and a cell that would
+    start with = + - @ (a formula to Excel) starts with an apostrophe instead.
+    """
     import os
 
     from outreach.errors import OutreachError
@@ -162,8 +253,9 @@ def export(app: App, file: Path, fmt: str, acknowledged: bool) -> None:
     zone = zoneinfo.ZoneInfo(app.config.time_zone)
     with app.store.session() as session:
         found = [item for item in list_signups(session)
-                 if item.signup.status != "forgotten"]
-    text = render([_row(item, zone, masked=False) for item in found], EXPORT_COLUMNS, fmt)
+                 if item.signup.status not in ("forgotten", "merged")]
+    text = render([_row(item, zone, masked=False, national=True) for item in found],
+                  EXPORT_COLUMNS, fmt)
     try:
         fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
@@ -187,3 +279,39 @@ def forget(app: App, signup_id: int) -> None:
     names = ", ".join(erased) if erased else "nothing (already erased)"
     click.echo(f"Sign-up {signup_id} forgotten. Erased: {names}. Kept: when, source, "
                "municipality and the code that brought them, for the counts.")
+
+
+@signups.command("merge")
+@click.argument("keep_id", type=int)
+@click.argument("other_id", type=int)
+@click.pass_obj
+def merge(app: App, keep_id: int, other_id: int) -> None:
+    """Merge sign-up OTHER_ID into KEEP_ID: one person signed up twice.
+
+    KEEP_ID keeps everything it holds and takes from OTHER_ID only what it
+    lacks. OTHER_ID stays as an anonymous record of where it came from, so the
+    counts stay true: the person counts once, for the code that brought them
+    first. Check with `signups show` first: a phone number alone proves nothing.
+    """
+    from outreach.models import utcnow
+    from outreach.signups.merging import merge as join
+
+    with app.store.session() as session:
+        join(session, keep_id, other_id, utcnow())
+    click.echo(f"Merged sign-up {other_id} into {keep_id}. Sign-up {other_id} keeps only "
+               "where it came from, for the counts.")
+
+
+@signups.command("keep-apart")
+@click.argument("signup_ids", type=int, nargs=-1, required=True)
+@click.pass_obj
+def keep_apart(app: App, signup_ids: tuple[int, ...]) -> None:
+    """Mark sign-ups that share a phone as different people (a couple with one home
+    phone), so they leave `signups list --duplicates`."""
+    from outreach.models import utcnow
+    from outreach.signups.merging import keep_apart as separate
+
+    with app.store.session() as session:
+        separate(session, list(signup_ids), utcnow())
+    listed = ", ".join(str(signup_id) for signup_id in signup_ids)
+    click.echo(f"Sign-ups {listed} are kept apart: different people sharing a phone.")

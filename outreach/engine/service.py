@@ -41,6 +41,7 @@ log = logging.getLogger("outreach.service")
 RELOAD_EVERY = dt.timedelta(seconds=5)
 SWEEP_EVERY = dt.timedelta(seconds=60)
 COLLECT_EVERY = dt.timedelta(minutes=10)
+ERASE_EVERY = dt.timedelta(hours=1)  # unfinished sign-ups: see signups.records
 POLL = 1.0  # seconds between looks at the outbox when nothing wakes the dispatcher
 # Slots are planned this long before they fall due, so that publications wait
 # in the outbox when their time comes even when many campaigns share a minute.
@@ -200,6 +201,15 @@ class Service:
         collect_engagement(self.store, self.registry, now, self.speed)
         collect_audience(self.store, self.registry, now, self.speed)
 
+    def erase_unfinished(self) -> int:
+        """Erase what people said in sign-up dialogs they left (``[signups]`` says when)."""
+        from outreach.signups.records import erase_unfinished
+
+        erased = erase_unfinished(self.store, self.config, self.clock())
+        if erased:
+            log.info("erased %d unfinished sign-up(s)", erased)
+        return erased
+
     # --- running -----------------------------------------------------------------
 
     def run_once(self, timeout: float = 600.0) -> OnceReport:
@@ -247,6 +257,8 @@ class Service:
         sched.add_job(jobs.collect, "interval", args=[self.worker], id="collect",
                       seconds=max(5.0, COLLECT_EVERY.total_seconds() / self.speed),
                       next_run_time=dt.datetime.now(dt.UTC))
+        sched.add_job(jobs.erase_unfinished, "interval", args=[self.worker], id="erase",
+                      seconds=ERASE_EVERY.total_seconds(), next_run_time=dt.datetime.now(dt.UTC))
         self._thread = threading.Thread(target=self._dispatch_loop, name="dispatcher",
                                         daemon=True)
         self._thread.start()
@@ -260,6 +272,10 @@ class Service:
         """Hand people who write to the channels' sign-up bots to the sign-up desk."""
         from outreach.signups.desk import StoreDesk
 
+        if not self.config.signups.enabled:  # a bot must not ask consent to no policy
+            log.info("sign-up bots are off: config.toml has no [signups] section with the "
+                     "personal-data policy people consent to (see docs/signups.md)")
+            return
         desk = StoreDesk(self.store, self.config, self.registry)
         for status in self.registry.statuses():
             if status.state != "ready":

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from outreach.referrals import find_code
+from outreach.signups.cleaning import code_as_given
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
 # Telegram's deep-link alphabet (also fine for VK's ?ref=): see DESIGN "Platform facts".
 DEEP_LINK = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-CODE_GIVEN_MAX = 64
 
 
 @dataclass(frozen=True)
@@ -25,13 +25,14 @@ class CodeMatch:
 
 
 def match_code(session: Session, given: str | None, *, deep_link: bool) -> CodeMatch:
-    """Look ``given`` up; an unknown or malformed code is kept (cut to 64 characters)."""
+    """Look ``given`` up; an unknown or malformed code is kept, made safe (see
+    ``code_as_given``) and cut to 64 characters."""
     text = (given or "").strip()
     if not text:
         return CodeMatch(None, None)
     if deep_link and not DEEP_LINK.match(text):
-        return CodeMatch(None, text[:CODE_GIVEN_MAX])
+        return CodeMatch(None, code_as_given(text, deep_link=True) or None)
     found = find_code(session, text)
     if found is None:
-        return CodeMatch(None, text[:CODE_GIVEN_MAX])
+        return CodeMatch(None, code_as_given(text, deep_link=deep_link) or None)
     return CodeMatch(found.id, None)

@@ -2,38 +2,48 @@
 
 A person's dialog lives in ``SignUp.dialog`` (the step and what they have
 told so far); their name and phone move into the row's own columns only when
-they consent, so a cancelled or refused dialog leaves nothing personal behind.
+they consent, so a cancelled or refused dialog leaves nothing personal behind,
+and a dialog left unfinished is erased after ``[signups] erase_unfinished_after``
+(``records.erase_unfinished``, run by the service).
 
 Steps: name → municipality (→ its name when "other") → phone → interests
 (→ free text when "other") → consent → done.
 
+Who may change what: a dialog changes and erases only the row it created for
+its platform person (``SignUp.person``). A phone number that another sign-up
+already has proves nothing (anyone can type anyone's), so it never joins the
+two: the new row is kept and listed as a possible duplicate for a coordinator
+(``merging``). Only a phone the platform vouches for (a contact card whose
+owner is the sender) is merged into the sign-up a coordinator typed in, which
+keeps everything the coordinator entered.
+
 Races: two messages, two workers or an offline sign-up may touch the same
-person at once. The unique keys on ``SignUp.person`` and ``SignUp.phone``
-decide; a transaction that loses is replayed from the store (each step is a
-function of the stored dialog and the message, so a replay is safe).
+person at once. The unique key on ``SignUp.person`` decides; a transaction
+that loses is replayed from the store (each step is a function of the stored
+dialog and the message, so a replay is safe).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-import logging
 import threading
 import time
-import unicodedata
+import zlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import inspect as sa_inspect
-
 from outreach.channels import Incoming, Reply, SignupDesk
-from outreach.errors import OutreachError
+from outreach.errors import ConfigError, OutreachError, Problem
 from outreach.models import SignUp, utcnow
-from outreach.signups import records
+from outreach.signups import merging, records
+from outreach.signups.cleaning import clean_name, clean_text
 from outreach.signups.codes import match_code
+from outreach.signups.flood import Flood
 from outreach.signups.joins import record_join
-from outreach.signups.phones import PhoneError, normalize_phone, pretty_phone
-from outreach.signups.texts import Texts
+from outreach.signups.notices import CONFIRMED, NEW, WITHDRAWN, Coordinators, Notice
+from outreach.signups.phones import PhoneError, normalize_phone
+from outreach.signups.texts import Texts, russian_duration
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -42,41 +52,56 @@ if TYPE_CHECKING:
     from outreach.db import Store
     from outreach.registry import Registry
 
-log = logging.getLogger("outreach.signups")
+__all__ = ["NO", "OTHER", "YES", "StoreDesk", "clean_name", "clean_text"]
 
 OTHER = "__other__"
 YES = "__yes__"
 NO = "__no__"
+MARKERS = (OTHER, YES, NO)  # the desk's own button values: nobody's typed answer
 CANCEL_WORDS = ("/cancel", "/stop", "отмена", "отменить", "стоп")
 YES_WORDS = ("да", "согласен", "согласна", "согласен(на)", "yes")
 NO_WORDS = ("нет", "не согласен", "не согласна", "no")
-NAME_MAX = 100
-TEXT_MAX = 1000
+DONE = ("completed", "merged")  # the person signed up (their row may be merged into another)
+MUNICIPALITY_MAX = 200
 _ATTEMPTS = 8
+_LOCKS = 64
+
+Outcome = tuple[list[Reply], list[Notice]]
 
 
 class StoreDesk(SignupDesk):
     """The sign-up desk over the store: ``handle`` runs the dialog, ``joined`` records joins."""
 
     def __init__(self, store: Store, config: Config, registry: Registry | None = None,
-                 clock: Callable[[], dt.datetime] = utcnow) -> None:
+                 clock: Callable[[], dt.datetime] = utcnow, flood: Flood | None = None) -> None:
+        if not config.signups.enabled:
+            raise ConfigError([Problem(
+                config.source, "signups",
+                "the sign-up bots need a [signups] section with policy_url and policy_version: "
+                "people are asked to consent to that policy (see docs/signups.md)")])
         self.store = store
         self.config = config
         self.registry = registry
         self.clock = clock
+        self.flood = flood or Flood()
         self.texts = Texts(config.signups.texts)
-        self._locks: dict[str, threading.Lock] = {}
-        self._locks_guard = threading.Lock()
+        self.coordinators = Coordinators(store, config, registry, self.texts)
+        # Striped: one lock per person would grow with everyone who ever wrote.
+        self._locks = [threading.Lock() for _ in range(_LOCKS)]
 
     # --- the SignupDesk contract ---
 
     def handle(self, channel: str, message: Incoming) -> list[Reply]:
         person = self.person_key(channel, message.person)
+        limited = self.flood.check(person)
+        if limited is not None:  # not read into the store: a flood must not grow it
+            return [Reply(self._texts(channel)[limited])] if limited else []
         with self._lock(person):
-            replies, finished = self._with_retries(
+            replies, notices = self._with_retries(
                 lambda session: self._step(session, channel, person, message))
-        if finished is not None:
-            self._notify(finished)
+        for notice in notices:
+            if self.flood.notice(person):
+                self.coordinators.tell(notice)
         return replies
 
     def joined(self, channel: str, person: str, at: dt.datetime) -> None:
@@ -90,14 +115,13 @@ class StoreDesk(SignupDesk):
         return f"{plugin}:{person}"
 
     def _lock(self, person: str) -> threading.Lock:
-        with self._locks_guard:
-            return self._locks.setdefault(person, threading.Lock())
+        return self._locks[zlib.crc32(person.encode("utf-8")) % _LOCKS]
 
     def _with_retries(self, work: Callable[[Session], Any]) -> Any:
         """Run ``work`` in a transaction; replay it when another writer got there first.
 
         That is: a unique key taken meanwhile, a lock, or (SQLite, which has no
-        row locks) a row another process updated or merged away since it was read.
+        row locks) a row another process updated since it was read.
         """
         from sqlalchemy.exc import IntegrityError, OperationalError
         from sqlalchemy.orm.exc import StaleDataError
@@ -130,8 +154,7 @@ class StoreDesk(SignupDesk):
             return self.texts
         return self.texts.typed_phone()
 
-    def _step(self, session: Session, channel: str, person: str,
-              message: Incoming) -> tuple[list[Reply], int | None]:
+    def _step(self, session: Session, channel: str, person: str, message: Incoming) -> Outcome:
         t = self._texts(channel)
         now = self.clock()
         text = (message.text or "").strip()
@@ -144,21 +167,22 @@ class StoreDesk(SignupDesk):
 
         if text.lower() in CANCEL_WORDS:
             if row is None:
-                return [Reply(t["cancelled"])], None
-            if row.status == "completed":
+                return [Reply(t["cancelled"])], []
+            if row.status in DONE:
                 row.dialog = None  # what they told before stays as they consented to it
             else:
-                self._erase(row)
+                _erase(row)
             row.updated_at = now
             session.add(row)
-            return [Reply(t["cancelled"])], None
+            return [Reply(t["cancelled"])], []
 
         if started:
             code = match_code(session, start_code, deep_link=True)
             if row is None:
                 row = SignUp(person=person, channel=channel, source=self._source(channel),
                              status="started", created_at=now)
-            replies = [Reply(t["welcome_back"] if row.status == "completed" else t["welcome"])]
+            welcome = t["welcome_back"] if row.status in DONE else t.format(
+                "welcome", keep=russian_duration(self.config.signups.erase_unfinished_after))
             if row.referral_code_id is None and row.code_given is None or \
                     row.referral_code_id is None and code.referral_code_id is not None:
                 row.referral_code_id = code.referral_code_id
@@ -168,117 +192,142 @@ class StoreDesk(SignupDesk):
             row.updated_at = now
             session.add(row)
             session.flush()
-            return replies + [self._ask(t, "name", message)], None
+            return [Reply(welcome), self._ask(t, "name", message)], []
 
         if row is None or not dialog.get("step"):
-            if row is not None and row.status == "completed":
-                return [Reply(t["already_done"])], None
+            if row is not None and row.status in DONE:
+                return [Reply(t["already_done"])], []
             # Writing to the bot without /start still begins the dialog.
             return self._step(session, channel, person,
                               Incoming(person=message.person, started=True,
                                        display_name=message.display_name))
 
-        replies, finished = self._answer(session, row, dialog, message, now)
-        if not sa_inspect(row).was_deleted:  # merged into the same person's earlier row
-            row.updated_at = now
-            session.add(row)
+        outcome = self._answer(session, row, dialog, message, now)
+        row.updated_at = now
+        session.add(row)
         session.flush()
-        return replies, finished
+        return outcome
 
     def _answer(self, session: Session, row: SignUp, dialog: dict[str, Any],
-                message: Incoming, now: dt.datetime) -> tuple[list[Reply], int | None]:
+                message: Incoming, now: dt.datetime) -> Outcome:
         t = self._texts(row.channel)
         step = dialog["step"]
         data: dict[str, Any] = dict(dialog.get("data") or {})
-        value = (message.choice or message.text or "").strip()
+        choice, typed = message.choice, (message.text or "").strip()
+        if choice is not None and choice not in self._offered(t, step, message):
+            # A button this step never showed (an old message's, or forged callback
+            # data) is read as typed text, so it can never skip a step; the desk's
+            # own markers are nobody's answer.
+            choice, typed = None, "" if choice in MARKERS else choice.strip()
+        value = choice or typed
 
-        def go(next_step: str) -> tuple[list[Reply], None]:
+        def go(next_step: str) -> Outcome:
             row.dialog = {"step": next_step, "data": data}
-            return [self._ask(t, next_step, message)], None
+            return [self._ask(t, next_step, message)], []
 
         if step == "name":
             name = clean_name(value) if not message.attachment else ""
             if not name:
-                return [Reply(t["name_again"])], None
+                return [Reply(t["name_again"])], []
             data["name"] = name
             return go("municipality" if self.config.municipalities else "municipality_other")
         if step in ("municipality", "municipality_other"):
-            if message.choice == OTHER:
+            if choice == OTHER:
                 return go("municipality_other")
-            place = self._municipality(value, free=step == "municipality_other")
-            if not place or message.attachment:
-                return [self._ask(t, step, message, again=True)], None
+            place = None if message.attachment else self._municipality(value, step)
+            if not place:
+                return [self._ask(t, step, message, again=True)], []
             data["municipality"] = place
             return go("phone")
         if step == "phone":
             if message.contact_phone:
+                owner = message.contact_person
+                if owner is not None and owner != message.person:
+                    return [Reply(t["phone_not_own"], ask_contact=True)], []
                 value = message.contact_phone
             elif message.attachment or not value:
-                return [Reply(t["phone_not_attachment"], ask_contact=True)], None
+                return [Reply(t["phone_not_attachment"], ask_contact=True)], []
             try:
                 data["phone"] = normalize_phone(value)
             except PhoneError as exc:
                 return [Reply(t.format("phone_again", reason=_russian_reason(exc)),
-                              ask_contact=True)], None
+                              ask_contact=True)], []
+            # Only the platform can vouch: a card from the person's own account.
+            data["phone_confirmed"] = bool(message.contact_phone) and \
+                message.contact_person == message.person
             return go("interests")
         if step in ("interests", "interests_other"):
-            if message.choice == OTHER:
+            if choice == OTHER:
                 return go("interests_other")
             if not value or message.attachment:
-                return [self._ask(t, step, message)], None
+                return [self._ask(t, step, message)], []
             data["interests"] = clean_text(value)
             return go("consent")
         if step == "consent":
-            answer = message.choice or _yes_no(value)
+            answer = choice or _yes_no(value)
             if answer == YES:
                 return self._complete(session, row, data, now)
             if answer == NO:
-                if row.status == "completed":
-                    records.forget(session, row.id, now)  # consent withdrawn: erase it all
-                else:
-                    self._erase(row)
-                    row.person = None
-                return [Reply(t["consent_refused"])], None
-            return [self._ask(t, "consent", message, again=True)], None
+                return self._refuse(session, row, now)
+            return [self._ask(t, "consent", message, again=True)], []
         row.dialog = {"step": "name", "data": {}}
-        return [self._ask(t, "name", message)], None
+        return [self._ask(t, "name", message)], []
+
+    def _offered(self, t: Texts, step: str, message: Incoming) -> set[str]:
+        """The button values the desk showed for ``step``."""
+        if step == "name":
+            return {clean_name(message.display_name or "")} - {""}
+        if step == "municipality":
+            return {*self.config.municipalities, OTHER}
+        if step == "interests":
+            return {*t.interests(), OTHER}
+        if step == "consent":
+            return {YES, NO}
+        return set()
 
     def _complete(self, session: Session, row: SignUp, data: dict[str, Any],
-                  now: dt.datetime) -> tuple[list[Reply], int | None]:
-        from sqlmodel import select
-
+                  now: dt.datetime) -> Outcome:
+        """Store what the person said on their own row; see the module's docstring."""
         phone = data.get("phone")
-        other = session.exec(select(SignUp).where(SignUp.phone == phone,
-                                                  SignUp.id != row.id)).first() \
-            if phone else None
-        target = row
-        if other is not None:
-            # The same person signed up elsewhere (another platform, a paper form): one row.
-            other.referral_code_id = records.merge_code(other.referral_code_id,
-                                                        row.referral_code_id)
-            if other.referral_code_id is None and other.code_given is None:
-                other.code_given = row.code_given
-            keep_person = row.person if other.person is None else None
-            session.delete(row)
-            session.flush()
-            if keep_person:
-                other.person = keep_person
-            other.channel = other.channel or row.channel
-            target = other
-        records.apply_fields(target, {"name": data.get("name"), "phone": phone,
-                                      "municipality": data.get("municipality"),
-                                      "interests": data.get("interests")})
-        target.status = "completed"
-        target.dialog = None
-        target.forgotten_at = None
-        target.consent_at = now
-        target.policy_version = self.config.signups.policy_version
-        target.completed_at = now
-        target.updated_at = now
-        session.add(target)
+        if row.phone != phone:
+            row.kept_apart_at = None  # a coordinator kept apart another number
+        records.apply_fields(row, {"name": data.get("name"), "phone": phone,
+                                   "municipality": data.get("municipality"),
+                                   "interests": data.get("interests")})
+        row.phone_confirmed = True if data.get("phone_confirmed") else None
+        row.status = "completed"
+        row.merged_into = None
+        row.dialog = None
+        row.forgotten_at = None
+        row.consent_at = now
+        row.policy_version = self.config.signups.policy_version
+        row.completed_at = now
+        row.updated_at = now
+        session.add(row)
         session.flush()
-        name = data.get("name") or ""
-        return [Reply(self.texts.format("done", name=name))], target.id
+        assert row.id is not None
+        done = [Reply(self.texts.format("done", name=data.get("name") or ""))]
+        others = merging.same_phone(session, phone, exclude=row.id)
+        owner = merging.vouched_owner(others) if row.phone_confirmed else None
+        if owner is not None and owner.id is not None:
+            merging.merge(session, owner.id, row.id, now)
+            return done, [Notice(CONFIRMED, owner.id)]
+        return done, [Notice(NEW, row.id, tuple(other.id for other in others
+                                                 if other.id is not None))]
+
+    def _refuse(self, session: Session, row: SignUp, now: dt.datetime) -> Outcome:
+        t = self._texts(row.channel)
+        if row.status not in DONE:
+            _erase(row)
+            row.person = None  # an anonymous start, nothing more
+            return [Reply(t["consent_refused"])], []
+        # Consent withdrawn by the person: their own row is erased, and the
+        # coordinators are told (a row it was merged into is theirs to check).
+        assert row.id is not None
+        into = row.merged_into
+        records.forget(session, row.id, now)
+        return [Reply(t["consent_refused"])], [Notice(WITHDRAWN, row.id,
+                                                      (into,) if into else ())]
 
     def _ask(self, t: Texts, step: str, message: Incoming, again: bool = False) -> Reply:
         if step == "name":
@@ -300,88 +349,46 @@ class StoreDesk(SignupDesk):
         if step == "interests_other":
             return Reply(t["interests_other"])
         if step == "consent":
-            policy = self.config.signups.policy_url or "—"
             return Reply(t["consent_again"] if again else
-                         t.format("ask_consent", policy_url=policy),
+                         t.format("ask_consent", policy_url=self.config.signups.policy_url),
                          choices=[(t["button_yes"], YES), (t["button_no"], NO)])
         raise ValueError(step)
 
-    def _municipality(self, value: str, free: bool) -> str | None:  # noqa: ARG002
-        """The configured municipality ``value`` names (any case, a typo), or the text itself
-        when typed after "other"."""
-        value = clean_text(value)[:200]
-        if not value:
+    def _municipality(self, value: str, step: str) -> str | None:
+        """The configured municipality ``value`` names (any case, a typo); after "other",
+        a place not in the list, as "Другой: <place>".
+
+        At the button step an unknown text is asked again rather than stored:
+        coordinators count sign-ups per municipality, and a stray "минутку" or a
+        misspelt name would each become a municipality of its own. After
+        "other" the place is kept, marked, so the counts show at a glance which
+        sign-ups came from outside the list, and the coordinator still sees where.
+        """
+        text = clean_text(value)[:MUNICIPALITY_MAX]
+        if not text:
             return None
         known = {m.lower(): m for m in self.config.municipalities}
-        if value.lower() in known:
-            return known[value.lower()]
-        close = difflib.get_close_matches(value.lower(), list(known), n=1, cutoff=0.8)
+        if text.lower() in known:
+            return known[text.lower()]
+        close = difflib.get_close_matches(text.lower(), list(known), n=1, cutoff=0.8)
         if close:
             return known[close[0]]
-        return value  # a place not in the list is still where they live
+        if step == "municipality":
+            return None
+        if not known:
+            return text  # no list to be outside of
+        label = self.config.signups.other_municipality_label
+        return f"{label}: {text}"[:MUNICIPALITY_MAX]
 
     def _source(self, channel: str) -> str:
         section = self.config.channels.get(channel)
         return section.plugin if section is not None else channel
 
-    @staticmethod
-    def _erase(row: SignUp) -> None:
-        row.dialog = None
-        for name in ("name", "contact", "phone", "interests"):
-            setattr(row, name, None)
 
-    def _notify(self, signup_id: int) -> None:
-        """Tell the coordinators; a failure is logged (without personal data) and forgotten."""
-        settings = self.config.signups
-        if not settings.coordinators_channel or not settings.coordinators_chat \
-                or self.registry is None:
-            return
-        try:
-            with self.store.session() as session:
-                row = session.get(SignUp, signup_id)
-                if row is None:
-                    return
-                found = records.origin(session, row.referral_code_id)
-                if found is not None:
-                    source = found.describe()
-                elif row.code_given:
-                    source = self.texts.format("source_unknown_code", code=row.code_given)
-                else:
-                    source = self.texts["source_none"]
-                if row.channel:
-                    source = f"{source} ({row.channel})"
-                text = self.texts.format(
-                    "coordinators", name=row.name or "—", municipality=row.municipality or "—",
-                    phone=pretty_phone(row.phone) if row.phone else (row.contact or "—"),
-                    interests=row.interests or "—", source=source)
-            self.registry.get(settings.coordinators_channel).notify(
-                settings.coordinators_chat, text)
-        except Exception as exc:  # the sign-up is stored; a missed message must not undo it
-            log.warning("could not tell the coordinators about sign-up %s via %s: %s",
-                        signup_id, settings.coordinators_channel, type(exc).__name__)
-
-
-def clean_name(text: str) -> str:
-    """A name with emoji, symbols, digits and control characters taken out."""
-    kept = []
-    for char in text:
-        category = unicodedata.category(char)
-        if category[0] == "L" or char in "-'’. ":
-            kept.append(char)
-        elif category[0] == "M" and not 0xFE00 <= ord(char) <= 0xFE0F:
-            kept.append(char)  # combining accents (й written as и + ̆), not emoji selectors
-        elif category[0] == "Z" or char in "\t\n":
-            kept.append(" ")
-    name = " ".join("".join(kept).split()).strip(" -.'’")
-    if not any(unicodedata.category(c)[0] == "L" for c in name):
-        return ""
-    return name[:NAME_MAX]
-
-
-def clean_text(text: str) -> str:
-    """Free text with control characters taken out and length capped."""
-    kept = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
-    return " ".join(kept.split())[:TEXT_MAX]
+def _erase(row: SignUp) -> None:
+    row.dialog = None
+    for name in ("name", "contact", "phone", "interests"):
+        setattr(row, name, None)
 
 
 def _yes_no(value: str) -> str | None:

@@ -1,8 +1,11 @@
 """Sign-ups taken offline: a phone call or a visit (``add``) and paper forms (``import_csv``).
 
 A paper form carries the person's signature, so consent is recorded when the
-coordinator confirms the forms were signed. The same phone number twice is one
-person: a second entry updates the first.
+coordinator confirms the forms were signed. An entry with the name and phone of
+a sign-up typed in before updates it (importing the same file twice changes
+nothing); a phone that another sign-up already has is only a possible
+duplicate, for a coordinator to merge or keep apart (see ``merging``): a couple
+may share one home phone, and a sign-up made in a bot is never changed here.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from typing import TYPE_CHECKING
 from outreach.errors import OutreachError
 from outreach.models import SignUp, utcnow
 from outreach.referrals import find_code, suggest_code
-from outreach.signups import records
-from outreach.signups.desk import clean_name, clean_text
+from outreach.signups import merging, records
+from outreach.signups.cleaning import clean_name, clean_text, code_as_given
 from outreach.signups.phones import PhoneError, normalize_phone
+from outreach.text import from_spreadsheet
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -50,6 +54,8 @@ class ImportReport:
     stored: int = 0
     updated: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    # (line, sign-up id) of rows stored whose phone another sign-up has: possible duplicates
+    same_phone: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -57,13 +63,12 @@ class Added:
     signup_id: int
     updated: bool
     attributed: bool
+    same_phone: tuple[int, ...] = ()  # other sign-ups with this phone: possible duplicates
 
 
 def add_signup(store: Store, config: Config, entry: Entry, *, source: str = "offline",
                unattributed: bool = False, policy_version: str | None = None) -> Added:
-    """Store one offline sign-up (or update the one with the same phone)."""
-    from sqlalchemy.exc import IntegrityError
-
+    """Store one offline sign-up (or update the one typed in with the same name and phone)."""
     name = clean_name(entry.name)
     if not name:
         raise SignupInputError("the name has no letters in it")
@@ -72,25 +77,20 @@ def add_signup(store: Store, config: Config, entry: Entry, *, source: str = "off
     except PhoneError as exc:
         raise SignupInputError(f"phone {entry.phone!r}: {exc}") from None
     municipality = check_municipality(config, entry.municipality)
-    for attempt in range(3):
-        try:
-            with store.session() as session:
-                return _store(session, config, entry, name, phone, municipality, source,
-                              unattributed, policy_version)
-        except IntegrityError:  # the same phone stored meanwhile: update that one
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    with store.session() as session:
+        return _store(session, config, entry, name, phone, municipality, source,
+                      unattributed, policy_version)
 
 
 def _store(session: Session, config: Config, entry: Entry, name: str, phone: str,
            municipality: str | None, source: str, unattributed: bool,
            policy_version: str | None) -> Added:
-    from sqlmodel import select
-
     code_id, code_given = _code(session, entry.code, unattributed)
     now = utcnow()
-    row = session.exec(select(SignUp).where(SignUp.phone == phone)).first()
+    others = merging.same_phone(session, phone)
+    row = next((other for other in others if other.person is None
+                and other.source in merging.COORDINATOR_SOURCES
+                and (other.name or "").casefold() == name.casefold()), None)
     updated = row is not None
     if row is None:
         row = SignUp(created_at=now, source=source, status="completed")
@@ -104,13 +104,14 @@ def _store(session: Session, config: Config, entry: Entry, name: str, phone: str
     row.status = "completed"
     row.forgotten_at = None
     row.consent_at = entry.consent_at or now
-    row.policy_version = policy_version or config.signups.policy_version
+    row.policy_version = policy_version or config.signups.policy_version or None
     row.completed_at = row.completed_at or now
     row.updated_at = now
     session.add(row)
     session.flush()
     assert row.id is not None
-    return Added(row.id, updated, row.referral_code_id is not None)
+    return Added(row.id, updated, row.referral_code_id is not None,
+                 tuple(other.id for other in others if other.id not in (None, row.id)))
 
 
 def _code(session: Session, given: str | None, unattributed: bool) -> tuple[int | None,
@@ -122,7 +123,7 @@ def _code(session: Session, given: str | None, unattributed: bool) -> tuple[int 
     if found is not None:
         return found.id, None
     if unattributed:
-        return None, text[:64]
+        return None, code_as_given(text, deep_link=False)
     suggestion = suggest_code(session, text)
     hint = f" (did you mean {suggestion}?)" if suggestion else ""
     raise SignupInputError(
@@ -172,11 +173,13 @@ def import_csv(store: Store, config: Config, path: Path, *, unattributed: bool =
         line = reader.line_num
         if not any((v or "").strip() for v in values.values() if isinstance(v, str)):
             continue
+        cell = {key: from_spreadsheet((value or "").strip()) for key, value in values.items()
+                if isinstance(key, str) and isinstance(value, str | None)}
         try:
-            entry = Entry(name=values.get("name") or "", phone=values.get("phone") or "",
-                          municipality=values.get("municipality"), code=values.get("code"),
-                          interests=values.get("interests"),
-                          consent_at=_consent_date(values.get("consent_date")))
+            entry = Entry(name=cell.get("name", ""), phone=cell.get("phone", ""),
+                          municipality=cell.get("municipality"), code=cell.get("code"),
+                          interests=cell.get("interests"),
+                          consent_at=_consent_date(cell.get("consent_date")))
             added = add_signup(store, config, entry, source="csv", unattributed=unattributed)
         except SignupInputError as exc:
             report.rejected.append((line, str(exc)))
@@ -185,6 +188,8 @@ def import_csv(store: Store, config: Config, path: Path, *, unattributed: bool =
             report.updated += 1
         else:
             report.stored += 1
+        if added.same_phone:
+            report.same_phone.append((line, added.signup_id))
     return report
 
 

@@ -49,17 +49,24 @@ def normalize_phone(text: str | None) -> str:
     return f"+7{national}"
 
 
-def mask_phone(phone: str | None) -> str:
-    """"+7 912 ***-**-89": enough to tell two people apart, not enough to call."""
+def mask_phone(phone: str | None, national: bool = False) -> str:
+    """"+7 912 ***-**-89": enough to tell two people apart, not enough to call.
+    ``national``: "8 912 ***-**-89" (see ``pretty_phone``)."""
     if not phone:
         return ""
     if len(phone) == 12 and phone.startswith("+7"):
-        return f"+7 {phone[2:5]} ***-**-{phone[-2:]}"
+        return f"{'8' if national else '+7'} {phone[2:5]} ***-**-{phone[-2:]}"
     return "***"
 
 
-def pretty_phone(phone: str) -> str:
-    """"+7 912 345-67-89" for a stored "+79123456789"."""
+def pretty_phone(phone: str, national: bool = False) -> str:
+    """"+7 912 345-67-89" for a stored "+79123456789".
+
+    ``national``: "8 912 345-67-89", as dialled within Russia, for spreadsheets:
+    a cell starting with "+" is a formula to Excel, and this form needs no
+    apostrophe in front to stay readable text.
+    """
     if len(phone) == 12 and phone.startswith("+7"):
-        return f"+7 {phone[2:5]} {phone[5:8]}-{phone[8:10]}-{phone[10:]}"
+        return (f"{'8' if national else '+7'} {phone[2:5]} {phone[5:8]}-{phone[8:10]}-"
+                f"{phone[10:]}")
     return phone

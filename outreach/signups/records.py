@@ -12,6 +12,9 @@ from outreach.models import Campaign, Publication, ReferralCode, SignUp, utcnow
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from outreach.config import Config
+    from outreach.db import Store
+
 #: What ``forget`` erases. The municipality, source, code and dates stay: they
 #: identify no one and keep the per-municipality and per-post counts true.
 PERSONAL_FIELDS = ("name", "contact", "phone", "person", "interests", "dialog", "code_given")
@@ -69,15 +72,60 @@ def get_signup(session: Session, signup_id: int) -> SignUp:
 
 
 def forget(session: Session, signup_id: int, now: dt.datetime | None = None) -> list[str]:
-    """Erase a sign-up's personal data, keep its anonymous attribution; the fields erased."""
+    """Erase a sign-up's personal data, keep its anonymous attribution; the fields erased.
+
+    Rows merged into it lose what still names the person there (their platform
+    id, a code as given): they were the same person.
+    """
+    from sqlmodel import select
+
     row = get_signup(session, signup_id)
     erased = [name for name in PERSONAL_FIELDS if getattr(row, name) is not None]
-    for name in PERSONAL_FIELDS:
-        setattr(row, name, None)
-    row.status = "forgotten"
-    row.forgotten_at = row.updated_at = now or utcnow()
-    session.add(row)
+    when = now or utcnow()
+    for merged in [row, *session.exec(select(SignUp).where(SignUp.merged_into == row.id))]:
+        for name in PERSONAL_FIELDS:
+            setattr(merged, name, None)
+        merged.phone_confirmed = None
+        # A merged row stays "merged": the sign-up counts once, on the row it went into.
+        merged.status = "merged" if merged.status == "merged" else "forgotten"
+        merged.forgotten_at = merged.updated_at = when
+        session.add(merged)
     return erased
+
+
+def erase_unfinished(store: Store, config: Config, now: dt.datetime) -> int:
+    """Erase what people said in sign-ups they left unfinished longer than
+    ``[signups] erase_unfinished_after`` ago; how many rows were erased.
+
+    A start that never finished keeps only its anonymous part (when, where,
+    the code: it still counts as a start); a finished sign-up whose person
+    began to change it and stopped keeps what they had consented to.
+    """
+    import sqlalchemy as sa
+
+    cutoff = now - config.signups.erase_unfinished_after
+    s = SignUp.__table__.c
+    last = sa.func.coalesce(s.updated_at, s.created_at)
+    said = sa.or_(*(s[name].is_not(None) for name in PERSONAL_FIELDS))
+    with store.session() as session:
+        started = session.execute(
+            sa.update(SignUp.__table__)
+            .where(s.status == "started", said, last < cutoff)
+            .values({**dict.fromkeys(PERSONAL_FIELDS), "updated_at": now}))
+        changing = session.execute(
+            sa.update(SignUp.__table__)
+            .where(s.status != "started", s.dialog.is_not(None), last < cutoff)
+            .values(dialog=None, updated_at=now))
+        return int(started.rowcount or 0) + int(changing.rowcount or 0)
+
+
+def unfinished(session: Session) -> list[SignUp]:
+    """Sign-up dialogs in progress (or left), the longest quiet first."""
+    from sqlmodel import select
+
+    last = SignUp.updated_at
+    return list(session.exec(select(SignUp).where(SignUp.dialog.is_not(None))
+                             .order_by(last, SignUp.id)))
 
 
 def merge_code(current: int | None, new: int | None) -> int | None:

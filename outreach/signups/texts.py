@@ -1,17 +1,20 @@
 """The sign-up dialog's words: Russian by default, every one overridable in [signups.texts].
 
 Short and friendly, for people of 55 and over: no jargon, one question at a time.
-Placeholders in braces are filled in by the desk: ``{policy_url}``, ``{name}``.
+Placeholders in braces are filled in by the desk: ``{policy_url}``, ``{name}``,
+``{keep}`` (how long an unfinished sign-up is kept, "7 дней").
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 DEFAULTS: dict[str, str] = {
     "welcome": "Здравствуйте! Спасибо, что хотите стать добровольцем нашего центра. "
                "Я задам несколько коротких вопросов — это займёт пару минут. "
-               "Чтобы прервать, напишите /cancel.",
+               "Чтобы прервать, напишите /cancel. Если не закончите, ваши ответы "
+               "сохранятся {keep}, а потом будут удалены.",
     "welcome_back": "Здравствуйте снова! Давайте обновим ваши данные.",
     "resume": "Продолжим с того места, где мы остановились.",
     "ask_name": "Как вас зовут? Напишите, пожалуйста, имя и фамилию.",
@@ -30,6 +33,9 @@ DEFAULTS: dict[str, str] = {
                        "позвонить. Напишите его цифрами, например: +7 912 345-67-89.",
     "phone_not_attachment_typed": "Похоже, вы прислали картинку или файл. Нам нужен номер "
                                   "телефона: напишите его цифрами.",
+    # A contact card of someone else (or of a number with no account): not theirs to give.
+    "phone_not_own": "Это номер другого человека. Нам нужен ваш номер: нажмите кнопку "
+                     "«Отправить номер» или напишите его цифрами.",
     "phone_again": "Не получилось прочитать номер: {reason}. Напишите его, например, "
                    "так: +7 912 345-67-89 или 8 912 345 67 89.",
     "ask_interests": "Чем вам хотелось бы помогать? Выберите или напишите своими словами.",
@@ -51,8 +57,23 @@ DEFAULTS: dict[str, str] = {
     "button_no": "Нет",
     "interests": "Помогать на мероприятиях; Навещать пожилых людей; Наставничество; "
                  "Фото и рассказы о добрых делах",
-    "coordinators": "Новый доброволец: {name}, {municipality}, {phone}. "
+    "too_fast": "Вы прислали много сообщений подряд. Пожалуйста, подождите минуту — "
+                "потом продолжим с того же места.",
+    "too_many_today": "На сегодня сообщений достаточно. Напишите, пожалуйста, завтра — "
+                      "мы продолжим с того же места.",
+    "coordinators": "Новый доброволец (запись №{id}): {name}, {municipality}, {phone}. "
                     "Интересы: {interests}. Откуда: {source}.",
+    # Added to the message above; other rows are named by number only.
+    "coordinators_same_phone": "Внимание: этот телефон уже указан в записи {ids}. Это может "
+                               "быть тот же человек или чужой номер — проверьте: "
+                               "outreach signups list --duplicates.",
+    "coordinators_confirmed": "Доброволец из записи №{id} ({name}), которого записал "
+                              "координатор, подтвердил свой номер в боте. Откуда: {source}.",
+    "coordinators_withdrawn": "Доброволец отозвал согласие в боте: его данные в записи "
+                              "№{id} удалены.",
+    "coordinators_withdrawn_merged": "Эта запись была объединена с записью №{into}: "
+                                     "проверьте её и при необходимости удалите "
+                                     "(outreach signups forget {into}).",
     "source_none": "без кода",
     "source_unknown_code": "неизвестный код «{code}»",
 }
@@ -84,3 +105,24 @@ class Texts:
 
     def interests(self) -> list[str]:
         return [item.strip() for item in self._texts["interests"].split(";") if item.strip()]
+
+
+def russian_duration(span: dt.timedelta) -> str:
+    """"7 дней", "1 день", "12 часов": how long, as the dialog says it ("сохранятся 7 дней")."""
+    minutes = int(span.total_seconds() // 60)
+    if minutes % 60:
+        return _plural(minutes, ("минуту", "минуты", "минут"))
+    hours = minutes // 60
+    if hours % 24 == 0:
+        return _plural(hours // 24, ("день", "дня", "дней"))
+    return _plural(hours, ("час", "часа", "часов"))
+
+
+def _plural(number: int, forms: tuple[str, str, str]) -> str:
+    if number % 10 == 1 and number % 100 != 11:
+        form = forms[0]
+    elif 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
+        form = forms[1]
+    else:
+        form = forms[2]
+    return f"{number} {form}"

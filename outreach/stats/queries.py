@@ -41,8 +41,10 @@ class Grain:
 
 def counted(s: Any) -> sa.ColumnElement[bool]:
     """A sign-up that counts: finished, added offline, or finished and later forgotten
-    (a dialog begun and left is a start in the funnel, not a sign-up)."""
-    return sa.or_(s.completed_at.is_not(None), s.status.not_in(("started", "forgotten")))
+    (a dialog begun and left is a start in the funnel, not a sign-up; a sign-up merged
+    into another is that other one: the person counts once)."""
+    return sa.and_(s.status != "merged",
+                   sa.or_(s.completed_at.is_not(None), s.status.not_in(("started", "forgotten"))))
 
 
 def _period(column: sa.ColumnElement[Any], since: dt.datetime | None,

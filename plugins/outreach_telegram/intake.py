@@ -54,9 +54,11 @@ def translate_update(update: telegram.Update) -> Incoming | None:
     user = message.from_user
     common = {"person": str(user.id), "display_name": _display_name(user)}
     if message.contact is not None:
-        if message.contact.user_id != user.id:  # someone else's card: not their own phone
-            return Incoming(**common, attachment=True)
-        return Incoming(**common, contact_phone=message.contact.phone_number)
+        # Bot API Contact.user_id: the Telegram account the number belongs to, if any.
+        # Only a card whose owner is the sender vouches for the number (the desk decides).
+        owner = message.contact.user_id
+        return Incoming(**common, contact_phone=message.contact.phone_number,
+                        contact_person=str(owner) if owner is not None else "")
     text = message.text
     if text is None:
         return Incoming(**common, attachment=True)  # photo, file, sticker, voice...

@@ -118,8 +118,9 @@ def test_each_kind_of_message_reaches_the_desk_translated(channel, fake) -> None
     assert plain.started and plain.start_code is None
     assert cancel.text == "/cancel" and not cancel.started
     assert text.text == "Галина Иванова"
-    assert contact.contact_phone == "+79123456789"
-    assert other.contact_phone is None and other.attachment  # not their own phone
+    assert (contact.contact_phone, contact.contact_person) == ("+79123456789", "101")
+    # A neighbour's card: handed over with its owner, so the desk can refuse it.
+    assert (other.contact_phone, other.contact_person) == ("+79990000000", "999")
     assert photo.attachment and photo.text is None
     assert sticker.attachment
 
