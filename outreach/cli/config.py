@@ -161,6 +161,8 @@ def _signups(config: Config) -> dict[str, Any]:
     shown: dict[str, Any] = {}
     for item in dataclasses.fields(signups):
         value = getattr(signups, item.name)
+        if item.name == "enabled":  # derived: whether the section is written at all
+            continue
         if item.name.startswith("coordinators_"):
             if value is not None:
                 shown.setdefault("coordinators", {})[item.name.split("_", 1)[1]] = value
