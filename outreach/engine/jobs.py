@@ -48,6 +48,11 @@ def collect(worker: str) -> None:
         service.collect()
 
 
+def tidy(worker: str) -> None:
+    if (service := _SERVICES.get(worker)) is not None:
+        service.tidy()
+
+
 class SlotTrigger(BaseTrigger):
     """Fires ``ahead`` of each of a campaign's slots, computed on its own clock.
 

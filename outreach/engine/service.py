@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from outreach.engine import jobs
 from outreach.engine.collectors import collect_audience, collect_engagement
 from outreach.engine.dispatcher import Dispatcher
+from outreach.engine.leases import StoreLeases
 from outreach.engine.locks import PlannerLock
 from outreach.engine.planner import plan_due, sync_campaigns
 from outreach.models import utcnow
@@ -41,6 +42,7 @@ log = logging.getLogger("outreach.service")
 RELOAD_EVERY = dt.timedelta(seconds=5)
 SWEEP_EVERY = dt.timedelta(seconds=60)
 COLLECT_EVERY = dt.timedelta(minutes=10)
+TIDY_EVERY = dt.timedelta(hours=1)
 POLL = 1.0  # seconds between looks at the outbox when nothing wakes the dispatcher
 # Slots are planned this long before they fall due, so that publications wait
 # in the outbox when their time comes even when many campaigns share a minute.
@@ -72,6 +74,9 @@ class Service:
         self.worker = worker or worker_name()
         self.clock = clock
         self.lock = PlannerLock(store)
+        # One reader per bot among every worker of this store (see outreach.engine.leases).
+        self.leases = StoreLeases(store, self.worker)
+        registry.leases = self.leases
         self.specs: dict[str, CampaignSpec] = {}  # slug -> last valid spec
         self.ids: dict[str, int] = {}  # slug -> campaign id
         self._mtimes: dict[str, int] | None = None
@@ -200,6 +205,12 @@ class Service:
         collect_engagement(self.store, self.registry, now, self.speed)
         collect_audience(self.store, self.registry, now, self.speed)
 
+    def tidy(self) -> None:
+        """Forget the ids of the bots' events that can no longer come again."""
+        from outreach.signups.events import forget_old
+
+        forget_old(self.store, self.clock())
+
     # --- running -----------------------------------------------------------------
 
     def run_once(self, timeout: float = 600.0) -> OnceReport:
@@ -247,6 +258,8 @@ class Service:
         sched.add_job(jobs.collect, "interval", args=[self.worker], id="collect",
                       seconds=max(5.0, COLLECT_EVERY.total_seconds() / self.speed),
                       next_run_time=dt.datetime.now(dt.UTC))
+        sched.add_job(jobs.tidy, "interval", args=[self.worker], id="tidy",
+                      seconds=TIDY_EVERY.total_seconds(), next_run_time=dt.datetime.now(dt.UTC))
         self._thread = threading.Thread(target=self._dispatch_loop, name="dispatcher",
                                         daemon=True)
         self._thread.start()
@@ -325,4 +338,5 @@ class Service:
             self._scheduler.shutdown(wait=False)
         self.dispatcher.stop(timeout)
         self.lock.release()
+        self.leases.close()
         jobs.unregister(self)
