@@ -29,7 +29,7 @@ from sqlalchemy import inspect as sa_inspect
 from outreach.channels import Incoming, Reply, SignupDesk
 from outreach.errors import OutreachError
 from outreach.models import SignUp, utcnow
-from outreach.signups import records
+from outreach.signups import events, records
 from outreach.signups.codes import match_code
 from outreach.signups.joins import record_join
 from outreach.signups.phones import PhoneError, normalize_phone, pretty_phone
@@ -72,12 +72,18 @@ class StoreDesk(SignupDesk):
 
     def handle(self, channel: str, message: Incoming) -> list[Reply]:
         person = self.person_key(channel, message.person)
+        event = self.person_key(channel, message.event) if message.event else None
         with self._lock(person):
-            replies, finished = self._with_retries(
-                lambda session: self._step(session, channel, person, message))
+            replies, finished = self._with_retries(lambda session: events.once(
+                session, event, self.clock(),
+                lambda: self._step(session, channel, person, message)))
         if finished is not None:
             self._notify(finished)
         return replies
+
+    def delivered(self, channel: str, message: Incoming) -> None:
+        if message.event:
+            events.delivered(self.store, self.person_key(channel, message.event))
 
     def joined(self, channel: str, person: str, at: dt.datetime) -> None:
         record_join(self.store, self.config, channel, self.person_key(channel, person), at)
