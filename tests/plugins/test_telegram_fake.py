@@ -269,3 +269,22 @@ def test_state_is_kept_in_the_data_folder(tmp_path: Path) -> None:
         sent = call(again, lambda bot: bot.send_message(CHANNEL, "second"))
         assert [m["text"] for m in again.messages(CHANNEL)] == ["first", "second"]
     assert sent.message_id == 2
+
+
+def test_an_update_comes_again_until_an_offset_past_it_confirms_it(fake: FakeTelegram) -> None:
+    """What a new reader of the bot relies on after a takeover (Bot API getUpdates: "By
+    default, updates starting with the earliest unconfirmed update are returned")."""
+    fake.script_start(1, "a")
+    fake.script_start(2, "b")
+
+    async def work(bot: Bot):
+        read = await bot.get_updates(allowed_updates=["message"])
+        again = await bot.get_updates()  # a reader that died before confirming them
+        confirmed = await bot.get_updates(offset=read[0].update_id + 1)
+        lower = await bot.get_updates(offset=read[0].update_id)  # a stale offset
+        return read, again, confirmed, lower
+
+    read, again, confirmed, lower = call(fake, work)
+    assert [u.update_id for u in again] == [u.update_id for u in read]
+    assert [u.message.text for u in confirmed] == ["/start b"]
+    assert [u.message.text for u in lower] == ["/start b"]  # a confirmed one never returns
