@@ -60,6 +60,8 @@ def test_upgrade_says_what_it_applied_and_keeps_rows(
          "message": "campaign slot log; referral code kind and short code"},
         {"revision": "0004", "message": "latest engagement per publication"},
         {"revision": "0005", "message": "sign-ups from bots and offline; audience joins"},
+        {"revision": "0007", "message": "leader leases for the bots' update readers; "
+                                        "incoming events handled once"},
     ]
 
     result = runner.invoke(cli, ["db", "upgrade"])
