@@ -91,6 +91,8 @@ def _vk_done(centre: Centre, person: int) -> bool:
 
 
 def _bot_messages(centre: Centre, person: Any) -> int:
+    if person.status == "waiting":
+        return 0  # not written to the bot yet: no chat with it
     return sum(1 for m in centre.telegram.messages(person.user_id) if m["from"].get("is_bot"))
 
 
