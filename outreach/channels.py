@@ -64,6 +64,9 @@ __all__ = [
     "FakePlatform",
     "Field",
     "Incoming",
+    "Lease",
+    "Leases",
+    "LocalLeases",
     "MediaLimits",
     "PermanentError",
     "Post",
@@ -200,6 +203,8 @@ class ChannelContext:
     time_zone: str | None = None  # the centre's zone, from config.toml
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("outreach"))
     env: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    #: Leadership among several workers, e.g. of a bot's update reader (see ``Lease``).
+    leases: Leases = field(default_factory=lambda: LocalLeases())
 
 
 @dataclass(frozen=True)
@@ -218,6 +223,10 @@ class Incoming:
     choice: str | None = None  # the value of a button they pressed
     attachment: bool = False  # they sent a photo, file or sticker instead of text
     display_name: str | None = None  # how the platform names them (a hint for their name)
+    #: The platform's id of this event, unique per bot (Telegram ``update_id`` with the
+    #: bot's id, VK's ``event_id``): the desk handles an event once, however often it
+    #: is delivered. None: not checked.
+    event: str | None = None
 
 
 @dataclass(frozen=True)
@@ -243,6 +252,93 @@ class SignupDesk(ABC):
     @abstractmethod
     def joined(self, channel: str, person: str, at: dt.datetime) -> None:
         """``person`` joined the community or channel (VK group_join, a Telegram join)."""
+
+    def delivered(self, channel: str, message: Incoming) -> None:  # noqa: B027
+        """The replies to ``message`` were sent (or can never be): forget them.
+
+        Until then, a repeat of ``message`` (the same ``event``, read again by
+        the worker that took over from one that died) gets the same replies
+        again instead of nothing. Default: nothing is kept.
+        """
+
+
+class Lease(ABC):
+    """Leadership of one job among every worker that shares the store: reading one bot's
+    updates, which the platform hands to one reader only (Telegram's getUpdates) or to
+    each reader alike (VK's Bots Long Poll).
+
+    One worker at a time holds a lease; it stays alive by itself while the
+    worker runs, and a worker that dies loses it within a bounded time (see
+    ``outreach.engine.leases``), after which another worker's ``acquire``
+    takes it. Check ``held`` before each step of the job: a worker that hung
+    may find the lease gone. Outside ``outreach run`` (tests, one-off
+    commands) every lease is held (``LocalLeases``).
+    """
+
+    #: Seconds a worker that does not hold the lease waits before trying again.
+    retry_every: float = 2.0
+
+    @abstractmethod
+    def acquire(self) -> bool:
+        """Take the lease if it is free, without waiting; True while this worker holds it."""
+
+    @property
+    @abstractmethod
+    def held(self) -> bool:
+        """Whether this worker holds the lease now."""
+
+    @abstractmethod
+    def release(self) -> None:
+        """Give the lease up (when stopping), so another worker takes over at once."""
+
+    @abstractmethod
+    def position(self) -> str | None:
+        """How far the job got (VK's long-poll ``ts``), as its last holder saved it."""
+
+    @abstractmethod
+    def save_position(self, value: str) -> bool:
+        """Save the position while holding the lease; False, saving nothing, otherwise."""
+
+
+class Leases(ABC):
+    """Where a channel gets its leases: ``ChannelContext.leases``."""
+
+    @abstractmethod
+    def lease(self, name: str) -> Lease:
+        """The lease called ``name`` (one per bot: ``"telegram:bot<id>"``), the same
+        object each time in one process."""
+
+
+class _LocalLease(Lease):
+    def __init__(self) -> None:
+        self._position: str | None = None
+
+    def acquire(self) -> bool:
+        return True
+
+    @property
+    def held(self) -> bool:
+        return True
+
+    def release(self) -> None:
+        pass
+
+    def position(self) -> str | None:
+        return self._position
+
+    def save_position(self, value: str) -> bool:
+        self._position = value
+        return True
+
+
+class LocalLeases(Leases):
+    """One process alone: every lease is held, positions are kept in memory."""
+
+    def __init__(self) -> None:
+        self._leases: dict[str, Lease] = {}
+
+    def lease(self, name: str) -> Lease:
+        return self._leases.setdefault(name, _LocalLease())
 
 
 class FakePlatform(ABC):

@@ -271,3 +271,33 @@ class PublicationAttempt(SQLModel, table=True):
     outcome: str = Field(max_length=20)
     error: str | None = Field(default=None, sa_column=Column(sa.Text))
     worker: str | None = Field(default=None, max_length=200)
+
+
+class LeaderLease(SQLModel, table=True):
+    """Which worker does one job alone (reads one bot's updates), until when, and how far it got.
+
+    See ``outreach.engine.leases``: the holder renews ``expires_at``; only the
+    holder may move ``position`` (VK's long-poll ``ts``), so a worker that lost
+    the lease cannot set the next one back.
+    """
+
+    name: str = Field(primary_key=True, max_length=200)  # e.g. "vk:club229000001"
+    holder: str | None = Field(default=None, max_length=200)  # "<host>:<pid>:<random>"
+    expires_at: dt.datetime | None = _when()
+    position: str | None = Field(default=None, max_length=200)
+    updated_at: dt.datetime | None = _when()
+
+
+class IntakeEvent(SQLModel, table=True):
+    """A message a sign-up bot received, recorded with the dialog step it caused.
+
+    A second delivery of the same event (two readers, or a replay after a worker
+    died) finds the row and is not a second step. ``replies`` holds the step's
+    replies until the bot reports them delivered, so the next reader can send
+    them again; then it is emptied. Rows are deleted after a few days
+    (``outreach.signups.events``).
+    """
+
+    key: str = Field(primary_key=True, max_length=200)  # "<plugin>:<platform's event id>"
+    received_at: dt.datetime | None = _when(nullable=False, index=True)
+    replies: list[Any] | None = Field(default=None, sa_column=Column(sa.JSON))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
-from outreach.channels import Channel, ChannelContext, CheckResult
+from outreach.channels import Channel, ChannelContext, CheckResult, Leases, LocalLeases
 from outreach.config import CHANNEL_COMMON
 from outreach.errors import NotFoundError, OutreachError, PluginError, Problem, did_you_mean
 from outreach.privacy import private_folder
@@ -103,6 +103,8 @@ class Registry:
         self._settings: dict[str, dict[str, Any]] = {}
         self._problems: dict[str, list[Problem]] = {}
         self._instances: dict[str, Channel] = {}
+        #: Handed to every channel made from now on; ``outreach run`` shares the store's.
+        self.leases: Leases = LocalLeases()
         text = _config_text(config)
         for name, channel in config.channels.items():
             self._statuses[name] = self._assess(channel, failures, known, text)
@@ -227,6 +229,7 @@ class Registry:
             time_zone=self.config.time_zone,
             logger=logging.getLogger(f"outreach.channel.{channel_name}"),
             env=self.env,
+            leases=self.leases,
         )
         try:
             instance = plugin(context, self._settings[channel_name])

@@ -62,6 +62,8 @@ def test_upgrade_says_what_it_applied_and_keeps_rows(
         {"revision": "0005", "message": "sign-ups from bots and offline; audience joins"},
         {"revision": "0006", "message": "sign-ups: a phone is no longer unique; duplicates "
                                         "are merged by a coordinator"},
+        {"revision": "0007", "message": "leader leases for the bots' update readers; "
+                                        "incoming events handled once"},
         {"revision": "0008", "message": "lease holder's host, PID and process instance"},
     ]
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import os
 import signal
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
@@ -34,10 +36,12 @@ from outreach.models import utcnow
 class Worker:
     """One `outreach run` process, its output in files so nothing blocks on a full pipe."""
 
-    def __init__(self, project: Project, name: str) -> None:
+    def __init__(self, project: Project, name: str,
+                 env: Mapping[str, str] | None = None) -> None:
         self.stderr_path = project.root / f"{name}.stderr"
         self._err: IO[str] = self.stderr_path.open("w")
         self.process = subprocess.Popen(outreach_command(project, "run"), cwd=ROOT,
+                                        env={**os.environ, **(env or {})},
                                         stdout=subprocess.DEVNULL, stderr=self._err, text=True)
         self.pid = self.process.pid
 

@@ -375,10 +375,10 @@ def test_the_service_erases_unfinished_dialogs_on_its_clock(store: Store,
                       worker="eraser", clock=lambda: clock[0])
     jobs.register(service)
     try:
-        jobs.erase_unfinished("eraser")
+        jobs.tidy("eraser")
         assert rows(store)[0].person == "test:1001"
         clock[0] = T0 + dt.timedelta(days=8)
-        jobs.erase_unfinished("eraser")
+        jobs.tidy("eraser")
         assert rows(store)[0].person is None
     finally:
         jobs.unregister(service)

@@ -48,9 +48,9 @@ def collect(worker: str) -> None:
         service.collect()
 
 
-def erase_unfinished(worker: str) -> None:
+def tidy(worker: str) -> None:
     if (service := _SERVICES.get(worker)) is not None:
-        service.erase_unfinished()
+        service.tidy()
 
 
 class SlotTrigger(BaseTrigger):

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from outreach.engine import jobs
 from outreach.engine.collectors import collect_audience, collect_engagement
 from outreach.engine.dispatcher import Dispatcher
+from outreach.engine.leases import StoreLeases
 from outreach.engine.locks import PlannerLock
 from outreach.engine.planner import plan_due, sync_campaigns
 from outreach.models import utcnow
@@ -41,7 +42,7 @@ log = logging.getLogger("outreach.service")
 RELOAD_EVERY = dt.timedelta(seconds=5)
 SWEEP_EVERY = dt.timedelta(seconds=60)
 COLLECT_EVERY = dt.timedelta(minutes=10)
-ERASE_EVERY = dt.timedelta(hours=1)  # unfinished sign-ups: see signups.records
+TIDY_EVERY = dt.timedelta(hours=1)  # unfinished sign-ups and old bot events: see tidy()
 POLL = 1.0  # seconds between looks at the outbox when nothing wakes the dispatcher
 # Slots are planned this long before they fall due, so that publications wait
 # in the outbox when their time comes even when many campaigns share a minute.
@@ -73,6 +74,9 @@ class Service:
         self.worker = worker or worker_name()
         self.clock = clock
         self.lock = PlannerLock(store)
+        # One reader per bot among every worker of this store (see outreach.engine.leases).
+        self.leases = StoreLeases(store, self.worker)
+        registry.leases = self.leases
         self.specs: dict[str, CampaignSpec] = {}  # slug -> last valid spec
         self.ids: dict[str, int] = {}  # slug -> campaign id
         self._mtimes: dict[str, int] | None = None
@@ -201,13 +205,17 @@ class Service:
         collect_engagement(self.store, self.registry, now, self.speed)
         collect_audience(self.store, self.registry, now, self.speed)
 
-    def erase_unfinished(self) -> int:
-        """Erase what people said in sign-up dialogs they left (``[signups]`` says when)."""
+    def tidy(self) -> int:
+        """Erase what people said in sign-up dialogs they left (``[signups]`` says when),
+        and forget the ids of the bots' events that can no longer come again."""
+        from outreach.signups.events import forget_old
         from outreach.signups.records import erase_unfinished
 
-        erased = erase_unfinished(self.store, self.config, self.clock())
+        now = self.clock()
+        erased = erase_unfinished(self.store, self.config, now)
         if erased:
             log.info("erased %d unfinished sign-up(s)", erased)
+        forget_old(self.store, now)
         return erased
 
     # --- running -----------------------------------------------------------------
@@ -257,8 +265,8 @@ class Service:
         sched.add_job(jobs.collect, "interval", args=[self.worker], id="collect",
                       seconds=max(5.0, COLLECT_EVERY.total_seconds() / self.speed),
                       next_run_time=dt.datetime.now(dt.UTC))
-        sched.add_job(jobs.erase_unfinished, "interval", args=[self.worker], id="erase",
-                      seconds=ERASE_EVERY.total_seconds(), next_run_time=dt.datetime.now(dt.UTC))
+        sched.add_job(jobs.tidy, "interval", args=[self.worker], id="tidy",
+                      seconds=TIDY_EVERY.total_seconds(), next_run_time=dt.datetime.now(dt.UTC))
         self._thread = threading.Thread(target=self._dispatch_loop, name="dispatcher",
                                         daemon=True)
         self._thread.start()
@@ -341,4 +349,5 @@ class Service:
             self._scheduler.shutdown(wait=False)
         self.dispatcher.stop(timeout)
         self.lock.release()
+        self.leases.close()
         jobs.unregister(self)

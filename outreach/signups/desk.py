@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from outreach.channels import Incoming, Reply, SignupDesk
 from outreach.errors import ConfigError, OutreachError, Problem
 from outreach.models import SignUp, utcnow
-from outreach.signups import merging, records
+from outreach.signups import events, merging, records
 from outreach.signups.cleaning import clean_name, clean_text
 from outreach.signups.codes import match_code
 from outreach.signups.flood import Flood
@@ -96,13 +96,19 @@ class StoreDesk(SignupDesk):
         limited = self.flood.check(person)
         if limited is not None:  # not read into the store: a flood must not grow it
             return [Reply(self._texts(channel)[limited])] if limited else []
+        event = self.person_key(channel, message.event) if message.event else None
         with self._lock(person):
-            replies, notices = self._with_retries(
-                lambda session: self._step(session, channel, person, message))
-        for notice in notices:
+            replies, notices = self._with_retries(lambda session: events.once(
+                session, event, self.clock(),
+                lambda: self._step(session, channel, person, message)))
+        for notice in notices or ():  # none for a repeated event: told the first time
             if self.flood.notice(person):
                 self.coordinators.tell(notice)
         return replies
+
+    def delivered(self, channel: str, message: Incoming) -> None:
+        if message.event:
+            events.delivered(self.store, self.person_key(channel, message.event))
 
     def joined(self, channel: str, person: str, at: dt.datetime) -> None:
         record_join(self.store, self.config, channel, self.person_key(channel, person), at)

@@ -18,6 +18,7 @@ from outreach_telegram.updates import BotState, UpdateHub, reaction_recorder
 if TYPE_CHECKING:
     import telegram
 
+    from outreach.channels import Lease
     from outreach_telegram.intake import Intake
 
 _lock = threading.Lock()
@@ -27,13 +28,16 @@ _bots: dict[tuple[str, str], SharedBot] = {}
 class SharedBot:
     """A bot, its pacer and its update hub; made lazily, initialised on first use."""
 
-    def __init__(self, token: str, api_url: str, timeout: float, state_dir: Path) -> None:
+    def __init__(self, token: str, api_url: str, timeout: float, state_dir: Path,
+                 lease: Lease) -> None:
         self._token = token
+        #: Says which updates are this bot's in the sign-up desk's record (not secret).
+        self.bot_id = token.split(":", 1)[0]
         self.api_url = api_url.rstrip("/")
         self.timeout = timeout
         self.pacer = Pacer()
         self.state = BotState(state_dir)
-        self.hub = UpdateHub(self.ready, self.state)
+        self.hub = UpdateHub(self.ready, self.state, lease)
         self.users = 0
         self.intake: Intake | None = None  # the sign-up bot, when a channel started it
         self._bot: telegram.Bot | None = None
@@ -81,13 +85,15 @@ class SharedBot:
             self._bot = None
 
 
-def acquire(token: str, api_url: str, timeout: float, state_dir: Path) -> SharedBot:
-    """The shared bot for ``token`` at ``api_url``; pair with ``release``."""
+def acquire(token: str, api_url: str, timeout: float, state_dir: Path,
+            lease: Lease) -> SharedBot:
+    """The shared bot for ``token`` at ``api_url`` (``lease``: its update reader's among
+    workers); pair with ``release``."""
     with _lock:
         key = (token, api_url.rstrip("/"))
         shared = _bots.get(key)
         if shared is None:
-            shared = _bots[key] = SharedBot(token, api_url, timeout, state_dir)
+            shared = _bots[key] = SharedBot(token, api_url, timeout, state_dir, lease)
         shared.users += 1
         return shared
 

@@ -126,8 +126,10 @@ class TelegramChannel(Channel):
             bot_id = token.split(":", 1)[0]
             bot_id = bot_id if bot_id.isdigit() else "unknown"
             state_dir = self.context.data_dir.parent / f"telegram-bot{bot_id}"
+            # Telegram answers a second reader of one bot 409 Conflict: one reader among workers.
+            lease = self.context.leases.lease(f"telegram:bot{bot_id}")
             self._shared = bots.acquire(token, self.settings["api_url"],
-                                        self.settings["timeout"], state_dir)
+                                        self.settings["timeout"], state_dir, lease)
         return self._shared
 
     def _run(self, work: Callable[[telegram.Bot], Awaitable[Any]],
@@ -212,7 +214,10 @@ class TelegramChannel(Channel):
     def engagement(self, external_ids: Sequence[str]) -> list[Engagement]:
         """Reactions summed per post (every message of an album); views are unknown."""
         shared = self._bot()
-        self._run(lambda bot: shared.hub.drain())
+        if not self._run(lambda bot: shared.hub.drain()):
+            # Reactions arrive as updates, which the worker reading this bot's updates
+            # gets; its own collection stores these posts' figures.
+            return []
         chat_id = self._chat_number()
         data = shared.state.read()
         results = []

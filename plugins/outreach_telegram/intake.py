@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import dataclasses
 import hashlib
 import logging
 from collections.abc import Sequence
@@ -77,7 +78,9 @@ def _display_name(user: telegram.User) -> str | None:
 class _Person:
     """What the bot keeps about one person's chat while the process runs."""
 
-    queue: asyncio.Queue[Incoming] = field(default_factory=asyncio.Queue)
+    #: Messages waiting, each with the future the update hub waits on before confirming it.
+    queue: asyncio.Queue[tuple[Incoming, asyncio.Future[None]]] = field(
+        default_factory=asyncio.Queue)
     task: asyncio.Task[None] | None = None
     keyboard_shown: bool = False  # the "share my phone" keyboard is up
     typed_choices: dict[str, str] = field(default_factory=dict)  # label -> value
@@ -109,29 +112,37 @@ class Intake:
         shared = self.channel._bot()
         shared.hub.unsubscribe("message", self.on_update)
         shared.hub.unsubscribe("callback_query", self.on_update)
+        # Lets what was received be answered before another worker may read it again.
         await shared.hub.stop()
-        tasks = [p.task for p in self.people.values() if p.task is not None]
-        if tasks:  # let what was received be answered: a confirmed update is gone otherwise
-            await asyncio.wait(tasks, timeout=30)
         self.executor.shutdown(wait=False, cancel_futures=True)
 
-    async def on_update(self, update: telegram.Update) -> None:
-        """Queue the update for its person; never waits for the desk (polling goes on)."""
+    async def on_update(self, update: telegram.Update) -> asyncio.Future[None] | None:
+        """Queue the update for its person; never waits for the desk (polling goes on).
+
+        The future returned is done once the desk has handled it and its replies
+        were sent: only then may the hub confirm the update to Telegram.
+        """
         query = update.callback_query
+        loop = asyncio.get_running_loop()
         if query is not None:
-            asyncio.get_running_loop().create_task(self._answer_query(query))
+            loop.create_task(self._answer_query(query))
         incoming = translate_update(update)
         if incoming is None:
-            return
+            return None
+        # update_id counts per bot: with the bot's id it names the update everywhere.
+        incoming = dataclasses.replace(
+            incoming, event=f"bot{self.channel._bot().bot_id}:{update.update_id}")
         if incoming.choice is not None:
             incoming = _with_choice(incoming, self.long_choices.get(incoming.choice,
                                                                     incoming.choice))
         person = self.people.setdefault(incoming.person, _Person())
         if incoming.text is not None and incoming.text.strip() in person.typed_choices:
             incoming = _with_choice(incoming, person.typed_choices[incoming.text.strip()])
-        person.queue.put_nowait(incoming)
+        done: asyncio.Future[None] = loop.create_future()
+        person.queue.put_nowait((incoming, done))
         if person.task is None or person.task.done():
-            person.task = asyncio.get_running_loop().create_task(self._serve(incoming.person))
+            person.task = loop.create_task(self._serve(incoming.person))
+        return done
 
     async def _answer_query(self, query: telegram.CallbackQuery) -> None:
         # Bot API: the client shows a progress bar until the query is answered.
@@ -144,21 +155,34 @@ class Intake:
     async def _serve(self, person_id: str) -> None:
         """Hand one person's messages to the desk in order, and send its replies."""
         person = self.people[person_id]
-        loop = asyncio.get_running_loop()
         while not person.queue.empty():
-            incoming = person.queue.get_nowait()
+            incoming, done = person.queue.get_nowait()
             try:
-                replies = await loop.run_in_executor(
-                    self.executor, self.desk.handle, self.channel.name, incoming)
-            except Exception as exc:  # noqa: BLE001  (one person's failure stops nobody else)
-                self.failed += 1
-                log.error("channel %s: the sign-up desk failed on a message (%s); "
-                          "the person got no answer", self.channel.name, type(exc).__name__)
-                continue
-            self.handled += 1
-            await self.send_replies(person_id, person, replies)
+                await self._handle(person_id, person, incoming)
+            finally:
+                if not done.done():
+                    done.set_result(None)
         if person.queue.empty() and not person.keyboard_shown and not person.typed_choices:
             self.people.pop(person_id, None)
+
+    async def _handle(self, person_id: str, person: _Person, incoming: Incoming) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            replies = await loop.run_in_executor(
+                self.executor, self.desk.handle, self.channel.name, incoming)
+        except Exception as exc:  # noqa: BLE001  (one person's failure stops nobody else)
+            self.failed += 1
+            log.error("channel %s: the sign-up desk failed on a message (%s); "
+                      "the person got no answer", self.channel.name, type(exc).__name__)
+            return
+        self.handled += 1
+        await self.send_replies(person_id, person, replies)
+        try:
+            await loop.run_in_executor(self.executor, self.desk.delivered, self.channel.name,
+                                       incoming)
+        except Exception as exc:  # noqa: BLE001  (a repeat would send the replies again)
+            log.warning("channel %s: could not record a reply as sent (%s)",
+                        self.channel.name, type(exc).__name__)
 
     async def send_replies(self, person_id: str, person: _Person,
                            replies: Sequence[Reply]) -> None:
@@ -235,7 +259,8 @@ class Intake:
 
 
 def _with_choice(incoming: Incoming, value: str) -> Incoming:
-    return Incoming(person=incoming.person, choice=value, display_name=incoming.display_name)
+    return Incoming(person=incoming.person, choice=value, display_name=incoming.display_name,
+                    event=incoming.event)
 
 
 def _removal_index(replies: Sequence[Reply]) -> int | None:

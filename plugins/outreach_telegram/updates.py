@@ -8,8 +8,8 @@ subscribers of its kind (reactions now, the sign-up dialog later) and keeps
 an update nobody has subscribed to yet, so nothing confirmed is ever lost.
 
 What it learns is kept in a small JSON file per bot (``BotState``), shared by
-every channel and process that uses the bot: the offset, the latest reaction
-counts per message, the message ids of albums and unclaimed updates.
+every channel and process on this machine that uses the bot: the latest
+reaction counts per message, the message ids of albums and unclaimed updates.
 """
 
 from __future__ import annotations
@@ -27,13 +27,17 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import telegram
 
+    from outreach.channels import Lease
+
 log = logging.getLogger("outreach.telegram")
 
 #: Every update kind Outreach reads. Reactions must be asked for by name (Bot API getUpdates).
 KINDS = ("message", "callback_query", "message_reaction_count", "chat_member",
          "my_chat_member")
 
-Callback = Callable[["telegram.Update"], Awaitable[None]]
+#: A subscriber; one that finishes later returns a future done when it has (then the
+#: update is confirmed to Telegram only after that).
+Callback = Callable[["telegram.Update"], Awaitable["asyncio.Future[None] | None"]]
 
 
 class BotState:
@@ -68,7 +72,7 @@ class BotState:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
             except ValueError:
                 log.warning("%s was unreadable; starting it afresh", self.path)
-        for key, empty in (("offset", 0), ("reactions", {}), ("albums", {}),
+        for key, empty in (("reactions", {}), ("albums", {}),
                            ("unclaimed", []), ("chats", {})):
             data.setdefault(key, empty)
         return data
@@ -79,14 +83,27 @@ def reactions_key(chat_id: int, message_id: int) -> str:
 
 
 class UpdateHub:
-    """The one reader of a bot's updates in this process; runs on the plugin's loop."""
+    """The one reader of a bot's updates in this process; runs on the plugin's loop.
 
-    def __init__(self, bot: Callable[[], Awaitable[telegram.Bot]], state: BotState) -> None:
+    Among several workers only the holder of the bot's lease reads (a second
+    reader would be answered 409 Conflict). An update is confirmed to Telegram
+    (the next ``getUpdates`` asks from past it) only once its subscriber is
+    done with it, so updates read by a worker that died are read again by the
+    next holder; the sign-up desk recognises those it already handled
+    (``Incoming.event``). Telegram itself keeps the position: without an
+    offset it answers from the earliest update nobody confirmed.
+    """
+
+    def __init__(self, bot: Callable[[], Awaitable[telegram.Bot]], state: BotState,
+                 lease: Lease) -> None:
         self._bot = bot
         self.state = state
+        self.lease = lease
         self._subscribers: dict[str, list[Callback]] = {}
         self._lock: asyncio.Lock | None = None
         self._task: asyncio.Task[None] | None = None
+        self._next: int | None = None  # the id after the last update read; None: Telegram's
+        self._open: dict[int, asyncio.Future[None]] = {}  # read, its subscriber not done yet
         self.polls: list[tuple[float, float]] = []  # (sent, answered) loop times, for figures
 
     @property
@@ -115,44 +132,61 @@ class UpdateHub:
         if callback in callbacks:
             callbacks.remove(callback)
 
+    def _offset(self) -> int | None:
+        """Where to ask from: the oldest update still being handled, or past the last read."""
+        self._open = {key: done for key, done in self._open.items() if not done.done()}
+        return min(self._open) if self._open else self._next
+
     async def poll_once(self, timeout: float = 0) -> int:
-        """One ``getUpdates``: hand out what came and confirm it; the number of updates."""
+        """One ``getUpdates``: hand out what is new; the number of new updates."""
         if self._lock is None:
             self._lock = asyncio.Lock()
         async with self._lock:
             bot = await self._bot()
-            offset = (await asyncio.to_thread(self.state.read))["offset"]
+            offset = self._offset()
             loop = asyncio.get_running_loop()
             sent = loop.time()
-            updates = await bot.get_updates(offset=offset or None, timeout=int(timeout),
-                                            allowed_updates=list(KINDS))
+            # Updates still open come back at once: ask without waiting then.
+            updates = await bot.get_updates(offset=offset, allowed_updates=list(KINDS),
+                                            timeout=0 if self._open else int(timeout))
             self.polls.append((sent, loop.time()))
-            if not updates:
+            if not self.lease.held:
+                return 0  # another worker took over meanwhile: these are its to hand out
+            fresh = [u for u in updates if self._next is None or u.update_id >= self._next]
+            if not fresh:
                 return 0
             unclaimed: list[dict[str, Any]] = []
-            for update in updates:
+            for update in fresh:
                 kind = next((k for k in KINDS if getattr(update, k, None) is not None), "")
                 callbacks = self._subscribers.get(kind, [])
                 if not callbacks:
                     unclaimed.append(update.to_dict())
                 for callback in callbacks:
-                    await callback(update)
-            last = updates[-1].update_id
+                    done = await callback(update)
+                    if isinstance(done, asyncio.Future):
+                        self._open[update.update_id] = done
+            if unclaimed:  # kept before the next getUpdates confirms them
+                await asyncio.to_thread(self._edit,
+                                        lambda data: data["unclaimed"].extend(unclaimed))
+            self._next = fresh[-1].update_id + 1
+            return len(fresh)
 
-            def confirm(data: dict[str, Any]) -> None:
-                data["offset"] = max(data["offset"], last + 1)
-                data["unclaimed"].extend(unclaimed)
-
-            await asyncio.to_thread(self._edit, confirm)
-            return len(updates)
-
-    async def drain(self, rounds: int = 20) -> None:
-        """Read every pending update now (engagement reads), unless a long poll already does."""
+    async def drain(self, rounds: int = 20) -> bool:
+        """Read every pending update now (engagement reads), unless a long poll already does
+        or another worker reads this bot's updates: whether this process has read them."""
         if self.polling:
-            return
-        for _ in range(rounds):
-            if not await self.poll_once(0):
-                return
+            return self.lease.held
+        if not await asyncio.to_thread(self.lease.acquire):
+            return False
+        try:
+            for _ in range(rounds):
+                if not await self.poll_once(0):
+                    break
+        finally:
+            if not self.polling:
+                self._next = None  # whoever reads next asks Telegram where to start
+                await asyncio.to_thread(self.lease.release)
+        return True
 
     def start(self, timeout: float = 25) -> None:
         """Long-poll for updates until ``stop()``; call on the loop (e.g. from the sign-up bot)."""
@@ -160,6 +194,7 @@ class UpdateHub:
             self._task = asyncio.get_running_loop().create_task(self._poll_forever(timeout))
 
     async def stop(self) -> None:
+        """Stop reading; hand the bot to another worker once what was read is done."""
         if self._task is not None:
             self._task.cancel()
             try:
@@ -167,14 +202,38 @@ class UpdateHub:
             except asyncio.CancelledError:
                 pass
             self._task = None
+        if self._open:
+            await asyncio.wait(list(self._open.values()), timeout=30)
+        await self._confirm()
+        self._open.clear()
+        self._next = None
+        await asyncio.to_thread(self.lease.release)
+
+    async def _confirm(self) -> None:
+        """Confirm to Telegram what was handled, so the next reader does not get it again."""
+        offset = self._offset()
+        if offset is None or not self.lease.held:
+            return
+        try:  # an offset confirms every update before it (Bot API getUpdates)
+            bot = await self._bot()
+            await bot.get_updates(offset=offset, limit=1, timeout=0)
+        except Exception as exc:  # noqa: BLE001  (the next reader's desk skips repeats)
+            log.info("handled updates were not confirmed on stopping (%s)", type(exc).__name__)
 
     async def _poll_forever(self, timeout: float) -> None:
         from telegram import error
 
         pause = 1.0
         while True:
+            if not await asyncio.to_thread(self.lease.acquire):
+                self._next = None  # the holder confirms; start where Telegram says next time
+                await asyncio.sleep(self.lease.retry_every)
+                continue
             try:
-                await self.poll_once(timeout)
+                if not await self.poll_once(timeout) and self._open:
+                    # Nothing new but updates still being handled: wait for one of them.
+                    await asyncio.wait(list(self._open.values()), timeout=0.5,
+                                       return_when=asyncio.FIRST_COMPLETED)
                 pause = 1.0
             except error.RetryAfter as exc:
                 from outreach_telegram.errors import retry_after_seconds

@@ -223,7 +223,8 @@ class VKChannel(Channel):
         intake = Intake(channel=self.name, group_id=self.group_id, desk=desk, api=api,
                         send=self._send_message,
                         map_error=lambda exc, method: to_channel_error(exc, who, method),
-                        session=self._session, data_dir=self.context.data_dir,
+                        session=self._session,
+                        lease=self.context.leases.lease(f"vk:club{self.group_id}"),
                         log=self.context.logger, wait=self.intake_wait,
                         backoff=self.intake_backoff)
         intake.start()

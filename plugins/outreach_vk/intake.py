@@ -6,14 +6,20 @@ token (``groups.getLongPollServer`` through the paced client, then
 VK documents). Each ``message_new`` becomes an ``Incoming`` for the core's
 desk, each ``group_join`` a ``desk.joined``; each person's messages go to the
 desk in order on a lane of their own, while different people are served at
-once. The last handled ``ts`` is kept in the channel's data folder, so events
-that arrive while the service is stopped are read after a restart (for as long
-as VK keeps them).
+once.
+
+Every worker polling the same server gets the same events, so among several
+workers only the holder of the community's lease reads them. Its position
+(the ``ts`` before the oldest event not yet handled) is saved with the lease
+in the store: the worker that takes over, on any machine, reads on from there,
+and so does a restart (for as long as VK keeps the events). Events handled but
+read again that way are recognised by their ``event_id`` ("if it passed twice
+or more - you should ignore it", VK's callback schema, ``callback_base``).
 """
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -22,13 +28,13 @@ import threading
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 from outreach.channels import (
     AuthError,
     ChannelError,
     Incoming,
+    Lease,
     PermanentError,
     RateLimitedError,
     Reply,
@@ -40,7 +46,6 @@ from outreach_vk import limits
 #: What a person types to open the bot without a link; VK's own "Start" button sends
 #: ``payload {"command": "start"}`` (dev.vk.com, "Bot keyboards").
 START_WORDS = frozenset({"начать", "старт", "start", "/start"})
-TS_FILE = "intake-ts.json"
 
 
 # --- translating VK's events ---
@@ -170,13 +175,40 @@ class Lanes:
         self.pool.shutdown(wait=wait, cancel_futures=False)
 
 
+class Progress:
+    """Where the long poll may resume without losing an event: before the oldest batch
+    of events that is not handled yet, or after the last batch read."""
+
+    def __init__(self) -> None:
+        self._batches: deque[list[Any]] = deque()  # [ts before, ts after, events open]
+        self._last: str | None = None
+        self._lock = threading.Lock()
+
+    def read(self, before: Any, after: Any, count: int) -> list[Any]:
+        """A batch of ``count`` events was read from ``before`` to ``after``."""
+        batch = [str(before), str(after), count]
+        with self._lock:
+            self._batches.append(batch)
+        return batch
+
+    def done(self, batch: list[Any]) -> None:
+        with self._lock:
+            batch[2] -= 1
+
+    def safe(self) -> str | None:
+        with self._lock:
+            while self._batches and self._batches[0][2] <= 0:
+                self._last = self._batches.popleft()[1]
+            return self._batches[0][0] if self._batches else self._last
+
+
 class Intake:
     """The running bot of one VK channel: a long-poll thread and lanes of people."""
 
     def __init__(self, *, channel: str, group_id: int, desk: SignupDesk, api: Any,
                  send: Callable[[dict[str, Any]], Any], map_error: Callable[[Exception, str],
                                                                           Exception],
-                 session: Any, data_dir: Path | None, log: logging.Logger,
+                 session: Any, lease: Lease, log: logging.Logger,
                  wait: int = limits.LONG_POLL_WAIT,
                  backoff: float = limits.LONG_POLL_BACKOFF) -> None:
         self.channel = channel
@@ -186,7 +218,7 @@ class Intake:
         self.send = send
         self.map_error = map_error
         self.session = session
-        self.data_dir = data_dir
+        self.lease = lease
         self.log = log
         self.wait = wait
         self.backoff = backoff
@@ -199,6 +231,8 @@ class Intake:
         self._lanes = Lanes(limits.INTAKE_WORKERS, log)
         self._keyboard_shown: set[int] = set()
         self._poll: Any = None
+        self._progress = Progress()
+        self._saved: str | None = None
         self._thread = threading.Thread(target=self._run, name=f"vk-intake-{channel}",
                                         daemon=True)
 
@@ -206,10 +240,13 @@ class Intake:
         """Reach the long poll server, then listen on a thread.
 
         A token that VK refuses raises AuthError here, so the service can say
-        so at once; a network failure is only logged and retried.
+        so at once (also on a worker that does not read the events: another does);
+        a network failure is only logged and retried.
         """
         try:
-            self._poll = self._connect()
+            leading = self.lease.acquire()
+            poll = self._connect()
+            self._poll = poll if leading else None
         except (AuthError, PermanentError):
             self._lanes.close(wait=False)
             raise
@@ -224,6 +261,8 @@ class Intake:
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout)
         self._lanes.close(wait=True)
+        self._save_position()
+        self.lease.release()
 
     @property
     def running(self) -> bool:
@@ -240,14 +279,20 @@ class Intake:
         poll, self._poll = self._poll, None
         while not self._stop.is_set():
             try:
+                if not self.lease.acquire():
+                    poll = None  # another worker reads; its position is in the store
+                    if self._stop.wait(self.lease.retry_every):
+                        return
+                    continue
                 if poll is None:
                     poll = self._connect()
+                before = poll.ts
                 events = poll.check()
-                if self._stop.is_set():
-                    return  # not handled and ts not saved: read again after a restart
-                for event in events:
-                    self._dispatch(event.raw)
-                self._save_ts(poll.ts)
+                if self._stop.is_set() or not self.lease.held:
+                    poll = None  # not handled: read again by the next reader
+                    continue
+                self._dispatch_batch(before, poll.ts, [event.raw for event in events])
+                self._save_position()
                 delay = self.backoff
             except AuthError as exc:
                 self._fail(str(exc))
@@ -279,9 +324,11 @@ class Intake:
         except ApiError as exc:
             raise self.map_error(exc, "groups.getLongPollServer") from None
         poll.session = self.session  # timeouts, and the sandbox's address
-        saved = self._load_ts()
+        saved = self.lease.position() if self.lease.held else None
         if saved is not None:
             poll.ts = saved
+        self._progress = Progress()
+        self._saved = saved
         return poll
 
     def _fail(self, message: str) -> None:
@@ -290,46 +337,49 @@ class Intake:
                         "fixed and Outreach is restarted")
         self.log.error("%s", self.failure)
 
-    def _ts_path(self) -> Path | None:
-        return self.data_dir / TS_FILE if self.data_dir is not None else None
-
-    def _load_ts(self) -> str | None:
-        path = self._ts_path()
-        if path is None or not path.exists():
-            return None
-        try:
-            saved = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return str(saved["ts"]) if saved.get("group_id") == self.group_id else None
-
-    def _save_ts(self, ts: Any) -> None:
-        path = self._ts_path()
-        if path is None:
-            return
-        with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(".tmp")
-            temporary.write_text(json.dumps({"group_id": self.group_id, "ts": str(ts)}),
-                                 encoding="utf-8")
-            temporary.replace(path)
+    def _save_position(self) -> None:
+        position = self._progress.safe()
+        if position is not None and position != self._saved:
+            try:
+                if self.lease.save_position(position):
+                    self._saved = position
+            except Exception as exc:  # noqa: BLE001  (saved with the next batch instead)
+                self.log.warning("the sign-up bot's position was not saved (%s)",
+                                 type(exc).__name__)
 
     # --- events ---
 
-    def _dispatch(self, raw: Mapping[str, Any]) -> None:
+    def _dispatch_batch(self, before: Any, after: Any,
+                        events: Sequence[Mapping[str, Any]]) -> None:
+        jobs = [job for job in map(self._job, events) if job is not None]
+        batch = self._progress.read(before, after, len(jobs))
+        for person, job in jobs:
+            self._lanes.submit(person, lambda job=job: self._finish(job, batch))
+
+    def _finish(self, job: Callable[[], None], batch: list[Any]) -> None:
+        try:
+            job()
+        finally:
+            self._progress.done(batch)
+
+    def _job(self, raw: Mapping[str, Any]) -> tuple[str, Callable[[], None]] | None:
+        """(whose lane, what to do) for one event; None to ignore it."""
         kind, obj = raw.get("type"), raw.get("object") or {}
         if kind == "message_new":
             found = incoming_from(obj.get("message") or {})
             if found is None:
-                return
+                return None
             peer, incoming = found
+            event = raw.get("event_id")
+            incoming = dataclasses.replace(incoming, event=str(event) if event else None)
             message_id = (obj.get("message") or {}).get("id") or \
-                (obj.get("message") or {}).get("conversation_message_id") or raw.get("event_id")
-            self._lanes.submit(incoming.person,
-                               lambda: self._serve(peer, incoming, message_id))
-        elif kind == "group_join" and isinstance(obj.get("user_id"), int):
+                (obj.get("message") or {}).get("conversation_message_id") or event
+            return incoming.person, lambda: self._serve(peer, incoming, message_id)
+        if kind == "group_join" and isinstance(obj.get("user_id"), int):
+            # A join delivered twice is one join (record_join: the same person in the window).
             person, at = str(obj["user_id"]), dt.datetime.now(dt.UTC)
-            self._lanes.submit(person, lambda: self._joined(person, at))
+            return person, lambda: self._joined(person, at)
+        return None
 
     def _count(self) -> None:
         with self._count_lock:
@@ -342,8 +392,11 @@ class Intake:
     def _serve(self, peer: int, incoming: Incoming, message_id: Any) -> None:
         replies = self.desk.handle(self.channel, incoming)
         self._count()
+        # The same random_id for a reply sent again after a takeover: VK sends it once.
         for index, reply in enumerate(replies):
             self._reply(peer, reply, (peer, message_id, index))
+        if not self._stop.is_set():  # stopped mid-way: the next reader sends what is owed
+            self.desk.delivered(self.channel, incoming)
 
     def _reply(self, peer: int, reply: Reply, key: tuple[Any, ...]) -> None:
         pieces = parts_of(reply.text)

@@ -303,3 +303,22 @@ def test_a_service_killed_during_a_long_poll_is_one_line_not_a_traceback(
     [line] = [r.getMessage() for r in caplog.records if r.name == "outreach.sandbox"]
     assert line.startswith("telegram sandbox: a client hung up before its answer was sent (")
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_an_update_comes_again_until_an_offset_past_it_confirms_it(fake: FakeTelegram) -> None:
+    """What a new reader of the bot relies on after a takeover (Bot API getUpdates: "By
+    default, updates starting with the earliest unconfirmed update are returned")."""
+    fake.script_start(1, "a")
+    fake.script_start(2, "b")
+
+    async def work(bot: Bot):
+        read = await bot.get_updates(allowed_updates=["message"])
+        again = await bot.get_updates()  # a reader that died before confirming them
+        confirmed = await bot.get_updates(offset=read[0].update_id + 1)
+        lower = await bot.get_updates(offset=read[0].update_id)  # a stale offset
+        return read, again, confirmed, lower
+
+    read, again, confirmed, lower = call(fake, work)
+    assert [u.update_id for u in again] == [u.update_id for u in read]
+    assert [u.message.text for u in confirmed] == ["/start b"]
+    assert [u.message.text for u in lower] == ["/start b"]  # a confirmed one never returns

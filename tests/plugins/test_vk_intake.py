@@ -207,8 +207,10 @@ def test_messages_reach_the_desk_and_replies_reach_the_person(
     [sent] = wait_for(lambda: fake.sent_to(501))
     assert sent.text == "Как вас зовут?"
     assert sent.keyboard["buttons"][0][0]["action"]["label"] == "Анна"
+    # The event's own id goes with it, so the desk handles it once (VK's event_id).
     assert desk.messages[0] == Incoming(person="501", text="Начать", started=True,
-                                        start_code="CODE_1")
+                                        start_code="CODE_1",
+                                        event=fake.events()[0]["event_id"])
     fake.write(501, "Анна", payload=json.dumps({"choice": "Анна"}))
     wait_for(lambda: len(fake.sent_to(501)) == 2)
     assert desk.messages[1].choice == "Анна"

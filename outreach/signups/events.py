@@ -1,0 +1,78 @@
+"""Events the sign-up bots received, each handled once however often it is delivered.
+
+An event is recorded by the platform's id for it in the same transaction as
+the dialog step it causes: of two deliveries (two readers for a moment, or a
+replay by the worker that took over from one that died) only one makes the
+step, and a worker killed before it commits leaves the event unrecorded, to
+be handled by the next reader. The step's replies stay with the event until
+the bot reports them delivered, so a repeat that finds them sends them again
+(the reader died between the step and its replies); a repeat that finds none
+is answered with nothing.
+
+Rows are kept for ``KEEP``: longer than Telegram keeps an update nobody
+confirmed (24 hours), shorter than the week of silence after which Telegram
+may number updates afresh from a random id (Bot API, ``Update.update_id``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import sqlalchemy as sa
+
+from outreach.channels import Reply
+from outreach.engine.sql import insert_for
+from outreach.models import IntakeEvent
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from outreach.db import Store
+
+KEEP = dt.timedelta(days=2)
+EVENT = IntakeEvent.__table__
+T = TypeVar("T")
+
+
+def once(session: Session, key: str | None, now: dt.datetime,
+         step: Callable[[], tuple[list[Reply], T | None]]) -> tuple[list[Reply], T | None]:
+    """``step()``'s replies, unless event ``key`` was handled before: then the replies
+    still owed for it (none once delivered). ``key`` None: always ``step()``."""
+    if key is None:
+        return step()
+    insert = insert_for(session.get_bind().dialect.name)(EVENT)
+    # A second delivery in flight elsewhere waits here for the first one's transaction.
+    first = session.execute(insert.values(key=key, received_at=now)
+                            .on_conflict_do_nothing(index_elements=["key"])
+                            .returning(EVENT.c.key)).first() is not None
+    if not first:
+        owed = session.execute(sa.select(EVENT.c.replies).where(EVENT.c.key == key)).scalar()
+        return [_reply(saved) for saved in owed or []], None
+    replies, result = step()
+    if replies:
+        session.execute(sa.update(EVENT).where(EVENT.c.key == key).values(
+            replies=[dataclasses.asdict(reply) for reply in replies]))
+    return replies, result
+
+
+def delivered(store: Store, key: str) -> None:
+    """The replies to event ``key`` were sent: a repeat of it is answered with nothing."""
+    with store.engine.begin() as connection:
+        connection.execute(sa.update(EVENT).where(EVENT.c.key == key,
+                                                  EVENT.c.replies.is_not(None))
+                           .values(replies=None))
+
+
+def forget_old(store: Store, now: dt.datetime) -> int:
+    """Delete events received more than ``KEEP`` ago; how many."""
+    with store.engine.begin() as connection:
+        return connection.execute(sa.delete(EVENT).where(
+            EVENT.c.received_at < now - KEEP)).rowcount
+
+
+def _reply(saved: dict[str, Any]) -> Reply:
+    return Reply(text=saved["text"], choices=tuple(tuple(c) for c in saved.get("choices") or ()),
+                 ask_contact=bool(saved.get("ask_contact")))

@@ -1,0 +1,85 @@
+"""Incoming events are handled once: a repeat or a second reader advances no dialog twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import sqlalchemy as sa
+from sqlmodel import select
+from test_signups_desk import T0, config, desk  # noqa: F401  (fixtures)
+
+from outreach.channels import Incoming, Reply
+from outreach.config import Config
+from outreach.db import Store
+from outreach.models import IntakeEvent, SignUp
+from outreach.signups.desk import StoreDesk
+from outreach.signups.events import KEEP, forget_old
+from outreach.testing import RecordingChannel, make_registry
+
+
+def _row(store: Store) -> SignUp:
+    with store.session() as session:
+        [row] = session.exec(select(SignUp)).all()
+        return row
+
+
+def _said(replies: list[Reply]) -> list[tuple[str, list[tuple[str, str]], bool]]:
+    return [(r.text, [tuple(c) for c in r.choices], r.ask_contact) for r in replies]
+
+
+def test_a_repeated_event_gets_its_owed_replies_then_nothing(
+        desk: StoreDesk, store: Store) -> None:  # noqa: F811
+    start = Incoming(person="7", started=True, event="bot1:100")
+    first = desk.handle("tg", start)
+    # Not reported delivered yet (the reader died): the same replies again.
+    assert first and _said(desk.handle("tg", start)) == _said(first)
+    desk.delivered("tg", start)
+    assert desk.handle("tg", start) == []
+    name = Incoming(person="7", text="Анна Петрова", event="bot1:101")
+    asked = desk.handle("tg", name)
+    desk.delivered("tg", name)
+    assert desk.handle("tg", name) == []  # the name is not taken as the municipality
+    row = _row(store)
+    assert row.dialog["step"] == "municipality"
+    assert row.dialog["data"] == {"name": "Анна Петрова"}
+    assert asked[0].choices  # the municipality question, with its buttons, came back once
+    with store.session() as session:
+        stored = session.exec(select(IntakeEvent)).all()
+    assert sorted(e.key for e in stored) == ["test:bot1:100", "test:bot1:101"]
+    assert all(e.replies is None for e in stored)  # nothing personal kept once sent
+
+
+def test_two_readers_handling_one_event_at_once_make_one_step(store: Store,
+                                                              config: Config) -> None:  # noqa: F811
+    desks = [StoreDesk(store, config, make_registry(config, (RecordingChannel,)),
+                       clock=lambda: T0) for _ in range(2)]
+    desks[0].handle("tg", Incoming(person="8", started=True, event="bot1:1"))
+    answer = Incoming(person="8", text="Иван Сидоров", event="bot1:2")
+    barrier = threading.Barrier(2)
+    results: list[list[Reply]] = []
+
+    def read(d: StoreDesk) -> None:
+        barrier.wait()
+        results.append(d.handle("tg", answer))
+
+    threads = [threading.Thread(target=read, args=(d,)) for d in desks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(results) == 2 and _said(results[0]) == _said(results[1])  # owed ones
+    assert _row(store).dialog == {"step": "municipality", "data": {"name": "Иван Сидоров"}}
+
+
+def test_events_without_an_id_are_not_recorded(desk: StoreDesk, store: Store) -> None:  # noqa: F811
+    desk.handle("tg", Incoming(person="9", started=True))
+    with store.engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(
+            IntakeEvent.__table__)).scalar() == 0
+
+
+def test_old_events_are_forgotten(desk: StoreDesk, store: Store) -> None:  # noqa: F811
+    desk.handle("tg", Incoming(person="9", started=True, event="bot1:5"))
+    assert forget_old(store, T0 + KEEP - dt.timedelta(minutes=1)) == 0
+    assert forget_old(store, T0 + KEEP + dt.timedelta(minutes=1)) == 1
