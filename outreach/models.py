@@ -301,3 +301,5 @@ class IntakeEvent(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=200)  # "<plugin>:<platform's event id>"
     received_at: dt.datetime | None = _when(nullable=False, index=True)
     replies: list[Any] | None = Field(default=None, sa_column=Column(sa.JSON))
+    # Whose dialog: replies still owed can carry their name, erased with them.
+    person: str | None = Field(default=None, max_length=100, index=True)

@@ -83,3 +83,37 @@ def test_old_events_are_forgotten(desk: StoreDesk, store: Store) -> None:  # noq
     desk.handle("tg", Incoming(person="9", started=True, event="bot1:5"))
     assert forget_old(store, T0 + KEEP - dt.timedelta(minutes=1)) == 0
     assert forget_old(store, T0 + KEEP + dt.timedelta(minutes=1)) == 1
+
+
+def test_replies_still_owed_to_a_person_go_when_they_are_erased(
+        desk: StoreDesk, store: Store) -> None:  # noqa: F811
+    """A reply owed after a reader died can carry the person's name: erasing them erases it."""
+    from outreach.signups import records
+
+    desk.handle("tg", Incoming(person="5", started=True, event="bot1:1"))
+    # The name hint offered as a button is owed until delivered: it names the person.
+    owed = desk.handle("tg", Incoming(person="5", started=True, event="bot1:2",
+                                      display_name="Зоя Кузнецова"))
+    assert any("Зоя Кузнецова" in str(reply) for reply in owed)
+    desk.handle("tg", Incoming(person="6", started=True, event="bot1:3",
+                               display_name="Ольга Орлова"))
+    with store.session() as session:
+        row = session.exec(select(SignUp).where(SignUp.person == "test:5")).one()
+        records.forget(session, row.id, T0)
+        session.commit()
+    with store.session() as session:
+        kept = {e.key: e.replies for e in session.exec(select(IntakeEvent))}
+    assert "Зоя" not in str(kept)
+    assert "Ольга Орлова" in str(kept["test:bot1:3"])  # someone else's are still owed
+    assert desk.handle("tg", Incoming(person="5", started=True, event="bot1:2")) == []
+
+
+def test_a_cancelled_dialog_drops_what_was_owed_and_is_counted_for_the_scrub(
+        desk: StoreDesk, store: Store) -> None:  # noqa: F811
+    desk.handle("tg", Incoming(person="4", started=True, event="bot1:1",
+                               display_name="Нина Белова"))
+    assert desk.erasures == 0
+    desk.handle("tg", Incoming(person="4", text="/cancel", event="bot1:2"))
+    with store.session() as session:
+        assert "Нина" not in str([e.replies for e in session.exec(select(IntakeEvent))])
+    assert desk.erasures == 1

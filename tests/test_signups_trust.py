@@ -378,8 +378,13 @@ def test_the_service_erases_unfinished_dialogs_on_its_clock(store: Store,
         jobs.tidy("eraser")
         assert rows(store)[0].person == "test:1001"
         clock[0] = T0 + dt.timedelta(days=8)
+        purged: list[bool] = []
+        store.purge_erased = lambda: purged.append(True)  # type: ignore[method-assign]
         jobs.tidy("eraser")
         assert rows(store)[0].person is None
+        assert purged == [True]  # the erased bytes leave the database's files too
+        jobs.tidy("eraser")
+        assert purged == [True]  # nothing new erased: no table rewrite
     finally:
         jobs.unregister(service)
 

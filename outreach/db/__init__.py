@@ -318,21 +318,22 @@ class Store:
         import sqlalchemy as sa
 
         from outreach.db import sqlite
-        from outreach.models import SignUp
+        from outreach.models import IntakeEvent, SignUp
 
         if self.is_sqlite:
             sqlite.scrub(self.engine)
             return
-        table = SignUp.__table__.name  # type: ignore[attr-defined]
+        # The bots' events hold replies still owed to a person, their name among them.
+        tables = ", ".join(t.__table__.name for t in (SignUp, IntakeEvent))  # type: ignore[attr-defined]
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(sa.text(f"SET lock_timeout = '{PURGE_LOCK_TIMEOUT}s'"))
             try:
-                connection.execute(sa.text(f"VACUUM (FULL) {table}"))
+                connection.execute(sa.text(f"VACUUM (FULL) {tables}"))
             except sa.exc.OperationalError as exc:
                 raise StoreError(
                     "the data is erased, but PostgreSQL could not rewrite the sign-up table "
                     f"now ({reason(exc)}); run the command again later, or "
-                    f"`VACUUM (FULL) {table}` in psql") from exc
+                    f"`VACUUM (FULL) {tables}` in psql") from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -25,6 +25,7 @@ from outreach.engine.dispatcher import Dispatcher
 from outreach.engine.leases import StoreLeases
 from outreach.engine.locks import PlannerLock
 from outreach.engine.planner import plan_due, sync_campaigns
+from outreach.errors import OutreachError
 from outreach.models import utcnow
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from outreach.db import Store
     from outreach.errors import Problem
     from outreach.registry import Registry
+    from outreach.signups.desk import StoreDesk
 
 log = logging.getLogger("outreach.service")
 
@@ -86,6 +88,7 @@ class Service:
         self._pending_all = False
         self._plan_wake = threading.Event()
         self._intake: list[Channel] = []
+        self._desk: StoreDesk | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._scheduler: BackgroundScheduler | None = None
@@ -216,6 +219,14 @@ class Service:
         if erased:
             log.info("erased %d unfinished sign-up(s)", erased)
         forget_old(self.store, now)
+        if erased or (self._desk is not None and self._desk.erasures):
+            # Once an hour at most: on PostgreSQL this rewrites the sign-up table.
+            try:
+                self.store.purge_erased()
+                if self._desk is not None:
+                    self._desk.erasures = 0
+            except OutreachError as exc:
+                log.warning("%s", exc)
         return erased
 
     # --- running -----------------------------------------------------------------
@@ -284,7 +295,7 @@ class Service:
             log.info("sign-up bots are off: config.toml has no [signups] section with the "
                      "personal-data policy people consent to (see docs/signups.md)")
             return
-        desk = StoreDesk(self.store, self.config, self.registry)
+        desk = self._desk = StoreDesk(self.store, self.config, self.registry)
         for status in self.registry.statuses():
             if status.state != "ready":
                 continue

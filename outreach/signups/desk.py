@@ -88,6 +88,9 @@ class StoreDesk(SignupDesk):
         self.coordinators = Coordinators(store, config, registry, self.texts)
         # Striped: one lock per person would grow with everyone who ever wrote.
         self._locks = [threading.Lock() for _ in range(_LOCKS)]
+        #: Dialogs erased since the service last scrubbed the database's files of them
+        #: (``Store.purge_erased``); a replayed transaction may count one twice.
+        self.erasures = 0
 
     # --- the SignupDesk contract ---
 
@@ -100,7 +103,7 @@ class StoreDesk(SignupDesk):
         with self._lock(person):
             replies, notices = self._with_retries(lambda session: events.once(
                 session, event, self.clock(),
-                lambda: self._step(session, channel, person, message)))
+                lambda: self._step(session, channel, person, message), person))
         for notice in notices or ():  # none for a repeated event: told the first time
             if self.flood.notice(person):
                 self.coordinators.tell(notice)
@@ -177,7 +180,7 @@ class StoreDesk(SignupDesk):
             if row.status in DONE:
                 row.dialog = None  # what they told before stays as they consented to it
             else:
-                _erase(row)
+                self._erase(session, row)
             row.updated_at = now
             session.add(row)
             return [Reply(t["cancelled"])], []
@@ -324,7 +327,7 @@ class StoreDesk(SignupDesk):
     def _refuse(self, session: Session, row: SignUp, now: dt.datetime) -> Outcome:
         t = self._texts(row.channel)
         if row.status not in DONE:
-            _erase(row)
+            self._erase(session, row)
             row.person = None  # an anonymous start, nothing more
             return [Reply(t["consent_refused"])], []
         # Consent withdrawn by the person: their own row is erased, and the
@@ -332,6 +335,7 @@ class StoreDesk(SignupDesk):
         assert row.id is not None
         into = row.merged_into
         records.forget(session, row.id, now)
+        self.erasures += 1
         return [Reply(t["consent_refused"])], [Notice(WITHDRAWN, row.id,
                                                       (into,) if into else ())]
 
@@ -386,15 +390,20 @@ class StoreDesk(SignupDesk):
         label = self.config.signups.other_municipality_label
         return f"{label}: {text}"[:MUNICIPALITY_MAX]
 
+    def _erase(self, session: Session, row: SignUp) -> None:
+        """What the person said in a dialog they cancel or refuse: gone, replies owed included."""
+        row.dialog = None
+        for name in ("name", "contact", "phone", "interests"):
+            setattr(row, name, None)
+        if row.person:
+            events.drop_owed(session, row.person)
+        self.erasures += 1
+
     def _source(self, channel: str) -> str:
         section = self.config.channels.get(channel)
         return section.plugin if section is not None else channel
 
 
-def _erase(row: SignUp) -> None:
-    row.dialog = None
-    for name in ("name", "contact", "phone", "interests"):
-        setattr(row, name, None)
 
 
 def _yes_no(value: str) -> str | None:

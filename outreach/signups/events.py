@@ -38,14 +38,16 @@ T = TypeVar("T")
 
 
 def once(session: Session, key: str | None, now: dt.datetime,
-         step: Callable[[], tuple[list[Reply], T | None]]) -> tuple[list[Reply], T | None]:
+         step: Callable[[], tuple[list[Reply], T | None]],
+         person: str | None = None) -> tuple[list[Reply], T | None]:
     """``step()``'s replies, unless event ``key`` was handled before: then the replies
-    still owed for it (none once delivered). ``key`` None: always ``step()``."""
+    still owed for it (none once delivered). ``key`` None: always ``step()``.
+    ``person`` is whose dialog it is, so that erasing them erases what they are owed."""
     if key is None:
         return step()
     insert = insert_for(session.get_bind().dialect.name)(EVENT)
     # A second delivery in flight elsewhere waits here for the first one's transaction.
-    first = session.execute(insert.values(key=key, received_at=now)
+    first = session.execute(insert.values(key=key, received_at=now, person=person)
                             .on_conflict_do_nothing(index_elements=["key"])
                             .returning(EVENT.c.key)).first() is not None
     if not first:
@@ -64,6 +66,12 @@ def delivered(store: Store, key: str) -> None:
         connection.execute(sa.update(EVENT).where(EVENT.c.key == key,
                                                   EVENT.c.replies.is_not(None))
                            .values(replies=None))
+
+
+def drop_owed(session: Session, person: str) -> None:
+    """Replies still owed to ``person`` are dropped: they are being erased."""
+    session.execute(sa.update(EVENT).where(EVENT.c.person == person)
+                    .values(replies=None, person=None))
 
 
 def forget_old(store: Store, now: dt.datetime) -> int:

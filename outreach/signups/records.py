@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from outreach.errors import NotFoundError
 from outreach.models import Campaign, Publication, ReferralCode, SignUp, utcnow
+from outreach.signups import events
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -83,6 +84,8 @@ def forget(session: Session, signup_id: int, now: dt.datetime | None = None) -> 
     erased = [name for name in PERSONAL_FIELDS if getattr(row, name) is not None]
     when = now or utcnow()
     for merged in [row, *session.exec(select(SignUp).where(SignUp.merged_into == row.id))]:
+        if merged.person:
+            events.drop_owed(session, merged.person)
         for name in PERSONAL_FIELDS:
             setattr(merged, name, None)
         merged.phone_confirmed = None

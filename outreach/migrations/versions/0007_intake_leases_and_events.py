@@ -34,10 +34,12 @@ def upgrade() -> None:
     sa.Column('key', sa.String(length=200), nullable=False),
     sa.Column('received_at', sa.DateTime(), nullable=False),
     sa.Column('replies', sa.JSON(), nullable=True),
+    sa.Column('person', sa.String(length=100), nullable=True),
     sa.PrimaryKeyConstraint('key')
     )
     with op.batch_alter_table('intakeevent', schema=None) as batch_op:
         batch_op.create_index('ix_intakeevent_received_at', ['received_at'], unique=False)
+        batch_op.create_index('ix_intakeevent_person', ['person'], unique=False)
 
 
 def downgrade() -> None:
