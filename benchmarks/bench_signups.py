@@ -52,7 +52,7 @@ def setup(folder: Path, url: str | None, fake: FakeTelegram, scale: float):
     store = open_store(config.database_url)
     registry = make_registry(config, [TelegramChannel], env={"TG_TOKEN": fake.token})
     channel = registry.get("tg")
-    channel._bot().pacer.limits = FloodLimits().scaled(scale)
+    channel.bot.pacer.limits = FloodLimits().scaled(scale)
     return config, store, registry, channel
 
 

@@ -57,8 +57,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, FakeTelegram() as fake:
         registry, channels = setup(Path(folder), fake, args.channels)
-        hub = channels[0]._bot().hub
-        loop.run(channels[0]._bot().ready(), timeout=30)
+        hub = channels[0].bot.hub
+        loop.run(channels[0].bot.ready(), timeout=30)
         loop.runner().loop.call_soon_threadsafe(hub.start, 0.5)
         time.sleep(2.0)
         baseline_gap = longest_gap(fake, 0)

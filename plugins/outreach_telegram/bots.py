@@ -2,6 +2,8 @@
 
 The bot lives on the process's loop (``outreach_telegram.loop``) together
 with its pacer and its update hub; the last channel to close shuts it down.
+Channels, the sign-up intake and the checks are handed a ``SharedBot``; it
+knows none of them.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ if TYPE_CHECKING:
     import telegram
 
     from outreach.channels import Lease
-    from outreach_telegram.intake import Intake
 
 _lock = threading.Lock()
 _bots: dict[tuple[str, str], SharedBot] = {}
@@ -39,7 +40,8 @@ class SharedBot:
         self.state = BotState(state_dir)
         self.hub = UpdateHub(self.ready, self.state, lease)
         self.users = 0
-        self.intake: Intake | None = None  # the sign-up bot, when a channel started it
+        #: The channel whose sign-up intake answers this bot's private chats, if one does.
+        self.serving: str | None = None
         self._bot: telegram.Bot | None = None
         self._init_lock: asyncio.Lock | None = None
         self._subscribed = False

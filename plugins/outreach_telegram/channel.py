@@ -7,22 +7,26 @@ text to the caption limit by the campaign's trimming rules (links, the call
 to action and the sign-up link kept whole) before it gets here; should the
 caption still be too long as Telegram counts it (UTF-16: some emoji count
 twice), the photos go without a caption and the text follows as a reply.
+
+The channel composes collaborators it hands around: the ``SharedBot`` of its
+token (one initialised bot, its pacer and update hub), its ``BotCalls`` (calls
+on the plugin's loop, errors in plain words) and its ``Sender`` (the pacer and
+the one retry helper). None of them knows the channel.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import re
+import threading
 import zoneinfo
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from outreach.channels import (
     Capabilities,
     Channel,
     ChannelContext,
-    ChannelError,
     CheckResult,
     Engagement,
     FakePlatform,
@@ -33,8 +37,9 @@ from outreach.channels import (
     TextLimits,
     check_zone,
 )
-from outreach_telegram import loop
-from outreach_telegram.errors import retry_after_seconds, translate
+from outreach_telegram import bots, loop
+from outreach_telegram.calls import BotCalls
+from outreach_telegram.sending import POSTS, Sender, send_post
 from outreach_telegram.text import (
     check_chat_id,
     check_quiet_hours,
@@ -48,14 +53,11 @@ from outreach_telegram.updates import reactions_key
 if TYPE_CHECKING:
     from pathlib import Path
 
-    import telegram
-
     from outreach.channels import SignupDesk
     from outreach_telegram.bots import SharedBot
+    from outreach_telegram.intake import Intake
 
 SIGNUP_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-MAX_WAIT_IN_CALL = 30.0  # a longer retry_after goes back to the engine as RateLimitedError
-RETRIES_IN_CALL = 3
 DEFAULT_ZONE = "Asia/Yekaterinburg"
 
 
@@ -110,67 +112,53 @@ class TelegramChannel(Channel):
         zone = (self.settings["time_zone"] or getattr(context, "time_zone", None)
                 or DEFAULT_ZONE)
         self.zone = zoneinfo.ZoneInfo(zone)
-        self._shared: SharedBot | None = None
         self._username: str | None = self.settings["bot_username"] or None
+        self._bot: SharedBot | None = None
+        self._calls: BotCalls | None = None
+        self._sender: Sender | None = None
+        self._intake: Intake | None = None  # the sign-up intake, when this channel runs it
+        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"TelegramChannel(name={self.name!r}, chat_id={self.chat!r})"
 
-    # --- the shared bot ---
+    # --- collaborators, made on first use ---
 
-    def _bot(self) -> SharedBot:
-        if self._shared is None:
-            from outreach_telegram import bots
+    @property
+    def bot(self) -> SharedBot:
+        """The bot of this channel's token, shared with every channel that uses it."""
+        return self._collaborators()[0]
 
-            token = self.secret("token_env")
-            bot_id = token.split(":", 1)[0]
-            bot_id = bot_id if bot_id.isdigit() else "unknown"
-            state_dir = self.context.data_dir.parent / f"telegram-bot{bot_id}"
-            # Telegram answers a second reader of one bot 409 Conflict: one reader among workers.
-            lease = self.context.leases.lease(f"telegram:bot{bot_id}")
-            self._shared = bots.acquire(token, self.settings["api_url"],
-                                        self.settings["timeout"], state_dir, lease)
-        return self._shared
+    @property
+    def calls(self) -> BotCalls:
+        """Calls to the bot on the plugin's loop, failing with this channel's errors."""
+        return self._collaborators()[1]
 
-    def _run(self, work: Callable[[telegram.Bot], Awaitable[Any]],
-             timeout: float | None = None) -> Any:
-        """Run ``work(bot)`` on the plugin's loop; Telegram's errors become channel errors."""
-        shared = self._bot()
+    @property
+    def sender(self) -> Sender:
+        """Sends this channel's messages under the limits of the bot's token."""
+        return self._collaborators()[2]
 
-        async def call() -> Any:
-            return await work(await shared.ready())
-
-        limit = timeout or self.settings["timeout"] * 4 + MAX_WAIT_IN_CALL * RETRIES_IN_CALL
-        try:
-            return loop.run(call(), timeout=limit)
-        except ChannelError:
-            raise
-        except Exception as exc:
-            error = translate(exc, self.name, self.chat)
-            token = self.context.env.get(self.settings["token_env"] or "")
-            if token and token in str(error):
-                error.args = (str(error).replace(token, "***"),)
-            raise error from None
-
-    async def paced(self, count: int, send: Callable[[], Awaitable[Any]]) -> Any:
-        """Send ``count`` messages under the flood limits; wait out a short 429 and retry."""
-        from telegram import error
-
-        shared = self._bot()
-        for attempt in range(RETRIES_IN_CALL + 1):
-            slots = await shared.pacer.acquire(self.chat, count)
-            try:
-                return await send()
-            except error.RetryAfter as exc:
-                wait = retry_after_seconds(exc)
-                if wait > MAX_WAIT_IN_CALL or attempt == RETRIES_IN_CALL:
-                    raise
-                self.context.logger.info("channel %s: Telegram asks to wait %.0f s",
-                                         self.name, wait)
-                await asyncio.sleep(wait)
-            finally:
-                slots.done()
-        raise AssertionError("unreachable")
+    def _collaborators(self) -> tuple[SharedBot, BotCalls, Sender]:
+        with self._lock:  # publishing threads may come at once: one bot taken, one released
+            if self._bot is None or self._calls is None or self._sender is None:
+                token = self.secret("token_env")
+                bot_id = token.split(":", 1)[0]
+                bot_id = bot_id if bot_id.isdigit() else "unknown"
+                state_dir = self.context.data_dir.parent / f"telegram-bot{bot_id}"
+                # Telegram answers a second reader of one bot 409 Conflict: one reader
+                # among workers.
+                lease = self.context.leases.lease(f"telegram:bot{bot_id}")
+                self._bot = bots.acquire(token, self.settings["api_url"],
+                                         self.settings["timeout"], state_dir, lease)
+                # Answers, and the waits for the limits and short 429s between attempts.
+                limit = (self.settings["timeout"] * POSTS.attempts
+                         + POSTS.max_wait * (POSTS.attempts - 1))
+                self._calls = BotCalls(self._bot, channel=self.name, chat=self.chat,
+                                       token=token, timeout=limit)
+                self._sender = Sender(self._bot.pacer, who=f"channel {self.name}",
+                                      log=self.context.logger)
+            return self._bot, self._calls, self._sender
 
     # --- publishing ---
 
@@ -181,13 +169,13 @@ class TelegramChannel(Channel):
             self.settings["quiet_hours"], local)
 
     def publish(self, post: Post) -> Published:
-        from outreach_telegram.sending import send_post
-
         photos = [(p.path.name, p.path.read_bytes()) for p in post.photos]  # off the loop
         text = escape(post.text, self.parse_mode)
         as_caption = telegram_length(post.text) <= (self.text_limits.max_caption or 0)
-        messages = self._run(lambda bot: send_post(
-            self, bot, text, photos, as_caption, self.silent_now()))
+        silent, sender = self.silent_now(), self.sender
+        messages = self.calls.run(lambda bot: send_post(
+            sender, bot, self.chat, text, photos, parse_mode=self.parse_mode,
+            as_caption=as_caption, silent=silent))
         first = messages[0]
         ids = [m.message_id for m in messages]
         self._remember(first.chat.id, first.chat.username, ids)
@@ -195,7 +183,7 @@ class TelegramChannel(Channel):
                          url=post_url(self.chat, first.chat.username, first.message_id))
 
     def _remember(self, chat_id: int, username: str | None, ids: list[int]) -> None:
-        with self._bot().state.edit() as data:
+        with self.bot.state.edit() as data:
             data["chats"][self.chat] = chat_id
             if len(ids) > 1:
                 data["albums"][reactions_key(chat_id, ids[0])] = ids
@@ -203,18 +191,18 @@ class TelegramChannel(Channel):
     # --- engagement and audience ---
 
     def _chat_number(self) -> int:
-        known = self._bot().state.read()["chats"].get(self.chat)
+        known = self.bot.state.read()["chats"].get(self.chat)
         if known is not None:
             return int(known)
-        chat = self._run(lambda bot: bot.get_chat(self.chat))
-        with self._bot().state.edit() as data:
+        chat = self.calls.run(lambda bot: bot.get_chat(self.chat))
+        with self.bot.state.edit() as data:
             data["chats"][self.chat] = chat.id
         return chat.id
 
     def engagement(self, external_ids: Sequence[str]) -> list[Engagement]:
         """Reactions summed per post (every message of an album); views are unknown."""
-        shared = self._bot()
-        if not self._run(lambda bot: shared.hub.drain()):
+        shared = self.bot
+        if not self.calls.run(lambda bot: shared.hub.drain()):
             # Reactions arrive as updates, which the worker reading this bot's updates
             # gets; its own collection stores these posts' figures.
             return []
@@ -232,19 +220,19 @@ class TelegramChannel(Channel):
         return results
 
     def audience(self) -> int | None:
-        return int(self._run(lambda bot: bot.get_chat_member_count(self.chat)))
+        return self.calls.run(lambda bot: bot.get_chat_member_count(self.chat))
 
     def check(self) -> list[CheckResult]:
-        from outreach_telegram.checks import check_channel
+        from outreach_telegram.checks import check_bot
 
-        return check_channel(self)
+        return check_bot(self.calls, self.settings["bot_username"])
 
     def signup_link(self, code: str) -> str | None:
         if not SIGNUP_CODE.match(code):
             raise ValueError(f"sign-up code {code!r} must be 1-64 of A-Z a-z 0-9 _ -")
         username = self._username
-        if username is None and self._shared is not None and self._shared.bot_username:
-            username = self._shared.bot_username
+        if username is None and self._bot is not None:
+            username = self._bot.bot_username
         return f"https://t.me/{username.lstrip('@')}?start={code}" if username else None
 
     # --- the sign-up bot ---
@@ -256,67 +244,46 @@ class TelegramChannel(Channel):
         the bot's private chats, the others leave it running (the referral
         code, not the channel, says where a person came from).
         """
-        from outreach_telegram.intake import Intake
+        from outreach_telegram.intake import Intake, IntakeSettings
 
-        shared = self._bot()
-        if shared.intake is not None:
+        shared = self.bot
+        if shared.serving is not None:
             self.context.logger.info("channel %s: the bot's sign-up intake already runs "
-                                     "(channel %s)", self.name, shared.intake.channel.name)
+                                     "(channel %s)", self.name, shared.serving)
             return
-        intake = Intake(self, desk, workers=self.settings["intake_workers"])
-        shared.intake = intake
+        intake = Intake(shared, self.sender, desk, IntakeSettings(
+            channel=self.name, parse_mode=self.parse_mode,
+            contact_button=self.settings["contact_button"],
+            workers=self.settings["intake_workers"],
+            poll_timeout=self.settings["poll_timeout"]))
+        shared.serving, self._intake = self.name, intake
         try:
-            self._run(lambda bot: intake.start())
+            self.calls.run(lambda bot: intake.start())
         except BaseException:
-            shared.intake = None
+            shared.serving, self._intake = None, None
             raise
 
     def stop_intake(self) -> None:
-        shared = self._shared
-        if shared is None or shared.intake is None or shared.intake.channel is not self:
+        intake, self._intake = self._intake, None
+        if intake is None:
             return
-        intake, shared.intake = shared.intake, None
+        intake.bot.serving = None
         loop.run(intake.stop(), timeout=60)
 
     def notify(self, chat: str, text: str) -> None:
         """Send ``text`` to the coordinators' ``chat`` (@username or numeric id)."""
-        from telegram import error
-
-        shared = self._bot()
         target: str | int = int(chat) if str(chat).lstrip("-").isdigit() else str(chat)
-
-        async def send(bot: telegram.Bot) -> None:
-            for attempt in range(RETRIES_IN_CALL + 1):
-                slots = await shared.pacer.acquire(str(target), 1)
-                try:
-                    await bot.send_message(target, escape(text, self.parse_mode),
-                                           parse_mode=self.parse_mode or None)
-                    return
-                except error.RetryAfter as exc:
-                    wait = retry_after_seconds(exc)
-                    if wait > MAX_WAIT_IN_CALL or attempt == RETRIES_IN_CALL:
-                        raise
-                    await asyncio.sleep(wait)
-                finally:
-                    slots.done()
-
-        async def call() -> None:
-            await send(await shared.ready())
-
-        try:
-            loop.run(call(), timeout=self.settings["timeout"] * 4 + MAX_WAIT_IN_CALL)
-        except ChannelError:
-            raise
-        except Exception as exc:
-            raise translate(exc, self.name, f"coordinators' chat {chat}") from None
+        sender, mode = self.sender, self.parse_mode
+        self.calls.run(lambda bot: sender.send(str(target), 1, lambda: bot.send_message(
+            target, escape(text, mode), parse_mode=mode or None)),
+            timeout=self.settings["timeout"] * 4 + POSTS.max_wait,
+            chat=f"coordinators' chat {chat}")
 
     def close(self) -> None:
-        if self._shared is not None and self._shared.intake is not None:
-            self.stop_intake()
-        if self._shared is not None:
-            from outreach_telegram import bots
-
-            shared, self._shared = self._shared, None
+        self.stop_intake()
+        with self._lock:
+            shared, self._bot, self._calls, self._sender = self._bot, None, None, None
+        if shared is not None:
             bots.release(shared)
 
     @classmethod

@@ -15,10 +15,13 @@ from outreach.channels import (
 
 def retry_after_seconds(exc: BaseException) -> float:
     """``retry_after`` of a RetryAfter error, in seconds (an int or a timedelta by version)."""
-    value = getattr(exc, "_retry_after", None)
+    # The private attribute spares the deprecation warning of the int-valued property.
+    value: float | dt.timedelta | None = getattr(exc, "_retry_after", None)
     if value is None:
         value = getattr(exc, "retry_after", 1)
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    return 1.0 if value is None else float(value)
 
 
 def translate(exc: BaseException, channel: str, chat: str) -> ChannelError:

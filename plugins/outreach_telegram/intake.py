@@ -22,22 +22,25 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from outreach.channels import Incoming, Reply
-from outreach_telegram.errors import retry_after_seconds
+from outreach_telegram.sending import REPLIES
 from outreach_telegram.text import escape
 
 if TYPE_CHECKING:
     import telegram
 
     from outreach.channels import SignupDesk
-    from outreach_telegram.channel import TelegramChannel
+    from outreach_telegram.bots import SharedBot
+    from outreach_telegram.sending import Sender
+
+    Markup: TypeAlias = (telegram.InlineKeyboardMarkup | telegram.ReplyKeyboardMarkup
+                         | telegram.ReplyKeyboardRemove)
 
 log = logging.getLogger("outreach.telegram")
 
 MAX_CALLBACK_DATA = 64  # Bot API InlineKeyboardButton.callback_data: 1-64 bytes
-SEND_ATTEMPTS = 4
 
 
 def translate_update(update: telegram.Update) -> Incoming | None:
@@ -53,20 +56,22 @@ def translate_update(update: telegram.Update) -> Incoming | None:
     if message is None or message.chat.type != "private" or message.from_user is None:
         return None
     user = message.from_user
-    common = {"person": str(user.id), "display_name": _display_name(user)}
+    person, name = str(user.id), _display_name(user)
     if message.contact is not None:
         # Bot API Contact.user_id: the Telegram account the number belongs to, if any.
         # Only a card whose owner is the sender vouches for the number (the desk decides).
         owner = message.contact.user_id
-        return Incoming(**common, contact_phone=message.contact.phone_number,
+        return Incoming(person=person, display_name=name,
+                        contact_phone=message.contact.phone_number,
                         contact_person=str(owner) if owner is not None else "")
     text = message.text
-    if text is None:
-        return Incoming(**common, attachment=True)  # photo, file, sticker, voice...
+    if text is None:  # photo, file, sticker, voice...
+        return Incoming(person=person, display_name=name, attachment=True)
     command, _, rest = text.strip().partition(" ")
     if command.split("@", 1)[0] == "/start":
-        return Incoming(**common, started=True, start_code=rest.strip() or None)
-    return Incoming(**common, text=text)
+        return Incoming(person=person, display_name=name, started=True,
+                        start_code=rest.strip() or None)
+    return Incoming(person=person, display_name=name, text=text)
 
 
 def _display_name(user: telegram.User) -> str | None:
@@ -86,34 +91,48 @@ class _Person:
     typed_choices: dict[str, str] = field(default_factory=dict)  # label -> value
 
 
-class Intake:
-    """One bot's sign-up intake on the plugin's loop; made by ``TelegramChannel.start_intake``."""
+@dataclass(frozen=True)
+class IntakeSettings:
+    """How the sign-up bot talks: the channel's settings it needs."""
 
-    def __init__(self, channel: TelegramChannel, desk: SignupDesk, workers: int = 8) -> None:
-        self.channel = channel
+    channel: str  # the channel's name, for the desk and the log
+    parse_mode: str = "HTML"
+    contact_button: str = "📱 Отправить номер"
+    workers: int = 8  # people whose messages are handled at once
+    poll_timeout: float = 25.0  # seconds one long poll waits
+
+
+class Intake:
+    """One bot's sign-up intake on the plugin's loop: reads the people's updates from
+    ``bot``'s hub, hands them to ``desk`` and sends its replies through ``sender``."""
+
+    def __init__(self, bot: SharedBot, sender: Sender, desk: SignupDesk,
+                 settings: IntakeSettings) -> None:
+        self.bot = bot
+        self.sender = sender
         self.desk = desk
+        self.settings = settings
+        self.channel = settings.channel
         self.executor = concurrent.futures.ThreadPoolExecutor(
-            max_workers=workers, thread_name_prefix="telegram-intake")
+            max_workers=settings.workers, thread_name_prefix="telegram-intake")
         self.people: dict[str, _Person] = {}
         self.long_choices: dict[str, str] = {}  # short token -> a value over 64 bytes
-        self.handled = 0
-        self.failed = 0
 
     # --- on the loop ---
 
     async def start(self) -> None:
-        shared = self.channel._bot()
-        await shared.ready()
-        await shared.hub.subscribe("message", self.on_update)
-        await shared.hub.subscribe("callback_query", self.on_update)
-        shared.hub.start(timeout=self.channel.settings["poll_timeout"])
+        hub = self.bot.hub
+        await self.bot.ready()
+        await hub.subscribe("message", self.on_update)
+        await hub.subscribe("callback_query", self.on_update)
+        hub.start(timeout=self.settings.poll_timeout)
 
     async def stop(self) -> None:
-        shared = self.channel._bot()
-        shared.hub.unsubscribe("message", self.on_update)
-        shared.hub.unsubscribe("callback_query", self.on_update)
+        hub = self.bot.hub
+        hub.unsubscribe("message", self.on_update)
+        hub.unsubscribe("callback_query", self.on_update)
         # Lets what was received be answered before another worker may read it again.
-        await shared.hub.stop()
+        await hub.stop()
         self.executor.shutdown(wait=False, cancel_futures=True)
 
     async def on_update(self, update: telegram.Update) -> asyncio.Future[None] | None:
@@ -131,7 +150,7 @@ class Intake:
             return None
         # update_id counts per bot: with the bot's id it names the update everywhere.
         incoming = dataclasses.replace(
-            incoming, event=f"bot{self.channel._bot().bot_id}:{update.update_id}")
+            incoming, event=f"bot{self.bot.bot_id}:{update.update_id}")
         if incoming.choice is not None:
             incoming = _with_choice(incoming, self.long_choices.get(incoming.choice,
                                                                     incoming.choice))
@@ -150,7 +169,7 @@ class Intake:
             await query.answer()
         except Exception as exc:  # noqa: BLE001  (a late answer is harmless; keep serving)
             log.info("channel %s: a button press could not be acknowledged: %s",
-                     self.channel.name, type(exc).__name__)
+                     self.channel, type(exc).__name__)
 
     async def _serve(self, person_id: str) -> None:
         """Hand one person's messages to the desk in order, and send its replies."""
@@ -169,32 +188,30 @@ class Intake:
         loop = asyncio.get_running_loop()
         try:
             replies = await loop.run_in_executor(
-                self.executor, self.desk.handle, self.channel.name, incoming)
+                self.executor, self.desk.handle, self.channel, incoming)
         except Exception as exc:  # noqa: BLE001  (one person's failure stops nobody else)
-            self.failed += 1
             log.error("channel %s: the sign-up desk failed on a message (%s); "
-                      "the person got no answer", self.channel.name, type(exc).__name__)
+                      "the person got no answer", self.channel, type(exc).__name__)
             return
-        self.handled += 1
         await self.send_replies(person_id, person, replies)
         try:
-            await loop.run_in_executor(self.executor, self.desk.delivered, self.channel.name,
+            await loop.run_in_executor(self.executor, self.desk.delivered, self.channel,
                                        incoming)
         except Exception as exc:  # noqa: BLE001  (a repeat would send the replies again)
             log.warning("channel %s: could not record a reply as sent (%s)",
-                        self.channel.name, type(exc).__name__)
+                        self.channel, type(exc).__name__)
 
     async def send_replies(self, person_id: str, person: _Person,
                            replies: Sequence[Reply]) -> None:
-        bot = await self.channel._bot().ready()
+        bot = await self.bot.ready()
         remove_at = _removal_index(replies) if person.keyboard_shown else None
         for index, reply in enumerate(replies):
             markup = self._markup(person, reply, remove=index == remove_at)
-            text = escape(reply.text, self.channel.parse_mode)
+            text = escape(reply.text, self.settings.parse_mode)
             if not await self._send(bot, int(person_id), text, markup):
                 return
 
-    def _markup(self, person: _Person, reply: Reply, remove: bool) -> object | None:
+    def _markup(self, person: _Person, reply: Reply, remove: bool) -> Markup | None:
         from telegram import (
             InlineKeyboardButton,
             InlineKeyboardMarkup,
@@ -205,8 +222,7 @@ class Intake:
 
         if reply.ask_contact:
             # One keyboard per message: buttons offered with it become typed buttons.
-            rows = [[KeyboardButton(self.channel.settings["contact_button"],
-                                    request_contact=True)]]
+            rows = [[KeyboardButton(self.settings.contact_button, request_contact=True)]]
             rows += [[KeyboardButton(label)] for label, _ in reply.choices]
             person.keyboard_shown = True
             person.typed_choices = {label: value for label, value in reply.choices}
@@ -228,33 +244,25 @@ class Intake:
         return token
 
     async def _send(self, bot: telegram.Bot, chat_id: int, text: str,
-                    markup: object | None) -> bool:
+                    markup: Markup | None) -> bool:
         """Send one reply under the flood limits; False when the person cannot get it."""
         from telegram import error
 
-        shared = self.channel._bot()
-        mode = self.channel.parse_mode or None
-        for attempt in range(SEND_ATTEMPTS):
-            slots = await shared.pacer.acquire(str(chat_id), 1, private=True)
-            try:
-                await bot.send_message(chat_id, text, parse_mode=mode, reply_markup=markup)
-                return True
-            except error.RetryAfter as exc:
-                await asyncio.sleep(retry_after_seconds(exc))
-            except error.Forbidden:
-                log.info("channel %s: a person blocked the bot; their reply was dropped",
-                         self.channel.name)
-                return False
-            except error.BadRequest as exc:
-                log.error("channel %s: Telegram refused a sign-up reply: %s",
-                          self.channel.name, exc.message)
-                return False
-            except error.NetworkError:
-                await asyncio.sleep(min(2.0 ** attempt, 10.0))
-            finally:
-                slots.done()
-        log.error("channel %s: a sign-up reply could not be sent after %d attempts",
-                  self.channel.name, SEND_ATTEMPTS)
+        mode = self.settings.parse_mode or None
+        try:
+            await self.sender.send(str(chat_id), 1, lambda: bot.send_message(
+                chat_id, text, parse_mode=mode, reply_markup=markup),
+                retry=REPLIES, private=True)
+            return True
+        except error.Forbidden:
+            log.info("channel %s: a person blocked the bot; their reply was dropped",
+                     self.channel)
+        except error.BadRequest as exc:
+            log.error("channel %s: Telegram refused a sign-up reply: %s",
+                      self.channel, exc.message)
+        except (error.RetryAfter, error.NetworkError):
+            log.error("channel %s: a sign-up reply could not be sent after %d attempts",
+                      self.channel, REPLIES.attempts)
         return False
 
 

@@ -63,7 +63,6 @@ class Pacer:
         self._sleep = sleep
         self._all: deque[list[float]] = deque()
         self._chats: dict[str, deque[list[float]]] = {}
-        self.waited = 0.0  # seconds spent waiting, for figures
 
     async def acquire(self, chat: str, count: int = 1, private: bool = False) -> Slots:
         """Reserve ``count`` messages to ``chat``; a private chat (a person) has no
@@ -81,7 +80,6 @@ class Pacer:
                 per_chat.extend(entries)
                 self._all.extend(entries)
                 return Slots(entries, self._clock)
-            self.waited += wait
             await self._sleep(wait)
 
 

@@ -104,7 +104,6 @@ class UpdateHub:
         self._task: asyncio.Task[None] | None = None
         self._next: int | None = None  # the id after the last update read; None: Telegram's
         self._open: dict[int, asyncio.Future[None]] = {}  # read, its subscriber not done yet
-        self.polls: list[tuple[float, float]] = []  # (sent, answered) loop times, for figures
 
     @property
     def polling(self) -> bool:
@@ -144,12 +143,9 @@ class UpdateHub:
         async with self._lock:
             bot = await self._bot()
             offset = self._offset()
-            loop = asyncio.get_running_loop()
-            sent = loop.time()
             # Updates still open come back at once: ask without waiting then.
             updates = await bot.get_updates(offset=offset, allowed_updates=list(KINDS),
                                             timeout=0 if self._open else int(timeout))
-            self.polls.append((sent, loop.time()))
             if not self.lease.held:
                 return 0  # another worker took over meanwhile: these are its to hand out
             fresh = [u for u in updates if self._next is None or u.update_id >= self._next]

@@ -14,6 +14,19 @@ API_JSON = Path(__file__).resolve().parents[1] / "specs" / "telegram-bot-api" / 
 CHANNEL = "@sandbox_channel"
 
 
+class VirtualClock:
+    """A clock for the pacer and the sender that moves only when they sleep."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
 def spec_problems(fake: FakeTelegram) -> list[str]:
     """Every required field missing from any answer the fake gave (recorded as it answered)."""
     checker = SpecChecker(API_JSON)

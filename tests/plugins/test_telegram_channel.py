@@ -180,7 +180,7 @@ def test_a_long_429_goes_back_to_the_engine_with_retry_after(tmp_path) -> None:
 def test_pacing_keeps_under_the_per_chat_limit_without_a_single_429(tmp_path) -> None:
     with FakeTelegram(time_scale=60) as fake:  # a minute of the fake is a second
         for channel in make_channel(tmp_path, fake):
-            channel._bot().pacer.limits = FloodLimits().scaled(60)
+            channel.bot.pacer.limits = FloodLimits().scaled(60)
             started = time.monotonic()
             for number in range(25):
                 channel.publish(post(f"Пост {number}", number=number))
@@ -245,7 +245,7 @@ def test_channels_with_one_token_share_one_bot_on_one_loop(tmp_path, fake) -> No
                 thread.start()
             for thread in threads:
                 thread.join()
-            assert first._bot() is other._bot()
+            assert first.bot is other.bot
     assert len(fake.messages(CHANNEL)) == 3 and len(fake.messages(second.id)) == 3
     assert loop.runner().loop.is_running()
 
@@ -258,7 +258,7 @@ def test_updates_nobody_listens_to_yet_are_kept_for_later(channel, fake) -> None
     async def listen(update) -> None:
         got.append(update.message.text)
 
-    hub = channel._bot().hub
+    hub = channel.bot.hub
     loop.run(hub.subscribe("message", listen), timeout=10)
     assert got == ["/start poster-miass"]
 

@@ -257,7 +257,7 @@ def test_stop_intake_leaves_later_messages_for_the_next_start(channel, fake) -> 
     wait(lambda: desk.received)
     channel.stop_intake()
     write(fake, user(110), text="после остановки")
-    channel._run(lambda bot: channel._bot().hub.drain())  # an engagement read meanwhile
+    channel.calls.run(lambda bot: channel.bot.hub.drain())  # an engagement read meanwhile
     again = ScriptedDesk()
     channel.start_intake(again)
     wait(lambda: again.received)

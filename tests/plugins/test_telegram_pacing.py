@@ -5,19 +5,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
+from telegram_support import VirtualClock
+
 from outreach_telegram.pacing import FloodLimits, Pacer
 from outreach_telegram.text import escape, in_quiet_hours, post_url, telegram_length
-
-
-class VirtualClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def send_times(plan: list[tuple[str, int]], limits: FloodLimits | None = None,
