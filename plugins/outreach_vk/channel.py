@@ -1,4 +1,8 @@
-"""The VK channel: publish to a community's wall, read engagement and audience."""
+"""The VK channel: publish to a community's wall, read engagement and audience.
+
+The channel holds one ``Client`` per token (user, community) and hands them to
+its helpers, the checks and the sign-up bot, which know nothing of the channel.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from outreach.channels import (
     Capabilities,
     Channel,
     ChannelContext,
+    ChannelError,
     CheckResult,
     Engagement,
     FakePlatform,
@@ -30,9 +35,11 @@ from outreach.channels import (
     TransientError,
 )
 from outreach_vk import engagement, limits
-from outreach_vk.client import Who, call, make_api, make_session, pacer_for, to_channel_error
+from outreach_vk.client import Client, Who, make_api, make_session, pacer_for
 
 if TYPE_CHECKING:
+    import requests
+
     from outreach_vk.intake import Intake
 
 
@@ -78,8 +85,8 @@ class VKChannel(Channel):
         super().__init__(context, settings)
         self.group_id: int = int(self.settings["group_id"])
         self.api_url: str = self.settings.get("api_url") or "https://api.vk.com"
-        self._apis: dict[str, Any] = {}
-        self._session: Any = None
+        self._clients: dict[str, Client] = {}
+        self._session: requests.Session | None = None
         self._lock = threading.Lock()
         self.intake: Intake | None = None
         if self.settings.get("community_token_env"):
@@ -89,11 +96,8 @@ class VKChannel(Channel):
 
     # --- clients, made on first use ---
 
-    def _who(self, role: str) -> Who:
-        key = f"{role}_token_env"
-        return Who(self.name, role, self.settings.get(key) or key, self.group_id)
-
-    def _api(self, role: str) -> Any:
+    def client(self, role: str) -> Client:
+        """The client of the ``role`` token ("user" or "community"), made on first use."""
         key = f"{role}_token_env"
         if not self.settings.get(key):
             why = ("publishing needs a community administrator's user token"
@@ -101,16 +105,19 @@ class VKChannel(Channel):
             raise AuthError(f"channel {self.name}: {why}; set {key} (see docs/vk.md)")
         token = self.secret(key)
         with self._lock:
-            if role not in self._apis:
+            if role not in self._clients:
                 if self._session is None:
                     self._session = make_session(self.api_url)
                 rate = limits.USER_RPS if role == "user" else limits.COMMUNITY_RPS
-                self._apis[role] = make_api(token, self._session,
-                                            pacer_for(token, rate, self.pace_window))
-            return self._apis[role]
+                pacer = pacer_for(token, rate, self.pace_window)
+                self._clients[role] = Client(make_api(token, self._session, pacer),
+                                             self._session, pacer,
+                                             Who(self.name, role, self.settings[key],
+                                                 self.group_id))
+            return self._clients[role]
 
     def _call(self, role: str, method: str, values: Mapping[str, Any] | None = None) -> Any:
-        return call(self._api(role), self._who(role), method, values)
+        return self.client(role).call(method, values)
 
     # --- publishing ---
 
@@ -143,11 +150,11 @@ class VKChannel(Channel):
     def _upload_one(self, upload_url: str, photo: PostPhoto) -> str:
         import requests
 
+        session = self.client("user").session
         try:
             with photo.path.open("rb") as file:
                 # vk_api's VkUpload names the fields file0, file1...; one photo per request.
-                reply = self._session.post(upload_url,
-                                           files={"file0": (photo.path.name, file)})
+                reply = session.post(upload_url, files={"file0": (photo.path.name, file)})
             reply.raise_for_status()
             uploaded = reply.json()
         except OSError as exc:
@@ -201,9 +208,19 @@ class VKChannel(Channel):
         return count if isinstance(count, int) else None
 
     def check(self) -> list[CheckResult]:
-        from outreach_vk.checks import check_channel
+        from outreach_vk.checks import check_token, missing_token
 
-        return check_channel(self)
+        results: list[CheckResult] = []
+        for role in ("user", "community"):
+            variable = self.settings.get(f"{role}_token_env")
+            if not variable:
+                results.append(missing_token(role))
+            elif self.context.env.get(variable):  # unset: the registry already said so
+                try:
+                    results.extend(check_token(self.client(role)))
+                except ChannelError as exc:
+                    results.append(CheckResult(ok=False, message=str(exc)))
+        return results
 
     def signup_link(self, code: str) -> str | None:
         return f"https://vk.me/club{self.group_id}?ref={code}"
@@ -218,12 +235,8 @@ class VKChannel(Channel):
                             "token (messages right); set community_token_env "
                             "(see docs/vk.md)")
         self.stop_intake()
-        api = self._api("community")
-        who = self._who("community")
-        intake = Intake(channel=self.name, group_id=self.group_id, desk=desk, api=api,
-                        send=self._send_message,
-                        map_error=lambda exc, method: to_channel_error(exc, who, method),
-                        session=self._session,
+        intake = Intake(channel=self.name, group_id=self.group_id, desk=desk,
+                        client=self.client("community"),
                         lease=self.context.leases.lease(f"vk:club{self.group_id}"),
                         log=self.context.logger, wait=self.intake_wait,
                         backoff=self.intake_backoff)
@@ -243,13 +256,10 @@ class VKChannel(Channel):
         except ValueError:
             raise PermanentError(f"channel {self.name}: the coordinators' chat must be a VK "
                                  f"peer id (a number such as 2000000001), not {chat!r}") from None
-        first = secrets.randbits(31) or 1
+        client, first = self.client("community"), secrets.randbits(31) or 1
         for number, piece in enumerate(parts_of(text)):
-            deliver(self._send_message, {"peer_id": peer, "message": piece,
-                                         "random_id": first + number}, self.intake_backoff)
-
-    def _send_message(self, values: Mapping[str, Any]) -> Any:
-        return self._call("community", "messages.send", values)
+            deliver(client, {"peer_id": peer, "message": piece, "random_id": first + number},
+                    self.intake_backoff)
 
     def close(self) -> None:
         self.stop_intake()
@@ -257,7 +267,7 @@ class VKChannel(Channel):
             if self._session is not None:
                 self._session.close()
             self._session = None
-            self._apis.clear()
+            self._clients.clear()
 
     @classmethod
     def fake_platform(cls, data_dir: Path | None = None, port: int = 0,

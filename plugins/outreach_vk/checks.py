@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from outreach.channels import ChannelError, CheckResult
+from outreach.channels import CheckResult
 from outreach_vk import limits
 
 if TYPE_CHECKING:
-    from outreach_vk.channel import VKChannel
+    from outreach_vk.client import Client
 
 WALL_RIGHT_NOTE = (
     "VK gives the wall right to a standalone app's user token only on request to its "
@@ -16,21 +16,13 @@ WALL_RIGHT_NOTE = (
     "sign-up bot with the community token (see docs/vk.md, 'The user token')")
 
 
-def check_channel(channel: VKChannel) -> list[CheckResult]:
-    results: list[CheckResult] = []
-    for role, checker in (("user", _user), ("community", _community)):
-        variable = channel.settings.get(f"{role}_token_env")
-        if not variable:
-            results.append(_missing(role))
-        elif channel.context.env.get(variable):  # unset: the registry already said so
-            try:
-                results.extend(checker(channel))
-            except ChannelError as exc:
-                results.append(CheckResult(ok=False, message=str(exc)))
-    return results
+def check_token(client: Client) -> list[CheckResult]:
+    """Whose token ``client`` holds and what it may do; raises ChannelError when VK refuses."""
+    return _user(client) if client.who.role == "user" else _community(client)
 
 
-def _missing(role: str) -> CheckResult:
+def missing_token(role: str) -> CheckResult:
+    """What a channel without a ``role`` token cannot do, and how to give it one."""
     if role == "user":
         return CheckResult(ok=False, message="no user token: this channel cannot publish",
                            fix="set user_token_env to the variable holding a community "
@@ -41,11 +33,11 @@ def _missing(role: str) -> CheckResult:
                            "community_token_env to its variable")
 
 
-def _user(channel: VKChannel) -> list[CheckResult]:
-    variable = channel.settings["user_token_env"]
+def _user(client: Client) -> list[CheckResult]:
+    variable, group_id = client.who.variable, client.who.group_id
     # A community or service token fails here with error 27/28, named in plain words.
-    mask = channel._call("user", "account.getAppPermissions")
-    [user] = channel._call("user", "users.get")
+    mask = client.call("account.getAppPermissions")
+    [user] = client.call("users.get")
     person = f"{user.get('first_name', '')} {user.get('last_name', '')}".strip()
     results = [CheckResult(ok=True, message=f"user token ({variable}) belongs to "
                                             f"{person} (id {user['id']})")]
@@ -61,34 +53,33 @@ def _user(channel: VKChannel) -> list[CheckResult]:
     else:
         results.append(CheckResult(ok=True, message="the user token has the rights "
                                                     + ", ".join(limits.USER_SCOPES_NEEDED)))
-    answer = channel._call("user", "groups.getById", {"group_id": channel.group_id,
-                                                      "fields": "members_count"})
+    answer = client.call("groups.getById", {"group_id": group_id, "fields": "members_count"})
     group = (answer.get("groups") or [{}])[0]
-    title = group.get("name") or f"club{channel.group_id}"
+    title = group.get("name") or f"club{group_id}"
     if group.get("is_admin") == 1:
         results.append(CheckResult(ok=True, message=f"{person} administers community "
-                                                    f"{title} ({channel.group_id})"))
+                                                    f"{title} ({group_id})"))
     else:
         results.append(CheckResult(
             ok=False, message=f"{person} is not an administrator of community {title} "
-                              f"({channel.group_id}): VK will not let this token post there",
+                              f"({group_id}): VK will not let this token post there",
             fix="make this person an administrator or editor of the community "
                 "(Manage → Members), or use the token of one who is"))
     return results
 
 
-def _community(channel: VKChannel) -> list[CheckResult]:
-    variable = channel.settings["community_token_env"]
+def _community(client: Client) -> list[CheckResult]:
+    variable, group_id = client.who.variable, client.who.group_id
     # A user token fails here with error 15: this method takes a community token only.
-    granted = channel._call("community", "groups.getTokenPermissions")
-    answer = channel._call("community", "groups.getById", {"fields": "members_count"})
+    granted = client.call("groups.getTokenPermissions")
+    answer = client.call("groups.getById", {"fields": "members_count"})
     group = (answer.get("groups") or [{}])[0]
-    if group.get("id") != channel.group_id:
+    if group.get("id") != group_id:
         return [CheckResult(
             ok=False, message=f"the community token ({variable}) belongs to community "
                               f"{group.get('name')} ({group.get('id')}), not to "
-                              f"{channel.group_id}",
-            fix=f"create the token in the settings of community {channel.group_id}, "
+                              f"{group_id}",
+            fix=f"create the token in the settings of community {group_id}, "
                 "or correct group_id")]
     results = [CheckResult(ok=True, message=f"community token ({variable}) belongs to "
                                             f"{group.get('name')} ({group['id']}), "

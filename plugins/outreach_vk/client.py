@@ -3,7 +3,9 @@
 Every request a process makes with one token goes through one ``Pacer``
 (keyed by a hash of the token, never the token), whichever channel or
 thread makes it, so publishing, collecting and checks together stay under
-VK's per-token limit instead of bouncing off it.
+VK's per-token limit instead of bouncing off it. A ``Client`` is what the
+channel hands to its helpers (the checks, the sign-up bot): one token's
+calls, failing with the channel's errors.
 """
 
 from __future__ import annotations
@@ -14,14 +16,23 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 
-from outreach.channels import AuthError, PermanentError, RateLimitedError, TransientError
+from outreach.channels import (
+    AuthError,
+    ChannelError,
+    PermanentError,
+    RateLimitedError,
+    TransientError,
+)
 from outreach_vk import limits
+
+if TYPE_CHECKING:
+    import vk_api
 
 VK_HOSTS = ("https://api.vk.ru", "https://api.vk.com")
 TIMEOUT = (10, 60)  # connect, read seconds: a silent network must not hang a worker
@@ -79,7 +90,8 @@ def pacer_for(token: str, rate: int, window: float = limits.PACE_WINDOW) -> Pace
 class _TimeoutAdapter(HTTPAdapter):
     """Gives every request a timeout (vk_api sets none)."""
 
-    def send(self, request: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def send(self, request: requests.PreparedRequest,  # type: ignore[override]
+             **kwargs: Any) -> requests.Response:
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = TIMEOUT
         return super().send(request, **kwargs)
@@ -92,8 +104,9 @@ class _ForwardingAdapter(_TimeoutAdapter):
         super().__init__()
         self.base = base.rstrip("/")
 
-    def send(self, request: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        parts = urlsplit(request.url)
+    def send(self, request: requests.PreparedRequest,  # type: ignore[override]
+             **kwargs: Any) -> requests.Response:
+        parts = urlsplit(request.url or "")
         request.url = self.base + parts.path + (f"?{parts.query}" if parts.query else "")
         return super().send(request, **kwargs)
 
@@ -109,7 +122,7 @@ def make_session(api_url: str) -> requests.Session:
     return session
 
 
-def make_api(token: str, session: requests.Session, pacer: Pacer) -> Any:
+def make_api(token: str, session: requests.Session, pacer: Pacer) -> vk_api.VkApi:
     """A vk_api client for ``token`` that paces through ``pacer`` and writes no files."""
     import jconfig
     import vk_api
@@ -128,7 +141,6 @@ def make_api(token: str, session: requests.Session, pacer: Pacer) -> Any:
 
     api = PacedVkApi(token=token, session=session, api_version=limits.API_VERSION,
                      config=jconfig.MemoryConfig)
-    api.pacer = pacer
     # vk_api retries error 6 for ever; call() retries it a bounded number of times.
     api.error_handlers.pop(TOO_MANY_RPS_CODE, None)
     return api
@@ -144,24 +156,42 @@ class Who:
     group_id: int
 
 
-def call(api: Any, who: Who, method: str, values: Mapping[str, Any] | None = None) -> Any:
-    """``api.method`` with error 6 retried a few times and every failure mapped."""
-    from vk_api.exceptions import ApiError
+class Client:
+    """One token's paced vk_api client as a channel uses it (``who``: whose token)."""
 
-    for attempt in range(limits.MAX_TOO_MANY_RETRIES + 1):
-        try:
-            return api.method(method, dict(values or {}))
-        except ApiError as exc:
-            if exc.code == 6 and attempt < limits.MAX_TOO_MANY_RETRIES:
-                time.sleep(api.pacer.window * (attempt + 1))
-                continue
-            raise to_channel_error(exc, who, method) from None
-        except Exception as exc:
-            raise to_channel_error(exc, who, method) from None
-    raise AssertionError("unreachable")  # pragma: no cover
+    def __init__(self, api: vk_api.VkApi, session: requests.Session, pacer: Pacer,
+                 who: Who) -> None:
+        self.api = api
+        self.session = session  # timeouts, and the sandbox's address (the long poll uses it)
+        self.pacer = pacer
+        self.who = who
+
+    def __repr__(self) -> str:  # never show the token
+        return f"Client(channel={self.who.channel!r}, role={self.who.role!r})"
+
+    def call(self, method: str, values: Mapping[str, Any] | None = None) -> Any:
+        """VK's answer to ``method`` (JSON), error 6 retried a few times, every failure
+        a channel error."""
+        from vk_api.exceptions import ApiError
+
+        for attempt in range(limits.MAX_TOO_MANY_RETRIES + 1):
+            try:
+                return self.api.method(method, dict(values or {}))
+            except ApiError as exc:
+                if exc.code == 6 and attempt < limits.MAX_TOO_MANY_RETRIES:
+                    time.sleep(self.pacer.window * (attempt + 1))
+                    continue
+                raise self.error(exc, method) from None
+            except Exception as exc:
+                raise self.error(exc, method) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def error(self, exc: BaseException, method: str) -> ChannelError:
+        """``exc`` from ``method`` as a channel error in plain words."""
+        return to_channel_error(exc, self.who, method)
 
 
-def to_channel_error(exc: BaseException, who: Who, method: str) -> Exception:
+def to_channel_error(exc: BaseException, who: Who, method: str) -> ChannelError:
     """VK's error (or a network failure) as an outreach channel error in plain words."""
     from vk_api.exceptions import ApiError, ApiHttpError, Captcha
 
@@ -190,7 +220,7 @@ def to_channel_error(exc: BaseException, who: Who, method: str) -> Exception:
     return _api_error(exc.code, str(exc.error.get("error_msg", "")), who, method)
 
 
-def _api_error(code: int, text: str, who: Who, method: str) -> Exception:
+def _api_error(code: int, text: str, who: Who, method: str) -> ChannelError:
     where = f"channel {who.channel}"
     said = f"(error {code}: {text})" if text else f"(error {code})"
     token = f"the {who.role} token in {who.variable}"

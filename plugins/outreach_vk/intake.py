@@ -28,7 +28,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from outreach.channels import (
     AuthError,
@@ -42,6 +42,11 @@ from outreach.channels import (
     TransientError,
 )
 from outreach_vk import limits
+
+if TYPE_CHECKING:
+    from vk_api.bot_longpoll import VkBotLongPoll
+
+    from outreach_vk.client import Client
 
 #: What a person types to open the bot without a link; VK's own "Start" button sends
 #: ``payload {"command": "start"}`` (dev.vk.com, "Bot keyboards").
@@ -205,32 +210,24 @@ class Progress:
 class Intake:
     """The running bot of one VK channel: a long-poll thread and lanes of people."""
 
-    def __init__(self, *, channel: str, group_id: int, desk: SignupDesk, api: Any,
-                 send: Callable[[dict[str, Any]], Any], map_error: Callable[[Exception, str],
-                                                                          Exception],
-                 session: Any, lease: Lease, log: logging.Logger,
-                 wait: int = limits.LONG_POLL_WAIT,
+    def __init__(self, *, channel: str, group_id: int, desk: SignupDesk, client: Client,
+                 lease: Lease, log: logging.Logger, wait: int = limits.LONG_POLL_WAIT,
                  backoff: float = limits.LONG_POLL_BACKOFF) -> None:
         self.channel = channel
         self.group_id = group_id
         self.desk = desk
-        self.api = api
-        self.send = send
-        self.map_error = map_error
-        self.session = session
+        self.client = client  # the community token's
         self.lease = lease
         self.log = log
         self.wait = wait
         self.backoff = backoff
         #: Why the bot stopped by itself (a revoked token...), in plain words; None while fine.
         self.failure: str | None = None
-        self.handled = 0  # events handed over, for tests and the sandbox's summary
-        self._count_lock = threading.Lock()
         self.max_backoff = backoff * limits.LONG_POLL_MAX_BACKOFF / limits.LONG_POLL_BACKOFF
         self._stop = threading.Event()
         self._lanes = Lanes(limits.INTAKE_WORKERS, log)
         self._keyboard_shown: set[int] = set()
-        self._poll: Any = None
+        self._poll: VkBotLongPoll | None = None
         self._progress = Progress()
         self._saved: str | None = None
         self._thread = threading.Thread(target=self._run, name=f"vk-intake-{channel}",
@@ -252,7 +249,7 @@ class Intake:
             raise
         except Exception as exc:  # noqa: BLE001  (VK unreachable: the thread retries)
             error = exc if isinstance(exc, ChannelError) else \
-                self.map_error(exc, "groups.getLongPollServer")
+                self.client.error(exc, "groups.getLongPollServer")
             self.log.warning("%s; the sign-up bot keeps trying", error)
         self._thread.start()
 
@@ -299,7 +296,7 @@ class Intake:
                 return
             except Exception as exc:  # noqa: BLE001  (mapped: network, VK's 5xx, garbage)
                 error = exc if isinstance(exc, ChannelError) else \
-                    self.map_error(exc, "the long poll server")
+                    self.client.error(exc, "the long poll server")
                 if isinstance(error, AuthError):
                     self._fail(str(error))
                     return
@@ -315,15 +312,15 @@ class Intake:
                 if isinstance(exc, ValueError | OSError):
                     poll = None  # a broken answer or connection: ask for a new server
 
-    def _connect(self) -> Any:
+    def _connect(self) -> VkBotLongPoll:
         from vk_api.bot_longpoll import VkBotLongPoll
         from vk_api.exceptions import ApiError
 
         try:
-            poll = VkBotLongPoll(self.api, self.group_id, wait=self.wait)
+            poll = VkBotLongPoll(self.client.api, self.group_id, wait=self.wait)
         except ApiError as exc:
-            raise self.map_error(exc, "groups.getLongPollServer") from None
-        poll.session = self.session  # timeouts, and the sandbox's address
+            raise self.client.error(exc, "groups.getLongPollServer") from None
+        poll.session = self.client.session  # timeouts, and the sandbox's address
         saved = self.lease.position() if self.lease.held else None
         if saved is not None:
             poll.ts = saved
@@ -378,20 +375,11 @@ class Intake:
         if kind == "group_join" and isinstance(obj.get("user_id"), int):
             # A join delivered twice is one join (record_join: the same person in the window).
             person, at = str(obj["user_id"]), dt.datetime.now(dt.UTC)
-            return person, lambda: self._joined(person, at)
+            return person, lambda: self.desk.joined(self.channel, person, at)
         return None
-
-    def _count(self) -> None:
-        with self._count_lock:
-            self.handled += 1
-
-    def _joined(self, person: str, at: dt.datetime) -> None:
-        self.desk.joined(self.channel, person, at)
-        self._count()
 
     def _serve(self, peer: int, incoming: Incoming, message_id: Any) -> None:
         replies = self.desk.handle(self.channel, incoming)
-        self._count()
         # The same random_id for a reply sent again after a takeover: VK sends it once.
         for index, reply in enumerate(replies):
             self._reply(peer, reply, (peer, message_id, index))
@@ -417,7 +405,7 @@ class Intake:
     def _deliver(self, values: dict[str, Any]) -> bool:
         """Send one message; False (logged plainly) when it could not be delivered."""
         try:
-            deliver(self.send, values, self.backoff, self._stop)
+            deliver(self.client, values, self.backoff, self._stop)
             return True
         except AuthError as exc:
             self._fail(str(exc))
@@ -427,9 +415,10 @@ class Intake:
         return False
 
 
-def deliver(send: Callable[[dict[str, Any]], Any], values: dict[str, Any], backoff: float,
+def deliver(client: Client, values: dict[str, Any], backoff: float,
             stop: threading.Event | None = None) -> Any:
-    """``send(values)``, retrying transient failures a few times with a growing pause.
+    """``messages.send`` of ``values``, retrying transient failures a few times with a
+    growing pause.
 
     The same ``random_id`` goes with every attempt, so a retry after a lost
     answer is not a second message. Raises the last ChannelError.
@@ -438,7 +427,7 @@ def deliver(send: Callable[[dict[str, Any]], Any], values: dict[str, Any], backo
     delay = backoff
     for attempt in range(limits.SEND_RETRIES + 1):
         try:
-            return send(values)
+            return client.call("messages.send", values)
         except TransientError as exc:
             if attempt == limits.SEND_RETRIES or stop.is_set():
                 raise
