@@ -30,18 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from outreach.channels import FakePlatform, write_private
+from outreach_vk.fake import execute
 from outreach_vk.fake.bot import COORDINATORS_PEER, Inbox, Messenger, Sent
 from outreach_vk.fake.methods import BOT_METHODS, Methods, VKError, check_call
 from outreach_vk.fake.people import Crowd, People, Person
-from outreach_vk.fake.server import (
-    RATE,
-    Handler,
-    RateLimiter,
-    Server,
-    error_body,
-    probe,
-    run_execute,
-)
+from outreach_vk.fake.server import RATE, Handler, RateLimiter, Server, error_body, probe
 from outreach_vk.fake.state import Clock, Store
 
 DEFAULT_GROUP_ID = 229_000_001
@@ -256,7 +249,7 @@ class FakeVK(FakePlatform):
         if method == "execute":
             if token.kind not in ("user", "group"):
                 raise VKError(28)
-            return run_execute(self, token, params)
+            return execute.run(self.methods, token, params, self.record)
         return {"response": self.methods.call(method, token, params)}
 
     def upload(self, query: dict[str, str], files: list[tuple[str, str, bytes]]) -> Any:

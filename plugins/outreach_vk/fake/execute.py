@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from typing import Any
 
 from outreach_vk import limits
-from outreach_vk.fake.methods import VKError
+from outreach_vk.fake.methods import Methods, VKError
+from outreach_vk.fake.state import Token
 
 _CALL = re.compile(r"\s*API\.([A-Za-z]+\.[A-Za-z]+)\(")
 _DECODER = json.JSONDecoder()
@@ -42,6 +45,25 @@ def parse(code: str) -> list[tuple[str, dict[str, str]]]:
     if len(calls) > limits.EXECUTE_MAX_CALLS:
         raise VKError(13, f"too many API calls (at most {limits.EXECUTE_MAX_CALLS})")
     return calls
+
+
+def run(methods: Methods, token: Token, params: dict[str, str],
+        record: Callable[[str, Any], None]) -> dict[str, Any]:
+    """Runs each call; a failed one yields false and an entry in execute_errors, as VK does."""
+    results: list[Any] = []
+    errors: list[dict[str, Any]] = []
+    for method, values in parse(params.get("code", "")):
+        try:
+            result = methods.call(method, token, values)
+            record(f"execute:{method}", {"response": result})
+            results.append(result)
+        except VKError as exc:
+            results.append(False)
+            errors.append({"method": method, "error_code": exc.code, "error_msg": str(exc)})
+    answer: dict[str, Any] = {"response": results}
+    if errors:
+        answer["execute_errors"] = errors
+    return answer
 
 
 def _text(value: object) -> str:

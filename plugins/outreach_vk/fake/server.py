@@ -1,4 +1,7 @@
-"""The fake VK's HTTP side: VK's wire protocol, the photo upload server and an admin path."""
+"""The fake VK's HTTP side: VK's wire protocol, the photo upload server and an admin path.
+
+It serves any ``Platform`` (the ``FakeVK``) and knows nothing else of it.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +13,14 @@ import json
 import time
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from outreach.channels import client_hung_up
 from outreach_vk import limits
-from outreach_vk.fake import execute
-from outreach_vk.fake.methods import VKError
 
 if TYPE_CHECKING:
-    from outreach_vk.fake import FakeVK
+    from outreach_vk.fake.methods import Methods, VKError
 
 RATE = {"user": limits.USER_RPS, "group": limits.COMMUNITY_RPS, "service": limits.SERVICE_RPS}
 
@@ -50,8 +51,22 @@ class Server(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+class Platform(Protocol):
+    """What the HTTP side asks of the fake."""
+
+    methods: Methods
+
+    def answer(self, method: str, params: dict[str, str]) -> dict[str, Any]: ...
+
+    def long_poll(self, query: dict[str, str]) -> dict[str, Any]: ...
+
+    def upload(self, query: dict[str, str], files: list[tuple[str, str, bytes]]) -> Any: ...
+
+    def admin(self, action: str, data: dict[str, Any]) -> Any: ...
+
+
 class Handler(BaseHTTPRequestHandler):
-    fake: FakeVK  # set on a subclass per server
+    fake: Platform  # set on a subclass per server
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib's name)
@@ -147,21 +162,3 @@ def error_body(error: VKError, method: str, params: dict[str, str]) -> dict[str,
               if k not in ("access_token", "code")]
     return {"error": {"error_code": error.code, "error_msg": str(error),
                       "request_params": shown, **error.extra}}
-
-
-def run_execute(fake: FakeVK, token: Any, params: dict[str, str]) -> dict[str, Any]:
-    """Runs each call; a failed one yields false and an entry in execute_errors, as VK does."""
-    results: list[Any] = []
-    errors: list[dict[str, Any]] = []
-    for method, values in execute.parse(params.get("code", "")):
-        try:
-            result = fake.methods.call(method, token, values)
-            fake.record(f"execute:{method}", {"response": result})
-            results.append(result)
-        except VKError as exc:
-            results.append(False)
-            errors.append({"method": method, "error_code": exc.code, "error_msg": str(exc)})
-    answer: dict[str, Any] = {"response": results}
-    if errors:
-        answer["execute_errors"] = errors
-    return answer
