@@ -22,7 +22,7 @@ import os
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 if TYPE_CHECKING:
     import telegram
@@ -40,6 +40,15 @@ KINDS = ("message", "callback_query", "message_reaction_count", "chat_member",
 Callback = Callable[["telegram.Update"], Awaitable["asyncio.Future[None] | None"]]
 
 
+class StateData(TypedDict):
+    """What ``BotState`` keeps (JSON)."""
+
+    reactions: dict[str, int]  # reactions_key -> the reactions summed over every emoji
+    albums: dict[str, list[int]]  # reactions_key of an album's first message -> its ids
+    unclaimed: list[dict[str, Any]]  # updates nobody subscribed to yet, as Telegram sent them
+    chats: dict[str, int]  # a configured chat_id (@name) -> the chat's number
+
+
 class BotState:
     """The per-bot JSON file: written atomically, under a lock shared with other processes."""
 
@@ -48,7 +57,7 @@ class BotState:
         self._lock_path = folder / "updates.lock"
 
     @contextmanager
-    def edit(self) -> Iterator[dict[str, Any]]:
+    def edit(self) -> Iterator[StateData]:
         """The state to change in place; written back when the block ends without error."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock_path.open("a") as lock:
@@ -62,20 +71,18 @@ class BotState:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def read(self) -> dict[str, Any]:
+    def read(self) -> StateData:
         return self._read()
 
-    def _read(self) -> dict[str, Any]:
+    def _read(self) -> StateData:
         data: dict[str, Any] = {}
         if self.path.exists():
             try:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
             except ValueError:
                 log.warning("%s was unreadable; starting it afresh", self.path)
-        for key, empty in (("reactions", {}), ("albums", {}),
-                           ("unclaimed", []), ("chats", {})):
-            data.setdefault(key, empty)
-        return data
+        return StateData(reactions=data.get("reactions", {}), albums=data.get("albums", {}),
+                         unclaimed=data.get("unclaimed", []), chats=data.get("chats", {}))
 
 
 def reactions_key(chat_id: int, message_id: int) -> str:
@@ -116,7 +123,7 @@ class UpdateHub:
         self._subscribers.setdefault(kind, []).append(callback)
         kept: list[dict[str, Any]] = []
 
-        def take(data: dict[str, Any]) -> None:
+        def take(data: StateData) -> None:
             kept.extend(u for u in data["unclaimed"] if kind in u)
             data["unclaimed"] = [u for u in data["unclaimed"] if kind not in u]
 
@@ -241,7 +248,7 @@ class UpdateHub:
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, 60.0)
 
-    def _edit(self, change: Callable[[dict[str, Any]], None]) -> None:
+    def _edit(self, change: Callable[[StateData], None]) -> None:
         with self.state.edit() as data:
             change(data)
 

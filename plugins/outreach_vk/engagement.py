@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from outreach.channels import Engagement
 from outreach_vk import limits
 
+T = TypeVar("T")
 
-def chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -76,7 +77,7 @@ def incoming_from(message: Mapping[str, Any]) -> tuple[int, Incoming] | None:
                           attachment=bool(message.get("attachments")))
 
 
-def _payload(raw: Any) -> dict[str, Any]:
+def _payload(raw: object) -> dict[str, Any]:
     if not raw or not isinstance(raw, str):
         return {}
     try:
@@ -180,31 +181,40 @@ class Lanes:
         self.pool.shutdown(wait=wait, cancel_futures=False)
 
 
+@dataclasses.dataclass
+class Batch:
+    """Events read from the long poll between two positions (``ts``)."""
+
+    before: str
+    after: str
+    open: int  # events not handled yet
+
+
 class Progress:
     """Where the long poll may resume without losing an event: before the oldest batch
     of events that is not handled yet, or after the last batch read."""
 
     def __init__(self) -> None:
-        self._batches: deque[list[Any]] = deque()  # [ts before, ts after, events open]
+        self._batches: deque[Batch] = deque()
         self._last: str | None = None
         self._lock = threading.Lock()
 
-    def read(self, before: Any, after: Any, count: int) -> list[Any]:
+    def read(self, before: str | int, after: str | int, count: int) -> Batch:
         """A batch of ``count`` events was read from ``before`` to ``after``."""
-        batch = [str(before), str(after), count]
+        batch = Batch(str(before), str(after), count)
         with self._lock:
             self._batches.append(batch)
         return batch
 
-    def done(self, batch: list[Any]) -> None:
+    def done(self, batch: Batch) -> None:
         with self._lock:
-            batch[2] -= 1
+            batch.open -= 1
 
     def safe(self) -> str | None:
         with self._lock:
-            while self._batches and self._batches[0][2] <= 0:
-                self._last = self._batches.popleft()[1]
-            return self._batches[0][0] if self._batches else self._last
+            while self._batches and self._batches[0].open <= 0:
+                self._last = self._batches.popleft().after
+            return self._batches[0].before if self._batches else self._last
 
 
 class Intake:
@@ -346,14 +356,14 @@ class Intake:
 
     # --- events ---
 
-    def _dispatch_batch(self, before: Any, after: Any,
+    def _dispatch_batch(self, before: str | int, after: str | int,
                         events: Sequence[Mapping[str, Any]]) -> None:
         jobs = [job for job in map(self._job, events) if job is not None]
         batch = self._progress.read(before, after, len(jobs))
         for person, job in jobs:
-            self._lanes.submit(person, lambda job=job: self._finish(job, batch))
+            self._lanes.submit(person, functools.partial(self._finish, job, batch))
 
-    def _finish(self, job: Callable[[], None], batch: list[Any]) -> None:
+    def _finish(self, job: Callable[[], None], batch: Batch) -> None:
         try:
             job()
         finally:
@@ -378,7 +388,7 @@ class Intake:
             return person, lambda: self.desk.joined(self.channel, person, at)
         return None
 
-    def _serve(self, peer: int, incoming: Incoming, message_id: Any) -> None:
+    def _serve(self, peer: int, incoming: Incoming, message_id: object) -> None:
         replies = self.desk.handle(self.channel, incoming)
         # The same random_id for a reply sent again after a takeover: VK sends it once.
         for index, reply in enumerate(replies):
@@ -386,7 +396,7 @@ class Intake:
         if not self._stop.is_set():  # stopped mid-way: the next reader sends what is owed
             self.desk.delivered(self.channel, incoming)
 
-    def _reply(self, peer: int, reply: Reply, key: tuple[Any, ...]) -> None:
+    def _reply(self, peer: int, reply: Reply, key: tuple[object, ...]) -> None:
         pieces = parts_of(reply.text)
         for number, piece in enumerate(pieces):
             values: dict[str, Any] = {"peer_id": peer, "message": piece,
@@ -416,7 +426,7 @@ class Intake:
 
 
 def deliver(client: Client, values: dict[str, Any], backoff: float,
-            stop: threading.Event | None = None) -> Any:
+            stop: threading.Event | None = None) -> None:
     """``messages.send`` of ``values``, retrying transient failures a few times with a
     growing pause.
 
@@ -427,7 +437,8 @@ def deliver(client: Client, values: dict[str, Any], backoff: float,
     delay = backoff
     for attempt in range(limits.SEND_RETRIES + 1):
         try:
-            return client.call("messages.send", values)
+            client.call("messages.send", values)
+            return
         except TransientError as exc:
             if attempt == limits.SEND_RETRIES or stop.is_set():
                 raise

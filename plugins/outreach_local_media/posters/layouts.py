@@ -70,7 +70,7 @@ DEFAULT_LAYOUTS: dict[str, Layout] = {
 _KEYS = {"width_mm": (int, float), "height_mm": (int, float), "dpi": (int,), "pdf": (bool,)}
 
 
-def layout_problems(value: Any) -> str | None:
+def layout_problems(value: object) -> str | None:
     """Why a ``layouts`` table cannot be used, in plain words; None when it can."""
     if not isinstance(value, dict):
         return "must be a table of formats, e.g. { stand = { width_mm = 1000, height_mm = 1400 } }"

@@ -22,10 +22,11 @@ def qr_image(data: str, side: int) -> PILImage.Image:
     from PIL import Image
 
     code = segno.make_qr(data, error="m")
-    modules = code.symbol_size(scale=1, border=QUIET_ZONE)[0]
+    modules = int(code.symbol_size(scale=1, border=QUIET_ZONE)[0])
     scale = max(1, side // modules)
     matrix = Image.new("1", (modules, modules), 1)
     pixels = matrix.load()
+    assert pixels is not None  # a new image's pixels are there to load
     for y, row in enumerate(code.matrix_iter(scale=1, border=QUIET_ZONE)):
         for x, dark in enumerate(row):
             if dark:

@@ -213,13 +213,14 @@ def draw_text(draw: ImageDraw.ImageDraw, fitted: Fitted, box: tuple[int, int, in
     ink: list[tuple[int, int, int, int]] = []
     for row, line in enumerate(fitted.lines):
         length = face.getlength(line)
-        x = left
+        x: float = left
         if align == "center":
             x = left + (right - left - length) / 2
         elif align == "right":
             x = right - length
         y = top + row * fitted.line_height + pad
         draw.text((x, y), line, font=face, fill=fill)
-        ink.append(tuple(round(v) for v in draw.textbbox((x, y), line, font=face)))
+        ink_left, ink_top, ink_right, ink_bottom = draw.textbbox((x, y), line, font=face)
+        ink.append((round(ink_left), round(ink_top), round(ink_right), round(ink_bottom)))
     return (min(b[0] for b in ink), min(b[1] for b in ink),
             max(b[2] for b in ink), max(b[3] for b in ink))

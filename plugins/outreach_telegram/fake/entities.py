@@ -89,11 +89,12 @@ def _parse_html(text: str) -> Parsed:
                     raise EntityError(
                         f"Unmatched end tag at byte offset {_offset(text, i)}, "
                         f"expected \"</{opened}>\", found \"</{name}>\"")
-                entity = {"type": HTML_TAGS[name], "offset": start,
-                          "length": utf16_len("".join(out)) - start}
+                length = utf16_len("".join(out)) - start
+                entity: dict[str, int | str] = {"type": HTML_TAGS[name], "offset": start,
+                                                "length": length}
                 if url:
                     entity["url"] = url
-                if entity["length"] > 0:
+                if length > 0:
                     entities.append(entity)
             i = match.end()
         elif ch == "&" and (found := _ENTITY.match(text, i)):

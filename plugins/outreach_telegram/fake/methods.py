@@ -190,7 +190,7 @@ def _buttons(rows: Any, what: str) -> list[dict[str, Any]]:
 
 def send_photo(state: FakeState, params: dict[str, Any], files: Files) -> Any:
     chat = _writable(state, params)
-    data = files.get("photo") if "photo" in files else _upload(params, files,
+    data = files["photo"] if "photo" in files else _upload(params, files,
                                                                params.get("photo"))
     content: dict[str, Any] = {"photo": _photo_sizes(data, f"{chat.id}-{chat.next_message_id}")}
     _caption(content, params)

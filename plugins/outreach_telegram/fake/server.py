@@ -34,8 +34,9 @@ def parse_body(content_type: str, body: bytes) -> tuple[dict[str, Any], dict[str
         message = BytesParser(policy=HTTP).parsebytes(
             f"Content-Type: {content_type}\r\n\r\n".encode() + body)
         for part in message.iter_parts():
-            name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True) or b""
+            name = str(part.get_param("name", header="content-disposition"))
+            decoded = part.get_payload(decode=True)
+            payload = decoded if isinstance(decoded, bytes) else b""
             if part.get_filename() is not None:
                 files[name] = payload
             else:

@@ -149,11 +149,11 @@ class FakeState:
                     return chat
         else:
             try:
-                chat = self.chats.get(int(chat_id))
+                numbered = self.chats.get(int(chat_id))
             except (TypeError, ValueError):
-                chat = None
-            if chat is not None:
-                return chat
+                numbered = None
+            if numbered is not None:
+                return numbered
         raise ApiError(400, "Bad Request: chat not found")
 
     def member_count(self, chat: FakeChat) -> int:
@@ -245,7 +245,7 @@ class FakeState:
         message = next((m for m in chat.messages if m["message_id"] == message_id), None)
         buttons = [b for row in ((message or {}).get("reply_markup") or {}).get(
             "inline_keyboard", []) for b in row]
-        if not any(b.get("callback_data") == data for b in buttons):
+        if message is None or not any(b.get("callback_data") == data for b in buttons):
             raise ValueError(f"message {message_id} has no button with data {data!r}")
         query_id = f"{BOT_ID % 100000}{self.next_query_id:08d}"
         self.next_query_id += 1

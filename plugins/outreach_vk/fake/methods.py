@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, overload
 
 from outreach_vk import limits
 from outreach_vk.fake.state import ADMIN_ID, USERS, Store, Token, counts
@@ -77,6 +77,14 @@ def check_call(method: str, token: Token, params: Mapping[str, str],
     for name in required:
         if not params.get(name):
             raise VKError(100, f"{name} is undefined")
+
+
+@overload
+def _int(params: Mapping[str, str], name: str, default: int) -> int: ...
+
+
+@overload
+def _int(params: Mapping[str, str], name: str, default: None = None) -> int | None: ...
 
 
 def _int(params: Mapping[str, str], name: str, default: int | None = None) -> int | None:

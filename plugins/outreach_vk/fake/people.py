@@ -19,6 +19,7 @@ complete, some abandon or refuse), and a few who only join the community.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import json
@@ -132,13 +133,13 @@ class Timeline:
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self._heap: list[tuple[float, int, Callable[[], None]]] = []
+        self._heap: list[tuple[float, int, Callable[[], object]]] = []
         self._count = itertools.count()
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._stopped = False
 
-    def later(self, fake_seconds: float, job: Callable[[], None]) -> None:
+    def later(self, fake_seconds: float, job: Callable[[], object]) -> None:
         due = time.monotonic() + max(fake_seconds, 0) / max(self.clock.speed, 1e-9)
         with self._cond:
             heapq.heappush(self._heap, (due, next(self._count), job))
@@ -230,8 +231,8 @@ class Crowd:
             code = found.group(1)
             for _ in range(rng.randint(1, 4)):
                 behaviour = rng.choices(BEHAVIOURS[:3], weights=(7, 2, 1))[0]
-                self.people.timeline.later(rng.uniform(60, 3600), lambda b=behaviour:
-                                           self.people.arrive(code, b))
+                self.people.timeline.later(rng.uniform(60, 3600), functools.partial(
+                    self.people.arrive, code, behaviour))
         for _ in range(rng.randint(0, 3)):
             self.people.timeline.later(rng.uniform(60, 3 * 3600), lambda: self.people
                                        .messenger.group_join(self.people.new_id()))

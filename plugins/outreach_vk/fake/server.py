@@ -131,7 +131,8 @@ def _files(content_type: str, body: bytes) -> list[tuple[str, str, bytes]]:
         name = part.get_param("name", header="content-disposition")
         filename = part.get_filename()
         if filename is not None:
-            found.append((str(name), filename, part.get_payload(decode=True) or b""))
+            decoded = part.get_payload(decode=True)
+            found.append((str(name), filename, decoded if isinstance(decoded, bytes) else b""))
     return found
 
 
