@@ -86,19 +86,14 @@ class Inbox:
     def check(self, key: str, ts: str, wait: float) -> dict[str, Any]:
         """One ``a_check``: events after ``ts``, waiting up to ``wait`` real seconds."""
         deadline = time.monotonic() + wait
+        try:
+            since = int(ts)
+        except ValueError:
+            since = -1  # before any event: answered as history lost, with the ts to ask from
         with self.cond:
-            if self.lost:
-                self.lost = False
-                self.keys.clear()
-                return {"failed": 3}
-            if key not in self.keys:
-                return {"failed": 2}
-            try:
-                since = int(ts)
-            except ValueError:
-                return {"failed": 1, "ts": str(self.ts)}
-            if since < self.first:
-                return {"failed": 1, "ts": str(self.ts)}
+            failed = self._failed(key, since)
+            if failed is not None:
+                return failed
             while (self.ts <= since and not self.closing and not self.lost
                    and key in self.keys and since >= self.first):
                 left = deadline - time.monotonic()
@@ -106,16 +101,23 @@ class Inbox:
                     break
                 self.cond.wait(left)
             # What happened while the request waited answers it, as it would at VK.
-            if self.lost:
-                self.lost = False
-                self.keys.clear()
-                return {"failed": 3}
-            if key not in self.keys:
-                return {"failed": 2}
-            if since < self.first:
-                return {"failed": 1, "ts": str(self.ts)}
+            failed = self._failed(key, since)
+            if failed is not None:
+                return failed
             found = self.events[max(since - self.first, 0):]
             return {"ts": str(self.ts), "updates": [dict(e) for e in found]}
+
+    def _failed(self, key: str, since: int) -> dict[str, Any] | None:
+        """The ``failed`` answer a check from ``since`` with ``key`` gets now, if any."""
+        if self.lost:
+            self.lost = False
+            self.keys.clear()
+            return {"failed": 3}
+        if key not in self.keys:
+            return {"failed": 2}
+        if since < self.first:
+            return {"failed": 1, "ts": str(self.ts)}
+        return None
 
     def close(self) -> None:
         with self.cond:
