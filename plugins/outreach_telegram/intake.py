@@ -93,13 +93,13 @@ class _Person:
 
 @dataclass(frozen=True)
 class IntakeSettings:
-    """How the sign-up bot talks: the channel's settings it needs."""
+    """How the sign-up bot talks: the channel's settings it needs (see its schema)."""
 
     channel: str  # the channel's name, for the desk and the log
-    parse_mode: str = "HTML"
-    contact_button: str = "📱 Отправить номер"
-    workers: int = 8  # people whose messages are handled at once
-    poll_timeout: float = 25.0  # seconds one long poll waits
+    parse_mode: str
+    contact_button: str
+    workers: int  # people whose messages are handled at once
+    poll_timeout: float  # seconds one long poll waits
 
 
 class Intake:

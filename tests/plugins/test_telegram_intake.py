@@ -291,3 +291,28 @@ def test_the_sandbox_sends_people_after_a_posts_sign_up_link(tmp_path) -> None:
         assert people and {p.code for p in people} <= {f"code{n}" for n in range(6)}
         assert fake.wait_for(lambda: all(p.status != "waiting" for p in people), 5)
         assert sum(len(fake.messages(p.user_id)) for p in people) >= len(people)  # /start each
+
+
+def test_the_intake_runs_on_a_bot_and_a_sender_without_any_channel(tmp_path, fake) -> None:
+    import logging
+
+    from outreach.channels import LocalLeases
+    from outreach_telegram import bots, loop
+    from outreach_telegram.intake import Intake, IntakeSettings
+    from outreach_telegram.sending import Sender
+
+    bot = bots.acquire(fake.token, fake.url, 5.0, tmp_path / "bot",
+                       LocalLeases().lease("telegram:bot-alone"))
+    desk = ScriptedDesk()
+    intake = Intake(bot, Sender(bot.pacer, who="channel alone", log=logging.getLogger("test")),
+                    desk, IntakeSettings(channel="alone", parse_mode="HTML",
+                                         contact_button="📱", workers=2, poll_timeout=1))
+    try:
+        loop.run(intake.start(), timeout=10)
+        write(fake, user(120), text="/start poster-7")
+        wait(lambda: bot_messages(fake, 120))
+    finally:
+        loop.run(intake.stop(), timeout=10)
+        bots.release(bot)
+    assert desk.received[0].start_code == "poster-7"
+    assert [m["text"] for m in bot_messages(fake, 120)] == ["Принято"]
