@@ -48,7 +48,8 @@ def setup(folder: Path, url: str | None, fake: FakeTelegram, scale: float):
     config = make_test_config(folder, {"tg": section}, top={
         "database_url": url or f"sqlite:///{folder / 'outreach.db'}",
         "municipalities": MUNICIPALITIES,
-        "signups": {"policy_url": "https://example.org/policy"}})
+        "signups": {"policy_url": "https://example.org/policy",
+                    "policy_version": "1"}})
     store = open_store(config.database_url)
     registry = make_registry(config, [TelegramChannel], env={"TG_TOKEN": fake.token})
     channel = registry.get("tg")
