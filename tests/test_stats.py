@@ -19,7 +19,8 @@ from outreach.models import (
     SignUp,
     utcnow,
 )
-from outreach.stats import Figures, compute_stats, weekly_points
+from outreach.stats import compute_stats, weekly_points
+from outreach.stats.figures import Figures
 
 EKB = zoneinfo.ZoneInfo("Asia/Yekaterinburg")
 SINCE = dt.datetime(2026, 10, 1, tzinfo=EKB)

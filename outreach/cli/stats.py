@@ -12,11 +12,13 @@ import click
 
 from outreach.cli.output import FORMATS, MISSING, render
 from outreach.cli.publications import check_when
-from outreach.stats import GROUPINGS, KEY_COLUMNS, METRICS
+from outreach.stats import GROUPINGS, KEY_COLUMNS
+from outreach.stats.figures import METRICS
 
 if TYPE_CHECKING:
     from outreach.cli import App
-    from outreach.stats import Figures, StatsReport
+    from outreach.stats import StatsReport
+    from outreach.stats.figures import Figures
 
 FIGURE_COLUMNS = ("publications", *METRICS, "signups")
 # What a row without a campaign, story or municipality holds, in words.
@@ -108,7 +110,7 @@ def _period(report: StatsReport) -> str:
 
 
 def _key_values(report: StatsReport, key: tuple[Any, ...]) -> dict[str, Any]:
-    from outreach.stats import week_label
+    from outreach.stats.figures import week_label
 
     values = {}
     for column, value in zip(KEY_COLUMNS[report.by], key, strict=True):

@@ -22,7 +22,7 @@ from outreach.models import (
     SlotOutcome,
     Story,
 )
-from outreach.stats import METRICS, AudienceChange, SlotWarning, StoryInfo, week_of
+from outreach.stats.figures import METRICS, AudienceChange, SlotWarning, StoryInfo, week_of
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def counted(s: Any) -> sa.ColumnElement[bool]:
                    sa.or_(s.completed_at.is_not(None), s.status.not_in(("started", "forgotten"))))
 
 
-def _period(column: sa.ColumnElement[Any], since: dt.datetime | None,
+def in_period(column: sa.ColumnElement[Any], since: dt.datetime | None,
             until: dt.datetime | None) -> list[sa.ColumnElement[bool]]:
     conditions = []
     if since is not None:
@@ -74,7 +74,7 @@ def _engagement(connection: sa.Connection, since: dt.datetime | None, until: dt.
         sa.select(*grain, *figures)
         .select_from(Publication.__table__.outerjoin(latest, e.publication_id == p.id))
         .where(p.status == PublicationStatus.published.value,
-               *_period(p.published_at, since, until))
+               *in_period(p.published_at, since, until))
         .group_by(*grain)
     )
     if campaign_id is not None:
@@ -101,7 +101,7 @@ def _signups(connection: sa.Connection, since: dt.datetime | None, until: dt.dat
         .select_from(SignUp.__table__
                      .join(ReferralCode.__table__, r.id == s.referral_code_id)
                      .outerjoin(Publication.__table__, p.id == r.publication_id))
-        .where(counted(s), *_period(s.created_at, since, until))
+        .where(counted(s), *in_period(s.created_at, since, until))
         .group_by(*grain)
     )
     if campaign_id is not None:
@@ -116,7 +116,7 @@ def unattributed(connection: sa.Connection, since: dt.datetime | None,
     s = SignUp.__table__.c
     query = (sa.select(sa.func.count(s.id))
              .where(s.referral_code_id.is_(None), counted(s),
-                    *_period(s.created_at, since, until)))
+                    *in_period(s.created_at, since, until)))
     return int(connection.execute(query).scalar() or 0)
 
 
@@ -125,7 +125,7 @@ def audience_changes(connection: sa.Connection, since: dt.datetime | None,
                      channels: Iterable[str] | None = None) -> list[AudienceChange]:
     """Per channel: its first and last member count in the period."""
     a = AudienceSnapshot.__table__.c
-    where = [a.members.is_not(None), *_period(a.taken_at, since, until)]
+    where = [a.members.is_not(None), *in_period(a.taken_at, since, until)]
     if channels is not None:
         where.append(a.channel.in_(list(channels)))
     bounds = (sa.select(a.channel, sa.func.min(a.taken_at).label("first"),
@@ -152,7 +152,7 @@ def slot_warnings(connection: sa.Connection, since: dt.datetime | None,
     query = (sa.select(c.slug, s.slot, s.outcome, s.detail)
              .join(Campaign.__table__, c.id == s.campaign_id)
              .where(s.outcome.in_([SlotOutcome.empty.value, SlotOutcome.skipped.value]),
-                    *_period(s.slot, since, until))
+                    *in_period(s.slot, since, until))
              .order_by(s.slot, c.slug))
     if campaign_id is not None:
         query = query.where(s.campaign_id == campaign_id)
