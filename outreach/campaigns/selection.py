@@ -17,6 +17,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from outreach.campaigns.routing import channels_for
 from outreach.models import Publication, PublicationStatus, Story, StoryStatus
 
 if TYPE_CHECKING:
@@ -150,10 +151,8 @@ def pick_for_slot(session: Session, spec: CampaignSpec, config: Config, slot: dt
     is still within the reuse window; a story left with no channel is skipped.
     "Never published" for ordering means on none of its channels.
     """
-    from outreach.campaigns.routing import channels_for
-
     stories = eligible_stories(session, spec, exclude)
-    routes = {s.id: channels_for(spec, s, config) for s in stories}
+    routes = {s.id: channels_for(spec, s.municipality, config) for s in stories}
     every_channel = {c for names in routes.values() for c in names}
     used = usage(session, [s.id for s in stories if s.id is not None], every_channel, slot,
                  spec.content.reuse_after_days)
