@@ -38,7 +38,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from outreach.config import check_zone
 from outreach.errors import (
     AuthError,
     ChannelError,
@@ -47,7 +46,7 @@ from outreach.errors import (
     TransientError,
 )
 from outreach.privacy import private_folder, write_private
-from outreach.schema import Field
+from outreach.schema import Field, check_zone
 from outreach.text import slugify, transliterate
 
 if TYPE_CHECKING:

@@ -8,24 +8,15 @@ variable that holds each one (see ``Field.env``).
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from outreach.errors import ConfigError, Problem
-from outreach.schema import Checker, Field
+from outreach.schema import Checker, Field, check_zone, parse_duration
 from outreach.tomlfile import read_toml
 
 DEFAULT_CONFIG = "config.toml"
-
-
-def check_zone(value: str) -> str | None:
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return f"unknown time zone {value!r} (use an IANA name such as 'Asia/Yekaterinburg')"
-    return None
 
 
 def check_database_url(value: str) -> str | None:
@@ -99,8 +90,6 @@ WATERMARK = {
 
 
 def _check_window(value: str) -> str | None:
-    from outreach.campaigns.spec import parse_duration
-
     if parse_duration(value) is None:
         return f"{value!r} is not a duration: write a number and m, h, d or w, like '48h'"
     return None
@@ -126,8 +115,6 @@ def _check_policy_url(value: str) -> str | None:
 
 
 def _check_unfinished(value: str) -> str | None:
-    from outreach.campaigns.spec import parse_duration
-
     wrong = _check_window(value)
     if wrong:
         return wrong
@@ -354,8 +341,6 @@ def _signups(check: Checker, data: dict[str, Any],
             check.problem("signups.coordinators.channel",
                           f"there is no channel {channel!r} in [channels]"
                           + did_you_mean(channel, list(channels)))
-    from outreach.campaigns.spec import parse_duration
-
     return Signups(
         enabled=True,
         policy_url=values["policy_url"],

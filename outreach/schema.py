@@ -8,6 +8,8 @@ and a "did you mean" for a misspelt key.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +17,9 @@ from typing import Any
 from outreach.errors import Problem, did_you_mean
 from outreach.privacy import looks_like_secret
 from outreach.tomlfile import key_lines, line_of
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 _TYPE_NAMES = {
     str: "text",
@@ -175,3 +180,23 @@ def _describe(value: Any) -> str:
     if isinstance(value, str):
         return f"text {value!r}" if len(value) < 40 else "text"
     return _type_name(type(value))
+
+
+# --- values that several files share ---
+
+
+def parse_duration(value: str) -> dt.timedelta | None:
+    """'30m', '2h', '3d', '1w' as a timedelta; None when not understood."""
+    match = _DURATION.match(value)
+    if not match:
+        return None
+    return dt.timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def check_zone(value: str) -> str | None:
+    """Why ``value`` is not a time zone, or None when it is one."""
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return f"unknown time zone {value!r} (use an IANA name such as 'Asia/Yekaterinburg')"
+    return None

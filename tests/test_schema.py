@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from outreach.schema import Checker, Field
+import pytest
+
+from outreach.schema import Checker, Field, check_zone, parse_duration
 
 TEXT = """\
 name = "x"
@@ -80,3 +82,18 @@ def test_line_offset_points_into_the_enclosing_file() -> None:
     check = Checker("story.md", 'title = 1\n', line_offset=1)
     check.table({"title": 1}, {"title": Field(str)})
     assert check.problems[0].line == 2
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("30m", dt.timedelta(minutes=30)), (" 2 h ", dt.timedelta(hours=2)),
+    ("3d", dt.timedelta(days=3)), ("1w", dt.timedelta(weeks=1)),
+    ("48", None), ("2 days", None), ("-1d", None), ("", None),
+])
+def test_durations_shared_by_config_and_campaign_files(text: str,
+                                                       expected: dt.timedelta | None) -> None:
+    assert parse_duration(text) == expected
+
+
+def test_a_time_zone_is_an_iana_name() -> None:
+    assert check_zone("Asia/Yekaterinburg") is None
+    assert "unknown time zone 'Mars/Olympus'" in (check_zone("Mars/Olympus") or "")
