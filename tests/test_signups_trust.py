@@ -366,25 +366,20 @@ def test_unfinished_dialogs_are_erased_after_the_configured_time(store: Store,
 
 def test_the_service_erases_unfinished_dialogs_on_its_clock(store: Store,
                                                             config: Config) -> None:
-    from outreach.engine import jobs
     from outreach.engine.service import Service
 
     say(make_desk(store, config), started=True)
     clock = [T0]
     service = Service(config, store, make_registry(config, (RecordingChannel, ChatChannel)),
                       worker="eraser", clock=lambda: clock[0])
-    jobs.register(service)
-    try:
-        jobs.tidy("eraser")
-        assert rows(store)[0].person == "test:1001"
-        clock[0] = T0 + dt.timedelta(days=8)
-        purged: list[bool] = []
-        store.purge_erased = lambda: purged.append(True)  # type: ignore[method-assign]
-        jobs.tidy("eraser")
-        assert rows(store)[0].person is None
-        assert purged == [True]  # the erased bytes leave the database's files too
-        jobs.tidy("eraser")
-        assert purged == [True]  # nothing new erased: no table rewrite
-    finally:
-        jobs.unregister(service)
+    service.tidy()
+    assert rows(store)[0].person == "test:1001"
+    clock[0] = T0 + dt.timedelta(days=8)
+    purged: list[bool] = []
+    store.purge_erased = lambda: purged.append(True)  # type: ignore[method-assign]
+    service.tidy()
+    assert rows(store)[0].person is None
+    assert purged == [True]  # the erased bytes leave the database's files too
+    service.tidy()
+    assert purged == [True]  # nothing new erased: no table rewrite
 

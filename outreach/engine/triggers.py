@@ -1,7 +1,8 @@
-"""Scheduled jobs: importable functions taking plain ids, as APScheduler stores them.
+"""When APScheduler wakes the planner for a campaign: ahead of each of its slots.
 
-A job finds its running service by id, so it never holds a bound method or
-an open session, and the same function could run in another worker.
+APScheduler keeps its jobs in memory only (the store is the truth and the
+service plans what it missed on start), so a job is simply a method of the
+running service and a trigger never needs to be pickled.
 """
 
 from __future__ import annotations
@@ -13,44 +14,6 @@ from apscheduler.triggers.base import BaseTrigger
 
 if TYPE_CHECKING:
     from outreach.campaigns.spec import CampaignSpec
-    from outreach.engine.service import Service
-
-_SERVICES: dict[str, Service] = {}
-
-
-def register(service: Service) -> None:
-    _SERVICES[service.worker] = service
-
-
-def unregister(service: Service) -> None:
-    _SERVICES.pop(service.worker, None)
-
-
-def plan_campaign(worker: str, slug: str) -> None:
-    """A campaign's slot is near: ask the planner to plan it (idempotent)."""
-    if (service := _SERVICES.get(worker)) is not None:
-        service.request_plan([slug])
-
-
-def plan_all(worker: str) -> None:
-    """The safety net: plan anything due that a trigger did not wake (clock jumps)."""
-    if (service := _SERVICES.get(worker)) is not None:
-        service.request_plan()
-
-
-def reload_campaigns(worker: str) -> None:
-    if (service := _SERVICES.get(worker)) is not None:
-        service.reload_if_changed()
-
-
-def collect(worker: str) -> None:
-    if (service := _SERVICES.get(worker)) is not None:
-        service.collect()
-
-
-def tidy(worker: str) -> None:
-    if (service := _SERVICES.get(worker)) is not None:
-        service.tidy()
 
 
 class SlotTrigger(BaseTrigger):
