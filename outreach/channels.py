@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from outreach.config.schema import Field, check_zone
 from outreach.errors import (
     AuthError,
     ChannelError,
@@ -46,7 +47,6 @@ from outreach.errors import (
     TransientError,
 )
 from outreach.privacy import private_folder, write_private
-from outreach.schema import Field, check_zone
 from outreach.text import slugify, transliterate
 
 if TYPE_CHECKING:

@@ -15,6 +15,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from outreach.config.schema import parse_duration
 from outreach.errors import NotFoundError, StateError, did_you_mean
 from outreach.models import (
     AttemptOutcome,
@@ -27,7 +28,6 @@ from outreach.models import (
     Story,
     utcnow,
 )
-from outreach.schema import parse_duration
 
 if TYPE_CHECKING:
     from sqlmodel import Session

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from outreach.channels import Channel, ChannelContext, CheckResult, Leases, LocalLeases
 from outreach.config import CHANNEL_COMMON
+from outreach.config.schema import Checker
 from outreach.errors import NotFoundError, OutreachError, PluginError, Problem, did_you_mean
 from outreach.privacy import private_folder
-from outreach.schema import Checker
 
 if TYPE_CHECKING:
     from outreach.config import ChannelConfig, Config

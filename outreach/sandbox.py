@@ -186,7 +186,7 @@ def _cannot_listen(config: Config, name: str, plugin: type[Channel], plan: _Plan
 
 
 def _problem(config: Config, key: str, message: str) -> Problem:
-    from outreach.tomlfile import key_lines, line_of
+    from outreach.config.tomlfile import key_lines, line_of
 
     line = None
     if config.path is not None:

@@ -42,7 +42,7 @@ from outreach.channels import (
     TextLimits,
     TransientError,
 )
-from outreach.tomlfile import dump_key, dump_value
+from outreach.config.tomlfile import dump_key, dump_value
 
 if TYPE_CHECKING:
     from outreach.config import Config

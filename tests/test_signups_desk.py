@@ -46,7 +46,7 @@ def signup_config(tmp_path: Path, **signups: Any) -> Config:
         top={"municipalities": MUNICIPALITIES})
     if signups or True:
         text = config.path.read_text(encoding="utf-8")  # type: ignore[union-attr]
-        from outreach.tomlfile import dump_value
+        from outreach.config.tomlfile import dump_value
 
         lines = ["", "[signups]"] + [f"{k} = {dump_value(v)}" for k, v in settings.items()]
         config.path.write_text(text + "\n".join(lines) + "\n",  # type: ignore[union-attr]

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from outreach.config.schema import Checker, Field, check_zone, parse_duration
+from outreach.config.tomlfile import read_toml
 from outreach.errors import CampaignError, NotFoundError, Problem, did_you_mean
 from outreach.models import StoryKind
-from outreach.schema import Checker, Field, check_zone, parse_duration
 from outreach.templates import DEFAULT_TEMPLATE, Template, template_problems
-from outreach.tomlfile import read_toml
 
 if TYPE_CHECKING:
     from outreach.config import Config

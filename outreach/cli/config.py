@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from outreach.tomlfile import dump_key, dump_value
+from outreach.config.tomlfile import dump_key, dump_value
 
 if TYPE_CHECKING:
     from outreach.cli import App

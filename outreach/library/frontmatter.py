@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from outreach.config.schema import Checker, Field
+from outreach.config.tomlfile import parse_toml
 from outreach.errors import ContentError, Problem, StoryFileError, did_you_mean
-from outreach.schema import Checker, Field
-from outreach.tomlfile import parse_toml
 
 STORY_FILE = "story.md"
 KINDS = ("photo-report", "story")

@@ -20,11 +20,11 @@ from test_vk_intake import BotVK, running_bot_fake, wait_for
 from outreach.channels import Post
 from outreach.cli import cli
 from outreach.config import Config, load_config
+from outreach.config.tomlfile import dump_value
 from outreach.db import Store
 from outreach.models import AudienceJoin, Publication, ReferralCode, SignUp, utcnow
 from outreach.signups.desk import StoreDesk
 from outreach.testing import make_registry, make_test_config
-from outreach.tomlfile import dump_value
 from outreach_vk import VKChannel
 from outreach_vk.fake import FakeVK
 from outreach_vk.fake.bot import COORDINATORS_PEER

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from outreach.tomlfile import key_lines, line_of, parse_toml, read_toml
+from outreach.config.tomlfile import key_lines, line_of, parse_toml, read_toml
 
 
 def test_key_lines_follow_tables_and_quoted_keys() -> None:

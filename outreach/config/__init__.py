@@ -3,6 +3,11 @@
 Every problem in the file is reported at once, with line, key and a
 did-you-mean. Tokens are never written here: a channel names the environment
 variable that holds each one (see ``Field.env``).
+
+The package also holds what every file people write in TOML shares (config.toml,
+campaign files, story front matter, plugin settings): ``tomlfile`` reads TOML
+with the line of each key, and ``schema`` checks the values and reports every
+problem at once.
 """
 
 from __future__ import annotations
@@ -12,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from outreach.config.schema import Checker, Field, check_zone, parse_duration
+from outreach.config.tomlfile import read_toml
 from outreach.errors import ConfigError, Problem
-from outreach.schema import Checker, Field, check_zone, parse_duration
-from outreach.tomlfile import read_toml
 
 DEFAULT_CONFIG = "config.toml"
 

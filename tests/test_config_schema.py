@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from outreach.schema import Checker, Field, check_zone, parse_duration
+from outreach.config.schema import Checker, Field, check_zone, parse_duration
 
 TEXT = """\
 name = "x"
