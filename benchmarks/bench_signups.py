@@ -31,7 +31,7 @@ from sqlmodel import select
 
 from outreach.channels import Post
 from outreach.db import open_store
-from outreach.models import Campaign, Publication, ReferralCode, SignUp
+from outreach.db.models import Campaign, Publication, ReferralCode, SignUp
 from outreach.signups.desk import StoreDesk
 from outreach.testing import make_registry, make_test_config
 from outreach_telegram import TelegramChannel

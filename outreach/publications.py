@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from outreach.config.schema import parse_duration
-from outreach.errors import NotFoundError, StateError, did_you_mean
-from outreach.models import (
+from outreach.db.models import (
     AttemptOutcome,
     Campaign,
     EngagementSnapshot,
@@ -28,6 +27,7 @@ from outreach.models import (
     Story,
     utcnow,
 )
+from outreach.errors import NotFoundError, StateError, did_you_mean
 
 if TYPE_CHECKING:
     from sqlmodel import Session

@@ -19,8 +19,8 @@ import re
 import secrets
 from typing import TYPE_CHECKING
 
+from outreach.db.models import ReferralCode, utcnow
 from outreach.errors import OutreachError
-from outreach.models import ReferralCode, utcnow
 from outreach.text import transliterate
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ import pytest
 from outreach.campaigns.selection import pick_for_slot, select_stories
 from outreach.campaigns.spec import CampaignSpec, load_campaign
 from outreach.config import Config
-from outreach.models import Photo, Publication, Story, utcnow
+from outreach.db.models import Photo, Publication, Story, utcnow
 from outreach.testing import make_test_config
 
 SLOT = dt.datetime(2026, 12, 1, 5, 0, tzinfo=dt.UTC)

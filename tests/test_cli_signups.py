@@ -13,7 +13,7 @@ from test_signups_desk import signup_config
 
 from outreach.cli import cli
 from outreach.db import open_store
-from outreach.models import ReferralCode, utcnow
+from outreach.db.models import ReferralCode, utcnow
 
 
 def _config_on(tmp_path: Path, store_url: str) -> Path:
@@ -108,7 +108,7 @@ def test_import_needs_consent_and_reports_rejected_lines(runner: CliRunner, proj
 def test_a_poster_code_entered_offline_counts_for_its_campaign_and_placement(
         runner: CliRunner, tmp_path: Path, store_url: str) -> None:
     """A person calls and reads the code on a poster placed by a campaign."""
-    from outreach.models import Campaign
+    from outreach.db.models import Campaign
     from outreach.referrals import placement_code
 
     project = _config_on(tmp_path, store_url)
@@ -241,7 +241,7 @@ def test_exports_never_carry_a_formula(runner: CliRunner, project: Path, store_u
     with store.session() as s:
         from sqlmodel import select
 
-        from outreach.models import SignUp
+        from outreach.db.models import SignUp
 
         stored = {r.name: r.interests for r in s.exec(select(SignUp))}
     store.dispose()

@@ -22,7 +22,7 @@ from test_engine_reliability import Project, wait_for
 from test_engine_workers import Worker
 
 from outreach.db import open_store
-from outreach.models import SignUp
+from outreach.db.models import SignUp
 from outreach.signups.phones import normalize_phone
 from outreach.testing import make_test_config
 from outreach_telegram.fake import FakeTelegram

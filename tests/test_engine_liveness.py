@@ -29,10 +29,10 @@ from test_engine_reliability import (
     write_campaign,
 )
 
+from outreach.db.models import Publication, PublicationAttempt, utcnow
 from outreach.engine import liveness, outbox
 from outreach.engine.dispatcher import LEASE
 from outreach.engine.liveness import Holder
-from outreach.models import Publication, PublicationAttempt, utcnow
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from pathlib import Path
 from engine_support import T0, add_stories, make_centre
 from sqlmodel import select
 
+from outreach.db.models import Campaign, CampaignSlot, Publication
 from outreach.engine.planner import plan_due, sync_campaigns
-from outreach.models import Campaign, CampaignSlot, Publication
 
 HOUR = dt.timedelta(hours=1)
 

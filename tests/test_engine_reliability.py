@@ -28,10 +28,10 @@ import sqlalchemy as sa
 
 from outreach.config import Config
 from outreach.db import Store, open_store
+from outreach.db.models import CampaignSlot, Publication, PublicationAttempt, Story, utcnow
 from outreach.engine import outbox
 from outreach.engine.dispatcher import LEASE
 from outreach.engine.service import Service
-from outreach.models import CampaignSlot, Publication, PublicationAttempt, Story, utcnow
 from outreach.testing import RecordingChannel, make_registry, make_test_config, read_log
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,8 +21,8 @@ from test_engine_reliability import (
 from test_engine_workers import Worker
 
 from outreach.cli import cli
+from outreach.db.models import Campaign, utcnow
 from outreach.engine.service import Service
-from outreach.models import Campaign, utcnow
 from outreach.testing import make_registry
 
 

@@ -29,8 +29,8 @@ from test_engine_reliability import (
     write_campaign,
 )
 
+from outreach.db.models import utcnow
 from outreach.engine.locks import PlannerLock
-from outreach.models import utcnow
 
 
 class Worker:

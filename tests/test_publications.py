@@ -12,8 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from outreach.db import Store
-from outreach.errors import NotFoundError, StateError
-from outreach.models import (
+from outreach.db.models import (
     Campaign,
     EngagementSnapshot,
     Publication,
@@ -22,6 +21,7 @@ from outreach.models import (
     Story,
     utcnow,
 )
+from outreach.errors import NotFoundError, StateError
 from outreach.publications import (
     cancel_publication,
     external_id_from_url,

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from outreach.models import Campaign, ReferralCode, utcnow
+from outreach.db.models import Campaign, ReferralCode, utcnow
 from outreach.referrals import (
     check_signup_url,
     find_code,

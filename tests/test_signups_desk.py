@@ -15,7 +15,7 @@ from test_publications import add_campaign, add_publication, add_story
 from outreach.channels import Capabilities, Incoming, Reply
 from outreach.config import Config
 from outreach.db import Store
-from outreach.models import ReferralCode, SignUp, utcnow
+from outreach.db.models import ReferralCode, SignUp, utcnow
 from outreach.signups.desk import NO, OTHER, YES, StoreDesk, clean_name
 from outreach.testing import RecordingChannel, make_registry, make_test_config
 
@@ -76,7 +76,7 @@ def published_code(store: Store, channel: str = "tg", code: str = "Ab3dEf7hJk2m"
     with store.session() as s:
         story = add_story(s, f"История {code}")
         campaign_id = s.exec(select(ReferralCode.id)).first() and None
-        from outreach.models import Campaign
+        from outreach.db.models import Campaign
 
         existing = s.exec(select(Campaign).where(Campaign.slug == campaign)).first()
         campaign_id = existing.id if existing else add_campaign(s, campaign)

@@ -12,7 +12,7 @@ from test_signups_desk import T0, config, desk  # noqa: F401  (fixtures)
 from outreach.channels import Incoming, Reply
 from outreach.config import Config
 from outreach.db import Store
-from outreach.models import IntakeEvent, SignUp
+from outreach.db.models import IntakeEvent, SignUp
 from outreach.signups.desk import StoreDesk
 from outreach.signups.events import KEEP, forget_old
 from outreach.testing import RecordingChannel, make_registry

@@ -12,7 +12,7 @@ from test_signups_desk import T0, complete, published_code, rows, signup_config
 
 from outreach.config import Config
 from outreach.db import Store
-from outreach.models import AudienceJoin, ReferralCode, utcnow
+from outreach.db.models import AudienceJoin, ReferralCode, utcnow
 from outreach.referrals import suggest_code
 from outreach.signups.desk import StoreDesk
 from outreach.signups.offline import Entry, SignupInputError, add_signup, import_csv

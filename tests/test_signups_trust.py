@@ -26,8 +26,8 @@ from test_signups_offline import poster
 from outreach.channels import Incoming
 from outreach.config import Config
 from outreach.db import Store
+from outreach.db.models import SignUp, utcnow
 from outreach.errors import StateError
-from outreach.models import SignUp, utcnow
 from outreach.signups.desk import NO, OTHER, YES, StoreDesk
 from outreach.signups.flood import Flood
 from outreach.signups.merging import duplicate_groups, merge

@@ -10,15 +10,15 @@ import pytest
 from test_publications import add_campaign, add_publication, add_story
 
 from outreach.db import Store
-from outreach.engine.collectors import record_snapshots
-from outreach.errors import NotFoundError
-from outreach.models import (
+from outreach.db.models import (
     AudienceSnapshot,
     CampaignSlot,
     ReferralCode,
     SignUp,
     utcnow,
 )
+from outreach.engine.collectors import record_snapshots
+from outreach.errors import NotFoundError
 from outreach.stats import compute_stats, weekly_points
 from outreach.stats.figures import Figures
 

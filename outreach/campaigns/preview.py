@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from outreach.campaigns.spec import CampaignSpec
     from outreach.config import Config
     from outreach.db import Store
-    from outreach.models import Story
+    from outreach.db.models import Story
     from outreach.registry import Registry
 
 PREVIEW_CODE = "PREVIEW"  # stands in for the referral code a real publication gets

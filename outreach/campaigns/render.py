@@ -16,8 +16,8 @@ from outreach.templates import FittedText, fit, story_values
 if TYPE_CHECKING:
     from outreach.campaigns.spec import CampaignSpec
     from outreach.config import Config
+    from outreach.db.models import Photo, Story
     from outreach.media.renditions import Rendition, RenditionCache, Watermark
-    from outreach.models import Photo, Story
 
 
 @dataclass

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from outreach.campaigns.routing import channels_for
-from outreach.models import Publication, PublicationStatus, Story, StoryStatus
+from outreach.db.models import Publication, PublicationStatus, Story, StoryStatus
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -65,7 +65,7 @@ def eligible_stories(session: Session, spec: CampaignSpec,
     import sqlalchemy as sa
     from sqlmodel import col, select
 
-    from outreach.models import Photo
+    from outreach.db.models import Photo
 
     has_photos = sa.exists().where(col(Photo.story_id) == col(Story.id))
     query = select(Story.id, Story.event_date, Story.tags, Story.municipality).where(

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from outreach.config.schema import Checker, Field, check_zone, parse_duration
 from outreach.config.tomlfile import read_toml
+from outreach.db.models import StoryKind
 from outreach.errors import CampaignError, NotFoundError, Problem, did_you_mean
-from outreach.models import StoryKind
 from outreach.templates import DEFAULT_TEMPLATE, Template, template_problems
 
 if TYPE_CHECKING:

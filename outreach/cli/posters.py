@@ -126,7 +126,7 @@ def _placement_rows(session: Session, channel: Channel | None) -> list[dict[str,
     import sqlalchemy as sa
     from sqlmodel import select
 
-    from outreach.models import Campaign, ReferralCode, SignUp
+    from outreach.db.models import Campaign, ReferralCode, SignUp
 
     query = select(SignUp.referral_code_id, sa.func.count()).group_by(SignUp.referral_code_id)
     counts = {code_id: count for code_id, count in session.exec(query)}
@@ -206,7 +206,7 @@ def _campaign_id(session: Session, spec: CampaignSpec) -> int:
     """The store's id of a campaign, adding its row when the service has not run it yet."""
     from sqlmodel import select
 
-    from outreach.models import Campaign, utcnow
+    from outreach.db.models import Campaign, utcnow
 
     row = session.exec(select(Campaign).where(Campaign.slug == spec.slug)).first()
     if row is None:

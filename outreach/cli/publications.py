@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from outreach.cli.output import MISSING, echo_rows, format_option, render
-from outreach.states import PublicationStatus
+from outreach.db.states import PublicationStatus
 
 if TYPE_CHECKING:
     from outreach.cli import App

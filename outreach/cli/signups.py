@@ -293,7 +293,7 @@ def merge(app: App, keep_id: int, other_id: int) -> None:
     counts stay true: the person counts once, for the code that brought them
     first. Check with `signups show` first: a phone number alone proves nothing.
     """
-    from outreach.models import utcnow
+    from outreach.db.models import utcnow
     from outreach.signups.merging import merge as join
 
     with app.store.session() as session:
@@ -308,7 +308,7 @@ def merge(app: App, keep_id: int, other_id: int) -> None:
 def keep_apart(app: App, signup_ids: tuple[int, ...]) -> None:
     """Mark sign-ups that share a phone as different people (a couple with one home
     phone), so they leave `signups list --duplicates`."""
-    from outreach.models import utcnow
+    from outreach.db.models import utcnow
     from outreach.signups.merging import keep_apart as separate
 
     with app.store.session() as session:

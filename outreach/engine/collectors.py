@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from outreach.db.models import AudienceSnapshot, EngagementLatest, EngagementSnapshot, Publication
+from outreach.db.states import PublicationStatus
 from outreach.engine.sql import insert_for
 from outreach.errors import OutreachError
-from outreach.models import AudienceSnapshot, EngagementLatest, EngagementSnapshot, Publication
-from outreach.states import PublicationStatus
 
 if TYPE_CHECKING:
     from outreach.db import Store

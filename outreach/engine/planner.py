@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from outreach.db.models import Campaign, CampaignSlot, Publication, ReferralCode, utcnow
+from outreach.db.states import PublicationStatus, SlotOutcome
 from outreach.engine.sql import insert_for
-from outreach.models import Campaign, CampaignSlot, Publication, ReferralCode, utcnow
-from outreach.states import PublicationStatus, SlotOutcome
 
 if TYPE_CHECKING:
     from sqlmodel import Session

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from outreach.db.states import StoryStatus
 from outreach.errors import OutreachError, PermanentError
-from outreach.states import StoryStatus
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -31,9 +31,9 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
     """
     from outreach.campaigns.render import channel_watermark, render_post
     from outreach.channels import Post, PostPhoto
+    from outreach.db.models import Publication, Story
     from outreach.engine.planner import idempotency_key
     from outreach.library.stories import photos_of
-    from outreach.models import Publication, Story
 
     with store.session() as session:
         publication = session.get(Publication, publication_id)

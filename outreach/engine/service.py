@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from outreach.db.models import utcnow
 from outreach.engine.collectors import collect_audience, collect_engagement
 from outreach.engine.dispatcher import Dispatcher
 from outreach.engine.leases import StoreLeases
@@ -26,7 +27,6 @@ from outreach.engine.locks import PlannerLock
 from outreach.engine.planner import plan_due, sync_campaigns
 from outreach.engine.triggers import SlotTrigger
 from outreach.errors import OutreachError
-from outreach.models import utcnow
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler

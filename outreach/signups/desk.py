@@ -34,8 +34,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from outreach.channels import Incoming, Reply, SignupDesk
+from outreach.db.models import SignUp, utcnow
 from outreach.errors import ConfigError, OutreachError, Problem
-from outreach.models import SignUp, utcnow
 from outreach.signups import events, merging, records
 from outreach.signups.cleaning import clean_name, clean_text
 from outreach.signups.codes import match_code

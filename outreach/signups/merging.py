@@ -22,8 +22,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from outreach.db.models import SignUp
 from outreach.errors import StateError
-from outreach.models import SignUp
 from outreach.signups.records import get_signup
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from outreach.models import SignUp
+from outreach.db.models import SignUp
 from outreach.signups import records
 from outreach.signups.phones import pretty_phone
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from outreach.db.models import SignUp, utcnow
 from outreach.errors import OutreachError
-from outreach.models import SignUp, utcnow
 from outreach.referrals import find_code, suggest_code
 from outreach.signups import merging, records
 from outreach.signups.cleaning import clean_name, clean_text, code_as_given

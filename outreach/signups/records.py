@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from outreach.db.models import Campaign, Publication, ReferralCode, SignUp, utcnow
 from outreach.errors import NotFoundError
-from outreach.models import Campaign, Publication, ReferralCode, SignUp, utcnow
 from outreach.signups import events
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from outreach.models import (
+from outreach.db.models import (
     AudienceJoin,
     Campaign,
     EngagementLatest,

@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from outreach.models import (
+from outreach.db.models import (
     AudienceSnapshot,
     Campaign,
     CampaignSlot,

@@ -25,8 +25,8 @@ from sqlmodel import select
 
 from outreach.cli.logs import configure_logging
 from outreach.db import open_store
+from outreach.db.models import SignUp
 from outreach.engine.service import Service
-from outreach.models import SignUp
 from outreach.registry import Registry
 from outreach.sandbox import start_sandbox
 from outreach.signups.phones import normalize_phone

@@ -16,8 +16,8 @@ from sqlmodel import select
 from telegram_support import telegram_fake  # noqa: F401  (the fake fixture)
 
 from outreach.db import open_store
+from outreach.db.models import Publication, SignUp, utcnow
 from outreach.engine.service import Service
-from outreach.models import Publication, SignUp, utcnow
 from outreach.signups.desk import StoreDesk
 from outreach.stats import compute_stats
 from outreach.testing import make_registry, make_test_config

@@ -22,7 +22,7 @@ from outreach.cli import cli
 from outreach.config import Config, load_config
 from outreach.config.tomlfile import dump_value
 from outreach.db import Store
-from outreach.models import AudienceJoin, Publication, ReferralCode, SignUp, utcnow
+from outreach.db.models import AudienceJoin, Publication, ReferralCode, SignUp, utcnow
 from outreach.signups.desk import StoreDesk
 from outreach.testing import make_registry, make_test_config
 from outreach_vk import VKChannel

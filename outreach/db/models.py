@@ -1,6 +1,6 @@
 """The store's tables (SQLModel). Times are kept in UTC; see ``UTCDateTime``.
 
-Every schema change ships an Alembic revision in ``outreach/migrations/versions``
+Every schema change ships an Alembic revision in ``outreach/db/migrations/versions``
 so a user's database upgrades in place.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
 
-from outreach.states import (  # noqa: F401  (re-exported: the store's vocabulary)
+from outreach.db.states import (  # noqa: F401  (re-exported: the store's vocabulary)
     AttemptOutcome,
     PublicationStatus,
     SlotOutcome,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import outreach.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import outreach.db.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from outreach.errors import StoreError
 
 target_metadata = SQLModel.metadata

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from outreach.db import Store
-from outreach.models import Publication, PublicationAttempt, Story, utcnow
+from outreach.db.models import Publication, PublicationAttempt, Story, utcnow
 
 YEKATERINBURG = zoneinfo.ZoneInfo("Asia/Yekaterinburg")
 

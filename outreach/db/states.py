@@ -1,4 +1,4 @@
-"""The states and kinds the store records, importable without loading the database layer."""
+"""The states and kinds the store records, importable without loading SQLAlchemy."""
 
 from __future__ import annotations
 
