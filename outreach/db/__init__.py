@@ -4,7 +4,8 @@
 (importable without SQLAlchemy); ``migrations`` the frozen Alembic revisions
 that build them. ``sqlite`` holds what is particular to an SQLite file (making
 it, its pragmas, its check and backup); ``failures`` turns the driver's errors
-that a person must act on into one-line messages.
+that a person must act on into one-line messages; ``upsert`` spells "insert,
+or else" for each dialect.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from outreach.db.models import AudienceSnapshot, EngagementLatest, EngagementSnapshot, Publication
 from outreach.db.states import PublicationStatus
-from outreach.engine.sql import insert_for
+from outreach.db.upsert import insert_for
 from outreach.errors import OutreachError
 
 if TYPE_CHECKING:

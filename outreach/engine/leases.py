@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 from outreach.channels import Lease, Leases
 from outreach.db.models import LeaderLease, utcnow
-from outreach.engine.sql import insert_for
+from outreach.db.upsert import insert_for
 
 if TYPE_CHECKING:
     from outreach.db import Store

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from outreach.db.models import Campaign, CampaignSlot, Publication, ReferralCode, utcnow
 from outreach.db.states import PublicationStatus, SlotOutcome
-from outreach.engine.sql import insert_for
+from outreach.db.upsert import insert_for
 
 if TYPE_CHECKING:
     from sqlmodel import Session

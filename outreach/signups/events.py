@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from outreach.channels import Reply
 from outreach.db.models import IntakeEvent
-from outreach.engine.sql import insert_for
+from outreach.db.upsert import insert_for
 
 if TYPE_CHECKING:
     from sqlmodel import Session
