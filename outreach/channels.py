@@ -47,7 +47,7 @@ from outreach.errors import (
     TransientError,
 )
 from outreach.privacy import private_folder, write_private
-from outreach.text import slugify, transliterate
+from outreach.text.latin import slugify, transliterate
 
 if TYPE_CHECKING:
     from outreach.config import Centre

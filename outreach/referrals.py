@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from outreach.db.models import ReferralCode, utcnow
 from outreach.errors import OutreachError
-from outreach.text import transliterate
+from outreach.text.latin import transliterate
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

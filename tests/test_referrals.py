@@ -15,7 +15,7 @@ from outreach.referrals import (
     short_code,
     signup_link,
 )
-from outreach.text import slugify, transliterate
+from outreach.text.latin import slugify, transliterate
 
 MUNICIPALITIES = ("Миасс", "Златоуст", "Копейск")
 

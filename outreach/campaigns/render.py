@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from outreach.errors import OutreachError
-from outreach.templates import FittedText, fit, story_values
+from outreach.text.templates import FittedText, fit, story_values
 
 if TYPE_CHECKING:
     from outreach.campaigns.spec import CampaignSpec

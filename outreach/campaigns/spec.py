@@ -19,7 +19,7 @@ from outreach.config.schema import Checker, Field, check_zone, parse_duration
 from outreach.config.tomlfile import read_toml
 from outreach.db.models import StoryKind
 from outreach.errors import CampaignError, NotFoundError, Problem, did_you_mean
-from outreach.templates import DEFAULT_TEMPLATE, Template, template_problems
+from outreach.text.templates import DEFAULT_TEMPLATE, Template, template_problems
 
 if TYPE_CHECKING:
     from outreach.config import Config

@@ -23,7 +23,7 @@ from outreach.referrals import find_code, suggest_code
 from outreach.signups import merging, records
 from outreach.signups.cleaning import clean_name, clean_text, code_as_given
 from outreach.signups.phones import PhoneError, normalize_phone
-from outreach.text import from_spreadsheet
+from outreach.text.spreadsheets import from_spreadsheet
 
 if TYPE_CHECKING:
     from sqlmodel import Session

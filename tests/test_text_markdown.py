@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from outreach.plaintext import to_plain_text
+from outreach.text.markdown import to_plain_text
 
 
 def test_soft_wrapped_lines_become_one_paragraph() -> None:

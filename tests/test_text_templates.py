@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from outreach.errors import ValidationError
-from outreach.templates import (
+from outreach.text.templates import (
     DEFAULT_TEMPLATE,
     Template,
     fit,

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from outreach.errors import Problem, ValidationError, did_you_mean
+from outreach.text.markdown import to_plain_text
 
 PLACEHOLDERS: tuple[str, ...] = (
     "title", "body", "summary", "date", "municipality",
@@ -297,10 +298,8 @@ def story_values(
 ) -> dict[str, str]:
     """The placeholder values for one story on one channel.
 
-    The body is written in Markdown and sent as plain text (see outreach.plaintext).
+    The body is written in Markdown and sent as plain text (see ``markdown``).
     """
-    from outreach.plaintext import to_plain_text
-
     return {
         "title": title.strip(),
         "body": to_plain_text(body),
