@@ -263,8 +263,8 @@ def _cut(text: str, width: int) -> str:
 def _write_chart(app: App, report: StatsReport, path: Path, zone: zoneinfo.ZoneInfo,
                  start: dt.datetime | None, end: dt.datetime | None, campaign: str | None,
                  channel: str | None, fmt: str) -> None:
-    from outreach.chart import draw_weekly_chart
     from outreach.stats import compute_stats, weekly_points
+    from outreach.stats.chart import draw_weekly_chart
 
     weekly = report if report.by == "week" else compute_stats(
         app.store, zone=zone, since=start, until=end, campaign=campaign, channel=channel,

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from outreach.chart import (
+from outreach.stats import WeekPoint
+from outreach.stats.chart import (
     BARS,
     BOTTOM,
     HEIGHT,
@@ -17,7 +18,6 @@ from outreach.chart import (
     draw_weekly_chart,
     nice_ceiling,
 )
-from outreach.stats import WeekPoint
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -62,3 +62,10 @@ def test_no_points_draws_the_message_instead(tmp_path: Path) -> None:
     with Image.open(path) as image:
         rgb = image.convert("RGB")
         assert not colours_in_plot(rgb) & {BARS, LINE}
+
+
+def test_the_chart_speaks_in_the_posters_font_in_a_checkout() -> None:
+    from outreach.stats.chart import _font
+
+    # Cyrillic labels need a full font; Pillow's own would do in an installed copy only.
+    assert "outreach_local_media" in getattr(_font(40), "path", "")

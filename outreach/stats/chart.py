@@ -29,7 +29,7 @@ MUTED = (108, 117, 125)
 GRID = (222, 226, 230)
 BARS = (52, 101, 164)
 LINE = (214, 95, 0)
-FONTS = Path(__file__).resolve().parent.parent / "plugins" / "outreach_local_media" / "fonts"
+FONTS = Path(__file__).resolve().parents[2] / "plugins" / "outreach_local_media" / "fonts"
 
 
 def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
