@@ -58,7 +58,7 @@ def setup(folder: Path, url: str | None, fake: FakeTelegram, scale: float):
 
 def make_codes(store, posts: int) -> list[tuple[int, str]]:
     """A campaign with ``posts`` publications, each with its referral code."""
-    from outreach.referrals import new_code
+    from outreach.signups.referrals import new_code
 
     now = dt.datetime.now(dt.UTC)
     made = []

@@ -109,7 +109,7 @@ def test_a_poster_code_entered_offline_counts_for_its_campaign_and_placement(
         runner: CliRunner, tmp_path: Path, store_url: str) -> None:
     """A person calls and reads the code on a poster placed by a campaign."""
     from outreach.db.models import Campaign
-    from outreach.referrals import placement_code
+    from outreach.signups.referrals import placement_code
 
     project = _config_on(tmp_path, store_url)
     store = open_store(store_url)

@@ -13,10 +13,10 @@ from test_signups_desk import T0, complete, published_code, rows, signup_config
 from outreach.config import Config
 from outreach.db import Store
 from outreach.db.models import AudienceJoin, ReferralCode, utcnow
-from outreach.referrals import suggest_code
 from outreach.signups.desk import StoreDesk
 from outreach.signups.offline import Entry, SignupInputError, add_signup, import_csv
 from outreach.signups.records import forget
+from outreach.signups.referrals import suggest_code
 from outreach.stats import compute_stats
 
 UTC = zoneinfo.ZoneInfo("UTC")

@@ -45,7 +45,7 @@ def render(app: App, story_id: int, layout: str, placement: str | None,
     from outreach.channels import Post, PostPhoto
     from outreach.library.stories import get_story, photo_path, photos_of
     from outreach.media.renditions import RenditionCache
-    from outreach.referrals import placement_code
+    from outreach.signups.referrals import placement_code
 
     config = app.config
     name, channel = _poster_channel(app, channel_name)
@@ -103,7 +103,7 @@ def placements(app: App, channel_name: str | None, fmt: str) -> None:
     channel gets its code here if it has none yet.
     """
     from outreach.campaigns.spec import load_campaigns
-    from outreach.referrals import outlet_code, placement_code
+    from outreach.signups.referrals import outlet_code, placement_code
 
     config = app.config
     name, channel = _poster_channel(app, channel_name, required=False)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from outreach.db.models import Campaign, CampaignSlot, Publication, ReferralCode, utcnow
+from outreach.db.models import Campaign, CampaignSlot, Publication, utcnow
 from outreach.db.states import PublicationStatus, SlotOutcome
 from outreach.db.upsert import insert_for
 
@@ -180,7 +180,7 @@ def _insert_new(session: Session, rows: list[dict[str, object]], campaign_id: in
     Each new publication gets its referral code: its sign-up link attributes
     the volunteers it brings.
     """
-    from outreach.referrals import new_code
+    from outreach.signups.referrals import new_code, publication_codes
 
     if not rows:
         return 0
@@ -193,12 +193,7 @@ def _insert_new(session: Session, rows: list[dict[str, object]], campaign_id: in
             index_elements=["story_id", "channel", "slot"]).returning(
                 PUB.c.id, PUB.c.channel, PUB.c.referral_code)
         created += session.execute(statement).all()
-    now = utcnow()
-    codes = [{"code": row.referral_code, "campaign_id": campaign_id, "channel": row.channel,
-              "publication_id": row.id, "kind": "publication", "created_at": now}
-             for row in created]
-    for batch in _batches(codes):
-        session.execute(sa.insert(ReferralCode.__table__), batch)
+    publication_codes(session, campaign_id, created)
     return len(created)
 
 

@@ -81,7 +81,7 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
 
 def _outlet_codes(session: Session, config: Config, channel: Channel) -> dict[str, Any]:
     """Each of the channel's outlets with its own code, made on first use."""
-    from outreach.referrals import outlet_code
+    from outreach.signups.referrals import outlet_code
 
     found: dict[str, Any] = {}
     for outlet in channel.outlets():

@@ -38,11 +38,11 @@ from outreach.db.models import SignUp, utcnow
 from outreach.errors import ConfigError, OutreachError, Problem
 from outreach.signups import events, merging, records
 from outreach.signups.cleaning import clean_name, clean_text
-from outreach.signups.codes import match_code
 from outreach.signups.flood import Flood
 from outreach.signups.joins import record_join
 from outreach.signups.notices import CONFIRMED, NEW, WITHDRAWN, Coordinators, Notice
 from outreach.signups.phones import PhoneError, normalize_phone
+from outreach.signups.referrals import match_code
 from outreach.signups.texts import Texts, russian_duration
 
 if TYPE_CHECKING:

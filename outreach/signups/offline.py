@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 
 from outreach.db.models import SignUp, utcnow
 from outreach.errors import OutreachError
-from outreach.referrals import find_code, suggest_code
 from outreach.signups import merging, records
 from outreach.signups.cleaning import clean_name, clean_text, code_as_given
 from outreach.signups.phones import PhoneError, normalize_phone
+from outreach.signups.referrals import find_code, suggest_code
 from outreach.text.spreadsheets import from_spreadsheet
 
 if TYPE_CHECKING:

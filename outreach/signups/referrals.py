@@ -1,26 +1,30 @@
 """Referral codes: which post, poster or newspaper brought a new volunteer.
 
-Each code has two forms. ``code`` is long and unguessable, for links: it goes
-into a sign-up deep link (``https://t.me/<bot>?start=<code>``, whose alphabet
-is ``[A-Za-z0-9_-]{1,64}``) and into the QR code on a poster. ``short_code`` is
-what a person says on the phone: three Latin capitals for the place and a
-number, "MIA-7". Letters and digits never share a part, so the letter O and
-the digit 0 cannot be mixed up, and ``find_code`` reads "mia 7", "MIA7" and
-"MIA-O7" the same.
+The one place that makes codes, finds them and matches the code a person
+brings. Each code has two forms. ``code`` is long and unguessable, for links:
+it goes into a sign-up deep link (``https://t.me/<bot>?start=<code>``) and
+into the QR code on a poster. ``short_code`` is what a person says on the
+phone: three Latin capitals for the place and a number, "MIA-7". Letters and
+digits never share a part, so the letter O and the digit 0 cannot be mixed
+up, and ``find_code`` reads "mia 7", "MIA7" and "MIA-O7" the same.
 
-Codes for placements (a poster at one office for one campaign) and for outlets
-(a newspaper named in the press channel's config) are made once and found
-again: the same placement always prints the same code.
+Every publication gets a code when it is planned (``publication_codes``).
+Codes for placements (a poster at one office for one campaign) and for
+outlets (a newspaper named in the press channel's config) are made once and
+found again: the same placement always prints the same code.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from outreach.db.models import ReferralCode, utcnow
 from outreach.errors import OutreachError
+from outreach.signups.cleaning import code_as_given
 from outreach.text.latin import transliterate
 
 if TYPE_CHECKING:
@@ -28,9 +32,13 @@ if TYPE_CHECKING:
 
     from sqlmodel import Session
 
-# No 0/O, 1/l/I: a code copied by hand from a printed page survives.
+# Letters and digits without 0, O, 1, I and l: a code copied by hand from a
+# printed page survives (lower-case o stays: it is never read as a digit alone).
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
-CODE_LENGTH = 12  # 56**12: about 70 bits, far beyond guessing
+CODE_LENGTH = 12  # 57**12: about 70 bits, far beyond guessing
+# What a deep link can carry: Telegram's alphabet for ?start= (its Bot API docs,
+# "Deep linking"), which VK's ?ref= takes too. Codes made here always fit it.
+DEEP_LINK = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 PREFIX_LENGTH = 3
 DEFAULT_PREFIX = "REF"
 KINDS = ("publication", "placement", "outlet")
@@ -40,7 +48,7 @@ _ATTEMPTS = 20
 
 
 def new_code() -> str:
-    """A fresh unguessable code for links: 12 characters of [A-Za-z0-9]."""
+    """A fresh unguessable code for links: 12 characters of ``ALPHABET``."""
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
 
@@ -74,6 +82,20 @@ def short_code(session: Session, prefix: str) -> str:
     numbers = [int(value.split("-", 1)[1]) for value in taken
                if value and value.split("-", 1)[1].isdigit()]
     return f"{prefix}-{max(numbers, default=0) + 1}"
+
+
+def publication_codes(session: Session, campaign_id: int,
+                      publications: Iterable[tuple[int, str, str]]) -> None:
+    """Store the codes of publications just planned: (publication id, channel, code),
+    each code made by ``new_code`` and already on its publication's row."""
+    import sqlalchemy as sa
+
+    now = utcnow()
+    rows = [{"code": code, "campaign_id": campaign_id, "channel": channel,
+             "publication_id": publication_id, "kind": "publication", "created_at": now}
+            for publication_id, channel, code in publications]
+    if rows:
+        session.execute(sa.insert(ReferralCode.__table__), rows)
 
 
 def placement_code(session: Session, campaign_id: int | None, placement: str,
@@ -202,3 +224,26 @@ def suggest_code(session: Session, text: str) -> str | None:
     by_key = {value.replace("-", "").upper(): value for value in known}
     close = difflib.get_close_matches(wanted, list(by_key), n=1, cutoff=0.6)
     return by_key[close[0]] if close else None
+
+
+@dataclass(frozen=True)
+class CodeMatch:
+    """What a given code turned out to be: a stored code's id, or the text kept as given."""
+
+    referral_code_id: int | None
+    code_given: str | None
+
+
+def match_code(session: Session, given: str | None, *, deep_link: bool) -> CodeMatch:
+    """Look ``given`` up (a deep link's payload, or a code a coordinator typed); an
+    unknown or malformed code is kept, made safe (see ``code_as_given``) and cut to 64
+    characters."""
+    text = (given or "").strip()
+    if not text:
+        return CodeMatch(None, None)
+    if deep_link and not DEEP_LINK.match(text):
+        return CodeMatch(None, code_as_given(text, deep_link=True) or None)
+    found = find_code(session, text)
+    if found is None:
+        return CodeMatch(None, code_as_given(text, deep_link=deep_link) or None)
+    return CodeMatch(found.id, None)

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from outreach.db.models import Campaign, ReferralCode, utcnow
-from outreach.referrals import (
+from outreach.signups.referrals import (
     check_signup_url,
     find_code,
     new_code,
@@ -82,7 +82,7 @@ def test_outlet_codes_and_finding_a_code_as_people_say_it(store) -> None:
 
 
 def test_a_short_code_taken_meanwhile_is_skipped(store, monkeypatch) -> None:
-    import outreach.referrals as referrals
+    import outreach.signups.referrals as referrals
 
     with store.session() as session:
         session.add(ReferralCode(code="taken", kind="placement", placement="elsewhere",
