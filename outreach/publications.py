@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from outreach.config.schema import parse_duration
 from outreach.db.models import (
     AttemptOutcome,
     Campaign,
@@ -37,33 +35,6 @@ if TYPE_CHECKING:
 PERSON = "person"  # the worker name recorded for a decision made by a person
 _VK_POST = re.compile(r"vk\.com/.*wall-?\d+_(\d+)")
 _TELEGRAM_POST = re.compile(r"t\.me/(?:c/)?[^/?#]+/(\d+)")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-# --- time bounds given on the command line -------------------------------------------------
-
-
-def parse_when(text: str, zone: zoneinfo.ZoneInfo, *, now: dt.datetime | None = None,
-               end_of_day: bool = False) -> dt.datetime:
-    """'2026-10-01' (midnight in ``zone``), or '7d', '30d', '12h', '2w' back from now.
-
-    With ``end_of_day`` a date means the end of that day (for --until), so
-    ``--until 2026-10-31`` includes the 31st. ValueError in plain words otherwise.
-    """
-    text = text.strip()
-    if _DATE.match(text):
-        try:
-            day = dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"{text!r} is not a real date") from None
-        if end_of_day:
-            day += dt.timedelta(days=1)
-        return dt.datetime.combine(day, dt.time(), tzinfo=zone).astimezone(dt.UTC)
-    back = parse_duration(text) if text[-1:] in ("h", "d", "w") else None
-    if back is None:
-        raise ValueError(f"{text!r} is neither a date (2026-10-01) nor a span back from now "
-                         "(12h, 7d, 30d, 2w)")
-    return (now or utcnow()) - back
 
 
 # --- reading ---------------------------------------------------------------------------------

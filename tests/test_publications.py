@@ -26,7 +26,6 @@ from outreach.publications import (
     cancel_publication,
     external_id_from_url,
     list_publications,
-    parse_when,
     publication_detail,
     resolve_not_posted,
     resolve_posted,
@@ -117,18 +116,6 @@ def seed(store: Store) -> dict[str, int]:
 def status_of(store: Store, publication_id: int) -> Publication:
     with store.session() as s:
         return s.get(Publication, publication_id)
-
-
-def test_parse_when_takes_dates_in_the_zone_and_spans_back_from_now() -> None:
-    assert parse_when("2026-10-01", EKB) == dt.datetime(2026, 9, 30, 19, 0, tzinfo=dt.UTC)
-    assert parse_when("2026-10-01", EKB, end_of_day=True) == dt.datetime(
-        2026, 10, 1, 19, 0, tzinfo=dt.UTC)
-    assert parse_when("7d", EKB, now=T0) == T0 - dt.timedelta(days=7)
-    assert parse_when("12h", EKB, now=T0) == T0 - dt.timedelta(hours=12)
-    with pytest.raises(ValueError, match="'yesterday' is neither a date"):
-        parse_when("yesterday", EKB)
-    with pytest.raises(ValueError, match="'2026-02-30' is not a real date"):
-        parse_when("2026-02-30", EKB)
 
 
 def test_list_is_newest_slot_first_and_filters(store: Store, seeded: dict[str, int]) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from outreach.cli.output import MISSING, echo_rows, format_option, render
+from outreach.cli.when import WHEN, When
 from outreach.db.states import PublicationStatus
 
 if TYPE_CHECKING:
@@ -61,41 +62,29 @@ def _row(row: PublicationRow, zone: zoneinfo.ZoneInfo, fmt: str) -> dict[str, An
     }
 
 
-def check_when(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """Option callback: a date or a span back (7d); refused in plain words when neither."""
-    from outreach.publications import parse_when
-
-    if value is not None:
-        try:
-            parse_when(value, zoneinfo.ZoneInfo("UTC"))
-        except ValueError as exc:
-            raise click.BadParameter(str(exc)) from None
-    return value
-
-
 @publications.command("list")
 @click.option("--status", "statuses", multiple=True,
               type=click.Choice([s.value for s in PublicationStatus]),
               help="Only this status (repeat for several).")
 @click.option("--campaign", help="Only this campaign (its slug).")
 @click.option("--channel", help="Only this channel.")
-@click.option("--since", callback=check_when,
+@click.option("--since", type=WHEN,
               help="Only slots from this date (2026-10-01) or this far back (12h, 7d, 30d).")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True,
               help="At most this many, newest slot first.")
 @format_option()
 @click.pass_obj
 def list_(app: App, statuses: tuple[str, ...], campaign: str | None, channel: str | None,
-          since: str | None, limit: int, fmt: str) -> None:
+          since: When | None, limit: int, fmt: str) -> None:
     """List publications, the newest slot first; slots in the config's time zone."""
     from outreach.errors import did_you_mean
-    from outreach.publications import known_channels, list_publications, parse_when
+    from outreach.publications import known_channels, list_publications
 
     zone = _zone(app)
     with app.store.session() as session:
         rows = list_publications(
             session, statuses=statuses, campaign=campaign, channel=channel, limit=limit,
-            since=parse_when(since, zone) if since else None)
+            since=since.at(zone) if since else None)
         hint = ""
         if not rows and channel is not None and channel not in (names := known_channels(session)):
             hint = (f" No publication was ever made for channel {channel!r}"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from outreach.cli.output import echo_rows, format_option, render
-from outreach.cli.publications import check_when
+from outreach.cli.when import WHEN, When
 
 if TYPE_CHECKING:
     from outreach.cli import App
@@ -75,7 +75,7 @@ def _row(item: Listed, zone: zoneinfo.ZoneInfo, masked: bool,
 
 
 @signups.command("list")
-@click.option("--since", callback=check_when,
+@click.option("--since", type=WHEN,
               help="Only from this date (2026-10-01) or this far back (12h, 7d, 30d).")
 @click.option("--campaign", help="Only sign-ups brought by this campaign (its slug).")
 @click.option("--channel", help="Only sign-ups that came through this channel.")
@@ -87,7 +87,7 @@ def _row(item: Listed, zone: zoneinfo.ZoneInfo, masked: bool,
               help="Sign-up dialogs not finished, without what was said in them.")
 @format_option()
 @click.pass_obj
-def list_(app: App, since: str | None, campaign: str | None, channel: str | None,
+def list_(app: App, since: When | None, campaign: str | None, channel: str | None,
           status: str | None, unattributed: bool, duplicates: bool, unfinished: bool,
           fmt: str) -> None:
     """List sign-ups, newest first. Phones are masked; `export` gives them in full.
@@ -100,7 +100,6 @@ def list_(app: App, since: str | None, campaign: str | None, channel: str | None
     --unfinished: dialogs people began and did not finish; what they said is
     erased at the time shown ([signups] erase_unfinished_after).
     """
-    from outreach.publications import parse_when
     from outreach.signups.records import list_signups
 
     zone = zoneinfo.ZoneInfo(app.config.time_zone)
@@ -111,7 +110,7 @@ def list_(app: App, since: str | None, campaign: str | None, channel: str | None
         (_list_duplicates if duplicates else _list_unfinished)(app, zone, fmt)
         return
     with app.store.session() as session:
-        found = list_signups(session, since=parse_when(since, zone) if since else None,
+        found = list_signups(session, since=since.at(zone) if since else None,
                              campaign=campaign, channel=channel, status=status,
                              unattributed=unattributed)
     echo_rows([_row(item, zone, masked=True, national=fmt == "csv") for item in found],
