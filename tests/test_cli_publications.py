@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from test_publications import seeded  # noqa: F401  (fixture)
+from outbox_support import seed
 
 from outreach.cli import cli
 from outreach.db import Store
 
 
 @pytest.fixture
-def project(workdir: Path, store_url: str, seeded: dict[str, int]) -> dict[str, int]:  # noqa: F811
+def project(workdir: Path, store_url: str, store: Store) -> dict[str, int]:
     (workdir / "config.toml").write_text(
         f'database_url = "{store_url}"\ntime_zone = "Asia/Yekaterinburg"\n', encoding="utf-8")
-    return seeded
+    return seed(store)
 
 
 def run(runner: CliRunner, *args: str) -> Result:

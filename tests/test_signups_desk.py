@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from outbox_support import add_campaign, add_publication, add_story
 from sqlmodel import select
-from test_publications import add_campaign, add_publication, add_story
 
 from outreach.channels import Capabilities, Incoming, Reply
 from outreach.config import Config

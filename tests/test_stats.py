@@ -7,7 +7,7 @@ import zoneinfo
 from typing import Any
 
 import pytest
-from test_publications import add_campaign, add_publication, add_story
+from outbox_support import add_campaign, add_publication, add_story
 
 from outreach.db import Store
 from outreach.db.models import (

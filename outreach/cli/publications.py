@@ -14,7 +14,7 @@ from outreach.db.states import PublicationStatus
 
 if TYPE_CHECKING:
     from outreach.cli import App
-    from outreach.publications import Change, PublicationDetail, PublicationRow
+    from outreach.engine.publications import Change, PublicationDetail, PublicationRow
 
 LIST_COLUMNS = ("id", "status", "campaign", "channel", "story", "slot", "attempts",
                 "url_or_error")
@@ -77,8 +77,8 @@ def _row(row: PublicationRow, zone: zoneinfo.ZoneInfo, fmt: str) -> dict[str, An
 def list_(app: App, statuses: tuple[str, ...], campaign: str | None, channel: str | None,
           since: When | None, limit: int, fmt: str) -> None:
     """List publications, the newest slot first; slots in the config's time zone."""
+    from outreach.engine.publications import known_channels, list_publications
     from outreach.errors import did_you_mean
-    from outreach.publications import known_channels, list_publications
 
     zone = _zone(app)
     with app.store.session() as session:
@@ -98,7 +98,7 @@ def list_(app: App, statuses: tuple[str, ...], campaign: str | None, channel: st
 @click.pass_obj
 def show(app: App, publication_id: int) -> None:
     """Show one publication: its story, every attempt with its error, its latest figures."""
-    from outreach.publications import publication_detail
+    from outreach.engine.publications import publication_detail
 
     with app.store.session() as session:
         detail = publication_detail(session, publication_id)
@@ -174,7 +174,7 @@ def _due(change: Change, app: App) -> str:
 @click.pass_obj
 def retry(app: App, publication_id: int, force: bool) -> None:
     """Send a failed publication again, now (uncertain ones need --force)."""
-    from outreach.publications import retry_publication
+    from outreach.engine.publications import retry_publication
 
     change = retry_publication(app.store, publication_id, force=force)
     if not change.changed:
@@ -190,7 +190,7 @@ def retry(app: App, publication_id: int, force: bool) -> None:
 @click.pass_obj
 def cancel(app: App, publication_id: int) -> None:
     """Cancel a publication that has not gone out (planned, failed or uncertain)."""
-    from outreach.publications import cancel_publication
+    from outreach.engine.publications import cancel_publication
 
     change = cancel_publication(app.store, publication_id)
     if not change.changed:
@@ -212,7 +212,7 @@ def resolve(app: App, publication_id: int, posted: str | None, not_posted: bool)
     'resolve ID --posted URL'; if it is not, run 'resolve ID --not-posted'
     and it will be published again. The decision is kept in the attempt log.
     """
-    from outreach.publications import resolve_not_posted, resolve_posted
+    from outreach.engine.publications import resolve_not_posted, resolve_posted
 
     if (posted is None) == (not not_posted):
         raise click.UsageError("say what you found: --posted URL (it is there) "

@@ -100,7 +100,7 @@ def compute_stats(store: Store, *, zone: zoneinfo.ZoneInfo, since: dt.datetime |
                   until: dt.datetime | None = None, campaign: str | None = None,
                   channel: str | None = None, by: str = "campaign-channel") -> StatsReport:
     """The whole report for the period [since, until), grouped ``by`` one of GROUPINGS."""
-    from outreach.publications import campaign_id_for
+    from outreach.engine.publications import campaign_id_for
     from outreach.stats import queries
 
     if by not in GROUPINGS:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from outbox_support import add_campaign, add_publication, add_story
 from sqlmodel import select
-from test_publications import add_campaign, add_publication, add_story
 from test_vk_intake import BotVK, running_bot_fake, wait_for
 
 from outreach.channels import Post
