@@ -10,7 +10,6 @@ window; older ones are recorded as skipped, never published late.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -44,13 +43,6 @@ class PlanReport:
 
     def __bool__(self) -> bool:
         return bool(self.planned or self.empty or self.skipped)
-
-
-def idempotency_key(publication_id: int, story_id: int, channel: str,
-                    slot: dt.datetime) -> str:
-    """A key that names one publication for ever (VK's guid, press-kit manifests)."""
-    digest = hashlib.sha256(f"{story_id}|{channel}|{slot.isoformat()}".encode()).hexdigest()
-    return f"outreach-{publication_id}-{digest[:12]}"
 
 
 def sync_campaigns(store: Store, specs: Iterable[CampaignSpec]) -> dict[str, int]:

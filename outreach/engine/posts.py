@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +24,13 @@ class PublicationCancelled(OutreachError):
     """The publication must not go out any more (its story was archived or lost consent)."""
 
 
+def idempotency_key(publication_id: int, story_id: int, channel: str,
+                    slot: dt.datetime) -> str:
+    """A key that names one publication for ever (VK's guid, press-kit manifests)."""
+    digest = hashlib.sha256(f"{story_id}|{channel}|{slot.isoformat()}".encode()).hexdigest()
+    return f"outreach-{publication_id}-{digest[:12]}"
+
+
 def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
                publication_id: int, channel: Channel, cache: RenditionCache) -> Post:
     """Render publication ``publication_id`` for ``channel``.
@@ -32,7 +41,6 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
     from outreach.campaigns.render import channel_watermark, render_post
     from outreach.channels import Post, PostPhoto
     from outreach.db.models import Publication, Story
-    from outreach.engine.planner import idempotency_key
     from outreach.library.stories import photos_of
 
     with store.session() as session:
