@@ -46,7 +46,7 @@ from outreach.config.tomlfile import dump_key, dump_value
 
 if TYPE_CHECKING:
     from outreach.config import Config
-    from outreach.registry import Registry
+    from outreach.platforms.registry import Registry
 
 FAIL_MODES = ("", "transient", "rate-limited", "auth", "permanent", "hang")
 
@@ -244,7 +244,7 @@ def make_test_config(tmp_path: Path, channels: Mapping[str, Mapping[str, Any]],
 def make_registry(config: Config, plugins: Iterable[type[Channel]] = (RecordingChannel,),
                   env: Mapping[str, str] | None = None) -> Registry:
     """A Registry of exactly ``plugins`` (by their plugin_name); entry points stay unread."""
-    from outreach.registry import Registry
+    from outreach.platforms.registry import Registry
 
     return Registry.from_config(config, {p.plugin_name: p for p in plugins},
                                 env={} if env is None else env)

@@ -129,7 +129,7 @@ from pathlib import Path
 from outreach.config import load_config
 from outreach.db import open_store
 from outreach.engine.service import Service
-from outreach.registry import Registry
+from outreach.platforms.registry import Registry
 config = load_config(Path(sys.argv[1]))
 offset = dt.timedelta(seconds=float(sys.argv[3]))
 service = Service(config, open_store(config.database_url), Registry.from_config(config),

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from outreach.config import Config
     from outreach.db import Store
     from outreach.db.models import Story
-    from outreach.registry import Registry
+    from outreach.platforms.registry import Registry
 
 PREVIEW_CODE = "PREVIEW"  # stands in for the referral code a real publication gets
 MARKER = ".outreach-preview"  # names the folders a preview wrote, so a rerun replaces only them

@@ -25,7 +25,7 @@ from outreach.config.tomlfile import dump_key, dump_value
 if TYPE_CHECKING:
     from outreach.cli import App
     from outreach.config import Config
-    from outreach.registry import Registry
+    from outreach.platforms.registry import Registry
 
 HIDDEN = "(hidden)"
 # A plugin key that looks like a secret but is not declared as an environment

@@ -20,7 +20,7 @@ import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from outreach.registry import Registry
+    from outreach.platforms.registry import Registry
 
 log = logging.getLogger("outreach")
 

@@ -22,7 +22,7 @@ from outreach.errors import OutreachError
 
 if TYPE_CHECKING:
     from outreach.db import Store
-    from outreach.registry import Registry
+    from outreach.platforms.registry import Registry
 
 log = logging.getLogger("outreach.collectors")
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from outreach.channels import Channel, Post, Published
     from outreach.config import Config
     from outreach.db import Store
-    from outreach.registry import Registry
+    from outreach.platforms.registry import Registry
 
 log = logging.getLogger("outreach.dispatcher")
 

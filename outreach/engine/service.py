@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from outreach.config import Config
     from outreach.db import Store
     from outreach.errors import Problem
-    from outreach.registry import Registry
+    from outreach.platforms.registry import Registry
     from outreach.signups.desk import StoreDesk
 
 log = logging.getLogger("outreach.service")

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
     from outreach.config import Config
     from outreach.db import Store
-    from outreach.registry import Registry
+    from outreach.platforms.registry import Registry
 
 __all__ = ["NO", "OTHER", "YES", "StoreDesk", "clean_name", "clean_text"]
 

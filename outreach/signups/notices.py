@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from outreach.config import Config
     from outreach.db import Store
-    from outreach.registry import Registry
+    from outreach.platforms.registry import Registry
     from outreach.signups.texts import Texts
 
 log = logging.getLogger("outreach.signups")

@@ -22,8 +22,8 @@ import pytest
 
 from outreach.config import load_config
 from outreach.errors import ConfigError
-from outreach.registry import Registry
-from outreach.sandbox import start_sandbox
+from outreach.platforms.registry import Registry
+from outreach.platforms.sandbox import start_sandbox
 from outreach.testing import make_test_config
 
 ROOT = Path(__file__).resolve().parent.parent

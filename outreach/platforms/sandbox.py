@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from outreach.channels import Channel, FakePlatform
     from outreach.config import ChannelConfig, Config
-    from outreach.registry import Registry
+    from outreach.platforms.registry import Registry
 
 log = logging.getLogger("outreach.sandbox")
 

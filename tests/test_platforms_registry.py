@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from outreach import registry as registry_module
 from outreach.channels import Channel, ChannelContext, Post, Published
 from outreach.errors import NotFoundError, PluginError
-from outreach.registry import GROUP, Registry
+from outreach.platforms import registry as registry_module
+from outreach.platforms.registry import GROUP, Registry
 from outreach.testing import RecordingChannel, make_registry, make_test_config
 
 SECRET = "5541:AAH-very-secret-token-value"
