@@ -28,10 +28,12 @@ message.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import sys
+import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,7 +48,6 @@ from outreach.errors import (
     RateLimitedError,
     TransientError,
 )
-from outreach.privacy import private_folder, write_private
 from outreach.text.latin import slugify, transliterate
 
 if TYPE_CHECKING:
@@ -354,6 +355,34 @@ class FakePlatform(ABC):
     def describe(self) -> Mapping[str, str]:
         """Ready-made settings (URLs, tokens) to print for a person rehearsing."""
         return {}
+
+
+def private_folder(path: Path) -> Path:
+    """``path`` made (with its parents) and readable by its owner only (0700)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)  # mkdir's mode yields to the umask, and the folder may be older
+    return path
+
+
+def write_private(path: Path, data: str | bytes, *, durable: bool = False) -> None:
+    """Replace ``path`` atomically with ``data``, readable by its owner only (0600).
+
+    For state that holds people's names and phones (the fakes' simulated
+    people, uploaded photos). ``durable`` waits until the data is on disk.
+    """
+    private_folder(path.parent)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if durable:
+                file.flush()
+                os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def client_hung_up(platform: str) -> bool:

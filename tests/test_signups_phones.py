@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from outreach.signups.phones import PhoneError, mask_phone, normalize_phone
+from outreach.signups.phones import PhoneError, mask_phone, mask_phones, normalize_phone
 
 
 @pytest.mark.parametrize(("written", "stored"), [
@@ -43,3 +43,21 @@ def test_wrong_formats_say_why(written: str, reason: str) -> None:
 
 def test_masked_phone_hides_the_middle() -> None:
     assert mask_phone("+79123456789") == "+7 912 ***-**-89"
+
+
+@pytest.mark.parametrize("phone", [
+    "+7 912 345-67-89", "+7 (912) 345-67-89", "+79123456789", "8 912 345 67 89",
+    "8(912)3456789", "89123456789", "8-912-345-67-89", "7 912 3456789", "912 345-67-89",
+    "(912) 345-67-89", "+7 351 234-56-78", "8 (351) 234-56-78", "+7.912.345.67.89",
+    "8\u00a0912\u00a0345\u201167\u201189",
+])
+def test_every_way_people_write_a_russian_number_is_masked(phone: str) -> None:
+    assert mask_phones(f"Новый доброволец: {phone}, Миасс") == "Новый доброволец: ***, Миасс"
+
+
+@pytest.mark.parametrize("text", [
+    "bot 7000000001 answered", "chat -1001000000003", "date 1796106474", "user 500000001",
+    "peer 2000000001", "publication 12 at 2026-10-14 10:00:00", "Row (4, 2026, 12, 1)",
+])
+def test_ids_times_and_counts_are_not_phones(text: str) -> None:
+    assert mask_phones(text) == text

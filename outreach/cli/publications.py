@@ -44,7 +44,7 @@ def _short(text: str | None, width: int) -> str | None:
 
 def _error(text: str | None) -> str | None:
     """A stored error as shown: an older one may keep a token from a library's URL."""
-    from outreach.privacy import mask_tokens
+    from outreach.config.secrets import mask_tokens
 
     return mask_tokens(text) if text else text
 

@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from outreach.config.secrets import looks_like_secret
 from outreach.config.tomlfile import key_lines, line_of
 from outreach.errors import Problem, did_you_mean
-from outreach.privacy import looks_like_secret
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}

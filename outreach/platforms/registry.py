@@ -18,11 +18,17 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
-from outreach.channels import Channel, ChannelContext, CheckResult, Leases, LocalLeases
+from outreach.channels import (
+    Channel,
+    ChannelContext,
+    CheckResult,
+    Leases,
+    LocalLeases,
+    private_folder,
+)
 from outreach.config import CHANNEL_COMMON
 from outreach.config.schema import Checker
 from outreach.errors import NotFoundError, OutreachError, PluginError, Problem, did_you_mean
-from outreach.privacy import private_folder
 
 if TYPE_CHECKING:
     from outreach.config import ChannelConfig, Config
@@ -310,7 +316,7 @@ class Registry:
     def redact(self, channel_name: str | None, text: str) -> str:
         """Hide the values of the channel's (or every channel's) secrets in ``text``,
         and anything else shaped like a token (one in a request URL, say)."""
-        from outreach.privacy import MASK, mask_tokens
+        from outreach.config.secrets import MASK, mask_tokens
 
         for secret in self.secrets(channel_name):
             text = text.replace(secret, MASK)

@@ -1,4 +1,5 @@
-"""Russian phone numbers: read as people write them, stored as "+7XXXXXXXXXX".
+"""Russian phone numbers: read as people write them, stored as "+7XXXXXXXXXX", and
+found in any text so that no log line shows one.
 
 Accepted: "+7 912 345-67-89", "8 (912) 345 67 89", "89123456789",
 "7 912 3456789", "+7(351)2345678" (landlines too: every Russian number has ten
@@ -9,9 +10,15 @@ from __future__ import annotations
 
 import re
 
+from outreach.config.secrets import MASK
 from outreach.errors import OutreachError
 
 _SEPARATORS = re.compile(r"[\s\-.()\u2010-\u2015\u00a0]+")
+_SEP = r"[\s\-.\u2010-\u2015\u00a0]*"
+_NUMBER = (r"\(?[3489]\d{2}\)?" + _SEP + r"\d{3}" + _SEP + r"\d{2}" + _SEP + r"\d{2}")
+# Every Russian number is ten digits after +7 or 8 (area and mobile codes begin with
+# 3, 4, 8 or 9), written with or without the prefix, spaces, dashes, dots, brackets.
+PHONE = re.compile(r"(?<![\d+])(?:(?:\+\s?7|8|7)" + _SEP + r")?" + _NUMBER + r"(?!\d)")
 
 
 class PhoneError(OutreachError, ValueError):
@@ -70,3 +77,8 @@ def pretty_phone(phone: str, national: bool = False) -> str:
         return (f"{'8' if national else '+7'} {phone[2:5]} {phone[5:8]}-{phone[8:10]}-"
                 f"{phone[10:]}")
     return phone
+
+
+def mask_phones(text: str) -> str:
+    """``text`` with every Russian phone number replaced by ``***``."""
+    return PHONE.sub(MASK, text)
