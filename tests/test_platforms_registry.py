@@ -107,7 +107,7 @@ def test_unknown_plugin_suggests_the_installed_one(tmp_path: Path) -> None:
     assert status.state == "plugin-missing"
     assert status.reason == ("no plugin named 'tset' is installed (did you mean 'test'?); "
                              "installed: test")
-    [problem] = registry.validate()
+    [problem] = registry.problems("main")
     assert problem.key == "channels.main.plugin" and problem.line == 2
     assert registry.status("ok").state == "ready"
     with pytest.raises(PluginError, match="no plugin named 'tset'"):
@@ -121,7 +121,7 @@ def test_settings_problems_name_line_and_key_and_leave_other_channels(tmp_path: 
     })
     registry = make_registry(config)
 
-    problems = registry.validate()
+    problems = registry.problems("bad")
     rendered = [str(p) for p in problems]
     source = str(tmp_path / "config.toml")
     assert f"{source}:3: channels.bad.fial: unknown key (did you mean 'fail'?)" in rendered
@@ -145,7 +145,7 @@ def test_settings_problems_name_line_and_key_and_leave_other_channels(tmp_path: 
 def test_wrong_type_and_bad_choice_are_config_errors(tmp_path: Path) -> None:
     config = make_test_config(tmp_path, {
         "main": {"plugin": "test", "fail_times": "two", "fail": "transiant"}})
-    messages = {p.key: p.message for p in make_registry(config).validate()}
+    messages = {p.key: p.message for p in make_registry(config).problems("main")}
     assert messages["channels.main.fail_times"] == "must be a whole number, not text 'two'"
     assert "(did you mean 'transient'?)" in messages["channels.main.fail"]
 
@@ -155,7 +155,7 @@ def test_disabled_channel_is_left_alone(tmp_path: Path) -> None:
                                                  "unfinished": 1}})
     registry = make_registry(config)
     assert registry.status("off").state == "disabled"
-    assert registry.validate() == []
+    assert registry.problems("off") == []
     assert registry.ready() == {}
     with pytest.raises(PluginError, match="channel off is disabled"):
         registry.get("off")

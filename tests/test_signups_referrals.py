@@ -6,14 +6,12 @@ import pytest
 
 from outreach.db.models import Campaign, ReferralCode, utcnow
 from outreach.signups.referrals import (
-    check_signup_url,
     find_code,
     new_code,
     outlet_code,
     placement_code,
     prefix_for,
     short_code,
-    signup_link,
 )
 from outreach.text.latin import slugify, transliterate
 
@@ -98,17 +96,3 @@ def test_a_short_code_taken_meanwhile_is_skipped(store, monkeypatch) -> None:
         monkeypatch.setattr(referrals, "short_code", stale)
         made = placement_code(session, None, "Центр соцзащиты, Златоуст", MUNICIPALITIES)
     assert made.short_code == "ZLA-2" and len(calls) == 2
-
-
-@pytest.mark.parametrize(("template", "problem"), [
-    ("https://t.me/bot?start={code}", None),
-    ("https://vk.me/club123?ref={code}", None),
-    ("https://t.me/bot", "must contain {code}"),
-    ("https://t.me/bot?start={code}&c={campaign}", "only the placeholder {code}"),
-    ("t.me/bot?start={code}", "https://"),
-])
-def test_signup_url_templates(template: str, problem: str | None) -> None:
-    found = check_signup_url(template)
-    assert (found is None) if problem is None else (problem in found)
-    if problem is None:
-        assert signup_link(template, "Ab3") == template.replace("{code}", "Ab3")

@@ -132,17 +132,6 @@ def _order(stories: list[Candidate], spec: CampaignSpec, slot: dt.datetime,
     return sorted(stories, key=key)
 
 
-def select_stories(session: Session, spec: CampaignSpec, channel: str, slot: dt.datetime,
-                   count: int, exclude: Collection[int] = frozenset()) -> list[Story]:
-    """Up to ``count`` stories for ``channel`` at ``slot``, in the campaign's order."""
-    stories = eligible_stories(session, spec, exclude)
-    used = usage(session, [s.id for s in stories if s.id is not None], [channel], slot,
-                 spec.content.reuse_after_days)
-    free = [s for s in stories if not used.get((s.id or 0, channel), NEVER_USED).blocked]
-    last = {sid: u.last_used for (sid, _), u in used.items()}
-    return _load(session, _order(free, spec, slot, last)[:count])
-
-
 def pick_for_slot(session: Session, spec: CampaignSpec, config: Config, slot: dt.datetime,
                   exclude: Collection[int] = frozenset()) -> list[tuple[Story, list[str]]]:
     """The stories of one slot (up to ``per_run``), each with the channels it goes to.

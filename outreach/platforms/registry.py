@@ -282,10 +282,6 @@ class Registry:
                 ok=False, message=self.redact(channel_name, f"check failed: {_describe(exc)}")))
         return results
 
-    def validate(self) -> list[Problem]:
-        """Every settings problem of every channel, with file, line and key."""
-        return [problem for found in self._problems.values() for problem in found]
-
     def problems(self, channel_name: str) -> list[Problem]:
         """The settings problems of one channel (a config-error reason shows only the first)."""
         self.status(channel_name)

@@ -138,25 +138,6 @@ def find_code(session: Session, text: str) -> ReferralCode | None:
     return session.exec(select(ReferralCode).where(ReferralCode.code == text)).first()
 
 
-def check_signup_url(template: str) -> str | None:
-    """Why a sign-up URL template cannot be used; None when it can."""
-    if not template.startswith(("https://", "http://")):
-        return "must be a web link starting with https://, e.g. 'https://t.me/your_bot?start={code}'"
-    fields = re.findall(r"{([^{}]*)}", template)
-    if "code" not in fields:
-        return "must contain {code}, where the referral code goes"
-    other = [f for f in fields if f != "code"]
-    if other or template.replace("{code}", "").count("{") or \
-            template.replace("{code}", "").count("}"):
-        return "may contain only the placeholder {code} (no other {...})"
-    return None
-
-
-def signup_link(template: str, code: str) -> str:
-    """``template`` with ``{code}`` filled in (the template is checked already)."""
-    return template.replace("{code}", code)
-
-
 def _clean_prefix(prefix: str) -> str:
     letters = re.sub(r"[^A-Za-z]", "", transliterate(prefix)).upper()
     return (letters + "X" * PREFIX_LENGTH)[:PREFIX_LENGTH] if letters else DEFAULT_PREFIX

@@ -85,7 +85,7 @@ def make_centre(tmp_path: Path, url: str, fake: FakeTelegram) -> Iterator[Centre
                     "coordinators": {"channel": "tg", "chat": "@sandbox_coordinators"}}})
     store = open_store(config.database_url)
     registry = make_registry(config, [TelegramChannel], env={"TG_TOKEN": fake.token})
-    assert registry.validate() == []
+    assert registry.problems("tg") == []
     service = Service(config, store, registry)
     desk = StoreDesk(store, config, registry)
     channel = registry.get("tg")
