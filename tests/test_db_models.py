@@ -90,3 +90,40 @@ def test_attempt_numbers_are_unique_per_publication(store: Store) -> None:
         attempts = s.exec(select(PublicationAttempt)).all()
     assert [(a.number, a.outcome, a.error) for a in attempts] == [
         (1, "rate-limited", "VK: слишком много запросов")]
+
+
+def test_core_queries_on_the_tables_read_aware_utc_too(store: Store) -> None:
+    # Stats and collectors query Publication.__table__ with SQLAlchemy Core, grouped and
+    # aggregated: the columns' UTCDateTime still applies, so no caller re-adds the zone.
+    local = dt.datetime(2024, 7, 2, 10, 0, tzinfo=YEKATERINBURG)
+    with store.session() as s:
+        story = _story()
+        s.add(story)
+        s.flush()
+        s.add(Publication(story_id=story.id, channel="vk", slot=local, created_at=local,
+                          published_at=local))
+    table = Publication.__table__.c
+    latest = (sa.select(table.channel, sa.func.max(table.published_at).label("at"))
+              .group_by(table.channel).subquery())
+    with store.engine.connect() as c:
+        found = [
+            *c.execute(sa.select(table.published_at, table.slot)).one(),
+            c.execute(sa.select(sa.func.min(table.published_at))).scalar(),
+            c.execute(sa.select(latest.c.at)).scalar(),
+            c.execute(sa.select(table.published_at, sa.func.count(table.id))
+                      .group_by(table.published_at)).one()[0],
+        ]
+    assert found == [local] * 5
+    assert {value.tzinfo for value in found} == {dt.UTC}
+
+
+def test_one_list_of_engagement_metrics_for_the_store_the_plugins_and_stats() -> None:
+    from dataclasses import fields
+
+    from outreach.channels import Engagement
+    from outreach.db.models import METRICS, EngagementLatest, EngagementSnapshot
+
+    assert METRICS == ("views", "likes", "shares", "comments", "reactions")
+    assert [f.name for f in fields(Engagement)] == ["external_id", *METRICS]
+    for table in (EngagementSnapshot, EngagementLatest):
+        assert set(METRICS) <= set(table.__table__.c.keys())

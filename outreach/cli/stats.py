@@ -12,8 +12,8 @@ import click
 
 from outreach.cli.output import FORMATS, MISSING, render
 from outreach.cli.when import WHEN, When
+from outreach.db.models import METRICS
 from outreach.stats import GROUPINGS, KEY_COLUMNS
-from outreach.stats.figures import METRICS
 
 if TYPE_CHECKING:
     from outreach.cli import App

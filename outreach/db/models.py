@@ -155,6 +155,10 @@ class EngagementFigures(SQLModel):
     reactions: int | None = None
 
 
+#: The engagement metrics, in the order listings show them: one name per figure above.
+METRICS: tuple[str, ...] = tuple(EngagementFigures.model_fields)
+
+
 class EngagementSnapshot(EngagementFigures, table=True):
     """A publication's figures at one moment."""
 

@@ -243,10 +243,11 @@ def _consent(
     by, at = values.get("recorded_by"), values.get("recorded_at")
     if by is None or at is None:
         return None, None
-    return by.strip(), _aware(at, time_zone)
+    return by.strip(), _local_to_utc(at, time_zone)
 
 
-def _aware(value: dt.date | dt.datetime, time_zone: str) -> dt.datetime:
+def _local_to_utc(value: dt.date | dt.datetime, time_zone: str) -> dt.datetime:
+    """A date or time written in the front matter, on ``time_zone``'s clock, in UTC."""
     zone = zoneinfo.ZoneInfo(time_zone)
     if not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time())

@@ -11,7 +11,8 @@ import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-METRICS = ("views", "likes", "shares", "comments", "reactions")
+from outreach.db.models import METRICS
+
 INTERACTIONS = ("likes", "shares", "comments", "reactions")  # the chart's "engagement"
 
 

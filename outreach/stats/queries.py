@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from outreach.db.models import (
+    METRICS,
     AudienceSnapshot,
     Campaign,
     CampaignSlot,
@@ -22,7 +23,7 @@ from outreach.db.models import (
     SlotOutcome,
     Story,
 )
-from outreach.stats.figures import METRICS, AudienceChange, SlotWarning, StoryInfo, week_of
+from outreach.stats.figures import AudienceChange, SlotWarning, StoryInfo, week_of
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def audience_changes(connection: sa.Connection, since: dt.datetime | None,
              .order_by(a.channel, a.taken_at, a.id))
     seen: dict[str, list[tuple[dt.datetime, int]]] = {}
     for name, taken_at, members in connection.execute(query):
-        seen.setdefault(name, []).append((_aware(taken_at), members))
+        seen.setdefault(name, []).append((taken_at, members))
     return [AudienceChange(name, points[0][0], points[0][1], points[-1][0], points[-1][1])
             for name, points in sorted(seen.items())]
 
@@ -156,13 +157,8 @@ def slot_warnings(connection: sa.Connection, since: dt.datetime | None,
              .order_by(s.slot, c.slug))
     if campaign_id is not None:
         query = query.where(s.campaign_id == campaign_id)
-    return [SlotWarning(slug, _aware(slot), outcome, detail)
+    return [SlotWarning(slug, slot, outcome, detail)
             for slug, slot, outcome, detail in connection.execute(query)]
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    """Core queries bypass UTCDateTime on some paths: stored times are naive UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def grains(connection: sa.Connection, since: dt.datetime | None, until: dt.datetime | None,
@@ -176,10 +172,10 @@ def grains(connection: sa.Connection, since: dt.datetime | None, until: dt.datet
     for row in _engagement(connection, since, until, campaign_id, channel, weekly):
         values = row[4:] if weekly else row[3:]
         vector = (values[0], 0, *(int(t or 0) for t in values[1::2]), *values[2::2])
-        week = week_of(_aware(row[3]), zone) if weekly else None
+        week = week_of(row[3], zone) if weekly else None
         found.append(Grain(slugs.get(row[0]), row[1], row[2], None, week, vector))
     for row in _signups(connection, since, until, campaign_id, channel, weekly):
-        week = week_of(_aware(row[4]), zone) if weekly else None
+        week = week_of(row[4], zone) if weekly else None
         found.append(Grain(slugs.get(row[0]), row[1], row[2], row[3], week,
                            (0, row[-1], *no_engagement)))
     return found
