@@ -29,17 +29,20 @@ message.
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import logging
 import os
+import re
 import sys
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
+from outreach.config import Centre
 from outreach.config.schema import Field, check_zone
 from outreach.errors import (
     AuthError,
@@ -50,16 +53,15 @@ from outreach.errors import (
 )
 from outreach.text.latin import slugify, transliterate
 
-if TYPE_CHECKING:
-    from outreach.config import Centre
-
 __all__ = [
     "AuthError",
     "Capabilities",
+    "Centre",
     "Channel",
     "ChannelContext",
     "ChannelError",
     "CheckResult",
+    "DEEP_LINK_CODE",
     "Engagement",
     "FakePlatform",
     "Field",
@@ -85,6 +87,12 @@ __all__ = [
     "transliterate",
     "write_private",
 ]
+
+
+#: What a sign-up deep link's payload may hold: Telegram's alphabet for ``?start=``
+#: (Bot API docs, "Deep linking"), which VK's ``?ref=`` takes too. Outreach's
+#: referral codes always fit it; a payload that does not was typed or forged.
+DEEP_LINK_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 @dataclass(frozen=True)
@@ -418,8 +426,12 @@ class Channel(ABC):
     call_timeout: ClassVar[float] = 120.0
 
     def __init__(self, context: ChannelContext, settings: Mapping[str, Any]) -> None:
+        """``settings`` are the section's checked values; a key left out takes its
+        ``settings_schema`` default, so ``self.settings[key]`` always has a value."""
         self.context = context
-        self.settings = dict(settings)
+        defaults = {key: copy.deepcopy(field.default)
+                    for key, field in self.settings_schema.items() if not field.required}
+        self.settings = {**defaults, **settings}
 
     @property
     def name(self) -> str:

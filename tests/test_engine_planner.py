@@ -113,7 +113,8 @@ def test_sync_marks_a_removed_campaign_inactive(tmp_path: Path, store_url: str):
 
 def test_each_publication_gets_its_own_code_a_person_can_bring_back(tmp_path: Path,
                                                                       store_url: str):
-    from outreach.signups.referrals import DEEP_LINK, match_code
+    from outreach.channels import DEEP_LINK_CODE
+    from outreach.signups.referrals import match_code
 
     centre = make_centre(tmp_path, store_url, {"a": {"plugin": "test"}, "b": {"plugin": "test"}},
                          schedule='every = "1h"')
@@ -122,7 +123,7 @@ def test_each_publication_gets_its_own_code_a_person_can_bring_back(tmp_path: Pa
 
     publications, _ = _rows(centre)
     codes = [p.referral_code for p in publications]
-    assert len(set(codes)) == 2 and all(DEEP_LINK.match(code or "") for code in codes)
+    assert len(set(codes)) == 2 and all(DEEP_LINK_CODE.match(code or "") for code in codes)
     with centre.store.session() as session:
         for publication in publications:
             found = match_code(session, publication.referral_code, deep_link=True)

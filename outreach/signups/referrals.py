@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from outreach.channels import DEEP_LINK_CODE
 from outreach.db.models import ReferralCode, utcnow
 from outreach.errors import OutreachError
 from outreach.signups.cleaning import code_as_given
@@ -36,9 +37,7 @@ if TYPE_CHECKING:
 # printed page survives (lower-case o stays: it is never read as a digit alone).
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 CODE_LENGTH = 12  # 57**12: about 70 bits, far beyond guessing
-# What a deep link can carry: Telegram's alphabet for ?start= (its Bot API docs,
-# "Deep linking"), which VK's ?ref= takes too. Codes made here always fit it.
-DEEP_LINK = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
 PREFIX_LENGTH = 3
 DEFAULT_PREFIX = "REF"
 KINDS = ("publication", "placement", "outlet")
@@ -222,7 +221,7 @@ def match_code(session: Session, given: str | None, *, deep_link: bool) -> CodeM
     text = (given or "").strip()
     if not text:
         return CodeMatch(None, None)
-    if deep_link and not DEEP_LINK.match(text):
+    if deep_link and not DEEP_LINK_CODE.match(text):
         return CodeMatch(None, code_as_given(text, deep_link=True) or None)
     found = find_code(session, text)
     if found is None:

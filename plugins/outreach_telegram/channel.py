@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import re
 import zoneinfo
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from outreach.channels import (
+    DEEP_LINK_CODE,
     Capabilities,
     Channel,
     ChannelContext,
@@ -53,7 +53,6 @@ if TYPE_CHECKING:
     from outreach.channels import SignupDesk
     from outreach_telegram.bots import SharedBot
 
-SIGNUP_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_WAIT_IN_CALL = 30.0  # a longer retry_after goes back to the engine as RateLimitedError
 RETRIES_IN_CALL = 3
 DEFAULT_ZONE = "Asia/Yekaterinburg"
@@ -240,7 +239,7 @@ class TelegramChannel(Channel):
         return check_channel(self)
 
     def signup_link(self, code: str) -> str | None:
-        if not SIGNUP_CODE.match(code):
+        if not DEEP_LINK_CODE.match(code):
             raise ValueError(f"sign-up code {code!r} must be 1-64 of A-Z a-z 0-9 _ -")
         username = self._username
         if username is None and self._shared is not None and self._shared.bot_username:
