@@ -246,6 +246,8 @@ def test_photo_instead_of_phone_asks_for_the_number_again(store: Store, desk: St
     assert "+7" in wrong[0].text and "российский" in wrong[0].text
     short = say(desk, "912 34")
     assert "не хватает цифр" in short[0].text
+    assert "слишком много цифр" in say(desk, "8 912 345 67 890")[0].text
+    assert "только цифры" in say(desk, "8 912 ABC 67 89")[0].text
     say(desk, "8-912-345-67-89")
     assert rows(store)[0].dialog["step"] == "interests"
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from outreach.signups.phones import PhoneError, mask_phone, mask_phones, normalize_phone
+from outreach.signups.phones import (
+    PhoneError,
+    PhoneProblem,
+    mask_phone,
+    mask_phones,
+    normalize_phone,
+)
 
 
 @pytest.mark.parametrize(("written", "stored"), [
@@ -21,24 +27,31 @@ def test_common_formats_are_read(written: str, stored: str) -> None:
     assert normalize_phone(written) == stored
 
 
-@pytest.mark.parametrize(("written", "reason"), [
-    ("", "empty"),
-    ("912 34 56", "too few"),
-    ("8912345678", "too few"),  # an 8 and a mobile code, one digit lost
-    ("+7 912 345 67 8", "too few"),
-    ("8 912 345 67 890", "too many"),
-    ("+7 912 345 67 89 1", "too many"),
-    ("8 912 ABC 67 89", "only digits"),
-    ("восемь 912", "only digits"),
-    ("+1 202 555 0100", "Russian"),
-    ("+44 20 7946 0958", "Russian"),
-    ("+380 44 123 4567", "Russian"),
-    ("+7 012 345 67 89", "Russian"),
-    ("5 912 345 67 89", "Russian"),
+@pytest.mark.parametrize(("written", "reason", "words"), [
+    ("", "empty", "empty"),
+    ("912 34 56", "too-few", "too few"),
+    ("8912345678", "too-few", "too few"),  # an 8 and a mobile code, one digit lost
+    ("+7 912 345 67 8", "too-few", "too few"),
+    ("8 912 345 67 890", "too-many", "too many"),
+    ("+7 912 345 67 89 1", "too-many", "too many"),
+    ("8 912 ABC 67 89", "not-digits", "only digits"),
+    ("восемь 912", "not-digits", "only digits"),
+    ("+1 202 555 0100", "not-russian", "Russian"),
+    ("+44 20 7946 0958", "not-russian", "Russian"),
+    ("+380 44 123 4567", "not-russian", "Russian"),
+    ("+7 012 345 67 89", "no-area-code", "Russian"),
+    ("5 912 345 67 89", "not-russian", "Russian"),
 ])
-def test_wrong_formats_say_why(written: str, reason: str) -> None:
-    with pytest.raises(PhoneError, match=reason):
+def test_wrong_formats_say_why(written: str, reason: str, words: str) -> None:
+    with pytest.raises(PhoneError, match=words) as caught:
         normalize_phone(written)
+    assert caught.value.reason == reason
+
+
+def test_the_dialog_has_russian_words_for_every_reason() -> None:
+    from outreach.signups.texts import PHONE_REASONS
+
+    assert set(PHONE_REASONS) == {problem.value for problem in PhoneProblem}
 
 
 def test_masked_phone_hides_the_middle() -> None:

@@ -43,7 +43,7 @@ from outreach.signups.joins import record_join
 from outreach.signups.notices import CONFIRMED, NEW, WITHDRAWN, Coordinators, Notice
 from outreach.signups.phones import PhoneError, normalize_phone
 from outreach.signups.referrals import match_code
-from outreach.signups.texts import Texts, russian_duration
+from outreach.signups.texts import PHONE_REASONS, Texts, russian_duration
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -259,7 +259,7 @@ class StoreDesk(SignupDesk):
             try:
                 data["phone"] = normalize_phone(value)
             except PhoneError as exc:
-                return [Reply(t.format("phone_again", reason=_russian_reason(exc)),
+                return [Reply(t.format("phone_again", reason=PHONE_REASONS[exc.reason]),
                               ask_contact=True)], []
             # Only the platform can vouch: a card from the person's own account.
             data["phone_confirmed"] = bool(message.contact_phone) and \
@@ -404,8 +404,6 @@ class StoreDesk(SignupDesk):
         return section.plugin if section is not None else channel
 
 
-
-
 def _yes_no(value: str) -> str | None:
     lowered = value.lower().strip(" .!")
     if lowered in YES_WORDS:
@@ -413,20 +411,3 @@ def _yes_no(value: str) -> str | None:
     if lowered in NO_WORDS:
         return NO
     return None
-
-
-_REASONS = {
-    "the number is empty": "номер пустой",
-    "too few": "не хватает цифр",
-    "too many": "слишком много цифр",
-    "only digits": "в номере должны быть только цифры",
-    "not a Russian number": "это не российский номер — он начинается с +7 или 8",
-}
-
-
-def _russian_reason(error: PhoneError) -> str:
-    message = str(error)
-    for key, reason in _REASONS.items():
-        if key in message:
-            return reason
-    return "номер не похож на российский"
