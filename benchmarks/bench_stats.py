@@ -107,7 +107,7 @@ def build(path: Path, publications: int, per: int) -> None:
         c.execute(sa.insert(SignUp.__table__), [
             {"created_at": start + dt.timedelta(hours=rng.randrange(24 * 365)),
              "source": "bench", "referral_code_id": rng.randrange(len(codes)) + 1,
-             "status": "new"} for _ in range(5000)])
+             "status": "completed"} for _ in range(5000)])
         c.execute(sa.insert(AudienceSnapshot.__table__), [
             {"channel": channel, "taken_at": start + dt.timedelta(hours=6 * k),
              "members": 1000 + k} for channel in CHANNELS for k in range(4 * 365)])

@@ -127,3 +127,12 @@ def test_one_list_of_engagement_metrics_for_the_store_the_plugins_and_stats() ->
     assert [f.name for f in fields(Engagement)] == ["external_id", *METRICS]
     for table in (EngagementSnapshot, EngagementLatest):
         assert set(METRICS) <= set(table.__table__.c.keys())
+
+
+def test_sign_up_states_are_the_words_stored_in_existing_databases() -> None:
+    from outreach.db.models import SignUp
+    from outreach.db.states import SignupStatus
+
+    assert [s.value for s in SignupStatus] == ["started", "completed", "forgotten", "merged"]
+    # A row made without a dialog (offline, CSV) is a finished sign-up.
+    assert SignUp(source="offline").status == "completed"

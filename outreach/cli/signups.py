@@ -10,6 +10,7 @@ import click
 
 from outreach.cli.output import echo_rows, format_option, render
 from outreach.cli.when import WHEN, When
+from outreach.db.states import SignupStatus
 
 if TYPE_CHECKING:
     from outreach.cli import App
@@ -24,7 +25,7 @@ DUPLICATE_COLUMNS = ("group", "id", "created", "name", "phone", "phone_from", "m
                      "source", "channel", "code")
 UNFINISHED_COLUMNS = ("id", "started", "last_message", "step", "status", "source", "channel",
                       "code", "erased_after")
-STATUSES = ("started", "completed", "forgotten", "merged")
+STATUSES = tuple(status.value for status in SignupStatus)
 
 
 @click.group()
@@ -252,7 +253,7 @@ def export(app: App, file: Path, fmt: str, acknowledged: bool) -> None:
     zone = zoneinfo.ZoneInfo(app.config.time_zone)
     with app.store.session() as session:
         found = [item for item in list_signups(session)
-                 if item.signup.status not in ("forgotten", "merged")]
+                 if item.signup.status not in (SignupStatus.forgotten, SignupStatus.merged)]
     text = render([_row(item, zone, masked=False, national=True) for item in found],
                   EXPORT_COLUMNS, fmt)
     try:

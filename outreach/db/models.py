@@ -15,6 +15,7 @@ from sqlmodel import Column, Field, SQLModel
 from outreach.db.states import (  # noqa: F401  (re-exported: the store's vocabulary)
     AttemptOutcome,
     PublicationStatus,
+    SignupStatus,
     SlotOutcome,
     StoryKind,
     StoryStatus,
@@ -237,7 +238,7 @@ class SignUp(SQLModel, table=True):
     # None is SQL NULL, not JSON null, so "a dialog in progress" is ``dialog IS NOT NULL``.
     dialog: dict[str, Any] | None = Field(default=None,
                                           sa_column=Column(sa.JSON(none_as_null=True)))
-    status: str = Field(default="new", max_length=20)  # started, completed, forgotten, merged
+    status: str = Field(default=SignupStatus.completed, max_length=20)  # SignupStatus
     merged_into: int | None = Field(default=None, foreign_key="signup.id")
     kept_apart_at: dt.datetime | None = _when()  # a coordinator: not the same phone's owner
 

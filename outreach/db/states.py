@@ -39,3 +39,10 @@ class SlotOutcome(enum.StrEnum):
     planned = "planned"  # publications written to the outbox
     empty = "empty"  # no approved story left for it
     skipped = "skipped"  # missed while the service was down, beyond the grace window
+
+
+class SignupStatus(enum.StrEnum):
+    started = "started"  # a bot dialog begun with or without a code, not finished
+    completed = "completed"  # finished by the person, or added by a coordinator
+    forgotten = "forgotten"  # erased on request; the row stays, so its attribution counts
+    merged = "merged"  # merged into another sign-up (merged_into): the person counts once

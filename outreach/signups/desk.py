@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from outreach.channels import Incoming, Reply, SignupDesk
 from outreach.db.models import SignUp, utcnow
+from outreach.db.states import SignupStatus
 from outreach.errors import ConfigError, OutreachError, Problem
 from outreach.signups import events, merging, records
 from outreach.signups.cleaning import clean_name, clean_text
@@ -61,7 +62,8 @@ MARKERS = (OTHER, YES, NO)  # the desk's own button values: nobody's typed answe
 CANCEL_WORDS = ("/cancel", "/stop", "отмена", "отменить", "стоп")
 YES_WORDS = ("да", "согласен", "согласна", "согласен(на)", "yes")
 NO_WORDS = ("нет", "не согласен", "не согласна", "no")
-DONE = ("completed", "merged")  # the person signed up (their row may be merged into another)
+# The person signed up (their row may be merged into another).
+DONE = (SignupStatus.completed, SignupStatus.merged)
 MUNICIPALITY_MAX = 200
 _ATTEMPTS = 8
 _LOCKS = 64
@@ -189,7 +191,7 @@ class StoreDesk(SignupDesk):
             code = match_code(session, start_code, deep_link=True)
             if row is None:
                 row = SignUp(person=person, channel=channel, source=self._source(channel),
-                             status="started", created_at=now)
+                             status=SignupStatus.started, created_at=now)
             welcome = t["welcome_back"] if row.status in DONE else t.format(
                 "welcome", keep=russian_duration(self.config.signups.erase_unfinished_after))
             if row.referral_code_id is None and row.code_given is None or \
@@ -304,7 +306,7 @@ class StoreDesk(SignupDesk):
                                    "municipality": data.get("municipality"),
                                    "interests": data.get("interests")})
         row.phone_confirmed = True if data.get("phone_confirmed") else None
-        row.status = "completed"
+        row.status = SignupStatus.completed
         row.merged_into = None
         row.dialog = None
         row.forgotten_at = None

@@ -23,6 +23,7 @@ from outreach.db.models import (
     SlotOutcome,
     Story,
 )
+from outreach.db.states import SignupStatus
 from outreach.stats.figures import AudienceChange, SlotWarning, StoryInfo, week_of
 
 
@@ -44,8 +45,9 @@ def counted(s: Any) -> sa.ColumnElement[bool]:
     """A sign-up that counts: finished, added offline, or finished and later forgotten
     (a dialog begun and left is a start in the funnel, not a sign-up; a sign-up merged
     into another is that other one: the person counts once)."""
-    return sa.and_(s.status != "merged",
-                   sa.or_(s.completed_at.is_not(None), s.status.not_in(("started", "forgotten"))))
+    return sa.and_(s.status != SignupStatus.merged,
+                   sa.or_(s.completed_at.is_not(None),
+                          s.status.not_in((SignupStatus.started, SignupStatus.forgotten))))
 
 
 def in_period(column: sa.ColumnElement[Any], since: dt.datetime | None,
