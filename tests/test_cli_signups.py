@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_signups_desk import signup_config
+from signup_support import signup_config
 
 from outreach.cli import cli
 from outreach.db import open_store
@@ -18,10 +18,8 @@ from outreach.db.models import ReferralCode, utcnow
 
 def _config_on(tmp_path: Path, store_url: str) -> Path:
     """The sign-up test config, with its store on ``store_url``."""
-    config = signup_config(tmp_path)
+    config = signup_config(tmp_path, top={"database_url": store_url})
     assert config.path is not None
-    text = config.path.read_text(encoding="utf-8")
-    config.path.write_text(f"database_url = {json.dumps(store_url)}\n" + text, encoding="utf-8")
     return config.path
 
 

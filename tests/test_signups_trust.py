@@ -12,16 +12,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_signups_desk import (
+from signup_support import (
     T0,
     ChatChannel,
     complete,
+    fresh_config,
+    make_desk,
+    poster,
     published_code,
     rows,
     say,
     signup_config,
 )
-from test_signups_offline import poster
 
 from outreach.channels import Incoming
 from outreach.config import Config
@@ -42,15 +44,7 @@ MARIA_PHONE = "+7 912 345-67-89"
 
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
-    ChatChannel.sent = []
-    ChatChannel.broken = False
-    return signup_config(tmp_path)
-
-
-def make_desk(store: Store, config: Config, clock: Any = lambda: T0,
-              flood: Flood | None = None) -> StoreDesk:
-    registry = make_registry(config, (RecordingChannel, ChatChannel))
-    return StoreDesk(store, config, registry, clock=clock, flood=flood)
+    return fresh_config(tmp_path)
 
 
 @pytest.fixture
