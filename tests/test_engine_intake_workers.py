@@ -18,8 +18,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from test_engine_reliability import Project, wait_for
-from test_engine_workers import Worker
+from project_support import Project, Worker, wait_for
 
 from outreach.db import open_store
 from outreach.db.models import SignUp

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_vk_support import (
+from vk_support import (
     RATE_WINDOW,
     make_channel,
     photo,

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from outbox_support import add_campaign, add_publication, add_story
 from sqlmodel import select
-from test_vk_intake import BotVK, running_bot_fake, wait_for
+from vk_support import BotVK, running_bot_fake, wait_for
 
 from outreach.channels import Post
 from outreach.cli import cli

@@ -12,7 +12,8 @@ import copy
 import functools
 import json
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -178,3 +179,66 @@ def post(key: str = "pub-1", text: str = "Серебряные волонтёр�
 
 
 SERVED = set(METHODS) | {"execute"}
+
+
+# --- the sign-up bot: a channel that retries fast, and a fake whose bot answers are checked
+
+
+class BotVK(FastVK):
+    intake_backoff = 0.01
+
+
+# --- checking what the fake sends against VK's schema ---
+
+
+def bot_problems(method: str, body: Any) -> list[str]:
+    """problems(), plus the bot's answers and long-poll events."""
+    if method == "messages.send" and "error" not in body:
+        check = validator("messages/responses.json#/definitions/"
+                          "messages_send_deprecated_response")
+        return [f"messages.send: {e.message}" for e in check.iter_errors(body)]
+    if method == "longpoll":
+        if "failed" in body:
+            ok = body["failed"] in (1, 2, 3) and (body["failed"] != 1 or
+                                                  isinstance(body.get("ts"), str))
+            return [] if ok else [f"long poll failure of the wrong shape: {body}"]
+        if not isinstance(body.get("ts"), str) or not isinstance(body.get("updates"), list):
+            return [f"long poll answer of the wrong shape: {body}"]
+        found = []
+        for event in body["updates"]:
+            base = validator("callback/objects.json#/definitions/callback_base")
+            found += [f"event: {e.message}" for e in base.iter_errors(copy.deepcopy(event))]
+            kind = {"message_new": "callback_message_new",
+                    "group_join": "callback_group_join"}[event["type"]]
+            check = validator(f"callback/objects.json#/definitions/{kind}")
+            found += [f"{kind}: {e.message} at {list(e.absolute_path)}"
+                      for e in check.iter_errors(copy.deepcopy(event["object"]))]
+        return found
+    return problems(method, body)
+
+
+def assert_in_vk_shapes(fake: FakeVK) -> set[str]:
+    found = [p for method, body in fake.responses for p in bot_problems(method, body)]
+    assert not found, "the fake answered outside VK's schema:\n" + "\n".join(found[:20])
+    return {method for method, _ in fake.responses}
+
+
+def running_bot_fake(tmp_path: Path) -> Iterator[FakeVK]:
+    """A running fake VK at 1,000x; every answer and event it sent is checked after."""
+    made = FakeVK(tmp_path / "fake-vk", speed=1000, rate_window=0.02)
+    made.start()
+    try:
+        yield made
+    finally:
+        made.stop()
+    assert_in_vk_shapes(made)
+
+
+def wait_for(condition: Callable[[], Any], seconds: float = 10.0) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.01)
+    raise AssertionError("timed out waiting")
