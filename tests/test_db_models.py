@@ -7,6 +7,7 @@ import zoneinfo
 
 import pytest
 import sqlalchemy as sa
+from outbox_support import add_publication, add_story
 from sqlmodel import select
 
 from outreach.db import Store
@@ -97,11 +98,7 @@ def test_core_queries_on_the_tables_read_aware_utc_too(store: Store) -> None:
     # aggregated: the columns' UTCDateTime still applies, so no caller re-adds the zone.
     local = dt.datetime(2024, 7, 2, 10, 0, tzinfo=YEKATERINBURG)
     with store.session() as s:
-        story = _story()
-        s.add(story)
-        s.flush()
-        s.add(Publication(story_id=story.id, channel="vk", slot=local, created_at=local,
-                          published_at=local))
+        add_publication(s, add_story(s), None, "vk", local, "published", published_at=local)
     table = Publication.__table__.c
     latest = (sa.select(table.channel, sa.func.max(table.published_at).label("at"))
               .group_by(table.channel).subquery())
