@@ -21,12 +21,12 @@ run: $(STAMP)
 	$(BIN)/outreach init --samples
 	$(BIN)/outreach run --sandbox
 
-## Set up and run the whole test suite (SQLite and PostgreSQL store tests).
-test: $(STAMP)
+## Set up, lint, and run the whole test suite (SQLite and PostgreSQL store tests).
+test: lint
 	$(BIN)/python -m pytest -n 2 -q
 
-## The quick suite: everything but the tests marked slow.
-test-quick: $(STAMP)
+## The quick suite: lint, and everything but the tests marked slow.
+test-quick: lint
 	$(BIN)/python -m pytest -n 2 -q -m "not slow"
 
 bench: $(STAMP)

@@ -23,7 +23,7 @@ from common import seed_stories, timed
 
 def _project(folder: Path, url: str, count: int):  # type: ignore[no-untyped-def]
     from outreach.db import open_store
-    from outreach.models import utcnow
+    from outreach.db.models import utcnow
     from outreach.testing import make_test_config
 
     config = make_test_config(folder, {"main": {"plugin": "test"}}, top={"database_url": url})

@@ -24,8 +24,8 @@ from common import ROOT, seed_stories  # noqa: F401  (puts the checkout on sys.p
 def measure(folder: Path, campaigns: int, lead: float) -> list[float]:
     """Lags in seconds, one per publication, for ``campaigns`` campaigns due together."""
     from outreach.db import open_store
+    from outreach.db.models import utcnow
     from outreach.engine.service import Service
-    from outreach.models import utcnow
     from outreach.testing import make_registry, make_test_config, read_log
 
     config = make_test_config(folder, {"main": {"plugin": "test", "log": "calls.jsonl"}},

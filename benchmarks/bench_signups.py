@@ -31,7 +31,7 @@ from sqlmodel import select
 
 from outreach.channels import Post
 from outreach.db import open_store
-from outreach.models import Campaign, Publication, ReferralCode, SignUp
+from outreach.db.models import Campaign, Publication, ReferralCode, SignUp
 from outreach.signups.desk import StoreDesk
 from outreach.testing import make_registry, make_test_config
 from outreach_telegram import TelegramChannel
@@ -59,7 +59,7 @@ def setup(folder: Path, url: str | None, fake: FakeTelegram, scale: float):
 
 def make_codes(store, posts: int) -> list[tuple[int, str]]:
     """A campaign with ``posts`` publications, each with its referral code."""
-    from outreach.referrals import new_code
+    from outreach.signups.referrals import new_code
 
     now = dt.datetime.now(dt.UTC)
     made = []

@@ -39,7 +39,7 @@ def build(path: Path, publications: int, per: int) -> None:
     import sqlalchemy as sa
 
     from outreach.db import open_store
-    from outreach.models import (
+    from outreach.db.models import (
         AudienceSnapshot,
         Campaign,
         CampaignSlot,
@@ -107,7 +107,7 @@ def build(path: Path, publications: int, per: int) -> None:
         c.execute(sa.insert(SignUp.__table__), [
             {"created_at": start + dt.timedelta(hours=rng.randrange(24 * 365)),
              "source": "bench", "referral_code_id": rng.randrange(len(codes)) + 1,
-             "status": "new"} for _ in range(5000)])
+             "status": "completed"} for _ in range(5000)])
         c.execute(sa.insert(AudienceSnapshot.__table__), [
             {"channel": channel, "taken_at": start + dt.timedelta(hours=6 * k),
              "members": 1000 + k} for channel in CHANNELS for k in range(4 * 365)])
@@ -126,7 +126,7 @@ def latest_snapshot_id(publication_id: Any) -> Any:
     """
     import sqlalchemy as sa
 
-    from outreach.models import EngagementSnapshot, Publication
+    from outreach.db.models import EngagementSnapshot, Publication
 
     e = EngagementSnapshot.__table__.alias("newest").c
     return (sa.select(e.id).where(e.publication_id == publication_id)
@@ -138,7 +138,7 @@ def strategies(engine: object) -> dict[str, object]:
     """The three ways to find each publication's latest snapshot, as Core queries."""
     import sqlalchemy as sa
 
-    from outreach.models import EngagementLatest, EngagementSnapshot, Publication
+    from outreach.db.models import EngagementLatest, EngagementSnapshot, Publication
 
     p, snapshot = Publication.__table__.c, EngagementSnapshot.__table__
     e = snapshot.c

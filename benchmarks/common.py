@@ -43,7 +43,7 @@ def seed_stories(store: object, count: int) -> None:
     """``count`` approved stories with consent, inserted in one statement."""
     import sqlalchemy as sa
 
-    from outreach.models import Story, utcnow
+    from outreach.db.models import Story, utcnow
 
     now = utcnow()
     with store.engine.begin() as connection:  # type: ignore[attr-defined]

@@ -28,17 +28,22 @@ message.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import datetime as dt
 import logging
 import os
+import re
 import sys
+import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
-from outreach.config import check_zone
+from outreach.config import Centre
+from outreach.config.schema import Field, check_zone
 from outreach.errors import (
     AuthError,
     ChannelError,
@@ -46,20 +51,17 @@ from outreach.errors import (
     RateLimitedError,
     TransientError,
 )
-from outreach.privacy import private_folder, write_private
-from outreach.schema import Field
-from outreach.text import slugify, transliterate
-
-if TYPE_CHECKING:
-    from outreach.config import Centre
+from outreach.text.latin import slugify, transliterate
 
 __all__ = [
     "AuthError",
     "Capabilities",
+    "Centre",
     "Channel",
     "ChannelContext",
     "ChannelError",
     "CheckResult",
+    "DEEP_LINK_CODE",
     "Engagement",
     "FakePlatform",
     "Field",
@@ -85,6 +87,12 @@ __all__ = [
     "transliterate",
     "write_private",
 ]
+
+
+#: What a sign-up deep link's payload may hold: Telegram's alphabet for ``?start=``
+#: (Bot API docs, "Deep linking"), which VK's ``?ref=`` takes too. Outreach's
+#: referral codes always fit it; a payload that does not was typed or forged.
+DEEP_LINK_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 @dataclass(frozen=True)
@@ -357,6 +365,34 @@ class FakePlatform(ABC):
         return {}
 
 
+def private_folder(path: Path) -> Path:
+    """``path`` made (with its parents) and readable by its owner only (0700)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)  # mkdir's mode yields to the umask, and the folder may be older
+    return path
+
+
+def write_private(path: Path, data: str | bytes, *, durable: bool = False) -> None:
+    """Replace ``path`` atomically with ``data``, readable by its owner only (0600).
+
+    For state that holds people's names and phones (the fakes' simulated
+    people, uploaded photos). ``durable`` waits until the data is on disk.
+    """
+    private_folder(path.parent)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if durable:
+                file.flush()
+                os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
 def client_hung_up(platform: str) -> bool:
     """In a fake's HTTP ``handle_error``: True, after one log line, when the client hung up.
 
@@ -390,8 +426,12 @@ class Channel(ABC):
     call_timeout: ClassVar[float] = 120.0
 
     def __init__(self, context: ChannelContext, settings: Mapping[str, Any]) -> None:
+        """``settings`` are the section's checked values; a key left out takes its
+        ``settings_schema`` default, so ``self.settings[key]`` always has a value."""
         self.context = context
-        self.settings = dict(settings)
+        defaults = {key: copy.deepcopy(field.default)
+                    for key, field in self.settings_schema.items() if not field.required}
+        self.settings = {**defaults, **settings}
 
     @property
     def name(self) -> str:

@@ -93,15 +93,11 @@ class PluginError(OutreachError):
 
 
 class ChannelError(OutreachError):
-    """A platform refused or failed a call. Subclasses say whether to retry."""
-
-    retryable = False
+    """A platform refused or failed a call. The subclass says whether to retry."""
 
 
 class TransientError(ChannelError):
     """Worth retrying with backoff: network errors, timeouts, 5xx, flood control."""
-
-    retryable = True
 
 
 class RateLimitedError(TransientError):

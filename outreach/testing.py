@@ -42,11 +42,11 @@ from outreach.channels import (
     TextLimits,
     TransientError,
 )
-from outreach.tomlfile import dump_key, dump_value
+from outreach.config.tomlfile import dump_key, dump_value
 
 if TYPE_CHECKING:
     from outreach.config import Config
-    from outreach.registry import Registry
+    from outreach.platforms.registry import Registry
 
 FAIL_MODES = ("", "transient", "rate-limited", "auth", "permanent", "hang")
 
@@ -225,14 +225,19 @@ def _toml_table(header: str, values: Mapping[str, Any]) -> list[str]:
 
 def make_test_config(tmp_path: Path, channels: Mapping[str, Mapping[str, Any]],
                      centre: Mapping[str, Any] | None = None,
-                     top: Mapping[str, Any] | None = None) -> Config:
-    """Write ``tmp_path/config.toml`` with these channel sections and load it."""
+                     top: Mapping[str, Any] | None = None,
+                     sections: Mapping[str, Mapping[str, Any]] | None = None) -> Config:
+    """Write ``tmp_path/config.toml`` and load it: the ``top`` keys, ``[centre]``, any
+    other ``sections`` (``{"signups": {...}}`` writes ``[signups]``; a table inside one is
+    written inline) and one ``[channels.NAME]`` section per channel."""
     from outreach.config import load_config
 
     lines = [f"{dump_key(k)} = {dump_value(v)}" for k, v in (top or {}).items()]
     lines += [""] if lines else []
     if centre:
         lines += _toml_table("centre", centre)
+    for name, section in (sections or {}).items():
+        lines += _toml_table(dump_key(name), section)
     for name, section in channels.items():
         lines += _toml_table(f"channels.{json.dumps(name)}", section)
     tmp_path.mkdir(parents=True, exist_ok=True)
@@ -244,7 +249,7 @@ def make_test_config(tmp_path: Path, channels: Mapping[str, Mapping[str, Any]],
 def make_registry(config: Config, plugins: Iterable[type[Channel]] = (RecordingChannel,),
                   env: Mapping[str, str] | None = None) -> Registry:
     """A Registry of exactly ``plugins`` (by their plugin_name); entry points stay unread."""
-    from outreach.registry import Registry
+    from outreach.platforms.registry import Registry
 
     return Registry.from_config(config, {p.plugin_name: p for p in plugins},
                                 env={} if env is None else env)

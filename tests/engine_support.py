@@ -10,9 +10,9 @@ from typing import Any
 from outreach.campaigns.spec import CampaignSpec, load_campaigns
 from outreach.config import Config
 from outreach.db import Store, open_store
+from outreach.db.models import Publication, Story
 from outreach.engine.planner import sync_campaigns
-from outreach.models import Publication, Story
-from outreach.registry import Registry
+from outreach.platforms.registry import Registry
 from outreach.testing import RecordingChannel, make_registry, make_test_config
 
 T0 = dt.datetime(2026, 12, 1, 5, 0, tzinfo=dt.UTC)  # 10:00 in Asia/Yekaterinburg

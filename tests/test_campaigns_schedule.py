@@ -4,22 +4,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from campaign_support import campaign
 
 from outreach.campaigns.schedule import describe, local, next_slots
-from outreach.campaigns.spec import CampaignSpec, load_campaign
-from outreach.testing import make_test_config
+from outreach.campaigns.spec import CampaignSpec
 
 UTC = dt.UTC
-
-
-def campaign(tmp_path: Path, schedule: str, extra: str = "",
-             zone: str = "Asia/Yekaterinburg") -> CampaignSpec:
-    config = make_test_config(tmp_path, {"main": {"plugin": "test"}})
-    config.campaigns_dir.mkdir(exist_ok=True)
-    (config.campaigns_dir / "c.toml").write_text(
-        f'name = "C"\ntime_zone = "{zone}"\n{extra}\n[schedule]\n{schedule}\n'
-        '[channels]\nnames = ["main"]\n', encoding="utf-8")
-    return load_campaign(config, "c")
 
 
 def wall(spec: CampaignSpec, slots: list[dt.datetime]) -> list[str]:

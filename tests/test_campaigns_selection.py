@@ -1,15 +1,16 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from outreach.campaigns.selection import pick_for_slot, select_stories
-from outreach.campaigns.spec import CampaignSpec, load_campaign
+from outreach.campaigns.selection import pick_for_slot
+from outreach.campaigns.spec import CampaignSpec, ChannelRule, load_campaign
 from outreach.config import Config
-from outreach.models import Photo, Publication, Story, utcnow
+from outreach.db.models import Photo, Publication, Story, utcnow
 from outreach.testing import make_test_config
 
 SLOT = dt.datetime(2026, 12, 1, 5, 0, tzinfo=dt.UTC)
@@ -61,10 +62,15 @@ def publish(store: Any, story_id: int, channel: str, slot: dt.datetime,
                                 created_at=utcnow()))
 
 
-def titles(store: Any, spec: CampaignSpec, channel: str = "vk", count: int = 10,
-           slot: dt.datetime = SLOT, exclude: frozenset[int] = frozenset()) -> list[str]:
+def titles(store: Any, config: Config, spec: CampaignSpec, channel: str = "vk",
+           count: int = 10, slot: dt.datetime = SLOT,
+           exclude: frozenset[int] = frozenset()) -> list[str]:
+    """The stories ``spec`` would take at ``slot`` were it to send ``count`` to ``channel``."""
+    one_channel = dataclasses.replace(
+        spec, content=dataclasses.replace(spec.content, per_run=count),
+        channels=ChannelRule(names=(channel,), tags=(), by_municipality=False))
     with store.session() as session:
-        return [s.title for s in select_stories(session, spec, channel, slot, count, exclude)]
+        return [s.title for s, _ in pick_for_slot(session, one_channel, config, slot, exclude)]
 
 
 def test_only_approved_stories_with_consent_that_match(store: Any, config: Config) -> None:
@@ -78,14 +84,14 @@ def test_only_approved_stories_with_consent_that_match(store: Any, config: Confi
     add_story(store, "other tag", 1, tags=["sport"])
     add_story(store, "other place", 1, municipality="Златоуст")
     add_story(store, "two tags", 4, tags=["sport", "mentoring"])
-    assert titles(store, spec) == ["ok", "two tags"]
+    assert titles(store, config, spec) == ["ok", "two tags"]
 
 
 def test_a_story_without_photos_needs_no_consent(store: Any, config: Config) -> None:
     spec = spec_for(config, "")
     add_story(store, "text only", 1, kind="story", consent_by=None, consent_at=None)
     add_photo(store, add_story(store, "people shown", 2, consent_by=None, consent_at=None))
-    assert titles(store, spec) == ["text only"]
+    assert titles(store, config, spec) == ["text only"]
 
 
 def add_photo(store: Any, story_id: int) -> None:
@@ -103,9 +109,9 @@ def test_oldest_unpublished_first_then_least_recently_used(store: Any, config: C
     recent = add_story(store, "recent use", 2)
     publish(store, old, "vk", SLOT - dt.timedelta(days=200))
     publish(store, recent, "vk", SLOT - dt.timedelta(days=100))
-    assert titles(store, spec) == ["middle", "newer", "undated", "old", "recent use"]
+    assert titles(store, config, spec) == ["middle", "newer", "undated", "old", "recent use"]
     # Use on another channel does not count for this one.
-    assert titles(store, spec, channel="tg")[:2] == ["old", "recent use"]
+    assert titles(store, config, spec, channel="tg")[:2] == ["old", "recent use"]
 
 
 def test_reuse_window_and_never_reuse(store: Any, config: Config) -> None:
@@ -118,9 +124,9 @@ def test_reuse_window_and_never_reuse(store: Any, config: Config) -> None:
     publish(store, stale, "vk", SLOT - dt.timedelta(days=40))
     publish(store, failed, "vk", SLOT - dt.timedelta(days=1), status="failed")
     publish(store, planned, "vk", SLOT + dt.timedelta(days=3), status="planned")
-    assert titles(store, spec) == ["failed 1 day ago", "used 40 days ago"]
+    assert titles(store, config, spec) == ["failed 1 day ago", "used 40 days ago"]
     never = spec_for(config, "")
-    assert titles(store, never) == ["failed 1 day ago"]
+    assert titles(store, config, never) == ["failed 1 day ago"]
 
 
 def test_newest_and_excluded(store: Any, config: Config) -> None:
@@ -129,8 +135,8 @@ def test_newest_and_excluded(store: Any, config: Config) -> None:
     b = add_story(store, "b", 20)
     add_story(store, "c", 10)
     add_story(store, "undated", None)
-    assert titles(store, spec) == ["b", "c", "a", "undated"]
-    assert titles(store, spec, count=2, exclude=frozenset({b})) == ["c", "a"]
+    assert titles(store, config, spec) == ["b", "c", "a", "undated"]
+    assert titles(store, config, spec, count=2, exclude=frozenset({b})) == ["c", "a"]
 
 
 def test_random_is_repeatable_for_a_slot_and_varies_between_slots(store: Any,
@@ -138,10 +144,10 @@ def test_random_is_repeatable_for_a_slot_and_varies_between_slots(store: Any,
     spec = spec_for(config, 'order = "random"\nseed = 42')
     for n in range(12):
         add_story(store, f"s{n}", n + 1)
-    first = titles(store, spec, count=12)
-    assert first == titles(store, spec, count=12)
+    first = titles(store, config, spec, count=12)
+    assert first == titles(store, config, spec, count=12)
     assert sorted(first) == sorted(f"s{n}" for n in range(12))
-    others = {tuple(titles(store, spec, count=12, slot=SLOT + dt.timedelta(days=d)))
+    others = {tuple(titles(store, config, spec, count=12, slot=SLOT + dt.timedelta(days=d)))
               for d in range(1, 4)}
     assert any(order != tuple(first) for order in others)
 

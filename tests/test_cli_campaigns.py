@@ -14,7 +14,7 @@ from sqlmodel import func, select
 from outreach.cli import App, cli
 from outreach.config import Config
 from outreach.db import open_store
-from outreach.models import Campaign, Photo, Publication, Story, utcnow
+from outreach.db.models import Campaign, Photo, Publication, Story, utcnow
 from outreach.testing import RecordingChannel, make_registry, make_test_config
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from outreach import registry as registry_module
 from outreach.cli import cli
-from outreach.registry import GROUP
+from outreach.platforms import registry as registry_module
+from outreach.platforms.registry import GROUP
 
 SECRET = "vk1.a.very-secret-token-value"
 

@@ -14,7 +14,7 @@ from outreach.channels import Channel, Field, Post, Published
 from outreach.cli import cli
 from outreach.cli.config import effective_config, render_toml
 from outreach.config import load_config
-from outreach.registry import Registry
+from outreach.platforms.registry import Registry
 
 CONFIG = """\
 database_url = "postgresql+psycopg://centre:pa55-word@db.example/outreach"

@@ -8,7 +8,7 @@ import io
 import pytest
 
 from outreach.cli.output import render
-from outreach.text import from_spreadsheet, spreadsheet_safe
+from outreach.text.spreadsheets import from_spreadsheet, spreadsheet_safe
 
 
 @pytest.mark.parametrize(("value", "written"), [

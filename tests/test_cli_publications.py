@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from test_publications import seeded  # noqa: F401  (fixture)
+from outbox_support import seed
 
 from outreach.cli import cli
 from outreach.db import Store
 
 
 @pytest.fixture
-def project(workdir: Path, store_url: str, seeded: dict[str, int]) -> dict[str, int]:  # noqa: F811
+def project(workdir: Path, store_url: str, store: Store) -> dict[str, int]:
     (workdir / "config.toml").write_text(
         f'database_url = "{store_url}"\ntime_zone = "Asia/Yekaterinburg"\n', encoding="utf-8")
-    return seeded
+    return seed(store)
 
 
 def run(runner: CliRunner, *args: str) -> Result:
@@ -142,7 +142,7 @@ def test_resolve_messages(runner: CliRunner, project: dict[str, int], store_url:
     assert "is already published at https://vk.com/wall-218375169_1234" in result.output
     store = Store(store_url)
     try:
-        from outreach.models import Publication
+        from outreach.db.models import Publication
 
         with store.session() as s:
             assert s.get(Publication, uncertain).status == "published"
@@ -155,7 +155,7 @@ def test_a_stored_error_never_shows_a_token(runner: CliRunner, project: dict[str
     from sqlmodel import select
 
     from outreach.db import open_store
-    from outreach.models import Publication, PublicationAttempt
+    from outreach.db.models import Publication, PublicationAttempt
 
     token = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
     error = f"unexpected error in the plugin: ConnectError: https://api.telegram.org/bot{token}/x"

@@ -9,19 +9,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_signups_desk import signup_config
+from signup_support import signup_config
 
 from outreach.cli import cli
 from outreach.db import open_store
-from outreach.models import ReferralCode, utcnow
+from outreach.db.models import ReferralCode, utcnow
 
 
 def _config_on(tmp_path: Path, store_url: str) -> Path:
     """The sign-up test config, with its store on ``store_url``."""
-    config = signup_config(tmp_path)
+    config = signup_config(tmp_path, top={"database_url": store_url})
     assert config.path is not None
-    text = config.path.read_text(encoding="utf-8")
-    config.path.write_text(f"database_url = {json.dumps(store_url)}\n" + text, encoding="utf-8")
     return config.path
 
 
@@ -108,8 +106,8 @@ def test_import_needs_consent_and_reports_rejected_lines(runner: CliRunner, proj
 def test_a_poster_code_entered_offline_counts_for_its_campaign_and_placement(
         runner: CliRunner, tmp_path: Path, store_url: str) -> None:
     """A person calls and reads the code on a poster placed by a campaign."""
-    from outreach.models import Campaign
-    from outreach.referrals import placement_code
+    from outreach.db.models import Campaign
+    from outreach.signups.referrals import placement_code
 
     project = _config_on(tmp_path, store_url)
     store = open_store(store_url)
@@ -241,7 +239,7 @@ def test_exports_never_carry_a_formula(runner: CliRunner, project: Path, store_u
     with store.session() as s:
         from sqlmodel import select
 
-        from outreach.models import SignUp
+        from outreach.db.models import SignUp
 
         stored = {r.name: r.interests for r in s.exec(select(SignUp))}
     store.dispose()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from PIL import Image
-from test_stats import seed_stats
+from stats_support import seed_stats
 
 from outreach.cli import cli
 from outreach.db import open_store

@@ -9,8 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from outreach import models
-from outreach.db import Store, head_revision, open_store, redact_url
+from outreach.db import Store, head_revision, models, open_store, redact_url
 from outreach.errors import StoreError
 
 UNREACHABLE = "postgresql+psycopg://volunteer:s3cret-pw@127.0.0.1:1/outreach"

@@ -18,8 +18,8 @@ import pytest
 import sqlalchemy as sa
 
 from outreach.db import Store, head_revision, open_store, sqlite
+from outreach.db.models import Photo, SignUp, Story, utcnow
 from outreach.errors import DatabaseDamaged, StoreError
-from outreach.models import Photo, SignUp, Story, utcnow
 from outreach.signups.records import forget
 
 PHONE = "+79001234567"

@@ -10,10 +10,10 @@ import pytest
 from engine_support import T0, add_publications, add_stories, make_centre, publication
 from sqlmodel import select
 
+from outreach.db.models import PublicationAttempt, Story
 from outreach.engine import outbox
 from outreach.engine.dispatcher import Dispatcher
 from outreach.library.stories import archive_story
-from outreach.models import PublicationAttempt, Story
 from outreach.testing import RecordingChannel, read_log
 
 

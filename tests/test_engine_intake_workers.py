@@ -18,11 +18,10 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from test_engine_reliability import Project, wait_for
-from test_engine_workers import Worker
+from project_support import Project, Worker, wait_for
 
 from outreach.db import open_store
-from outreach.models import SignUp
+from outreach.db.models import SignUp
 from outreach.signups.phones import normalize_phone
 from outreach.testing import make_test_config
 from outreach_telegram.fake import FakeTelegram

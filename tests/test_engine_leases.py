@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from test_engine_reliability import ROOT, stop_process, wait_for
+from project_support import ROOT, stop_process, wait_for
 
 from outreach.db import Store
 from outreach.engine.leases import FOLLOW_EVERY, TAKEOVER_BOUND, TTL, StoreLease, StoreLeases

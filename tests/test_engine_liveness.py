@@ -15,24 +15,24 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from test_engine_reliability import (
+from project_support import (
     PAST,
     Project,
-    _service,
     add_publications,
     add_stories,
     campaign_ids,
     make_project,
+    make_service,
     start_driver,
     stop_process,
     wait_for,
     write_campaign,
 )
 
+from outreach.db.models import Publication, PublicationAttempt, utcnow
 from outreach.engine import liveness, outbox
 from outreach.engine.dispatcher import LEASE
 from outreach.engine.liveness import Holder
-from outreach.models import Publication, PublicationAttempt, utcnow
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ def test_a_lease_of_a_reused_pid_is_settled_but_its_new_owner_is_not_mistaken_fo
     # The sleeper itself holds the other one.
     _holding(project, pids[1], Holder(here.host, sleeper.pid, alive))
 
-    service = _service(project, worker="restarted")
+    service = make_service(project, worker="restarted")
     try:
         service.run_once(timeout=10)
         statuses = project.statuses()

@@ -11,8 +11,8 @@ from engine_support import T0, add_publications, add_stories, make_centre, publi
 from sqlmodel import select
 
 from outreach.channels import Published
+from outreach.db.models import PublicationAttempt
 from outreach.engine import outbox
-from outreach.models import PublicationAttempt
 
 LEASE = dt.timedelta(minutes=10)
 

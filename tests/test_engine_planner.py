@@ -8,8 +8,8 @@ from pathlib import Path
 from engine_support import T0, add_stories, make_centre
 from sqlmodel import select
 
+from outreach.db.models import Campaign, CampaignSlot, Publication, ReferralCode
 from outreach.engine.planner import plan_due, sync_campaigns
-from outreach.models import Campaign, CampaignSlot, Publication
 
 HOUR = dt.timedelta(hours=1)
 
@@ -109,3 +109,25 @@ def test_sync_marks_a_removed_campaign_inactive(tmp_path: Path, store_url: str):
     assert campaign.slug == "test" and campaign.active is False
     ids = sync_campaigns(centre.store, centre.specs.values())
     assert ids == centre.ids
+
+
+def test_each_publication_gets_its_own_code_a_person_can_bring_back(tmp_path: Path,
+                                                                      store_url: str):
+    from outreach.channels import DEEP_LINK_CODE
+    from outreach.signups.referrals import match_code
+
+    centre = make_centre(tmp_path, store_url, {"a": {"plugin": "test"}, "b": {"plugin": "test"}},
+                         schedule='every = "1h"')
+    add_stories(centre.store, 1)
+    plan_due(centre.store, centre.config, centre.specs["test"], centre.ids["test"], T0)
+
+    publications, _ = _rows(centre)
+    codes = [p.referral_code for p in publications]
+    assert len(set(codes)) == 2 and all(DEEP_LINK_CODE.match(code or "") for code in codes)
+    with centre.store.session() as session:
+        for publication in publications:
+            found = match_code(session, publication.referral_code, deep_link=True)
+            stored = session.get(ReferralCode, found.referral_code_id)
+            assert stored is not None
+            assert (stored.publication_id, stored.channel, stored.campaign_id, stored.kind) == (
+                publication.id, publication.channel, centre.ids["test"], "publication")

@@ -3,10 +3,6 @@
 The RecordingChannel's log (fsynced before publish returns) is the proof of
 what went out: a publication must appear in it at most once, and every
 publication must end published or ``uncertain`` (waiting for a person).
-
-The helpers at the top build a project folder (config, campaign files,
-stories, publications) and run the service in a subprocess; the other engine
-test modules use them too.
 """
 
 from __future__ import annotations
@@ -15,162 +11,30 @@ import collections
 import datetime as dt
 import random
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, ClassVar
 
 import pytest
 import sqlalchemy as sa
+from project_support import (
+    PAST,
+    Project,
+    add_publications,
+    add_stories,
+    campaign_ids,
+    make_project,
+    make_service,
+    start_driver,
+    stop_process,
+    wait_for,
+    write_campaign,
+)
 
-from outreach.config import Config
-from outreach.db import Store, open_store
+from outreach.db.models import CampaignSlot, Publication, PublicationAttempt, utcnow
 from outreach.engine import outbox
 from outreach.engine.dispatcher import LEASE
 from outreach.engine.service import Service
-from outreach.models import CampaignSlot, Publication, PublicationAttempt, Story, utcnow
-from outreach.testing import RecordingChannel, make_registry, make_test_config, read_log
-
-ROOT = Path(__file__).resolve().parent.parent
-
-# --- a project folder and the service in a subprocess (shared by the engine tests) ---
-
-
-@dataclass
-class Project:
-    root: Path
-    config: Config
-    store: Store
-
-    def log(self, channel: str = "main") -> list[dict[str, Any]]:
-        """Publish calls the channel's RecordingChannel made, from its log file."""
-        return read_log(self.config.data_dir / channel / "calls.jsonl")
-
-    def published_counts(self, channel: str = "main") -> collections.Counter[int]:
-        return collections.Counter(line["publication_id"] for line in self.log(channel)
-                                   if line["outcome"] == "published")
-
-    def statuses(self) -> dict[int, str]:
-        with self.store.engine.connect() as connection:
-            return dict(connection.execute(sa.select(Publication.__table__.c.id,
-                                                     Publication.__table__.c.status)).all())
-
-
-def make_project(tmp_path: Path, url: str | None = None,
-                 channels: Mapping[str, Mapping[str, Any]] | None = None) -> Project:
-    """A config.toml with RecordingChannels that log to ``<data>/<channel>/calls.jsonl``."""
-    channels = channels or {"main": {"plugin": "test"}}
-    sections = {name: {"log": "calls.jsonl", **section} for name, section in channels.items()}
-    config = make_test_config(tmp_path, sections,
-                              top={"database_url": url or f"sqlite:///{tmp_path / 'o.db'}"})
-    config.campaigns_dir.mkdir(parents=True, exist_ok=True)
-    return Project(tmp_path, config, open_store(config.database_url))
-
-
-def write_campaign(project: Project, slug: str, schedule: str,
-                   channels: Iterable[str] = ("main",), more: str = "") -> Path:
-    """A campaign file; ``schedule`` is the body of its [schedule] table."""
-    names = ", ".join(f'"{name}"' for name in channels)
-    path = project.config.campaigns_dir / f"{slug}.toml"
-    path.write_text(f'name = "Campaign {slug}"\n{more}\n[schedule]\n{schedule}\n'
-                    f'[channels]\nnames = [{names}]\n', encoding="utf-8")
-    return path
-
-
-# A campaign whose only date is long past: it plans nothing, publications are added directly.
-PAST = "dates = [2020-01-01T10:00:00]"
-
-
-def add_stories(store: Store, count: int, prefix: str = "story") -> list[int]:
-    now = utcnow()
-    rows = [{"kind": "story", "title": f"{prefix} {i}", "body": f"What happened ({i}).",
-             "status": "approved", "tags": [], "consent_by": "Иванова А.", "consent_at": now,
-             "source_folder": f"/media/{prefix}-{i}", "content_hash": "0" * 64,
-             "created_at": now, "updated_at": now} for i in range(count)]
-    with store.engine.begin() as connection:
-        connection.execute(sa.insert(Story.__table__), rows)
-        found = connection.execute(sa.select(Story.__table__.c.id).where(
-            Story.__table__.c.source_folder.like(f"/media/{prefix}-%"))).scalars()
-        return sorted(found)
-
-
-def campaign_ids(project: Project) -> dict[str, int]:
-    """Load the campaign files into the store, as the service does; slug -> id."""
-    from outreach.campaigns.spec import load_campaigns
-    from outreach.engine.planner import sync_campaigns
-
-    specs, problems = load_campaigns(project.config)
-    assert not problems, problems
-    return sync_campaigns(project.store, specs)
-
-
-def add_publications(store: Store, campaign_id: int, story_ids: Iterable[int], channel: str,
-                     due: dt.datetime | None = None) -> list[int]:
-    """One planned publication per story on ``channel``, due at ``due`` (default now)."""
-    due = due or utcnow()
-    rows = [{"campaign_id": campaign_id, "story_id": sid, "channel": channel, "slot": due,
-             "status": "planned", "attempts": 0, "next_attempt_at": due, "created_at": due}
-            for sid in story_ids]
-    table = Publication.__table__
-    with store.engine.begin() as connection:
-        connection.execute(sa.insert(table), rows)
-        return sorted(connection.execute(sa.select(table.c.id).where(
-            table.c.channel == channel, table.c.campaign_id == campaign_id)).scalars())
-
-
-# Runs the real Service in its own process. Its clock runs ``offset`` seconds ahead of
-# the machine's, so a restart can stand for "the lease has run out since" without waiting.
-DRIVER = """
-import datetime as dt, sys
-from pathlib import Path
-from outreach.config import load_config
-from outreach.db import open_store
-from outreach.engine.service import Service
-from outreach.registry import Registry
-config = load_config(Path(sys.argv[1]))
-offset = dt.timedelta(seconds=float(sys.argv[3]))
-service = Service(config, open_store(config.database_url), Registry.from_config(config),
-                  worker=sys.argv[4], clock=lambda: dt.datetime.now(dt.UTC) + offset)
-if sys.argv[2] == "once":
-    service.run_once()
-else:
-    service.start()
-    print("running", flush=True)
-    service.wait()
-"""
-
-
-def start_driver(project: Project, mode: str, offset: float, worker: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-c", DRIVER, str(project.config.path), mode, str(offset), worker],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def outreach_command(project: Project, *args: str) -> list[str]:
-    return [sys.executable, "-m", "outreach", "--config", str(project.config.path), *args]
-
-
-def wait_for(condition: Any, timeout: float, what: str, step: float = 0.02) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(step)
-
-
-def stop_process(process: subprocess.Popen[str], sig: int = signal.SIGKILL) -> None:
-    """End a process this test started (by its own pid) and reap it."""
-    if process.poll() is None:
-        process.send_signal(sig)
-    try:
-        process.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-
 
 # --- kill and restart -----------------------------------------------------------------
 
@@ -254,18 +118,6 @@ def test_killed_twenty_times_without_reconcile_ends_uncertain_never_twice(
 # --- a plugin that hangs ---------------------------------------------------------------
 
 
-class QuickTimeoutChannel(RecordingChannel):
-    """The test plugin with a short call timeout, so a hang is noticed in half a second."""
-
-    plugin_name = "quick-timeout"
-    call_timeout: ClassVar[float] = 0.5
-
-
-def _service(project: Project, clock: Any = utcnow, worker: str = "tester") -> Service:
-    registry = make_registry(project.config, plugins=(RecordingChannel, QuickTimeoutChannel))
-    return Service(project.config, project.store, registry, worker=worker, clock=clock)
-
-
 def test_a_hanging_plugin_ends_uncertain_while_other_channels_keep_publishing(
         tmp_path: Path) -> None:
     project = make_project(tmp_path, channels={
@@ -277,7 +129,7 @@ def test_a_hanging_plugin_ends_uncertain_while_other_channels_keep_publishing(
     stories = add_stories(project.store, 12)
     stuck = add_publications(project.store, cid, stories[:2], "stuck")
     healthy = add_publications(project.store, cid, stories, "main")
-    service = _service(project)
+    service = make_service(project)
     started = time.monotonic()
     service.run_once(timeout=30)
     elapsed = time.monotonic() - started
@@ -312,7 +164,7 @@ def test_a_hang_after_the_post_went_out_is_settled_as_published_by_reconcile(
     write_campaign(project, "c", PAST, channels=("stuck",))
     [pid] = add_publications(project.store, campaign_ids(project)["c"],
                              add_stories(project.store, 1), "stuck")
-    service = _service(project)
+    service = make_service(project)
     try:
         service.run_once(timeout=10)
         assert project.statuses() == {pid: "published"}
@@ -336,13 +188,13 @@ def test_a_row_left_sending_by_a_dead_worker_goes_through_reconcile(
                              add_stories(project.store, 1), "main")
     died_at = utcnow()
     [claimed] = outbox.claim(project.store, "dead-worker", died_at, LEASE, limit=1)
-    service = _service(project, clock=lambda: utcnow() + LEASE + dt.timedelta(minutes=1))
+    service = make_service(project, clock=lambda: utcnow() + LEASE + dt.timedelta(minutes=1))
     service.load_campaigns()
     if posted:  # the dead worker's call reached the platform
         channel = service.registry.get("main")
         channel.publish(service.dispatcher.build_post(pid, channel))
     # Before the lease runs out nobody touches the row.
-    early = _service(project, clock=lambda: died_at + dt.timedelta(minutes=5), worker="early")
+    early = make_service(project, clock=lambda: died_at + dt.timedelta(minutes=5), worker="early")
     early.load_campaigns()
     early.dispatcher.tick()
     assert project.statuses() == {pid: "sending"}
@@ -404,7 +256,7 @@ def _dst_project(tmp_path: Path, grace: str) -> tuple[Project, Service, list[dt.
                    more=f'time_zone = "Europe/Berlin"\ngrace = "{grace}"')
     add_stories(project.store, 20)
     clock = [_utc(2026, 1, 1)]
-    service = _service(project, clock=lambda: clock[0])
+    service = make_service(project, clock=lambda: clock[0])
     service.load_campaigns()
     return project, service, clock
 

@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 
 from click.testing import CliRunner
-from sqlmodel import select
-from test_engine_reliability import (
+from project_support import (
     PAST,
+    Worker,
     add_publications,
     add_stories,
     campaign_ids,
@@ -18,11 +18,11 @@ from test_engine_reliability import (
     wait_for,
     write_campaign,
 )
-from test_engine_workers import Worker
+from sqlmodel import select
 
 from outreach.cli import cli
+from outreach.db.models import Campaign, utcnow
 from outreach.engine.service import Service
-from outreach.models import Campaign, utcnow
 from outreach.testing import make_registry
 
 

@@ -8,55 +8,23 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-import os
 import signal
-import subprocess
-from collections.abc import Mapping
 from pathlib import Path
-from typing import IO
 
 import pytest
-from test_engine_reliability import (
-    ROOT,
+from project_support import (
     Project,
+    Worker,
     add_publications,
     add_stories,
     campaign_ids,
     make_project,
-    outreach_command,
-    stop_process,
     wait_for,
     write_campaign,
 )
 
+from outreach.db.models import utcnow
 from outreach.engine.locks import PlannerLock
-from outreach.models import utcnow
-
-
-class Worker:
-    """One `outreach run` process, its output in files so nothing blocks on a full pipe."""
-
-    def __init__(self, project: Project, name: str,
-                 env: Mapping[str, str] | None = None) -> None:
-        self.stderr_path = project.root / f"{name}.stderr"
-        self._err: IO[str] = self.stderr_path.open("w")
-        self.process = subprocess.Popen(outreach_command(project, "run"), cwd=ROOT,
-                                        env={**os.environ, **(env or {})},
-                                        stdout=subprocess.DEVNULL, stderr=self._err, text=True)
-        self.pid = self.process.pid
-
-    @property
-    def output(self) -> str:
-        return self.stderr_path.read_text(encoding="utf-8")
-
-    def wait_running(self, timeout: float = 30) -> None:
-        wait_for(lambda: "Outreach is running as" in self.output
-                 or self.process.poll() is not None, timeout, "the worker to start")
-        assert self.process.poll() is None, self.output
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        stop_process(self.process, sig)
-        self._err.close()
 
 
 def _slot_in(seconds: float) -> tuple[dt.datetime, str]:

@@ -9,10 +9,10 @@ from PIL import Image
 from sqlalchemy import event
 from sqlmodel import select
 
+from outreach.db.models import Photo, Publication, Story, StoryStatus, utcnow
 from outreach.errors import ContentError, NotFoundError
 from outreach.library import importer
 from outreach.library.importer import find_story_folders, import_paths
-from outreach.models import Photo, Publication, Story, StoryStatus, utcnow
 
 CONSENT = '[consent]\nrecorded_by = "Ирина Петрова"\nrecorded_at = 2026-10-14\n'
 

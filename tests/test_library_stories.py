@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from outreach.db.models import Publication, Story, utcnow
 from outreach.errors import ContentError, NotFoundError, StateError
 from outreach.library.importer import import_paths
 from outreach.library.stories import (
@@ -16,7 +17,6 @@ from outreach.library.stories import (
     photo_path,
     photos_of,
 )
-from outreach.models import Publication, Story, utcnow
 
 SAMPLES = Path(__file__).resolve().parent.parent / "media" / "samples"
 

@@ -9,8 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from outreach import models
-from outreach.db import Store, open_store
+from outreach.db import Store, models, open_store
 
 UTC = dt.UTC
 # As a database made by Outreach at revision 0001 holds them: naive UTC.

@@ -2,113 +2,39 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 from pathlib import Path
-from typing import Any, ClassVar
 
 import pytest
-from sqlmodel import select
-from test_publications import add_campaign, add_publication, add_story
+from signup_support import (
+    MUNICIPALITIES,
+    T0,
+    ChatChannel,
+    complete,
+    fresh_config,
+    make_desk,
+    published_code,
+    rows,
+    say,
+)
 
-from outreach.channels import Capabilities, Incoming, Reply
+from outreach.channels import Capabilities, Incoming
 from outreach.config import Config
 from outreach.db import Store
-from outreach.models import ReferralCode, SignUp, utcnow
+from outreach.db.models import ReferralCode
 from outreach.signups.desk import NO, OTHER, YES, StoreDesk, clean_name
 from outreach.testing import RecordingChannel, make_registry, make_test_config
-
-MUNICIPALITIES = ["Миасс", "Златоуст", "Копейск"]
-T0 = dt.datetime(2026, 10, 5, 6, tzinfo=dt.UTC)
-
-
-class ChatChannel(RecordingChannel):
-    """A channel that keeps what it was asked to send to a chat."""
-
-    plugin_name = "chat"
-    sent: ClassVar[list[tuple[str, str]]] = []
-    broken: ClassVar[bool] = False
-
-    def notify(self, chat: str, text: str) -> None:
-        if ChatChannel.broken:
-            raise RuntimeError("chat is down")
-        ChatChannel.sent.append((chat, text))
-
-
-def signup_config(tmp_path: Path, **signups: Any) -> Config:
-    settings = {"policy_url": "https://example.org/policy", "policy_version": "2026-1",
-                "coordinators": {"channel": "team", "chat": "@coordinators"}, **signups}
-    config = make_test_config(
-        tmp_path, {"tg": {"plugin": "test", "log": "tg.jsonl"},
-                   "vk": {"plugin": "test", "log": "vk.jsonl"},
-                   "team": {"plugin": "chat", "log": "team.jsonl"}},
-        top={"municipalities": MUNICIPALITIES})
-    if signups or True:
-        text = config.path.read_text(encoding="utf-8")  # type: ignore[union-attr]
-        from outreach.tomlfile import dump_value
-
-        lines = ["", "[signups]"] + [f"{k} = {dump_value(v)}" for k, v in settings.items()]
-        config.path.write_text(text + "\n".join(lines) + "\n",  # type: ignore[union-attr]
-                               encoding="utf-8")
-        from outreach.config import load_config
-
-        config = load_config(config.path)
-    return config
 
 
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
-    ChatChannel.sent = []
-    ChatChannel.broken = False
-    return signup_config(tmp_path)
+    return fresh_config(tmp_path)
 
 
 @pytest.fixture
 def desk(store: Store, config: Config) -> StoreDesk:
-    registry = make_registry(config, (RecordingChannel, ChatChannel))
-    return StoreDesk(store, config, registry, clock=lambda: T0)
-
-
-def published_code(store: Store, channel: str = "tg", code: str = "Ab3dEf7hJk2m",
-                   campaign: str = "mentoring") -> int:
-    """A published post with its referral code, as planning makes them."""
-    with store.session() as s:
-        story = add_story(s, f"История {code}")
-        campaign_id = s.exec(select(ReferralCode.id)).first() and None
-        from outreach.models import Campaign
-
-        existing = s.exec(select(Campaign).where(Campaign.slug == campaign)).first()
-        campaign_id = existing.id if existing else add_campaign(s, campaign)
-        publication = add_publication(s, story, campaign_id, channel, T0, "published",
-                                      published_at=T0, referral_code=code)
-        row = ReferralCode(code=code, campaign_id=campaign_id, channel=channel,
-                           publication_id=publication, kind="publication",
-                           short_code=f"TGX-{publication}", created_at=utcnow())
-        s.add(row)
-        s.flush()
-        return row.id
-
-
-def say(desk: StoreDesk, text: str | None = None, person: str = "1001", channel: str = "tg",
-        **values: Any) -> list[Reply]:
-    return desk.handle(channel, Incoming(person=person, text=text, **values))
-
-
-def complete(desk: StoreDesk, person: str = "1001", code: str | None = "Ab3dEf7hJk2m",
-             phone: str = "+7 912 345-67-89", name: str = "Анна Петрова",
-             channel: str = "tg") -> list[Reply]:
-    say(desk, person=person, channel=channel, started=True, start_code=code)
-    say(desk, name, person=person, channel=channel)
-    say(desk, person=person, channel=channel, choice="Миасс")
-    say(desk, person=person, channel=channel, contact_phone=phone)
-    say(desk, person=person, channel=channel, choice="Наставничество")
-    return say(desk, person=person, channel=channel, choice=YES)
-
-
-def rows(store: Store) -> list[SignUp]:
-    with store.session() as s:
-        return list(s.exec(select(SignUp).order_by(SignUp.id)))
+    return make_desk(store, config)
 
 
 def test_happy_path_stores_a_completed_attributed_sign_up(store: Store, desk: StoreDesk,
@@ -246,6 +172,8 @@ def test_photo_instead_of_phone_asks_for_the_number_again(store: Store, desk: St
     assert "+7" in wrong[0].text and "российский" in wrong[0].text
     short = say(desk, "912 34")
     assert "не хватает цифр" in short[0].text
+    assert "слишком много цифр" in say(desk, "8 912 345 67 890")[0].text
+    assert "только цифры" in say(desk, "8 912 ABC 67 89")[0].text
     say(desk, "8-912-345-67-89")
     assert rows(store)[0].dialog["step"] == "interests"
 
@@ -372,7 +300,7 @@ class ButtonChannel(RecordingChannel):
 def test_the_phone_question_names_a_button_only_where_there_is_one(
         store: Store, tmp_path: Path, plugin: str, mentions_button: bool) -> None:
     config = make_test_config(tmp_path, {"bot": {"plugin": plugin}},
-                              top={"municipalities": ["Миасс"], "signups": {
+                              top={"municipalities": ["Миасс"]}, sections={"signups": {
                                   "policy_url": "https://example.org/p", "policy_version": "1"}})
     registry = make_registry(config, (RecordingChannel, ButtonChannel))
     desk = StoreDesk(store, config, registry, clock=lambda: T0)

@@ -4,18 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
+from signup_support import T0, fresh_config, make_desk
 from sqlmodel import select
-from test_signups_desk import T0, config, desk  # noqa: F401  (fixtures)
 
 from outreach.channels import Incoming, Reply
 from outreach.config import Config
 from outreach.db import Store
-from outreach.models import IntakeEvent, SignUp
+from outreach.db.models import IntakeEvent, SignUp
 from outreach.signups.desk import StoreDesk
 from outreach.signups.events import KEEP, forget_old
 from outreach.testing import RecordingChannel, make_registry
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return fresh_config(tmp_path)
+
+
+@pytest.fixture
+def desk(store: Store, config: Config) -> StoreDesk:
+    return make_desk(store, config)
 
 
 def _row(store: Store) -> SignUp:
@@ -29,7 +41,7 @@ def _said(replies: list[Reply]) -> list[tuple[str, list[tuple[str, str]], bool]]
 
 
 def test_a_repeated_event_gets_its_owed_replies_then_nothing(
-        desk: StoreDesk, store: Store) -> None:  # noqa: F811
+        desk: StoreDesk, store: Store) -> None:
     start = Incoming(person="7", started=True, event="bot1:100")
     first = desk.handle("tg", start)
     # Not reported delivered yet (the reader died): the same replies again.
@@ -51,7 +63,7 @@ def test_a_repeated_event_gets_its_owed_replies_then_nothing(
 
 
 def test_two_readers_handling_one_event_at_once_make_one_step(store: Store,
-                                                              config: Config) -> None:  # noqa: F811
+                                                              config: Config) -> None:
     desks = [StoreDesk(store, config, make_registry(config, (RecordingChannel,)),
                        clock=lambda: T0) for _ in range(2)]
     desks[0].handle("tg", Incoming(person="8", started=True, event="bot1:1"))
@@ -72,21 +84,21 @@ def test_two_readers_handling_one_event_at_once_make_one_step(store: Store,
     assert _row(store).dialog == {"step": "municipality", "data": {"name": "Иван Сидоров"}}
 
 
-def test_events_without_an_id_are_not_recorded(desk: StoreDesk, store: Store) -> None:  # noqa: F811
+def test_events_without_an_id_are_not_recorded(desk: StoreDesk, store: Store) -> None:
     desk.handle("tg", Incoming(person="9", started=True))
     with store.engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(
             IntakeEvent.__table__)).scalar() == 0
 
 
-def test_old_events_are_forgotten(desk: StoreDesk, store: Store) -> None:  # noqa: F811
+def test_old_events_are_forgotten(desk: StoreDesk, store: Store) -> None:
     desk.handle("tg", Incoming(person="9", started=True, event="bot1:5"))
     assert forget_old(store, T0 + KEEP - dt.timedelta(minutes=1)) == 0
     assert forget_old(store, T0 + KEEP + dt.timedelta(minutes=1)) == 1
 
 
 def test_replies_still_owed_to_a_person_go_when_they_are_erased(
-        desk: StoreDesk, store: Store) -> None:  # noqa: F811
+        desk: StoreDesk, store: Store) -> None:
     """A reply owed after a reader died can carry the person's name: erasing them erases it."""
     from outreach.signups import records
 
@@ -109,7 +121,7 @@ def test_replies_still_owed_to_a_person_go_when_they_are_erased(
 
 
 def test_a_cancelled_dialog_drops_what_was_owed_and_is_counted_for_the_scrub(
-        desk: StoreDesk, store: Store) -> None:  # noqa: F811
+        desk: StoreDesk, store: Store) -> None:
     desk.handle("tg", Incoming(person="4", started=True, event="bot1:1",
                                display_name="Нина Белова"))
     assert desk.erasures == 0

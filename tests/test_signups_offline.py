@@ -7,16 +7,23 @@ import zoneinfo
 from pathlib import Path
 
 import pytest
+from signup_support import (
+    T0,
+    complete,
+    fresh_config,
+    poster,
+    published_code,
+    rows,
+)
 from sqlmodel import select
-from test_signups_desk import T0, complete, published_code, rows, signup_config
 
 from outreach.config import Config
 from outreach.db import Store
-from outreach.models import AudienceJoin, ReferralCode, utcnow
-from outreach.referrals import suggest_code
+from outreach.db.models import AudienceJoin, ReferralCode
 from outreach.signups.desk import StoreDesk
 from outreach.signups.offline import Entry, SignupInputError, add_signup, import_csv
 from outreach.signups.records import forget
+from outreach.signups.referrals import suggest_code
 from outreach.stats import compute_stats
 
 UTC = zoneinfo.ZoneInfo("UTC")
@@ -24,17 +31,7 @@ UTC = zoneinfo.ZoneInfo("UTC")
 
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
-    return signup_config(tmp_path)
-
-
-def poster(store: Store) -> int:
-    with store.session() as s:
-        row = ReferralCode(code="PosterCode1234", kind="placement", channel="press",
-                           placement="Пенсионный фонд, Миасс", short_code="MIA-7",
-                           created_at=utcnow())
-        s.add(row)
-        s.flush()
-        return row.id
+    return fresh_config(tmp_path)
 
 
 def test_offline_code_said_on_the_phone_is_read_any_way(store: Store, config: Config) -> None:

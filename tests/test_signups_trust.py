@@ -12,22 +12,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_signups_desk import (
+from signup_support import (
     T0,
     ChatChannel,
     complete,
+    fresh_config,
+    make_desk,
+    poster,
     published_code,
     rows,
     say,
     signup_config,
 )
-from test_signups_offline import poster
 
 from outreach.channels import Incoming
 from outreach.config import Config
 from outreach.db import Store
+from outreach.db.models import SignUp, utcnow
 from outreach.errors import StateError
-from outreach.models import SignUp, utcnow
 from outreach.signups.desk import NO, OTHER, YES, StoreDesk
 from outreach.signups.flood import Flood
 from outreach.signups.merging import duplicate_groups, merge
@@ -42,15 +44,7 @@ MARIA_PHONE = "+7 912 345-67-89"
 
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
-    ChatChannel.sent = []
-    ChatChannel.broken = False
-    return signup_config(tmp_path)
-
-
-def make_desk(store: Store, config: Config, clock: Any = lambda: T0,
-              flood: Flood | None = None) -> StoreDesk:
-    registry = make_registry(config, (RecordingChannel, ChatChannel))
-    return StoreDesk(store, config, registry, clock=clock, flood=flood)
+    return fresh_config(tmp_path)
 
 
 @pytest.fixture
@@ -366,25 +360,20 @@ def test_unfinished_dialogs_are_erased_after_the_configured_time(store: Store,
 
 def test_the_service_erases_unfinished_dialogs_on_its_clock(store: Store,
                                                             config: Config) -> None:
-    from outreach.engine import jobs
     from outreach.engine.service import Service
 
     say(make_desk(store, config), started=True)
     clock = [T0]
     service = Service(config, store, make_registry(config, (RecordingChannel, ChatChannel)),
                       worker="eraser", clock=lambda: clock[0])
-    jobs.register(service)
-    try:
-        jobs.tidy("eraser")
-        assert rows(store)[0].person == "test:1001"
-        clock[0] = T0 + dt.timedelta(days=8)
-        purged: list[bool] = []
-        store.purge_erased = lambda: purged.append(True)  # type: ignore[method-assign]
-        jobs.tidy("eraser")
-        assert rows(store)[0].person is None
-        assert purged == [True]  # the erased bytes leave the database's files too
-        jobs.tidy("eraser")
-        assert purged == [True]  # nothing new erased: no table rewrite
-    finally:
-        jobs.unregister(service)
+    service.tidy()
+    assert rows(store)[0].person == "test:1001"
+    clock[0] = T0 + dt.timedelta(days=8)
+    purged: list[bool] = []
+    store.purge_erased = lambda: purged.append(True)  # type: ignore[method-assign]
+    service.tidy()
+    assert rows(store)[0].person is None
+    assert purged == [True]  # the erased bytes leave the database's files too
+    service.tidy()
+    assert purged == [True]  # nothing new erased: no table rewrite
 

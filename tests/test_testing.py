@@ -173,3 +173,18 @@ def test_make_test_config_writes_a_real_file(tmp_path: Path) -> None:
     assert config.centre.name == "Серебряные волонтёры"
     assert config.time_zone == "Europe/Moscow"
     assert config.path == tmp_path / "config.toml"
+
+
+def test_make_test_config_writes_any_section(tmp_path: Path) -> None:
+    config = make_test_config(
+        tmp_path, {"team": {"plugin": "test"}}, top={"municipalities": ["Миасс"]},
+        sections={"paths": {"output": "out"},
+                  "signups": {"policy_url": "https://example.org/policy",
+                              "policy_version": "2026-1", "join_window": "24h",
+                              "coordinators": {"channel": "team", "chat": "@coordinators"}}})
+    assert config.output_dir == tmp_path / "out"
+    assert config.signups.enabled and config.signups.policy_version == "2026-1"
+    assert config.signups.join_window == dt.timedelta(hours=24)
+    assert (config.signups.coordinators_channel, config.signups.coordinators_chat) == (
+        "team", "@coordinators")
+    assert "[signups]" in (tmp_path / "config.toml").read_text(encoding="utf-8")

@@ -1,1 +1,1 @@
-"""Campaign files: their format, schedules, content selection, routing and preview."""
+"""Campaign files: their format, schedules, content selection, routing, rendering and preview."""

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from outreach.campaigns.spec import CampaignSpec
     from outreach.config import Config
     from outreach.db import Store
-    from outreach.models import Story
-    from outreach.registry import Registry
+    from outreach.db.models import Story
+    from outreach.platforms.registry import Registry
 
 PREVIEW_CODE = "PREVIEW"  # stands in for the referral code a real publication gets
 MARKER = ".outreach-preview"  # names the folders a preview wrote, so a rerun replaces only them

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from outreach.errors import OutreachError
-from outreach.templates import FittedText, fit, story_values
+from outreach.text.templates import FittedText, fit, story_values
 
 if TYPE_CHECKING:
     from outreach.campaigns.spec import CampaignSpec
     from outreach.config import Config
+    from outreach.db.models import Photo, Story
     from outreach.media.renditions import Rendition, RenditionCache, Watermark
-    from outreach.models import Photo, Story
 
 
 @dataclass

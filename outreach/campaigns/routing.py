@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from outreach.campaigns.selection import Candidate
     from outreach.campaigns.spec import CampaignSpec
     from outreach.config import Config
-    from outreach.models import Story
 
 
 def _same_place(a: str | None, b: str | None) -> bool:
@@ -32,8 +30,9 @@ def fixed_channels(spec: CampaignSpec, config: Config) -> list[str]:
     return chosen
 
 
-def channels_for(spec: CampaignSpec, story: Story | Candidate, config: Config) -> list[str]:
-    """The enabled channels ``story`` goes to under ``spec``, without repeats.
+def channels_for(spec: CampaignSpec, municipality: str | None, config: Config) -> list[str]:
+    """The enabled channels a story from ``municipality`` goes to under ``spec``, without
+    repeats.
 
     With ``by_municipality`` a story also goes to every channel whose
     municipality is the story's (compared ignoring case), after the fixed ones.
@@ -42,7 +41,7 @@ def channels_for(spec: CampaignSpec, story: Story | Candidate, config: Config) -
     if spec.channels.by_municipality:
         for name, channel in config.channels.items():
             if (channel.enabled and name not in chosen
-                    and _same_place(channel.municipality, story.municipality)):
+                    and _same_place(channel.municipality, municipality)):
                 chosen.append(name)
     return chosen
 

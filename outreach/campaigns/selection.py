@@ -17,7 +17,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from outreach.models import Publication, PublicationStatus, Story, StoryStatus
+from outreach.campaigns.routing import channels_for
+from outreach.db.models import Publication, PublicationStatus, Story, StoryStatus
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -64,7 +65,7 @@ def eligible_stories(session: Session, spec: CampaignSpec,
     import sqlalchemy as sa
     from sqlmodel import col, select
 
-    from outreach.models import Photo
+    from outreach.db.models import Photo
 
     has_photos = sa.exists().where(col(Photo.story_id) == col(Story.id))
     query = select(Story.id, Story.event_date, Story.tags, Story.municipality).where(
@@ -131,17 +132,6 @@ def _order(stories: list[Candidate], spec: CampaignSpec, slot: dt.datetime,
     return sorted(stories, key=key)
 
 
-def select_stories(session: Session, spec: CampaignSpec, channel: str, slot: dt.datetime,
-                   count: int, exclude: Collection[int] = frozenset()) -> list[Story]:
-    """Up to ``count`` stories for ``channel`` at ``slot``, in the campaign's order."""
-    stories = eligible_stories(session, spec, exclude)
-    used = usage(session, [s.id for s in stories if s.id is not None], [channel], slot,
-                 spec.content.reuse_after_days)
-    free = [s for s in stories if not used.get((s.id or 0, channel), NEVER_USED).blocked]
-    last = {sid: u.last_used for (sid, _), u in used.items()}
-    return _load(session, _order(free, spec, slot, last)[:count])
-
-
 def pick_for_slot(session: Session, spec: CampaignSpec, config: Config, slot: dt.datetime,
                   exclude: Collection[int] = frozenset()) -> list[tuple[Story, list[str]]]:
     """The stories of one slot (up to ``per_run``), each with the channels it goes to.
@@ -150,10 +140,8 @@ def pick_for_slot(session: Session, spec: CampaignSpec, config: Config, slot: dt
     is still within the reuse window; a story left with no channel is skipped.
     "Never published" for ordering means on none of its channels.
     """
-    from outreach.campaigns.routing import channels_for
-
     stories = eligible_stories(session, spec, exclude)
-    routes = {s.id: channels_for(spec, s, config) for s in stories}
+    routes = {s.id: channels_for(spec, s.municipality, config) for s in stories}
     every_channel = {c for names in routes.values() for c in names}
     used = usage(session, [s.id for s in stories if s.id is not None], every_channel, slot,
                  spec.content.reuse_after_days)

@@ -15,30 +15,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from outreach.config import check_zone
+from outreach.config.schema import Checker, Field, check_zone, parse_duration
+from outreach.config.tomlfile import read_toml
+from outreach.db.models import StoryKind
 from outreach.errors import CampaignError, NotFoundError, Problem, did_you_mean
-from outreach.models import StoryKind
-from outreach.schema import Checker, Field
-from outreach.templates import DEFAULT_TEMPLATE, Template, template_problems
-from outreach.tomlfile import read_toml
+from outreach.text.templates import DEFAULT_TEMPLATE, Template, template_problems
 
 if TYPE_CHECKING:
     from outreach.config import Config
 
 SLUG = re.compile(r"^[a-z0-9-]+$")
-_DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
-_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _HASHTAG = re.compile(r"^#?\w+$")
 ORDERS = ("oldest-unpublished", "newest", "random")
 MIN_INTERVAL = dt.timedelta(minutes=1)
-
-
-def parse_duration(value: str) -> dt.timedelta | None:
-    """'30m', '2h', '3d', '1w' as a timedelta; None when not understood."""
-    match = _DURATION.match(value)
-    if not match:
-        return None
-    return dt.timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
 def _check_duration(value: str) -> str | None:

@@ -114,7 +114,7 @@ class App:
     def registry(self) -> Any:
         if self._registry is None:
             from outreach.cli.logs import hide_secrets_in_logs
-            from outreach.registry import Registry
+            from outreach.platforms.registry import Registry
 
             self._registry = Registry.from_config(self.config)
             hide_secrets_in_logs(self._registry)

@@ -78,7 +78,7 @@ def _empty_slots(app: App, since: dt.datetime) -> dict[str, int]:
     """Slots recorded as empty since ``since``, per campaign slug."""
     import sqlalchemy as sa
 
-    from outreach.models import Campaign, CampaignSlot
+    from outreach.db.models import Campaign, CampaignSlot
 
     slot, campaign = CampaignSlot.__table__.c, Campaign.__table__.c
     query = (sa.select(campaign.slug, sa.func.count(slot.id))

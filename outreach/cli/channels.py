@@ -11,7 +11,7 @@ from outreach.errors import OutreachError, PluginError
 
 if TYPE_CHECKING:
     from outreach.cli import App
-    from outreach.registry import ChannelStatus, Registry
+    from outreach.platforms.registry import ChannelStatus, Registry
 
 COLUMNS = ("name", "plugin", "state", "reason", "tags", "municipality", "text", "photos")
 NO_CHANNELS = ("No channels in the config file. Add a [channels.NAME] section with "

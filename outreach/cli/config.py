@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from outreach.tomlfile import dump_key, dump_value
+from outreach.config.tomlfile import dump_key, dump_value
 
 if TYPE_CHECKING:
     from outreach.cli import App
     from outreach.config import Config
-    from outreach.registry import Registry
+    from outreach.platforms.registry import Registry
 
 HIDDEN = "(hidden)"
 # A plugin key that looks like a secret but is not declared as an environment
@@ -122,7 +122,7 @@ def _env_setting(value: Any, env: Mapping[str, str]) -> Any:
 
     Anything else found there is most likely the secret itself, pasted in: hidden.
     """
-    from outreach.privacy import looks_like_secret
+    from outreach.config.secrets import looks_like_secret
 
     if value is None:
         return None
@@ -133,7 +133,7 @@ def _env_setting(value: Any, env: Mapping[str, str]) -> Any:
 
 def _shown(key: str, value: Any) -> Any:
     """``value`` of ``key`` as it may be shown: secrets hidden, however deep in a table."""
-    from outreach.privacy import mask_tokens
+    from outreach.config.secrets import mask_tokens
 
     if value is None or value == "":
         return value
@@ -150,7 +150,7 @@ def _shown(key: str, value: Any) -> Any:
 
 def _database_url(url: str) -> str:
     """A database URL whose query may carry a password too (``?password=...``)."""
-    from outreach.privacy import mask_tokens
+    from outreach.config.secrets import mask_tokens
 
     return mask_tokens(url)
 

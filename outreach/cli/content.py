@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from outreach.cli.output import MISSING, echo_rows, format_option
+from outreach.db.states import StoryKind, StoryStatus
 from outreach.errors import ContentError, did_you_mean
-from outreach.states import StoryKind, StoryStatus
 
 if TYPE_CHECKING:
     from outreach.cli import App
+    from outreach.db.models import Story
     from outreach.library.importer import ImportReport
-    from outreach.models import Story
 
 LIST_COLUMNS = ("id", "status", "kind", "date", "municipality", "title", "photos", "consent",
                 "tags")

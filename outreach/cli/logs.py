@@ -20,7 +20,7 @@ import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from outreach.registry import Registry
+    from outreach.platforms.registry import Registry
 
 log = logging.getLogger("outreach")
 
@@ -71,11 +71,13 @@ class LogFilter(logging.Filter):
         return True
 
     def _mask(self, text: str) -> str:
-        from outreach.privacy import mask
+        """The configured secrets, then anything shaped like a token or a phone, hidden."""
+        from outreach.config.secrets import mask_tokens
+        from outreach.signups.phones import mask_phones
 
         if self.registry is not None:
             text = self.registry.redact(None, text)
-        return mask(text)
+        return mask_phones(mask_tokens(text))
 
 
 def configure_logging(debug: bool) -> None:

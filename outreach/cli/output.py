@@ -51,7 +51,7 @@ def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> 
             ensure_ascii=False, indent=2, default=_plain,
         )
     if fmt == "csv":
-        from outreach.text import spreadsheet_safe
+        from outreach.text.spreadsheets import spreadsheet_safe
 
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")

@@ -45,7 +45,7 @@ def render(app: App, story_id: int, layout: str, placement: str | None,
     from outreach.channels import Post, PostPhoto
     from outreach.library.stories import get_story, photo_path, photos_of
     from outreach.media.renditions import RenditionCache
-    from outreach.referrals import placement_code
+    from outreach.signups.referrals import placement_code
 
     config = app.config
     name, channel = _poster_channel(app, channel_name)
@@ -103,7 +103,7 @@ def placements(app: App, channel_name: str | None, fmt: str) -> None:
     channel gets its code here if it has none yet.
     """
     from outreach.campaigns.spec import load_campaigns
-    from outreach.referrals import outlet_code, placement_code
+    from outreach.signups.referrals import outlet_code, placement_code
 
     config = app.config
     name, channel = _poster_channel(app, channel_name, required=False)
@@ -126,7 +126,7 @@ def _placement_rows(session: Session, channel: Channel | None) -> list[dict[str,
     import sqlalchemy as sa
     from sqlmodel import select
 
-    from outreach.models import Campaign, ReferralCode, SignUp
+    from outreach.db.models import Campaign, ReferralCode, SignUp
 
     query = select(SignUp.referral_code_id, sa.func.count()).group_by(SignUp.referral_code_id)
     counts = {code_id: count for code_id, count in session.exec(query)}
@@ -206,7 +206,7 @@ def _campaign_id(session: Session, spec: CampaignSpec) -> int:
     """The store's id of a campaign, adding its row when the service has not run it yet."""
     from sqlmodel import select
 
-    from outreach.models import Campaign, utcnow
+    from outreach.db.models import Campaign, utcnow
 
     row = session.exec(select(Campaign).where(Campaign.slug == spec.slug)).first()
     if row is None:

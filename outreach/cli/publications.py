@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from outreach.cli.output import MISSING, echo_rows, format_option, render
-from outreach.states import PublicationStatus
+from outreach.cli.when import WHEN, When
+from outreach.db.states import PublicationStatus
 
 if TYPE_CHECKING:
     from outreach.cli import App
-    from outreach.publications import Change, PublicationDetail, PublicationRow
+    from outreach.engine.publications import Change, PublicationDetail, PublicationRow
 
 LIST_COLUMNS = ("id", "status", "campaign", "channel", "story", "slot", "attempts",
                 "url_or_error")
@@ -43,7 +44,7 @@ def _short(text: str | None, width: int) -> str | None:
 
 def _error(text: str | None) -> str | None:
     """A stored error as shown: an older one may keep a token from a library's URL."""
-    from outreach.privacy import mask_tokens
+    from outreach.config.secrets import mask_tokens
 
     return mask_tokens(text) if text else text
 
@@ -61,41 +62,29 @@ def _row(row: PublicationRow, zone: zoneinfo.ZoneInfo, fmt: str) -> dict[str, An
     }
 
 
-def check_when(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """Option callback: a date or a span back (7d); refused in plain words when neither."""
-    from outreach.publications import parse_when
-
-    if value is not None:
-        try:
-            parse_when(value, zoneinfo.ZoneInfo("UTC"))
-        except ValueError as exc:
-            raise click.BadParameter(str(exc)) from None
-    return value
-
-
 @publications.command("list")
 @click.option("--status", "statuses", multiple=True,
               type=click.Choice([s.value for s in PublicationStatus]),
               help="Only this status (repeat for several).")
 @click.option("--campaign", help="Only this campaign (its slug).")
 @click.option("--channel", help="Only this channel.")
-@click.option("--since", callback=check_when,
+@click.option("--since", type=WHEN,
               help="Only slots from this date (2026-10-01) or this far back (12h, 7d, 30d).")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True,
               help="At most this many, newest slot first.")
 @format_option()
 @click.pass_obj
 def list_(app: App, statuses: tuple[str, ...], campaign: str | None, channel: str | None,
-          since: str | None, limit: int, fmt: str) -> None:
+          since: When | None, limit: int, fmt: str) -> None:
     """List publications, the newest slot first; slots in the config's time zone."""
+    from outreach.engine.publications import known_channels, list_publications
     from outreach.errors import did_you_mean
-    from outreach.publications import known_channels, list_publications, parse_when
 
     zone = _zone(app)
     with app.store.session() as session:
         rows = list_publications(
             session, statuses=statuses, campaign=campaign, channel=channel, limit=limit,
-            since=parse_when(since, zone) if since else None)
+            since=since.at(zone) if since else None)
         hint = ""
         if not rows and channel is not None and channel not in (names := known_channels(session)):
             hint = (f" No publication was ever made for channel {channel!r}"
@@ -109,7 +98,7 @@ def list_(app: App, statuses: tuple[str, ...], campaign: str | None, channel: st
 @click.pass_obj
 def show(app: App, publication_id: int) -> None:
     """Show one publication: its story, every attempt with its error, its latest figures."""
-    from outreach.publications import publication_detail
+    from outreach.engine.publications import publication_detail
 
     with app.store.session() as session:
         detail = publication_detail(session, publication_id)
@@ -185,7 +174,7 @@ def _due(change: Change, app: App) -> str:
 @click.pass_obj
 def retry(app: App, publication_id: int, force: bool) -> None:
     """Send a failed publication again, now (uncertain ones need --force)."""
-    from outreach.publications import retry_publication
+    from outreach.engine.publications import retry_publication
 
     change = retry_publication(app.store, publication_id, force=force)
     if not change.changed:
@@ -201,7 +190,7 @@ def retry(app: App, publication_id: int, force: bool) -> None:
 @click.pass_obj
 def cancel(app: App, publication_id: int) -> None:
     """Cancel a publication that has not gone out (planned, failed or uncertain)."""
-    from outreach.publications import cancel_publication
+    from outreach.engine.publications import cancel_publication
 
     change = cancel_publication(app.store, publication_id)
     if not change.changed:
@@ -223,7 +212,7 @@ def resolve(app: App, publication_id: int, posted: str | None, not_posted: bool)
     'resolve ID --posted URL'; if it is not, run 'resolve ID --not-posted'
     and it will be published again. The decision is kept in the attempt log.
     """
-    from outreach.publications import resolve_not_posted, resolve_posted
+    from outreach.engine.publications import resolve_not_posted, resolve_posted
 
     if (posted is None) == (not not_posted):
         raise click.UsageError("say what you found: --posted URL (it is there) "

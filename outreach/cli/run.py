@@ -34,7 +34,7 @@ def run(app: App, once: bool, with_sandbox: bool) -> None:
     from outreach.engine.service import Service
 
     if with_sandbox:
-        from outreach.sandbox import start_sandbox
+        from outreach.platforms.sandbox import start_sandbox
 
         fakes = start_sandbox(app.config, app.registry, speed=SANDBOX_SPEED)
         # In this process only: the channels read their tokens from the environment.

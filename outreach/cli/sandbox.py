@@ -24,7 +24,7 @@ def sandbox(app: App) -> None:
     between runs. `outreach run --sandbox` starts the same fakes inside the
     service. Stop with Ctrl-C.
     """
-    from outreach.sandbox import start_sandbox
+    from outreach.platforms.sandbox import start_sandbox
 
     running = start_sandbox(app.config, app.registry, every_plugin=True)
     if not running.fakes:

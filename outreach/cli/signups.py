@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from outreach.cli.output import echo_rows, format_option, render
-from outreach.cli.publications import check_when
+from outreach.cli.when import WHEN, When
+from outreach.db.states import SignupStatus
 
 if TYPE_CHECKING:
     from outreach.cli import App
@@ -24,7 +25,7 @@ DUPLICATE_COLUMNS = ("group", "id", "created", "name", "phone", "phone_from", "m
                      "source", "channel", "code")
 UNFINISHED_COLUMNS = ("id", "started", "last_message", "step", "status", "source", "channel",
                       "code", "erased_after")
-STATUSES = ("started", "completed", "forgotten", "merged")
+STATUSES = tuple(status.value for status in SignupStatus)
 
 
 @click.group()
@@ -75,7 +76,7 @@ def _row(item: Listed, zone: zoneinfo.ZoneInfo, masked: bool,
 
 
 @signups.command("list")
-@click.option("--since", callback=check_when,
+@click.option("--since", type=WHEN,
               help="Only from this date (2026-10-01) or this far back (12h, 7d, 30d).")
 @click.option("--campaign", help="Only sign-ups brought by this campaign (its slug).")
 @click.option("--channel", help="Only sign-ups that came through this channel.")
@@ -87,7 +88,7 @@ def _row(item: Listed, zone: zoneinfo.ZoneInfo, masked: bool,
               help="Sign-up dialogs not finished, without what was said in them.")
 @format_option()
 @click.pass_obj
-def list_(app: App, since: str | None, campaign: str | None, channel: str | None,
+def list_(app: App, since: When | None, campaign: str | None, channel: str | None,
           status: str | None, unattributed: bool, duplicates: bool, unfinished: bool,
           fmt: str) -> None:
     """List sign-ups, newest first. Phones are masked; `export` gives them in full.
@@ -100,7 +101,6 @@ def list_(app: App, since: str | None, campaign: str | None, channel: str | None
     --unfinished: dialogs people began and did not finish; what they said is
     erased at the time shown ([signups] erase_unfinished_after).
     """
-    from outreach.publications import parse_when
     from outreach.signups.records import list_signups
 
     zone = zoneinfo.ZoneInfo(app.config.time_zone)
@@ -111,7 +111,7 @@ def list_(app: App, since: str | None, campaign: str | None, channel: str | None
         (_list_duplicates if duplicates else _list_unfinished)(app, zone, fmt)
         return
     with app.store.session() as session:
-        found = list_signups(session, since=parse_when(since, zone) if since else None,
+        found = list_signups(session, since=since.at(zone) if since else None,
                              campaign=campaign, channel=channel, status=status,
                              unattributed=unattributed)
     echo_rows([_row(item, zone, masked=True, national=fmt == "csv") for item in found],
@@ -253,7 +253,7 @@ def export(app: App, file: Path, fmt: str, acknowledged: bool) -> None:
     zone = zoneinfo.ZoneInfo(app.config.time_zone)
     with app.store.session() as session:
         found = [item for item in list_signups(session)
-                 if item.signup.status not in ("forgotten", "merged")]
+                 if item.signup.status not in (SignupStatus.forgotten, SignupStatus.merged)]
     text = render([_row(item, zone, masked=False, national=True) for item in found],
                   EXPORT_COLUMNS, fmt)
     try:
@@ -293,7 +293,7 @@ def merge(app: App, keep_id: int, other_id: int) -> None:
     counts stay true: the person counts once, for the code that brought them
     first. Check with `signups show` first: a phone number alone proves nothing.
     """
-    from outreach.models import utcnow
+    from outreach.db.models import utcnow
     from outreach.signups.merging import merge as join
 
     with app.store.session() as session:
@@ -308,7 +308,7 @@ def merge(app: App, keep_id: int, other_id: int) -> None:
 def keep_apart(app: App, signup_ids: tuple[int, ...]) -> None:
     """Mark sign-ups that share a phone as different people (a couple with one home
     phone), so they leave `signups list --duplicates`."""
-    from outreach.models import utcnow
+    from outreach.db.models import utcnow
     from outreach.signups.merging import keep_apart as separate
 
     with app.store.session() as session:

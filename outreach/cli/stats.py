@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from outreach.cli.output import FORMATS, MISSING, render
-from outreach.cli.publications import check_when
-from outreach.stats import GROUPINGS, KEY_COLUMNS, METRICS
+from outreach.cli.when import WHEN, When
+from outreach.db.models import METRICS
+from outreach.stats import GROUPINGS, KEY_COLUMNS
 
 if TYPE_CHECKING:
     from outreach.cli import App
-    from outreach.stats import Figures, StatsReport
+    from outreach.stats import StatsReport
+    from outreach.stats.figures import Figures
 
 FIGURE_COLUMNS = ("publications", *METRICS, "signups")
 # What a row without a campaign, story or municipality holds, in words.
@@ -32,10 +34,10 @@ def _chart_path(ctx: click.Context, param: click.Parameter, value: Path | None) 
 
 
 @click.command()
-@click.option("--since", callback=check_when,
+@click.option("--since", type=WHEN,
               help="From this date (2026-10-01) or this far back (7d, 30d, 12h). "
                    "Default: from the beginning.")
-@click.option("--until", callback=check_when,
+@click.option("--until", type=WHEN,
               help="Up to and including this date, or up to this far back. Default: now.")
 @click.option("--campaign", help="Only this campaign (its slug).")
 @click.option("--channel", help="Only this channel.")
@@ -47,7 +49,7 @@ def _chart_path(ctx: click.Context, param: click.Parameter, value: Path | None) 
 @click.option("--chart", type=click.Path(path_type=Path, dir_okay=False), callback=_chart_path,
               help="Also draw engagement and sign-ups by week into this PNG file.")
 @click.pass_obj
-def stats(app: App, since: str | None, until: str | None, campaign: str | None,
+def stats(app: App, since: When | None, until: When | None, campaign: str | None,
           channel: str | None, by: str | None, fmt: str, chart: Path | None) -> None:
     """What each campaign and channel earned in a period.
 
@@ -71,13 +73,12 @@ def stats(app: App, since: str | None, until: str | None, campaign: str | None,
     sign-ups from posters under the municipality the person gave. Weeks are ISO
     weeks (Monday to Sunday) in the time zone of config.toml.
     """
-    from outreach.publications import parse_when
     from outreach.stats import compute_stats
 
     zone = zoneinfo.ZoneInfo(app.config.time_zone)
     now = dt.datetime.now(dt.UTC)
-    start = parse_when(since, zone, now=now) if since else None
-    end = parse_when(until, zone, now=now, end_of_day=True) if until else None
+    start = since.at(zone, now=now) if since else None
+    end = until.at(zone, now=now, end_of_day=True) if until else None
     if start is not None and end is not None and start >= end:
         raise click.BadParameter(f"--since {since} is not before --until {until}",
                                  param_hint="'--since'")
@@ -108,7 +109,7 @@ def _period(report: StatsReport) -> str:
 
 
 def _key_values(report: StatsReport, key: tuple[Any, ...]) -> dict[str, Any]:
-    from outreach.stats import week_label
+    from outreach.stats.figures import week_label
 
     values = {}
     for column, value in zip(KEY_COLUMNS[report.by], key, strict=True):
@@ -261,8 +262,8 @@ def _cut(text: str, width: int) -> str:
 def _write_chart(app: App, report: StatsReport, path: Path, zone: zoneinfo.ZoneInfo,
                  start: dt.datetime | None, end: dt.datetime | None, campaign: str | None,
                  channel: str | None, fmt: str) -> None:
-    from outreach.chart import draw_weekly_chart
     from outreach.stats import compute_stats, weekly_points
+    from outreach.stats.chart import draw_weekly_chart
 
     weekly = report if report.by == "week" else compute_stats(
         app.store, zone=zone, since=start, until=end, campaign=campaign, channel=channel,

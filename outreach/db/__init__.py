@@ -1,8 +1,11 @@
-"""Opening the store, keeping its schema current (Alembic, applied on start), checking it.
+"""The store: opening it, keeping its schema current (Alembic, applied on start), checking it.
 
-``sqlite`` holds what is particular to an SQLite file (making it, its pragmas,
-its check and backup); ``failures`` turns the driver's errors that a person
-must act on into one-line messages.
+``models`` holds the tables and ``states`` the states and kinds they record
+(importable without SQLAlchemy); ``migrations`` the frozen Alembic revisions
+that build them. ``sqlite`` holds what is particular to an SQLite file (making
+it, its pragmas, its check and backup); ``failures`` turns the driver's errors
+that a person must act on into one-line messages; ``upsert`` spells "insert,
+or else" for each dialect.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
-MIGRATIONS = Path(__file__).parent.parent / "migrations"
+MIGRATIONS = Path(__file__).parent / "migrations"
 # PostgreSQL advisory lock key held while migrating (any constant unique to Outreach).
 MIGRATION_LOCK = 0x0C7EAC40001
 _MIGRATING = threading.Lock()
@@ -318,7 +321,7 @@ class Store:
         import sqlalchemy as sa
 
         from outreach.db import sqlite
-        from outreach.models import IntakeEvent, SignUp
+        from outreach.db.models import IntakeEvent, SignUp
 
         if self.is_sqlite:
             sqlite.scrub(self.engine)
@@ -357,7 +360,7 @@ def _missing_schema(inspector: Any, tables: set[str]) -> list[str]:
     """Tables and columns the models expect but the database lacks."""
     from sqlmodel import SQLModel
 
-    import outreach.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+    import outreach.db.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
     missing = []
     for table in SQLModel.metadata.sorted_tables:

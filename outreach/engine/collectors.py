@@ -15,14 +15,20 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from outreach.engine.sql import insert_for
+from outreach.db.models import (
+    METRICS,
+    AudienceSnapshot,
+    EngagementLatest,
+    EngagementSnapshot,
+    Publication,
+)
+from outreach.db.states import PublicationStatus
+from outreach.db.upsert import insert_for
 from outreach.errors import OutreachError
-from outreach.models import AudienceSnapshot, EngagementLatest, EngagementSnapshot, Publication
-from outreach.states import PublicationStatus
 
 if TYPE_CHECKING:
     from outreach.db import Store
-    from outreach.registry import Registry
+    from outreach.platforms.registry import Registry
 
 log = logging.getLogger("outreach.collectors")
 
@@ -36,7 +42,6 @@ BATCH = 1000
 PUB = Publication.__table__
 SNAP = EngagementSnapshot.__table__
 LATEST = EngagementLatest.__table__
-METRICS = ("views", "likes", "shares", "comments", "reactions")
 AUD = AudienceSnapshot.__table__
 
 
@@ -69,11 +74,11 @@ def due_for_engagement(store: Store, now: dt.datetime,
     due: dict[str, list[tuple[int, str]]] = defaultdict(list)
     with store.engine.connect() as connection:
         for row in connection.execute(query):
-            published = _aware(row.published_at)
+            published = row.published_at
             reached = [age for age in ages if published + age <= now]
             if not reached:
                 continue
-            last = _aware(row.taken_at) if row.taken_at is not None else None
+            last = row.taken_at
             if last is None or last < published + reached[-1]:
                 due[row.channel].append((row.id, row.external_id))
     return dict(due)
@@ -102,9 +107,8 @@ def collect_engagement(store: Store, registry: Registry, now: dt.datetime,
                 log.warning("engagement of %s not collected: %s", channel_name, message)
                 break
             rows = [
-                {"publication_id": ids[c.external_id], "taken_at": now, "views": c.views,
-                 "likes": c.likes, "shares": c.shares, "comments": c.comments,
-                 "reactions": c.reactions}
+                {"publication_id": ids[c.external_id], "taken_at": now,
+                 **{metric: getattr(c, metric) for metric in METRICS}}
                 for c in counts if c.external_id in ids
             ]
             if rows:
@@ -144,7 +148,7 @@ def collect_audience(store: Store, registry: Registry, now: dt.datetime,
         if status.state != "ready":
             continue
         taken = last.get(status.name)
-        if taken is not None and _aware(taken) > now - AUDIENCE_EVERY / speed:
+        if taken is not None and taken > now - AUDIENCE_EVERY / speed:
             continue
         try:
             channel = registry.get(status.name)
@@ -161,7 +165,3 @@ def collect_audience(store: Store, registry: Registry, now: dt.datetime,
                                                    members=members))
         report.audiences += 1
     return report
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)

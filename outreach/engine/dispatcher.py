@@ -17,18 +17,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from outreach.db.models import utcnow
+from outreach.db.states import AttemptOutcome, PublicationStatus
 from outreach.engine import liveness, outbox
 from outreach.engine.posts import PublicationCancelled, build_post
 from outreach.errors import AuthError, OutreachError, RateLimitedError, TransientError
-from outreach.models import utcnow
-from outreach.states import AttemptOutcome, PublicationStatus
 
 if TYPE_CHECKING:
     from outreach.campaigns.spec import CampaignSpec
     from outreach.channels import Channel, Post, Published
     from outreach.config import Config
     from outreach.db import Store
-    from outreach.registry import Registry
+    from outreach.platforms.registry import Registry
 
 log = logging.getLogger("outreach.dispatcher")
 
@@ -319,7 +319,7 @@ class Dispatcher:
     def _attempt_of(self, item: outbox.Claimed) -> tuple[str, dt.datetime]:
         from sqlmodel import select
 
-        from outreach.models import Publication, PublicationAttempt
+        from outreach.db.models import Publication, PublicationAttempt
 
         with self.store.session() as session:
             publication = session.get(Publication, item.id)

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from outreach.channels import Lease, Leases
-from outreach.engine.sql import insert_for
-from outreach.models import LeaderLease, utcnow
+from outreach.db.models import LeaderLease, utcnow
+from outreach.db.upsert import insert_for
 
 if TYPE_CHECKING:
     from outreach.db import Store

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from outreach.db.models import Publication, PublicationAttempt
+from outreach.db.states import AttemptOutcome, PublicationStatus
 from outreach.engine.liveness import Holder
-from outreach.models import Publication, PublicationAttempt
-from outreach.states import AttemptOutcome, PublicationStatus
 
 if TYPE_CHECKING:
     from outreach.channels import Published

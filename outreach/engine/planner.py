@@ -10,7 +10,6 @@ window; older ones are recorded as skipped, never published late.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from outreach.engine.sql import insert_for
-from outreach.models import Campaign, CampaignSlot, Publication, ReferralCode, utcnow
-from outreach.states import PublicationStatus, SlotOutcome
+from outreach.db.models import Campaign, CampaignSlot, Publication, utcnow
+from outreach.db.states import PublicationStatus, SlotOutcome
+from outreach.db.upsert import insert_for
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -44,13 +43,6 @@ class PlanReport:
 
     def __bool__(self) -> bool:
         return bool(self.planned or self.empty or self.skipped)
-
-
-def idempotency_key(publication_id: int, story_id: int, channel: str,
-                    slot: dt.datetime) -> str:
-    """A key that names one publication for ever (VK's guid, press-kit manifests)."""
-    digest = hashlib.sha256(f"{story_id}|{channel}|{slot.isoformat()}".encode()).hexdigest()
-    return f"outreach-{publication_id}-{digest[:12]}"
 
 
 def sync_campaigns(store: Store, specs: Iterable[CampaignSpec]) -> dict[str, int]:
@@ -180,7 +172,7 @@ def _insert_new(session: Session, rows: list[dict[str, object]], campaign_id: in
     Each new publication gets its referral code: its sign-up link attributes
     the volunteers it brings.
     """
-    from outreach.referrals import new_code
+    from outreach.signups.referrals import new_code, publication_codes
 
     if not rows:
         return 0
@@ -193,12 +185,7 @@ def _insert_new(session: Session, rows: list[dict[str, object]], campaign_id: in
             index_elements=["story_id", "channel", "slot"]).returning(
                 PUB.c.id, PUB.c.channel, PUB.c.referral_code)
         created += session.execute(statement).all()
-    now = utcnow()
-    codes = [{"code": row.referral_code, "campaign_id": campaign_id, "channel": row.channel,
-              "publication_id": row.id, "kind": "publication", "created_at": now}
-             for row in created]
-    for batch in _batches(codes):
-        session.execute(sa.insert(ReferralCode.__table__), batch)
+    publication_codes(session, campaign_id, created)
     return len(created)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from outreach.db.states import StoryStatus
 from outreach.errors import OutreachError, PermanentError
-from outreach.states import StoryStatus
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -22,6 +24,13 @@ class PublicationCancelled(OutreachError):
     """The publication must not go out any more (its story was archived or lost consent)."""
 
 
+def idempotency_key(publication_id: int, story_id: int, channel: str,
+                    slot: dt.datetime) -> str:
+    """A key that names one publication for ever (VK's guid, press-kit manifests)."""
+    digest = hashlib.sha256(f"{story_id}|{channel}|{slot.isoformat()}".encode()).hexdigest()
+    return f"outreach-{publication_id}-{digest[:12]}"
+
+
 def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
                publication_id: int, channel: Channel, cache: RenditionCache) -> Post:
     """Render publication ``publication_id`` for ``channel``.
@@ -31,9 +40,8 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
     """
     from outreach.campaigns.render import channel_watermark, render_post
     from outreach.channels import Post, PostPhoto
-    from outreach.engine.planner import idempotency_key
+    from outreach.db.models import Publication, Story
     from outreach.library.stories import photos_of
-    from outreach.models import Publication, Story
 
     with store.session() as session:
         publication = session.get(Publication, publication_id)
@@ -81,7 +89,7 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
 
 def _outlet_codes(session: Session, config: Config, channel: Channel) -> dict[str, Any]:
     """Each of the channel's outlets with its own code, made on first use."""
-    from outreach.referrals import outlet_code
+    from outreach.signups.referrals import outlet_code
 
     found: dict[str, Any] = {}
     for outlet in channel.outlets():

@@ -19,14 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from outreach.engine import jobs
+from outreach.db.models import utcnow
 from outreach.engine.collectors import collect_audience, collect_engagement
 from outreach.engine.dispatcher import Dispatcher
 from outreach.engine.leases import StoreLeases
 from outreach.engine.locks import PlannerLock
 from outreach.engine.planner import plan_due, sync_campaigns
+from outreach.engine.triggers import SlotTrigger
 from outreach.errors import OutreachError
-from outreach.models import utcnow
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from outreach.config import Config
     from outreach.db import Store
     from outreach.errors import Problem
-    from outreach.registry import Registry
+    from outreach.platforms.registry import Registry
     from outreach.signups.desk import StoreDesk
 
 log = logging.getLogger("outreach.service")
@@ -257,7 +257,6 @@ class Service:
         """Load campaigns, catch up, and start the scheduler and the dispatcher thread."""
         from apscheduler.schedulers.background import BackgroundScheduler
 
-        jobs.register(self)
         self._scheduler = BackgroundScheduler(
             timezone=dt.UTC, job_defaults={"coalesce": True, "max_instances": 1},
             executors={"default": {"type": "threadpool", "max_workers": 2}})
@@ -269,14 +268,15 @@ class Service:
             log.warning("%d slot(s) missed while the service was down were skipped",
                         report.skipped)
         sched = self._scheduler
-        sched.add_job(jobs.plan_all, "interval", args=[self.worker], id="sweep",
+        # The safety net: plan anything due that a slot's trigger did not wake (clock jumps).
+        sched.add_job(self.request_plan, "interval", id="sweep",
                       seconds=SWEEP_EVERY.total_seconds())
-        sched.add_job(jobs.reload_campaigns, "interval", args=[self.worker], id="reload",
+        sched.add_job(self.reload_if_changed, "interval", id="reload",
                       seconds=RELOAD_EVERY.total_seconds())
-        sched.add_job(jobs.collect, "interval", args=[self.worker], id="collect",
+        sched.add_job(self.collect, "interval", id="collect",
                       seconds=max(5.0, COLLECT_EVERY.total_seconds() / self.speed),
                       next_run_time=dt.datetime.now(dt.UTC))
-        sched.add_job(jobs.tidy, "interval", args=[self.worker], id="tidy",
+        sched.add_job(self.tidy, "interval", id="tidy",
                       seconds=TIDY_EVERY.total_seconds(), next_run_time=dt.datetime.now(dt.UTC))
         self._thread = threading.Thread(target=self._dispatch_loop, name="dispatcher",
                                         daemon=True)
@@ -328,8 +328,8 @@ class Service:
         for slug, spec in self.specs.items():
             if spec.active:
                 self._scheduler.add_job(
-                    jobs.plan_campaign, jobs.SlotTrigger(spec, PLAN_AHEAD),
-                    args=[self.worker, slug], id=f"campaign:{slug}", misfire_grace_time=None)
+                    self.request_plan, SlotTrigger(spec, PLAN_AHEAD),
+                    args=[[slug]], id=f"campaign:{slug}", misfire_grace_time=None)
 
     def _dispatch_loop(self) -> None:
         while not self._stop.is_set():
@@ -361,4 +361,3 @@ class Service:
         self.dispatcher.stop(timeout)
         self.lock.release()
         self.leases.close()
-        jobs.unregister(self)

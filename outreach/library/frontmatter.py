@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from outreach.config.schema import Checker, Field
+from outreach.config.tomlfile import parse_toml
 from outreach.errors import ContentError, Problem, StoryFileError, did_you_mean
-from outreach.schema import Checker, Field
-from outreach.tomlfile import parse_toml
 
 STORY_FILE = "story.md"
 KINDS = ("photo-report", "story")
@@ -243,10 +243,11 @@ def _consent(
     by, at = values.get("recorded_by"), values.get("recorded_at")
     if by is None or at is None:
         return None, None
-    return by.strip(), _aware(at, time_zone)
+    return by.strip(), _local_to_utc(at, time_zone)
 
 
-def _aware(value: dt.date | dt.datetime, time_zone: str) -> dt.datetime:
+def _local_to_utc(value: dt.date | dt.datetime, time_zone: str) -> dt.datetime:
+    """A date or time written in the front matter, on ``time_zone``'s clock, in UTC."""
     zone = zoneinfo.ZoneInfo(time_zone)
     if not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time())

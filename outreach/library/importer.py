@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from outreach.db.models import Photo, Story, StoryStatus, utcnow
 from outreach.errors import ContentError, MediaError, NotFoundError, OutreachError, StoreError
 from outreach.library.frontmatter import STORY_FILE, PhotoEntry, StoryFile, read_story
-from outreach.models import Photo, Story, StoryStatus, utcnow
 
 if TYPE_CHECKING:
     from sqlmodel import Session

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from outreach.db.models import Photo, Publication, PublicationStatus, Story, StoryStatus, utcnow
 from outreach.errors import ContentError, NotFoundError, StateError
-from outreach.models import Photo, Publication, PublicationStatus, Story, StoryStatus, utcnow
 
 if TYPE_CHECKING:
     from sqlmodel import Session

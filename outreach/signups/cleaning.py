@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
+
+from outreach.channels import DEEP_LINK_CODE
 
 NAME_MAX = 100
 TEXT_MAX = 1000
 CODE_GIVEN_MAX = 64
-# Telegram's deep-link alphabet (also fine for VK's ?ref=): see DESIGN "Platform facts".
-_NOT_LINK_CHAR = re.compile(r"[^A-Za-z0-9_-]")
 
 
 def clean_name(text: str) -> str:
@@ -44,5 +43,6 @@ def code_as_given(text: str, *, deep_link: bool) -> str:
     listings). A code typed by a coordinator keeps its letters.
     """
     if deep_link:
-        return _NOT_LINK_CHAR.sub("?", text.strip())[:CODE_GIVEN_MAX]
+        kept = "".join(c if DEEP_LINK_CODE.match(c) else "?" for c in text.strip())
+        return kept[:CODE_GIVEN_MAX]
     return clean_text(text)[:CODE_GIVEN_MAX]

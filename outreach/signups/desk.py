@@ -34,23 +34,24 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from outreach.channels import Incoming, Reply, SignupDesk
+from outreach.db.models import SignUp, utcnow
+from outreach.db.states import SignupStatus
 from outreach.errors import ConfigError, OutreachError, Problem
-from outreach.models import SignUp, utcnow
 from outreach.signups import events, merging, records
 from outreach.signups.cleaning import clean_name, clean_text
-from outreach.signups.codes import match_code
 from outreach.signups.flood import Flood
 from outreach.signups.joins import record_join
 from outreach.signups.notices import CONFIRMED, NEW, WITHDRAWN, Coordinators, Notice
 from outreach.signups.phones import PhoneError, normalize_phone
-from outreach.signups.texts import Texts, russian_duration
+from outreach.signups.referrals import match_code
+from outreach.signups.texts import PHONE_REASONS, Texts, russian_duration
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from outreach.config import Config
     from outreach.db import Store
-    from outreach.registry import Registry
+    from outreach.platforms.registry import Registry
 
 __all__ = ["NO", "OTHER", "YES", "StoreDesk", "clean_name", "clean_text"]
 
@@ -61,7 +62,8 @@ MARKERS = (OTHER, YES, NO)  # the desk's own button values: nobody's typed answe
 CANCEL_WORDS = ("/cancel", "/stop", "отмена", "отменить", "стоп")
 YES_WORDS = ("да", "согласен", "согласна", "согласен(на)", "yes")
 NO_WORDS = ("нет", "не согласен", "не согласна", "no")
-DONE = ("completed", "merged")  # the person signed up (their row may be merged into another)
+# The person signed up (their row may be merged into another).
+DONE = (SignupStatus.completed, SignupStatus.merged)
 MUNICIPALITY_MAX = 200
 _ATTEMPTS = 8
 _LOCKS = 64
@@ -189,7 +191,7 @@ class StoreDesk(SignupDesk):
             code = match_code(session, start_code, deep_link=True)
             if row is None:
                 row = SignUp(person=person, channel=channel, source=self._source(channel),
-                             status="started", created_at=now)
+                             status=SignupStatus.started, created_at=now)
             welcome = t["welcome_back"] if row.status in DONE else t.format(
                 "welcome", keep=russian_duration(self.config.signups.erase_unfinished_after))
             if row.referral_code_id is None and row.code_given is None or \
@@ -259,7 +261,7 @@ class StoreDesk(SignupDesk):
             try:
                 data["phone"] = normalize_phone(value)
             except PhoneError as exc:
-                return [Reply(t.format("phone_again", reason=_russian_reason(exc)),
+                return [Reply(t.format("phone_again", reason=PHONE_REASONS[exc.reason]),
                               ask_contact=True)], []
             # Only the platform can vouch: a card from the person's own account.
             data["phone_confirmed"] = bool(message.contact_phone) and \
@@ -304,7 +306,7 @@ class StoreDesk(SignupDesk):
                                    "municipality": data.get("municipality"),
                                    "interests": data.get("interests")})
         row.phone_confirmed = True if data.get("phone_confirmed") else None
-        row.status = "completed"
+        row.status = SignupStatus.completed
         row.merged_into = None
         row.dialog = None
         row.forgotten_at = None
@@ -404,8 +406,6 @@ class StoreDesk(SignupDesk):
         return section.plugin if section is not None else channel
 
 
-
-
 def _yes_no(value: str) -> str | None:
     lowered = value.lower().strip(" .!")
     if lowered in YES_WORDS:
@@ -413,20 +413,3 @@ def _yes_no(value: str) -> str | None:
     if lowered in NO_WORDS:
         return NO
     return None
-
-
-_REASONS = {
-    "the number is empty": "номер пустой",
-    "too few": "не хватает цифр",
-    "too many": "слишком много цифр",
-    "only digits": "в номере должны быть только цифры",
-    "not a Russian number": "это не российский номер — он начинается с +7 или 8",
-}
-
-
-def _russian_reason(error: PhoneError) -> str:
-    message = str(error)
-    for key, reason in _REASONS.items():
-        if key in message:
-            return reason
-    return "номер не похож на российский"

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import sqlalchemy as sa
 
 from outreach.channels import Reply
-from outreach.engine.sql import insert_for
-from outreach.models import IntakeEvent
+from outreach.db.models import IntakeEvent
+from outreach.db.upsert import insert_for
 
 if TYPE_CHECKING:
     from sqlmodel import Session

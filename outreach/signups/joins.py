@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from outreach.models import AudienceJoin, Publication, PublicationStatus
+from outreach.db.models import AudienceJoin, Publication, PublicationStatus
 
 if TYPE_CHECKING:
     from outreach.config import Config

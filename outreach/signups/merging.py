@@ -22,8 +22,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from outreach.db.models import SignUp
+from outreach.db.states import SignupStatus
 from outreach.errors import StateError
-from outreach.models import SignUp
 from outreach.signups.records import get_signup
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 COORDINATOR_SOURCES = ("offline", "csv")
 #: What a merge fills in on the row kept, where it has nothing.
 FILLED = ("name", "contact", "phone", "municipality", "interests")
-LIVE = "completed"
+LIVE = SignupStatus.completed
 
 
 def same_phone(session: Session, phone: str | None, exclude: int | None = None,
@@ -95,7 +96,7 @@ def merge(session: Session, keep_id: int, other_id: int, now: dt.datetime) -> Si
     for name in (*FILLED, "dialog"):
         setattr(other, name, None)
     other.phone_confirmed = None
-    other.status = "merged"
+    other.status = SignupStatus.merged
     other.merged_into = keep.id
     other.updated_at = keep.updated_at = now
     from sqlmodel import select

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from outreach.models import SignUp
+from outreach.db.models import SignUp
 from outreach.signups import records
 from outreach.signups.phones import pretty_phone
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from outreach.config import Config
     from outreach.db import Store
-    from outreach.registry import Registry
+    from outreach.platforms.registry import Registry
     from outreach.signups.texts import Texts
 
 log = logging.getLogger("outreach.signups")

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from outreach.db.models import SignUp, utcnow
+from outreach.db.states import SignupStatus
 from outreach.errors import OutreachError
-from outreach.models import SignUp, utcnow
-from outreach.referrals import find_code, suggest_code
 from outreach.signups import merging, records
 from outreach.signups.cleaning import clean_name, clean_text, code_as_given
 from outreach.signups.phones import PhoneError, normalize_phone
-from outreach.text import from_spreadsheet
+from outreach.signups.referrals import find_code, suggest_code
+from outreach.text.spreadsheets import from_spreadsheet
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -93,7 +94,7 @@ def _store(session: Session, config: Config, entry: Entry, name: str, phone: str
                 and (other.name or "").casefold() == name.casefold()), None)
     updated = row is not None
     if row is None:
-        row = SignUp(created_at=now, source=source, status="completed")
+        row = SignUp(created_at=now, source=source, status=SignupStatus.completed)
     row.referral_code_id = records.merge_code(row.referral_code_id, code_id)
     if row.referral_code_id is None:
         row.code_given = row.code_given or code_given
@@ -101,7 +102,7 @@ def _store(session: Session, config: Config, entry: Entry, name: str, phone: str
         row.code_given = None
     records.apply_fields(row, {"name": name, "phone": phone, "municipality": municipality,
                                "interests": clean_text(entry.interests or "") or None})
-    row.status = "completed"
+    row.status = SignupStatus.completed
     row.forgotten_at = None
     row.consent_at = entry.consent_at or now
     row.policy_version = policy_version or config.signups.policy_version or None

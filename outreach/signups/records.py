@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from outreach.db.models import Campaign, Publication, ReferralCode, SignUp, utcnow
+from outreach.db.states import SignupStatus
 from outreach.errors import NotFoundError
-from outreach.models import Campaign, Publication, ReferralCode, SignUp, utcnow
 from outreach.signups import events
 
 if TYPE_CHECKING:
@@ -90,7 +91,8 @@ def forget(session: Session, signup_id: int, now: dt.datetime | None = None) -> 
             setattr(merged, name, None)
         merged.phone_confirmed = None
         # A merged row stays "merged": the sign-up counts once, on the row it went into.
-        merged.status = "merged" if merged.status == "merged" else "forgotten"
+        merged.status = (SignupStatus.merged if merged.status == SignupStatus.merged
+                         else SignupStatus.forgotten)
         merged.forgotten_at = merged.updated_at = when
         session.add(merged)
     return erased
@@ -113,11 +115,11 @@ def erase_unfinished(store: Store, config: Config, now: dt.datetime) -> int:
     with store.session() as session:
         started = session.execute(
             sa.update(SignUp.__table__)
-            .where(s.status == "started", said, last < cutoff)
+            .where(s.status == SignupStatus.started, said, last < cutoff)
             .values({**dict.fromkeys(PERSONAL_FIELDS), "updated_at": now}))
         changing = session.execute(
             sa.update(SignUp.__table__)
-            .where(s.status != "started", s.dialog.is_not(None), last < cutoff)
+            .where(s.status != SignupStatus.started, s.dialog.is_not(None), last < cutoff)
             .values(dialog=None, updated_at=now))
         return int(started.rowcount or 0) + int(changing.rowcount or 0)
 

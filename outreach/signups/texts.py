@@ -10,6 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+# How "phone_again" names what is wrong with a number (signups.phones.PhoneProblem).
+PHONE_REASONS: dict[str, str] = {
+    "empty": "номер пустой",
+    "not-digits": "в номере должны быть только цифры",
+    "not-russian": "это не российский номер — он начинается с +7 или 8",
+    "no-area-code": "это не российский номер — он начинается с +7 или 8",
+    "too-few": "не хватает цифр",
+    "too-many": "слишком много цифр",
+}
+
 DEFAULTS: dict[str, str] = {
     "welcome": "Здравствуйте! Спасибо, что хотите стать добровольцем нашего центра. "
                "Я задам несколько коротких вопросов — это займёт пару минут. "

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from outreach.models import (
+from outreach.db.models import (
     AudienceJoin,
     Campaign,
     EngagementLatest,
@@ -23,7 +23,7 @@ from outreach.models import (
     ReferralCode,
     SignUp,
 )
-from outreach.stats.queries import _period, counted
+from outreach.stats.queries import counted, in_period
 
 
 @dataclass
@@ -63,7 +63,7 @@ def compute_funnel(connection: sa.Connection, since: dt.datetime | None,
              .select_from(Publication.__table__.outerjoin(EngagementLatest.__table__,
                                                           e.publication_id == p.id))
              .where(p.status == PublicationStatus.published.value,
-                    *_period(p.published_at, since, until))
+                    *in_period(p.published_at, since, until))
              .group_by(p.campaign_id, p.channel))
     if campaign_id is not None:
         reach = reach.where(p.campaign_id == campaign_id)
@@ -81,7 +81,7 @@ def compute_funnel(connection: sa.Connection, since: dt.datetime | None,
                .select_from(SignUp.__table__
                             .join(ReferralCode.__table__, r.id == s.referral_code_id)
                             .outerjoin(Publication.__table__, p.id == r.publication_id))
-               .where(*_period(s.created_at, since, until))
+               .where(*in_period(s.created_at, since, until))
                .group_by(campaign_of, channel_of, r.placement))
     if campaign_id is not None:
         signups = signups.where(campaign_of == campaign_id)
@@ -96,7 +96,7 @@ def compute_funnel(connection: sa.Connection, since: dt.datetime | None,
     joins = (sa.select(p.campaign_id, j.channel, sa.func.count(j.id))
              .select_from(AudienceJoin.__table__.outerjoin(Publication.__table__,
                                                            p.id == j.publication_id))
-             .where(*_period(j.joined_at, since, until))
+             .where(*in_period(j.joined_at, since, until))
              .group_by(p.campaign_id, j.channel))
     if campaign_id is not None:
         joins = joins.where(p.campaign_id == campaign_id)

@@ -10,7 +10,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from outreach.models import (
+from outreach.db.models import (
+    METRICS,
     AudienceSnapshot,
     Campaign,
     CampaignSlot,
@@ -22,7 +23,8 @@ from outreach.models import (
     SlotOutcome,
     Story,
 )
-from outreach.stats import METRICS, AudienceChange, SlotWarning, StoryInfo, week_of
+from outreach.db.states import SignupStatus
+from outreach.stats.figures import AudienceChange, SlotWarning, StoryInfo, week_of
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,12 @@ def counted(s: Any) -> sa.ColumnElement[bool]:
     """A sign-up that counts: finished, added offline, or finished and later forgotten
     (a dialog begun and left is a start in the funnel, not a sign-up; a sign-up merged
     into another is that other one: the person counts once)."""
-    return sa.and_(s.status != "merged",
-                   sa.or_(s.completed_at.is_not(None), s.status.not_in(("started", "forgotten"))))
+    return sa.and_(s.status != SignupStatus.merged,
+                   sa.or_(s.completed_at.is_not(None),
+                          s.status.not_in((SignupStatus.started, SignupStatus.forgotten))))
 
 
-def _period(column: sa.ColumnElement[Any], since: dt.datetime | None,
+def in_period(column: sa.ColumnElement[Any], since: dt.datetime | None,
             until: dt.datetime | None) -> list[sa.ColumnElement[bool]]:
     conditions = []
     if since is not None:
@@ -74,7 +77,7 @@ def _engagement(connection: sa.Connection, since: dt.datetime | None, until: dt.
         sa.select(*grain, *figures)
         .select_from(Publication.__table__.outerjoin(latest, e.publication_id == p.id))
         .where(p.status == PublicationStatus.published.value,
-               *_period(p.published_at, since, until))
+               *in_period(p.published_at, since, until))
         .group_by(*grain)
     )
     if campaign_id is not None:
@@ -101,7 +104,7 @@ def _signups(connection: sa.Connection, since: dt.datetime | None, until: dt.dat
         .select_from(SignUp.__table__
                      .join(ReferralCode.__table__, r.id == s.referral_code_id)
                      .outerjoin(Publication.__table__, p.id == r.publication_id))
-        .where(counted(s), *_period(s.created_at, since, until))
+        .where(counted(s), *in_period(s.created_at, since, until))
         .group_by(*grain)
     )
     if campaign_id is not None:
@@ -116,7 +119,7 @@ def unattributed(connection: sa.Connection, since: dt.datetime | None,
     s = SignUp.__table__.c
     query = (sa.select(sa.func.count(s.id))
              .where(s.referral_code_id.is_(None), counted(s),
-                    *_period(s.created_at, since, until)))
+                    *in_period(s.created_at, since, until)))
     return int(connection.execute(query).scalar() or 0)
 
 
@@ -125,7 +128,7 @@ def audience_changes(connection: sa.Connection, since: dt.datetime | None,
                      channels: Iterable[str] | None = None) -> list[AudienceChange]:
     """Per channel: its first and last member count in the period."""
     a = AudienceSnapshot.__table__.c
-    where = [a.members.is_not(None), *_period(a.taken_at, since, until)]
+    where = [a.members.is_not(None), *in_period(a.taken_at, since, until)]
     if channels is not None:
         where.append(a.channel.in_(list(channels)))
     bounds = (sa.select(a.channel, sa.func.min(a.taken_at).label("first"),
@@ -139,7 +142,7 @@ def audience_changes(connection: sa.Connection, since: dt.datetime | None,
              .order_by(a.channel, a.taken_at, a.id))
     seen: dict[str, list[tuple[dt.datetime, int]]] = {}
     for name, taken_at, members in connection.execute(query):
-        seen.setdefault(name, []).append((_aware(taken_at), members))
+        seen.setdefault(name, []).append((taken_at, members))
     return [AudienceChange(name, points[0][0], points[0][1], points[-1][0], points[-1][1])
             for name, points in sorted(seen.items())]
 
@@ -152,17 +155,12 @@ def slot_warnings(connection: sa.Connection, since: dt.datetime | None,
     query = (sa.select(c.slug, s.slot, s.outcome, s.detail)
              .join(Campaign.__table__, c.id == s.campaign_id)
              .where(s.outcome.in_([SlotOutcome.empty.value, SlotOutcome.skipped.value]),
-                    *_period(s.slot, since, until))
+                    *in_period(s.slot, since, until))
              .order_by(s.slot, c.slug))
     if campaign_id is not None:
         query = query.where(s.campaign_id == campaign_id)
-    return [SlotWarning(slug, _aware(slot), outcome, detail)
+    return [SlotWarning(slug, slot, outcome, detail)
             for slug, slot, outcome, detail in connection.execute(query)]
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    """Core queries bypass UTCDateTime on some paths: stored times are naive UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def grains(connection: sa.Connection, since: dt.datetime | None, until: dt.datetime | None,
@@ -176,10 +174,10 @@ def grains(connection: sa.Connection, since: dt.datetime | None, until: dt.datet
     for row in _engagement(connection, since, until, campaign_id, channel, weekly):
         values = row[4:] if weekly else row[3:]
         vector = (values[0], 0, *(int(t or 0) for t in values[1::2]), *values[2::2])
-        week = week_of(_aware(row[3]), zone) if weekly else None
+        week = week_of(row[3], zone) if weekly else None
         found.append(Grain(slugs.get(row[0]), row[1], row[2], None, week, vector))
     for row in _signups(connection, since, until, campaign_id, channel, weekly):
-        week = week_of(_aware(row[4]), zone) if weekly else None
+        week = week_of(row[4], zone) if weekly else None
         found.append(Grain(slugs.get(row[0]), row[1], row[2], row[3], week,
                            (0, row[-1], *no_engagement)))
     return found

@@ -17,13 +17,13 @@ the one retry helper). None of them knows the channel.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import threading
 import zoneinfo
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from outreach.channels import (
+    DEEP_LINK_CODE,
     Capabilities,
     Channel,
     ChannelContext,
@@ -57,7 +57,6 @@ if TYPE_CHECKING:
     from outreach_telegram.bots import SharedBot
     from outreach_telegram.intake import Intake
 
-SIGNUP_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 DEFAULT_ZONE = "Asia/Yekaterinburg"
 
 
@@ -228,7 +227,7 @@ class TelegramChannel(Channel):
         return check_bot(self.calls, self.settings["bot_username"])
 
     def signup_link(self, code: str) -> str | None:
-        if not SIGNUP_CODE.match(code):
+        if not DEEP_LINK_CODE.match(code):
             raise ValueError(f"sign-up code {code!r} must be 1-64 of A-Z a-z 0-9 _ -")
         username = self._username
         if username is None and self._bot is not None:

@@ -25,10 +25,10 @@ from sqlmodel import select
 
 from outreach.cli.logs import configure_logging
 from outreach.db import open_store
+from outreach.db.models import SignUp
 from outreach.engine.service import Service
-from outreach.models import SignUp
-from outreach.registry import Registry
-from outreach.sandbox import start_sandbox
+from outreach.platforms.registry import Registry
+from outreach.platforms.sandbox import start_sandbox
 from outreach.signups.phones import normalize_phone
 from outreach.testing import make_test_config
 from outreach_telegram.fake import BEHAVIOURS as TELEGRAM_BEHAVIOURS

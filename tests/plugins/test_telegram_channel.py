@@ -35,7 +35,7 @@ def make_channel(tmp_path: Path, fake: FakeTelegram, **settings) -> Iterator[Tel
                "api_url": fake.url, **settings}
     registry = make_registry(make_test_config(tmp_path, {"tg": section}), [TelegramChannel],
                              env={"TG_TOKEN": fake.token})
-    assert registry.validate() == []
+    assert registry.problems("tg") == []
     try:
         yield registry.get("tg")
     finally:
@@ -275,7 +275,7 @@ def test_settings_are_checked(tmp_path) -> None:
     section = {"plugin": "telegram", "token_env": "123:secret", "chat_id": "my channel",
                "quiet_hours": "ночью", "parse_mode": "html"}
     problems = make_registry(make_test_config(tmp_path, {"tg": section}),
-                             [TelegramChannel]).validate()
+                             [TelegramChannel]).problems("tg")
     text = "\n".join(str(p) for p in problems)
     assert "not the secret itself" in text and "123:secret" not in text
     assert "@username" in text and "22:00-08:00" in text and "'html' is not one of 'HTML'" in text

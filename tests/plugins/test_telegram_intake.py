@@ -58,7 +58,7 @@ def channel(tmp_path: Path, fake: FakeTelegram) -> Iterator[TelegramChannel]:
                "api_url": fake.url, "poll_timeout": 1}
     registry = make_registry(make_test_config(tmp_path, {"tg": section}), [TelegramChannel],
                              env={"TG_TOKEN": fake.token})
-    assert registry.validate() == []
+    assert registry.problems("tg") == []
     try:
         yield registry.get("tg")
     finally:

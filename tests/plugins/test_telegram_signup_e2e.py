@@ -16,8 +16,8 @@ from sqlmodel import select
 from telegram_support import telegram_fake  # noqa: F401  (the fake fixture)
 
 from outreach.db import open_store
+from outreach.db.models import Publication, SignUp, utcnow
 from outreach.engine.service import Service
-from outreach.models import Publication, SignUp, utcnow
 from outreach.signups.desk import StoreDesk
 from outreach.stats import compute_stats
 from outreach.testing import make_registry, make_test_config
@@ -85,7 +85,7 @@ def make_centre(tmp_path: Path, url: str, fake: FakeTelegram) -> Iterator[Centre
                     "coordinators": {"channel": "tg", "chat": "@sandbox_coordinators"}}})
     store = open_store(config.database_url)
     registry = make_registry(config, [TelegramChannel], env={"TG_TOKEN": fake.token})
-    assert registry.validate() == []
+    assert registry.problems("tg") == []
     service = Service(config, store, registry)
     desk = StoreDesk(store, config, registry)
     channel = registry.get("tg")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_vk_support import FastVK, make_channel, post, running_fake
+from vk_support import FastVK, make_channel, post, running_fake
 
 from outreach.testing import make_registry, make_test_config
 from outreach_vk import limits

@@ -14,8 +14,8 @@ import pytest
 import requests
 import vk_api
 from fake_support import hang_up_during, mode, wait_until
-from test_vk_support import make_channel, photo, post, running_fake, validate_log
 from vk_api.exceptions import TOO_MANY_RPS_CODE, ApiError
+from vk_support import make_channel, photo, post, running_fake, validate_log
 
 from outreach_vk import VKChannel, limits
 from outreach_vk.client import make_session

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from test_vk_support import FastVK, make_channel, problems, spec_method, validator
+from vk_support import (
+    BotVK,
+    make_channel,
+    running_bot_fake,
+    spec_method,
+    validator,
+    wait_for,
+)
 
 from outreach.channels import AuthError, Incoming, PermanentError, Reply, SignupDesk
 from outreach_vk import VKChannel, limits
@@ -20,56 +25,6 @@ from outreach_vk.fake import FakeVK
 from outreach_vk.fake.bot import COORDINATORS_PEER, validate_keyboard
 from outreach_vk.fake.methods import BOT_METHODS, VKError
 from outreach_vk.intake import incoming_from, keyboard_for, parts_of
-
-
-class BotVK(FastVK):
-    intake_backoff = 0.01
-
-
-# --- checking what the fake sends against VK's schema ---
-
-
-def bot_problems(method: str, body: Any) -> list[str]:
-    """problems() of test_vk_support, plus the bot's answers and long-poll events."""
-    if method == "messages.send" and "error" not in body:
-        check = validator("messages/responses.json#/definitions/"
-                          "messages_send_deprecated_response")
-        return [f"messages.send: {e.message}" for e in check.iter_errors(body)]
-    if method == "longpoll":
-        if "failed" in body:
-            ok = body["failed"] in (1, 2, 3) and (body["failed"] != 1 or
-                                                  isinstance(body.get("ts"), str))
-            return [] if ok else [f"long poll failure of the wrong shape: {body}"]
-        if not isinstance(body.get("ts"), str) or not isinstance(body.get("updates"), list):
-            return [f"long poll answer of the wrong shape: {body}"]
-        found = []
-        for event in body["updates"]:
-            base = validator("callback/objects.json#/definitions/callback_base")
-            found += [f"event: {e.message}" for e in base.iter_errors(copy.deepcopy(event))]
-            kind = {"message_new": "callback_message_new",
-                    "group_join": "callback_group_join"}[event["type"]]
-            check = validator(f"callback/objects.json#/definitions/{kind}")
-            found += [f"{kind}: {e.message} at {list(e.absolute_path)}"
-                      for e in check.iter_errors(copy.deepcopy(event["object"]))]
-        return found
-    return problems(method, body)
-
-
-def assert_in_vk_shapes(fake: FakeVK) -> set[str]:
-    found = [p for method, body in fake.responses for p in bot_problems(method, body)]
-    assert not found, "the fake answered outside VK's schema:\n" + "\n".join(found[:20])
-    return {method for method, _ in fake.responses}
-
-
-def running_bot_fake(tmp_path: Path) -> Iterator[FakeVK]:
-    """A running fake VK at 1,000x; every answer and event it sent is checked after."""
-    made = FakeVK(tmp_path / "fake-vk", speed=1000, rate_window=0.02)
-    made.start()
-    try:
-        yield made
-    finally:
-        made.stop()
-    assert_in_vk_shapes(made)
 
 
 @pytest.fixture
@@ -94,16 +49,6 @@ class Desk(SignupDesk):
     def joined(self, channel: str, person: str, at: dt.datetime) -> None:
         with self.lock:
             self.joins.append((channel, person, at))
-
-
-def wait_for(condition: Callable[[], Any], seconds: float = 10.0) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.01)
-    raise AssertionError("timed out waiting")
 
 
 @pytest.fixture

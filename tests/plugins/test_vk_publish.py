@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_vk_support import make_channel, photo, post, running_fake
+from vk_support import make_channel, photo, post, running_fake
 
 from outreach.channels import PermanentError, PostPhoto
 from outreach_vk import VKChannel, limits

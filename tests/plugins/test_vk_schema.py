@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_vk_support import (
+from vk_support import (
     SERVED,
     make_channel,
     photo,

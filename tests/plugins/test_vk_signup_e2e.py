@@ -13,18 +13,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from outbox_support import add_campaign, add_publication, add_story
 from sqlmodel import select
-from test_publications import add_campaign, add_publication, add_story
-from test_vk_intake import BotVK, running_bot_fake, wait_for
+from vk_support import BotVK, running_bot_fake, wait_for
 
 from outreach.channels import Post
 from outreach.cli import cli
-from outreach.config import Config, load_config
+from outreach.config import Config
 from outreach.db import Store
-from outreach.models import AudienceJoin, Publication, ReferralCode, SignUp, utcnow
+from outreach.db.models import AudienceJoin, Publication, ReferralCode, SignUp, utcnow
 from outreach.signups.desk import StoreDesk
 from outreach.testing import make_registry, make_test_config
-from outreach.tomlfile import dump_value
 from outreach_vk import VKChannel
 from outreach_vk.fake import FakeVK
 from outreach_vk.fake.bot import COORDINATORS_PEER
@@ -41,16 +40,11 @@ def fake(tmp_path: Path) -> Iterator[FakeVK]:
 def centre_config(folder: Path, fake: FakeVK, store_url: str) -> Config:
     section = {"plugin": "vk", "group_id": fake.store.world.group_id, "api_url": fake.url,
                "user_token_env": "VK_USER_TOKEN", "community_token_env": "VK_COMMUNITY_TOKEN"}
-    config = make_test_config(folder, {"vk-region": section},
-                              top={"database_url": store_url,
-                                   "municipalities": MUNICIPALITIES})
     signups = {"policy_url": "https://example.org/policy", "policy_version": "2026-1",
                "coordinators": {"channel": "vk-region", "chat": str(COORDINATORS_PEER)}}
-    text = config.path.read_text(encoding="utf-8")  # type: ignore[union-attr]
-    lines = ["", "[signups]"] + [f"{k} = {dump_value(v)}" for k, v in signups.items()]
-    config.path.write_text(text + "\n".join(lines) + "\n",  # type: ignore[union-attr]
-                           encoding="utf-8")
-    return load_config(config.path)  # type: ignore[arg-type]
+    return make_test_config(folder, {"vk-region": section},
+                            top={"database_url": store_url, "municipalities": MUNICIPALITIES},
+                            sections={"signups": signups})
 
 
 @pytest.fixture

@@ -1,0 +1,229 @@
+"""Referral codes: which post, poster or newspaper brought a new volunteer.
+
+The one place that makes codes, finds them and matches the code a person
+brings. Each code has two forms. ``code`` is long and unguessable, for links:
+it goes into a sign-up deep link (``https://t.me/<bot>?start=<code>``) and
+into the QR code on a poster. ``short_code`` is what a person says on the
+phone: three Latin capitals for the place and a number, "MIA-7". Letters and
+digits never share a part, so the letter O and the digit 0 cannot be mixed
+up, and ``find_code`` reads "mia 7", "MIA7" and "MIA-O7" the same.
+
+Every publication gets a code when it is planned (``publication_codes``).
+Codes for placements (a poster at one office for one campaign) and for
+outlets (a newspaper named in the press channel's config) are made once and
+found again: the same placement always prints the same code.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from outreach.channels import DEEP_LINK_CODE
+from outreach.db.models import ReferralCode, utcnow
+from outreach.errors import OutreachError
+from outreach.signups.cleaning import code_as_given
+from outreach.text.latin import transliterate
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sqlmodel import Session
+
+# Letters and digits without 0, O, 1, I and l: a code copied by hand from a
+# printed page survives (lower-case o stays: it is never read as a digit alone).
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+CODE_LENGTH = 12  # 57**12: about 70 bits, far beyond guessing
+
+PREFIX_LENGTH = 3
+DEFAULT_PREFIX = "REF"
+KINDS = ("publication", "placement", "outlet")
+_SHORT = re.compile(r"^\s*([A-Za-z]{3})\s*[-–—\s]?\s*([0-9OoIlL]{1,6})\s*$")
+_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "L": "1"})
+_ATTEMPTS = 20
+
+
+def new_code() -> str:
+    """A fresh unguessable code for links: 12 characters of ``ALPHABET``."""
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def prefix_for(text: str, municipalities: Sequence[str] = ()) -> str:
+    """Three Latin capitals for a place: its municipality when ``text`` names one of
+    ``municipalities``, else its first word ("Пенсионный фонд, Миасс" -> "MIA" when Миасс
+    is a municipality, "PEN" otherwise)."""
+    lowered = text.lower()
+    named = [m for m in municipalities if m and m.lower() in lowered]
+    source = min(named, key=lambda m: lowered.index(m.lower())) if named else text
+    for word in source.split():
+        letters = re.sub(r"[^a-z]", "", transliterate(word)).upper()
+        if letters:
+            return (letters + "X" * PREFIX_LENGTH)[:PREFIX_LENGTH]
+    return DEFAULT_PREFIX
+
+
+def short_code(session: Session, prefix: str) -> str:
+    """The next unused short code for ``prefix``: "MIA-1", "MIA-2", ...
+
+    The number is one more than the highest already given for the prefix; a
+    code taken meanwhile by another worker is caught by the unique index when
+    it is stored (see ``_create``).
+    """
+    from sqlmodel import select
+
+    prefix = _clean_prefix(prefix)
+    taken = session.exec(
+        select(ReferralCode.short_code).where(ReferralCode.short_code.like(f"{prefix}-%"))
+    )
+    numbers = [int(value.split("-", 1)[1]) for value in taken
+               if value and value.split("-", 1)[1].isdigit()]
+    return f"{prefix}-{max(numbers, default=0) + 1}"
+
+
+def publication_codes(session: Session, campaign_id: int,
+                      publications: Iterable[tuple[int, str, str]]) -> None:
+    """Store the codes of publications just planned: (publication id, channel, code),
+    each code made by ``new_code`` and already on its publication's row."""
+    import sqlalchemy as sa
+
+    now = utcnow()
+    rows = [{"code": code, "campaign_id": campaign_id, "channel": channel,
+             "publication_id": publication_id, "kind": "publication", "created_at": now}
+            for publication_id, channel, code in publications]
+    if rows:
+        session.execute(sa.insert(ReferralCode.__table__), rows)
+
+
+def placement_code(session: Session, campaign_id: int | None, placement: str,
+                   municipalities: Sequence[str] = ()) -> ReferralCode:
+    """The code of ``placement`` in campaign ``campaign_id`` (None: a one-off poster),
+    made on first use and the same ever after."""
+    name = _clean_name(placement, "placement")
+    existing = _find(session, "placement", name, campaign_id)
+    if existing is not None:
+        return existing
+    return _create(session, kind="placement", placement=name, campaign_id=campaign_id,
+                   prefix=prefix_for(name, municipalities))
+
+
+def outlet_code(session: Session, outlet: str, channel: str | None = None,
+                municipalities: Sequence[str] = ()) -> ReferralCode:
+    """The code of a newspaper, radio station or office that gets press kits."""
+    name = _clean_name(outlet, "outlet")
+    existing = _find(session, "outlet", name, None)
+    if existing is not None:
+        return existing
+    return _create(session, kind="outlet", placement=name, campaign_id=None, channel=channel,
+                   prefix=prefix_for(name, municipalities))
+
+
+def find_code(session: Session, text: str) -> ReferralCode | None:
+    """The code a person gave: a short code in any case and spacing, or a link code."""
+    from sqlmodel import select
+
+    text = (text or "").strip()
+    if not text:
+        return None
+    match = _SHORT.match(text)
+    if match:
+        wanted = f"{match.group(1).upper()}-{int(match.group(2).translate(_DIGITS))}"
+        found = session.exec(select(ReferralCode).where(ReferralCode.short_code == wanted))
+        row = found.first()
+        if row is not None:
+            return row
+    return session.exec(select(ReferralCode).where(ReferralCode.code == text)).first()
+
+
+def _clean_prefix(prefix: str) -> str:
+    letters = re.sub(r"[^A-Za-z]", "", transliterate(prefix)).upper()
+    return (letters + "X" * PREFIX_LENGTH)[:PREFIX_LENGTH] if letters else DEFAULT_PREFIX
+
+
+def _clean_name(name: str, what: str) -> str:
+    cleaned = " ".join((name or "").split())
+    if not cleaned:
+        raise OutreachError(f"a {what} needs a name, e.g. 'Пенсионный фонд, Миасс, ул. Ленина, 5'")
+    if len(cleaned) > 500:
+        raise OutreachError(f"the {what} name is {len(cleaned)} characters long; "
+                            "500 at most fit in the store")
+    return cleaned
+
+
+def _find(session: Session, kind: str, name: str, campaign_id: int | None) -> ReferralCode | None:
+    from sqlmodel import select
+
+    query = select(ReferralCode).where(ReferralCode.kind == kind,
+                                       ReferralCode.placement == name)
+    if campaign_id is None:
+        query = query.where(ReferralCode.campaign_id.is_(None))
+    else:
+        query = query.where(ReferralCode.campaign_id == campaign_id)
+    return session.exec(query.order_by(ReferralCode.id)).first()
+
+
+def _create(session: Session, *, kind: str, placement: str, campaign_id: int | None,
+            prefix: str, channel: str | None = None) -> ReferralCode:
+    """Store a new code; another worker storing the same short code first costs a retry."""
+    from sqlalchemy.exc import IntegrityError
+
+    for _ in range(_ATTEMPTS):
+        row = ReferralCode(code=new_code(), campaign_id=campaign_id, channel=channel,
+                           placement=placement, kind=kind,
+                           short_code=short_code(session, prefix), created_at=utcnow())
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+        except IntegrityError:
+            existing = _find(session, kind, placement, campaign_id)
+            if existing is not None:
+                return existing
+            continue
+        return row
+    raise OutreachError(f"could not give {placement!r} a referral code: the store kept "
+                        "refusing new codes; try again")
+
+
+def suggest_code(session: Session, text: str) -> str | None:
+    """The short code closest to a mistyped ``text`` ("MAI-7" -> "MIA-7"), or None."""
+    import difflib
+
+    from sqlmodel import select
+
+    match = _SHORT.match(text or "")
+    if match:
+        wanted = f"{match.group(1).upper()}{match.group(2).translate(_DIGITS)}"
+    else:
+        wanted = re.sub(r"[^A-Za-z0-9]", "", (text or "")).upper()
+    if not wanted:
+        return None
+    known = [value for value in session.exec(select(ReferralCode.short_code)) if value]
+    by_key = {value.replace("-", "").upper(): value for value in known}
+    close = difflib.get_close_matches(wanted, list(by_key), n=1, cutoff=0.6)
+    return by_key[close[0]] if close else None
+
+
+@dataclass(frozen=True)
+class CodeMatch:
+    """What a given code turned out to be: a stored code's id, or the text kept as given."""
+
+    referral_code_id: int | None
+    code_given: str | None
+
+
+def match_code(session: Session, given: str | None, *, deep_link: bool) -> CodeMatch:
+    """Look ``given`` up (a deep link's payload, or a code a coordinator typed); an
+    unknown or malformed code is kept, made safe (see ``code_as_given``) and cut to 64
+    characters."""
+    text = (given or "").strip()
+    if not text:
+        return CodeMatch(None, None)
+    if deep_link and not DEEP_LINK_CODE.match(text):
+        return CodeMatch(None, code_as_given(text, deep_link=True) or None)
+    found = find_code(session, text)
+    if found is None:
+        return CodeMatch(None, code_as_given(text, deep_link=deep_link) or None)
+    return CodeMatch(found.id, None)

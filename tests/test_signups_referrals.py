@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from outreach.db.models import Campaign, ReferralCode, utcnow
+from outreach.signups.referrals import (
+    find_code,
+    new_code,
+    outlet_code,
+    placement_code,
+    prefix_for,
+    short_code,
+)
+from outreach.text.latin import slugify, transliterate
+
+MUNICIPALITIES = ("Миасс", "Златоуст", "Копейск")
+
+
+def test_new_codes_fit_deep_links_and_do_not_repeat() -> None:
+    codes = {new_code() for _ in range(2000)}
+    assert len(codes) == 2000
+    for code in codes:
+        assert re.fullmatch(r"[A-Za-z0-9]{12}", code)
+        assert re.fullmatch(r"[A-Za-z0-9_-]{1,64}", code)  # Telegram's start parameter
+        assert not set(code) & set("0O1lI")
+
+
+@pytest.mark.parametrize(("text", "prefix"), [
+    ("Пенсионный фонд, Миасс, ул. Ленина, 5", "MIA"),
+    ("Центр социальной защиты, Златоуст", "ZLA"),
+    ("Миасский рабочий", "MIA"),
+    ("Пенсионный фонд", "PEN"),
+    ("Юг", "YUG"),
+    ("Я", "YAX"),
+    ("!!!", "REF"),
+])
+def test_prefix_is_three_latin_capitals_from_the_place(text: str, prefix: str) -> None:
+    assert prefix_for(text, MUNICIPALITIES) == prefix
+
+
+def test_transliteration_is_shared_with_folder_names() -> None:
+    assert transliterate("Щедрый Ёж") == "shchedryy ezh"
+    assert slugify("Школа №5") == "shkola-no5"
+
+
+def test_placement_codes_are_made_once_and_numbered_per_prefix(store) -> None:
+    with store.session() as session:
+        campaign = Campaign(slug="c", name="C", definition_hash="x", updated_at=utcnow())
+        session.add(campaign)
+        session.flush()
+        first = placement_code(session, campaign.id, "Пенсионный фонд, Миасс, ул. Ленина, 5",
+                               MUNICIPALITIES)
+        second = placement_code(session, campaign.id, "Библиотека, Миасс", MUNICIPALITIES)
+        other = placement_code(session, campaign.id, "Центр соцзащиты, Златоуст", MUNICIPALITIES)
+        one_off = placement_code(session, None, "Пенсионный фонд, Миасс, ул. Ленина, 5",
+                                 MUNICIPALITIES)
+        ids = (first.id, campaign.id)
+    assert (first.short_code, second.short_code, other.short_code) == ("MIA-1", "MIA-2", "ZLA-1")
+    assert one_off.short_code == "MIA-3" and one_off.campaign_id is None
+    assert first.kind == "placement" and first.placement.startswith("Пенсионный фонд")
+    with store.session() as session:
+        again = placement_code(session, ids[1], "  Пенсионный фонд,  Миасс, ул. Ленина, 5 ")
+        assert (again.id, again.code, again.short_code) == (ids[0], first.code, "MIA-1")
+        assert short_code(session, "mia") == "MIA-4"
+
+
+def test_outlet_codes_and_finding_a_code_as_people_say_it(store) -> None:
+    with store.session() as session:
+        paper = outlet_code(session, "Миасский рабочий", "press", MUNICIPALITIES)
+        assert outlet_code(session, "Миасский рабочий").id == paper.id
+        assert (paper.kind, paper.channel, paper.short_code) == ("outlet", "press", "MIA-1")
+        for said in ("MIA-1", "mia-1", "mia 1", "MIA1", "MIA-O1", "Mia–1"):
+            assert find_code(session, said).id == paper.id, said
+        assert find_code(session, paper.code).id == paper.id
+        assert find_code(session, paper.code.swapcase()) is None  # link codes keep case
+        assert find_code(session, "MIA-2") is None
+        assert find_code(session, "") is None
+
+
+def test_a_short_code_taken_meanwhile_is_skipped(store, monkeypatch) -> None:
+    import outreach.signups.referrals as referrals
+
+    with store.session() as session:
+        session.add(ReferralCode(code="taken", kind="placement", placement="elsewhere",
+                                 short_code="ZLA-1", created_at=utcnow()))
+        session.flush()
+        real = referrals.short_code
+        calls = []
+
+        def stale(session, prefix):  # another worker's view: ZLA-1 still free
+            calls.append(prefix)
+            return "ZLA-1" if len(calls) == 1 else real(session, prefix)
+
+        monkeypatch.setattr(referrals, "short_code", stale)
+        made = placement_code(session, None, "Центр соцзащиты, Златоуст", MUNICIPALITIES)
+    assert made.short_code == "ZLA-2" and len(calls) == 2
