@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from outreach.errors import ConfigError, Problem
+from outreach.i18n import LANGUAGES
 from outreach.schema import Checker, Field
 from outreach.tomlfile import read_toml
 
@@ -40,6 +41,9 @@ def check_database_url(value: str) -> str | None:
 
 
 TOP = {
+    # Read first, alone, by outreach.i18n.choice: keep it a plain top-level string.
+    "language": Field(str, default=None, choices=LANGUAGES,
+                      help="The language Outreach speaks: ru or en; default: the system's"),
     "database_url": Field(str, default="sqlite:///outreach.db", check=check_database_url,
                           help="SQLAlchemy URL of the store; a relative SQLite path is "
                                "relative to this file"),
@@ -227,6 +231,7 @@ class Config:
     centre: Centre
     channels: dict[str, ChannelConfig] = field(default_factory=dict)
     signups: Signups = field(default_factory=Signups)
+    language: str | None = None  # None: the system locale's (see outreach.i18n.choice)
 
     @property
     def source(self) -> str:
@@ -325,6 +330,7 @@ def parse_config(data: dict[str, Any], text: str, source: str, base: Path) -> Co
         ),
         channels=channels,
         signups=signups,
+        language=top["language"],
     )
 
 
