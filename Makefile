@@ -6,7 +6,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-quick bench lint clean
+# Compiled catalogues: built by the install, rebuilt here when a .po changes.
+CATALOGUES := $(wildcard outreach/locale/*/LC_MESSAGES/*.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+.PHONY: setup run test test-quick bench lint messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,19 +18,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+$(COMPILED): %.mo: %.po | $(STAMP)
+	$(BIN)/python -m outreach.i18n.catalogs compile $<
+
+setup: $(STAMP) $(COMPILED)
 
 ## Set up, create config.toml and the sample library on first use, then run.
-run: $(STAMP)
+run: $(STAMP) $(COMPILED)
 	$(BIN)/outreach init --samples
 	$(BIN)/outreach run --sandbox
 
 ## Set up, lint, and run the whole test suite (SQLite and PostgreSQL store tests).
-test: lint
+test: lint $(COMPILED)
 	$(BIN)/python -m pytest -n 2 -q
 
 ## The quick suite: lint, and everything but the tests marked slow.
-test-quick: lint
+test-quick: lint $(COMPILED)
 	$(BIN)/python -m pytest -n 2 -q -m "not slow"
 
 bench: $(STAMP)
@@ -35,5 +42,10 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+## Extract every message from the source into the catalogues (.po), then compile them.
+## Translate what it reports as "to translate or review" (docs/i18n.md).
+messages: $(STAMP)
+	$(BIN)/python -m outreach.i18n.catalogs update
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache $(COMPILED)

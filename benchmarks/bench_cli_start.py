@@ -1,10 +1,13 @@
 """CLI start: wall time of ``outreach --help`` against ``python -c "import click"``.
 
-Both run as fresh processes, alternately, several times; the figures are the
-medians. ``outreach --help`` cannot be faster than Python starting and
-importing click, so that is the baseline. Target: within 2x of it. When it
-misses, the outreach modules ``--help`` imported are listed (from
-``python -X importtime``), slowest first: those are the imports to make lazy.
+``outreach --help`` runs in Russian and in English (``OUTREACH_LANG``): the
+language is chosen, its catalogues loaded and every text translated before
+the help is printed. All run as fresh processes, in turn, several times; the
+figures are the medians. ``outreach --help`` cannot be faster than Python
+starting and importing click, so that is the baseline. Target: within 1.5x of
+it in each language. When it misses, the outreach modules ``--help`` imported
+are listed (from ``python -X importtime``), slowest first: those are the
+imports to make lazy.
 
     python benchmarks/bench_cli_start.py [--runs 7]
 """
@@ -12,24 +15,28 @@ misses, the outreach modules ``--help`` imported are listed (from
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 
 from common import ROOT, median, timed, verdict
 
-TARGET_RATIO = 2.0
+TARGET_RATIO = 1.5
 HELP = [sys.executable, "-m", "outreach", "--help"]
 BASELINE = [sys.executable, "-c", "import click"]
+LANGUAGES = ("ru", "en")
 
 
-def _run(command: list[str]) -> None:
-    subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+def _run(command: list[str], lang: str = "en") -> None:
+    env = {**os.environ, "OUTREACH_LANG": lang}
+    subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, env=env)
 
 
 def imported_modules(prefix: str = "outreach") -> list[tuple[int, str]]:
     """(cumulative microseconds, module) for each ``prefix`` module ``--help`` imports."""
     result = subprocess.run([sys.executable, "-X", "importtime", *HELP[1:]], cwd=ROOT,
-                            capture_output=True, text=True, check=True)
+                            capture_output=True, text=True, check=True,
+                            env={**os.environ, "OUTREACH_LANG": "ru"})
     found = []
     for line in result.stderr.splitlines():
         # "import time: self [us] | cumulative | imported package"
@@ -42,27 +49,35 @@ def imported_modules(prefix: str = "outreach") -> list[tuple[int, str]]:
 
 
 def run(runs: int = 7) -> dict[str, float]:
-    _run(HELP)  # warm the file cache and write the bytecode
+    for lang in LANGUAGES:  # warm the file cache and write the bytecode
+        _run(HELP, lang)
     _run(BASELINE)
-    helps, baselines = [], []
+    helps: dict[str, list[float]] = {lang: [] for lang in LANGUAGES}
+    baselines = []
     for _ in range(runs):
-        helps.append(timed(lambda: _run(HELP)))
+        for lang in LANGUAGES:
+            helps[lang].append(timed(lambda lang=lang: _run(HELP, lang)))
         baselines.append(timed(lambda: _run(BASELINE)))
-    help_s, base_s = median(helps), median(baselines)
-    ratio = help_s / base_s
+    base_s = median(baselines)
+    figures = {"baseline_ms": base_s * 1000}
     print(f"CLI start: median of {runs} runs each")
-    print(f"  outreach --help:         {help_s * 1000:6.0f} ms")
-    print(f'  python -c "import click": {base_s * 1000:5.0f} ms')
-    print(f"  ratio: {ratio:.2f}x "
-          f"(target <= {TARGET_RATIO:.0f}x: {verdict(ratio <= TARGET_RATIO)})")
+    print(f'  python -c "import click":    {base_s * 1000:5.0f} ms')
+    missed = False
+    for lang in LANGUAGES:
+        help_s = median(helps[lang])
+        ratio = help_s / base_s
+        missed = missed or ratio > TARGET_RATIO
+        figures[f"help_{lang}_ms"], figures[f"ratio_{lang}"] = help_s * 1000, ratio
+        print(f"  outreach --help ({lang}):      {help_s * 1000:5.0f} ms   ratio {ratio:.2f}x "
+              f"(target <= {TARGET_RATIO}x: {verdict(ratio <= TARGET_RATIO)})")
     modules = imported_modules()
-    if ratio > TARGET_RATIO:
+    if missed:
         print("  outreach modules imported by --help (cumulative import time):")
         for micros, name in modules:
             print(f"    {micros / 1000:7.1f} ms  {name}")
     else:
         print(f"  outreach modules imported by --help: {', '.join(n for _, n in modules)}")
-    return {"help_ms": help_s * 1000, "baseline_ms": base_s * 1000, "ratio": ratio}
+    return figures
 
 
 if __name__ == "__main__":

@@ -16,6 +16,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+# The tests read the CLI's English: a developer's Russian locale, or the
+# language = "ru" of config.example.toml, must not change what they see.
+# Tests of the Russian text set the language themselves (tests/test_cli_i18n.py).
+os.environ["OUTREACH_LANG"] = "en"
+
 PG_URL = os.environ.get("OUTREACH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -52,6 +57,14 @@ def store(store_url: str) -> Iterator[object]:
     opened = open_store(store_url)
     yield opened
     opened.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _english() -> None:
+    """Each test starts in English, whatever language the one before it spoke."""
+    from outreach.i18n import activate
+
+    activate("en")
 
 
 @pytest.fixture

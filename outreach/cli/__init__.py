@@ -1,40 +1,46 @@
 """The ``outreach`` command: the one place errors become messages and exit codes.
 
 Command groups live in their own modules and are imported only when used,
-so ``outreach --help`` stays fast.
+so ``outreach --help`` stays fast. The language is chosen before click reads
+the command line (``LazyGroup.main``), and every text a person reads is
+translated (docs/i18n.md).
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from outreach import __version__
+from outreach.i18n import N_, _, lazy_gettext
 
 # name -> (module, attribute, one-line help). The help is repeated here so that
-# listing commands does not import them.
+# listing commands does not import them; it is translated when shown.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "content": ("outreach.cli.content", "content", "Import, list, approve and archive stories."),
+    "content": ("outreach.cli.content", "content",
+                N_("Import, list, approve and archive stories.")),
     "campaigns": ("outreach.cli.campaigns", "campaigns",
-                  "List, validate and preview campaign files."),
-    "channels": ("outreach.cli.channels", "channels", "Show channels and check their tokens."),
-    "config": ("outreach.cli.config", "config", "Show the effective configuration."),
-    "db": ("outreach.cli.db", "db", "Check, upgrade and back up the database."),
+                  N_("List, validate and preview campaign files.")),
+    "channels": ("outreach.cli.channels", "channels",
+                 N_("Show channels and check their tokens.")),
+    "config": ("outreach.cli.config", "config", N_("Show the effective configuration.")),
+    "db": ("outreach.cli.db", "db", N_("Check, upgrade and back up the database.")),
     "posters": ("outreach.cli.posters", "posters",
-                "Render posters and stands; list placements and their codes."),
+                N_("Render posters and stands; list placements and their codes.")),
     "publications": ("outreach.cli.publications", "publications",
-                     "List, inspect, retry, cancel and resolve publications."),
-    "run": ("outreach.cli.run", "run", "Run the service: schedule, publish, collect."),
+                     N_("List, inspect, retry, cancel and resolve publications.")),
+    "run": ("outreach.cli.run", "run", N_("Run the service: schedule, publish, collect.")),
     "sandbox": ("outreach.cli.sandbox", "sandbox",
-                "Start local fakes of VK and Telegram for rehearsals."),
+                N_("Start local fakes of VK and Telegram for rehearsals.")),
     "signups": ("outreach.cli.signups", "signups",
-                "New volunteers: add, import, list, export and forget sign-ups."),
-    "stats": ("outreach.cli.stats", "stats", "What each campaign and channel earned."),
+                N_("New volunteers: add, import, list, export and forget sign-ups.")),
+    "stats": ("outreach.cli.stats", "stats", N_("What each campaign and channel earned.")),
     "init": ("outreach.cli.init", "init",
-             "Create config.toml and the database; --samples loads the sample library."),
+             N_("Create config.toml and the database; --samples loads the sample library.")),
 }
 
 
@@ -46,11 +52,21 @@ class UserError(click.ClickException):
         self.exit_code = getattr(error, "exit_code", 1)
 
     def show(self, file: Any = None) -> None:
-        click.secho(f"Error: {self.format_message()}", err=True, fg="red")
+        click.secho(_("Error: {message}").format(message=self.format_message()), err=True,
+                    fg="red")
 
 
 class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use."""
+    """A group whose subcommands are imported on first use, in the command line's language."""
+
+    def main(self, args: Any = None, *rest: Any, **options: Any) -> Any:
+        from outreach.cli.localize import localize
+        from outreach.i18n import activate
+        from outreach.i18n.choice import choose_language
+
+        activate(choose_language(sys.argv[1:] if args is None else list(args)))
+        localize(self)
+        return super().main(args, *rest, **options)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
@@ -59,8 +75,12 @@ class LazyGroup(click.Group):
         command = super().get_command(ctx, name)
         if command is not None or name not in COMMANDS:
             return command
-        module, attribute, _ = COMMANDS[name]
-        return getattr(importlib.import_module(module), attribute)
+        from outreach.cli.localize import localize
+
+        module, attribute, _help = COMMANDS[name]
+        command = getattr(importlib.import_module(module), attribute)
+        localize(command, ctx)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         from outreach.errors import OutreachError
@@ -73,14 +93,14 @@ class LazyGroup(click.Group):
             raise UserError(exc) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, COMMANDS[name][2]) for name in sorted(COMMANDS)]
+        rows = [(name, _(COMMANDS[name][2])) for name in sorted(COMMANDS)]
         rows += [
             (name, cmd.get_short_help_str())
             for name in super().list_commands(ctx)
             if (cmd := super().get_command(ctx, name)) is not None and name not in COMMANDS
         ]
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section(_("Commands")):
                 formatter.write_dl(sorted(rows))
 
 
@@ -129,10 +149,11 @@ class App:
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
-              envvar="OUTREACH_CONFIG",
-              help="Config file (default: ./config.toml; env OUTREACH_CONFIG).")
-@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
-@click.version_option(__version__, prog_name="outreach")
+              envvar="OUTREACH_CONFIG", metavar=N_("FILE"),
+              help=N_("Config file (default: ./config.toml; env OUTREACH_CONFIG)."))
+@click.option("--debug", is_flag=True, help=N_("Show tracebacks and debug logging."))
+@click.version_option(__version__, prog_name="outreach",
+                      message=lazy_gettext("%(prog)s, version %(version)s"))
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
     """Outreach publishes a volunteer centre's photo reports and stories to VK,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from outreach.errors import NotFoundError
+from outreach.i18n import N_, _, format_number, ngettext
 
 if TYPE_CHECKING:
     from outreach.cli import App
@@ -19,7 +20,7 @@ SAMPLE_TAG = "sample"
 
 @click.command()
 @click.option("--samples", is_flag=True,
-              help="Import the sample stories from <media>/samples and approve them.")
+              help=N_("Import the sample stories from <media>/samples and approve them."))
 @click.pass_obj
 def init(app: App, samples: bool) -> None:
     """Create config.toml from the example, create the database, optionally load samples.
@@ -29,19 +30,21 @@ def init(app: App, samples: bool) -> None:
     """
     target = app.config_path or Path("config.toml")
     if target.exists():
-        click.echo(f"Keeping {target}.")
+        click.echo(_("Keeping {path}.").format(path=target))
     else:
         example = Path(EXAMPLE)
         if not example.exists():
             raise NotFoundError(
-                f"{target} does not exist and there is no {EXAMPLE} here to copy it from; "
-                "run this in the Outreach folder or pass --config"
+                _("{path} does not exist and there is no {example} here to copy it from; "
+                  "run this in the Outreach folder or pass --config").format(
+                    path=target, example=EXAMPLE)
             )
         shutil.copyfile(example, target)
-        click.echo(f"Created {target} from {EXAMPLE}: edit it to describe your centre.")
+        click.echo(_("Created {path} from {example}: edit it to describe your centre.").format(
+            path=target, example=EXAMPLE))
     app.config_path = target
     status = app.store.status()
-    click.echo(f"Database ready at revision {status.current}.")
+    click.echo(_("Database ready at revision {revision}.").format(revision=status.current))
     if samples:
         _load_samples(app)
 
@@ -52,12 +55,13 @@ def _load_samples(app: App) -> None:
 
     folder = app.config.media_dir / "samples"
     if not folder.is_dir():
-        raise NotFoundError(f"no sample stories at {folder}")
+        raise NotFoundError(_("no sample stories at {folder}").format(folder=folder))
     report = import_paths(app.store, [folder], municipalities=app.config.municipalities,
                           time_zone=app.config.time_zone)
     click.echo(
-        f"Samples: {len(report.imported)} imported, {len(report.updated)} updated, "
-        f"{len(report.unchanged)} unchanged, {len(report.failed)} failed."
+        _("Samples: {imported} imported, {updated} updated, {unchanged} unchanged, "
+          "{failed} failed.").format(imported=len(report.imported), updated=len(report.updated),
+                                     unchanged=len(report.unchanged), failed=len(report.failed))
     )
     for path, reason in report.failed:
         click.echo(f"  {path}: {reason}", err=True)
@@ -68,4 +72,6 @@ def _load_samples(app: App) -> None:
     for story_id in drafts:
         approve_story(app.store, story_id)
     if drafts:
-        click.echo(f"Approved {len(drafts)} sample stories (tagged '{SAMPLE_TAG}').")
+        click.echo(ngettext("Approved {count} sample story (tagged '{tag}').",
+                            "Approved {count} sample stories (tagged '{tag}').",
+                            len(drafts)).format(count=format_number(len(drafts)), tag=SAMPLE_TAG))

@@ -1,4 +1,10 @@
-"""Printing rows as a table, CSV or JSON, the same way for every list command."""
+"""Printing rows as a table, CSV or JSON, the same way for every list command.
+
+Rows are dicts with stable keys, the same identifiers in every language: they
+are the JSON keys and the CSV columns, which scripts and spreadsheets read.
+Only a table, which a person reads, shows headers in the reader's language:
+pass ``headers`` (key -> translated header, e.g. ``{"title": _l("Title")}``).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,12 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import click
+
+from outreach.i18n import N_, _
 
 FORMATS = ("table", "csv", "json")
 MISSING = "—"  # a figure the platform does not report: never shown as 0
@@ -18,7 +26,7 @@ MISSING = "—"  # a figure the platform does not report: never shown as 0
 def format_option(default: str = "table") -> Callable[[Any], Any]:
     return click.option(
         "--format", "fmt", type=click.Choice(FORMATS), default=default, show_default=True,
-        help="Output format.",
+        help=N_("Output format."),
     )
 
 
@@ -43,8 +51,13 @@ def _csv_text(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> str:
-    """Render ``rows`` (dicts) with ``columns`` in ``fmt``; None prints as "—" in tables."""
+def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str,
+           headers: Mapping[str, Any] | None = None) -> str:
+    """Render ``rows`` (dicts) with ``columns`` in ``fmt``; None prints as "—" in tables.
+
+    ``columns`` are the rows' keys, written as they are in JSON and CSV; a table
+    heads each with ``headers[key]`` (translated text), or the key in capitals.
+    """
     if fmt == "json":
         return json.dumps(
             [{c: row.get(c) for c in columns} for row in rows],
@@ -63,17 +76,18 @@ def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> 
             writer.writerow(["" if v is None else _csv_text(spreadsheet_safe(v))
                              if isinstance(v, str) else v for v in value])
         return buffer.getvalue().rstrip("\n")
+    labels = [str((headers or {}).get(c, c)).upper() for c in columns]
     table = [[_cell(row.get(c)) for c in columns] for row in rows]
-    widths = [max([len(c)] + [len(r[i]) for r in table]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    widths = [max([len(label)] + [len(r[i]) for r in table]) for i, label in enumerate(labels)]
+    lines = ["  ".join(label.ljust(w) for label, w in zip(labels, widths, strict=True)).rstrip()]
     for r in table:
         lines.append("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
     return "\n".join(lines)
 
 
 def echo_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str,
-              empty: str = "Nothing to show.") -> None:
+              empty: str | None = None, headers: Mapping[str, Any] | None = None) -> None:
     if not rows and fmt == "table":
-        click.echo(empty)
+        click.echo(_("Nothing to show.") if empty is None else empty)
         return
-    click.echo(render(rows, columns, fmt))
+    click.echo(render(rows, columns, fmt, headers))

@@ -20,6 +20,7 @@ from typing import Any
 from outreach.config.schema import Checker, Field, check_zone, parse_duration
 from outreach.config.tomlfile import read_toml
 from outreach.errors import ConfigError, Problem
+from outreach.i18n import LANGUAGES
 
 DEFAULT_CONFIG = "config.toml"
 
@@ -36,6 +37,9 @@ def check_database_url(value: str) -> str | None:
 
 
 TOP = {
+    # Read first, alone, by outreach.i18n.choice: keep it a plain top-level string.
+    "language": Field(str, default=None, choices=LANGUAGES,
+                      help="The language Outreach speaks: ru or en; default: the system's"),
     "database_url": Field(str, default="sqlite:///outreach.db", check=check_database_url,
                           help="SQLAlchemy URL of the store; a relative SQLite path is "
                                "relative to this file"),
@@ -219,6 +223,7 @@ class Config:
     centre: Centre
     channels: dict[str, ChannelConfig] = field(default_factory=dict)
     signups: Signups = field(default_factory=Signups)
+    language: str | None = None  # None: the system locale's (see outreach.i18n.choice)
 
     @property
     def source(self) -> str:
@@ -317,6 +322,7 @@ def parse_config(data: dict[str, Any], text: str, source: str, base: Path) -> Co
         ),
         channels=channels,
         signups=signups,
+        language=top["language"],
     )
 
 

@@ -1,0 +1,66 @@
+"""click's commands and options, shown in the language of the command line.
+
+click keeps a command's help (its docstring or ``help=``), its options' help
+and metavars and its usage words as plain strings fixed when the module is
+imported, before the language is known, and one command object serves every
+invocation in a process (the tests run the CLI in both languages). So the
+English text a command was declared with stays the source, kept beside it, and
+``localize`` puts the current language's text in its place just before click
+uses it: the root group before it parses, a command group when the root
+resolves it. Declarations mark their text with ``N_()`` for the catalogue.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from outreach.i18n import N_, SOURCE_LANGUAGE, LazyString, help_msgid, language, translate_click
+
+# click's usage words, which click itself does not pass through gettext.
+USAGE_WORDS = (N_("[OPTIONS]"), N_("COMMAND [ARGS]..."), N_("[COMMAND] [ARGS]..."))
+
+_SOURCES = "_outreach_i18n_sources"
+_COMMAND_TEXTS = ("help", "short_help", "epilog", "options_metavar", "subcommand_metavar")
+_PARAM_TEXTS = ("help", "metavar", "prompt")
+
+
+def localize(command: click.Command, parent: click.Context | None = None) -> None:
+    """Put the current language's texts into ``command``, its parameters and its
+    subcommands (a plain ``click.Group``'s; a lazy group localizes what it loads).
+
+    ``parent`` is the context of the group ``command`` runs under, if any.
+    """
+    _translate(command, _COMMAND_TEXTS)
+    for param in command.params:
+        _translate(param, _PARAM_TEXTS)
+    # A context like the one click will make, for its --help names (-h too).
+    ctx = command.context_class(command, parent=parent, **command.context_settings)
+    # click makes the --help option on first use, with its text in the language
+    # of that moment, and keeps it: make it in English, the source, so that the
+    # text can be translated again for the next command line.
+    sources = command.__dict__.setdefault(_SOURCES, {})
+    if "--help" in sources:
+        help_option = command.get_help_option(ctx)
+    else:
+        with language(SOURCE_LANGUAGE):
+            help_option = command.get_help_option(ctx)
+        sources["--help"] = True
+    if help_option is not None:
+        _translate(help_option, _PARAM_TEXTS)
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            localize(sub, ctx)
+
+
+def _translate(obj: Any, names: tuple[str, ...]) -> None:
+    sources: dict[str, Any] = obj.__dict__.setdefault(_SOURCES, {})
+    for name in names:
+        if name not in sources:
+            sources[name] = getattr(obj, name, None)
+        source = sources[name]
+        if isinstance(source, LazyString):
+            source = source.msgid
+        if isinstance(source, str) and source:
+            setattr(obj, name, translate_click(help_msgid(source)))
