@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 CATALOGUES := $(wildcard outreach/locale/*/LC_MESSAGES/*.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: setup run test test-quick bench lint messages clean
+.PHONY: setup run test test-quick bench lint check messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,10 +42,15 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+## Lint, then the import contracts (pyproject.toml [tool.importlinter]) and the types (mypy --strict).
+check: lint
+	$(BIN)/python tools/check_imports.py
+	$(BIN)/mypy
+
 ## Extract every message from the source into the catalogues (.po), then compile them.
 ## Translate what it reports as "to translate or review" (docs/i18n.md).
 messages: $(STAMP)
 	$(BIN)/python -m outreach.i18n.catalogs update
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache $(COMPILED)
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache $(COMPILED)
