@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -39,7 +39,7 @@ def list_(app: App, fmt: str) -> None:
     config = app.config
     specs, problems = load_campaigns(config)
     now = dt.datetime.now(dt.UTC)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for spec in specs:
         upcoming = next_slots(spec, now, 1)
         channels = fixed_channels(spec, config)

@@ -46,7 +46,7 @@ def import_(app: App, paths: tuple[Path, ...]) -> None:
                                "time_zone": config.time_zone}
     if len(folders) > 1 and _stderr_is_terminal():
         with click.progressbar(length=len(folders), label="Importing", file=sys.stderr,
-                               item_show_func=lambda f: f.name if f else None) as bar:
+                               item_show_func=_folder_name) as bar:
             report = import_paths(store, folders,
                                   progress=lambda f: bar.update(1, current_item=f), **options)
     else:
@@ -62,6 +62,10 @@ def import_(app: App, paths: tuple[Path, ...]) -> None:
 
 def _stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
+
+
+def _folder_name(folder: Path | None) -> str | None:
+    return folder.name if folder else None
 
 
 def _shown(path: Path) -> str:
@@ -174,9 +178,9 @@ def show(app: App, story_id: int) -> None:
         except ContentError:
             present = "  [a link out of the story's folder: not published]"
         click.echo(f"  {number}. {photo.file}  {photo.width}×{photo.height}{present}")
-        for label, value in (("caption", photo.caption), ("alt", photo.alt),
-                             ("credit", photo.credit)):
-            click.echo(f"     {label}: {value if value else MISSING}")
+        for label, text in (("caption", photo.caption), ("alt", photo.alt),
+                            ("credit", photo.credit)):
+            click.echo(f"     {label}: {text if text else MISSING}")
     click.echo("\n" + (story.body or "(no text)"))
 
 

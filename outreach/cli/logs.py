@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
     from outreach.platforms.registry import Registry
 
 log = logging.getLogger("outreach")
@@ -136,8 +138,10 @@ def _thread_crashed(args: threading.ExceptHookArgs) -> None:
         return
     _ensure_logging()
     name = args.thread.name if args.thread is not None else "?"
-    log.error("thread %s stopped on an unexpected error", name,
-              exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+    # The value may be None (threading.ExceptHookArgs); logging formats the triple all the same.
+    crash = cast("tuple[type[BaseException], BaseException, TracebackType | None]",
+                 (args.exc_type, args.exc_value, args.exc_traceback))
+    log.error("thread %s stopped on an unexpected error", name, exc_info=crash)
 
 
 def _ensure_logging() -> None:
