@@ -138,7 +138,8 @@ def draw_weekly_chart(points: Sequence[WeekPoint], path: Path, *, title: str,
 def _legend(draw: ImageDraw.ImageDraw,
             font: ImageFont.FreeTypeFont | ImageFont.ImageFont) -> None:
     """One row under the subtitle: a bar swatch, then a line-and-dot swatch."""
-    x, y = LEFT, 170
+    x: float = LEFT
+    y = 170
     entries = [("likes + shares + comments + reactions (left axis)", BARS, "bar"),
                ("sign-ups (right axis)", LINE, "line")]
     for label, colour, shape in entries:
