@@ -93,7 +93,8 @@ def write_kit(root: Path, post: Post, centre: Centre | None, outlets: Sequence[s
     return Kit(final, manifest)
 
 
-def _fill(folder: Path, post: Post, centre: Centre | None, outlets: Sequence[str]) -> dict:
+def _fill(folder: Path, post: Post, centre: Centre | None,
+          outlets: Sequence[str]) -> dict[str, Any]:
     photos = []
     for index, photo in enumerate(post.photos, start=1):
         target = f"{index:02d}_{photo.path.name}"
