@@ -28,12 +28,13 @@ run: $(STAMP) $(COMPILED)
 	$(BIN)/outreach init --samples
 	$(BIN)/outreach run --sandbox
 
-## Set up, lint, and run the whole test suite (SQLite and PostgreSQL store tests).
-test: lint $(COMPILED)
+## Set up, check (lint, import contracts, types), and run the whole test suite
+## (SQLite and PostgreSQL store tests).
+test: check $(COMPILED)
 	$(BIN)/python -m pytest -n 2 -q
 
-## The quick suite: lint, and everything but the tests marked slow.
-test-quick: lint $(COMPILED)
+## The quick suite: check, and everything but the tests marked slow.
+test-quick: check $(COMPILED)
 	$(BIN)/python -m pytest -n 2 -q -m "not slow"
 
 bench: $(STAMP)
