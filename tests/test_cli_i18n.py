@@ -122,7 +122,7 @@ def test_click_speaks_russian_in_its_errors(runner: CliRunner, workdir: Path) ->
     assert "Справка: 'cli --help'." in result.output
     assert "Ошибка: Нет такой команды: 'nope'." in result.output
     result = runner.invoke(cli, ["content", "show"], env={"OUTREACH_LANG": "ru"})
-    assert "Ошибка: Не указан аргумент 'ID'." in result.output
+    assert "Ошибка: Не указан аргумент 'НОМЕР'." in result.output
     result = runner.invoke(cli, ["content", "list", "--format", "x"], env={"OUTREACH_LANG": "ru"})
     assert "Неверное значение для '--format'" in result.output
     assert "можно одно из 'table', 'csv', 'json'" in result.output

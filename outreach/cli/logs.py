@@ -19,6 +19,8 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
+from outreach.i18n import _
+
 if TYPE_CHECKING:
     from outreach.platforms.registry import Registry
 
@@ -126,9 +128,9 @@ def crashed(error: BaseException) -> None:
 
     _ensure_logging()
     if isinstance(error, OutreachError):
-        log.critical("Error: %s", error, exc_info=error)
+        log.critical(_("Error: {message}").format(message=error), exc_info=error)
     else:
-        log.critical("unexpected error (please report it with this text)", exc_info=error)
+        log.critical(_("unexpected error (please report it with this text)"), exc_info=error)
 
 
 def _thread_crashed(args: threading.ExceptHookArgs) -> None:
@@ -136,7 +138,7 @@ def _thread_crashed(args: threading.ExceptHookArgs) -> None:
         return
     _ensure_logging()
     name = args.thread.name if args.thread is not None else "?"
-    log.error("thread %s stopped on an unexpected error", name,
+    log.error(_("thread {name} stopped on an unexpected error").format(name=name),
               exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
 
 
