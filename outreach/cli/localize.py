@@ -24,7 +24,8 @@ USAGE_WORDS = (N_("[OPTIONS]"), N_("COMMAND [ARGS]..."), N_("[COMMAND] [ARGS]...
 # in capitals ("--since TEXT"), in English, outside gettext.
 TYPE_METAVARS = {"text": N_("TEXT"), "integer": N_("NUMBER"), "integer range": N_("NUMBER"),
                  "float": N_("NUMBER"), "float range": N_("NUMBER"), "path": N_("PATH"),
-                 "file": N_("FILE"), "directory": N_("FOLDER"), "filename": N_("FILE")}
+                 "file": N_("FILE"), "directory": N_("FOLDER"), "filename": N_("FILE"),
+                 "date": N_("DATE")}
 
 _SOURCES = "_outreach_i18n_sources"
 _COMMAND_TEXTS = ("help", "short_help", "epilog", "options_metavar", "subcommand_metavar")

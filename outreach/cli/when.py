@@ -59,7 +59,7 @@ def parse_when(text: str) -> When:
 
 
 class WhenType(click.ParamType):
-    name = "text"  # what --help shows, as for any text option (click translates it)
+    name = "date"  # --help shows "--since DATE", in the reader's words (cli.localize)
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> When:
