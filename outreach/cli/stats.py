@@ -37,6 +37,9 @@ FIGURE_COLUMNS = ("publications", *METRICS, "signups")
 NO_KEY = {"campaign": _l("(no campaign)"), "channel": _l("(no channel)"),
           "municipality": _l("(not given)"), "week": _l("(no date)"),
           "story": _l("(posters and placements)")}
+# What the planner records as a slot's detail (outreach/engine/planner.py), kept in
+# English in the store and shown in the reader's language.
+SLOT_DETAILS = (N_("no approved story left for this slot"),)
 # Headers of the columns only stats shows (output.HEADERS has the shared ones).
 HEADERS = {**SHARED_HEADERS, "first": _l("First"), "last": _l("Last"), "change": _l("Change"),
            "starts": _l("Started with a code"), "signed_up": _l("Signed up"),
@@ -260,8 +263,9 @@ def _print_table(report: StatsReport, channel: str | None) -> None:
         rows = [{"campaign": w.campaign,
                  "slot": moment(w.slot, report.zone),
                  "outcome": label(w.outcome, SlotOutcome),
-                 "detail": w.detail or (_("no approved story left") if w.outcome == "empty"
-                                        else _("missed while the service was not running"))}
+                 "detail": _(w.detail) if w.detail else (
+                     _("no approved story left") if w.outcome == "empty"
+                     else _("missed while the service was not running"))}
                 for w in report.warnings]
         click.echo(_indent(render(rows, ("campaign", "slot", "outcome", "detail"), "table",
                                   HEADERS)))
