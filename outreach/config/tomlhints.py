@@ -16,10 +16,10 @@ from outreach.i18n import _
 # Word and browsers paste these: typographic quotes and spaces TOML does not take.
 SMART_QUOTES = "“”„‟‘’‚‛"
 GUILLEMETS = "«»"
-ODD_SPACES = {"\u00a0": "no-break", "\u2007": "no-break", "\u202f": "no-break",
-              "\u2009": "thin", "\u200b": "zero-width", "\ufeff": "zero-width",
-              "\u3000": "wide", "\u2002": "wide", "\u2003": "wide"}
-_DOTTED_DATE_IN = re.compile(r"(?<![\d.])(\d{1,2})[./](\d{1,2})[./](\d{4})(?:[ T]+(\d{1,2}):(\d{2}))?")
+# No-break, thin, zero-width, byte-order-mark and wide spaces.
+ODD_SPACES = frozenset("\u00a0\u2007\u202f\u2009\u200b\ufeff\u3000\u2002\u2003")
+_DOTTED_DATE_IN = re.compile(
+    r"(?<![\d.])(\d{1,2})[./](\d{1,2})[./](\d{4})(?:[ T]+(\d{1,2}):(\d{2}))?")
 _SHORT_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DECIMAL_COMMA = re.compile(r"^([-+]?\d+),(\d+)$")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -171,8 +171,7 @@ def _guillemets(raw: str) -> str | None:
 
 def _odd_spaces(raw: str) -> str | None:
     outside = re.sub(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'', "", raw)
-    kinds = [ODD_SPACES[c] for c in outside if c in ODD_SPACES]
-    if not kinds:
+    if not any(c in ODD_SPACES for c in outside):
         return None
     fixed = "".join(" " if c in ODD_SPACES else c for c in raw).strip()
     fixed = re.sub(r"\s*=\s*", " = ", fixed, count=1)
