@@ -121,7 +121,7 @@ def test_list_shows_schedule_next_slot_and_channels(runner: CliRunner, config: C
     assert result.exit_code == 0, result.output
     [row] = json.loads(result.output)
     assert row["slug"] == "mentoring" and row["active"] == "yes"
-    assert row["schedule"] == "every day (Asia/Yekaterinburg)"
+    assert row["schedule"] == "every day (Yekaterinburg)"
     assert row["next"].split()[1] == "10:00"
     assert row["channels"] == ["tg", "narrow", "by municipality (vk-miass)"]
 
