@@ -246,3 +246,27 @@ def test_placements_are_names_or_tables_and_checked(tmp_path: Path) -> None:
     assert "placements.nmae: unknown key (did you mean 'name'?)" in text
     assert "'Соцзащита' is listed twice" in text
     assert "item 4 must be a name in quotes or a table" in text
+
+
+def test_a_russian_file_name_is_refused_with_the_name_to_give_it(config: Config) -> None:
+    path = write(config, "Наставники Миасса", GOOD)
+    assert problems_of(config) == [
+        f"{path}: the file's name is the campaign's short name: only lower-case latin "
+        "letters, digits and dashes; rename the file to nastavniki-miassa.toml"]
+
+
+def test_a_channel_named_in_russian_is_accepted_when_config_names_it_so(tmp_path: Path) -> None:
+    (tmp_path / "campaigns").mkdir()
+    config = make_test_config(tmp_path, {"вк-миасс": {"plugin": "test"}})
+    write(config, "c", 'name = "x"\n[schedule]\nevery = "1d"\n[channels]\nnames = ["вк-миасс"]\n')
+    assert load_campaign(config, "c").channels.names == ("вк-миасс",)
+
+
+def test_a_channel_typed_in_russian_points_at_the_latin_one(config: Config) -> None:
+    path = write(config, "c", 'name = "x"\n[schedule]\nevery = "1d"\n[channels]\n'
+                              'names = ["миасс", "вконтакте"]\n')
+    found = problems_of(config)
+    assert found[0] == (f"{path}:5: channels.names: no channel 'миасс' in {config.source} "
+                        "(did you mean 'miass'?)")
+    assert found[1] == (f"{path}:5: channels.names: no channel 'вконтакте' in {config.source}; "
+                        "its channels: vk-region, telegram-main, miass")

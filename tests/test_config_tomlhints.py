@@ -132,3 +132,12 @@ def test_config_toml_gets_the_same_hints(tmp_path: Path) -> None:
         load_config(path)
     assert f'{path}:2: not valid TOML: write text in quotes: ' \
            'time_zone = "Asia/Yekaterinburg"' in str(caught.value)
+
+
+def test_a_section_named_in_russian_gets_both_ways_to_write_it() -> None:
+    _data, problem = parse_toml('[channels.вк-миасс]\nplugin = "vk"\n', "config.toml")
+    assert problem is not None and problem.line == 1
+    assert problem.message.endswith(
+        "write [channels.vk-miass], or put the name in quotes: [channels.\"вк-миасс\"]")
+    data, problem = parse_toml('[channels."вк-миасс"]\nplugin = "vk"\n', "config.toml")
+    assert problem is None and data == {"channels": {"вк-миасс": {"plugin": "vk"}}}

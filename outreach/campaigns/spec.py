@@ -438,10 +438,13 @@ def _channels_against_config(check: Checker, channels: dict[str, Any], config: C
     tags = sorted({t for c in config.channels.values() for t in c.tags})
     for name in channels.get("names") or []:
         if name not in config.channels:
+            close = did_you_mean(name, names) or did_you_mean(slugify(name), names)
             where = (_("no channel {name!r} in {config}").format(name=name, config=config.source)
-                     + did_you_mean(name, names))
+                     + close)
             if not names:
                 where += " " + _("(it has no [channels.NAME] sections yet)")
+            elif not close:
+                where += "; " + _("its channels: {names}").format(names=", ".join(names))
             check.problem("channels.names", where)
     for tag in channels.get("tags") or []:
         if tag not in tags:

@@ -146,7 +146,7 @@ def preview(app: App, slug: str, channel: str | None, slots: int, out: Path | No
                              after=dt.datetime.now(dt.UTC), slots=slots, out=folder,
                              only_channel=channel)
     columns = PREVIEW_COLUMNS if fmt == "table" else (*PREVIEW_COLUMNS, "folder", "notes")
-    echo_rows([item.row() for item in items], columns, fmt,
+    echo_rows([item.row(readable=fmt == "table") for item in items], columns, fmt,
               empty=f"No upcoming slots for {slug} (has it ended?).")
     if fmt == "table":
         for item in items:

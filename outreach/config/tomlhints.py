@@ -76,6 +76,9 @@ def _line_hint(lines: list[str], line: int, raw: str, reason: str) -> str:
             value = raw.split(":", 1)[1].strip()
             return _("write an equals sign between the name and the value, not a colon: "
                      "{example}").format(example=f"{key} = {value}")
+        header = re.match(r"^\s*(\[\[?)\s*([^\]]*?)\s*(\]\]?)?\s*(#.*)?$", raw)
+        if header and not header.group(2).isascii():
+            return _section_name(header.group(1), header.group(2))
         if raw.lstrip().startswith("["):
             return _unclosed(lines, line)[1]
         return _("each line is a name, an equals sign and a value, like {example}; "
@@ -106,6 +109,19 @@ def _dotted_dates(raw: str) -> str | None:
         return None
     return _("write the date like this, without quotes: {example}").format(
         example=f"{key} = {fixed}")
+
+
+def _section_name(opening: str, name: str) -> str:
+    """A section whose name has Russian letters: ``[channels.вк]``."""
+    from outreach.text.latin import slugify
+
+    closing = opening.replace("[", "]")
+    parts = name.split(".")
+    latin = ".".join(part if part.isascii() else (slugify(part) or "name") for part in parts)
+    quoted = ".".join(part if part.isascii() else _quoted(part) for part in parts)
+    return _("a section's name without quotes takes latin letters, digits and dashes only: "
+             "write {latin}, or put the name in quotes: {quoted}").format(
+                 latin=f"{opening}{latin}{closing}", quoted=f"{opening}{quoted}{closing}")
 
 
 def _value_hint(key: str, value: str, reason: str) -> str:
