@@ -59,13 +59,37 @@ def _word(text: str) -> str:
 
 
 def day_names() -> list[str]:
-    """Every word ``parse_day`` takes, for a did-you-mean."""
-    return list(_NAMES)
+    """The words a did-you-mean offers: the usual names of the days and of groups of them."""
+    return ["пн", "вт", "ср", "чт", "пт", "сб", "вс", "понедельник", "вторник", "среда",
+            "четверг", "пятница", "суббота", "воскресенье", "будни", "выходные",
+            *CRON_NAMES, "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+            "sunday", "weekdays", "weekends"]
 
 
 def parse_day(text: str) -> frozenset[int] | None:
     """The days one written word names (0 is Monday), or None when it names none."""
     return _NAMES.get(_word(text))
+
+
+_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def parse_time(text: str) -> dt.time | None:
+    """A time of day written "10:00" or "9:30"; None when it is not one."""
+    import datetime
+
+    match = _TIME.match(text)
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        return None
+    return datetime.time(int(match.group(1)), int(match.group(2)))
+
+
+def time_hint(text: str) -> str:
+    """What to write for a time that ``parse_time`` did not take."""
+    fixed = re.sub(r"^(\d{1,2})[.\-ч h](\d{2})$", r"\1:\2", text.strip())
+    example = f'"{fixed}"' if parse_time(fixed) else '"10:00"'
+    return _("{value!r} is not a time of day: write hours and minutes with a colon, in "
+             "quotes, like {example}").format(value=text, example=example)
 
 
 def _cron_day(token: str) -> int:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from outreach.campaigns.days import cron_trigger, day_names, parse_day
+from outreach.campaigns.days import cron_trigger, day_names, parse_day, parse_time, time_hint
 from outreach.config.schema import Checker, Field, check_zone, parse_duration
 from outreach.config.tomlfile import read_toml
 from outreach.config.zones import iana_zone
@@ -275,9 +275,6 @@ def slug_hint(slug: str) -> str:
              "digits and dashes; rename the file to {name}").format(name=f"{suggestion}.toml")
 
 
-_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
-
-
 def _times(check: Checker, written: list[Any]) -> tuple[dt.time, ...] | None:
     """``times = ["10:00", "18:30"]`` (or TOML times, 10:00:00, unquoted)."""
     found: list[dt.time] = []
@@ -285,17 +282,11 @@ def _times(check: Checker, written: list[Any]) -> tuple[dt.time, ...] | None:
         if isinstance(item, dt.time):
             found.append(item.replace(tzinfo=None))
             continue
-        match = _TIME.match(item) if isinstance(item, str) else None
-        if match and int(match.group(1)) < 24 and int(match.group(2)) < 60:
-            found.append(dt.time(int(match.group(1)), int(match.group(2))))
-            continue
-        shown = str(item)
-        fixed = re.sub(r"^(\d{1,2})[.\-ч h](\d{2})$", r"\1:\2", shown.strip())
-        check.problem("schedule.times", _(
-            "{value!r} is not a time of day: write hours and minutes with a colon, "
-            "in quotes, like {example}").format(
-                value=shown, example=f'"{fixed}"' if _TIME.match(fixed) else '"10:00"'))
-        return None
+        time = parse_time(item) if isinstance(item, str) else None
+        if time is None:
+            check.problem("schedule.times", time_hint(str(item)))
+            return None
+        found.append(time)
     if not found:
         check.problem("schedule.times", _("is empty: list at least one time, like "
                                           "times = [\"10:00\"]"))

@@ -23,6 +23,7 @@ _DOTTED_DATE_IN = re.compile(
 _SHORT_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DECIMAL_COMMA = re.compile(r"^([-+]?\d+),(\d+)$")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]")
 _VALUE_START = re.compile(r"""^(["'\[{]|[-+]?\d|true\b|false\b|[-+]?(inf|nan)\b)""")
 _DUPLICATE = ("Cannot overwrite a value", "Cannot declare", "Duplicate inline table key",
               "Cannot mutate immutable namespace", "Cannot redefine namespace")
@@ -197,23 +198,22 @@ def _odd_spaces(raw: str) -> str | None:
 
 
 def _duplicate(lines: list[str], line: int, raw: str) -> str:
-    from outreach.config.tomlfile import key_lines
-
-    before = key_lines("\n".join(lines[: line - 1]))
-    header = re.match(r"^\s*\[\[?\s*([^\]]+?)\s*\]", raw)
+    header = _HEADER.match(raw)
     if header:
         name = header.group(1)
-        first = before.get(name)
+        first = next((number for number, previous in enumerate(lines[: line - 1], start=1)
+                      if (found := _HEADER.match(previous)) and found.group(1) == name), None)
         return _("the section [{name}] is already written on line {first}: keep one "
                  "[{name}] and put all its lines under it").format(name=name, first=first or "?")
     parts = _split(raw)
     key = parts[0] if parts else raw.strip()
-    table = ""
-    for previous in reversed(lines[: line - 1]):
-        if found := re.match(r"^\s*\[\[?\s*([^\]]+?)\s*\]", previous):
-            table = found.group(1) + "."
+    first = None
+    for number in range(line - 1, 0, -1):  # back to the start of this line's section
+        previous = lines[number - 1]
+        if _HEADER.match(previous):
             break
-    first = before.get(table + key) or before.get(key)
+        if (found := _split(previous)) is not None and found[0] == key:
+            first = number
     if first is None:
         return _("{key} is written twice: keep one of them").format(key=key)
     return _("{key} is already written on line {first}: keep one of the two lines").format(

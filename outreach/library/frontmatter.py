@@ -207,6 +207,34 @@ def read_story(
     )
 
 
+def read_front_matter(folder: Path) -> tuple[dict[str, Any], str]:
+    """The front matter of ``folder/story.md`` as written, unchecked, and its body.
+
+    For editing a story: what is there, even when it would not pass ``read_story``.
+    Raises StoryFileError when the file cannot be read as front matter at all.
+    """
+    path = folder / STORY_FILE
+    source = str(path)
+    try:
+        text = _read(path).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise StoryFileError([Problem(source, "", _("is not UTF-8 text; save it as UTF-8"))]) \
+            from None
+    lines = text.replace("\r\n", "\n").split("\n")
+    opening, closing = _fences(lines, source)
+    data, problem = parse_toml("\n".join(lines[opening + 1 : closing]), source)
+    if problem is not None:
+        line = problem.line + opening + 1 if problem.line is not None else opening + 1
+        raise StoryFileError([dataclasses.replace(problem, line=line)])
+    assert data is not None
+    return data, "\n".join(lines[closing + 1 :]).strip()
+
+
+def photo_files(folder: Path) -> list[str]:
+    """The photos in ``folder`` by name (the files that look like photos), sorted."""
+    return _photo_files(folder)
+
+
 def _read(path: Path) -> bytes:
     from outreach.media.probe import read_bytes
 
