@@ -125,6 +125,16 @@ def _empty_slots(app: App, since: dt.datetime) -> dict[str, int]:
 @campaigns.command()
 @click.argument("slug", required=False, metavar=N_("SLUG"))
 @click.pass_obj
+def new(app: App, slug: str | None) -> None:
+    """Write a campaign file (or change SLUG's) by answering questions."""
+    from outreach.cli.campaign_wizard import campaign_wizard
+
+    campaign_wizard(app, slug)
+
+
+@campaigns.command()
+@click.argument("slug", required=False, metavar=N_("SLUG"))
+@click.pass_obj
 def validate(app: App, slug: str | None) -> None:
     """Check campaign files (all, or SLUG) and report every problem at once."""
     from outreach.campaigns.spec import load_campaign, load_campaigns

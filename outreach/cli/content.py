@@ -100,6 +100,16 @@ def _print_report(report: ImportReport) -> None:
     click.echo(_("Import: {summary}.").format(summary=report.summary()))
 
 
+@content.command("new")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.pass_obj
+def new(app: App, folder: Path) -> None:
+    """Write FOLDER's story.md (or change it) by answering questions."""
+    from outreach.cli.story_wizard import story_wizard
+
+    story_wizard(app, folder)
+
+
 @content.command("list")
 @click.option("--status", type=click.Choice([s.value for s in StoryStatus]),
               help=N_("Only stories with this status."))
