@@ -164,6 +164,7 @@ class Api:
                 message["sender"] = sender
             if recipient["chat_type"] == "channel":
                 message["url"] = f"https://max.ru/c/{-recipient['chat_id']}/{mid}"
+            if recipient["chat_type"] != "dialog":
                 world.messages[mid] = message
             for attachment in attachments:
                 if attachment["type"] == "inline_keyboard":
