@@ -11,7 +11,7 @@ import copy
 import functools
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +88,9 @@ def response_schema(operation: str, status: int) -> dict[str, Any]:
     if operation == "upload":
         return {"$ref": REF + ("PhotoAttachmentRequestPayload" if status == 200 else "Error")}
     verb, path = operation.split(" ", 1)
+    if verb.lower() not in spec()["paths"].get(path, {}):
+        assert status != 200, f"{operation} is not in the schema"
+        return {"$ref": REF + "Error"}
     responses = spec()["paths"][path][verb.lower()]["responses"]
     answer = responses.get(str(status))
     if answer is None:
@@ -105,7 +108,16 @@ def problems(operation: str, status: int, body: Any) -> list[str]:
                                           set())}
     validator = jsonschema.Draft7Validator(schema)
     return [f"{operation} {status}: {'/'.join(map(str, e.absolute_path))}: {e.message}"
-            for e in validator.iter_errors(body)]
+            for e in _leaves(validator.iter_errors(body))]
+
+
+def _leaves(errors: Iterable[Any]) -> Iterator[Any]:
+    """The innermost errors: an anyOf's or if/then's own message names no field."""
+    for error in errors:
+        if error.context:
+            yield from _leaves(error.context)
+        else:
+            yield error
 
 
 def validate_log(fake: FakeMax) -> None:
