@@ -23,8 +23,8 @@ def check_bot(client: MaxClient, chat_id: int, bot_name: str) -> list[CheckResul
         return [CheckResult(
             ok=False, message=_("MAX does not accept the token in {variable}").format(
                 variable=variable),
-            fix=_("copy the bot's token again from MAX's partner platform (business.max.ru, "
-                  "your bot, Integration) into {variable}. A bot exists only once the "
+            fix=_("copy the token again from the bot's page on MAX's partner platform "
+                  "(business.max.ru) into {variable}. A bot exists only once the "
                   "organisation's profile is verified and the bot passed moderation "
                   "(see docs/max.md)").format(variable=variable))]
     name, username = me.get("first_name") or "", me.get("username") or ""

@@ -239,8 +239,8 @@ def to_channel_error(status: int, body: Json, who: Who, what: str,
     if status == 401:
         return AuthError(_(
             "channel {channel}: MAX refused the bot's token in {variable} {said}: it was "
-            "revoked, replaced or mistyped. Copy the bot's token again from MAX's partner "
-            "platform (business.max.ru, your bot, Integration) into {variable} "
+            "revoked, replaced or mistyped. Copy the token again from the bot's page on "
+            "MAX's partner platform (business.max.ru) into {variable} "
             "(see docs/max.md)").format(**values))
     if status == 403:
         return AuthError(_(
