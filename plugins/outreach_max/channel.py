@@ -72,6 +72,7 @@ class MaxChannel(Channel):
                                formats=limits.PHOTO_FORMATS, max_photos=limits.MAX_PHOTOS,
                                quality=90)
     capabilities = Capabilities(engagement=True, audience=True, reconcile=True)
+    max_concurrency = limits.CONCURRENCY
     #: Seconds per pacing window; tests against a time-scaled fake shorten it.
     pace_window: ClassVar[float] = limits.PACE_WINDOW
     #: First wait for a photo MAX has not processed yet; tests shorten it.
@@ -166,7 +167,8 @@ class MaxChannel(Channel):
         ids = list(dict.fromkeys(external_ids))
         for start in range(0, len(ids), limits.MESSAGES_PER_GET):
             batch = ids[start:start + limits.MESSAGES_PER_GET]
-            for message in client.messages(self.chat_id, message_ids=batch):
+            # count too: its default (50) would cut a longer list of ids (schema, getMessages).
+            for message in client.messages(self.chat_id, message_ids=batch, count=len(batch)):
                 views = (message.get("stat") or {}).get("views")
                 found.append(Engagement(external_id=str(message["body"]["mid"]),
                                         views=views if isinstance(views, int) else None))

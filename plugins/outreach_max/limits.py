@@ -16,8 +16,11 @@ API_URL = "https://platform-api2.max.ru"
 RPS = 30
 #: The plugin paces at a little under the limit, in windows a little over a second,
 #: so arrivals at MAX stay under it even when the network delays one request.
-PACE_RATE = 28
+PACE_RATE = 29
 PACE_WINDOW = 1.05
+#: Posts one channel publishes at once: while one waits for MAX to process its photos
+#: the others go on; all share the token's pacer.
+CONCURRENCY = 4
 #: HTTP 429 is retried this many times inside one call (after Retry-After, or a window).
 MAX_TOO_MANY_RETRIES = 3
 #: ASSUMPTION: MAX documents no Retry-After on its 429; without one the engine waits this.
@@ -32,7 +35,7 @@ MAX_PHOTOS = 10
 #: 400 error. Try to send a message again" (schema, POST /messages): the error code is
 #: ``attachment.not.ready``. The plugin retries this many times, waiting longer each time.
 NOT_READY_RETRIES = 5
-NOT_READY_WAIT = 0.5  # seconds before the first retry; doubles each time
+NOT_READY_WAIT = 0.2  # seconds before the first retry; doubles each time (6 s in all)
 NOT_READY_CODE = "attachment.not.ready"
 
 # --- photos (schema, POST /uploads: "image — JPG, JPEG, PNG, GIF, TIFF, BMP, HEIC; up to

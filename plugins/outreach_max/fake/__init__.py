@@ -158,6 +158,23 @@ class FakeMax(FakePlatform):
         """The channel's messages as GET /messages shows them, newest first."""
         return self.api.messages({"chat_id": str(CHANNEL_ID), "count": "100"})["messages"]
 
+    def add_posts(self, count: int, text: str = "Запись из песочницы") -> list[str]:
+        """Put ``count`` posts straight into the channel; their message ids (``mid``)."""
+        made = []
+        with self.store.lock:
+            world, now = self.store.world, self.clock.ms()
+            for number in range(count):
+                seq = world.new_id()
+                mid = f"mid.{seq:016x}"
+                world.messages[mid] = {
+                    "recipient": {"chat_id": CHANNEL_ID, "chat_type": "channel"},
+                    "timestamp": now, "url": f"https://max.ru/c/{-CHANNEL_ID}/{mid}",
+                    "body": {"mid": mid, "seq": seq, "text": f"{text} {number + 1}",
+                             "attachments": []}}
+                made.append(mid)
+        self.store.save()
+        return made
+
     def simulate_person(self, code: str | None, behaviour: str = "complete",
                         user_id: int | None = None) -> int:
         """A person follows ``max.ru/<bot>?start=code`` and answers the bot; their user id.

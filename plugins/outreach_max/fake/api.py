@@ -40,7 +40,7 @@ class Api:
         self.store = store
         self.clock = clock
         self.base_url = base_url
-        self.ready_after = 0.2  # fake seconds until an upload may be attached
+        self.ready_after = 0.1  # fake seconds until an upload may be attached
         self.on_post: Callable[[str, str], object] | None = None
         self.deliver: Callable[[int, dict[str, Any]], object] = lambda user, body: None
         self.known_people: Callable[[int], dict[str, Any] | None] = lambda user: None
