@@ -199,6 +199,13 @@ class Intake:
                 if self._stop.wait(pause):
                     return
                 delay = min(delay * 2, limits.LONG_POLL_MAX_BACKOFF)
+            except Exception as exc:  # noqa: BLE001  (a broken answer must not end the bot)
+                self.log.warning(_("the sign-up bot could not read MAX's updates ({kind}); "
+                                   "it tries again in {seconds} s").format(
+                    kind=type(exc).__name__, seconds=round(delay)))
+                if self._stop.wait(delay):
+                    return
+                delay = min(delay * 2, limits.LONG_POLL_MAX_BACKOFF)
 
     def _fail(self, message: str) -> None:
         self.failure = _("{error}. The sign-up bot of channel {channel} has stopped; people "
