@@ -10,11 +10,11 @@ from __future__ import annotations
 import copy
 import functools
 import json
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from fake_support import wait_until as wait_for
 from PIL import Image
 
 from outreach.channels import Post, PostPhoto
@@ -23,6 +23,8 @@ from outreach_max import MaxChannel
 from outreach_max.fake import FakeMax
 
 SCHEMA = Path(__file__).resolve().parents[1] / "specs" / "max-bot-api" / "schema.json"
+__all__ = ["wait_for"]  # shared with the other fakes' tests
+
 RATE_WINDOW = 0.05  # the fake's "second" in most tests; the channel paces a little slower
 REF = "#/components/schemas/"
 
@@ -159,12 +161,3 @@ def post(publication_id: int = 1, text: str = "Серебряные волонт
          photos: tuple[PostPhoto, ...] = ()) -> Post:
     return Post(publication_id=publication_id, idempotency_key=f"p{publication_id}",
                 text=text, title="Урок", photos=photos)
-
-
-def wait_for(done: Callable[[], bool], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
