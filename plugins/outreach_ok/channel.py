@@ -42,6 +42,14 @@ if TYPE_CHECKING:
     import requests
 
 
+def _signup_url(value: str) -> str | None:
+    if not value.startswith(("https://", "http://")) or value.count("{code}") != 1 or \
+            "{" in value.replace("{code}", "") or "}" in value.replace("{code}", ""):
+        return _("must be a web link with {code} where the referral code goes, e.g. "
+                 "'https://t.me/your_bot?start={code}'")
+    return None
+
+
 def _group_id(value: str) -> str | None:
     return None if value.isdigit() else _(
         "must be the group's number, the digits in ok.ru/group/<number>")
@@ -65,6 +73,10 @@ class OKChannel(Channel):
         "secret_key_env": Field(str, env=True, required=True,
                                 help=N_("Environment variable with the application's "
                                         "secret key")),
+        "signup_url": Field(str, default=None, check=_signup_url,
+                            help=N_("The sign-up link each post carries, with {code}: the "
+                                    "centre's VK or Telegram bot, e.g. "
+                                    "https://t.me/your_bot?start={code}")),
         "api_url": Field(str, default=limits.API_URL,
                          help=N_("OK's API address; the sandbox's address to rehearse")),
     }
@@ -196,6 +208,12 @@ class OKChannel(Channel):
             return check_channel(self.client(), int(self.settings["application_id"]))
         except ChannelError as exc:
             return [CheckResult(ok=False, message=str(exc))]
+
+    def signup_link(self, code: str) -> str | None:
+        """OK's group messages are no sign-up bot a centre can get: the post links to the
+        centre's bot on VK or Telegram (``signup_url``), which attributes the code."""
+        template = self.settings.get("signup_url")
+        return template.replace("{code}", code) if template else None
 
     def close(self) -> None:
         with self._lock:
