@@ -9,6 +9,7 @@ import click
 
 from outreach.cli.output import echo_rows, format_option
 from outreach.errors import NotFoundError, OutreachError, did_you_mean
+from outreach.i18n import N_
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -27,17 +28,17 @@ def posters() -> None:
 
 
 @posters.command("render")
-@click.argument("story_id", type=int)
+@click.argument("story_id", type=int, metavar=N_("STORY_ID"))
 @click.option("--format", "layout", default="a4", show_default=True,
-              help="Poster format: a4, a3, stand, billboard, social, or one from config.")
+              help=N_("Poster format: a4, a3, stand, billboard, social, or one from config."))
 @click.option("--placement", default=None,
-              help="Where the poster goes; a placement of a campaign file keeps its code.")
+              help=N_("Where the poster goes; a placement of a campaign file keeps its code."))
 @click.option("--campaign", "campaign_slug", default=None,
-              help="Look the placement up in this campaign only.")
+              help=N_("Look the placement up in this campaign only."))
 @click.option("--channel", "channel_name", default=None,
-              help="The channel that makes posters (default: the only one that does).")
+              help=N_("The channel that makes posters (default: the only one that does)."))
 @click.option("--output", "output_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder for the files (default: <output>/posters).")
+              help=N_("Folder for the files (default: <output>/posters)."))
 @click.pass_obj
 def render(app: App, story_id: int, layout: str, placement: str | None,
            campaign_slug: str | None, channel_name: str | None, output_dir: Path | None) -> None:
@@ -93,7 +94,7 @@ def render(app: App, story_id: int, layout: str, placement: str | None,
 
 @posters.command("placements")
 @click.option("--channel", "channel_name", default=None,
-              help="The channel whose sign-up link is shown (default: the poster channel).")
+              help=N_("The channel whose sign-up link is shown (default: the poster channel)."))
 @format_option()
 @click.pass_obj
 def placements(app: App, channel_name: str | None, fmt: str) -> None:
