@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 from outreach.channels import _, format_date, pgettext
 
 if TYPE_CHECKING:
-    from outreach.channels import Post, PostPhoto
-    from outreach.config import Centre
+    from outreach.channels import Centre, Post, PostPhoto
 
 Section = tuple[str, list[str]]
 

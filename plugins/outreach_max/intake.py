@@ -34,8 +34,8 @@ from outreach.channels import (
     Reply,
     SignupDesk,
     TransientError,
+    _,
 )
-from outreach.i18n import _
 from outreach_max import limits
 from outreach_max.text import parts_of
 

@@ -6,6 +6,6 @@ reaches the core around it, so the day it does only this import changes.
 
 from __future__ import annotations
 
-from outreach.i18n import N_, _, ngettext
+from outreach.channels import N_, _, ngettext
 
 __all__ = ["N_", "_", "ngettext"]
