@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -56,7 +56,7 @@ def list_(app: App, fmt: str) -> None:
     config = app.config
     specs, problems = load_campaigns(config)
     now = dt.datetime.now(dt.UTC)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for spec in specs:
         upcoming = next_slots(spec, now, 1)
         channels = fixed_channels(spec, config)
@@ -120,6 +120,16 @@ def _empty_slots(app: App, since: dt.datetime) -> dict[str, int]:
              .group_by(campaign.slug))
     with app.store.engine.connect() as connection:
         return {slug: count for slug, count in connection.execute(query)}
+
+
+@campaigns.command()
+@click.argument("slug", required=False, metavar=N_("SLUG"))
+@click.pass_obj
+def new(app: App, slug: str | None) -> None:
+    """Write a campaign file (or change SLUG's) by answering questions."""
+    from outreach.cli.campaign_wizard import campaign_wizard
+
+    campaign_wizard(app, slug)
 
 
 @campaigns.command()

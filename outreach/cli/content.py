@@ -52,7 +52,7 @@ def import_(app: App, paths: tuple[Path, ...]) -> None:
                                "time_zone": config.time_zone}
     if len(folders) > 1 and _stderr_is_terminal():
         with click.progressbar(length=len(folders), label=_("Importing"), file=sys.stderr,
-                               item_show_func=lambda f: f.name if f else None) as bar:
+                               item_show_func=_folder_name) as bar:
             report = import_paths(store, folders,
                                   progress=lambda f: bar.update(1, current_item=f), **options)
     else:
@@ -69,6 +69,10 @@ def import_(app: App, paths: tuple[Path, ...]) -> None:
 
 def _stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
+
+
+def _folder_name(folder: Path | None) -> str | None:
+    return folder.name if folder else None
 
 
 def _shown(path: Path) -> str:
@@ -94,6 +98,16 @@ def _print_report(report: ImportReport) -> None:
         for line in reason.splitlines():
             click.echo(f"    {line}", err=True)
     click.echo(_("Import: {summary}.").format(summary=report.summary()))
+
+
+@content.command("new")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.pass_obj
+def new(app: App, folder: Path) -> None:
+    """Write FOLDER's story.md (or change it) by answering questions."""
+    from outreach.cli.story_wizard import story_wizard
+
+    story_wizard(app, folder)
 
 
 @content.command("list")

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from outreach.i18n import _
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
     from outreach.platforms.registry import Registry
 
 log = logging.getLogger("outreach")
@@ -138,8 +140,11 @@ def _thread_crashed(args: threading.ExceptHookArgs) -> None:
         return
     _ensure_logging()
     name = args.thread.name if args.thread is not None else "?"
+    # The value may be None (threading.ExceptHookArgs); logging formats the triple all the same.
+    crash = cast("tuple[type[BaseException], BaseException, TracebackType | None]",
+                 (args.exc_type, args.exc_value, args.exc_traceback))
     log.error(_("thread {name} stopped on an unexpected error").format(name=name),
-              exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+              exc_info=crash)
 
 
 def _ensure_logging() -> None:

@@ -75,7 +75,7 @@ def render(app: App, story_id: int, layout: str, placement: str | None,
         # takes the poster channel's own.
         extra={"summary": story.summary or ""},
     )
-    result = channel.render_poster(  # type: ignore[attr-defined]
+    result = channel.render_poster(
         post, layout, output_dir or config.output_dir / "posters")
     for path in (result.pdf, result.png):
         if path is not None:
@@ -125,15 +125,16 @@ def placements(app: App, channel_name: str | None, fmt: str) -> None:
 
 def _placement_rows(session: Session, channel: Channel | None) -> list[dict[str, Any]]:
     import sqlalchemy as sa
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from outreach.db.models import Campaign, ReferralCode, SignUp
 
-    query = select(SignUp.referral_code_id, sa.func.count()).group_by(SignUp.referral_code_id)
+    query = (select(SignUp.referral_code_id, sa.func.count())
+             .group_by(col(SignUp.referral_code_id)))
     counts = {code_id: count for code_id, count in session.exec(query)}
     slugs = {c.id: c.slug for c in session.exec(select(Campaign))}
-    codes = (select(ReferralCode).where(ReferralCode.kind.in_(("placement", "outlet")))
-             .order_by(ReferralCode.campaign_id, ReferralCode.id))
+    codes = (select(ReferralCode).where(col(ReferralCode.kind).in_(("placement", "outlet")))
+             .order_by(col(ReferralCode.campaign_id), col(ReferralCode.id)))
     rows = []
     for code in session.exec(codes):
         rows.append({

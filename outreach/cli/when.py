@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import zoneinfo
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -58,7 +58,13 @@ def parse_when(text: str) -> When:
     return When(text, back=back)
 
 
-class WhenType(click.ParamType):
+if TYPE_CHECKING:
+    _ParamType = click.ParamType[When]
+else:  # older click releases in the supported range take no type parameters here
+    _ParamType = click.ParamType
+
+
+class WhenType(_ParamType):
     name = "date"  # --help shows "--since DATE", in the reader's words (cli.localize)
 
     def convert(self, value: Any, param: click.Parameter | None,
