@@ -195,3 +195,22 @@ def test_stats_in_russian_has_no_english_words(runner: CliRunner, project: Path)
     assert out.startswith("Период: с 1 октября 2026 по 31 октября 2026 (Asia/Yekaterinburg)\n")
     assert "1 000 на 2 октября 2026" in out.replace("\u00a0", " ")
     assert "итого" in out and "Внимание: 2 выпуска за этот период ничего не опубликовали:" in out
+
+
+def test_tables_cards_and_summaries_in_russian_have_no_english_words(
+        runner: CliRunner, project: Path) -> None:
+    # What people typed or the platforms named: campaign slugs, channels, sources, a step.
+    data = {"mentoring", "walking", "vk", "telegram", "press", "test", "offline", "name"}
+    for command in [("publications", "list"), ("publications", "show", "1"),
+                    ("publications", "show", "6"), ("content", "list"), ("content", "show", "1"),
+                    ("signups", "list"), ("signups", "show", "7"),
+                    ("signups", "list", "--duplicates"), ("signups", "list", "--unfinished"),
+                    ("channels", "list"), ("campaigns", "list"), ("campaigns", "validate")]:
+        out = run(runner, "ru", *command)
+        assert english_words(out, data) == [], out
+    comments = [line for line in run(runner, "ru", "config", "show").splitlines()
+                if line.startswith("#")]
+    assert comments[1] == "# Значения по умолчанию подставлены, пути полные, секреты скрыты."
+    assert "# logo: не задано" in comments
+    # "# logo: не задано": the key is the config file's own word.
+    assert english_words(" ".join(re.sub(r"^# \w+:", "#", c) for c in comments)) == []
