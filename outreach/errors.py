@@ -120,5 +120,7 @@ def did_you_mean(word: str, choices: Sequence[str]) -> str:
     """' (did you mean 'x'?)' for the closest choice, or '' when none is close."""
     import difflib
 
+    from outreach.i18n import _
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return _(" (did you mean '{choice}'?)").format(choice=close[0]) if close else ""
