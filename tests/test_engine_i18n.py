@@ -180,10 +180,9 @@ def test_the_planner_s_lines_read_in_russian(tmp_path: Path,
         plan_due(centre.store, centre.config, spec, cid, T0 + 10 * dt.timedelta(hours=1))
     lines = [r.getMessage() for r in caplog.records]
     text = "\n".join(lines)
-    assert "Кампания test: на 1 декабря 2026, 10:00 запланирована 1 публикация" in text, text
-    assert ("Кампания test: 6 публикаций по расписанию с 1 декабря 2026, 11:00 по 1 декабря "
-            "2026, 16:00 пропущено, пока Outreach не работал; допустимое опоздание (3 часа) "
-            "прошло") in text, text
+    assert "Кампания test: выпуск 1 декабря 2026, 10:00 запланирован, 1 публикация" in text, text
+    assert ("Кампания test: 6 выпусков с 1 декабря 2026, 11:00 по 1 декабря 2026, 16:00 "
+            "пропущено, пока Outreach не работал; допустимое опоздание (3 часа) прошло") in text
     assert "не осталось одобренных историй" in text
     for line in lines:
         assert not english_words(line, "test"), line
