@@ -265,7 +265,7 @@ def _sandbox_centre(tmp_path: Path) -> Path:
     project = tmp_path / "centre"
     project.mkdir()
     text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
-    for port in (8701, 8702):
+    for port in set(re.findall(r"http://127\.0\.0\.1:(\d+)", text)):
         text = text.replace(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{_free_port()}")
     (project / "config.example.toml").write_text(text, encoding="utf-8")
     for folder in ("media/samples", "media/brand", "campaigns"):
@@ -273,7 +273,8 @@ def _sandbox_centre(tmp_path: Path) -> Path:
     return project
 
 
-def _run_until_published(project: Path, lang: str) -> list[tuple[str, str, str]]:
+def _run_until_published(project: Path, lang: str,
+                         running: str) -> list[tuple[str, str, str]]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("OUTREACH_CONFIG", "VK_USER_TOKEN", "VK_COMMUNITY_TOKEN",
                         "TELEGRAM_BOT_TOKEN")}
@@ -288,7 +289,8 @@ def _run_until_published(project: Path, lang: str) -> list[tuple[str, str, str]]
         deadline = time.monotonic() + 180
         try:
             while time.monotonic() < deadline and worker.poll() is None:
-                if log.read_text(encoding="utf-8").count(" outreach.dispatcher: ") >= 3:
+                output = log.read_text(encoding="utf-8")
+                if output.count(" outreach.dispatcher: ") >= 3 and running in output:
                     break
                 time.sleep(0.5)
         finally:
@@ -304,12 +306,13 @@ def _run_until_published(project: Path, lang: str) -> list[tuple[str, str, str]]
 
 def test_outreach_run_against_the_sandbox_logs_in_russian(tmp_path: Path) -> None:
     project = _sandbox_centre(tmp_path)
-    lines = _run_until_published(project, "ru")
+    lines = _run_until_published(project, "ru", running="Outreach работает (")
     messages = [message for level, _, message in lines if level == "INFO"]
     assert any(m.startswith("Outreach работает (") for m in messages), lines
     assert sum(m.startswith("Опубликовано: «") for m in messages) >= 3, lines
-    names = {*(p.stem for p in (project / "campaigns").glob("*.toml")), "press",
-             "vk-sandbox", "telegram-sandbox", "vk", "telegram",
+    config = load_config(project / "config.toml")
+    names = {*(p.stem for p in (project / "campaigns").glob("*.toml")),
+             *config.channels, *(c.plugin for c in config.channels.values()),
              *re.split(r"\W+", socket.gethostname())}
     for _level, _name, message in lines:
         assert not english_words(message, *names), message
