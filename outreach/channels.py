@@ -425,9 +425,11 @@ def client_hung_up(platform: str) -> bool:
     error = sys.exc_info()[1]
     if not isinstance(error, ConnectionError):
         return False
+    from outreach.i18n import _
+
     logging.getLogger("outreach.sandbox").info(
-        "%s sandbox: a client hung up before its answer was sent (%s)",
-        platform, type(error).__name__)
+        _("{platform} sandbox: a client hung up before its answer was sent ({error})").format(
+            platform=platform, error=type(error).__name__))
     return True
 
 
@@ -465,14 +467,16 @@ class Channel(ABC):
 
         Raises AuthError naming the variable (never its value) when it is unset.
         """
+        from outreach.i18n import _
+
         variable = self.settings.get(key)
         if not variable:
-            raise AuthError(f"channel {self.name}: setting {key} is not set")
+            raise AuthError(_("channel {name}: setting {key} is not set").format(
+                name=self.name, key=key))
         value = self.context.env.get(variable)
         if not value:
-            raise AuthError(
-                f"channel {self.name}: environment variable {variable} (from {key}) is not set"
-            )
+            raise AuthError(_("channel {name}: environment variable {variable} (from {key}) is "
+                              "not set").format(name=self.name, variable=variable, key=key))
         return value
 
     def signup_link(self, code: str) -> str | None:
