@@ -10,7 +10,7 @@ from vk_support import FastVK, make_channel, post, running_fake
 
 from outreach.testing import make_registry, make_test_config
 from outreach_vk import limits
-from outreach_vk.checks import WALL_RIGHT_NOTE
+from outreach_vk.checks import wall_right_note
 from outreach_vk.fake import FakeVK
 
 
@@ -76,8 +76,8 @@ def test_check_names_the_missing_wall_right_and_what_still_works(tmp_path: Path,
     channel = make_channel(tmp_path, fake, user="user_no_wall")
     [lacking] = [r for r in channel.check() if not r.ok]
     assert lacking.message == "the user token lacks the rights: wall"
-    assert WALL_RIGHT_NOTE in (lacking.fix or "")
-    assert "support" in WALL_RIGHT_NOTE and "sign-up bot" in WALL_RIGHT_NOTE
+    assert wall_right_note() in (lacking.fix or "")
+    assert "support" in wall_right_note() and "sign-up bot" in wall_right_note()
 
 
 def test_check_finds_a_user_who_is_not_an_administrator(tmp_path: Path, fake: FakeVK) -> None:
