@@ -209,7 +209,8 @@ def _legend(draw: ImageDraw.ImageDraw,
             font: ImageFont.FreeTypeFont | ImageFont.ImageFont) -> None:
     """Under the subtitle: a bar swatch, then a line-and-dot swatch; on two rows when one
     row would run off the page (the Russian labels are longer)."""
-    x, y = LEFT, 158
+    x: float = LEFT
+    y = 158
     entries = [(_("likes + shares + comments + reactions (left axis)"), BARS, "bar"),
                (_("sign-ups (right axis)"), LINE, "line")]
     row = sum(42 + draw.textlength(label, font=font) + 60 for label, _c, _s in entries) - 60

@@ -94,7 +94,7 @@ def write_kit(root: Path, post: Post, centre: Centre | None, outlets: Sequence[s
 
 
 def _fill(folder: Path, post: Post, centre: Centre | None, outlets: Sequence[str],
-          day: dt.date) -> dict:
+          day: dt.date) -> dict[str, Any]:
     photos = []
     for index, photo in enumerate(post.photos, start=1):
         target = f"{index:02d}_{photo.path.name}"
