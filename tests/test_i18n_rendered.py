@@ -16,11 +16,10 @@ import pytest
 from click.testing import CliRunner
 from language_support import CYRILLIC, english_words
 from PIL import Image
-from stats_support import seed_stats
+from stats_support import seeded_project
 
 from outreach.channels import Post, PostPhoto
 from outreach.cli import cli
-from outreach.db import open_store
 from outreach.i18n import language
 from outreach.signups.texts import DEFAULTS, PHONE_REASONS, Texts, duration_words, phone_reason
 from outreach.stats import WeekPoint
@@ -176,15 +175,7 @@ def test_the_russian_legend_stays_on_the_page(tmp_path: Path) -> None:
 
 @pytest.fixture
 def project(workdir: Path) -> Path:
-    url = f"sqlite:///{workdir / 'outreach.db'}"
-    (workdir / "config.toml").write_text(
-        f'database_url = "{url}"\ntime_zone = "Asia/Yekaterinburg"\n', encoding="utf-8")
-    store = open_store(url)
-    try:
-        seed_stats(store)
-    finally:
-        store.dispose()
-    return workdir
+    return seeded_project(workdir, f"sqlite:///{workdir / 'outreach.db'}")
 
 
 # The seeded store's own content and identifiers: campaign slugs, channel names, a slot's
