@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from outreach.channels import ChannelError, CheckResult, _
+from outreach.channels import ChannelError, CheckResult, TransientError, _
 
 if TYPE_CHECKING:
     from outreach_telegram.calls import BotCalls
@@ -21,6 +21,10 @@ def check_bot(calls: BotCalls, bot_username: str) -> list[CheckResult]:
     chat = calls.chat
     try:
         me = calls.run(lambda bot: bot.get_me())
+    except TransientError as exc:  # the network or Telegram, not the token
+        return [CheckResult(ok=False, message=str(exc),
+                            fix=_("check the internet connection and api_url, then run the "
+                                  "check again"))]
     except ChannelError as exc:
         return [CheckResult(ok=False, message=str(exc),
                             fix=_("check the token with @BotFather (/mybots, API Token)"))]
