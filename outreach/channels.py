@@ -467,16 +467,14 @@ class Channel(ABC):
 
         Raises AuthError naming the variable (never its value) when it is unset.
         """
-        from outreach.i18n import _
-
         variable = self.settings.get(key)
         if not variable:
-            raise AuthError(_("channel {name}: setting {key} is not set").format(
-                name=self.name, key=key))
+            raise AuthError(_("channel {channel}: setting {key} is not set").format(
+                channel=self.name, key=key))
         value = self.context.env.get(variable)
         if not value:
-            raise AuthError(_("channel {name}: environment variable {variable} (from {key}) is "
-                              "not set").format(name=self.name, variable=variable, key=key))
+            raise AuthError(_("channel {channel}: environment variable {variable} (from {key}) "
+                              "is not set").format(channel=self.name, variable=variable, key=key))
         return value
 
     def signup_link(self, code: str) -> str | None:
@@ -518,7 +516,7 @@ class Channel(ABC):
 
     def check(self) -> list[CheckResult]:
         """Verify tokens and rights against the platform; say what to fix."""
-        return [CheckResult(ok=True, message="no checks for this plugin")]
+        return [CheckResult(ok=True, message=_("no checks for this plugin"))]
 
     def start_intake(self, desk: SignupDesk) -> None:  # noqa: B027  (optional: see capabilities)
         """Begin receiving people's messages in the background and pass them to ``desk``.
@@ -532,7 +530,8 @@ class Channel(ABC):
 
     def notify(self, chat: str, text: str) -> None:
         """Send ``text`` to ``chat`` (the coordinators' chat), if the platform can."""
-        raise PermanentError(f"channel {self.name} cannot send messages to a chat")
+        raise PermanentError(_("channel {channel} cannot send messages to a chat").format(
+            channel=self.name))
 
     def close(self) -> None:  # noqa: B027  (optional hook: most plugins hold nothing)
         """Release connections and threads."""
