@@ -96,5 +96,5 @@ def dump_value(value: Any) -> str:
     if isinstance(value, dict):
         return "{ " + ", ".join(f"{dump_key(k)} = {dump_value(v)}" for k, v in value.items()) + " }"
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return str(value.isoformat())
     return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -31,7 +31,7 @@ _FENCE = re.compile(r"^\+\+\+\s*$")
 _PHOTOS_HEADER = re.compile(r"^\s*\[\[\s*photos\s*\]\]\s*(#.*)?$")
 
 
-def _max_length(limit: int) -> Any:
+def _max_length(limit: int) -> Callable[[str], str | None]:
     # The store's column widths: PostgreSQL refuses longer text, SQLite would not.
     def check(value: str) -> str | None:
         if len(value) > limit:
@@ -42,7 +42,7 @@ def _max_length(limit: int) -> Any:
     return check
 
 
-def _not_blank(limit: int) -> Any:
+def _not_blank(limit: int) -> Callable[[str], str | None]:
     longer = _max_length(limit)
 
     def check(value: str) -> str | None:

@@ -28,7 +28,7 @@ def list_stories(
     tag: str | None = None,
 ) -> list[Story]:
     """Stories matching every filter given, oldest import first."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     query = select(Story)
     if status is not None:
@@ -37,7 +37,7 @@ def list_stories(
         query = query.where(Story.kind == kind)
     if municipality is not None:
         query = query.where(Story.municipality == municipality)
-    stories = list(session.exec(query.order_by(Story.id)))
+    stories = list(session.exec(query.order_by(col(Story.id))))
     if tag is not None:
         # Tags are a JSON list; comparing in Python works the same on SQLite and PostgreSQL.
         stories = [s for s in stories if tag in (s.tags or [])]
@@ -54,18 +54,19 @@ def get_story(session: Session, story_id: int) -> Story:
 
 def photos_of(session: Session, story_id: int) -> list[Photo]:
     """A story's photos in the order they are shown."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
-    query = select(Photo).where(Photo.story_id == story_id).order_by(Photo.position, Photo.id)
+    query = (select(Photo).where(Photo.story_id == story_id)
+             .order_by(col(Photo.position), col(Photo.id)))
     return list(session.exec(query))
 
 
 def photo_counts(session: Session) -> dict[int, int]:
     """Number of photos per story id, in one query (for listings)."""
     import sqlalchemy as sa
-    from sqlmodel import select
+    from sqlmodel import col, select
 
-    query = select(Photo.story_id, sa.func.count()).group_by(Photo.story_id)
+    query = select(Photo.story_id, sa.func.count()).group_by(col(Photo.story_id))
     return {story_id: count for story_id, count in session.exec(query)}
 
 
