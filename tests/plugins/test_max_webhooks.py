@@ -52,6 +52,7 @@ def test_updates_arrive_by_webhook_with_the_secret_and_replies_go_out(
     person = fake.simulate_person("Hook1", "abandon")
     assert wait_for(lambda: fake.sent_to(person), 10)
     assert desk.seen[0].start_code == "Hook1"
+    assert wait_for(lambda: bool(fake.webhooks.deliveries), 5)  # recorded once answered
     assert fake.webhooks.deliveries[0] == (subscription["url"], 200)
     # While subscribed, MAX refuses long polling; the check says how updates come.
     polled = requests.get(f"{fake.url}/updates", headers={"Authorization": fake.token()},
