@@ -50,6 +50,18 @@ from outreach.errors import (
     PermanentError,
     RateLimitedError,
     TransientError,
+    os_reason,
+)
+from outreach.i18n import (
+    N_,
+    _,
+    current_language,
+    format_date,
+    format_decimal,
+    format_number,
+    lazy_gettext,
+    ngettext,
+    pgettext,
 )
 from outreach.text.latin import slugify, transliterate
 
@@ -86,6 +98,17 @@ __all__ = [
     "slugify",
     "transliterate",
     "write_private",
+    # Words a person reads, in their language (docs/i18n.md), and files' errors in plain words.
+    "N_",
+    "_",
+    "current_language",
+    "format_date",
+    "format_decimal",
+    "format_number",
+    "lazy_gettext",
+    "ngettext",
+    "os_reason",
+    "pgettext",
 ]
 
 

@@ -9,6 +9,7 @@ import click
 
 from outreach.cli.output import echo_rows, format_option
 from outreach.errors import NotFoundError, OutreachError, did_you_mean
+from outreach.i18n import N_
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -27,17 +28,17 @@ def posters() -> None:
 
 
 @posters.command("render")
-@click.argument("story_id", type=int)
+@click.argument("story_id", type=int, metavar=N_("STORY_ID"))
 @click.option("--format", "layout", default="a4", show_default=True,
-              help="Poster format: a4, a3, stand, billboard, social, or one from config.")
+              help=N_("Poster format: a4, a3, stand, billboard, social, or one from config."))
 @click.option("--placement", default=None,
-              help="Where the poster goes; a placement of a campaign file keeps its code.")
+              help=N_("Where the poster goes; a placement of a campaign file keeps its code."))
 @click.option("--campaign", "campaign_slug", default=None,
-              help="Look the placement up in this campaign only.")
+              help=N_("Look the placement up in this campaign only."))
 @click.option("--channel", "channel_name", default=None,
-              help="The channel that makes posters (default: the only one that does).")
+              help=N_("The channel that makes posters (default: the only one that does)."))
 @click.option("--output", "output_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder for the files (default: <output>/posters).")
+              help=N_("Folder for the files (default: <output>/posters)."))
 @click.pass_obj
 def render(app: App, story_id: int, layout: str, placement: str | None,
            campaign_slug: str | None, channel_name: str | None, output_dir: Path | None) -> None:
@@ -74,7 +75,7 @@ def render(app: App, story_id: int, layout: str, placement: str | None,
         # takes the poster channel's own.
         extra={"summary": story.summary or ""},
     )
-    result = channel.render_poster(  # type: ignore[attr-defined]
+    result = channel.render_poster(
         post, layout, output_dir or config.output_dir / "posters")
     for path in (result.pdf, result.png):
         if path is not None:
@@ -93,7 +94,7 @@ def render(app: App, story_id: int, layout: str, placement: str | None,
 
 @posters.command("placements")
 @click.option("--channel", "channel_name", default=None,
-              help="The channel whose sign-up link is shown (default: the poster channel).")
+              help=N_("The channel whose sign-up link is shown (default: the poster channel)."))
 @format_option()
 @click.pass_obj
 def placements(app: App, channel_name: str | None, fmt: str) -> None:
@@ -124,15 +125,16 @@ def placements(app: App, channel_name: str | None, fmt: str) -> None:
 
 def _placement_rows(session: Session, channel: Channel | None) -> list[dict[str, Any]]:
     import sqlalchemy as sa
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from outreach.db.models import Campaign, ReferralCode, SignUp
 
-    query = select(SignUp.referral_code_id, sa.func.count()).group_by(SignUp.referral_code_id)
+    query = (select(SignUp.referral_code_id, sa.func.count())
+             .group_by(col(SignUp.referral_code_id)))
     counts = {code_id: count for code_id, count in session.exec(query)}
     slugs = {c.id: c.slug for c in session.exec(select(Campaign))}
-    codes = (select(ReferralCode).where(ReferralCode.kind.in_(("placement", "outlet")))
-             .order_by(ReferralCode.campaign_id, ReferralCode.id))
+    codes = (select(ReferralCode).where(col(ReferralCode.kind).in_(("placement", "outlet")))
+             .order_by(col(ReferralCode.campaign_id), col(ReferralCode.id)))
     rows = []
     for code in session.exec(codes):
         rows.append({
