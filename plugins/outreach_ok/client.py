@@ -20,10 +20,9 @@ from typing import Any
 
 import requests
 
-from outreach.channels import PermanentError, TransientError
+from outreach.channels import PermanentError, TransientError, _
 from outreach_ok import limits, signing
 from outreach_ok.errors import FLOOD_BLOCKED, Who, error_for
-from outreach_ok.words import _
 
 
 class Pacer:
