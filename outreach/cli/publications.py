@@ -163,6 +163,16 @@ def _detail_lines(detail: PublicationDetail, zone: zoneinfo.ZoneInfo) -> list[st
     return lines
 
 
+def _post_id(app: App, channel: str, url: str) -> str | None:
+    """The post's id in ``url`` as the channel's plugin reads it, if it can."""
+    from outreach.errors import OutreachError
+
+    try:
+        return app.registry.plugin_class(channel).external_id_from_url(url)
+    except OutreachError:  # the channel left config.toml, or its plugin did not load
+        return None
+
+
 def _due(change: Change, app: App) -> str:
     return _local(change.due, _zone(app)) or "now"
 
@@ -218,7 +228,8 @@ def resolve(app: App, publication_id: int, posted: str | None, not_posted: bool)
         raise click.UsageError("say what you found: --posted URL (it is there) "
                                "or --not-posted (it is not)")
     if posted is not None:
-        change = resolve_posted(app.store, publication_id, posted)
+        change = resolve_posted(app.store, publication_id, posted,
+                                read_id=lambda channel, url: _post_id(app, channel, url))
         click.echo(f"Publication {publication_id} ({change.before}) is recorded as published "
                    f"on {change.channel} at {posted.strip()}.")
         return

@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from outreach.channels import Post, PostPhoto
-    from outreach.config import Centre
+    from outreach.channels import Centre, Post, PostPhoto
 
 Section = tuple[str, list[str]]
 
