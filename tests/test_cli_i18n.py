@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Names and identifiers a Russian help may show as they are: ours, the platforms',
 # files, variables and the commands one types.
 ALLOWED = {"outreach", "Outreach", "VK", "Telegram", "config.toml", "OUTREACH_CONFIG",
-           *COMMANDS}
+           *COMMANDS, *cli.list_commands(click.Context(cli))}
 
 
 def english_words(text: str) -> list[str]:
