@@ -24,7 +24,7 @@ from outreach.config import Config
 from outreach.db import Store
 from outreach.db.models import ReferralCode
 from outreach.signups.desk import NO, OTHER, YES, StoreDesk, clean_name
-from outreach.testing import RecordingChannel, make_registry, make_test_config
+from outreach_testing import RecordingChannel, make_registry, make_test_config
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from vk_support import FastVK, make_channel, post, running_fake
 
-from outreach.testing import make_registry, make_test_config
+from outreach_testing import make_registry, make_test_config
 from outreach_vk import limits
 from outreach_vk.checks import WALL_RIGHT_NOTE
 from outreach_vk.fake import FakeVK
