@@ -59,6 +59,7 @@ from outreach.errors import (
     PermanentError,
     RateLimitedError,
     TransientError,
+    os_reason,
 )
 from outreach.i18n import (
     N_,
@@ -124,6 +125,8 @@ __all__ = [
     "slugify",
     "transliterate",
     "write_private",
+    # Files' errors in plain words.
+    "os_reason",
 ]
 
 

@@ -96,7 +96,7 @@ def test_a_plugin_command_runs_and_a_broken_one_is_left_out(plugins: Path) -> No
 def test_a_plugin_commands_help_is_translated(plugins: Path) -> None:
     result = outreach("hello", "--help", cwd=plugins.parent, path=plugins, OUTREACH_LANG="ru")
     assert result.returncode == 0, result.stderr
-    assert "--name TEXT  Формат вывода." in result.stdout  # N_() help, from the catalogue
+    assert "--name ТЕКСТ  Формат вывода." in result.stdout  # N_() help, from the catalogue
     listing = outreach("--help", cwd=plugins.parent, OUTREACH_LANG="ru")
     assert "Плакаты и стенды: сделать макеты, показать места размещения" in listing.stdout
 

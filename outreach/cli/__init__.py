@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 
@@ -47,7 +47,8 @@ class UserError(click.ClickException):
 
     def __init__(self, error: Exception) -> None:
         super().__init__(str(error))
-        self.exit_code = getattr(error, "exit_code", 1)
+        # click declares exit_code for the whole class; each error here carries its own.
+        self.exit_code = getattr(error, "exit_code", 1)  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
         click.secho(_("Error: {message}").format(message=self.format_message()), err=True,
@@ -168,7 +169,9 @@ class App:
               help=N_("Config file (default: ./config.toml; env OUTREACH_CONFIG)."))
 @click.option("--debug", is_flag=True, help=N_("Show tracebacks and debug logging."))
 @click.version_option(__version__, prog_name="outreach",
-                      message=lazy_gettext("%(prog)s, version %(version)s"))
+                      # click only applies % to it, which a lazy string does in the
+                      # language of the moment.
+                      message=cast(str, lazy_gettext("%(prog)s, version %(version)s")))
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
     """Outreach publishes a volunteer centre's photo reports and stories to VK,

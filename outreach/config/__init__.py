@@ -19,6 +19,7 @@ from typing import Any
 
 from outreach.config.schema import Checker, Field, check_zone, parse_duration
 from outreach.config.tomlfile import read_toml
+from outreach.config.zones import iana_zone
 from outreach.errors import ConfigError, Problem
 from outreach.i18n import LANGUAGES
 
@@ -304,7 +305,7 @@ def parse_config(data: dict[str, Any], text: str, source: str, base: Path) -> Co
     return Config(
         path=Path(source) if source != "(defaults)" else None,
         database_url=_resolve_db_url(base, top["database_url"]),
-        time_zone=top["time_zone"],
+        time_zone=iana_zone(top["time_zone"]) or top["time_zone"],
         municipalities=municipalities,
         media_dir=_resolve(base, paths["media"]),
         campaigns_dir=_resolve(base, paths["campaigns"]),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -194,9 +193,9 @@ def parse_duration(value: str) -> dt.timedelta | None:
 
 
 def check_zone(value: str) -> str | None:
-    """Why ``value`` is not a time zone, or None when it is one."""
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    """Why ``value`` is not a time zone, or None when it is one (IANA, or "МСК+2")."""
+    from outreach.config.zones import iana_zone
+
+    if iana_zone(value) is None:
         return f"unknown time zone {value!r} (use an IANA name such as 'Asia/Yekaterinburg')"
     return None

@@ -52,11 +52,13 @@ def parse_toml(text: str, source: str) -> tuple[dict[str, Any] | None, Problem |
     try:
         return tomllib.loads(text), None
     except tomllib.TOMLDecodeError as exc:
+        from outreach.config.tomlhints import explain
+        from outreach.i18n import _
+
         message = str(exc)
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
-        line = int(match.group(1)) if match else None
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
-        return None, Problem(source, "", f"not valid TOML: {message}", line)
+        line, hint = explain(text, int(match.group(1)) if match else None, message)
+        return None, Problem(source, "", _("not valid TOML: {hint}").format(hint=hint), line)
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, Problem | None]:
@@ -94,5 +96,5 @@ def dump_value(value: Any) -> str:
     if isinstance(value, dict):
         return "{ " + ", ".join(f"{dump_key(k)} = {dump_value(v)}" for k, v in value.items()) + " }"
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return str(value.isoformat())
     return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from outreach.db.failures import RESTORE, reaching, reason, redact_url
+from outreach.db.failures import RESTORE, reaching, reason
+from outreach.db.failures import redact_url as redact_url  # the CLI shows addresses with it
 from outreach.errors import DatabaseDamaged, StoreError
 
 if TYPE_CHECKING:
@@ -327,7 +328,7 @@ class Store:
             sqlite.scrub(self.engine)
             return
         # The bots' events hold replies still owed to a person, their name among them.
-        tables = ", ".join(t.__table__.name for t in (SignUp, IntakeEvent))  # type: ignore[attr-defined]
+        tables = ", ".join(t.__table__.name for t in (SignUp, IntakeEvent))
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(sa.text(f"SET lock_timeout = '{PURGE_LOCK_TIMEOUT}s'"))
             try:

@@ -109,7 +109,7 @@ class StoreLease(Lease):
 
     def _now(self, connection: sa.Connection) -> dt.datetime:
         if connection.dialect.name == "postgresql":
-            now = connection.execute(sa.text("SELECT now()")).scalar()
+            now: dt.datetime = connection.execute(sa.text("SELECT now()")).scalar_one()
             return now.astimezone(dt.UTC)
         return utcnow()
 

@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 
@@ -124,13 +124,14 @@ def plan_due(store: Store, config: Config, spec: CampaignSpec, campaign_id: int,
 
 def _advance(session: Session, campaign_id: int, slot: dt.datetime) -> bool:
     """Move the campaign's last planned slot forward to ``slot``; False if already there."""
-    result = session.execute(
+    # An UPDATE's result is a cursor result, which counts the rows.
+    result = cast("sa.CursorResult[Any]", session.execute(
         sa.update(CAMPAIGN)
         .where(CAMPAIGN.c.id == campaign_id,
                sa.or_(CAMPAIGN.c.last_planned_slot.is_(None),
                       CAMPAIGN.c.last_planned_slot < slot))
         .values(last_planned_slot=slot)
-    )
+    ))
     return bool(result.rowcount)
 
 
@@ -147,7 +148,7 @@ def _plan_slot(store: Store, config: Config, spec: CampaignSpec, campaign_id: in
         if not _advance(session, campaign_id, slot):
             return None  # another worker planned it first; its transaction holds the rows
         chosen = pick_for_slot(session, spec, config, slot)
-        rows = [
+        rows: list[dict[str, object]] = [
             {"campaign_id": campaign_id, "story_id": story.id, "channel": channel,
              "slot": slot, "status": PublicationStatus.planned, "attempts": 0,
              "next_attempt_at": slot, "created_at": now}
@@ -179,7 +180,7 @@ def _insert_new(session: Session, rows: list[dict[str, object]], campaign_id: in
     for row in rows:
         row["referral_code"] = new_code()
     insert = insert_for(session.get_bind().dialect.name)
-    created = []
+    created: list[tuple[int, str, str]] = []
     for batch in _batches(rows):
         statement = insert(PUB).values(batch).on_conflict_do_nothing(
             index_elements=["story_id", "channel", "slot"]).returning(

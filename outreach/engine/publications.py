@@ -107,7 +107,7 @@ def list_publications(session: Session, *, statuses: tuple[str, ...] = (),
         query = query.where(p.channel == channel)
     if since is not None:
         query = query.where(p.slot >= since)
-    return [PublicationRow(*row) for row in session.connection().execute(query)]
+    return [PublicationRow(*tuple(row)) for row in session.connection().execute(query)]
 
 
 def known_channels(session: Session) -> list[str]:
@@ -128,7 +128,7 @@ def get_publication(session: Session, publication_id: int) -> Publication:
 
 def publication_detail(session: Session, publication_id: int) -> PublicationDetail:
     """The publication with its story, campaign, referral code, attempts and latest figures."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     publication = get_publication(session, publication_id)
     campaign = session.get(Campaign, publication.campaign_id) if publication.campaign_id else None
@@ -139,7 +139,7 @@ def publication_detail(session: Session, publication_id: int) -> PublicationDeta
     attempts = list(session.exec(
         select(PublicationAttempt)
         .where(PublicationAttempt.publication_id == publication_id)
-        .order_by(PublicationAttempt.number)))
+        .order_by(col(PublicationAttempt.number))))
     engagement = session.exec(
         select(EngagementSnapshot)
         .where(EngagementSnapshot.publication_id == publication_id)
@@ -252,7 +252,7 @@ def retry_publication(store: Store, publication_id: int, *, force: bool = False,
     if current.status == PublicationStatus.planned.value:
         return Change(publication_id, current.channel, current.status, current.status,
                       current.next_attempt_at)
-    allowed = (PublicationStatus.failed.value,)
+    allowed: tuple[str, ...] = (PublicationStatus.failed.value,)
     if force:
         allowed += (PublicationStatus.uncertain.value,)
     when = now or utcnow()

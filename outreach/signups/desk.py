@@ -31,7 +31,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from outreach.channels import Incoming, Reply, SignupDesk
 from outreach.db.models import SignUp, utcnow
@@ -67,6 +67,8 @@ DONE = (SignupStatus.completed, SignupStatus.merged)
 MUNICIPALITY_MAX = 200
 _ATTEMPTS = 8
 _LOCKS = 64
+
+R = TypeVar("R")
 
 Outcome = tuple[list[Reply], list[Notice]]
 
@@ -128,7 +130,7 @@ class StoreDesk(SignupDesk):
     def _lock(self, person: str) -> threading.Lock:
         return self._locks[zlib.crc32(person.encode("utf-8")) % _LOCKS]
 
-    def _with_retries(self, work: Callable[[Session], Any]) -> Any:
+    def _with_retries(self, work: Callable[[Session], R]) -> R:
         """Run ``work`` in a transaction; replay it when another writer got there first.
 
         That is: a unique key taken meanwhile, a lock, or (SQLite, which has no
@@ -229,7 +231,8 @@ class StoreDesk(SignupDesk):
             # A button this step never showed (an old message's, or forged callback
             # data) is read as typed text, so it can never skip a step; the desk's
             # own markers are nobody's answer.
-            choice, typed = None, "" if choice in MARKERS else choice.strip()
+            typed = "" if choice in MARKERS else choice.strip()
+            choice = None
         value = choice or typed
 
         def go(next_step: str) -> Outcome:

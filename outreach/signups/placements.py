@@ -72,15 +72,16 @@ def campaign_placements(session: Session, config: Config) -> None:
 def placements(session: Session) -> list[Placement]:
     """Every placement and outlet with a code, with the sign-ups each brought."""
     import sqlalchemy as sa
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from outreach.db.models import Campaign, ReferralCode, SignUp
 
-    query = select(SignUp.referral_code_id, sa.func.count()).group_by(SignUp.referral_code_id)
+    query = (select(SignUp.referral_code_id, sa.func.count())
+             .group_by(col(SignUp.referral_code_id)))
     counts = {code_id: count for code_id, count in session.exec(query)}
     slugs = {c.id: c.slug for c in session.exec(select(Campaign))}
-    codes = (select(ReferralCode).where(ReferralCode.kind.in_(("placement", "outlet")))
-             .order_by(ReferralCode.campaign_id, ReferralCode.id))
+    codes = (select(ReferralCode).where(col(ReferralCode.kind).in_(("placement", "outlet")))
+             .order_by(col(ReferralCode.campaign_id), col(ReferralCode.id)))
     return [_placement(code, slugs.get(code.campaign_id), counts.get(code.id, 0))
             for code in session.exec(codes)]
 

@@ -14,7 +14,7 @@ import click
 from outreach.commands import N_, Outreach, _, echo_rows, format_option, pass_outreach
 
 if TYPE_CHECKING:
-    from outreach_local_media.channel import LocalMediaChannel
+    from outreach_local_media import LocalMediaChannel
 
 PLACEMENT_COLUMNS = ("campaign", "placement", "kind", "short_code", "signups", "link")
 
@@ -25,7 +25,7 @@ def posters() -> None:
 
 
 @posters.command("render")
-@click.argument("story_id", type=int)
+@click.argument("story_id", type=int, metavar=N_("STORY_ID"))
 @click.option("--format", "layout", default="a4", show_default=True,
               help=N_("Poster format: a4, a3, stand, billboard, social, or one from config."))
 @click.option("--placement", default=None,
@@ -103,7 +103,7 @@ def placements(outreach: Outreach, channel_name: str | None, fmt: str) -> None:
 def _makers(outreach: Outreach, wanted: str | None) -> dict[str, LocalMediaChannel]:
     """The channels that render posters: ``wanted`` only, when given."""
     from outreach.commands import OutreachError
-    from outreach_local_media.channel import LocalMediaChannel
+    from outreach_local_media import LocalMediaChannel
 
     if wanted is None:
         return outreach.channels(LocalMediaChannel)

@@ -128,7 +128,7 @@ def make_api(token: str, session: requests.Session, pacer: Pacer) -> vk_api.VkAp
     import vk_api
     from vk_api.exceptions import TOO_MANY_RPS_CODE
 
-    class PacedVkApi(vk_api.VkApi):
+    class PacedVkApi(vk_api.VkApi):  # type: ignore[misc]  # vk_api ships no type information
         RPS_DELAY = 0.0  # the shared pacer does it, across clients and threads
 
         def method(self, method: str, values: Mapping[str, Any] | None = None,

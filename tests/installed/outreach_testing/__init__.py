@@ -186,7 +186,8 @@ class RecordingChannel(Channel):
         ]
 
     def audience(self) -> int | None:
-        return self.settings["audience"]
+        audience: int | None = self.settings["audience"]
+        return audience
 
     def check(self) -> list[CheckResult]:
         if self.settings["token"]:

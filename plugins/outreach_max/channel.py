@@ -1,0 +1,244 @@
+"""The MAX channel: publish to a channel with photos, read views and audience, run the bot.
+
+One bot token does everything (MAX has one kind of token): the channel holds
+one ``MaxClient`` for it and hands it to its helpers, the checks and the
+sign-up bot, which know nothing of the channel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from outreach.channels import (
+    Capabilities,
+    Channel,
+    ChannelContext,
+    ChannelError,
+    CheckResult,
+    Engagement,
+    FakePlatform,
+    Field,
+    MediaLimits,
+    PermanentError,
+    Post,
+    Published,
+    Reconciled,
+    SignupDesk,
+    TextLimits,
+    TransientError,
+    _,
+)
+from outreach_max import limits
+from outreach_max.client import Json, MaxClient, NotReady, Who, pacer_for
+from outreach_max.text import parts_of
+
+if TYPE_CHECKING:
+    from outreach_max.intake import Intake
+
+
+def _chat_id(value: int) -> str | None:
+    return None if value != 0 else _("must be the channel's chat id, e.g. -72000000000001")
+
+
+def _bot_name(value: str) -> str | None:
+    if value and (value.startswith(("@", "http")) or "/" in value):
+        return _("the bot's name alone, as in max.ru/<name>, e.g. outreach_sandbox_bot")
+    return None
+
+
+class MaxChannel(Channel):
+    """A MAX channel the bot administers: it posts there and answers people in dialogs."""
+
+    plugin_name = "max"
+    sandbox_port = 8703  # the example config's api_url; `outreach sandbox` without one
+    settings_schema = {
+        "token_env": Field(str, required=True, env=True,
+                           help="Environment variable with the bot's token (from MAX's "
+                                "partner platform, business.max.ru)"),
+        "chat_id": Field(int, required=True, check=_chat_id,
+                         help="The channel's chat id (outreach channels check shows it)"),
+        "bot_name": Field(str, default="", check=_bot_name,
+                          help="The bot's name, as in https://max.ru/<name>, for sign-up "
+                               "links"),
+        "api_url": Field(str, default=limits.API_URL,
+                         help="MAX's API address; the sandbox's address to rehearse"),
+    }
+    text_limits = TextLimits(max_text=limits.MAX_TEXT)  # photos share the message's text
+    media_limits = MediaLimits(max_side=2560, max_bytes=10 * 1024 * 1024,
+                               formats=limits.PHOTO_FORMATS, max_photos=limits.MAX_PHOTOS,
+                               quality=90)
+    capabilities = Capabilities(engagement=True, audience=True, reconcile=True)
+    max_concurrency = limits.CONCURRENCY
+    #: Seconds per pacing window; tests against a time-scaled fake shorten it.
+    pace_window: ClassVar[float] = limits.PACE_WINDOW
+    #: First wait for a photo MAX has not processed yet; tests shorten it.
+    not_ready_wait: ClassVar[float] = limits.NOT_READY_WAIT
+    #: The sign-up bot's long-poll wait and first backoff (seconds); tests shorten them.
+    intake_wait: ClassVar[int] = limits.LONG_POLL_WAIT
+    intake_backoff: ClassVar[float] = limits.LONG_POLL_BACKOFF
+
+    def __init__(self, context: ChannelContext, settings: Mapping[str, Any]) -> None:
+        super().__init__(context, settings)
+        self.chat_id: int = int(self.settings["chat_id"])
+        self.api_url: str = self.settings.get("api_url") or limits.API_URL
+        self.bot_name: str = self.settings.get("bot_name") or ""
+        self._client: MaxClient | None = None
+        self._lock = threading.Lock()
+        self.intake: Intake | None = None
+        if self.bot_name:
+            # Deep links need the bot's name; the sign-up bot runs on the same token.
+            self.capabilities = Capabilities(  # type: ignore[misc]
+                engagement=True, audience=True, reconcile=True, signups=True,
+                contact_button=True)
+
+    def client(self) -> MaxClient:
+        """The bot token's client, made on first use."""
+        token = self.secret("token_env")
+        with self._lock:
+            if self._client is None:
+                self._client = MaxClient(self.api_url, token,
+                                         Who(self.name, self.settings["token_env"]),
+                                         pacer=pacer_for(token, self.pace_window))
+            return self._client
+
+    # --- publishing ---
+
+    def publish(self, post: Post) -> Published:
+        if len(post.photos) > limits.MAX_PHOTOS:
+            raise PermanentError(_("channel {channel}: MAX takes at most {limit} photos in a "
+                                   "post; this one has {count}").format(
+                channel=self.name, limit=limits.MAX_PHOTOS, count=len(post.photos)))
+        client = self.client()
+        # Upload flow (schema, POST /messages "Attaching media"): a URL per file, the file
+        # to it, then its answer as the payload of an ``image`` attachment.
+        attachments = [{"type": "image",
+                        "payload": client.upload(client.upload_url("image"), photo.path)}
+                       for photo in post.photos]
+        body: Json = {"text": post.text}
+        if attachments:
+            body["attachments"] = attachments
+        return self._published(self._send_when_ready(client, body))
+
+    def _send_when_ready(self, client: MaxClient, body: Json) -> Json:
+        """Send ``body`` to the channel, waiting while MAX processes its photos (bounded)."""
+        wait = self.not_ready_wait
+        for attempt in range(limits.NOT_READY_RETRIES + 1):
+            try:
+                return client.send(body, chat_id=self.chat_id)
+            except NotReady:
+                # A 400 means nothing was posted: sending again cannot make a second post.
+                if attempt == limits.NOT_READY_RETRIES:
+                    break
+                client.sleep(wait)
+                wait *= 2
+        raise TransientError(_("channel {channel}: MAX is still processing the photos; "
+                               "Outreach will try again later").format(channel=self.name))
+
+    def _published(self, message: Json) -> Published:
+        return Published(external_id=str(message["body"]["mid"]), url=message.get("url"))
+
+    def reconcile(self, post: Post, attempted_at: dt.datetime) -> Reconciled:
+        """Look for the post's text among the channel's recent messages.
+
+        MAX has no idempotency key, so the history decides: found, it was posted;
+        not found while the history reaches back past the attempt, it was not;
+        otherwise (a busy channel) a person must look.
+        """
+        recent = self.client().messages(self.chat_id, count=limits.HISTORY_SCAN)
+        for message in recent:
+            if (message.get("body") or {}).get("text") == post.text:
+                return Reconciled(exists=True, published=self._published(message))
+        since = attempted_at.timestamp() * 1000 - 60_000  # a minute for clocks
+        if len(recent) < limits.HISTORY_SCAN or \
+                min(int(m.get("timestamp") or 0) for m in recent) < since:
+            return Reconciled(exists=False)
+        return Reconciled(exists=None)
+
+    # --- reading ---
+
+    def engagement(self, external_ids: Sequence[str]) -> list[Engagement]:
+        """Views of channel messages (``stat.views``: "available only for channels in
+        getMessages method context", schema, Message), a hundred messages a request."""
+        client, found = self.client(), []
+        ids = list(dict.fromkeys(external_ids))
+        for start in range(0, len(ids), limits.MESSAGES_PER_GET):
+            batch = ids[start:start + limits.MESSAGES_PER_GET]
+            # count too: its default (50) would cut a longer list of ids (schema, getMessages).
+            for message in client.messages(self.chat_id, message_ids=batch, count=len(batch)):
+                views = (message.get("stat") or {}).get("views")
+                found.append(Engagement(external_id=str(message["body"]["mid"]),
+                                        views=views if isinstance(views, int) else None))
+        return found
+
+    def audience(self) -> int | None:
+        count = self.client().chat(self.chat_id).get("participants_count")
+        return count if isinstance(count, int) else None
+
+    def check(self) -> list[CheckResult]:
+        from outreach_max.checks import check_bot
+
+        if not self.context.env.get(self.settings["token_env"]):
+            return []  # the registry already said the variable is unset
+        try:
+            return check_bot(self.client(), self.chat_id, self.bot_name)
+        except ChannelError as exc:
+            return [CheckResult(ok=False, message=str(exc))]
+
+    def signup_link(self, code: str) -> str | None:
+        # Deep links: https://max.ru/<botName>?start=<payload> (schema, "Deep linking").
+        return f"https://max.ru/{self.bot_name}?start={code}" if self.bot_name else None
+
+    # --- the sign-up bot and the coordinators' chat ---
+
+    def start_intake(self, desk: SignupDesk) -> None:
+        from outreach_max.intake import Intake
+
+        self.stop_intake()
+        client = self.client()
+        bot_id = client.me()["user_id"]  # a refused token stops here, said plainly
+        intake = Intake(channel=self.name, client=client, desk=desk,
+                        lease=self.context.leases.lease(f"max:bot{bot_id}"),
+                        log=self.context.logger, wait=self.intake_wait,
+                        backoff=self.intake_backoff)
+        intake.start()
+        self.intake = intake
+
+    def stop_intake(self) -> None:
+        intake, self.intake = self.intake, None
+        if intake is not None:
+            intake.stop()
+
+    def notify(self, chat: str, text: str) -> None:
+        try:
+            chat_id = int(str(chat).strip())
+        except ValueError:
+            raise PermanentError(_("channel {channel}: the coordinators' chat must be a MAX "
+                                   "chat id (a number such as -72000000000002), not "
+                                   "{chat!r}").format(channel=self.name, chat=chat)) from None
+        client = self.client()
+        for piece in parts_of(text):
+            client.send({"text": piece}, chat_id=chat_id)
+
+    def close(self) -> None:
+        self.stop_intake()
+        with self._lock:
+            if self._client is not None:
+                self._client.close()
+            self._client = None
+
+    @classmethod
+    def fake_platform(cls, data_dir: Path | None = None, port: int = 0,
+                      speed: float = 1.0) -> FakePlatform | None:
+        from outreach_max.fake import FakeMax
+
+        return FakeMax(data_dir=data_dir, port=port, speed=speed, crowd=True)
+
+    @classmethod
+    def sandbox_environment(cls, settings: Mapping[str, Any],
+                            described: Mapping[str, str]) -> dict[str, str]:
+        variable = settings.get("token_env")
+        return {variable: described["token"]} if variable else {}

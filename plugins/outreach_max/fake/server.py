@@ -1,0 +1,143 @@
+"""The fake MAX's HTTP side: REST paths, the upload host, and an admin path.
+
+It serves any ``Platform`` (the ``FakeMax``) and knows nothing else of it.
+Answers are JSON; an error is its HTTP status with ``{"code", "message"}``
+(schema, info.description "Error responses" and components Error).
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import json
+import time
+from collections import deque
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Protocol
+from urllib.parse import parse_qsl, urlsplit
+
+from outreach.channels import client_hung_up
+
+
+class MaxError(Exception):
+    """An error answer: HTTP ``status`` with MAX's ``code`` and ``message``."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.body = {"code": code, "message": message}
+
+
+class RateLimiter:
+    """At most ``rate`` requests per token in any ``window`` seconds of arrivals."""
+
+    def __init__(self, rate: int, window: float) -> None:
+        self.rate = rate
+        self.window = window
+        self._seen: dict[str, deque[float]] = {}
+
+    def allow(self, token: str) -> bool:
+        now = time.monotonic()
+        seen = self._seen.setdefault(token, deque())
+        while seen and seen[0] <= now - self.window:
+            seen.popleft()
+        if len(seen) >= self.rate:
+            return False
+        seen.append(now)
+        return True
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not client_hung_up("max"):  # e.g. a long poll whose service stopped
+            super().handle_error(request, client_address)
+
+
+class Platform(Protocol):
+    """What the HTTP side asks of the fake."""
+
+    def answer(self, verb: str, path: str, query: dict[str, str], token: str | None,
+               body: Any) -> tuple[int, Any]: ...
+
+    def upload(self, key: str, files: list[tuple[str, str, bytes]]) -> tuple[int, Any]: ...
+
+    def admin(self, action: str, data: dict[str, Any]) -> Any: ...
+
+    def fault(self, name: str) -> Any: ...
+
+
+class Handler(BaseHTTPRequestHandler):
+    fake: Platform  # set on a subclass per server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib's name)
+        pass  # the sandbox prints its own summary; a line per request would drown it
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self._route("GET", b"")
+
+    def do_POST(self) -> None:  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        self._route("POST", self.rfile.read(length) if length else b"")
+
+    def _route(self, verb: str, raw: bytes) -> None:
+        url = urlsplit(self.path)
+        if url.path.startswith("/_sandbox/"):
+            return self._admin(url.path[len("/_sandbox/"):], raw)
+        slow = self.fake.fault("slow")
+        if slow:
+            time.sleep(float(slow))
+        if self.fake.fault("outage"):
+            return self._send(503, b"<html><body>503 Service Unavailable</body></html>",
+                              "text/html")
+        if url.path.startswith("/_upload/"):
+            status, answer = self.fake.upload(url.path[len("/_upload/"):], _files(
+                self.headers.get("Content-Type", ""), raw))
+            return self._json(answer, status)
+        body: Any = None
+        if raw:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                return self._json({"code": "proto.payload",
+                                   "message": "request body is not JSON"}, 400)
+        status, answer = self.fake.answer(verb, url.path, dict(parse_qsl(url.query)),
+                                          self.headers.get("Authorization"), body)
+        return self._json(answer, status)
+
+    def _admin(self, action: str, raw: bytes) -> None:
+        try:
+            answer = self.fake.admin(action, json.loads(raw or b"{}"))
+        except (ValueError, KeyError) as exc:
+            return self._json({"error": f"bad request: {exc}"}, 400)
+        return self._json(answer)
+
+    def _json(self, payload: Any, status: int = 200) -> None:
+        self._send(status, json.dumps(payload, ensure_ascii=False).encode(),
+                   "application/json; charset=utf-8")
+
+    def _send(self, status: int, data: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def _files(content_type: str, body: bytes) -> list[tuple[str, str, bytes]]:
+    """(field, file name, bytes) of each file in a multipart/form-data body."""
+    if not content_type.startswith("multipart/form-data"):
+        return []
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    found = []
+    for part in message.iter_parts():
+        filename = part.get_filename()
+        if filename is not None:
+            decoded = part.get_payload(decode=True)
+            found.append((str(part.get_param("name", header="content-disposition")),
+                          filename, decoded if isinstance(decoded, bytes) else b""))
+    return found

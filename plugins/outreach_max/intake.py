@@ -1,0 +1,283 @@
+"""The MAX sign-up bot: updates in by long polling, the desk's replies out as messages.
+
+The dialog itself lives in Outreach's core (``SignupDesk``); this module only
+translates. ``GET /updates`` (schema) returns the bot's updates and a
+``marker``; passing the marker back commits what came before it. A person
+following ``https://max.ru/<bot>?start=<payload>`` arrives as ``bot_started``
+with the payload; what they type or share is ``message_created`` in their
+dialog with the bot (a ``contact`` attachment from the ``request_contact``
+button carries the phone and whose it is); a button press is
+``message_callback``, answered through ``POST /answers``.
+
+Among several workers only the holder of the bot's lease reads updates; the
+marker is saved with the lease only after a batch is handled, so the worker
+that takes over reads on from there. Each person's updates go to the desk in
+order; different people are served at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
+from typing import TYPE_CHECKING, Any
+
+from outreach.channels import (
+    AuthError,
+    ChannelError,
+    Incoming,
+    Lease,
+    PermanentError,
+    RateLimitedError,
+    Reply,
+    SignupDesk,
+    TransientError,
+    _,
+)
+from outreach_max import limits
+from outreach_max.text import parts_of
+
+if TYPE_CHECKING:
+    from outreach_max.client import Json, MaxClient
+
+TEL = re.compile(r"^TEL[^:]*:(.+)$", re.MULTILINE | re.IGNORECASE)
+
+
+# --- translating MAX's updates ---
+
+
+def incoming_from(update: Mapping[str, Any]) -> Incoming | None:
+    """What a person sent the bot, for the desk; None for anything else."""
+    kind = update.get("update_type")
+    if kind == "bot_started":
+        user = update.get("user") or {}
+        payload = update.get("payload") or None
+        return Incoming(person=str(user.get("user_id")), started=True,
+                        start_code=str(payload) if payload else None,
+                        display_name=_name(user),
+                        event=f"bot_started:{user.get('user_id')}:{update.get('timestamp')}")
+    if kind == "message_callback":
+        callback = update.get("callback") or {}
+        user = callback.get("user") or {}
+        return Incoming(person=str(user.get("user_id")), choice=callback.get("payload") or "",
+                        display_name=_name(user), event=f"callback:{callback.get('callback_id')}")
+    if kind != "message_created":
+        return None
+    message = update.get("message") or {}
+    sender = message.get("sender") or {}
+    if (message.get("recipient") or {}).get("chat_type") != "dialog" or \
+            not sender or sender.get("is_bot"):
+        return None  # only people writing to the bot in their own dialog
+    body = message.get("body") or {}
+    person, name = str(sender.get("user_id")), _name(sender)
+    event = f"message:{body.get('mid')}"
+    attachments = body.get("attachments") or []
+    for attachment in attachments:
+        if attachment.get("type") == "contact":
+            payload = attachment.get("payload") or {}
+            phone = TEL.search(payload.get("vcf_info") or "")
+            # max_info: the MAX user the card is of; only the sender's own vouches for it.
+            owner = (payload.get("max_info") or {}).get("user_id")
+            return Incoming(person=person, display_name=name, event=event,
+                            contact_phone=phone.group(1).strip() if phone else None,
+                            contact_person=str(owner) if owner is not None else "")
+    text = body.get("text") or ""
+    command, _space, rest = text.strip().partition(" ")
+    if command == "/start":
+        return Incoming(person=person, display_name=name, started=True,
+                        start_code=rest.strip() or None, event=event)
+    if not text:
+        return Incoming(person=person, display_name=name, attachment=bool(attachments),
+                        event=event)
+    return Incoming(person=person, text=text, display_name=name, event=event)
+
+
+def _name(user: Mapping[str, Any]) -> str | None:
+    name = " ".join(p for p in (user.get("first_name"), user.get("last_name")) if p).strip()
+    return name or None
+
+
+def keyboard_for(reply: Reply) -> Json | None:
+    """An inline keyboard (schema, InlineKeyboardAttachmentRequest) for ``reply``: a callback
+    button per choice, or a ``request_contact`` button; None when it needs none."""
+    rows: list[list[Json]] = []
+    if reply.ask_contact:
+        rows.append([{"type": "request_contact", "text": _label(_("Share my phone number"))}])
+    items = list(reply.choices)
+    if len(items) > limits.KEYBOARD_MAX_BUTTONS:  # keep the last ("other") one
+        items = items[:limits.KEYBOARD_MAX_BUTTONS - 1] + items[-1:]
+    columns = 1 if len(items) <= 6 else 2
+    for index, (label, value) in enumerate(items):
+        if index % columns == 0:
+            rows.append([])
+        rows[-1].append({"type": "callback", "text": _label(label),
+                         "payload": value[:limits.CALLBACK_PAYLOAD_MAX]})
+    return {"type": "inline_keyboard", "payload": {"buttons": rows}} if rows else None
+
+
+def _label(text: str) -> str:
+    text = " ".join(text.split()) or "—"
+    if len(text) <= limits.BUTTON_TEXT_MAX:
+        return text
+    return text[:limits.BUTTON_TEXT_MAX - 1].rstrip() + "…"
+
+
+# --- serving people ---
+
+
+class Intake:
+    """The running bot of one MAX channel: a long-poll thread handing people to the desk."""
+
+    def __init__(self, *, channel: str, client: MaxClient, desk: SignupDesk, lease: Lease,
+                 log: logging.Logger, wait: int = limits.LONG_POLL_WAIT,
+                 backoff: float = limits.LONG_POLL_BACKOFF) -> None:
+        self.channel = channel
+        self.client = client
+        self.desk = desk
+        self.lease = lease
+        self.log = log
+        self.wait = wait
+        self.backoff = backoff
+        #: Why the bot stopped by itself (a revoked token...), in plain words; None while fine.
+        self.failure: str | None = None
+        self._stop = threading.Event()
+        self._pool = ThreadPoolExecutor(limits.INTAKE_WORKERS, thread_name_prefix="max-intake")
+        self._busy = 0
+        self._busy_lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name=f"max-intake-{channel}",
+                                        daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 3.0) -> None:
+        self._stop.set()
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join(timeout)
+        self._pool.shutdown(wait=True)
+        self.lease.release()
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive() and not self._stop.is_set()
+
+    def idle(self) -> bool:
+        """No person's update is being handled."""
+        with self._busy_lock:
+            return self._busy == 0
+
+    # --- the long-poll loop ---
+
+    def _run(self) -> None:
+        delay = self.backoff
+        while not self._stop.is_set():
+            try:
+                if not self.lease.acquire():
+                    if self._stop.wait(self.lease.retry_every):
+                        return
+                    continue
+                saved = self.lease.position()
+                answer = self.client.updates(int(saved) if saved else None, self.wait,
+                                             limits.LONG_POLL_LIMIT, limits.UPDATE_TYPES)
+                if self._stop.is_set() or not self.lease.held:
+                    continue  # not handled: the next reader reads them again
+                self._handle_batch(answer.get("updates") or [])
+                if answer.get("marker") is not None:
+                    self.lease.save_position(str(answer["marker"]))
+                delay = self.backoff
+                self._stop.wait(limits.MIN_POLL_INTERVAL * self.backoff)
+            except (AuthError, PermanentError) as exc:
+                self._fail(str(exc))
+                return
+            except ChannelError as exc:
+                pause = exc.retry_after if isinstance(exc, RateLimitedError) and \
+                    exc.retry_after else delay
+                self.log.warning(_("{error}; the sign-up bot tries again in {seconds} s")
+                                 .format(error=exc, seconds=round(pause)))
+                if self._stop.wait(pause):
+                    return
+                delay = min(delay * 2, limits.LONG_POLL_MAX_BACKOFF)
+            except Exception as exc:  # noqa: BLE001  (a broken answer must not end the bot)
+                self.log.warning(_("the sign-up bot could not read MAX's updates ({kind}); "
+                                   "it tries again in {seconds} s").format(
+                    kind=type(exc).__name__, seconds=round(delay)))
+                if self._stop.wait(delay):
+                    return
+                delay = min(delay * 2, limits.LONG_POLL_MAX_BACKOFF)
+
+    def _fail(self, message: str) -> None:
+        self.failure = _("{error}. The sign-up bot of channel {channel} has stopped; people "
+                         "who write to the bot are not answered until it is fixed and "
+                         "Outreach is restarted").format(error=message, channel=self.channel)
+        self.log.error("%s", self.failure)
+
+    def _handle_batch(self, updates: Sequence[Mapping[str, Any]]) -> None:
+        """Hand the batch to the desk, each person's updates in order; wait until done."""
+        lanes: dict[str, list[Callable[[], None]]] = {}
+        for update in updates:
+            incoming = incoming_from(update)
+            if incoming is None:
+                continue
+            callback = (update.get("callback") or {}).get("callback_id")
+            lanes.setdefault(incoming.person, []).append(
+                lambda incoming=incoming, callback=callback: self._serve(incoming, callback))
+        with self._busy_lock:
+            self._busy += len(lanes)
+        wait([self._pool.submit(self._lane, jobs) for jobs in lanes.values()])
+
+    def _lane(self, jobs: list[Callable[[], None]]) -> None:
+        try:
+            for job in jobs:
+                try:
+                    job()
+                except Exception as exc:  # noqa: BLE001  (one person must not stop the rest)
+                    self.log.error(_("sign-up bot: a message could not be handled: {kind}")
+                                   .format(kind=type(exc).__name__))
+        finally:
+            with self._busy_lock:
+                self._busy -= 1
+
+    def _serve(self, incoming: Incoming, callback: str | None) -> None:
+        if callback:
+            # The button's spinner stops once the press is answered (schema, POST /answers).
+            self._deliver(lambda: self.client.answer(
+                callback, {"notification": _("Got it")}))
+        replies = self.desk.handle(self.channel, incoming)
+        for reply in replies:
+            pieces = parts_of(reply.text)
+            for number, piece in enumerate(pieces):
+                body: Json = {"text": piece}
+                keyboard = keyboard_for(reply) if number == len(pieces) - 1 else None
+                if keyboard is not None:
+                    body["attachments"] = [keyboard]
+                self._deliver(lambda body=body: self.client.send(
+                    body, user_id=int(incoming.person)))
+        if not self._stop.is_set():  # stopped mid-way: the next reader sends what is owed
+            self.desk.delivered(self.channel, incoming)
+
+    def _deliver(self, send: Callable[[], object]) -> bool:
+        """Make one call, retrying transient failures a few times; False when it failed."""
+        pause = self.backoff
+        for attempt in range(limits.SEND_RETRIES + 1):
+            try:
+                send()
+                return True
+            except AuthError as exc:
+                self._fail(str(exc))
+                self._stop.set()
+                return False
+            except TransientError as exc:
+                if attempt == limits.SEND_RETRIES or self._stop.is_set():
+                    self.log.error(_("{error}; a reply to a person was not delivered")
+                                   .format(error=exc))
+                    return False
+                self._stop.wait(exc.retry_after if isinstance(exc, RateLimitedError) and
+                                exc.retry_after else pause)
+                pause *= 2
+            except ChannelError as exc:
+                self.log.error(_("{error}; a reply to a person was not delivered")
+                               .format(error=exc))
+                return False
+        return False
