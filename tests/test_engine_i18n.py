@@ -30,7 +30,7 @@ from outreach.engine.dispatcher import Dispatcher
 from outreach.engine.planner import plan_due
 from outreach.errors import ConfigError, PermanentError, TransientError
 from outreach.i18n import current_language, language
-from outreach.testing import RecordingChannel
+from outreach_testing import RecordingChannel
 
 ROOT = Path(__file__).resolve().parent.parent
 # Words a Russian line may hold as they are: our name, the keys of config.toml, units.

@@ -24,9 +24,9 @@ from outreach.i18n import language
 from outreach.signups.texts import DEFAULTS, PHONE_REASONS, Texts, duration_words, phone_reason
 from outreach.stats import WeekPoint
 from outreach.stats import chart as chart_module
-from outreach.testing import make_registry, make_test_config
 from outreach_local_media import LocalMediaChannel
 from outreach_local_media.posters import DEFAULT_LAYOUTS, PosterContent, render_poster
+from outreach_testing import make_registry, make_test_config
 
 NBSP = "\u00a0"
 # What the centre wrote: shown as written in either language.

@@ -26,7 +26,7 @@ from outreach.db import Store
 from outreach.db.models import ReferralCode
 from outreach.i18n import language
 from outreach.signups.desk import NO, OTHER, YES, StoreDesk, clean_name
-from outreach.testing import RecordingChannel, make_registry, make_test_config
+from outreach_testing import RecordingChannel, make_registry, make_test_config
 
 
 @pytest.fixture(autouse=True)

@@ -38,7 +38,7 @@ from outreach.signups.merging import duplicate_groups, merge
 from outreach.signups.offline import Entry, add_signup
 from outreach.signups.records import forget
 from outreach.stats import compute_stats
-from outreach.testing import RecordingChannel, make_registry
+from outreach_testing import RecordingChannel, make_registry
 
 UTC = zoneinfo.ZoneInfo("UTC")
 MARIA_PHONE = "+7 912 345-67-89"

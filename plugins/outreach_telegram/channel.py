@@ -17,6 +17,7 @@ the one retry helper). None of them knows the channel.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import zoneinfo
 from collections.abc import Mapping, Sequence
@@ -59,6 +60,9 @@ if TYPE_CHECKING:
     from outreach_telegram.intake import Intake
 
 DEFAULT_ZONE = "Asia/Yekaterinburg"
+#: A message's link: t.me/<channel>/<id>, t.me/c/<chat>/<id> for a private channel
+#: (the forms post_url makes), t.me/s/<channel>/<id> for the web preview.
+_POST_LINK = re.compile(r"t\.me/(?:[cs]/)?[^/?#\s]+/(\d+)")
 
 
 def contact_button() -> str:
@@ -242,6 +246,11 @@ class TelegramChannel(Channel):
         if username is None and self._bot is not None:
             username = self._bot.bot_username
         return f"https://t.me/{username.lstrip('@')}?start={code}" if username else None
+
+    @classmethod
+    def external_id_from_url(cls, url: str) -> str | None:
+        match = _POST_LINK.search(url)
+        return match.group(1) if match else None
 
     # --- the sign-up bot ---
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 import threading
 from collections.abc import Mapping, Sequence
@@ -44,6 +45,11 @@ if TYPE_CHECKING:
     import requests
 
     from outreach_vk.intake import Intake
+
+
+#: A post's link: vk.com/wall-<group>_<post>, or a community page opened on the post
+#: (vk.com/<name>?w=wall-<group>_<post>). The id is "<owner>_<post>", as wall.getById takes it.
+_POST_LINK = re.compile(r"vk\.com/\S*wall(-?\d+_\d+)")
 
 
 def _positive(value: int) -> str | None:
@@ -239,6 +245,11 @@ class VKChannel(Channel):
 
     def signup_link(self, code: str) -> str | None:
         return f"https://vk.me/club{self.group_id}?ref={code}"
+
+    @classmethod
+    def external_id_from_url(cls, url: str) -> str | None:
+        match = _POST_LINK.search(url)
+        return match.group(1) if match else None
 
     # --- the sign-up bot ---
 

@@ -26,10 +26,10 @@ from outreach.channels import (
     TransientError,
 )
 from outreach.i18n import language
-from outreach.testing import make_registry, make_test_config
 from outreach_telegram import TelegramChannel, loop
 from outreach_telegram.fake import FakeTelegram, Limits
 from outreach_telegram.pacing import FloodLimits
+from outreach_testing import make_registry, make_test_config
 
 
 def make_channel(tmp_path: Path, fake: FakeTelegram, **settings) -> Iterator[TelegramChannel]:

@@ -18,9 +18,9 @@ from telegram_support import (
 )
 
 from outreach.channels import Incoming, Post, Reply, SignupDesk
-from outreach.testing import make_registry, make_test_config
 from outreach_telegram import TelegramChannel
 from outreach_telegram.fake import FakeTelegram
+from outreach_testing import make_registry, make_test_config
 
 
 class ScriptedDesk(SignupDesk):

@@ -21,9 +21,9 @@ from outreach.engine.service import Service
 from outreach.i18n import language
 from outreach.signups.desk import StoreDesk
 from outreach.stats import compute_stats
-from outreach.testing import make_registry, make_test_config
 from outreach_telegram import TelegramChannel
 from outreach_telegram.fake import FakeTelegram
+from outreach_testing import make_registry, make_test_config
 
 MUNICIPALITIES = ["Миасс", "Златоуст", "Чебаркуль"]
 

@@ -11,7 +11,7 @@ from language_support import english_words
 from vk_support import FastVK, make_channel, post, running_fake
 
 from outreach.i18n import language
-from outreach.testing import make_registry, make_test_config
+from outreach_testing import make_registry, make_test_config
 from outreach_vk import limits
 from outreach_vk.checks import wall_right_note
 from outreach_vk.fake import FakeVK

@@ -24,7 +24,7 @@ from outreach.db import Store
 from outreach.db.models import AudienceJoin, Publication, ReferralCode, SignUp, utcnow
 from outreach.i18n import language
 from outreach.signups.desk import StoreDesk
-from outreach.testing import make_registry, make_test_config
+from outreach_testing import make_registry, make_test_config
 from outreach_vk import VKChannel
 from outreach_vk.fake import FakeVK
 from outreach_vk.fake.bot import COORDINATORS_PEER
