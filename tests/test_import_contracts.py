@@ -40,6 +40,8 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
     config = tomllib.loads(pyproject)["tool"]["importlinter"]
     write(tmp_path, "outreach.channels", "")
+    write(tmp_path, "outreach.commands", "")  # the plugins' CLI API
+    write(tmp_path, "outreach_local_media.commands", "from outreach.commands import *\n")
     write(tmp_path, "outreach.cli.main", "from outreach import channels\n")
     write(tmp_path, "outreach.__main__", "from outreach.cli import main\n")
     for package in config["root_packages"]:
