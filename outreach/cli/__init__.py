@@ -39,6 +39,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "stats": ("outreach.cli.stats", "stats", N_("What each campaign and channel earned.")),
     "status": ("outreach.cli.status", "status",
                N_("Is the service running and well? Exit code 0, 1 or 2 for monitoring.")),
+    "backups": ("outreach.cli.backups", "backups",
+                N_("Back up the database, config and media in one file; restore it.")),
     "deploy": ("outreach.cli.deploy", "deploy",
                N_("Write the files that make the server run the service and its nightly backup.")),
     "init": ("outreach.cli.init", "init",
