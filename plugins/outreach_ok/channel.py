@@ -247,6 +247,7 @@ def _text_of(topic: Mapping[str, Any]) -> str:
 
 def _count(topic: Mapping[str, Any], summary: str, key: str) -> int | None:
     value = topic.get(summary)
-    if isinstance(value, Mapping) and isinstance(value.get(key), int):
-        return value[key]
+    count = value.get(key) if isinstance(value, Mapping) else None
+    if isinstance(count, int):
+        return count
     return None  # OK leaves a summary out when it does not tell

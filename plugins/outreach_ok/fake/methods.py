@@ -127,7 +127,8 @@ class Methods:
         now = self.store.clock.now()
         likes = sum(counts(self.world.seed, t["id"], now - t["created"])["likes"]
                     for t in self.world.topics.values())
-        return self.world.members + likes // 20
+        members: int = self.world.members + likes // 20
+        return members
 
     # --- photos (apiok.ru/dev/examples/photo_upload) ---
 
@@ -188,7 +189,8 @@ class Methods:
                 for item in block.get("list") or []:
                     photo_id = by_token.get(str((item or {}).get("id")))
                     upload = self.world.uploads.get(photo_id or "")
-                    if upload is None or upload["used"] or upload["uid"] != token.uid:
+                    if photo_id is None or upload is None or upload["used"] \
+                            or upload["uid"] != token.uid:
                         raise OKError(100, "Invalid parameter attachment : photo token")
                     photos.append(photo_id)
             else:
