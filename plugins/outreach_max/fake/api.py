@@ -43,7 +43,8 @@ class Api:
         self.ready_after = 0.1  # fake seconds until an upload may be attached
         self.on_post: Callable[[str, str], object] | None = None
         self.deliver: Callable[[int, dict[str, Any]], object] = lambda user, body: None
-        self.known_people: Callable[[int], dict[str, Any] | None] = lambda user: None
+        # The person with that user id, or None for one the fake does not know.
+        self.known_people: Callable[[int], object | None] = lambda user: None
         self.callbacks: set[str] = set()
 
     # --- objects ---
@@ -260,7 +261,8 @@ def _buttons(rows: Any) -> list[list[dict[str, Any]]]:
                 raise bad("callback payload longer than 1024 characters")
             if button.get("type") not in ("callback", "request_contact", "link", "message"):
                 raise bad(f"button type {button.get('type')!r} is not supported here")
-    return rows
+    checked: list[list[dict[str, Any]]] = rows
+    return checked
 
 
 def probe(data: bytes) -> dict[str, Any]:
