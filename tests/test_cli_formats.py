@@ -38,16 +38,9 @@ DOCS = {"ru": ROOT / "docs" / "formats.md", "en": ROOT / "docs" / "en" / "format
 CAMPAIGN = """\
 name = "Наставничество"
 time_zone = "Asia/Yekaterinburg"
-
-[schedule]
-every = "1d"
-first = 2026-01-01T10:00:00
-
-[post]
-template = "{title}"
-
-[channels]
-names = ["press"]
+schedule = {days = ["вт", "чт"], times = ["10:00"]}
+post = {template = "{title}"}
+channels = {names = ["press"]}
 """
 
 # Every command with a machine format, as a script runs it.
