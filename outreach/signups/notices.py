@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from outreach.db.models import SignUp
+from outreach.i18n import _
 from outreach.signups import records
 from outreach.signups.phones import pretty_phone
 
@@ -59,8 +60,10 @@ class Coordinators:
             self.registry.get(settings.coordinators_channel).notify(
                 settings.coordinators_chat, text)
         except Exception as exc:  # the sign-up is stored; a missed message must not undo it
-            log.warning("could not tell the coordinators about sign-up %s via %s: %s",
-                        notice.signup_id, settings.coordinators_channel, type(exc).__name__)
+            log.warning(_("Could not tell the coordinators about sign-up {id} through "
+                          "{channel}: {error}").format(id=notice.signup_id,
+                                                      channel=settings.coordinators_channel,
+                                                      error=type(exc).__name__))
 
     def text(self, notice: Notice) -> str | None:
         """The message for ``notice``, in the coordinators' language; None when moot."""
