@@ -37,6 +37,7 @@ from outreach.channels import Incoming, Reply, SignupDesk
 from outreach.db.models import SignUp, utcnow
 from outreach.db.states import SignupStatus
 from outreach.errors import ConfigError, OutreachError, Problem
+from outreach.i18n import _
 from outreach.signups import events, merging, records
 from outreach.signups.cleaning import clean_name, clean_text
 from outreach.signups.flood import Flood
@@ -44,7 +45,7 @@ from outreach.signups.joins import record_join
 from outreach.signups.notices import CONFIRMED, NEW, WITHDRAWN, Coordinators, Notice
 from outreach.signups.phones import PhoneError, normalize_phone
 from outreach.signups.referrals import match_code
-from outreach.signups.texts import PHONE_REASONS, Texts, russian_duration
+from outreach.signups.texts import PHONE_REASONS, Texts, how_long
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -91,7 +92,7 @@ class StoreDesk(SignupDesk):
         self.texts = Texts(config.signups.texts)
         self.coordinators = Coordinators(store, config, registry, self.texts)
         # Striped: one lock per person would grow with everyone who ever wrote.
-        self._locks = [threading.Lock() for _ in range(_LOCKS)]
+        self._locks = [threading.Lock() for _lock in range(_LOCKS)]
         #: Dialogs erased since the service last scrubbed the database's files of them
         #: (``Store.purge_erased``); a replayed transaction may count one twice.
         self.erasures = 0
@@ -195,7 +196,7 @@ class StoreDesk(SignupDesk):
                 row = SignUp(person=person, channel=channel, source=self._source(channel),
                              status=SignupStatus.started, created_at=now)
             welcome = t["welcome_back"] if row.status in DONE else t.format(
-                "welcome", keep=russian_duration(self.config.signups.erase_unfinished_after))
+                "welcome", keep=how_long(self.config.signups.erase_unfinished_after))
             if row.referral_code_id is None and row.code_given is None or \
                     row.referral_code_id is None and code.referral_code_id is not None:
                 row.referral_code_id = code.referral_code_id
@@ -264,7 +265,7 @@ class StoreDesk(SignupDesk):
             try:
                 data["phone"] = normalize_phone(value)
             except PhoneError as exc:
-                return [Reply(t.format("phone_again", reason=PHONE_REASONS[exc.reason]),
+                return [Reply(t.format("phone_again", reason=_(PHONE_REASONS[exc.reason])),
                               ask_contact=True)], []
             # Only the platform can vouch: a card from the person's own account.
             data["phone_confirmed"] = bool(message.contact_phone) and \
