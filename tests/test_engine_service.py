@@ -23,7 +23,7 @@ from sqlmodel import select
 from outreach.cli import cli
 from outreach.db.models import Campaign, utcnow
 from outreach.engine.service import Service
-from outreach.testing import make_registry
+from outreach_testing import make_registry
 
 
 def _due_a_minute_ago() -> str:

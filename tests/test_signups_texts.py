@@ -8,7 +8,8 @@ import re
 import pytest
 
 from outreach.i18n import _, language
-from outreach.signups.texts import DEFAULTS, PHONE_REASONS, Texts, how_long
+from outreach.signups.texts import DEFAULTS, PHONE_REASONS, Texts
+from outreach.signups.texts import duration_words as how_long
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 
@@ -32,7 +33,7 @@ def test_the_dialog_speaks_english_for_an_english_centre() -> None:
         assert texts.format("done", name="Ann") == (
             "Thank you, Ann! You are signed up. A coordinator will contact you soon.")
         assert texts.format("welcome", keep=how_long(dt.timedelta(days=1))).endswith(
-            "your answers are kept for 1 day, then erased.")
+            "your answers are kept for 1 day and then deleted.")
         for key in DEFAULTS:
             assert not CYRILLIC.search(texts[key]), key
 
@@ -46,8 +47,8 @@ def test_a_centre_s_own_words_win_in_every_language() -> None:
 
 @pytest.mark.parametrize(("span", "ru", "en"), [
     (dt.timedelta(days=7), "7 дней", "7 days"), (dt.timedelta(days=21), "21 день", "21 days"),
-    (dt.timedelta(hours=3), "3 часа", "3 hours"), (dt.timedelta(minutes=1), "1 минуту",
-                                                   "1 minute"),
+    (dt.timedelta(hours=3), "3 часа", "3 hours"), (dt.timedelta(minutes=90), "90 минут",
+                                                   "90 minutes"),
 ])
 def test_how_long_a_sign_up_is_kept_reads_as_the_dialog_says_it(
         span: dt.timedelta, ru: str, en: str) -> None:

@@ -38,17 +38,18 @@ from outreach.signups.merging import duplicate_groups, merge
 from outreach.signups.offline import Entry, add_signup
 from outreach.signups.records import forget
 from outreach.stats import compute_stats
-from outreach.testing import RecordingChannel, make_registry
-
-
-@pytest.fixture(autouse=True)
-def russian() -> Iterator[None]:
-    """The scenarios are a Russian centre's: its bots speak the catalogue's Russian."""
-    with language("ru"):
-        yield
+from outreach_testing import RecordingChannel, make_registry
 
 UTC = zoneinfo.ZoneInfo("UTC")
 MARIA_PHONE = "+7 912 345-67-89"
+
+
+
+@pytest.fixture(autouse=True)
+def _russian() -> Iterator[None]:
+    """The dialog as the centre's volunteers read it; its English: tests/test_signups_texts.py."""
+    with language("ru"):
+        yield
 
 
 @pytest.fixture

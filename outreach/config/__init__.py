@@ -150,8 +150,9 @@ SIGNUPS = {
                                "{ channel = 'telegram', chat = '@coordinators' }"),
     "join_window": Field(str, default="48h", check=_check_window,
                          help="A join counts for the post published at most this long before"),
-    "other_municipality_label": Field(str, default="Другой",
-                                      help="The button for a municipality not in the list"),
+    "other_municipality_label": Field(str, default="",
+                                      help="The button for a municipality not in the list "
+                                           "(default: the dialog's button_other, «Другой»)"),
     "texts": Field(dict, default={}, check=_check_texts,
                    help="Dialog texts replacing the Russian defaults, by name"),
     "erase_unfinished_after": Field(str, default="7d", check=_check_unfinished,
@@ -180,7 +181,7 @@ class Signups:
     coordinators_channel: str | None = None
     coordinators_chat: str | None = None
     join_window: dt.timedelta = dt.timedelta(hours=48)
-    other_municipality_label: str = "Другой"
+    other_municipality_label: str = ""  # "": the dialog's button_other
     texts: dict[str, str] = field(default_factory=dict)
     erase_unfinished_after: dt.timedelta = dt.timedelta(days=7)
 

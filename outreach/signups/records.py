@@ -37,11 +37,11 @@ class Origin:
     def describe(self) -> str:
         parts = []
         if self.campaign_name or self.campaign:
-            parts.append(_('campaign "{name}"').format(name=self.campaign_name or self.campaign))
+            parts.append(_("campaign “{name}”").format(name=self.campaign_name or self.campaign))
         if self.channel:
-            parts.append(_("channel {name}").format(name=self.channel))
+            parts.append(_("channel {channel}").format(channel=self.channel))
         if self.placement:
-            parts.append(_('placement "{name}"').format(name=self.placement))
+            parts.append(_("place “{place}”").format(place=self.placement))
         if self.publication_id:
             parts.append(_("publication {id}").format(id=self.publication_id))
         if self.short_code:
