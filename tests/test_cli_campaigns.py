@@ -15,7 +15,7 @@ from outreach.cli import App, cli
 from outreach.config import Config
 from outreach.db import open_store
 from outreach.db.models import Campaign, Photo, Publication, Story, utcnow
-from outreach.testing import RecordingChannel, make_registry, make_test_config
+from outreach_testing import RecordingChannel, make_registry, make_test_config
 
 
 class LinkChannel(RecordingChannel):

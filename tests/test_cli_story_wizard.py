@@ -14,7 +14,7 @@ from PIL import Image
 from outreach.cli import cli
 from outreach.config import Config
 from outreach.library.frontmatter import read_story
-from outreach.testing import make_test_config
+from outreach_testing import make_test_config
 
 
 def jpeg(seed: int) -> bytes:

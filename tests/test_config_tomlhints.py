@@ -12,7 +12,7 @@ from outreach.config.tomlfile import parse_toml
 from outreach.errors import ConfigError, StoryFileError
 from outreach.i18n import language
 from outreach.library.frontmatter import read_story
-from outreach.testing import make_test_config
+from outreach_testing import make_test_config
 
 NBSP = "\u00a0"
 

@@ -199,6 +199,7 @@ def preview(app: App, slug: str, channel: str | None, slots: int, out: Path | No
     items = preview_campaign(spec, config, app.store, app.registry,
                              after=dt.datetime.now(dt.UTC), slots=slots, out=folder,
                              only_channel=channel)
+    columns: tuple[str, ...]
     if fmt == "table":
         from outreach.campaigns.schedule import describe
 

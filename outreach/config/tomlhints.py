@@ -256,7 +256,7 @@ def _duplicate(lines: list[str], line: int, raw: str) -> str:
         previous = lines[number - 1]
         if _HEADER.match(previous):
             break
-        if (found := _split(previous)) is not None and found[0] == key:
+        if (pair := _split(previous)) is not None and pair[0] == key:
             first = number
     if first is None:
         return _("{key} is written twice: keep one of them").format(key=key)
