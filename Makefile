@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 CATALOGUES := $(wildcard outreach/locale/*/LC_MESSAGES/*.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: setup run test test-quick bench lint messages clean
+.PHONY: setup run test test-quick bench lint check messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,12 +28,13 @@ run: $(STAMP) $(COMPILED)
 	$(BIN)/outreach init --samples
 	$(BIN)/outreach run --sandbox
 
-## Set up, lint, and run the whole test suite (SQLite and PostgreSQL store tests).
-test: lint $(COMPILED)
+## Set up, check (lint, import contracts, types), and run the whole test suite
+## (SQLite and PostgreSQL store tests).
+test: check $(COMPILED)
 	$(BIN)/python -m pytest -n 2 -q
 
-## The quick suite: lint, and everything but the tests marked slow.
-test-quick: lint $(COMPILED)
+## The quick suite: check, and everything but the tests marked slow.
+test-quick: check $(COMPILED)
 	$(BIN)/python -m pytest -n 2 -q -m "not slow"
 
 bench: $(STAMP)
@@ -42,10 +43,15 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+## Lint, then the import contracts (pyproject.toml [tool.importlinter]) and the types (mypy --strict).
+check: lint
+	$(BIN)/python tools/check_imports.py
+	$(BIN)/mypy
+
 ## Extract every message from the source into the catalogues (.po), then compile them.
 ## Translate what it reports as "to translate or review" (docs/i18n.md).
 messages: $(STAMP)
 	$(BIN)/python -m outreach.i18n.catalogs update
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache $(COMPILED)
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache $(COMPILED)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from outreach.i18n import N_, _
+
 
 class OutreachError(Exception):
     """A problem the user can act on; its message is shown without a traceback."""
@@ -121,4 +123,41 @@ def did_you_mean(word: str, choices: Sequence[str]) -> str:
     import difflib
 
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return _(" (did you mean '{choice}'?)").format(choice=close[0]) if close else ""
+
+
+#: Plain words for the errors of files a person meets (``errno`` names), see ``os_reason``.
+_OS_REASONS = {
+    "ENOENT": N_("the file or folder does not exist"),
+    "EACCES": N_("no permission to read or write it"),
+    "EPERM": N_("no permission to read or write it"),
+    "ENOSPC": N_("the disk is full"),
+    "EDQUOT": N_("the disk space allowed to this user is used up"),
+    "EROFS": N_("the disk can only be read, not written (a write-protected card or stick?)"),
+    "EISDIR": N_("it is a folder, not a file"),
+    "ENOTDIR": N_("a part of the path is a file, not a folder"),
+    "EEXIST": N_("it already exists"),
+    "ENOTEMPTY": N_("the folder is not empty"),
+    "ENAMETOOLONG": N_("the name is too long"),
+    "EBUSY": N_("another program is using it"),
+    "EIO": N_("the disk could not be read or written (it may be damaged or unplugged)"),
+    "ENODEV": N_("the disk is not connected"),
+    "ENXIO": N_("the disk is not connected"),
+    "EMFILE": N_("too many files are open at once; try again"),
+    "ENFILE": N_("too many files are open at once; try again"),
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be used, in plain words of the current language.
+
+    "the disk is full", "no permission to read or write it"... for the
+    errors a person can fix; the system's own wording for anything else.
+    Name the file in the message around it: this says only why.
+    """
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    if name in _OS_REASONS:
+        return _(_OS_REASONS[name])
+    return exc.strerror or str(exc) or type(exc).__name__

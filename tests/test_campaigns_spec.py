@@ -10,7 +10,7 @@ import pytest
 from outreach.campaigns.spec import load_campaign, load_campaigns
 from outreach.config import Config, load_config
 from outreach.errors import CampaignError, NotFoundError
-from outreach.testing import make_test_config
+from outreach_testing import make_test_config
 
 GOOD = """\
 name = "Наставничество"
@@ -141,12 +141,12 @@ def test_every_problem_of_every_file_at_once(config: Config) -> None:
         ('name = "x"\nstart = 2026-05-01\nend = 2026-04-01\n[schedule]\nevery = "1d"\n'
          '[channels]\nnames = ["miass"]\n', ":3: end: 2026-04-01 is before start 2026-05-01"),
         ('name = "x"\n[schedule]\nevery = "1d"\ncron = "0 10 * * *"\n[channels]\n'
-         'names = ["miass"]\n', ":2: schedule: needs exactly one of cron, every or dates; "
-                                "it gives cron and every"),
+         'names = ["miass"]\n', ":2: schedule: needs exactly one way of saying when: days "
+                                "and times, cron, every or dates; it gives cron, every"),
         ('name = "x"\n[schedule]\nevery = "soon"\n[channels]\nnames = ["miass"]\n',
-         ":3: schedule.every: 'soon' is not a duration"),
+         ":3: schedule.every: 'soon' is not a length of time"),
         ('name = "x"\ngrace = "an hour"\n[schedule]\nevery = "1d"\n[channels]\n'
-         'names = ["miass"]\n', ":2: grace: 'an hour' is not a duration"),
+         'names = ["miass"]\n', ":2: grace: 'an hour' is not a length of time"),
         ('name = "x"\n[schedule]\nevery = "1d"\n[channels]\nby_municipality = false\n',
          ":4: channels: names no channels"),
         ('name = "x"\n[schedule]\nevery = "1d"\n[content]\nper_run = 0\n[channels]\n'
@@ -163,6 +163,29 @@ def test_every_problem_of_every_file_at_once(config: Config) -> None:
          '[channels]\nnames = ["miass"]\n',
          ":5: post.template: {title.__class__}: attribute or index access is not allowed"),
         ('[channels]\nnames = ["miass"]\n', ": name: is required"),
+        ('name = "x"\n[schedule]\ndays = ["пн", "четверк"]\ntimes = ["10:00"]\n[channels]\n'
+         'names = ["miass"]\n', ":3: schedule.days: 'четверк' is not a day of the week: write "
+                                "пн, вт, ср, чт, пт, сб, вс (or mon…sun), \"будни\" or "
+                                "\"выходные\" (did you mean 'четверг'?)"),
+        ('name = "x"\n[schedule]\ndays = ["пн"]\ntimes = ["10.00"]\n[channels]\n'
+         'names = ["miass"]\n', ":4: schedule.times: '10.00' is not a time of day: write hours "
+                                'and minutes with a colon, in quotes, like "10:00"'),
+        ('name = "x"\n[schedule]\ntimes = ["25:00"]\n[channels]\nnames = ["miass"]\n',
+         ":3: schedule.times: '25:00' is not a time of day"),
+        ('name = "x"\n[schedule]\ndays = ["пн"]\n[channels]\nnames = ["miass"]\n',
+         ':3: schedule.days: needs the times of day too: times = ["10:00"]'),
+        ('name = "x"\n[schedule]\ndays = ["пн"]\ntimes = ["10:00"]\ncron = "0 10 * * *"\n'
+         '[channels]\nnames = ["miass"]\n', ":2: schedule: needs exactly one way of saying "
+                                           "when: days and times, cron, every or dates; it "
+                                           "gives cron, times"),
+        ('name = "x"\n[schedule]\ncron = "0 10 * * 8"\n[channels]\nnames = ["miass"]\n',
+         ":3: schedule.cron: '0 10 * * 8' is not a valid cron expression: 8 is not a day of "
+         "the week: days are numbered 0 to 7, where 0 and 7 are Sunday and 1 is Monday"),
+        ('name = "x"\n[schedule]\ncron = "0 10 * * понед"\n[channels]\nnames = ["miass"]\n',
+         ":3: schedule.cron: '0 10 * * понед' is not a valid cron expression: 'понед' is not "
+         "a day of the week"),
+        ('name = "x"\ntime_zone = "Екатеринбург"\n[schedule]\nevery = "1d"\n[channels]\n'
+         'names = ["miass"]\n', ":2: time_zone: unknown time zone 'Екатеринбург'"),
         ('name = "x"\n[schedule]\nevery = "1d"\n[channels\n', ":4: not valid TOML"),
     ],
 )
@@ -179,7 +202,9 @@ def test_each_mistake_is_named_with_file_line_and_key(config: Config, text: str,
 def test_a_file_name_that_cannot_be_a_slug_is_an_error(config: Config) -> None:
     write(config, "Mentoring Reports", GOOD)
     found = problems_of(config)
-    assert len(found) == 1 and "use only lower-case latin letters" in found[0]
+    assert len(found) == 1 and found[0].endswith(
+        "only lower-case latin letters, digits and dashes; rename the file to "
+        "mentoring-reports.toml")
 
 
 def test_unknown_slug_suggests_the_closest(config: Config) -> None:
@@ -221,3 +246,27 @@ def test_placements_are_names_or_tables_and_checked(tmp_path: Path) -> None:
     assert "placements.nmae: unknown key (did you mean 'name'?)" in text
     assert "'Соцзащита' is listed twice" in text
     assert "item 4 must be a name in quotes or a table" in text
+
+
+def test_a_russian_file_name_is_refused_with_the_name_to_give_it(config: Config) -> None:
+    path = write(config, "Наставники Миасса", GOOD)
+    assert problems_of(config) == [
+        f"{path}: the file's name is the campaign's short name: only lower-case latin "
+        "letters, digits and dashes; rename the file to nastavniki-miassa.toml"]
+
+
+def test_a_channel_named_in_russian_is_accepted_when_config_names_it_so(tmp_path: Path) -> None:
+    (tmp_path / "campaigns").mkdir()
+    config = make_test_config(tmp_path, {"вк-миасс": {"plugin": "test"}})
+    write(config, "c", 'name = "x"\n[schedule]\nevery = "1d"\n[channels]\nnames = ["вк-миасс"]\n')
+    assert load_campaign(config, "c").channels.names == ("вк-миасс",)
+
+
+def test_a_channel_typed_in_russian_points_at_the_latin_one(config: Config) -> None:
+    path = write(config, "c", 'name = "x"\n[schedule]\nevery = "1d"\n[channels]\n'
+                              'names = ["миасс", "вконтакте"]\n')
+    found = problems_of(config)
+    assert found[0] == (f"{path}:5: channels.names: no channel 'миасс' in {config.source} "
+                        "(did you mean 'miass'?)")
+    assert found[1] == (f"{path}:5: channels.names: no channel 'вконтакте' in {config.source}; "
+                        "its channels: vk-region, telegram-main, miass")

@@ -15,7 +15,7 @@ from outreach.cli import App, cli
 from outreach.config import Config
 from outreach.db import open_store
 from outreach.db.models import Campaign, Photo, Publication, Story, utcnow
-from outreach.testing import RecordingChannel, make_registry, make_test_config
+from outreach_testing import RecordingChannel, make_registry, make_test_config
 
 
 class LinkChannel(RecordingChannel):
@@ -121,7 +121,7 @@ def test_list_shows_schedule_next_slot_and_channels(runner: CliRunner, config: C
     assert result.exit_code == 0, result.output
     [row] = json.loads(result.output)
     assert row["slug"] == "mentoring" and row["active"] == "yes"
-    assert row["schedule"] == "every day (Asia/Yekaterinburg)"
+    assert row["schedule"] == "every day (Yekaterinburg)"
     assert row["next"].split()[1] == "10:00"
     assert row["channels"] == ["tg", "narrow", "by municipality (vk-miass)"]
 
@@ -209,6 +209,7 @@ def test_preview_trims_to_the_channel_limit_and_leaves_extra_photos_out(
     body = " ".join(["Волонтёры рассказали школьникам о профессиях."] * 10)
     add_story(config, "Длинный", body, 2, "Златоуст")
     result = run(runner, config, "preview", "mentoring", "--slots", "1", "--channel", "narrow")
+    assert result.output.startswith("Schedule: every day (Yekaterinburg)\n"), result.output
     assert result.exit_code == 0, result.output
     out = config.output_dir / "preview" / "mentoring"
     [folder] = [p for p in out.iterdir() if p.is_dir()]
@@ -220,7 +221,7 @@ def test_preview_trims_to_the_channel_limit_and_leaves_extra_photos_out(
     assert meta["photos_left_out"] == 1
     row = next(line for line in result.output.splitlines() if "narrow" in line)
     assert "/120" in row and "1 (+1 left out)" in row and row.rstrip().endswith("yes")
-    assert "1 photo(s) left out" in result.output
+    assert "1 photo left out" in result.output
     assert counts(config) == (0, 0)
 
 

@@ -22,7 +22,7 @@ def plugins(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (workdir / "broken_plugin.py").write_text("import no_such_library\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(workdir))
     points = [metadata.EntryPoint(name, value, GROUP) for name, value in {
-        "test": "outreach.testing:RecordingChannel",
+        "test": "outreach_testing:RecordingChannel",
         "local-media": "outreach_local_media:LocalMediaChannel",
         "broken": "broken_plugin:Channel",
     }.items()]
@@ -90,7 +90,7 @@ def test_list_as_table_and_csv(runner: CliRunner, workdir: Path) -> None:
                                 "TEXT", "PHOTOS"]
     press = next(line for line in lines if line.startswith("press "))
     assert press.split() == ["press", "local-media", "ready", "—", "print", "Miass",
-                             "20000", "20"]
+                             "20,000", "20"]
 
     as_csv = runner.invoke(cli, ["channels", "list", "--format", "csv"])
     assert as_csv.exit_code == 0, as_csv.output
@@ -117,7 +117,7 @@ def test_check_all_fine(runner: CliRunner, workdir: Path,
     assert f"press kits go to {workdir / 'output' / 'press'}" in result.stdout
     assert "bot (test): ok" in result.stdout
     assert "off (test): switched off (enabled = false), not checked" in result.stdout
-    assert result.stdout.rstrip().endswith("2 channel(s) checked, all fine.")
+    assert result.stdout.rstrip().endswith("2 channels checked, all fine.")
     assert SECRET not in result.output
 
 
@@ -134,7 +134,7 @@ def test_check_explains_each_problem_and_fails(runner: CliRunner, workdir: Path)
     # Every settings problem of a channel, with file and line, not only the first.
     assert "config.toml:18: channels.typo.fial: unknown key (did you mean 'fail'?)" in out
     assert "config.toml:19: channels.typo.token: must be the name of an environment" in out
-    assert "3 of 4 channel(s) need attention." in out
+    assert "3 of 4 channels need attention." in out
     assert SECRET not in result.output
     assert "Traceback" not in result.output
 
@@ -144,11 +144,11 @@ def test_check_one_channel(runner: CliRunner, workdir: Path) -> None:
     result = runner.invoke(cli, ["channels", "check", "press"])
     assert result.exit_code == 0, result.output
     assert "bot" not in result.stdout
-    assert "1 channel(s) checked, all fine." in result.stdout
+    assert "1 channel checked, all fine." in result.stdout
 
     broken = runner.invoke(cli, ["channels", "check", "old"])
     assert broken.exit_code == 1, broken.output
-    assert "1 of 1 channel(s) need attention." in broken.stdout
+    assert "1 of 1 channel needs attention." in broken.stdout
 
 
 def test_check_unknown_channel_suggests_a_name(runner: CliRunner, workdir: Path) -> None:
@@ -162,7 +162,7 @@ def test_check_unknown_channel_suggests_a_name(runner: CliRunner, workdir: Path)
 
 def test_check_survives_a_plugin_whose_check_crashes(
         runner: CliRunner, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from outreach.testing import RecordingChannel
+    from outreach_testing import RecordingChannel
 
     def crash(self: RecordingChannel) -> list:
         raise KeyError("status")

@@ -68,7 +68,7 @@ def test_a_failed_story_gives_a_non_zero_exit_and_the_others_are_stored(
         f"failed     media/{WALKING}:\n"
         f"    {story}:6: municipality: 'Златоус' is not one of the municipalities in "
         "config.toml (did you mean 'Златоуст'?)\n"
-        "Error: 1 story could not be imported (see above); fix them and run the import "
+        "Error: 1 story could not be imported (see above); fix it and run the import "
         "again — the others are stored\n"
     )
     assert "Import: 4 imported, 0 updated, 0 unchanged, 1 failed." in result.stdout
@@ -131,7 +131,7 @@ def test_show_lists_fields_photos_and_text(runner: CliRunner, project: Path) -> 
     assert result.exit_code == 0, result.output
     out = result.output
     assert f"Story:        #{story_id}  ОБРАЗЕЦ: Серебряные волонтёры в школе №5\n" in out
-    assert "Consent:      recorded by Ирина Петрова on 2026-10-14\n" in out
+    assert "Consent:      recorded by Ирина Петрова on October 14, 2026\n" in out
     assert "Photos (3):\n  1. 01.jpg  1600×1200\n" in out
     assert "  2. 02.jpg  1200×1600\n     caption: Наставники и ученики после урока\n" in out
     assert out.rstrip().endswith("Присоединяйтесь к наставникам!")

@@ -32,8 +32,8 @@ def test_status_lists_pending_revisions_and_applies_nothing(
     result = runner.invoke(cli, ["db", "status"])
 
     assert result.exit_code == 0, result.output
-    assert "Revision:  none (empty database)" in result.output
-    assert f"Latest:    {head_revision()}" in result.output
+    assert "Revision: none (empty database)" in result.output
+    assert f"Latest:   {head_revision()}" in result.output
     assert "run `outreach db upgrade`" in result.output
     assert "  0001  initial schema" in result.output
     assert "  0002  publication attempt log" in result.output
@@ -89,7 +89,7 @@ def test_upgrade_says_what_it_applied_and_keeps_rows(
 def test_status_does_not_create_a_missing_sqlite_file(runner: CliRunner, workdir: Path) -> None:
     result = runner.invoke(cli, ["db", "status"])  # no config: the default SQLite file
     assert result.exit_code == 0, result.output
-    assert f"Database:  sqlite:///{workdir / 'outreach.db'}" in result.output
+    assert f"Database: sqlite:///{workdir / 'outreach.db'}" in result.output
     assert "does not exist yet" in result.output
     assert not (workdir / "outreach.db").exists()
 
@@ -207,7 +207,7 @@ def test_status_checks_a_sound_database(
     assert result.exit_code == 0, result.output
     checked = ("pages and indexes, tables and columns" if store_url.startswith("sqlite")
                else "tables and columns")
-    assert f"Checked:   {checked}: sound" in result.output
+    assert f"Checked:  {checked}: sound" in result.output
     assert "The schema is up to date." in result.output
 
 

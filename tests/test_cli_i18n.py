@@ -12,25 +12,15 @@ from pathlib import Path
 
 import click
 from click.testing import CliRunner
+from language_support import english_words
 
-from outreach.cli import COMMANDS, cli
+from outreach.cli import cli
 from outreach.cli.output import render
 from outreach.cli.prompts import confirm
 from outreach.config import load_config
 from outreach.i18n import language
 
 ROOT = Path(__file__).resolve().parent.parent
-# Names and identifiers a Russian help may show as they are: ours, the platforms',
-# files, variables and the commands one types.
-ALLOWED = {"outreach", "Outreach", "VK", "Telegram", "config.toml", "OUTREACH_CONFIG",
-           *COMMANDS}
-
-
-def english_words(text: str) -> list[str]:
-    text = re.sub(r"(?<![\w.])--?[a-z][\w-]*", " ", text)  # options: --config, -h
-    text = re.sub(r"\./\S+", " ", text)  # paths: ./config.toml
-    return [word for word in re.findall(r"[A-Za-z][A-Za-z_.']*[A-Za-z]|[A-Za-z]", text)
-            if word not in ALLOWED]
 
 
 def outreach(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -122,7 +112,7 @@ def test_click_speaks_russian_in_its_errors(runner: CliRunner, workdir: Path) ->
     assert "Справка: 'cli --help'." in result.output
     assert "Ошибка: Нет такой команды: 'nope'." in result.output
     result = runner.invoke(cli, ["content", "show"], env={"OUTREACH_LANG": "ru"})
-    assert "Ошибка: Не указан аргумент 'ID'." in result.output
+    assert "Ошибка: Не указан аргумент 'НОМЕР'." in result.output
     result = runner.invoke(cli, ["content", "list", "--format", "x"], env={"OUTREACH_LANG": "ru"})
     assert "Неверное значение для '--format'" in result.output
     assert "можно одно из 'table', 'csv', 'json'" in result.output

@@ -16,7 +16,8 @@ from outreach.db import Store
 @pytest.fixture
 def project(workdir: Path, store_url: str, store: Store) -> dict[str, int]:
     (workdir / "config.toml").write_text(
-        f'database_url = "{store_url}"\ntime_zone = "Asia/Yekaterinburg"\n', encoding="utf-8")
+        f'database_url = "{store_url}"\ntime_zone = "Asia/Yekaterinburg"\n'
+        '[channels.vk]\nplugin = "vk"\ngroup_id = 218375169\n', encoding="utf-8")
     return seed(store)
 
 
@@ -30,11 +31,11 @@ def test_list_shows_local_slots_and_short_errors(runner: CliRunner,
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split() == ["ID", "STATUS", "CAMPAIGN", "CHANNEL", "STORY", "SLOT",
-                                "ATTEMPTS", "URL_OR_ERROR"]
+                                "ATTEMPTS", "LINK", "OR", "ERROR"]
     assert len(lines) == 3
     failed = lines[1]
     assert failed.startswith(f"{project['failed']}")
-    assert "2026-10-14 10:00" in failed  # 05:00 UTC on the Yekaterinburg clock
+    assert "October 14, 2026 10:00\u202fAM" in failed  # 05:00 UTC on the Yekaterinburg clock
     assert "1: Серебряные волонтёры в школе №5" in failed
     assert failed.rstrip().endswith("the bot was removed from the channel")
     assert lines[2].rstrip().endswith("https://t.me/silver_ekb/42")
@@ -68,18 +69,19 @@ def test_show_tells_the_whole_story(runner: CliRunner, project: dict[str, int]) 
     assert result.exit_code == 0, result.output
     assert "Status:        failed" in result.output
     assert "Story:         1: Серебряные волонтёры в школе №5 (Миасс)" in result.output
-    assert "Slot:          2026-10-14 10:00 (Asia/Yekaterinburg)" in result.output
+    assert "Slot:          October 14, 2026 10:00\u202fAM (Asia/Yekaterinburg)" in result.output
     assert "Last error:    the bot was removed from the channel" in result.output
-    attempts = [line.split() for line in result.output.splitlines() if line.startswith("  ")]
-    assert attempts[0] == ["NUMBER", "STARTED", "FINISHED", "OUTCOME", "WORKER", "ERROR"]
-    assert attempts[1][:1] + attempts[1][5:] == ["1", "transient", "worker-1", "VK", "answered",
-                                                 "500"]
-    assert attempts[3][5:7] == ["auth", "worker-1"]
+    attempts = [line for line in result.output.splitlines() if line.startswith("  ")]
+    assert attempts[0].split() == ["ATTEMPT", "STARTED", "FINISHED", "OUTCOME", "WORKER",
+                                   "ERROR"]
+    assert attempts[1].split()[0] == "1"
+    assert attempts[1].rstrip().endswith("transient  worker-1  VK answered 500")
+    assert "  auth       worker-1  " in attempts[3]
     assert "Engagement: no figures collected yet." in result.output
 
     result = run(runner, "show", str(project["published"]))
     assert "Referral code: tg-42 (said on the phone: MIA-7)" in result.output
-    assert ("Engagement at 2026-10-14 15:00: views —, likes 9, shares —, comments —, "
+    assert ("Engagement at October 14, 2026 3:00\u202fPM: views —, likes 9, shares —, comments —, "
             "reactions 4") in result.output
     assert "(— means telegram does not report that figure)" in result.output
 
@@ -135,7 +137,7 @@ def test_resolve_messages(runner: CliRunner, project: dict[str, int], store_url:
     assert result.output == (f"Publication {uncertain} (uncertain) is recorded as published on "
                              "vk at https://vk.com/wall-218375169_1234.\n")
     show = run(runner, "show", str(uncertain))
-    assert "Post id:       1234" in show.output
+    assert "Post id:       -218375169_1234" in show.output  # as VK's plugin reads the link
     assert "resolved by a person: posted at https://vk.com/wall-218375169_1234" in show.output
     result = run(runner, "resolve", str(uncertain), "--not-posted")
     assert result.exit_code == 1

@@ -169,7 +169,7 @@ def test_duplicates_are_listed_then_merged_or_kept_apart(runner: CliRunner, proj
     assert "+7 912 ***-**-89" in table.output and "345-67-89" not in table.output
     shown = run(runner, project, "signups", "show", "1")
     assert [line.split()[-1] for line in shown.output.splitlines()
-            if line.startswith("same phone as")] == ["2"]
+            if line.startswith("Same phone as")] == ["2"]
 
     apart = run(runner, project, "signups", "keep-apart", "3", "4")
     assert apart.exit_code == 0, apart.output
@@ -198,7 +198,8 @@ def test_unfinished_sign_ups_are_listed_without_what_was_said(runner: CliRunner,
     for fmt in ("table", "json", "csv"):
         listed = run(runner, project, "signups", "list", "--unfinished", "--format", fmt)
         assert listed.exit_code == 0, listed.output
-        assert "interests" in listed.output and "erased_after" in listed.output.lower()
+        assert "interests" in listed.output
+        assert "erased after" in listed.output.lower().replace("_", " ")
         assert "Иван" not in listed.output and "345" not in listed.output
         assert "Миасс" not in listed.output
     listed = run(runner, project, "signups", "list").output

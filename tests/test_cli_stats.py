@@ -10,24 +10,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from PIL import Image
-from stats_support import seed_stats
+from stats_support import seeded_project
 
 from outreach.cli import cli
-from outreach.db import open_store
 
 OCTOBER = ("--since", "2026-10-01", "--until", "2026-10-31")
 
 
 @pytest.fixture
 def project(workdir: Path, store_url: str) -> Path:
-    (workdir / "config.toml").write_text(
-        f'database_url = "{store_url}"\ntime_zone = "Asia/Yekaterinburg"\n', encoding="utf-8")
-    store = open_store(store_url)
-    try:
-        seed_stats(store)
-    finally:
-        store.dispose()
-    return workdir
+    return seeded_project(workdir, store_url)
 
 
 def run(runner: CliRunner, *args: str) -> Result:
@@ -45,9 +37,9 @@ def test_table_shows_unknown_as_a_dash_and_partial_sums_with_a_plus(
     result = run(runner, *OCTOBER)
     assert result.exit_code == 0, result.output
     out = result.output
-    assert out.startswith("Period: 2026-10-01 to 2026-10-31 (Asia/Yekaterinburg)\n")
+    assert out.startswith("Period: October 1, 2026 to October 31, 2026 (Asia/Yekaterinburg)\n")
     assert cells(out, "CAMPAIGN") == ["CAMPAIGN", "CHANNEL", "PUBLICATIONS", "VIEWS", "LIKES",
-                                      "SHARES", "COMMENTS", "REACTIONS", "SIGNUPS"]
+                                      "SHARES", "COMMENTS", "REACTIONS", "SIGN-UPS"]
     assert cells(out, "mentoring  telegram") == ["mentoring", "telegram", "1", "—", "—", "—",
                                                  "—", "7", "1"]
     assert cells(out, "mentoring  vk") == ["mentoring", "vk", "2", "300", "16", "3", "3", "—",
@@ -59,15 +51,17 @@ def test_table_shows_unknown_as_a_dash_and_partial_sums_with_a_plus(
     assert cells(out, "total") == ["total", "5", "300+", "16+", "3+", "3+", "9+", "4"]
     assert "N+ : the sum of the publications that reported it; some did not" in out
     assert "Sign-ups in the period without a referral code (not attributed): 1" in out
-    assert cells(out, "vk  ") == ["vk", "1000", "on", "2026-10-02", "1040", "on", "2026-10-20",
-                                  "+40"]
+    assert cells(out, "vk  ") == ["vk", "1,000", "on", "October", "2,", "2026", "1,040", "on",
+                                  "October", "20,", "2026", "+40"]
     assert cells(out, "telegram  300")[-1] == "—"  # one count only: no change can be told
     assert cells(out, "1: Школа №5")[-4:] == ["2", "250+", "12+", "3"]
-    assert "Warning: 2 slot(s) in this period published nothing:" in out
-    assert cells(out, "mentoring  2026-10-09") == (
-        "mentoring 2026-10-09 10:00 empty no approved story with tag mentoring left".split())
-    assert cells(out, "walking    2026-10-11") == (
-        "walking 2026-10-11 10:00 skipped missed while the service was not running".split())
+    assert "Warning: 2 slots in this period published nothing:" in out
+    assert cells(out, "mentoring  October 9") == (
+        "mentoring October 9, 2026 10:00 AM empty no approved story with tag mentoring left"
+        .split())
+    assert cells(out, "walking    October 11") == (
+        "walking October 11, 2026 10:00 AM skipped missed while the service was not running"
+        .split())
 
 
 def test_by_municipality_and_channel_filter(runner: CliRunner, project: Path) -> None:

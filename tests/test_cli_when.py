@@ -45,4 +45,4 @@ def test_an_option_of_this_type_is_checked_when_the_command_line_is_read() -> No
     assert result.exit_code == 2
     assert "Invalid value for '--since': 'last week' is neither a date (2026-10-01)" in \
         result.output
-    assert "--since TEXT" in CliRunner().invoke(command, ["--help"]).output
+    assert "--since DATE" in CliRunner().invoke(command, ["--help"]).output

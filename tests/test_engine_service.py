@@ -23,7 +23,7 @@ from sqlmodel import select
 from outreach.cli import cli
 from outreach.db.models import Campaign, utcnow
 from outreach.engine.service import Service
-from outreach.testing import make_registry
+from outreach_testing import make_registry
 
 
 def _due_a_minute_ago() -> str:
@@ -38,14 +38,14 @@ def test_run_once_plans_publishes_and_says_what_it_did(tmp_path: Path) -> None:
                    more='time_zone = "UTC"\n[content]\nper_run = 2')
     result = CliRunner().invoke(cli, ["--config", str(project.config.path), "run", "--once"])
     assert result.exit_code == 0, result.output
-    assert ("Planned 2 publication(s), 0 empty slot(s), 0 skipped; started 2 publication(s)."
+    assert ("Planned 2 publications, 0 empty slots, 0 skipped; started 2 publications."
             in result.output)
     assert set(project.statuses().values()) == {"published"}
     assert sorted(project.published_counts().values()) == [1, 1]
     # A second run finds nothing new to do: the slot was planned once.
     again = CliRunner().invoke(cli, ["--config", str(project.config.path), "run", "--once"])
     assert again.exit_code == 0, again.output
-    assert "Planned 0 publication(s)" in again.output
+    assert "Planned 0 publications" in again.output
     assert sorted(project.published_counts().values()) == [1, 1]
 
 
@@ -58,7 +58,7 @@ def test_run_once_reports_a_broken_campaign_file_and_runs_the_others(tmp_path: P
                       '[channels]\nnames = ["main"]\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["--config", str(project.config.path), "run", "--once"])
     assert result.exit_code == 0, result.output
-    assert "started 1 publication(s)" in result.output
+    assert "started 1 publication." in result.output
     assert "broken.toml" in result.output and "schedule.cron" in result.output
     assert "Traceback" not in result.output
 
@@ -129,7 +129,7 @@ def test_sighup_rereads_campaign_files_at_once(tmp_path: Path) -> None:
         write_campaign(project, "new", _slot_in(2), more='time_zone = "UTC"')
         worker.process.send_signal(signal.SIGHUP)
         # The periodic look at the files comes only every 5 s; the signal is quicker.
-        wait_for(lambda: "campaign new loaded" in worker.output, 3, "the reload")
+        wait_for(lambda: "Campaign new loaded" in worker.output, 3, "the reload")
         wait_for(lambda: set(project.statuses().values()) == {"published"}, 15,
                  "the new campaign's post", step=0.1)
     finally:

@@ -396,3 +396,12 @@ def test_a_linked_story_folder_in_media_is_the_folder_it_leads_to(
     again = import_paths(store, [media])
     [(_, reason)] = again.failed
     assert "photos[2].file: '02.jpg' is a link that leads out of the story's folder" in reason
+
+
+def test_folder_and_photo_names_in_russian_are_accepted(store: Any, tmp_path: Path) -> None:
+    folder = make_story(tmp_path / "media", "2026-10-14 Миасс, школа №5",
+                        photos={"Встреча ёлка.jpg": jpeg(7)})
+    report = import_paths(store, [tmp_path / "media"])
+    assert report.ok and report.imported == [folder.resolve()]
+    (_story, photos), = stored(store).values()
+    assert [p["file"] for p in photos] == ["Встреча ёлка.jpg"]

@@ -24,12 +24,14 @@ from outreach.config import load_config
 from outreach.errors import ConfigError
 from outreach.platforms.registry import Registry
 from outreach.platforms.sandbox import start_sandbox
-from outreach.testing import make_test_config
+from outreach_ok import OKChannel
+from outreach_testing import make_test_config
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_URLS = {"vk": 'api_url = "http://127.0.0.1:8701"',
                 "telegram": 'api_url = "http://127.0.0.1:8702"',
-                "max": 'api_url = "http://127.0.0.1:8703"'}
+                "max": 'api_url = "http://127.0.0.1:8703"',
+                "ok": 'api_url = "http://127.0.0.1:8704"'}
 
 
 def free_port() -> int:
@@ -57,16 +59,16 @@ def _project(tmp_path: Path, ports: dict[str, int] | None = None) -> Path:
 def _outreach(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("OUTREACH_CONFIG", "VK_USER_TOKEN", "VK_COMMUNITY_TOKEN",
-                        "TELEGRAM_BOT_TOKEN")}
+                        "TELEGRAM_BOT_TOKEN", "OK_ACCESS_TOKEN", "OK_SECRET_KEY")}
     return subprocess.run([sys.executable, "-m", "outreach", *args], cwd=project, env=env,
                           capture_output=True, text=True, timeout=300)
 
 
 @contextlib.contextmanager
 def example_ports_held() -> Iterator[None]:
-    """8701-8703 held, as a developer's `make run` holds them (or already held)."""
+    """8701-8704 held, as a developer's `make run` holds them (or already held)."""
     with contextlib.ExitStack() as stack:
-        for port in (8701, 8702, 8703):
+        for port in (8701, 8702, 8703, 8704):
             sock = stack.enter_context(socket.socket())
             with contextlib.suppress(OSError):  # held already: all the better
                 sock.bind(("127.0.0.1", port))
@@ -86,13 +88,17 @@ def test_first_run_publishes_to_every_sandbox_channel_and_logs_no_token(tmp_path
     listed = _outreach(project, "publications", "list", "--format", "json")
     rows = json.loads(listed.stdout)
     assert {r["channel"] for r in rows if r["status"] == "published"} == {
-        "press", "vk-sandbox", "telegram-sandbox", "max-sandbox"}, rows
+        "press", "vk-sandbox", "telegram-sandbox", "max-sandbox", "ok-sandbox"}, rows
     assert any(r["url_or_error"].startswith("https://vk.com/wall-229000001_") for r in rows)
     assert any(r["url_or_error"].startswith("https://t.me/sandbox_channel/") for r in rows)
     assert "AAsandbox-token" not in output  # the Telegram bot token
     assert "vk1.sandbox." not in output  # VK's tokens
     assert any(r["url_or_error"].startswith("https://max.ru/c/") for r in rows)
     assert "max.sandbox." not in output  # MAX's tokens
+    assert any(r["url_or_error"].startswith("https://ok.ru/group/70000001234567/topic/")
+               for r in rows)
+    described = OKChannel.fake_platform(None).describe()
+    assert described["access_token"] not in output and described["secret_key"] not in output
     assert list((project / "output" / "press").iterdir())  # a press kit on disk
 
 
@@ -212,7 +218,7 @@ def test_run_with_the_sandbox_refuses_a_channel_that_would_publish_for_real(tmp_
     # `outreach sandbox` only serves the fakes: a real channel is left alone.
     running = _start(path, every_plugin=True)
     try:
-        assert set(running.fakes) == {"max", "telegram", "vk"}
+        assert set(running.fakes) == {"max", "ok", "telegram", "vk"}
         assert set(running.environment) == {"TELEGRAM_BOT_TOKEN"}
     finally:
         running.stop()

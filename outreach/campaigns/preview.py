@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from outreach.errors import OutreachError
+from outreach.i18n import _
 
 if TYPE_CHECKING:
     from outreach.campaigns.spec import CampaignSpec
@@ -47,14 +48,18 @@ class PreviewItem:
     notes: list[str] = field(default_factory=list)
 
     def row(self) -> dict[str, Any]:
+        """The item's values under stable keys, plain, for JSON and CSV."""
+        photos: Any = len(self.photos) if self.channel else None
+        if self.photos_left_out and self.channel:
+            photos = f"{len(self.photos)} (+{self.photos_left_out} left out)"
+        trimmed = ("yes" if self.trimmed else "no") if self.channel else None
         return {
             "slot": self.slot_local.strftime("%Y-%m-%d %H:%M"),
             "channel": self.channel,
             "story": f"{self.story_id}: {self.story_title}" if self.story_id else None,
             "chars": f"{self.length}/{self.limit}" if self.limit else None,
-            "photos": (f"{len(self.photos)} (+{self.photos_left_out} left out)"
-                       if self.photos_left_out else len(self.photos)) if self.channel else None,
-            "trimmed": ("yes" if self.trimmed else "no") if self.channel else None,
+            "photos": photos,
+            "trimmed": trimmed,
             "folder": str(self.folder) if self.folder else None,
             "notes": self.notes,
         }
@@ -68,15 +73,16 @@ def _prepare(out: Path) -> None:
     """Make ``out`` ready, removing only what an earlier preview wrote there."""
     marker = out / MARKER
     if out.exists() and not out.is_dir():
-        raise OutreachError(f"{out} is a file; choose a folder for the preview with --out")
+        raise OutreachError(_("{path} is a file; choose a folder for the preview with "
+                              "--out").format(path=out))
     if marker.exists():
         for name in marker.read_text(encoding="utf-8").splitlines():
             target = out / name
             if name and "/" not in name and target.is_dir():
                 shutil.rmtree(target)
     elif out.exists() and any(out.iterdir()):
-        raise OutreachError(f"{out} is not empty and holds no earlier preview; "
-                            "choose an empty or new folder with --out")
+        raise OutreachError(_("{path} is not empty and holds no earlier preview; choose an "
+                              "empty or new folder with --out").format(path=out))
     out.mkdir(parents=True, exist_ok=True)
 
 
@@ -114,7 +120,7 @@ def preview_campaign(spec: CampaignSpec, config: Config, store: Store, registry:
                 chosen = [(s, [c for c in cs if c == only_channel]) for s, cs in chosen]
                 chosen = [(s, cs) for s, cs in chosen if cs]
             if not chosen:
-                items.append(PreviewItem(slot, slot_local, notes=["no story to publish"]))
+                items.append(PreviewItem(slot, slot_local, notes=[_("no story to publish")]))
             for index, (story, channels) in enumerate(chosen):
                 picked.add(story.id or 0)
                 photos = photos_of(session, story.id or 0)
@@ -124,7 +130,7 @@ def preview_campaign(spec: CampaignSpec, config: Config, store: Store, registry:
                     try:
                         plugin = registry.plugin_class(channel)
                     except OutreachError as exc:
-                        item.notes.append(f"not previewed: {exc}")
+                        item.notes.append(_("not previewed: {reason}").format(reason=exc))
                         continue
                     item.folder = out / _folder_name(slot_local, channel, index)
                     item.folder.mkdir()
@@ -147,7 +153,8 @@ def _render_item(item: PreviewItem, spec: CampaignSpec, config: Config, story: S
         limits_of = instance  # an instance may narrow its class's limits
         link = instance.signup_link(PREVIEW_CODE)
     except OutreachError as exc:
-        item.notes.append(f"sign-up link unknown, the channel is not ready: {exc}")
+        item.notes.append(_("sign-up link unknown, the channel is not ready: {reason}").format(
+            reason=exc))
     post = render_post(spec, story, photos, limits_of, cache, signup_link=link,
                        watermark=channel_watermark(config, item.channel))
     item.photos_left_out = post.left_out

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from outreach.errors import OutreachError
+from outreach.i18n import _, format_number, lazy_gettext, ngettext
 from outreach.text.templates import FittedText, fit, story_values
 
 if TYPE_CHECKING:
@@ -18,6 +19,11 @@ if TYPE_CHECKING:
     from outreach.config import Config
     from outreach.db.models import Photo, Story
     from outreach.media.renditions import Rendition, RenditionCache, Watermark
+
+
+# The parts of a story a post may shorten, as ``FittedText.trimmed`` names them.
+PARTS = {"body": lazy_gettext("the text"), "summary": lazy_gettext("the summary"),
+         "title": lazy_gettext("the title")}
 
 
 @dataclass
@@ -48,14 +54,16 @@ def render_post(spec: CampaignSpec, story: Story, photos: Sequence[Photo], limit
     notes: list[str] = []
     left_out = len(photos) - len(kept)
     if left_out:
-        notes.append(f"{left_out} photo(s) left out: the channel takes at most "
-                     f"{media.max_photos}")
+        notes.append(ngettext("{count} photo left out: the channel takes at most {most}",
+                              "{count} photos left out: the channel takes at most {most}",
+                              left_out).format(count=format_number(left_out),
+                                               most=format_number(media.max_photos)))
     for photo in kept:
         try:
             rendered.append((photo, cache.get(photo_path(story, photo), photo.sha256, media,
                                               watermark=watermark)))
         except OutreachError as exc:
-            errors.append(f"photo {photo.file}: {exc}")
+            errors.append(_("photo {file}: {reason}").format(file=photo.file, reason=exc))
     values = story_values(
         title=story.title, body=story.body, summary=story.summary,
         event_date=story.event_date, municipality=story.municipality,
@@ -67,7 +75,9 @@ def render_post(spec: CampaignSpec, story: Story, photos: Sequence[Photo], limit
     if fitted.problem:
         notes.append(fitted.problem)
     elif fitted.trimmed:
-        notes.append(f"shortened to fit {limit} characters: {', '.join(fitted.trimmed)}")
+        parts = ", ".join(str(PARTS.get(part, part)) for part in fitted.trimmed)
+        notes.append(_("shortened to fit {limit} characters: {parts}").format(
+            limit=format_number(limit), parts=parts))
     return RenderedPost(fitted=fitted, limit=limit, signup_link=signup_link, photos=rendered,
                         left_out=left_out, photo_errors=errors, notes=notes + errors)
 

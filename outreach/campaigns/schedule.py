@@ -1,6 +1,9 @@
 """When a campaign posts: its slots, as aware UTC datetimes, and its schedule in words.
 
-Cron expressions are read by APScheduler's CronTrigger but evaluated on the
+Days and times (``days = ["пн", "чт"]``, ``times = ["10:00"]``) are walked
+day by day on the campaign's wall clock. Cron expressions are read by
+APScheduler's CronTrigger (through ``days.cron_trigger``, which keeps cron's
+own numbering of the days of the week) but evaluated on the
 campaign's wall clock here, because APScheduler 3.x with zoneinfo zones yields
 non-existent times on a spring-forward day and fires twice on a fall-back day.
 Our rule: a time the clocks skip has no slot; a time that happens twice
@@ -14,14 +17,16 @@ import datetime as dt
 import zoneinfo
 from typing import TYPE_CHECKING
 
+from outreach.campaigns.days import cron_in_words, cron_trigger, days_in_words, times_in_words
+from outreach.i18n import N_, _, format_datetime, format_number, ngettext
+
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from outreach.campaigns.spec import CampaignSpec
 
 # Anchor of an interval schedule with neither schedule.first nor start.
 DEFAULT_ANCHOR = dt.datetime(2026, 1, 1)
-_WEEKDAYS = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri",
-             "sat": "Sat", "sun": "Sun", "0": "Sun", "1": "Mon", "2": "Tue", "3": "Wed",
-             "4": "Thu", "5": "Fri", "6": "Sat", "7": "Sun"}
 
 
 def _window(spec: CampaignSpec) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -51,21 +56,43 @@ def _wall_to_instant(wall: dt.datetime, zone: zoneinfo.ZoneInfo,
     return wall.replace(tzinfo=zone, fold=1).astimezone(dt.UTC)
 
 
+def _weekly_slots(spec: CampaignSpec, after: dt.datetime, count: int,
+                  end: dt.datetime | None) -> list[dt.datetime]:
+    """Slots of ``days`` and ``times``: each chosen day, each time, on the wall clock."""
+    schedule = spec.schedule
+    zone = spec.zone
+    # A day before: a fall-back hour puts later wall times at earlier instants.
+    day = after.astimezone(zone).date() - dt.timedelta(days=1)
+    last_day = end.astimezone(zone).date() if end is not None else dt.date.max
+    slots: list[dt.datetime] = []
+    while len(slots) < count and day <= last_day:
+        if day.weekday() in schedule.days:
+            for time in schedule.times:
+                instant = _wall_to_instant(dt.datetime.combine(day, time), zone)
+                if instant is None or instant <= after:
+                    continue
+                if end is not None and instant >= end:
+                    return slots
+                slots.append(instant)
+                if len(slots) >= count:
+                    break
+        day += dt.timedelta(days=1)
+    return slots
+
+
 def _cron_slots(spec: CampaignSpec, after: dt.datetime, count: int,
                 end: dt.datetime | None) -> list[dt.datetime]:
-    from apscheduler.triggers.cron import CronTrigger
-
     assert spec.schedule.cron is not None
     zone = spec.zone
     # The trigger walks naive wall-clock times (dressed as UTC, which has no DST).
-    trigger = CronTrigger.from_crontab(spec.schedule.cron, timezone=dt.UTC)
+    trigger = cron_trigger(spec.schedule.cron)
     # Start a little early: a fall-back hour puts later wall times at earlier instants.
     wall = after.astimezone(zone).replace(tzinfo=None) - dt.timedelta(hours=3)
     cursor = wall.replace(tzinfo=dt.UTC)
     slots: list[dt.datetime] = []
     previous: dt.datetime | None = None
     # A cron expression can name a date that never comes (30 February): stop looking.
-    for _ in range(count * 50 + 1000):
+    for _attempt in range(count * 50 + 1000):
         fire = trigger.get_next_fire_time(previous, cursor)
         if fire is None:
             break
@@ -117,6 +144,8 @@ def next_slots(spec: CampaignSpec, after: dt.datetime, count: int) -> list[dt.da
     start, end = _window(spec)
     if start is not None and after < start:
         after = start - dt.timedelta(microseconds=1)
+    if spec.schedule.times:
+        return _weekly_slots(spec, after, count, end)
     if spec.schedule.cron is not None:
         return _cron_slots(spec, after, count, end)
     if spec.schedule.every is not None:
@@ -151,44 +180,57 @@ def local(spec: CampaignSpec, instant: dt.datetime) -> dt.datetime:
     return instant.astimezone(spec.zone)
 
 
-def _plural(number: int, unit: str) -> str:
-    return f"{number} {unit}" + ("" if number == 1 else "s")
-
-
-def _duration_words(every: dt.timedelta) -> str:
+def _every_words(every: dt.timedelta) -> str:
     seconds = int(every.total_seconds())
-    for size, unit in ((604800, "week"), (86400, "day"), (3600, "hour"), (60, "minute")):
+    units: tuple[tuple[int, str, Callable[[int], str]], ...] = (
+             (604800, N_("every week"), lambda n: ngettext(
+                  "every {count} week", "every {count} weeks", n)),
+             (86400, N_("every day"), lambda n: ngettext(
+                  "every {count} day", "every {count} days", n)),
+             (3600, N_("every hour"), lambda n: ngettext(
+                  "every {count} hour", "every {count} hours", n)),
+             (60, N_("every minute"), lambda n: ngettext(
+                  "every {count} minute", "every {count} minutes", n)))
+    for size, one, several in units:
         if seconds % size == 0:
             number = seconds // size
-            return unit if number == 1 else _plural(number, unit)
-    return str(every)
+            if number == 1:
+                return _(one)
+            return several(number).format(count=format_number(number))
+    return _("every {interval}").format(interval=every)
 
 
-def _cron_words(expression: str) -> str | None:
-    fields = expression.split()
-    if len(fields) != 5:
-        return None
-    minute, hour, day, month, weekday = fields
-    if not (minute.isdigit() and hour.isdigit()) or day != "*" or month != "*":
-        return None
-    at = f"at {int(hour):02d}:{int(minute):02d}"
-    if weekday == "*":
-        return f"every day {at}"
-    names = [_WEEKDAYS.get(part.lower()) for part in weekday.split(",")]
-    if None in names:
-        return None
-    return f"{', '.join(n for n in names if n)} {at}"
+def zone_in_words(time_zone: str) -> str:
+    """The zone as a reader knows it: its city ("Екатеринбург" / "Yekaterinburg")."""
+    from babel.dates import get_timezone_location
+
+    from outreach.i18n import current_language
+
+    try:
+        return str(get_timezone_location(time_zone, locale=current_language(),
+                                         return_city=True))
+    except LookupError:
+        return time_zone
+
+
+def schedule_in_words(spec: CampaignSpec) -> str:
+    """The schedule alone in words: "по понедельникам и четвергам в 10:00"."""
+    schedule = spec.schedule
+    if schedule.times:
+        return f"{days_in_words(schedule.days)} {times_in_words(schedule.times)}"
+    if schedule.cron is not None:
+        return cron_in_words(schedule.cron) or _('on the cron schedule "{cron}"').format(
+            cron=schedule.cron)
+    if schedule.every is not None:
+        return _every_words(schedule.every)
+    first = format_datetime(local(spec, schedule.dates[0]).replace(tzinfo=None))
+    if len(schedule.dates) == 1:
+        return _("once, {when}").format(when=first)
+    count = len(schedule.dates)
+    return ngettext("{count} date from {when}", "{count} dates from {when}", count).format(
+        count=format_number(count), when=first)
 
 
 def describe(spec: CampaignSpec) -> str:
-    """The schedule in words, e.g. 'Tue, Thu at 10:00 (Asia/Yekaterinburg)'."""
-    schedule = spec.schedule
-    if schedule.cron is not None:
-        words = _cron_words(schedule.cron) or f"cron '{schedule.cron}'"
-    elif schedule.every is not None:
-        words = f"every {_duration_words(schedule.every)}"
-    else:
-        first = local(spec, schedule.dates[0]).strftime("%Y-%m-%d %H:%M")
-        words = (f"once, {first}" if len(schedule.dates) == 1
-                 else f"{len(schedule.dates)} dates from {first}")
-    return f"{words} ({spec.time_zone})"
+    """The schedule and its zone in words: "по вторникам и четвергам в 10:00 (Екатеринбург)"."""
+    return f"{schedule_in_words(spec)} ({zone_in_words(spec.time_zone)})"

@@ -15,7 +15,7 @@ import datetime as dt
 import random
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from outreach.campaigns.routing import channels_for
 from outreach.db.models import Publication, PublicationStatus, Story, StoryStatus
@@ -68,7 +68,8 @@ def eligible_stories(session: Session, spec: CampaignSpec,
     from outreach.db.models import Photo
 
     has_photos = sa.exists().where(col(Photo.story_id) == col(Story.id))
-    query = select(Story.id, Story.event_date, Story.tags, Story.municipality).where(
+    query = select(col(Story.id), col(Story.event_date), col(Story.tags),
+                   col(Story.municipality)).where(
         Story.status == StoryStatus.approved.value,
         sa.or_(sa.and_(col(Story.consent_by).is_not(None), col(Story.consent_at).is_not(None)),
                ~has_photos),
@@ -79,8 +80,11 @@ def eligible_stories(session: Session, spec: CampaignSpec,
     if rule.municipalities:
         query = query.where(col(Story.municipality).in_(rule.municipalities))
     wanted = set(rule.tags)
+    rows = session.exec(query.order_by(col(Story.id))).all()
+    # A stored story always has its id.
     return [
-        Candidate(*row) for row in session.exec(query.order_by(col(Story.id))).all()
+        Candidate(*row) for row in cast("list[tuple[int, dt.date | None, list[str], str | None]]",
+                                        rows)
         if row[0] not in exclude and (not wanted or wanted.intersection(row[2] or ()))
     ]
 
@@ -102,7 +106,8 @@ def usage(session: Session, story_ids: Iterable[int], channels: Iterable[str],
         )
     ).all()
     found: dict[tuple[int, str], Usage] = {}
-    for story_id, channel, used_at in rows:
+    # A stored publication always has its story and slot (both NOT NULL).
+    for story_id, channel, used_at in cast("list[tuple[int, str, dt.datetime]]", rows):
         key = (story_id, channel)
         before = found.get(key, NEVER_USED)
         blocked = before.blocked or since is None or used_at > since

@@ -15,10 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from outreach.campaigns.days import cron_trigger, day_names, parse_day, parse_time, time_hint
 from outreach.config.schema import Checker, Field, check_zone, parse_duration
 from outreach.config.tomlfile import read_toml
+from outreach.config.zones import iana_zone
 from outreach.db.models import StoryKind
 from outreach.errors import CampaignError, NotFoundError, Problem, did_you_mean
+from outreach.i18n import _, ngettext
+from outreach.text.latin import slugify
 from outreach.text.templates import DEFAULT_TEMPLATE, Template, template_problems
 
 if TYPE_CHECKING:
@@ -32,26 +36,27 @@ MIN_INTERVAL = dt.timedelta(minutes=1)
 
 def _check_duration(value: str) -> str | None:
     if parse_duration(value) is None:
-        return f"{value!r} is not a duration: write a number and m, h, d or w, like '30m' or '3d'"
+        return _("{value!r} is not a length of time: write a number and m (minutes), "
+                 "h (hours), d (days) or w (weeks), like \"30m\" or \"3d\"").format(value=value)
     return None
 
 
 def _check_positive(value: int) -> str | None:
-    return None if value >= 1 else "must be 1 or more"
+    return None if value >= 1 else _("must be 1 or more")
 
 
 def _check_not_negative(value: int) -> str | None:
-    return None if value >= 0 else "must be 0 or more (0: never reuse)"
+    return None if value >= 0 else _("must be 0 or more (0: never reuse)")
 
 
 def _check_cron(value: str) -> str | None:
-    from apscheduler.triggers.cron import CronTrigger
-
     try:
-        CronTrigger.from_crontab(value, timezone=dt.UTC)
+        cron_trigger(value)
     except ValueError as exc:
-        return (f"{value!r} is not a valid cron expression: {exc} "
-                "(five fields: minute hour day month weekday, e.g. '0 10 * * tue,thu')")
+        return _("{value!r} is not a valid cron expression: {reason} (five fields: minute hour day "
+                 "month weekday, e.g. \"0 10 * * вт,чт\"); or write days and times: "
+                 "days = [\"вт\", \"чт\"] and times = [\"10:00\"]").format(
+                     value=value, reason=exc)
     return None
 
 
@@ -82,6 +87,8 @@ SCHEDULE = {
     "every": Field(str, check=_check_duration, help="'3d', '12h', '30m'"),
     "first": Field(dt.datetime, help="With every: the first slot; later ones follow"),
     "dates": Field(list, items=dt.datetime, help="Exact local dates and times"),
+    "days": Field(list, items=str, help="Days of the week: 'пн', 'чт', 'будни', 'выходные'"),
+    "times": Field(list, help="Times of day: '10:00', '18:30'"),
 }
 CONTENT = {
     "kinds": Field(list, items=str, default=[], choices=tuple(k.value for k in StoryKind)),
@@ -106,12 +113,14 @@ CHANNELS = {
 
 @dataclass(frozen=True)
 class Schedule:
-    """Exactly one of cron, every or dates is set."""
+    """Exactly one of cron, every, dates or times is set (days go with times)."""
 
     cron: str | None = None
     every: dt.timedelta | None = None
     first: dt.datetime | None = None  # aware; anchor of ``every``
     dates: tuple[dt.datetime, ...] = ()  # aware
+    days: frozenset[int] = frozenset(range(7))  # with times: 0 is Monday
+    times: tuple[dt.time, ...] = ()  # local wall-clock times, sorted
 
 
 @dataclass(frozen=True)
@@ -197,20 +206,18 @@ def parse_campaign(data: dict[str, Any], text: str, path: Path, config: Config,
     check = Checker(source, text)
     slug = path.stem
     if not SLUG.match(slug):
-        check.problem("", "the file name becomes the campaign's short name (slug): use only "
-                          "lower-case latin letters, digits and dashes, like "
-                          "'mentoring-photo-reports.toml'")
+        check.problem("", slug_hint(slug))
     top = check.table(data, TOP)
     schedule = check.table(top.get("schedule", {}), SCHEDULE, "schedule")
     content = check.table(top.get("content") or {}, CONTENT, "content")
     post = check.table(top.get("post") or {}, POST, "post")
     channels = check.table(top.get("channels", {}), CHANNELS, "channels")
 
-    zone_name = top.get("time_zone") or config.time_zone
+    zone_name = iana_zone(top.get("time_zone") or config.time_zone) or config.time_zone
     zone = zoneinfo.ZoneInfo(zone_name) if check_zone(zone_name) is None else None
     start, end = top.get("start"), top.get("end")
     if start and end and end < start:
-        check.problem("end", f"{end} is before start {start}")
+        check.problem("end", _("{end} is before start {start}").format(end=end, start=start))
 
     parsed_schedule = (_schedule(check, top["schedule"], schedule, zone)
                        if "schedule" in top else None)
@@ -218,8 +225,8 @@ def parse_campaign(data: dict[str, Any], text: str, path: Path, config: Config,
     template = _template(check, text, post)
     for tag in post.get("hashtags") or []:
         if not _HASHTAG.match(tag):
-            check.problem("post.hashtags", f"{tag!r} is not a hashtag: one word of letters, "
-                                           "digits or '_', without spaces")
+            check.problem("post.hashtags", _("{tag!r} is not a hashtag: one word of letters, "
+                                             "digits or _, without spaces").format(tag=tag))
     if "channels" in top:
         _channels_against_config(check, channels, config)
     placements = _placements(check, top.get("placements") or [], config)
@@ -261,17 +268,72 @@ def parse_campaign(data: dict[str, Any], text: str, path: Path, config: Config,
     return spec, []
 
 
+def slug_hint(slug: str) -> str:
+    """Why ``slug`` cannot name a campaign file, and the name to give it instead."""
+    suggestion = slugify(slug) or "mentoring-photo-reports"
+    return _("the file's name is the campaign's short name: only lower-case latin letters, "
+             "digits and dashes; rename the file to {name}").format(name=f"{suggestion}.toml")
+
+
+def _times(check: Checker, written: list[Any]) -> tuple[dt.time, ...] | None:
+    """``times = ["10:00", "18:30"]`` (or TOML times, 10:00:00, unquoted)."""
+    found: list[dt.time] = []
+    for item in written:
+        if isinstance(item, dt.time):
+            found.append(item.replace(tzinfo=None))
+            continue
+        time = parse_time(item) if isinstance(item, str) else None
+        if time is None:
+            check.problem("schedule.times", time_hint(str(item)))
+            return None
+        found.append(time)
+    if not found:
+        check.problem("schedule.times", _("is empty: list at least one time, like "
+                                          "times = [\"10:00\"]"))
+        return None
+    return tuple(sorted(set(found)))
+
+
+def _days(check: Checker, written: list[str]) -> frozenset[int] | None:
+    days: set[int] = set()
+    for word in written:
+        found = parse_day(word)
+        if found is None:
+            check.problem("schedule.days", _(
+                "{word!r} is not a day of the week: write пн, вт, ср, чт, пт, сб, вс (or "
+                "mon…sun), \"будни\" or \"выходные\"").format(word=word)
+                + did_you_mean(word.lower(), day_names()))
+            return None
+        days |= found
+    if not days:
+        check.problem("schedule.days", _("is empty: list at least one day, like "
+                                         "days = [\"пн\", \"чт\"]"))
+        return None
+    return frozenset(days)
+
+
 def _schedule(check: Checker, written: dict[str, Any], values: dict[str, Any],
               zone: zoneinfo.ZoneInfo | None) -> Schedule | None:
-    given = [k for k in ("cron", "every", "dates") if k in written]
+    given = [k for k in ("cron", "every", "dates", "times") if k in written]
+    if "days" in written and "times" not in written:
+        check.problem("schedule.days", _("needs the times of day too: "
+                                         "times = [\"10:00\"]"))
+        return None
     if len(given) != 1:
-        what = "gives none" if not given else f"gives {' and '.join(given)}"
-        check.problem("schedule", f"needs exactly one of cron, every or dates; it {what}")
+        what = ", ".join(given) if given else _("none of them")
+        check.problem("schedule", _("needs exactly one way of saying when: days and times, "
+                                    "cron, every or dates; it gives {what}").format(what=what))
         return None
     if "first" in written and given != ["every"]:
-        check.problem("schedule.first", "only goes with every")
+        check.problem("schedule.first", _("only goes with every"))
     if zone is None or values.get(given[0]) is None:
         return None  # the value itself is wrong, and already reported
+    if given == ["times"]:
+        times = _times(check, values["times"])
+        days = _days(check, values["days"]) if "days" in written else frozenset(range(7))
+        if times is None or days is None:
+            return None
+        return Schedule(days=days, times=times)
     if given == ["cron"]:
         return Schedule(cron=values["cron"].strip())
     if given == ["every"]:
@@ -279,28 +341,31 @@ def _schedule(check: Checker, written: dict[str, Any], values: dict[str, Any],
         if every is None:
             return None
         if every < MIN_INTERVAL:
-            check.problem("schedule.every", "must be at least 1m")
+            check.problem("schedule.every", _("must be at least 1m"))
             return None
         first = values.get("first")
         anchored = _localize(first, zone) if first is not None else None
         if first is not None and anchored is None:
-            check.problem("schedule.first", f"{first} does not exist in {zone.key} "
-                                            "(the clocks skip that hour)")
+            check.problem("schedule.first", _skipped(first, zone))
             return None
         return Schedule(every=every, first=anchored)
     dates: list[dt.datetime] = []
     for value in values["dates"]:
         local = _localize(value, zone)
         if local is None:
-            check.problem("schedule.dates", f"{value} does not exist in {zone.key} "
-                                            "(the clocks skip that hour)")
+            check.problem("schedule.dates", _skipped(value, zone))
             continue
         dates.append(local)
     if not dates:
         if values["dates"] == []:
-            check.problem("schedule.dates", "is empty: list at least one date and time")
+            check.problem("schedule.dates", _("is empty: list at least one date and time"))
         return None
     return Schedule(dates=tuple(sorted(set(dates))))
+
+
+def _skipped(value: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
+    return _("{value} does not exist in {zone} (the clocks skip that hour)").format(
+        value=value, zone=zone.key)
 
 
 def _template(check: Checker, text: str, post: dict[str, Any]) -> Template | None:
@@ -324,26 +389,25 @@ def _placements(check: Checker, items: list[Any], config: Config) -> tuple[Place
         if isinstance(item, str):
             item = {"name": item}
         if not isinstance(item, dict):
-            check.problem(key, f"item {index} must be a name in quotes or a table with "
-                               "name = \"...\"")
+            check.problem(key, _("item {index} must be a name in quotes or a table with "
+                                 "name = \"...\"").format(index=index))
             continue
         values = check.table(item, PLACEMENT, key)
         name = " ".join((values.get("name") or "").split())
         if "name" in values and not name:
-            check.problem(f"{key}.name", f"item {index}: the name is empty")
+            check.problem(f"{key}.name", _("item {index}: the name is empty").format(
+                index=index))
             continue
         if not name:
             continue
         if name.lower() in seen:
-            check.problem(key, f"{name!r} is listed twice")
+            check.problem(key, _("{name!r} is listed twice").format(name=name))
             continue
         seen.add(name.lower())
         municipality = values.get("municipality")
         known = config.municipalities
         if municipality and known and municipality not in known:
-            check.problem(f"{key}.municipality",
-                          f"{municipality!r} is not in municipalities of {config.source}"
-                          + did_you_mean(municipality, known))
+            check.problem(f"{key}.municipality", _not_a_municipality(municipality, config))
         found.append(Placement(name, municipality, tuple(values.get("formats") or ("a4",))))
     return tuple(found)
 
@@ -352,9 +416,12 @@ def _content_against_config(check: Checker, content: dict[str, Any], config: Con
     known = config.municipalities
     for name in content.get("municipalities") or []:
         if known and name not in known:
-            check.problem("content.municipalities",
-                          f"{name!r} is not in municipalities of {config.source}"
-                          + did_you_mean(name, known))
+            check.problem("content.municipalities", _not_a_municipality(name, config))
+
+
+def _not_a_municipality(name: str, config: Config) -> str:
+    return (_("{name!r} is not in municipalities of {config}").format(
+        name=name, config=config.source) + did_you_mean(name, config.municipalities))
 
 
 def _channels_against_config(check: Checker, channels: dict[str, Any], config: Config) -> None:
@@ -362,18 +429,23 @@ def _channels_against_config(check: Checker, channels: dict[str, Any], config: C
     tags = sorted({t for c in config.channels.values() for t in c.tags})
     for name in channels.get("names") or []:
         if name not in config.channels:
-            where = f"no channel {name!r} in {config.source}" + did_you_mean(name, names)
+            close = did_you_mean(name, names) or did_you_mean(slugify(name), names)
+            where = (_("no channel {name!r} in {config}").format(name=name, config=config.source)
+                     + close)
             if not names:
-                where += " (it has no [channels.NAME] sections yet)"
+                where += " " + _("(it has no [channels.NAME] sections yet)")
+            elif not close:
+                where += "; " + _("its channels: {names}").format(names=", ".join(names))
             check.problem("channels.names", where)
     for tag in channels.get("tags") or []:
         if tag not in tags:
             check.problem("channels.tags",
-                          f"no channel in {config.source} carries the tag {tag!r}"
-                          + did_you_mean(tag, tags))
+                          _("no channel in {config} carries the tag {tag!r}").format(
+                              config=config.source, tag=tag) + did_you_mean(tag, tags))
     if not (channels.get("names") or channels.get("tags")
                          or channels.get("by_municipality")):
-        check.problem("channels", "names no channels: give names, tags or by_municipality = true")
+        check.problem("channels", _("names no channels: give names, tags or "
+                                    "by_municipality = true"))
 
 
 def read_campaign(path: Path, config: Config) -> tuple[CampaignSpec | None, list[Problem]]:
@@ -381,7 +453,8 @@ def read_campaign(path: Path, config: Config) -> tuple[CampaignSpec | None, list
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [Problem(str(path), "", f"cannot read: {exc.strerror or exc}")]
+        return None, [Problem(str(path), "", _("cannot read: {reason}").format(
+            reason=exc.strerror or exc))]
     data, text, problem = read_toml(path)
     if problem is not None:
         return None, [problem]
@@ -411,10 +484,14 @@ def load_campaign(config: Config, slug: str) -> CampaignSpec:
     path = config.campaigns_dir / f"{slug}.toml"
     if not SLUG.match(slug) or not path.is_file():
         slugs = [p.stem for p in campaign_files(config)]
-        listing = f"; campaigns: {', '.join(slugs)}" if slugs else ""
-        raise NotFoundError(f"no campaign {slug!r} in {config.campaigns_dir}"
-                            + did_you_mean(slug, slugs) + listing)
+        listing = ("; " + _("campaigns: {names}").format(names=", ".join(slugs))
+                   if slugs else "")
+        raise NotFoundError(_("no campaign {slug!r} in {folder}").format(
+            slug=slug, folder=config.campaigns_dir) + did_you_mean(slug, slugs) + listing)
     spec, problems = read_campaign(path, config)
     if spec is None:
-        raise CampaignError(problems, f"{path} has {len(problems)} problem(s):")
+        raise CampaignError(problems, ngettext("{path} has {count} problem:",
+                                               "{path} has {count} problems:",
+                                               len(problems)).format(path=path,
+                                                                     count=len(problems)))
     return spec

@@ -6,16 +6,20 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from outreach.cli.output import echo_rows, format_option
+from outreach.cli.output import HEADERS as SHARED_HEADERS
+from outreach.cli.output import echo_rows, format_option, number
+from outreach.db.states import ChannelState, label
 from outreach.errors import OutreachError, PluginError
+from outreach.i18n import N_, _, _l, format_number, ngettext
 
 if TYPE_CHECKING:
     from outreach.cli import App
     from outreach.platforms.registry import ChannelStatus, Registry
 
 COLUMNS = ("name", "plugin", "state", "reason", "tags", "municipality", "text", "photos")
-NO_CHANNELS = ("No channels in the config file. Add a [channels.NAME] section with "
-               "plugin = \"vk\", \"telegram\" or \"local-media\".")
+NO_CHANNELS = _l("No channels in the config file. Add a [channels.NAME] section with "
+                 "plugin = \"vk\", \"telegram\" or \"local-media\".")
+HEADERS = {**SHARED_HEADERS, "plugin": _l("Plugin"), "text": _l("Text")}
 
 
 @click.group()
@@ -23,7 +27,7 @@ def channels() -> None:
     """Show channels and check their tokens."""
 
 
-def _row(registry: Registry, status: ChannelStatus) -> dict[str, Any]:
+def _row(registry: Registry, status: ChannelStatus, fmt: str) -> dict[str, Any]:
     row: dict[str, Any] = {
         "name": status.name, "plugin": status.plugin, "state": status.state,
         "reason": status.reason, "tags": list(status.tags),
@@ -43,9 +47,15 @@ def _row(registry: Registry, status: ChannelStatus) -> dict[str, Any]:
         except OutreachError:
             return row
     text = limits.text_limits
-    row["text"] = (f"{text.max_text} (caption {text.max_caption})"
-                   if text.max_caption is not None else str(text.max_text))
-    row["photos"] = limits.media_limits.max_photos
+    if fmt != "table":
+        row["text"] = (f"{text.max_text} (caption {text.max_caption})"
+                       if text.max_caption is not None else str(text.max_text))
+        row["photos"] = limits.media_limits.max_photos
+        return row
+    row["text"] = (_("{text} (caption {caption})").format(
+        text=format_number(text.max_text), caption=format_number(text.max_caption))
+        if text.max_caption is not None else format_number(text.max_text))
+    row["photos"] = number(limits.media_limits.max_photos)
     return row
 
 
@@ -55,12 +65,14 @@ def _row(registry: Registry, status: ChannelStatus) -> dict[str, Any]:
 def list_channels(app: App, fmt: str) -> None:
     """List channels with their state, and the reason when one is not ready."""
     registry = app.registry
-    rows = [_row(registry, status) for status in registry.statuses()]
-    echo_rows(rows, COLUMNS, fmt, empty=NO_CHANNELS)
+    rows = [_row(registry, status, fmt) for status in registry.statuses()]
+    if fmt == "table":
+        rows = [{**row, "state": label(row["state"], ChannelState)} for row in rows]
+    echo_rows(rows, COLUMNS, fmt, empty=str(NO_CHANNELS), headers=HEADERS)
 
 
 @channels.command("check")
-@click.argument("name", required=False)
+@click.argument("name", required=False, metavar=N_("NAME"))
 @click.pass_context
 def check(ctx: click.Context, name: str | None) -> None:
     """Check tokens and rights of every ready channel (or only NAME) with its platform.
@@ -70,13 +82,14 @@ def check(ctx: click.Context, name: str | None) -> None:
     registry: Registry = ctx.obj.registry
     statuses = [registry.status(name)] if name else registry.statuses()
     if not statuses:
-        click.echo(NO_CHANNELS)
+        click.echo(str(NO_CHANNELS))
         return
     failed = checked = 0
     for status in statuses:
         title = f"{status.name} ({status.plugin})"
         if status.state == "disabled":
-            click.echo(f"{title}: switched off (enabled = false), not checked")
+            click.echo(_("{channel}: switched off (enabled = false), not checked").format(
+                channel=title))
             continue
         checked += 1
         if status.state == "ready":
@@ -87,21 +100,28 @@ def check(ctx: click.Context, name: str | None) -> None:
         if status.state != "ready":
             failed += 1
             problems = registry.problems(status.name)
+            state = label(status.state, ChannelState)
             if problems:
-                click.echo(f"{title}: PROBLEM — {status.state}:")
+                click.echo(_("{channel}: PROBLEM — {state}:").format(channel=title, state=state))
                 for problem in problems:
                     click.echo(f"  {problem}")
             else:
-                click.echo(f"{title}: PROBLEM — {status.state}: {status.reason}")
+                click.echo(_("{channel}: PROBLEM — {state}: {reason}").format(
+                    channel=title, state=state, reason=status.reason))
             continue
         bad = [r for r in results if not r.ok]
         failed += bool(bad)
-        click.echo(f"{title}: {'PROBLEM' if bad else 'ok'}")
+        ok, problem = _("ok"), _("PROBLEM")
+        click.echo(f"{title}: {problem if bad else ok}")
         for result in results:
-            click.echo(f"  {'ok' if result.ok else 'PROBLEM'}: {result.message}")
+            click.echo(f"  {ok if result.ok else problem}: {result.message}")
             if result.fix:
-                click.echo(f"    to fix: {result.fix}")
+                click.echo("    " + _("to fix: {fix}").format(fix=result.fix))
     if failed:
-        click.echo(f"{failed} of {checked} channel(s) need attention.")
+        click.echo(ngettext("{failed} of {count} channel needs attention.",
+                            "{failed} of {count} channels need attention.", checked).format(
+            failed=format_number(failed), count=format_number(checked)))
         ctx.exit(1)
-    click.echo(f"{checked} channel(s) checked, all fine.")
+    click.echo(ngettext("{count} channel checked, all fine.",
+                        "{count} channels checked, all fine.", checked).format(
+        count=format_number(checked)))

@@ -21,13 +21,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from outreach.config.tomlfile import dump_key, dump_value
+from outreach.i18n import N_, _
 
 if TYPE_CHECKING:
     from outreach.cli import App
     from outreach.config import Config
     from outreach.platforms.registry import Registry
 
-HIDDEN = "(hidden)"
+# In the JSON as it is, a marker scripts can test for; the TOML view translates it.
+HIDDEN = N_("(hidden)")
 # A plugin key that looks like a secret but is not declared as an environment
 # variable name is hidden too: better a blank than a leaked token.
 _SECRET_NAME = re.compile(
@@ -184,10 +186,12 @@ def _lines(table: Mapping[str, Any]) -> list[str]:
     lines = []
     for key, value in table.items():
         if value is None:
-            lines.append(f"# {key}: not set")
+            lines.append("# " + _("{key}: not set").format(key=key))
         elif isinstance(value, dict) and set(value) == {"variable", "set"}:
-            state = "set" if value["set"] else "not set"
+            state = _("set") if value["set"] else _("not set")
             lines.append(f"{dump_key(key)} = {dump_value(value['variable'])}  # ({state})")
+        elif value == HIDDEN:
+            lines.append(f"{dump_key(key)} = {dump_value(_(HIDDEN))}")
         else:
             lines.append(f"{dump_key(key)} = {dump_value(value)}")
     return lines
@@ -195,16 +199,16 @@ def _lines(table: Mapping[str, Any]) -> list[str]:
 
 def render_toml(shown: Mapping[str, Any]) -> str:
     """``effective_config`` as TOML text a volunteer can read (and compare with their file)."""
-    source = shown["config_file"] or "no config file (built-in defaults)"
-    out = [f"# Effective configuration: {source}",
-           "# Defaults filled in, paths resolved, secrets hidden.", ""]
+    source = shown["config_file"] or _("no config file (built-in defaults)")
+    out = ["# " + _("Effective configuration: {source}").format(source=source),
+           "# " + _("Defaults filled in, paths resolved, secrets hidden."), ""]
     top = {k: v for k, v in shown.items()
            if k not in ("config_file", "paths", "centre", "channels", "signups")}
     out += _lines(top)
     for section in ("paths", "centre"):
         out += ["", f"[{section}]", *_lines(shown[section])]
     if not shown["channels"]:
-        out += ["", "# No channels configured: add [channels.NAME] sections."]
+        out += ["", "# " + _("No channels configured: add [channels.NAME] sections.")]
     for name, channel in shown["channels"].items():
         out += ["", f"[channels.{dump_key(name)}]", *_lines(channel)]
     out += ["", "[signups]", *_lines(shown["signups"])]
@@ -213,7 +217,7 @@ def render_toml(shown: Mapping[str, Any]) -> str:
 
 @config.command()
 @click.option("--format", "fmt", type=click.Choice(["toml", "json"]), default="toml",
-              show_default=True, help="Output format.")
+              show_default=True, help=N_("Output format."))
 @click.pass_obj
 def show(app: App, fmt: str) -> None:
     """Print the configuration in effect: defaults filled in, paths resolved, secrets hidden."""

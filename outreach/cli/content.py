@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from outreach.cli.output import MISSING, echo_rows, format_option
-from outreach.db.states import StoryKind, StoryStatus
+from outreach.cli.output import HEADERS as SHARED_HEADERS
+from outreach.cli.output import MISSING, aligned, echo_rows, format_option, moment, number
+from outreach.db.states import StoryKind, StoryStatus, label
 from outreach.errors import ContentError, did_you_mean
+from outreach.i18n import N_, _, _l, format_date, format_number, ngettext
 
 if TYPE_CHECKING:
     from outreach.cli import App
@@ -20,6 +22,10 @@ if TYPE_CHECKING:
 
 LIST_COLUMNS = ("id", "status", "kind", "date", "municipality", "title", "photos", "consent",
                 "tags")
+HEADERS = {**SHARED_HEADERS, "consent": _l("Consent")}
+# The consent column: stable words in JSON and CSV, the reader's in a table.
+CONSENT = {"not needed": _l("not needed"), "recorded": _l("recorded"),
+           "missing": _l("missing")}
 
 
 @click.group()
@@ -28,7 +34,7 @@ def content() -> None:
 
 
 @content.command("import")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar=N_("PATH"))
 @click.pass_obj
 def import_(app: App, paths: tuple[Path, ...]) -> None:
     """Import story folders (a folder with story.md, or a tree of them).
@@ -45,8 +51,8 @@ def import_(app: App, paths: tuple[Path, ...]) -> None:
     options: dict[str, Any] = {"municipalities": config.municipalities,
                                "time_zone": config.time_zone}
     if len(folders) > 1 and _stderr_is_terminal():
-        with click.progressbar(length=len(folders), label="Importing", file=sys.stderr,
-                               item_show_func=lambda f: f.name if f else None) as bar:
+        with click.progressbar(length=len(folders), label=_("Importing"), file=sys.stderr,
+                               item_show_func=_folder_name) as bar:
             report = import_paths(store, folders,
                                   progress=lambda f: bar.update(1, current_item=f), **options)
     else:
@@ -54,14 +60,19 @@ def import_(app: App, paths: tuple[Path, ...]) -> None:
     _print_report(report)
     if report.failed:
         count = len(report.failed)
-        raise ContentError(
-            f"{count} {'story' if count == 1 else 'stories'} could not be imported (see above); "
-            "fix them and run the import again — the others are stored"
-        )
+        raise ContentError(ngettext(
+            "{count} story could not be imported (see above); fix it and run the import "
+            "again — the others are stored",
+            "{count} stories could not be imported (see above); fix them and run the import "
+            "again — the others are stored", count).format(count=format_number(count)))
 
 
 def _stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
+
+
+def _folder_name(folder: Path | None) -> str | None:
+    return folder.name if folder else None
 
 
 def _shown(path: Path) -> str:
@@ -73,24 +84,40 @@ def _shown(path: Path) -> str:
 
 
 def _print_report(report: ImportReport) -> None:
+    words = {"imported": _("imported"), "updated": _("updated"), "note": _("note"),
+             "failed": _("failed")}
+    width = max(len(word) for word in words.values()) + 2
     for folder in report.imported:
-        click.echo(f"imported   #{report.story_ids[folder]}  {_shown(folder)}")
+        click.echo(f"{words['imported']:<{width}} #{report.story_ids[folder]}  {_shown(folder)}")
     for folder in report.updated:
-        click.echo(f"updated    #{report.story_ids[folder]}  {_shown(folder)}")
+        click.echo(f"{words['updated']:<{width}} #{report.story_ids[folder]}  {_shown(folder)}")
     for folder, warning in report.warnings:
-        click.echo(f"note       {_shown(folder)}: {warning}")
+        click.echo(f"{words['note']:<{width}} {_shown(folder)}: {warning}")
     for folder, reason in report.failed:
-        click.secho(f"failed     {_shown(folder)}:", err=True, fg="red")
+        click.secho(f"{words['failed']:<{width}} {_shown(folder)}:", err=True, fg="red")
         for line in reason.splitlines():
             click.echo(f"    {line}", err=True)
-    click.echo(f"Import: {report.summary()}.")
+    click.echo(_("Import: {summary}.").format(summary=report.summary()))
+
+
+@content.command("new")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                metavar=N_("FOLDER"))
+@click.pass_obj
+def new(app: App, folder: Path) -> None:
+    """Write FOLDER's story.md (or change it) by answering questions."""
+    from outreach.cli.story_wizard import story_wizard
+
+    story_wizard(app, folder)
 
 
 @content.command("list")
-@click.option("--status", type=click.Choice([s.value for s in StoryStatus]))
-@click.option("--kind", type=click.Choice([k.value for k in StoryKind]))
-@click.option("--municipality", help="Only stories from this municipality.")
-@click.option("--tag", help="Only stories with this tag.")
+@click.option("--status", type=click.Choice([s.value for s in StoryStatus]),
+              help=N_("Only stories with this status."))
+@click.option("--kind", type=click.Choice([k.value for k in StoryKind]),
+              help=N_("Only photo reports, or only stories."))
+@click.option("--municipality", help=N_("Only stories from this municipality."))
+@click.option("--tag", help=N_("Only stories with this tag."))
 @format_option()
 @click.pass_obj
 def list_(app: App, status: str | None, kind: str | None, municipality: str | None,
@@ -103,20 +130,25 @@ def list_(app: App, status: str | None, kind: str | None, municipality: str | No
                                tag=tag)
         counts = photo_counts(session)
         hint = "" if stories else _no_match_hint(session, municipality, tag)
-    rows = [_row(story, counts.get(story.id or 0, 0)) for story in stories]
-    echo_rows(rows, LIST_COLUMNS, fmt, empty="No stories match." + hint)
+    rows = [_row(story, counts.get(story.id or 0, 0), fmt) for story in stories]
+    echo_rows(rows, LIST_COLUMNS, fmt, empty=_("No stories match.") + hint, headers=HEADERS)
 
 
-def _row(story: Story, photos: int) -> dict[str, Any]:
+def _row(story: Story, photos: int, fmt: str) -> dict[str, Any]:
     if not photos:
         consent = "not needed"
     else:
         consent = "recorded" if story.consent_recorded else "missing"
-    return {
+    row = {
         "id": story.id, "status": story.status, "kind": story.kind, "date": story.event_date,
         "municipality": story.municipality, "title": story.title, "photos": photos,
         "consent": consent, "tags": list(story.tags or []),
     }
+    if fmt == "table":
+        row.update(status=label(story.status, StoryStatus), kind=label(story.kind, StoryKind),
+                   date=story.event_date and format_date(story.event_date),
+                   photos=number(photos), consent=str(CONSENT[consent]))
+    return row
 
 
 def _no_match_hint(session: Any, municipality: str | None, tag: str | None) -> str:
@@ -127,16 +159,18 @@ def _no_match_hint(session: Any, municipality: str | None, tag: str | None) -> s
     if municipality is not None:
         known = sorted({s.municipality for s in stories if s.municipality})
         if municipality not in known and (hint := did_you_mean(municipality, known)):
-            return f" No story is from {municipality!r}{hint}"
+            return " " + _("No story is from {municipality!r}{did_you_mean}").format(
+                municipality=municipality, did_you_mean=hint)
     if tag is not None:
         known = sorted({t for s in stories for t in (s.tags or [])})
         if tag not in known and (hint := did_you_mean(tag, known)):
-            return f" No story has the tag {tag!r}{hint}"
+            return " " + _("No story has the tag {tag!r}{did_you_mean}").format(
+                tag=tag, did_you_mean=hint)
     return ""
 
 
 @content.command("show")
-@click.argument("story_id", metavar="ID", type=int)
+@click.argument("story_id", metavar=N_("ID"), type=int)
 @click.pass_obj
 def show(app: App, story_id: int) -> None:
     """Show one story: its fields, consent, photos and text."""
@@ -148,36 +182,37 @@ def show(app: App, story_id: int) -> None:
         photos = photos_of(session, story_id)
     consent = MISSING
     if story.consent_recorded and story.consent_at is not None:
-        consent = f"recorded by {story.consent_by} on {story.consent_at.astimezone(zone):%Y-%m-%d}"
+        consent = _("recorded by {who} on {date}").format(
+            who=story.consent_by, date=format_date(story.consent_at.astimezone(zone).date()))
     elif photos:
-        consent = "MISSING — the story cannot be approved until it is recorded"
+        consent = _("MISSING — the story cannot be approved until it is recorded")
     fields = [
-        ("Story", f"#{story.id}  {story.title}"),
-        ("Status", story.status),
-        ("Kind", story.kind),
-        ("Date", story.event_date.isoformat() if story.event_date else MISSING),
-        ("Municipality", story.municipality or MISSING),
-        ("Tags", ", ".join(story.tags or []) or MISSING),
-        ("Summary", story.summary or MISSING),
-        ("Consent", consent if photos or story.consent_recorded else "not needed (no photos)"),
-        ("Folder", story.source_folder),
-        ("Updated", f"{story.updated_at.astimezone(zone):%Y-%m-%d %H:%M}"
-         if story.updated_at else MISSING),
+        (_("Story"), f"#{story.id}  {story.title}"),
+        (_("Status"), label(story.status, StoryStatus)),
+        (_("Kind"), label(story.kind, StoryKind)),
+        (_("Date"), format_date(story.event_date) if story.event_date else MISSING),
+        (_("Municipality"), story.municipality or MISSING),
+        (_("Tags"), ", ".join(story.tags or []) or MISSING),
+        (_("Summary"), story.summary or MISSING),
+        (_("Consent"), consent if photos or story.consent_recorded
+         else _("not needed (no photos)")),
+        (_("Folder"), story.source_folder),
+        (_("Updated"), moment(story.updated_at, zone) or MISSING),
     ]
-    width = max(len(name) for name, _ in fields)
-    for name, value in fields:
-        click.echo(f"{name + ':':<{width + 1}} {value}")
-    click.echo(f"\nPhotos ({len(photos)}):" if photos else "\nPhotos: none")
-    for number, photo in enumerate(photos, start=1):
+    for line in aligned(fields):
+        click.echo(line)
+    click.echo("\n" + (_("Photos ({count}):").format(count=format_number(len(photos)))
+                       if photos else _("Photos: none")))
+    for position, photo in enumerate(photos, start=1):
         try:
-            present = "" if photo_path(story, photo).is_file() else "  [file missing]"
+            present = "" if photo_path(story, photo).is_file() else "  " + _("[file missing]")
         except ContentError:
-            present = "  [a link out of the story's folder: not published]"
-        click.echo(f"  {number}. {photo.file}  {photo.width}×{photo.height}{present}")
-        for label, value in (("caption", photo.caption), ("alt", photo.alt),
-                             ("credit", photo.credit)):
-            click.echo(f"     {label}: {value if value else MISSING}")
-    click.echo("\n" + (story.body or "(no text)"))
+            present = "  " + _("[a link out of the story's folder: not published]")
+        click.echo(f"  {position}. {photo.file}  {photo.width}×{photo.height}{present}")
+        for name, value in ((_("caption"), photo.caption), (_("alt"), photo.alt),
+                            (_("credit"), photo.credit)):
+            click.echo(f"     {name}: {value if value else MISSING}")
+    click.echo("\n" + (story.body or _("(no text)")))
 
 
 def _zone(app: App) -> Any:
@@ -187,8 +222,9 @@ def _zone(app: App) -> Any:
 
 
 @content.command("approve")
-@click.argument("story_id", metavar="ID", type=int)
-@click.option("--unarchive", is_flag=True, help="Bring an archived story back and approve it.")
+@click.argument("story_id", metavar=N_("ID"), type=int)
+@click.option("--unarchive", is_flag=True,
+              help=N_("Bring an archived story back and approve it."))
 @click.pass_obj
 def approve(app: App, story_id: int, unarchive: bool) -> None:
     """Approve a story for publishing (its photos need recorded consent)."""
@@ -198,13 +234,14 @@ def approve(app: App, story_id: int, unarchive: bool) -> None:
         before = get_story(session, story_id).status
     story = approve_story(app.store, story_id, unarchive=unarchive)
     if before == StoryStatus.approved.value:
-        click.echo(f"Story {story_id} was already approved: {story.title}")
+        click.echo(_("Story {id} was already approved: {title}").format(
+            id=story_id, title=story.title))
     else:
-        click.echo(f"Approved story {story_id}: {story.title}")
+        click.echo(_("Approved story {id}: {title}").format(id=story_id, title=story.title))
 
 
 @content.command("archive")
-@click.argument("story_id", metavar="ID", type=int)
+@click.argument("story_id", metavar=N_("ID"), type=int)
 @click.pass_obj
 def archive(app: App, story_id: int) -> None:
     """Take a story out of campaigns; its planned publications are cancelled."""
@@ -215,8 +252,11 @@ def archive(app: App, story_id: int) -> None:
         planned = len(planned_publications(session, story_id))
     story = archive_story(app.store, story_id)
     if before == StoryStatus.archived.value:
-        click.echo(f"Story {story_id} was already archived: {story.title}")
+        click.echo(_("Story {id} was already archived: {title}").format(
+            id=story_id, title=story.title))
         return
-    click.echo(f"Archived story {story_id}: {story.title}")
+    click.echo(_("Archived story {id}: {title}").format(id=story_id, title=story.title))
     if planned:
-        click.echo(f"Cancelled {planned} planned publication{'s' if planned != 1 else ''}.")
+        click.echo(ngettext("Cancelled {count} planned publication.",
+                            "Cancelled {count} planned publications.", planned).format(
+            count=format_number(planned)))

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from outreach.cli.output import aligned
+from outreach.i18n import N_, _, format_decimal, format_number, ngettext
+
 if TYPE_CHECKING:
     from outreach.cli import App
     from outreach.db import SchemaStatus, Store
@@ -49,7 +52,7 @@ def _pending_rows(status: SchemaStatus) -> list[dict[str, str]]:
 
 @db.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+              show_default=True, help=N_("Output format."))
 @click.pass_obj
 def status(app: App, fmt: str) -> None:
     """Check the database; show its schema revision and the revisions still to apply."""
@@ -68,10 +71,12 @@ def status(app: App, fmt: str) -> None:
         if fmt == "json":
             click.echo(json.dumps(status_info, ensure_ascii=False, indent=2))
             return
-        click.echo(f"Database:  {shown}")
-        click.echo("Revision:  none — the file does not exist yet; it is created, "
-                   "at the latest schema, on first use (or by `outreach db upgrade`)")
-        click.echo(f"Latest:    {head}")
+        for line in aligned([
+                (_("Database"), shown),
+                (_("Revision"), _("none — the file does not exist yet; it is created, at the "
+                                  "latest schema, on first use (or by `outreach db upgrade`)")),
+                (_("Latest"), head)]):
+            click.echo(line)
         return
     store = _open(app)
     found = store.status()
@@ -83,14 +88,20 @@ def status(app: App, fmt: str) -> None:
             "pending": pending, "up_to_date": found.up_to_date, "checked": checked,
         }, ensure_ascii=False, indent=2))
         return
-    click.echo(f"Database:  {shown}")
-    click.echo(f"Checked:   {checked}: sound")
-    click.echo(f"Revision:  {found.current or 'none (empty database)'}")
-    click.echo(f"Latest:    {found.head}")
+    fields = [(_("Database"), shown),
+              (_("Checked"), _("{check}: sound").format(check=checked)),
+              (_("Revision"), found.current or _("none (empty database)")),
+              (_("Latest"), found.head)]
+    if not found.up_to_date:
+        fields.append((_("Pending"), ngettext(
+            "{count} revision; run `outreach db upgrade` to apply:",
+            "{count} revisions; run `outreach db upgrade` to apply:", len(pending)).format(
+            count=format_number(len(pending)))))
+    for line in aligned(fields):
+        click.echo(line)
     if found.up_to_date:
-        click.echo("The schema is up to date.")
+        click.echo(_("The schema is up to date."))
         return
-    click.echo(f"Pending:   {len(pending)} revision(s); run `outreach db upgrade` to apply:")
     for row in pending:
         click.echo(f"  {row['revision']}  {row['message']}")
 
@@ -106,18 +117,21 @@ def upgrade(app: App) -> None:
     before = store.status()
     store.check()  # a damaged database is restored, never upgraded
     if before.up_to_date:
-        click.echo(f"{shown} is up to date (revision {before.head}); nothing to do.")
+        click.echo(_("{database} is up to date (revision {revision}); nothing to do.").format(
+            database=shown, revision=before.head))
         return
     store.upgrade()
     for row in _pending_rows(before):
-        click.echo(f"Applied {row['revision']}: {row['message']}")
+        click.echo(_("Applied {revision}: {message}").format(revision=row["revision"],
+                                                              message=row["message"]))
     after = store.status()
-    click.echo(f"{shown} is now at revision {after.current}.")
+    click.echo(_("{database} is now at revision {revision}.").format(
+        database=shown, revision=after.current))
 
 
 @db.command()
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.argument("file", type=click.Path(path_type=Path), metavar=N_("FILE"))
+@click.option("--force", is_flag=True, help=N_("Replace FILE if it exists."))
 @click.pass_obj
 def backup(app: App, file: Path, force: bool) -> None:
     """Copy the database to FILE, checked, while the service may keep running.
@@ -129,8 +143,11 @@ def backup(app: App, file: Path, force: bool) -> None:
 
     shown = redact_url(app.config.database_url)
     size = _open(app).backup(file, force=force)
-    click.echo(f"Backed up {shown} to {file} ({_size(size)}); the copy passed SQLite's check.")
+    click.echo(_("Backed up {database} to {file} ({size}); the copy passed SQLite's check.")
+               .format(database=shown, file=file, size=_size(size)))
 
 
 def _size(count: int) -> str:
-    return f"{count / 1024 / 1024:.1f} MB" if count >= 1024 * 1024 else f"{count // 1024} KB"
+    if count >= 1024 * 1024:
+        return _("{size} MB").format(size=format_decimal(count / 1024 / 1024, 1))
+    return _("{size} KB").format(size=format_number(count // 1024))

@@ -68,7 +68,8 @@ def _load_samples(app: App) -> None:
     # Sample stories carry recorded consent in their front matter, so they
     # are approved here to let the demo publish without a manual step.
     with app.store.session() as session:
-        drafts = [s.id for s in list_stories(session, status="draft", tag=SAMPLE_TAG)]
+        drafts = [s.id for s in list_stories(session, status="draft", tag=SAMPLE_TAG)
+                  if s.id is not None]
     for story_id in drafts:
         approve_story(app.store, story_id)
     if drafts:

@@ -20,6 +20,12 @@ from outreach.i18n import N_, SOURCE_LANGUAGE, LazyString, help_msgid, language,
 
 # click's usage words, which click itself does not pass through gettext.
 USAGE_WORDS = (N_("[OPTIONS]"), N_("COMMAND [ARGS]..."), N_("[COMMAND] [ARGS]..."))
+# What click calls an option's value when the option names none: its type's name
+# in capitals ("--since TEXT"), in English, outside gettext.
+TYPE_METAVARS = {"text": N_("TEXT"), "integer": N_("NUMBER"), "integer range": N_("NUMBER"),
+                 "float": N_("NUMBER"), "float range": N_("NUMBER"), "path": N_("PATH"),
+                 "file": N_("FILE"), "directory": N_("FOLDER"), "filename": N_("FILE"),
+                 "date": N_("DATE")}
 
 _SOURCES = "_outreach_i18n_sources"
 _COMMAND_TEXTS = ("help", "short_help", "epilog", "options_metavar", "subcommand_metavar")
@@ -35,6 +41,7 @@ def localize(command: click.Command, parent: click.Context | None = None) -> Non
     _translate(command, _COMMAND_TEXTS)
     for param in command.params:
         _translate(param, _PARAM_TEXTS)
+        _name_the_value(param)
     # A context like the one click will make, for its --help names (-h too).
     ctx = command.context_class(command, parent=parent, **command.context_settings)
     # click makes the --help option on first use, with its text in the language
@@ -52,6 +59,17 @@ def localize(command: click.Command, parent: click.Context | None = None) -> Non
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             localize(sub, ctx)
+
+
+def _name_the_value(param: click.Parameter) -> None:
+    """An option declared without a metavar names its value in the reader's words."""
+    if not isinstance(param, click.Option) or param.is_flag or param.count:
+        return
+    if param.__dict__[_SOURCES].get("metavar") is not None:
+        return
+    source = TYPE_METAVARS.get(param.type.name)
+    if source is not None:
+        param.metavar = translate_click(source) + ("..." if param.nargs != 1 else "")
 
 
 def _translate(obj: Any, names: tuple[str, ...]) -> None:

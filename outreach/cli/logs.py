@@ -17,9 +17,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
+
+from outreach.i18n import _
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
     from outreach.platforms.registry import Registry
 
 log = logging.getLogger("outreach")
@@ -126,9 +130,9 @@ def crashed(error: BaseException) -> None:
 
     _ensure_logging()
     if isinstance(error, OutreachError):
-        log.critical("Error: %s", error, exc_info=error)
+        log.critical(_("Error: {message}").format(message=error), exc_info=error)
     else:
-        log.critical("unexpected error (please report it with this text)", exc_info=error)
+        log.critical(_("unexpected error (please report it with this text)"), exc_info=error)
 
 
 def _thread_crashed(args: threading.ExceptHookArgs) -> None:
@@ -136,8 +140,11 @@ def _thread_crashed(args: threading.ExceptHookArgs) -> None:
         return
     _ensure_logging()
     name = args.thread.name if args.thread is not None else "?"
-    log.error("thread %s stopped on an unexpected error", name,
-              exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+    # The value may be None (threading.ExceptHookArgs); logging formats the triple all the same.
+    crash = cast("tuple[type[BaseException], BaseException, TracebackType | None]",
+                 (args.exc_type, args.exc_value, args.exc_traceback))
+    log.error(_("thread {name} stopped on an unexpected error").format(name=name),
+              exc_info=crash)
 
 
 def _ensure_logging() -> None:

@@ -3,24 +3,42 @@
 Rows are dicts with stable keys, the same identifiers in every language: they
 are the JSON keys and the CSV columns, which scripts and spreadsheets read.
 Only a table, which a person reads, shows headers in the reader's language:
-pass ``headers`` (key -> translated header, e.g. ``{"title": _l("Title")}``).
+pass ``headers`` (key -> translated header, e.g. ``{"title": _l("Title")}``);
+``HEADERS`` names the columns the commands share: ``headers={**HEADERS, ...}``. Its
+cells are the reader's too: states through ``outreach.db.states.label``,
+counts through ``number``, moments through ``moment``.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from outreach.i18n import N_, _
+from outreach.i18n import N_, _, _l, format_date, format_number, format_time
+
+if TYPE_CHECKING:
+    import zoneinfo
 
 FORMATS = ("table", "csv", "json")
 MISSING = "—"  # a figure the platform does not report: never shown as 0
+
+# Table headers of the columns the commands share, by their stable key.
+HEADERS: dict[str, Any] = {
+    "id": _l("ID"), "status": _l("Status"), "state": _l("State"), "kind": _l("Kind"),
+    "campaign": _l("Campaign"), "channel": _l("Channel"), "channels": _l("Channels"),
+    "story": _l("Story"), "title": _l("Title"), "name": _l("Name"), "slot": _l("Slot"),
+    "date": _l("Date"), "municipality": _l("Municipality"), "tags": _l("Tags"),
+    "photos": _l("Photos"), "attempts": _l("Attempts"), "url_or_error": _l("Link or error"),
+    "publications": _l("Publications"), "views": _l("Views"), "likes": _l("Likes"),
+    "shares": _l("Shares"), "comments": _l("Comments"), "reactions": _l("Reactions"),
+    "signups": _l("Sign-ups"), "placement": _l("Placement"), "code": _l("Code"),
+    "source": _l("Source"), "phone": _l("Phone"), "created": _l("Created"),
+    "reason": _l("Reason"), "error": _l("Error"), "outcome": _l("Outcome"),
+    "detail": _l("Details"), "week": _l("Week"),
+}
 
 
 def format_option(default: str = "table") -> Callable[[Any], Any]:
@@ -28,6 +46,29 @@ def format_option(default: str = "table") -> Callable[[Any], Any]:
         "--format", "fmt", type=click.Choice(FORMATS), default=default, show_default=True,
         help=N_("Output format."),
     )
+
+
+def number(value: int | None) -> str | None:
+    """A count as the reader writes it ("12 345"); None stays None (shown as "—")."""
+    return None if value is None else format_number(value)
+
+
+def moment(instant: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> str | None:
+    """A moment on the clock of ``zone``, as the reader writes it: "14 октября 2026 10:00"."""
+    if instant is None:
+        return None
+    local = instant.astimezone(zone)
+    return f"{format_date(local.date())} {format_time(local)}"
+
+
+def yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+def aligned(fields: Sequence[tuple[str, Any]]) -> list[str]:
+    """"Name: value" lines with the values in one column, whatever the names' language."""
+    width = max(len(name) for name, _value in fields) + 1
+    return [f"{name + ':':<{width}} {value}" for name, value in fields]
 
 
 def _plain(value: Any) -> Any:
@@ -59,11 +100,16 @@ def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str,
     heads each with ``headers[key]`` (translated text), or the key in capitals.
     """
     if fmt == "json":
+        import json  # here, not at the top: commands' modules load for ``outreach --help``
+
         return json.dumps(
             [{c: row.get(c) for c in columns} for row in rows],
             ensure_ascii=False, indent=2, default=_plain,
         )
     if fmt == "csv":
+        import csv
+        import io
+
         from outreach.text.spreadsheets import spreadsheet_safe
 
         buffer = io.StringIO()

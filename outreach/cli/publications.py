@@ -8,9 +8,19 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from outreach.cli.output import MISSING, echo_rows, format_option, render
+from outreach.cli.output import (
+    HEADERS,
+    MISSING,
+    aligned,
+    echo_rows,
+    format_option,
+    moment,
+    number,
+    render,
+)
 from outreach.cli.when import WHEN, When
-from outreach.db.states import PublicationStatus
+from outreach.db.states import AttemptOutcome, PublicationStatus, label
+from outreach.i18n import N_, _, _l
 
 if TYPE_CHECKING:
     from outreach.cli import App
@@ -32,7 +42,7 @@ def _zone(app: App) -> zoneinfo.ZoneInfo:
 
 
 def _local(instant: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> str | None:
-    return None if instant is None else instant.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    return moment(instant, zone)
 
 
 def _short(text: str | None, width: int) -> str | None:
@@ -52,11 +62,12 @@ def _error(text: str | None) -> str | None:
 def _row(row: PublicationRow, zone: zoneinfo.ZoneInfo, fmt: str) -> dict[str, Any]:
     full = fmt != "table"
     return {
-        "id": row.id, "status": row.status, "campaign": row.campaign, "channel": row.channel,
+        "id": row.id, "status": row.status if full else label(row.status, PublicationStatus),
+        "campaign": row.campaign, "channel": row.channel,
         "story": f"{row.story_id}: " + (row.story_title if full
                                         else _short(row.story_title, TITLE_WIDTH) or ""),
         "slot": _local(row.slot, zone) if not full else row.slot.astimezone(zone),
-        "attempts": row.attempts,
+        "attempts": row.attempts if full else number(row.attempts),
         "url_or_error": row.url or (_error(row.last_error) if full
                                     else _short(_error(row.last_error), ERROR_WIDTH)),
     }
@@ -65,13 +76,13 @@ def _row(row: PublicationRow, zone: zoneinfo.ZoneInfo, fmt: str) -> dict[str, An
 @publications.command("list")
 @click.option("--status", "statuses", multiple=True,
               type=click.Choice([s.value for s in PublicationStatus]),
-              help="Only this status (repeat for several).")
-@click.option("--campaign", help="Only this campaign (its slug).")
-@click.option("--channel", help="Only this channel.")
+              help=N_("Only this status (repeat for several)."))
+@click.option("--campaign", help=N_("Only this campaign (its slug)."))
+@click.option("--channel", help=N_("Only this channel."))
 @click.option("--since", type=WHEN,
-              help="Only slots from this date (2026-10-01) or this far back (12h, 7d, 30d).")
+              help=N_("Only slots from this date (2026-10-01) or this far back (12h, 7d, 30d)."))
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True,
-              help="At most this many, newest slot first.")
+              help=N_("At most this many, newest slot first."))
 @format_option()
 @click.pass_obj
 def list_(app: App, statuses: tuple[str, ...], campaign: str | None, channel: str | None,
@@ -87,14 +98,15 @@ def list_(app: App, statuses: tuple[str, ...], campaign: str | None, channel: st
             since=since.at(zone) if since else None)
         hint = ""
         if not rows and channel is not None and channel not in (names := known_channels(session)):
-            hint = (f" No publication was ever made for channel {channel!r}"
-                    f"{did_you_mean(channel, names)}.")
-    echo_rows([_row(r, zone, fmt) for r in rows], LIST_COLUMNS, fmt,
-              empty="No publications match." + hint)
+            hint = " " + _("No publication was ever made for channel {channel!r}"
+                           "{did_you_mean}.").format(channel=channel,
+                                                     did_you_mean=did_you_mean(channel, names))
+    echo_rows([_row(r, zone, fmt) for r in rows], LIST_COLUMNS, fmt, headers=HEADERS,
+              empty=_("No publications match.") + hint)
 
 
 @publications.command()
-@click.argument("publication_id", metavar="ID", type=int)
+@click.argument("publication_id", metavar=N_("ID"), type=int)
 @click.pass_obj
 def show(app: App, publication_id: int) -> None:
     """Show one publication: its story, every attempt with its error, its latest figures."""
@@ -113,64 +125,84 @@ def _detail_lines(detail: PublicationDetail, zone: zoneinfo.ZoneInfo) -> list[st
         title = MISSING
     else:
         title = story.title + (f" ({story.municipality})" if story.municipality else "")
-    lines = [
-        f"Publication {p.id}",
-        f"Status:        {p.status}",
-        f"Campaign:      {detail.campaign or MISSING}",
-        f"Channel:       {p.channel}",
-        f"Story:         {p.story_id}: {title}",
-        f"Slot:          {_local(p.slot, zone)} ({zone.key})",
-        f"Attempts:      {p.attempts}",
-        f"Next attempt:  {_local(p.next_attempt_at, zone) or MISSING}",
-        f"Published at:  {_local(p.published_at, zone) or MISSING}",
-        f"Link:          {p.url or MISSING}",
-        f"Post id:       {p.external_id or MISSING}",
+    fields = [
+        (_("Status"), label(p.status, PublicationStatus)),
+        (_("Campaign"), detail.campaign or MISSING),
+        (_("Channel"), p.channel),
+        (_("Story"), f"{p.story_id}: {title}"),
+        (_("Slot"), f"{_local(p.slot, zone)} ({zone.key})"),
+        (_("Attempts"), number(p.attempts)),
+        (_("Next attempt"), _local(p.next_attempt_at, zone) or MISSING),
+        (_("Published at"), _local(p.published_at, zone) or MISSING),
+        (_("Link"), p.url or MISSING),
+        (_("Post id"), p.external_id or MISSING),
     ]
     if p.lease_owner:
-        lines.append(f"Being sent by: {p.lease_owner} until {_local(p.lease_until, zone)}")
+        fields.append((_("Being sent by"), _("{worker} until {time}").format(
+            worker=p.lease_owner, time=_local(p.lease_until, zone))))
     if p.last_error:
-        lines.append(f"Last error:    {_error(p.last_error)}")
+        fields.append((_("Last error"), _error(p.last_error)))
     referral = detail.referral
     if referral is not None:
-        short = f" (said on the phone: {referral.short_code})" if referral.short_code else ""
-        lines.append(f"Referral code: {referral.code}{short}")
+        short = (" " + _("(said on the phone: {code})").format(code=referral.short_code)
+                 if referral.short_code else "")
+        fields.append((_("Referral code"), f"{referral.code}{short}"))
     else:
-        lines.append(f"Referral code: {p.referral_code or MISSING}")
-    lines.append("")
+        fields.append((_("Referral code"), p.referral_code or MISSING))
+    lines = [_("Publication {id}").format(id=p.id), *aligned(fields), ""]
     if detail.attempts:
-        lines.append("Attempt log:")
+        lines.append(_("Attempt log:"))
         rows = [{
             "number": a.number, "started": _local(a.started_at, zone),
-            "finished": _local(a.finished_at, zone), "outcome": a.outcome,
+            "finished": _local(a.finished_at, zone),
+            "outcome": label(a.outcome, AttemptOutcome),
             "worker": a.worker, "error": _error(a.error),
         } for a in detail.attempts]
         lines += ["  " + line for line in render(
             rows, ("number", "started", "finished", "outcome", "worker", "error"),
-            "table").splitlines()]
+            "table", ATTEMPT_HEADERS).splitlines()]
     else:
-        lines.append("Attempt log: no attempts yet.")
+        lines.append(_("Attempt log: no attempts yet."))
     lines.append("")
     e = detail.engagement
     if e is None:
-        lines.append("Engagement: no figures collected yet.")
+        lines.append(_("Engagement: no figures collected yet."))
     else:
-        figures = ", ".join(f"{name} {MISSING if value is None else value}" for name, value in (
-            ("views", e.views), ("likes", e.likes), ("shares", e.shares),
-            ("comments", e.comments), ("reactions", e.reactions)))
-        lines.append(f"Engagement at {_local(e.taken_at, zone)}: {figures}")
+        figures = ", ".join(f"{name} {MISSING if value is None else number(value)}"
+                            for name, value in (
+            (_("views"), e.views), (_("likes"), e.likes), (_("shares"), e.shares),
+            (_("comments"), e.comments), (_("reactions"), e.reactions)))
+        lines.append(_("Engagement at {time}: {figures}").format(
+            time=_local(e.taken_at, zone), figures=figures))
         if None in (e.views, e.likes, e.shares, e.comments, e.reactions):
-            lines.append(f"  ({MISSING} means {p.channel} does not report that figure)")
+            lines.append("  " + _("({missing} means {channel} does not report that figure)")
+                         .format(missing=MISSING, channel=p.channel))
     return lines
 
 
+def _post_id(app: App, channel: str, url: str) -> str | None:
+    """The post's id in ``url`` as the channel's plugin reads it, if it can."""
+    from outreach.errors import OutreachError
+
+    try:
+        read: str | None = app.registry.plugin_class(channel).external_id_from_url(url)
+    except OutreachError:  # the channel left config.toml, or its plugin did not load
+        return None
+    return read
+
+
+ATTEMPT_HEADERS = {**HEADERS, "number": _l("Attempt"), "started": _l("Started"),
+                   "finished": _l("Finished"), "worker": _l("Worker")}
+
+
 def _due(change: Change, app: App) -> str:
-    return _local(change.due, _zone(app)) or "now"
+    return _local(change.due, _zone(app)) or _("now")
 
 
 @publications.command()
-@click.argument("publication_id", metavar="ID", type=int)
+@click.argument("publication_id", metavar=N_("ID"), type=int)
 @click.option("--force", is_flag=True,
-              help="Also retry an uncertain one (it may already be on the platform).")
+              help=N_("Also retry an uncertain one (it may already be on the platform)."))
 @click.pass_obj
 def retry(app: App, publication_id: int, force: bool) -> None:
     """Send a failed publication again, now (uncertain ones need --force)."""
@@ -178,15 +210,17 @@ def retry(app: App, publication_id: int, force: bool) -> None:
 
     change = retry_publication(app.store, publication_id, force=force)
     if not change.changed:
-        click.echo(f"Publication {publication_id} is already planned; it is due at "
-                   f"{_due(change, app)}. Nothing changed.")
+        click.echo(_("Publication {id} is already planned; it is due at {due}. "
+                     "Nothing changed.").format(id=publication_id, due=_due(change, app)))
         return
-    click.echo(f"Publication {publication_id} ({change.before}) is planned again and will be "
-               f"sent to {change.channel} at the next dispatch (from {_due(change, app)}).")
+    click.echo(_("Publication {id} ({before}) is planned again and will be sent to {channel} "
+                 "at the next dispatch (from {due}).").format(
+        id=publication_id, before=label(change.before, PublicationStatus),
+        channel=change.channel, due=_due(change, app)))
 
 
 @publications.command()
-@click.argument("publication_id", metavar="ID", type=int)
+@click.argument("publication_id", metavar=N_("ID"), type=int)
 @click.pass_obj
 def cancel(app: App, publication_id: int) -> None:
     """Cancel a publication that has not gone out (planned, failed or uncertain)."""
@@ -194,16 +228,20 @@ def cancel(app: App, publication_id: int) -> None:
 
     change = cancel_publication(app.store, publication_id)
     if not change.changed:
-        click.echo(f"Publication {publication_id} was already cancelled. Nothing changed.")
+        click.echo(_("Publication {id} was already cancelled. Nothing changed.").format(
+            id=publication_id))
         return
-    click.echo(f"Publication {publication_id} ({change.before}) is cancelled; it will not be "
-               f"sent to {change.channel}.")
+    click.echo(_("Publication {id} ({before}) is cancelled; it will not be sent to "
+                 "{channel}.").format(id=publication_id,
+                                      before=label(change.before, PublicationStatus),
+                                      channel=change.channel))
 
 
 @publications.command()
-@click.argument("publication_id", metavar="ID", type=int)
-@click.option("--posted", metavar="URL", help="It IS on the platform, at this link.")
-@click.option("--not-posted", is_flag=True, help="It is NOT on the platform: send it again.")
+@click.argument("publication_id", metavar=N_("ID"), type=int)
+@click.option("--posted", metavar="URL", help=N_("It IS on the platform, at this link."))
+@click.option("--not-posted", is_flag=True,
+              help=N_("It is NOT on the platform: send it again."))
 @click.pass_obj
 def resolve(app: App, publication_id: int, posted: str | None, not_posted: bool) -> None:
     """Settle an uncertain publication after checking the platform yourself.
@@ -215,13 +253,17 @@ def resolve(app: App, publication_id: int, posted: str | None, not_posted: bool)
     from outreach.engine.publications import resolve_not_posted, resolve_posted
 
     if (posted is None) == (not not_posted):
-        raise click.UsageError("say what you found: --posted URL (it is there) "
-                               "or --not-posted (it is not)")
+        raise click.UsageError(_("say what you found: --posted URL (it is there) "
+                                 "or --not-posted (it is not)"))
     if posted is not None:
-        change = resolve_posted(app.store, publication_id, posted)
-        click.echo(f"Publication {publication_id} ({change.before}) is recorded as published "
-                   f"on {change.channel} at {posted.strip()}.")
+        change = resolve_posted(app.store, publication_id, posted,
+                                read_id=lambda channel, url: _post_id(app, channel, url))
+        click.echo(_("Publication {id} ({before}) is recorded as published on {channel} at "
+                     "{url}.").format(id=publication_id,
+                                      before=label(change.before, PublicationStatus),
+                                      channel=change.channel, url=posted.strip()))
         return
     change = resolve_not_posted(app.store, publication_id)
-    click.echo(f"Publication {publication_id} is planned again and will be published on "
-               f"{change.channel} at the next dispatch (from {_due(change, app)}).")
+    click.echo(_("Publication {id} is planned again and will be published on {channel} at the "
+                 "next dispatch (from {due}).").format(id=publication_id, channel=change.channel,
+                                                       due=_due(change, app)))

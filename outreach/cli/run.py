@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from outreach.i18n import N_, _, format_number, ngettext
+
 if TYPE_CHECKING:
     from outreach.cli import App
 
@@ -18,10 +20,10 @@ SANDBOX_SPEED = 60.0
 
 @click.command()
 @click.option("--once", is_flag=True,
-              help="Do everything that is due now (plan, publish, collect), then exit.")
+              help=N_("Do everything that is due now (plan, publish, collect), then exit."))
 @click.option("--sandbox", "with_sandbox", is_flag=True,
-              help="Start the local fakes of VK and Telegram too, and give the channels "
-                   "that use them their ready-made tokens (see `outreach sandbox`).")
+              help=N_("Start the local fakes of VK and Telegram too, and give the channels "
+                      "that use them their ready-made tokens (see `outreach sandbox`)."))
 @click.pass_obj
 def run(app: App, once: bool, with_sandbox: bool) -> None:
     """Run the service: plan campaign slots, publish due posts, collect engagement.
@@ -41,20 +43,24 @@ def run(app: App, once: bool, with_sandbox: bool) -> None:
         os.environ.update(fakes.environment)
         click.get_current_context().call_on_close(fakes.stop)
         for name, described in fakes.described.items():
-            click.echo(f"Sandbox {name} at {described.get('api_url', '?')}", err=True)
+            click.echo(_("Sandbox {name} at {url}").format(
+                name=name, url=described.get("api_url", "?")), err=True)
     service = Service(app.config, app.store, app.registry,
                       speed=SANDBOX_SPEED if with_sandbox else 1.0)
     if once:
         report = service.run_once()
-        click.echo(f"Planned {report.planned} publication(s), {report.empty} empty slot(s), "
-                   f"{report.skipped} skipped; started {report.published} publication(s).")
+        click.echo(_("Planned {planned}, {empty}, {skipped} skipped; started {started}.").format(
+            planned=_publications(report.planned),
+            empty=ngettext("{count} empty slot", "{count} empty slots", report.empty).format(
+                count=format_number(report.empty)),
+            skipped=format_number(report.skipped), started=_publications(report.published)))
         for problem in report.problems:
             click.echo(f"  {problem}", err=True)
         return
 
     def shutdown(signum: int, _frame: object) -> None:
-        click.echo(f"Stopping ({signal.Signals(signum).name}): finishing calls in flight…",
-                   err=True)
+        click.echo(_("Stopping ({signal}): finishing calls in flight…").format(
+            signal=signal.Signals(signum).name), err=True)
         service.request_stop()
 
     def reload(_signum: int, _frame: object) -> None:
@@ -69,4 +75,9 @@ def run(app: App, once: bool, with_sandbox: bool) -> None:
         service.wait()
     finally:
         service.stop()
-    click.echo("Stopped.", err=True)
+    click.echo(_("Stopped."), err=True)
+
+
+def _publications(count: int) -> str:
+    return ngettext("{count} publication", "{count} publications", count).format(
+        count=format_number(count))

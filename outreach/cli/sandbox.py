@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from outreach.i18n import _
+
 if TYPE_CHECKING:
     from outreach.cli import App
 
@@ -28,22 +30,22 @@ def sandbox(app: App) -> None:
 
     running = start_sandbox(app.config, app.registry, every_plugin=True)
     if not running.fakes:
-        click.echo("No installed plugin has a fake platform.")
+        click.echo(_("No installed plugin has a fake platform."))
         return
     for name, described in running.described.items():
         click.echo(f"{name}:")
         for key, value in described.items():
             click.echo(f"  {key}: {value}")
     if running.environment:
-        click.echo("\nFor the channels in your config, set:")
+        click.echo("\n" + _("For the channels in your config, set:"))
         for variable, value in sorted(running.environment.items()):
             click.echo(f"  export {variable}={value}")
     done = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: done.set())
     signal.signal(signal.SIGTERM, lambda *_: done.set())
-    click.echo("\nServing until Ctrl-C.")
+    click.echo("\n" + _("Serving until Ctrl-C."))
     try:
         done.wait()
     finally:
         running.stop()
-    click.echo("Sandbox stopped.")
+    click.echo(_("Sandbox stopped."))

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from outreach.cli.output import echo_rows, format_option, render
+from outreach.cli.output import HEADERS as SHARED_HEADERS
+from outreach.cli.output import aligned, echo_rows, format_option, moment, render
 from outreach.cli.when import WHEN, When
-from outreach.db.states import SignupStatus
+from outreach.db.states import SignupStatus, label
+from outreach.i18n import N_, _, _l, format_number, ngettext
 
 if TYPE_CHECKING:
     from outreach.cli import App
@@ -26,6 +28,18 @@ DUPLICATE_COLUMNS = ("group", "id", "created", "name", "phone", "phone_from", "m
 UNFINISHED_COLUMNS = ("id", "started", "last_message", "step", "status", "source", "channel",
                       "code", "erased_after")
 STATUSES = tuple(status.value for status in SignupStatus)
+HEADERS = {**SHARED_HEADERS, "contact": _l("Contact"), "interests": _l("Would help with"),
+           "publication": _l("Publication"), "consent_at": _l("Consent given"),
+           "policy_version": _l("Policy version"), "completed_at": _l("Completed"),
+           "group": _l("Group"), "phone_from": _l("Phone given by"), "started": _l("Started"),
+           "last_message": _l("Last message"), "step": _l("Step"),
+           "erased_after": _l("Erased after"), "merged_into": _l("Merged into"),
+           "came from": _l("Came from"), "same phone as": _l("Same phone as"),
+           "person": _l("Account"), "dialog": _l("Dialog"), "code_given": _l("Code given")}
+
+
+def _header(key: str) -> str:
+    return str(HEADERS.get(key, key))
 
 
 @click.group()
@@ -34,58 +48,71 @@ def signups() -> None:
 
 
 def _local(when: Any, zone: zoneinfo.ZoneInfo) -> str | None:
-    return when.astimezone(zone).strftime("%Y-%m-%d %H:%M") if when else None
+    return moment(when, zone)
 
 
-def _phone_from(row: Any) -> str | None:
+def _phone_from(row: Any, fmt: str) -> str | None:
     """Who gave the phone: the platform vouched, a coordinator typed it, or anyone typed it."""
     from outreach.signups.merging import COORDINATOR_SOURCES
 
     if not row.phone:
         return None
+    if fmt != "table":  # stable words for scripts
+        if row.phone_confirmed:
+            return f"{row.source} account"
+        return "coordinator" if row.source in COORDINATOR_SOURCES else "typed"
     if row.phone_confirmed:
-        return f"{row.source} account"
-    return "coordinator" if row.source in COORDINATOR_SOURCES else "typed"
+        return _("{platform} account").format(platform=row.source)
+    return _("coordinator") if row.source in COORDINATOR_SOURCES else _("typed")
 
 
-def _row(item: Listed, zone: zoneinfo.ZoneInfo, masked: bool,
+def _row(item: Listed, zone: zoneinfo.ZoneInfo, masked: bool, fmt: str,
          national: bool = False) -> dict[str, Any]:
-    """One sign-up for a listing; ``national`` writes phones as 8 912 ... (CSV files)."""
+    """One sign-up for a listing in ``fmt`` ("table" in the reader's words; "show" a
+    person's card); ``national`` writes phones as 8 912 ... (CSV files)."""
     from outreach.signups.phones import mask_phone, pretty_phone
 
     row, where = item.signup, item.origin
     phone = row.phone and (mask_phone(row.phone, national) if masked
                            else pretty_phone(row.phone, national))
     created = row.created_at.astimezone(zone) if row.created_at else None
+    person = fmt in ("table", "show")
+    code = (where.short_code if where else None)
+    if code is None and row.code_given:
+        code = (_("unknown: {code}") if person else "unknown: {code}").format(
+            code=row.code_given)
+    elif code is None and where is None:
+        code = _("none") if person else "none"
     return {
         "id": row.id,
-        "created": created.strftime("%Y-%m-%d %H:%M") if masked and created else created,
-        "status": row.status, "name": row.name, "phone": phone, "contact": row.contact,
-        "phone_from": _phone_from(row), "merged_into": row.merged_into,
+        "created": _local(created, zone) if person else created,
+        "status": label(row.status, SignupStatus) if person else row.status,
+        "name": row.name, "phone": phone, "contact": row.contact,
+        "phone_from": _phone_from(row, "table" if person else fmt),
+        "merged_into": row.merged_into,
         "municipality": row.municipality, "interests": row.interests, "source": row.source,
         "campaign": where.campaign if where else None,
         "channel": (where.channel if where and where.channel else row.channel),
         "placement": where.placement if where else None,
         "publication": where.publication_id if where else None,
-        "code": (where.short_code if where else None) or
-                (f"unknown: {row.code_given}" if row.code_given else
-                 ("none" if where is None else None)),
-        "consent_at": row.consent_at, "policy_version": row.policy_version,
-        "completed_at": row.completed_at,
+        "code": code,
+        "consent_at": _local(row.consent_at, zone) if person else row.consent_at,
+        "policy_version": row.policy_version,
+        "completed_at": _local(row.completed_at, zone) if person else row.completed_at,
     }
 
 
 @signups.command("list")
 @click.option("--since", type=WHEN,
-              help="Only from this date (2026-10-01) or this far back (12h, 7d, 30d).")
-@click.option("--campaign", help="Only sign-ups brought by this campaign (its slug).")
-@click.option("--channel", help="Only sign-ups that came through this channel.")
-@click.option("--status", type=click.Choice(STATUSES), help="Only this status.")
-@click.option("--unattributed", is_flag=True, help="Only sign-ups without a known code.")
+              help=N_("Only from this date (2026-10-01) or this far back (12h, 7d, 30d)."))
+@click.option("--campaign", help=N_("Only sign-ups brought by this campaign (its slug)."))
+@click.option("--channel", help=N_("Only sign-ups that came through this channel."))
+@click.option("--status", type=click.Choice(STATUSES), help=N_("Only this status."))
+@click.option("--unattributed", is_flag=True, help=N_("Only sign-ups without a known code."))
 @click.option("--duplicates", is_flag=True,
-              help="Sign-ups that share a phone, in groups: merge or keep them apart.")
+              help=N_("Sign-ups that share a phone, in groups: merge or keep them apart."))
 @click.option("--unfinished", is_flag=True,
-              help="Sign-up dialogs not finished, without what was said in them.")
+              help=N_("Sign-up dialogs not finished, without what was said in them."))
 @format_option()
 @click.pass_obj
 def list_(app: App, since: When | None, campaign: str | None, channel: str | None,
@@ -106,16 +133,17 @@ def list_(app: App, since: When | None, campaign: str | None, channel: str | Non
     zone = zoneinfo.ZoneInfo(app.config.time_zone)
     if duplicates or unfinished:
         if duplicates and unfinished or since or campaign or channel or status or unattributed:
-            raise click.UsageError("--duplicates and --unfinished are lists of their own: "
-                                   "give one of them, without other filters")
+            raise click.UsageError(_("--duplicates and --unfinished are lists of their own: "
+                                     "give one of them, without other filters"))
         (_list_duplicates if duplicates else _list_unfinished)(app, zone, fmt)
         return
     with app.store.session() as session:
         found = list_signups(session, since=since.at(zone) if since else None,
                              campaign=campaign, channel=channel, status=status,
                              unattributed=unattributed)
-    echo_rows([_row(item, zone, masked=True, national=fmt == "csv") for item in found],
-              LIST_COLUMNS, fmt, empty="No sign-ups yet.")
+    echo_rows([_row(item, zone, masked=True, fmt=fmt, national=fmt == "csv")
+               for item in found], LIST_COLUMNS, fmt, empty=_("No sign-ups yet."),
+              headers=HEADERS)
 
 
 def _list_duplicates(app: App, zone: zoneinfo.ZoneInfo, fmt: str) -> None:
@@ -127,9 +155,10 @@ def _list_duplicates(app: App, zone: zoneinfo.ZoneInfo, fmt: str) -> None:
         for number, group in enumerate(duplicate_groups(session), start=1):
             for row in group:
                 listed = Listed(row, origin(session, row.referral_code_id))
-                rows.append({**_row(listed, zone, masked=True, national=fmt == "csv"),
-                             "group": number})
-    echo_rows(rows, DUPLICATE_COLUMNS, fmt, empty="No sign-ups share a phone.")
+                rows.append({**_row(listed, zone, masked=True, fmt=fmt,
+                                    national=fmt == "csv"), "group": number})
+    echo_rows(rows, DUPLICATE_COLUMNS, fmt, empty=_("No sign-ups share a phone."),
+              headers=HEADERS)
 
 
 def _list_unfinished(app: App, zone: zoneinfo.ZoneInfo, fmt: str) -> None:
@@ -139,18 +168,24 @@ def _list_unfinished(app: App, zone: zoneinfo.ZoneInfo, fmt: str) -> None:
     rows = []
     with app.store.session() as session:
         for row in unfinished(session):
-            shown = _row(Listed(row, origin(session, row.referral_code_id)), zone, masked=True)
+            shown = _row(Listed(row, origin(session, row.referral_code_id)), zone, masked=True,
+                         fmt=fmt)
             last = row.updated_at or row.created_at
+            erased = last + keep if last else None
+            if fmt != "table":
+                last, erased = (t and t.astimezone(zone) for t in (last, erased))
             rows.append({  # nothing of what they said: only that a dialog is there
-                "id": row.id, "started": shown["created"], "last_message": _local(last, zone),
-                "step": (row.dialog or {}).get("step"), "status": row.status,
+                "id": row.id, "started": shown["created"],
+                "last_message": _local(last, zone) if fmt == "table" else last,
+                "step": (row.dialog or {}).get("step"), "status": shown["status"],
                 "source": row.source, "channel": shown["channel"], "code": shown["code"],
-                "erased_after": _local(last + keep, zone) if last else None})
-    echo_rows(rows, UNFINISHED_COLUMNS, fmt, empty="No unfinished sign-ups.")
+                "erased_after": _local(erased, zone) if fmt == "table" else erased})
+    echo_rows(rows, UNFINISHED_COLUMNS, fmt, empty=_("No unfinished sign-ups."),
+              headers=HEADERS)
 
 
 @signups.command("show")
-@click.argument("signup_id", type=int)
+@click.argument("signup_id", type=int, metavar=N_("ID"))
 @click.pass_obj
 def show(app: App, signup_id: int) -> None:
     """Everything about one sign-up, phone in full."""
@@ -162,25 +197,24 @@ def show(app: App, signup_id: int) -> None:
         row = get_signup(session, signup_id)
         item = Listed(row, origin(session, row.referral_code_id))
         same = [other.id for other in same_phone(session, row.phone, exclude=row.id)]
-    shown = _row(item, zone, masked=False)
+    shown = _row(item, zone, masked=False, fmt="show")
     if item.origin is not None:
         shown["came from"] = item.origin.describe()
     if same:
         shown["same phone as"] = ", ".join(str(signup_id) for signup_id in same)
-    width = max(len(key) for key in shown)
-    for key, value in shown.items():
-        if value is not None:
-            click.echo(f"{key.ljust(width)}  {value}")
+    for line in aligned([(_header(key), value) for key, value in shown.items()
+                         if value is not None]):
+        click.echo(line)
 
 
 @signups.command("add")
-@click.option("--name", required=True, help="First and last name.")
-@click.option("--phone", required=True, help="Phone number: +7 912 345-67-89, 8 912 ...")
-@click.option("--municipality", help="Town or district, from the config's list.")
-@click.option("--code", help="The code from the poster or said on the phone (MIA-7).")
-@click.option("--interests", help="What they would like to help with.")
+@click.option("--name", required=True, help=N_("First and last name."))
+@click.option("--phone", required=True, help=N_("Phone number: +7 912 345-67-89, 8 912 ..."))
+@click.option("--municipality", help=N_("Town or district, from the config's list."))
+@click.option("--code", help=N_("The code from the poster or said on the phone (MIA-7)."))
+@click.option("--interests", help=N_("What they would like to help with."))
 @click.option("--unattributed", is_flag=True,
-              help="Keep the sign-up even when the code is unknown.")
+              help=N_("Keep the sign-up even when the code is unknown."))
 @click.pass_obj
 def add(app: App, name: str, phone: str, municipality: str | None, code: str | None,
         interests: str | None, unattributed: bool) -> None:
@@ -190,22 +224,27 @@ def add(app: App, name: str, phone: str, municipality: str | None, code: str | N
     added = add_signup(app.store, app.config,
                        Entry(name=name, phone=phone, municipality=municipality, code=code,
                              interests=interests), unattributed=unattributed)
-    what = "Updated" if added.updated else "Added"
-    where = "" if added.attributed else " (without a code)"
-    click.echo(f"{what} sign-up {added.signup_id}{where}.")
+    if added.updated:
+        done = (_("Updated sign-up {id}.") if added.attributed
+                else _("Updated sign-up {id} (without a code)."))
+    else:
+        done = (_("Added sign-up {id}.") if added.attributed
+                else _("Added sign-up {id} (without a code)."))
+    click.echo(done.format(id=added.signup_id))
     if added.same_phone:
         others = ", ".join(str(signup_id) for signup_id in added.same_phone)
-        click.echo(f"The same phone is on sign-up {others}: if it is the same person, "
-                   f"merge them (outreach signups merge {added.same_phone[0]} "
-                   f"{added.signup_id}); see outreach signups list --duplicates.")
+        click.echo(_("The same phone is on sign-up {others}: if it is the same person, merge "
+                     "them (outreach signups merge {keep} {other}); see outreach signups list "
+                     "--duplicates.").format(others=others, keep=added.same_phone[0],
+                                             other=added.signup_id))
 
 
 @signups.command("import")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path), metavar=N_("FILE"))
 @click.option("--consent-on-paper", is_flag=True,
-              help="Confirm every form in the file was signed (consent to data processing).")
+              help=N_("Confirm every form in the file was signed (consent to data processing)."))
 @click.option("--unattributed", is_flag=True,
-              help="Keep rows whose code is unknown, without a code.")
+              help=N_("Keep rows whose code is unknown, without a code."))
 @click.pass_obj
 def import_(app: App, file: Path, consent_on_paper: bool, unattributed: bool) -> None:
     """Import paper forms typed into a CSV: name, phone, municipality, code, interests,
@@ -214,26 +253,32 @@ def import_(app: App, file: Path, consent_on_paper: bool, unattributed: bool) ->
     from outreach.signups.offline import import_csv
 
     if not consent_on_paper:
-        raise OutreachError("a sign-up needs the person's consent: add --consent-on-paper "
-                            "to confirm every form in the file was signed")
+        raise OutreachError(_("a sign-up needs the person's consent: add --consent-on-paper "
+                              "to confirm every form in the file was signed"))
     report = import_csv(app.store, app.config, file, unattributed=unattributed)
-    click.echo(f"{file}: {report.stored} added, {report.updated} updated, "
-               f"{len(report.rejected)} rejected.")
+    click.echo(_("{file}: {added} added, {updated} updated, {rejected} rejected.").format(
+        file=file, added=format_number(report.stored), updated=format_number(report.updated),
+        rejected=format_number(len(report.rejected))))
     for line, reason in report.rejected:
-        click.echo(f"  line {line}: {reason}")
+        click.echo("  " + _("line {line}: {reason}").format(line=line, reason=reason))
     if report.same_phone:
-        lines = ", ".join(str(line) for line, _ in report.same_phone)
-        click.echo(f"{len(report.same_phone)} row(s) have a phone another sign-up has (line "
-                   f"{lines}): see outreach signups list --duplicates.")
+        lines = ", ".join(str(line) for line, _reason in report.same_phone)
+        count = len(report.same_phone)
+        click.echo(ngettext("{count} row has a phone another sign-up has (line {lines}): see "
+                            "outreach signups list --duplicates.",
+                            "{count} rows have a phone another sign-up has (lines {lines}): "
+                            "see outreach signups list --duplicates.", count).format(
+            count=format_number(count), lines=lines))
     if report.rejected:
         raise click.exceptions.Exit(1)
 
 
 @signups.command("export")
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
+@click.argument("file", type=click.Path(path_type=Path), metavar=N_("FILE"))
+@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True,
+              help=N_("Output format."))
 @click.option("--i-know-this-contains-personal-data", "acknowledged", is_flag=True,
-              help="Required: the file holds names and phone numbers. Keep it safe.")
+              help=N_("Required: the file holds names and phone numbers. Keep it safe."))
 @click.pass_obj
 def export(app: App, file: Path, fmt: str, acknowledged: bool) -> None:
     """Write every sign-up not forgotten, with phones in full, to FILE.
@@ -247,26 +292,29 @@ def export(app: App, file: Path, fmt: str, acknowledged: bool) -> None:
     from outreach.signups.records import list_signups
 
     if not acknowledged:
-        raise OutreachError("the export holds names and phone numbers: add "
-                            "--i-know-this-contains-personal-data to write it, and keep "
-                            "the file where only coordinators can read it")
+        raise OutreachError(_("the export holds names and phone numbers: add "
+                              "--i-know-this-contains-personal-data to write it, and keep "
+                              "the file where only coordinators can read it"))
     zone = zoneinfo.ZoneInfo(app.config.time_zone)
     with app.store.session() as session:
         found = [item for item in list_signups(session)
                  if item.signup.status not in (SignupStatus.forgotten, SignupStatus.merged)]
-    text = render([_row(item, zone, masked=False, national=True) for item in found],
+    text = render([_row(item, zone, masked=False, fmt=fmt, national=True) for item in found],
                   EXPORT_COLUMNS, fmt)
     try:
         fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text + "\n")
     except OSError as exc:
-        raise OutreachError(f"cannot write {file}: {exc.strerror}") from None
-    click.echo(f"Wrote {len(found)} sign-up(s) to {file} (readable by you only).")
+        raise OutreachError(_("cannot write {file}: {reason}").format(
+            file=file, reason=exc.strerror)) from None
+    click.echo(ngettext("Wrote {count} sign-up to {file} (readable by you only).",
+                        "Wrote {count} sign-ups to {file} (readable by you only).",
+                        len(found)).format(count=format_number(len(found)), file=file))
 
 
 @signups.command("forget")
-@click.argument("signup_id", type=int)
+@click.argument("signup_id", type=int, metavar=N_("ID"))
 @click.pass_obj
 def forget(app: App, signup_id: int) -> None:
     """Erase a person's data on their request; the anonymous count of where they came from
@@ -276,14 +324,17 @@ def forget(app: App, signup_id: int) -> None:
     with app.store.session() as session:
         erased = erase(session, signup_id)
     app.store.purge_erased()  # after the commit: the old bytes leave the database's files
-    names = ", ".join(erased) if erased else "nothing (already erased)"
-    click.echo(f"Sign-up {signup_id} forgotten. Erased: {names}. Kept: when, source, "
-               "municipality and the code that brought them, for the counts.")
+    names = ", ".join(_header(name).lower() for name in erased) if erased else _(
+        "nothing (already erased)")
+    click.echo(_("Sign-up {id} forgotten. Erased: {fields}. Kept: when, source, municipality "
+                 "and the code that brought them, for the counts.").format(id=signup_id,
+                                                                            fields=names))
+
 
 
 @signups.command("merge")
-@click.argument("keep_id", type=int)
-@click.argument("other_id", type=int)
+@click.argument("keep_id", type=int, metavar=N_("KEEP_ID"))
+@click.argument("other_id", type=int, metavar=N_("OTHER_ID"))
 @click.pass_obj
 def merge(app: App, keep_id: int, other_id: int) -> None:
     """Merge sign-up OTHER_ID into KEEP_ID: one person signed up twice.
@@ -298,12 +349,12 @@ def merge(app: App, keep_id: int, other_id: int) -> None:
 
     with app.store.session() as session:
         join(session, keep_id, other_id, utcnow())
-    click.echo(f"Merged sign-up {other_id} into {keep_id}. Sign-up {other_id} keeps only "
-               "where it came from, for the counts.")
+    click.echo(_("Merged sign-up {other} into {keep}. Sign-up {other} keeps only where it "
+                 "came from, for the counts.").format(other=other_id, keep=keep_id))
 
 
 @signups.command("keep-apart")
-@click.argument("signup_ids", type=int, nargs=-1, required=True)
+@click.argument("signup_ids", type=int, nargs=-1, required=True, metavar=N_("ID"))
 @click.pass_obj
 def keep_apart(app: App, signup_ids: tuple[int, ...]) -> None:
     """Mark sign-ups that share a phone as different people (a couple with one home
@@ -314,4 +365,5 @@ def keep_apart(app: App, signup_ids: tuple[int, ...]) -> None:
     with app.store.session() as session:
         separate(session, list(signup_ids), utcnow())
     listed = ", ".join(str(signup_id) for signup_id in signup_ids)
-    click.echo(f"Sign-ups {listed} are kept apart: different people sharing a phone.")
+    click.echo(_("Sign-ups {ids} are kept apart: different people sharing a phone.").format(
+        ids=listed))

@@ -10,9 +10,21 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from outreach.cli.output import FORMATS, MISSING, render
+from outreach.cli.output import FORMATS, MISSING, moment, number, render
+from outreach.cli.output import HEADERS as SHARED_HEADERS
 from outreach.cli.when import WHEN, When
 from outreach.db.models import METRICS
+from outreach.db.states import SlotOutcome, label
+from outreach.i18n import (
+    N_,
+    _,
+    _l,
+    format_date,
+    format_number,
+    format_time,
+    ngettext,
+    pgettext,
+)
 from outreach.stats import GROUPINGS, KEY_COLUMNS
 
 if TYPE_CHECKING:
@@ -22,32 +34,41 @@ if TYPE_CHECKING:
 
 FIGURE_COLUMNS = ("publications", *METRICS, "signups")
 # What a row without a campaign, story or municipality holds, in words.
-NO_KEY = {"campaign": "(no campaign)", "channel": "(no channel)",
-          "municipality": "(not given)", "week": "(no date)",
-          "story": "(posters and placements)"}
+NO_KEY = {"campaign": _l("(no campaign)"), "channel": _l("(no channel)"),
+          "municipality": _l("(not given)"), "week": _l("(no date)"),
+          "story": _l("(posters and placements)")}
+# What the planner records as a slot's detail (outreach/engine/planner.py), kept in
+# English in the store and shown in the reader's language.
+SLOT_DETAILS = (N_("no approved story left for this slot"),)
+# Headers of the columns only stats shows (output.HEADERS has the shared ones).
+HEADERS = {**SHARED_HEADERS, "first": _l("First"), "last": _l("Last"), "change": _l("Change"),
+           "starts": _l("Started with a code"), "signed_up": _l("Signed up"),
+           "per_1000_views": _l("Per 1,000 views"), "joins": _l("Joins")}
 
 
 def _chart_path(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     if value is not None and value.suffix.lower() != ".png":
-        raise click.BadParameter(f"{value} must end in .png (the chart is a PNG picture)")
+        raise click.BadParameter(_("{path} must end in .png (the chart is a PNG picture)")
+                                 .format(path=value))
     return value
 
 
 @click.command()
 @click.option("--since", type=WHEN,
-              help="From this date (2026-10-01) or this far back (7d, 30d, 12h). "
-                   "Default: from the beginning.")
+              help=N_("From this date (2026-10-01) or this far back (7d, 30d, 12h). "
+                      "Default: from the beginning."))
 @click.option("--until", type=WHEN,
-              help="Up to and including this date, or up to this far back. Default: now.")
-@click.option("--campaign", help="Only this campaign (its slug).")
-@click.option("--channel", help="Only this channel.")
+              help=N_("Up to and including this date, or up to this far back. Default: now."))
+@click.option("--campaign", help=N_("Only this campaign (its slug)."))
+@click.option("--channel", help=N_("Only this channel."))
 @click.option("--by", "by", type=click.Choice(GROUPINGS[1:]), default=None,
-              help="One row per campaign, channel, municipality, ISO week or story "
-                   "(default: per campaign and channel).")
+              help=N_("One row per campaign, channel, municipality, ISO week or story "
+                      "(default: per campaign and channel)."))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
-              show_default=True, help="Output format (CSV holds the main table only).")
+              show_default=True, help=N_("Output format (CSV holds the main table only)."))
 @click.option("--chart", type=click.Path(path_type=Path, dir_okay=False), callback=_chart_path,
-              help="Also draw engagement and sign-ups by week into this PNG file.")
+              metavar=N_("FILE"),
+              help=N_("Also draw engagement and sign-ups by week into this PNG file."))
 @click.pass_obj
 def stats(app: App, since: When | None, until: When | None, campaign: str | None,
           channel: str | None, by: str | None, fmt: str, chart: Path | None) -> None:
@@ -80,8 +101,8 @@ def stats(app: App, since: When | None, until: When | None, campaign: str | None
     start = since.at(zone, now=now) if since else None
     end = until.at(zone, now=now, end_of_day=True) if until else None
     if start is not None and end is not None and start >= end:
-        raise click.BadParameter(f"--since {since} is not before --until {until}",
-                                 param_hint="'--since'")
+        raise click.BadParameter(_("--since {since} is not before --until {until}").format(
+            since=since, until=until), param_hint="'--since'")
     grouping = by or "campaign-channel"
     report = compute_stats(app.store, zone=zone, since=start, until=end, campaign=campaign,
                            channel=channel, by=grouping)
@@ -99,24 +120,33 @@ def stats(app: App, since: When | None, until: When | None, campaign: str | None
 def _period(report: StatsReport) -> str:
     def day(instant: dt.datetime, closing: bool = False) -> str:
         local = instant.astimezone(report.zone)
-        if closing and local.time() == dt.time():
-            return f"{(local - dt.timedelta(days=1)):%Y-%m-%d}"
-        return f"{local:%Y-%m-%d}" if local.time() == dt.time() else f"{local:%Y-%m-%d %H:%M}"
+        if local.time() != dt.time():
+            return f"{format_date(local.date())} {format_time(local)}"
+        return format_date(local.date() - dt.timedelta(days=1 if closing else 0))
 
-    start = day(report.since) if report.since else "the beginning"
-    end = day(report.until, closing=True) if report.until else "now"
-    return f"{start} to {end} ({report.zone.key})"
+    start = day(report.since) if report.since else pgettext("period", "the beginning")
+    end = day(report.until, closing=True) if report.until else pgettext("period", "now")
+    return _("{start} to {end} ({zone})").format(start=start, end=end, zone=report.zone.key)
 
 
-def _key_values(report: StatsReport, key: tuple[Any, ...]) -> dict[str, Any]:
+def _week(week: tuple[int, int]) -> str:
+    """An ISO week as a person reads it: "2026, week 42 (12.10–18.10)"."""
+    monday = dt.date.fromisocalendar(week[0], week[1], 1)
+    sunday = monday + dt.timedelta(days=6)
+    return _("{year}, week {number} ({monday}–{sunday})").format(
+        year=week[0], number=week[1], monday=f"{monday:%d.%m}", sunday=f"{sunday:%d.%m}")
+
+
+def _key_values(report: StatsReport, key: tuple[Any, ...], machine: bool = False
+                ) -> dict[str, Any]:
     from outreach.stats.figures import week_label
 
     values = {}
     for column, value in zip(KEY_COLUMNS[report.by], key, strict=True):
         if value is None:
-            value = NO_KEY[column]
+            value = str(NO_KEY[column])
         elif column == "week":
-            value = week_label(value)
+            value = week_label(value) if machine else _week(value)
         elif column == "story":
             info = report.stories.get(value)
             value = f"{value}: {info.title}" if info else str(value)
@@ -128,15 +158,16 @@ def _shown(figures: Figures, metric: str) -> str:
     total = figures.sums[metric]
     if total is None:
         return MISSING
-    return f"{total}+" if figures.unreported[metric] else str(total)
+    shown = format_number(total)
+    return f"{shown}+" if figures.unreported[metric] else shown
 
 
 def _table_row(report: StatsReport, key_values: dict[str, Any], figures: Figures
                ) -> dict[str, Any]:
     row = dict(key_values)
-    row["publications"] = figures.publications
+    row["publications"] = number(figures.publications)
     row.update({metric: _shown(figures, metric) for metric in METRICS})
-    row["signups"] = figures.signups
+    row["signups"] = number(figures.signups)
     return row
 
 
@@ -151,7 +182,7 @@ def _figures_dict(figures: Figures) -> dict[str, Any]:
 
 
 def _machine_row(report: StatsReport, key: tuple[Any, ...], figures: Figures) -> dict[str, Any]:
-    return {**_key_values(report, key), **_figures_dict(figures)}
+    return {**_key_values(report, key, machine=True), **_figures_dict(figures)}
 
 
 def _as_json(report: StatsReport) -> dict[str, Any]:
@@ -179,57 +210,75 @@ def _as_json(report: StatsReport) -> dict[str, Any]:
 
 
 def _print_table(report: StatsReport, channel: str | None) -> None:
-    click.echo(f"Period: {_period(report)}")
+    click.echo(_("Period: {period}").format(period=_period(report)))
     click.echo("")
     keys = KEY_COLUMNS[report.by]
     if not report.rows:
-        click.echo("No publications or sign-ups in this period.")
+        click.echo(_("No publications or sign-ups in this period."))
     else:
         rows = [_table_row(report, _key_values(report, r.key), r.figures) for r in report.rows]
         if len(rows) > 1:
             blank = dict.fromkeys(keys, "")
-            rows.append(_table_row(report, {**blank, keys[0]: "total"}, report.total))
-        click.echo(render(rows, (*keys, *FIGURE_COLUMNS), "table"))
+            rows.append(_table_row(report, {**blank, keys[0]: _("total")}, report.total))
+        click.echo(render(rows, (*keys, *FIGURE_COLUMNS), "table", HEADERS))
         if any(report.total.unreported[m] and report.total.sums[m] is not None
                for m in METRICS):
-            click.echo(f"  N+ : the sum of the publications that reported it; some did not "
-                       f"(e.g. Telegram has no views). {MISSING} : none reported it.")
+            click.echo("  " + _("N+ : the sum of the publications that reported it; some did "
+                                "not (e.g. Telegram has no views). {missing} : none reported "
+                                "it.").format(missing=MISSING))
     if report.unattributed_signups:
-        click.echo(f"  Sign-ups in the period without a referral code (not attributed): "
-                   f"{report.unattributed_signups}")
+        click.echo("  " + _("Sign-ups in the period without a referral code (not attributed): "
+                            "{count}").format(count=number(report.unattributed_signups)))
     _print_funnel(report)
     click.echo("")
     if report.audience:
-        click.echo("Audience (members):")
+        click.echo(_("Audience (members):"))
         rows = [{"channel": a.channel,
-                 "first": f"{a.first} on {a.first_at.astimezone(report.zone):%Y-%m-%d}",
-                 "last": f"{a.last} on {a.last_at.astimezone(report.zone):%Y-%m-%d}",
-                 "change": None if a.change is None else f"{a.change:+d}"}
+                 "first": _audience_count(a.first, a.first_at, report),
+                 "last": _audience_count(a.last, a.last_at, report),
+                 "change": None if a.change is None else _signed(a.change)}
                 for a in report.audience]
-        click.echo(_indent(render(rows, ("channel", "first", "last", "change"), "table")))
+        click.echo(_indent(render(rows, ("channel", "first", "last", "change"), "table",
+                                  HEADERS)))
+    elif channel:
+        click.echo(_("Audience: no member counts collected for channel {channel} in this "
+                     "period.").format(channel=channel))
     else:
-        scope = f"channel {channel}" if channel else "any channel"
-        click.echo(f"Audience: no member counts collected for {scope} in this period.")
+        click.echo(_("Audience: no member counts collected for any channel in this period."))
     click.echo("")
     if report.top_stories:
-        click.echo("Top stories (by sign-ups, then views and likes):")
+        click.echo(_("Top stories (by sign-ups, then views and likes):"))
         rows = [{"story": f"{s.id}: {_cut(s.title, 50)}", "municipality": s.municipality,
-                 "publications": f.publications, "views": _shown(f, "views"),
-                 "likes": _shown(f, "likes"), "signups": f.signups}
+                 "publications": number(f.publications), "views": _shown(f, "views"),
+                 "likes": _shown(f, "likes"), "signups": number(f.signups)}
                 for s, f in report.top_stories]
         click.echo(_indent(render(rows, ("story", "municipality", "publications", "views",
-                                         "likes", "signups"), "table")))
+                                         "likes", "signups"), "table", HEADERS)))
     if report.warnings:
         click.echo("")
-        click.secho(f"Warning: {len(report.warnings)} slot(s) in this period published nothing:",
-                    fg="yellow")
+        count = len(report.warnings)
+        click.secho(ngettext("Warning: {count} slot in this period published nothing:",
+                             "Warning: {count} slots in this period published nothing:",
+                             count).format(count=format_number(count)), fg="yellow")
         rows = [{"campaign": w.campaign,
-                 "slot": f"{w.slot.astimezone(report.zone):%Y-%m-%d %H:%M}",
-                 "outcome": w.outcome,
-                 "detail": w.detail or ("no approved story left" if w.outcome == "empty"
-                                        else "missed while the service was not running")}
+                 "slot": moment(w.slot, report.zone),
+                 "outcome": label(w.outcome, SlotOutcome),
+                 "detail": _(w.detail) if w.detail else (
+                     _("no approved story left") if w.outcome == "empty"
+                     else _("missed while the service was not running"))}
                 for w in report.warnings]
-        click.echo(_indent(render(rows, ("campaign", "slot", "outcome", "detail"), "table")))
+        click.echo(_indent(render(rows, ("campaign", "slot", "outcome", "detail"), "table",
+                                  HEADERS)))
+
+
+def _audience_count(count: int | None, at: dt.datetime, report: StatsReport) -> str:
+    return _("{count} on {date}").format(
+        count=MISSING if count is None else format_number(count),
+        date=format_date(at.astimezone(report.zone).date()))
+
+
+def _signed(change: int) -> str:
+    return ("+" if change >= 0 else "−") + format_number(abs(change))
 
 
 def _print_funnel(report: StatsReport) -> None:
@@ -237,18 +286,20 @@ def _print_funnel(report: StatsReport) -> None:
     if not any(f.starts or f.completed or f.joins for f in report.funnel):
         return
     click.echo("")
-    click.echo("Sign-up funnel (views → started with a code → signed up; joins are counted "
-               "apart, as weaker evidence):")
-    rows = [{"campaign": f.campaign or NO_KEY["campaign"],
-             "channel": f.channel or NO_KEY["channel"],
+    click.echo(_("Sign-up funnel (views → started with a code → signed up; joins are counted "
+                 "apart, as weaker evidence):"))
+    rows = [{"campaign": f.campaign or str(NO_KEY["campaign"]),
+             "channel": f.channel or str(NO_KEY["channel"]),
              "placement": f.placement or "",
-             "views": f.views, "starts": f.starts, "signed_up": f.completed,
+             "views": number(f.views), "starts": number(f.starts),
+             "signed_up": number(f.completed),
              "per_1000_views": (None if f.per_thousand_views is None
-                                else f"{f.per_thousand_views:g}"),
-             "joins": f.joins}
+                                else format_number(f.per_thousand_views)),
+             "joins": number(f.joins)}
             for f in report.funnel]
     click.echo(_indent(render(rows, ("campaign", "channel", "placement", "views", "starts",
-                                     "signed_up", "per_1000_views", "joins"), "table")))
+                                     "signed_up", "per_1000_views", "joins"), "table",
+                              HEADERS)))
 
 
 def _indent(text: str) -> str:
@@ -268,11 +319,16 @@ def _write_chart(app: App, report: StatsReport, path: Path, zone: zoneinfo.ZoneI
     weekly = report if report.by == "week" else compute_stats(
         app.store, zone=zone, since=start, until=end, campaign=campaign, channel=channel,
         by="week")
-    scope = " · ".join(x for x in (campaign and f"campaign {campaign}",
-                                   channel and f"channel {channel}") if x)
-    period = f"Period: {_period(report)}" + (f" · {scope}" if scope else "")
+    scope = " · ".join(x for x in (
+        campaign and _("campaign {campaign}").format(campaign=campaign),
+        channel and _("channel {channel}").format(channel=channel)) if x)
+    period = _("Period: {period}").format(period=_period(report)) + (
+        f" · {scope}" if scope else "")
     points = weekly_points(weekly)
-    draw_weekly_chart(points, path, title="Engagement and sign-ups by week", period=period)
-    note = "" if points else " (nothing to show in this period)"
+    draw_weekly_chart(points, path, title=_("Engagement and sign-ups by week"), period=period)
     # With CSV or JSON on stdout, the note goes to stderr so the data stays clean.
-    click.echo(f"Chart written to {path}{note}.", err=fmt != "table")
+    if points:
+        click.echo(_("Chart written to {path}.").format(path=path), err=fmt != "table")
+    else:
+        click.echo(_("Chart written to {path} (nothing to show in this period).").format(
+            path=path), err=fmt != "table")

@@ -11,11 +11,12 @@ import datetime as dt
 import re
 import zoneinfo
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from outreach.config.schema import parse_duration
+from outreach.i18n import _
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -49,16 +50,22 @@ def parse_when(text: str) -> When:
         try:
             return When(text, day=dt.date.fromisoformat(text))
         except ValueError:
-            raise ValueError(f"{text!r} is not a real date") from None
+            raise ValueError(_("{text!r} is not a real date").format(text=text)) from None
     back = parse_duration(text) if text[-1:] in ("h", "d", "w") else None
     if back is None:
-        raise ValueError(f"{text!r} is neither a date (2026-10-01) nor a span back from now "
-                         "(12h, 7d, 30d, 2w)")
+        raise ValueError(_("{text!r} is neither a date (2026-10-01) nor a span back from now "
+                           "(12h, 7d, 30d, 2w)").format(text=text))
     return When(text, back=back)
 
 
-class WhenType(click.ParamType):
-    name = "text"  # what --help shows, as for any text option
+if TYPE_CHECKING:
+    _ParamType = click.ParamType[When]
+else:  # older click releases in the supported range take no type parameters here
+    _ParamType = click.ParamType
+
+
+class WhenType(_ParamType):
+    name = "date"  # --help shows "--since DATE", in the reader's words (cli.localize)
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> When:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from outreach.errors import Problem
+from outreach.i18n import _
 
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.\- ]+?)\s*=""")
@@ -52,11 +53,13 @@ def parse_toml(text: str, source: str) -> tuple[dict[str, Any] | None, Problem |
     try:
         return tomllib.loads(text), None
     except tomllib.TOMLDecodeError as exc:
+        from outreach.config.tomlhints import explain
+        from outreach.i18n import _
+
         message = str(exc)
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
-        line = int(match.group(1)) if match else None
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
-        return None, Problem(source, "", f"not valid TOML: {message}", line)
+        line, hint = explain(text, int(match.group(1)) if match else None, message)
+        return None, Problem(source, "", _("not valid TOML: {hint}").format(hint=hint), line)
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, Problem | None]:
@@ -64,9 +67,10 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, Problem | None]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        return None, "", Problem(str(path), "", "not UTF-8 text")
+        return None, "", Problem(str(path), "", _("not UTF-8 text"))
     except OSError as exc:
-        return None, "", Problem(str(path), "", f"cannot read: {exc.strerror or exc}")
+        return None, "", Problem(str(path), "", _("cannot read: {reason}").format(
+            reason=exc.strerror or exc))
     data, problem = parse_toml(text, str(path))
     return data, text, problem
 
@@ -94,5 +98,5 @@ def dump_value(value: Any) -> str:
     if isinstance(value, dict):
         return "{ " + ", ".join(f"{dump_key(k)} = {dump_value(v)}" for k, v in value.items()) + " }"
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return str(value.isoformat())
     return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string

@@ -7,35 +7,41 @@ so a user's database upgrades in place.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
 
-from outreach.db.states import (  # noqa: F401  (re-exported: the store's vocabulary)
-    AttemptOutcome,
-    PublicationStatus,
-    SignupStatus,
-    SlotOutcome,
-    StoryKind,
-    StoryStatus,
-)
+# Re-exported: the store's vocabulary.
+from outreach.db.states import AttemptOutcome as AttemptOutcome
+from outreach.db.states import PublicationStatus as PublicationStatus
+from outreach.db.states import SignupStatus as SignupStatus
+from outreach.db.states import SlotOutcome as SlotOutcome
+from outreach.db.states import StoryKind as StoryKind
+from outreach.db.states import StoryStatus as StoryStatus
+
+if TYPE_CHECKING:
+    class _Table(SQLModel):
+        # SQLAlchemy gives each table class its Table; SQLModel does not declare it.
+        __table__: ClassVar[sa.Table]
+else:
+    _Table = SQLModel
 
 
-class UTCDateTime(sa.types.TypeDecorator):
+class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
     """Stores naive UTC, returns aware UTC; refuses naive datetimes on the way in."""
 
     impl = sa.DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: Any, dialect: Any) -> dt.datetime | None:
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store; times must be timezone-aware")
         return value.astimezone(dt.UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value: Any, dialect: Any) -> dt.datetime | None:
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=dt.UTC)
@@ -49,7 +55,7 @@ def _when(nullable: bool = True, index: bool = False) -> Any:
     return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
 
 
-class Story(SQLModel, table=True):
+class Story(_Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=20, index=True)
     title: str = Field(max_length=500)
@@ -72,7 +78,7 @@ class Story(SQLModel, table=True):
         return bool(self.consent_by) and self.consent_at is not None
 
 
-class Photo(SQLModel, table=True):
+class Photo(_Table, table=True):
     __table_args__ = (sa.UniqueConstraint("story_id", "sha256", name="uq_photo_story_sha256"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -87,7 +93,7 @@ class Photo(SQLModel, table=True):
     position: int = 0
 
 
-class Campaign(SQLModel, table=True):
+class Campaign(_Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=200, sa_column_kwargs={"unique": True})
     name: str = Field(max_length=500)
@@ -97,7 +103,7 @@ class Campaign(SQLModel, table=True):
     updated_at: dt.datetime | None = _when(nullable=False)
 
 
-class CampaignSlot(SQLModel, table=True):
+class CampaignSlot(_Table, table=True):
     """What became of each slot of a campaign: planned, empty (no story left) or skipped."""
 
     __table_args__ = (
@@ -113,7 +119,7 @@ class CampaignSlot(SQLModel, table=True):
     recorded_at: dt.datetime | None = _when(nullable=False)
 
 
-class Publication(SQLModel, table=True):
+class Publication(_Table, table=True):
     """The outbox: one row per story × channel × slot."""
 
     __table_args__ = (
@@ -146,7 +152,7 @@ class Publication(SQLModel, table=True):
     published_at: dt.datetime | None = _when(index=True)
 
 
-class EngagementFigures(SQLModel):
+class EngagementFigures(_Table):
     """What a post had earned; NULL where the platform does not tell (shown as "—")."""
 
     views: int | None = None
@@ -177,7 +183,7 @@ class EngagementLatest(EngagementFigures, table=True):
     taken_at: dt.datetime | None = _when(nullable=False)
 
 
-class AudienceSnapshot(SQLModel, table=True):
+class AudienceSnapshot(_Table, table=True):
     __table_args__ = (sa.Index("ix_audience_channel_time", "channel", "taken_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -186,7 +192,7 @@ class AudienceSnapshot(SQLModel, table=True):
     members: int | None = None
 
 
-class ReferralCode(SQLModel, table=True):
+class ReferralCode(_Table, table=True):
     """A code that attributes a sign-up: to a publication, or to a placement offline."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -202,7 +208,7 @@ class ReferralCode(SQLModel, table=True):
     created_at: dt.datetime | None = _when(nullable=False)
 
 
-class SignUp(SQLModel, table=True):
+class SignUp(_Table, table=True):
     """A person who wants to volunteer, and the code (so the post or poster) that brought them.
 
     A dialog with a sign-up bot creates the row when the person starts (status
@@ -243,7 +249,7 @@ class SignUp(SQLModel, table=True):
     kept_apart_at: dt.datetime | None = _when()  # a coordinator: not the same phone's owner
 
 
-class AudienceJoin(SQLModel, table=True):
+class AudienceJoin(_Table, table=True):
     """Someone joined a community or channel: weaker evidence than a sign-up.
 
     Attributed to the publication published on that channel most recently
@@ -259,7 +265,7 @@ class AudienceJoin(SQLModel, table=True):
     publication_id: int | None = Field(default=None, foreign_key="publication.id", index=True)
 
 
-class PublicationAttempt(SQLModel, table=True):
+class PublicationAttempt(_Table, table=True):
     """One try at publishing a publication, kept so a person can see every error."""
 
     __table_args__ = (
@@ -278,7 +284,7 @@ class PublicationAttempt(SQLModel, table=True):
     worker: str | None = Field(default=None, max_length=200)
 
 
-class LeaderLease(SQLModel, table=True):
+class LeaderLease(_Table, table=True):
     """Which worker does one job alone (reads one bot's updates), until when, and how far it got.
 
     See ``outreach.engine.leases``: the holder renews ``expires_at``; only the
@@ -293,7 +299,7 @@ class LeaderLease(SQLModel, table=True):
     updated_at: dt.datetime | None = _when()
 
 
-class IntakeEvent(SQLModel, table=True):
+class IntakeEvent(_Table, table=True):
     """A message a sign-up bot received, recorded with the dialog step it caused.
 
     A second delivery of the same event (two readers, or a replay after a worker

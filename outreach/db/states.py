@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
+
+from outreach.i18n import pgettext
 
 
 class StoryKind(enum.StrEnum):
@@ -46,3 +49,84 @@ class SignupStatus(enum.StrEnum):
     completed = "completed"  # finished by the person, or added by a coordinator
     forgotten = "forgotten"  # erased on request; the row stays, so its attribution counts
     merged = "merged"  # merged into another sign-up (merged_into): the person counts once
+
+
+class ChannelState(enum.StrEnum):
+    """A configured channel's state in ``outreach channels list`` (the registry's, not stored)."""
+
+    ready = "ready"
+    disabled = "disabled"
+    plugin_missing = "plugin-missing"
+    load_failed = "load-failed"
+    config_error = "config-error"
+    init_failed = "init-failed"
+
+
+# What a person reads for each state, in their language: the English is the
+# identifier itself (what --status takes), the translation says it in words.
+# Machine formats (--format json, CSV) keep the identifiers. Keyed by enum, then
+# value: a StrEnum member equals its value, and "planned" of a publication
+# ("ожидает") is not "planned" of a slot ("запланировано"), hence the contexts.
+_LABELS: dict[type[enum.StrEnum], dict[str, Callable[[], str]]] = {
+    StoryKind: {
+        "photo-report": lambda: pgettext("story kind", "photo-report"),
+        "story": lambda: pgettext("story kind", "story"),
+    },
+    StoryStatus: {
+        "draft": lambda: pgettext("story status", "draft"),
+        "approved": lambda: pgettext("story status", "approved"),
+        "archived": lambda: pgettext("story status", "archived"),
+    },
+    PublicationStatus: {
+        "planned": lambda: pgettext("publication status", "planned"),
+        "sending": lambda: pgettext("publication status", "sending"),
+        "published": lambda: pgettext("publication status", "published"),
+        "failed": lambda: pgettext("publication status", "failed"),
+        "uncertain": lambda: pgettext("publication status", "uncertain"),
+        "cancelled": lambda: pgettext("publication status", "cancelled"),
+    },
+    AttemptOutcome: {
+        "published": lambda: pgettext("attempt outcome", "published"),
+        "transient": lambda: pgettext("attempt outcome", "transient"),
+        "rate-limited": lambda: pgettext("attempt outcome", "rate-limited"),
+        "auth": lambda: pgettext("attempt outcome", "auth"),
+        "permanent": lambda: pgettext("attempt outcome", "permanent"),
+        "uncertain": lambda: pgettext("attempt outcome", "uncertain"),
+        "lease-expired": lambda: pgettext("attempt outcome", "lease-expired"),
+    },
+    SlotOutcome: {
+        "planned": lambda: pgettext("slot outcome", "planned"),
+        "empty": lambda: pgettext("slot outcome", "empty"),
+        "skipped": lambda: pgettext("slot outcome", "skipped"),
+    },
+    ChannelState: {
+        "ready": lambda: pgettext("channel state", "ready"),
+        "disabled": lambda: pgettext("channel state", "disabled"),
+        "plugin-missing": lambda: pgettext("channel state", "plugin-missing"),
+        "load-failed": lambda: pgettext("channel state", "load-failed"),
+        "config-error": lambda: pgettext("channel state", "config-error"),
+        "init-failed": lambda: pgettext("channel state", "init-failed"),
+    },
+    SignupStatus: {
+        "started": lambda: pgettext("sign-up status", "started"),
+        "completed": lambda: pgettext("sign-up status", "completed"),
+        "forgotten": lambda: pgettext("sign-up status", "forgotten"),
+        "merged": lambda: pgettext("sign-up status", "merged"),
+    },
+}
+
+
+def label(state: enum.StrEnum | str | None, kind: type[enum.StrEnum] | None = None) -> str:
+    """``state`` as a person reads it, in the current language ("опубликовано", "ожидает").
+
+    ``state`` is a member of one of the enums above, or its stored value with
+    ``kind`` naming its enum (a stored "planned" is a publication's or a slot's).
+    A value the enum does not know is shown as it is; None as "".
+    """
+    if state is None:
+        return ""
+    if kind is None and isinstance(state, enum.StrEnum):
+        kind = type(state)
+    value = state.value if isinstance(state, enum.Enum) else str(state)
+    found = _LABELS.get(kind, {}).get(value) if kind is not None else None
+    return found() if found else value

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from outreach.campaigns.spec import CampaignSpec
 
 
-class SlotTrigger(BaseTrigger):
+class SlotTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler 3 ships no type information
     """Fires ``ahead`` of each of a campaign's slots, computed on its own clock.
 
     APScheduler's CronTrigger misplaces slots on daylight-saving days, so the

@@ -197,7 +197,8 @@ class LazyString:
         return format(str(self), spec)
 
     def __mod__(self, values: Any) -> str:
-        return str(self) % values
+        text: str = str(self) % values
+        return text
 
     def __add__(self, other: str) -> str:
         return str(self) + other

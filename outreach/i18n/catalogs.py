@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,7 +143,7 @@ def _messages(catalog: Catalog) -> Iterator[Message]:
     return (m for m in catalog if m.id)
 
 
-def _strings(message: Message) -> tuple[str, ...]:
+def _strings(message: Message) -> Sequence[str | None]:
     return message.string if isinstance(message.string, tuple | list) else (message.string,)
 
 
@@ -211,7 +211,7 @@ def placeholder_problems() -> list[str]:
     for po in po_files():
         where = po.relative_to(ROOT)
         for message in _messages(_read(po)):
-            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
             strings = _strings(message)
             expected = placeholders(ids[0]) | set().union(*(placeholders(i) for i in ids[1:]))
             if po.stem == DOMAIN:
@@ -268,7 +268,8 @@ def _translations(catalog: Catalog) -> dict[object, object]:
     def frozen(value: object) -> object:
         return tuple(value) if isinstance(value, list | tuple) else value
 
-    found = {(m.context, frozen(m.id)): frozen(m.string) for m in catalog if m.id}
+    found: dict[object, object] = {
+        (m.context, frozen(m.id)): frozen(m.string) for m in catalog if m.id}
     found[(None, "")] = catalog.plural_forms
     return found
 

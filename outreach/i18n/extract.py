@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import ast
 import io
-from collections.abc import Collection, Iterator, Mapping
-from typing import IO, Any
+from collections.abc import Callable, Collection, Iterator, Mapping
+from typing import IO, Any, cast
 
 from outreach.i18n import help_msgid
 
@@ -23,8 +23,12 @@ COMMAND_DECORATORS = ("command", "group")
 def extract_python(fileobj: IO[bytes], keywords: Mapping[str, Any],
                    comment_tags: Collection[str],
                    options: dict[str, Any]) -> Iterator[tuple[int, str, Any, list[str]]]:
-    from babel.messages.extract import extract_python as babel_python
+    from babel.messages.extract import extract_python as babel_extract_python
 
+    # Babel annotates an extractor's results as (lineno, message, comments, context), yet
+    # extract_python yields what its docstring says: (lineno, funcname, messages, comments).
+    babel_python = cast("Callable[..., Iterator[tuple[int, str, Any, list[str]]]]",
+                        babel_extract_python)
     source = fileobj.read()
     yield from babel_python(io.BytesIO(source), keywords, comment_tags, options)
     yield from command_docstrings(source)

@@ -78,5 +78,5 @@ def format_datetime(value: dt.datetime) -> str:
     """
     from babel.dates import get_datetime_format
 
-    glue = get_datetime_format("medium", locale=_lang())
+    glue = str(get_datetime_format("medium", locale=_lang()))
     return glue.replace("{1}", format_date(value.date())).replace("{0}", format_time(value))

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 from outreach.config.schema import Checker, Field
 from outreach.config.tomlfile import parse_toml
 from outreach.errors import ContentError, Problem, StoryFileError, did_you_mean
+from outreach.i18n import _
 
 STORY_FILE = "story.md"
 KINDS = ("photo-report", "story")
@@ -30,21 +31,22 @@ _FENCE = re.compile(r"^\+\+\+\s*$")
 _PHOTOS_HEADER = re.compile(r"^\s*\[\[\s*photos\s*\]\]\s*(#.*)?$")
 
 
-def _max_length(limit: int) -> Any:
+def _max_length(limit: int) -> Callable[[str], str | None]:
     # The store's column widths: PostgreSQL refuses longer text, SQLite would not.
     def check(value: str) -> str | None:
         if len(value) > limit:
-            return f"is too long ({len(value)} characters, at most {limit})"
+            return _("is too long ({length} characters, at most {limit})").format(
+                length=len(value), limit=limit)
         return None
 
     return check
 
 
-def _not_blank(limit: int) -> Any:
+def _not_blank(limit: int) -> Callable[[str], str | None]:
     longer = _max_length(limit)
 
     def check(value: str) -> str | None:
-        return "must not be empty" if not value.strip() else longer(value)
+        return _("must not be empty") if not value.strip() else longer(value)
 
     return check
 
@@ -58,15 +60,21 @@ def inside(folder: Path, name: str) -> bool:
     return (folder / name).resolve().is_relative_to(folder.resolve())
 
 
-_LINK_OUT = "is a link that leads out of the story's folder; put the {} itself in the folder"
+def _link_out(name: str, photo: bool) -> str:
+    if photo:
+        return _("{name!r} is a link that leads out of the story's folder; put the photo "
+                 "itself in the folder").format(name=name)
+    return _("{name}: is a link that leads out of the story's folder; put the story file "
+             "itself in the folder").format(name=name)
 
 
 def _file_name(value: str) -> str | None:
     path = PurePosixPath(value.replace("\\", "/"))
     if not value.strip():
-        return "must not be empty"
+        return _("must not be empty")
     if path.is_absolute() or ".." in path.parts or re.match(r"^[A-Za-z]:", value):
-        return f"{value!r} must be a file in the story's folder (a name like '01.jpg')"
+        return _("{value!r} must be a file in the story's folder (a name like "
+                 "'01.jpg')").format(value=value)
     return _max_length(1000)(value)
 
 
@@ -140,8 +148,9 @@ def read_story(
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise StoryFileError([Problem(source, "", "is not UTF-8 text; save it as UTF-8", line)]) \
-            from None
+        raise StoryFileError([Problem(source, "", _(
+            "is not UTF-8 text; save it as UTF-8"),
+            line)]) from None
     # Split on newlines only, as TOML counts lines (splitlines() also breaks at U+2028 etc.).
     lines = text.replace("\r\n", "\n").split("\n")
     opening, closing = _fences(lines, source)
@@ -157,21 +166,22 @@ def read_story(
     if municipality and municipalities and municipality not in municipalities:
         check.problem(
             "municipality",
-            f"{municipality!r} is not one of the municipalities in config.toml"
-            + did_you_mean(municipality, municipalities),
+            _("{name!r} is not one of the municipalities in config.toml").format(
+                name=municipality) + did_you_mean(municipality, municipalities),
         )
     consent_by, consent_at = _consent(check, top.get("consent"), time_zone)
     photos = _photos(check, toml_text, opening + 1, top.get("photos") or [], folder)
     if top.get("kind") == "photo-report" and "photos" in top and not top["photos"]:
         check.problem(
             "kind",
-            "a photo-report needs at least one [[photos]] entry "
-            "(use kind = \"story\" for a story without photos)",
+            _("a photo-report needs at least one [[photos]] entry "
+              "(use kind = \"story\" for a story without photos)"),
         )
     body = "\n".join(lines[closing + 1 :]).strip()
     if top.get("kind") == "story" and not body:
         check.problems.append(
-            Problem(source, "", "the story has no text after the closing '+++' line", closing + 1)
+            Problem(source, "", _("the story has no text after the closing '+++' line"),
+                    closing + 1)
         )
     if not check.ok:
         # A missing top-level key has no line of its own: point at the front matter.
@@ -197,17 +207,46 @@ def read_story(
     )
 
 
+def read_front_matter(folder: Path) -> tuple[dict[str, Any], str]:
+    """The front matter of ``folder/story.md`` as written, unchecked, and its body.
+
+    For editing a story: what is there, even when it would not pass ``read_story``.
+    Raises StoryFileError when the file cannot be read as front matter at all.
+    """
+    path = folder / STORY_FILE
+    source = str(path)
+    try:
+        text = _read(path).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise StoryFileError([Problem(source, "", _("is not UTF-8 text; save it as UTF-8"))]) \
+            from None
+    lines = text.replace("\r\n", "\n").split("\n")
+    opening, closing = _fences(lines, source)
+    data, problem = parse_toml("\n".join(lines[opening + 1 : closing]), source)
+    if problem is not None:
+        line = problem.line + opening + 1 if problem.line is not None else opening + 1
+        raise StoryFileError([dataclasses.replace(problem, line=line)])
+    assert data is not None
+    return data, "\n".join(lines[closing + 1 :]).strip()
+
+
+def photo_files(folder: Path) -> list[str]:
+    """The photos in ``folder`` by name (the files that look like photos), sorted."""
+    return _photo_files(folder)
+
+
 def _read(path: Path) -> bytes:
     from outreach.media.probe import read_bytes
 
     try:
         path.lstat()
     except FileNotFoundError:
-        raise ContentError(f"{path.parent}: no {STORY_FILE} in this folder") from None
+        raise ContentError(_("{folder}: no {file} in this folder").format(
+            folder=path.parent, file=STORY_FILE)) from None
     except OSError:
         pass  # e.g. permission denied: reading says so, naming the file
     if not inside(path.parent, path.name):
-        raise ContentError(f"{path}: " + _LINK_OUT.format("story file"))
+        raise ContentError(_link_out(str(path), photo=False))
     return read_bytes(path, "file", ContentError)
 
 
@@ -215,12 +254,12 @@ def _fences(lines: list[str], source: str) -> tuple[int, int]:
     """Indexes of the opening and closing ``+++`` lines."""
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
-        raise StoryFileError([Problem(source, "", "is empty", 1)])
+        raise StoryFileError([Problem(source, "", _("is empty"), 1)])
     if not _FENCE.match(lines[first]):
         raise StoryFileError([Problem(
             source, "",
-            "must start with a '+++' line, then the front matter (title, kind, ...), "
-            "then another '+++' line",
+            _("must start with a '+++' line, then the front matter (title, kind, ...), "
+              "then another '+++' line"),
             first + 1,
         )])
     for index in range(first + 1, len(lines)):
@@ -228,8 +267,8 @@ def _fences(lines: list[str], source: str) -> tuple[int, int]:
             return first, index
     raise StoryFileError([Problem(
         source, "",
-        f"the front matter opened by '+++' on line {first + 1} is never closed: "
-        "add a '+++' line after it",
+        _("the front matter opened by '+++' on line {line} is never closed: add a '+++' "
+          "line after it").format(line=first + 1),
         first + 1,
     )])
 
@@ -287,18 +326,19 @@ def _photos(
         normal = PurePosixPath(file.replace("\\", "/")).as_posix()
         if normal in seen:
             check.problems.append(Problem(
-                check.source, key, f"{file!r} is already listed as photo {seen[normal]}", line))
+                check.source, key, _("{file!r} is already listed as photo {number}").format(
+                    file=file, number=seen[normal]), line))
             continue
         seen[normal] = index + 1
         target = folder / normal
         if not inside(folder, normal):
-            check.problems.append(Problem(
-                check.source, key, f"{file!r} " + _LINK_OUT.format("photo"), line))
+            check.problems.append(Problem(check.source, key, _link_out(file, photo=True), line))
             continue
         if not target.is_file():
-            what = "is a folder, not a photo" if target.is_dir() else "does not exist in the folder"
+            what = (_("{file!r} is a folder, not a photo") if target.is_dir()
+                    else _("{file!r} does not exist in the folder")).format(file=file)
             check.problems.append(Problem(
-                check.source, key, f"{file!r} {what}" + did_you_mean(normal, available), line))
+                check.source, key, what + did_you_mean(normal, available), line))
             continue
         photos.append(PhotoEntry(
             file=normal,

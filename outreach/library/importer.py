@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from outreach.db.models import Photo, Story, StoryStatus, utcnow
 from outreach.errors import ContentError, MediaError, NotFoundError, OutreachError, StoreError
+from outreach.i18n import _, format_number, ngettext
 from outreach.library.frontmatter import STORY_FILE, PhotoEntry, StoryFile, read_story
 
 if TYPE_CHECKING:
@@ -46,10 +47,12 @@ class ImportReport:
         return not self.failed
 
     def summary(self) -> str:
-        return (
-            f"{len(self.imported)} imported, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} unchanged, {len(self.failed)} failed"
-        )
+        return _("{imported} imported, {updated} updated, {unchanged} unchanged, "
+                 "{failed} failed").format(
+                     imported=format_number(len(self.imported)),
+                     updated=format_number(len(self.updated)),
+                     unchanged=format_number(len(self.unchanged)),
+                     failed=format_number(len(self.failed)))
 
 
 def find_story_folders(paths: Sequence[Path]) -> list[Path]:
@@ -62,16 +65,16 @@ def find_story_folders(paths: Sequence[Path]) -> list[Path]:
     for given in paths:
         path = Path(given)
         if not path.exists():
-            raise NotFoundError(f"{path}: no such file or folder")
+            raise NotFoundError(_("{path}: no such file or folder").format(path=path))
         if path.is_file():
             if path.name != STORY_FILE:
-                raise NotFoundError(
-                    f"{path}: not a story folder (give the folder that holds {STORY_FILE})"
-                )
+                raise NotFoundError(_("{path}: not a story folder (give the folder that holds "
+                                      "{file})").format(path=path, file=STORY_FILE))
             path = path.parent
         folders = _walk(path.resolve())
         if not folders:
-            raise NotFoundError(f"{path}: no {STORY_FILE} here or in any folder below")
+            raise NotFoundError(_("{path}: no {file} here or in any folder below").format(
+                path=path, file=STORY_FILE))
         found.update(dict.fromkeys(folders))
     return list(found)
 
@@ -125,8 +128,12 @@ def import_paths(
             # The database cannot take it (a full disk, a damaged file): every story
             # after this one would fail the same way, so the import stops here.
             done = len(report.imported) + len(report.updated)
-            raise StoreError(f"{folder} was not imported: {exc}; the {done} stories "
-                             "imported before it are stored") from exc
+            raise StoreError(ngettext(
+                "{folder} was not imported: {reason}; the {count} story imported before it "
+                "is stored",
+                "{folder} was not imported: {reason}; the {count} stories imported before it "
+                "are stored", done).format(folder=folder, reason=exc,
+                                           count=format_number(done))) from exc
         except OutreachError as exc:
             report.failed.append((folder, str(exc)))
             continue
@@ -134,7 +141,8 @@ def import_paths(
             # Another import stored the same folder meanwhile, or the database
             # refused a value: this story fails, the rest go on.
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            report.failed.append((folder, f"{folder}: the database refused it: {reason}"))
+            report.failed.append((folder, _("{folder}: the database refused it: {reason}").format(
+                folder=folder, reason=reason)))
             continue
         getattr(report, outcome).append(folder)
         report.story_ids[folder] = story_id
@@ -156,9 +164,8 @@ def import_folder(
     content_hash = _content_hash(story_file.raw, hashes)
     warnings = []
     if story_file.unlisted:
-        warnings.append(
-            f"not imported, not listed in {STORY_FILE}: {', '.join(story_file.unlisted)}"
-        )
+        warnings.append(_("not imported, not listed in {file}: {names}").format(
+            file=STORY_FILE, names=", ".join(story_file.unlisted)))
     with store.session() as session:
         story = session.exec(select(Story).where(Story.source_folder == str(folder))).first()
         if story is not None and story.content_hash == content_hash:
@@ -176,10 +183,9 @@ def import_folder(
                 and not story.consent_recorded):
             story.status = StoryStatus.draft.value
             story.approved_at = None
-            warnings.append(
+            warnings.append(_(
                 "back to draft: it was approved, but its consent record was removed; "
-                "record consent in story.md, import again and approve it again"
-            )
+                "record consent in story.md, import again and approve it again"))
         session.add(story)
         session.flush()
         _sync_photos(session, _id(story), story_file, infos)
@@ -214,10 +220,8 @@ def _probe_all(folder: Path, story_file: StoryFile) -> list[PhotoInfo]:
             problems.append(str(info))
             continue
         if info.sha256 in first_with:
-            problems.append(
-                f"{folder / entry.file}: the same photo as {first_with[info.sha256]}; "
-                f"list it once in {STORY_FILE}"
-            )
+            problems.append(_("{path}: the same photo as {other}; list it once in {file}").format(
+                path=folder / entry.file, other=first_with[info.sha256], file=STORY_FILE))
             continue
         first_with[info.sha256] = entry.file
         infos.append(info)

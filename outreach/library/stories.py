@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from outreach.db.models import Photo, Publication, PublicationStatus, Story, StoryStatus, utcnow
 from outreach.errors import ContentError, NotFoundError, StateError
+from outreach.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -27,7 +28,7 @@ def list_stories(
     tag: str | None = None,
 ) -> list[Story]:
     """Stories matching every filter given, oldest import first."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     query = select(Story)
     if status is not None:
@@ -36,7 +37,7 @@ def list_stories(
         query = query.where(Story.kind == kind)
     if municipality is not None:
         query = query.where(Story.municipality == municipality)
-    stories = list(session.exec(query.order_by(Story.id)))
+    stories = list(session.exec(query.order_by(col(Story.id))))
     if tag is not None:
         # Tags are a JSON list; comparing in Python works the same on SQLite and PostgreSQL.
         stories = [s for s in stories if tag in (s.tags or [])]
@@ -46,24 +47,26 @@ def list_stories(
 def get_story(session: Session, story_id: int) -> Story:
     story = session.get(Story, story_id)
     if story is None:
-        raise NotFoundError(f"no story with id {story_id} (see 'outreach content list')")
+        raise NotFoundError(_("no story with id {id} (see 'outreach content list')").format(
+            id=story_id))
     return story
 
 
 def photos_of(session: Session, story_id: int) -> list[Photo]:
     """A story's photos in the order they are shown."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
-    query = select(Photo).where(Photo.story_id == story_id).order_by(Photo.position, Photo.id)
+    query = (select(Photo).where(Photo.story_id == story_id)
+             .order_by(col(Photo.position), col(Photo.id)))
     return list(session.exec(query))
 
 
 def photo_counts(session: Session) -> dict[int, int]:
     """Number of photos per story id, in one query (for listings)."""
     import sqlalchemy as sa
-    from sqlmodel import select
+    from sqlmodel import col, select
 
-    query = select(Photo.story_id, sa.func.count()).group_by(Photo.story_id)
+    query = select(Photo.story_id, sa.func.count()).group_by(col(Photo.story_id))
     return {story_id: count for story_id, count in session.exec(query)}
 
 
@@ -74,9 +77,10 @@ def photo_path(story: Story, photo: Photo) -> Path:
 
     folder = Path(story.source_folder)
     if not inside(folder, photo.file):
-        raise ContentError(f"{folder / STORY_FILE}: photo {photo.file!r} is now a link that "
-                           "leads out of the story's folder; put the photo itself in the "
-                           "folder and import the story again")
+        raise ContentError(_("{path}: photo {file!r} is now a link that leads out of the "
+                             "story's folder; put the photo itself in the folder and import "
+                             "the story again").format(path=folder / STORY_FILE,
+                                                       file=photo.file))
     return folder / photo.file
 
 
@@ -94,16 +98,15 @@ def approve_story(store: Store, story_id: int, *, unarchive: bool = False) -> St
     with store.session() as session:
         story = get_story(session, story_id)
         if story.status == StoryStatus.archived.value and not unarchive:
-            raise StateError(
-                f"story {story_id} is archived; to bring it back and approve it, run: "
-                f"outreach content approve {story_id} --unarchive"
-            )
+            raise StateError(_(
+                "story {id} is archived; to bring it back and approve it, run: "
+                "outreach content approve {id} --unarchive").format(id=story_id))
         if consent_missing(session, story):
-            raise StateError(
-                f"story {story_id} cannot be approved: no consent is recorded for the people "
-                f"in its photos. Add [consent] with recorded_by and recorded_at to "
-                f"{Path(story.source_folder) / 'story.md'}, then import it again"
-            )
+            raise StateError(_(
+                "story {id} cannot be approved: no consent is recorded for the people in its "
+                "photos. Add [consent] with recorded_by and recorded_at to {path}, then "
+                "import it again").format(id=story_id,
+                                          path=Path(story.source_folder) / "story.md"))
         if story.status != StoryStatus.approved.value:
             now = utcnow()
             story.status = StoryStatus.approved.value
@@ -136,7 +139,7 @@ def archive_story(store: Store, story_id: int) -> Story:
             return story
         for publication in planned_publications(session, story_id):
             publication.status = PublicationStatus.cancelled.value
-            publication.last_error = "the story was archived"
+            publication.last_error = _("the story was archived")
             session.add(publication)
         story.status = StoryStatus.archived.value
         story.approved_at = None

@@ -35,12 +35,13 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from outreach.errors import MediaError
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
+    from PIL.ImageCms import ImageCmsTransform
 
     from outreach.channels import MediaLimits
 
@@ -277,13 +278,12 @@ def _load_fitted(source: Path, limits: MediaLimits) -> PILImage.Image:
                                max(1, math.ceil(height * factor))))
             image.load()
             icc = image.info.get("icc_profile")
-            image = _upright(image, orientation)
-            image = _eight_bit(image, source)
-            box = crop_box(*image.size, limits.max_ratio)
-            if image.size != target or box != (0, 0, *image.size):
-                image = image.resize(target, Image.Resampling.LANCZOS, box=box,
-                                     reducing_gap=3.0)
-            return _to_srgb(image, icc)
+            fitted = _eight_bit(_upright(image, orientation), source)
+            box = crop_box(*fitted.size, limits.max_ratio)
+            if fitted.size != target or box != (0, 0, *fitted.size):
+                fitted = fitted.resize(target, Image.Resampling.LANCZOS, box=box,
+                                       reducing_gap=3.0)
+            return _to_srgb(fitted, icc)
     except MediaError:
         raise
     except FileNotFoundError:
@@ -325,7 +325,8 @@ def _eight_bit(image: PILImage.Image, source: Path) -> PILImage.Image:
     if mode in ("L", "LA", "RGB", "RGBA", "CMYK"):
         return image
     if mode == "P":
-        has_alpha = "transparency" in image.info or image.palette.mode == "RGBA"
+        has_alpha = "transparency" in image.info or (
+            image.palette is not None and image.palette.mode == "RGBA")
         return image.convert("RGBA" if has_alpha else "RGB")
     if mode == "PA":
         return image.convert("RGBA")
@@ -335,7 +336,8 @@ def _eight_bit(image: PILImage.Image, source: Path) -> PILImage.Image:
         # 16- and 32-bit greyscale: Pillow's convert("L") clips at 255 instead of
         # scaling, which turns most 16-bit photos white.
         wide = image.convert("F") if mode != "F" else image
-        high = float(wide.getextrema()[1])
+        # One band: (lowest, highest).
+        high = float(cast("tuple[float, float]", wide.getextrema())[1])
         if mode.startswith("I;16") or (mode == "I" and 255 < high <= 65535):
             top = 65535.0
         elif mode == "I" and high <= 255:
@@ -350,7 +352,7 @@ def _eight_bit(image: PILImage.Image, source: Path) -> PILImage.Image:
 
 
 @functools.lru_cache(maxsize=16)
-def _srgb_transform(icc: bytes, mode: str) -> object | None:
+def _srgb_transform(icc: bytes, mode: str) -> ImageCmsTransform | None:
     """A transform from the embedded profile to sRGB; None when it is sRGB already or broken."""
     from PIL import ImageCms
 
@@ -372,7 +374,9 @@ def _to_srgb(image: PILImage.Image, icc: bytes | None) -> PILImage.Image:
         transform = _srgb_transform(bytes(icc), image.mode)
         if transform is not None:
             try:
-                return ImageCms.applyTransform(image, transform)  # type: ignore[arg-type]
+                converted = ImageCms.applyTransform(image, transform)
+                if converted is not None:  # None only for a transform applied in place
+                    return converted
             except (ImageCms.PyCMSError, ValueError):
                 pass  # a profile that does not match the pixels: use them as they are
     if image.mode == "CMYK":

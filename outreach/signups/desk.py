@@ -31,7 +31,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from outreach.channels import Incoming, Reply, SignupDesk
 from outreach.db.models import SignUp, utcnow
@@ -44,7 +44,7 @@ from outreach.signups.joins import record_join
 from outreach.signups.notices import CONFIRMED, NEW, WITHDRAWN, Coordinators, Notice
 from outreach.signups.phones import PhoneError, normalize_phone
 from outreach.signups.referrals import match_code
-from outreach.signups.texts import PHONE_REASONS, Texts, russian_duration
+from outreach.signups.texts import Texts, duration_words, phone_reason
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -59,14 +59,17 @@ OTHER = "__other__"
 YES = "__yes__"
 NO = "__no__"
 MARKERS = (OTHER, YES, NO)  # the desk's own button values: nobody's typed answer
-CANCEL_WORDS = ("/cancel", "/stop", "отмена", "отменить", "стоп")
-YES_WORDS = ("да", "согласен", "согласна", "согласен(на)", "yes")
-NO_WORDS = ("нет", "не согласен", "не согласна", "no")
+# Typed answers in either language the dialog speaks (texts.py).
+CANCEL_WORDS = ("/cancel", "/stop", "отмена", "отменить", "стоп", "cancel", "stop")
+YES_WORDS = ("да", "согласен", "согласна", "согласен(на)", "yes", "i agree", "agree")
+NO_WORDS = ("нет", "не согласен", "не согласна", "no", "i do not agree", "i disagree")
 # The person signed up (their row may be merged into another).
 DONE = (SignupStatus.completed, SignupStatus.merged)
 MUNICIPALITY_MAX = 200
 _ATTEMPTS = 8
 _LOCKS = 64
+
+R = TypeVar("R")
 
 Outcome = tuple[list[Reply], list[Notice]]
 
@@ -128,7 +131,7 @@ class StoreDesk(SignupDesk):
     def _lock(self, person: str) -> threading.Lock:
         return self._locks[zlib.crc32(person.encode("utf-8")) % _LOCKS]
 
-    def _with_retries(self, work: Callable[[Session], Any]) -> Any:
+    def _with_retries(self, work: Callable[[Session], R]) -> R:
         """Run ``work`` in a transaction; replay it when another writer got there first.
 
         That is: a unique key taken meanwhile, a lock, or (SQLite, which has no
@@ -193,7 +196,7 @@ class StoreDesk(SignupDesk):
                 row = SignUp(person=person, channel=channel, source=self._source(channel),
                              status=SignupStatus.started, created_at=now)
             welcome = t["welcome_back"] if row.status in DONE else t.format(
-                "welcome", keep=russian_duration(self.config.signups.erase_unfinished_after))
+                "welcome", keep=duration_words(self.config.signups.erase_unfinished_after))
             if row.referral_code_id is None and row.code_given is None or \
                     row.referral_code_id is None and code.referral_code_id is not None:
                 row.referral_code_id = code.referral_code_id
@@ -229,7 +232,8 @@ class StoreDesk(SignupDesk):
             # A button this step never showed (an old message's, or forged callback
             # data) is read as typed text, so it can never skip a step; the desk's
             # own markers are nobody's answer.
-            choice, typed = None, "" if choice in MARKERS else choice.strip()
+            typed = "" if choice in MARKERS else choice.strip()
+            choice = None
         value = choice or typed
 
         def go(next_step: str) -> Outcome:
@@ -261,7 +265,7 @@ class StoreDesk(SignupDesk):
             try:
                 data["phone"] = normalize_phone(value)
             except PhoneError as exc:
-                return [Reply(t.format("phone_again", reason=PHONE_REASONS[exc.reason]),
+                return [Reply(t.format("phone_again", reason=phone_reason(exc.reason)),
                               ask_contact=True)], []
             # Only the platform can vouch: a card from the person's own account.
             data["phone_confirmed"] = bool(message.contact_phone) and \
@@ -347,7 +351,7 @@ class StoreDesk(SignupDesk):
             return Reply(t["ask_name"], choices=[(hint, hint)] if hint else ())
         if step == "municipality":
             choices = [(m, m) for m in self.config.municipalities]
-            choices.append((self.config.signups.other_municipality_label, OTHER))
+            choices.append((self._other_label(), OTHER))
             return Reply(t["municipality_again" if again else "ask_municipality"],
                          choices=choices)
         if step == "municipality_other":
@@ -389,8 +393,11 @@ class StoreDesk(SignupDesk):
             return None
         if not known:
             return text  # no list to be outside of
-        label = self.config.signups.other_municipality_label
-        return f"{label}: {text}"[:MUNICIPALITY_MAX]
+        return f"{self._other_label()}: {text}"[:MUNICIPALITY_MAX]
+
+    def _other_label(self) -> str:
+        """The button (and the stored prefix) for a place not in the list."""
+        return self.config.signups.other_municipality_label or self.texts["button_other"]
 
     def _erase(self, session: Session, row: SignUp) -> None:
         """What the person said in a dialog they cancel or refuse: gone, replies owed included."""

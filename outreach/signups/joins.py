@@ -25,7 +25,7 @@ def record_join(store: Store, config: Config, channel: str, person: str,
     A second join of the same person to the same channel within the window
     (people leave and come back) is the same join: None is returned for it.
     """
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     if at.tzinfo is None:
         at = at.replace(tzinfo=dt.UTC)
@@ -34,17 +34,17 @@ def record_join(store: Store, config: Config, channel: str, person: str,
         earlier = session.exec(
             select(AudienceJoin.id).where(AudienceJoin.channel == channel,
                                           AudienceJoin.person == person,
-                                          AudienceJoin.joined_at > at - window,
-                                          AudienceJoin.joined_at <= at + window)).first()
+                                          col(AudienceJoin.joined_at) > at - window,
+                                          col(AudienceJoin.joined_at) <= at + window)).first()
         if earlier is not None:
             return None
         publication_id = session.exec(
             select(Publication.id).where(
                 Publication.channel == channel,
                 Publication.status == PublicationStatus.published.value,
-                Publication.published_at <= at,
-                Publication.published_at >= at - window)
-            .order_by(Publication.published_at.desc(), Publication.id.desc())).first()
+                col(Publication.published_at) <= at,
+                col(Publication.published_at) >= at - window)
+            .order_by(col(Publication.published_at).desc(), col(Publication.id).desc())).first()
         join = AudienceJoin(channel=channel, person=person, joined_at=at,
                             publication_id=publication_id)
         session.add(join)

@@ -40,24 +40,24 @@ LIVE = SignupStatus.completed
 def same_phone(session: Session, phone: str | None, exclude: int | None = None,
                ) -> list[SignUp]:
     """The finished sign-ups (not forgotten, not merged) with ``phone``, oldest first."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     if not phone:
         return []
     query = select(SignUp).where(SignUp.phone == phone, SignUp.status == LIVE)
     if exclude is not None:
         query = query.where(SignUp.id != exclude)
-    return list(session.exec(query.order_by(SignUp.id)))
+    return list(session.exec(query.order_by(col(SignUp.id))))
 
 
 def duplicate_groups(session: Session) -> list[list[SignUp]]:
     """Finished sign-ups sharing a phone, in groups, unless a coordinator kept all apart."""
     import sqlalchemy as sa
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     phones = session.exec(
-        select(SignUp.phone).where(SignUp.status == LIVE, SignUp.phone.is_not(None))
-        .group_by(SignUp.phone).having(sa.func.count(SignUp.id) > 1)
+        select(SignUp.phone).where(SignUp.status == LIVE, col(SignUp.phone).is_not(None))
+        .group_by(SignUp.phone).having(sa.func.count(col(SignUp.id)) > 1)
         .order_by(sa.func.min(SignUp.id)))
     groups = []
     for phone in phones:

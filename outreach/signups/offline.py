@@ -196,7 +196,7 @@ def import_csv(store: Store, config: Config, path: Path, *, unattributed: bool =
 
 def _sniff(text: str) -> str | type[csv.Dialect]:
     first = text.split("\n", 1)[0]
-    return csv.get_dialect("excel") if first.count(",") >= first.count(";") else _Semicolon
+    return "excel" if first.count(",") >= first.count(";") else _Semicolon
 
 
 class _Semicolon(csv.excel):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from outreach.db.models import Campaign, Publication, ReferralCode, SignUp, utcnow
 from outreach.db.states import SignupStatus
 from outreach.errors import NotFoundError
+from outreach.i18n import _
 from outreach.signups import events
 
 if TYPE_CHECKING:
@@ -36,16 +37,16 @@ class Origin:
     def describe(self) -> str:
         parts = []
         if self.campaign_name or self.campaign:
-            parts.append(f"кампания «{self.campaign_name or self.campaign}»")
+            parts.append(_("campaign “{name}”").format(name=self.campaign_name or self.campaign))
         if self.channel:
-            parts.append(f"канал {self.channel}")
+            parts.append(_("channel {channel}").format(channel=self.channel))
         if self.placement:
-            parts.append(f"место «{self.placement}»")
+            parts.append(_("place “{place}”").format(place=self.placement))
         if self.publication_id:
-            parts.append(f"публикация {self.publication_id}")
+            parts.append(_("publication {id}").format(id=self.publication_id))
         if self.short_code:
-            parts.append(f"код {self.short_code}")
-        return ", ".join(parts) or "код без кампании"
+            parts.append(_("code {code}").format(code=self.short_code))
+        return ", ".join(parts) or _("a code of no campaign")
 
 
 def origin(session: Session, referral_code_id: int | None) -> Origin | None:
@@ -113,24 +114,25 @@ def erase_unfinished(store: Store, config: Config, now: dt.datetime) -> int:
     last = sa.func.coalesce(s.updated_at, s.created_at)
     said = sa.or_(*(s[name].is_not(None) for name in PERSONAL_FIELDS))
     with store.session() as session:
-        started = session.execute(
+        # An UPDATE's result is a cursor result, which counts the rows.
+        started = cast("sa.CursorResult[Any]", session.execute(
             sa.update(SignUp.__table__)
             .where(s.status == SignupStatus.started, said, last < cutoff)
-            .values({**dict.fromkeys(PERSONAL_FIELDS), "updated_at": now}))
-        changing = session.execute(
+            .values({**dict.fromkeys(PERSONAL_FIELDS), "updated_at": now})))
+        changing = cast("sa.CursorResult[Any]", session.execute(
             sa.update(SignUp.__table__)
             .where(s.status != SignupStatus.started, s.dialog.is_not(None), last < cutoff)
-            .values(dialog=None, updated_at=now))
+            .values(dialog=None, updated_at=now)))
         return int(started.rowcount or 0) + int(changing.rowcount or 0)
 
 
 def unfinished(session: Session) -> list[SignUp]:
     """Sign-up dialogs in progress (or left), the longest quiet first."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
-    last = SignUp.updated_at
-    return list(session.exec(select(SignUp).where(SignUp.dialog.is_not(None))
-                             .order_by(last, SignUp.id)))
+    last = col(SignUp.updated_at)
+    return list(session.exec(select(SignUp).where(col(SignUp.dialog).is_not(None))
+                             .order_by(last, col(SignUp.id))))
 
 
 def merge_code(current: int | None, new: int | None) -> int | None:
@@ -158,15 +160,15 @@ def list_signups(session: Session, *, since: dt.datetime | None = None,
                  status: str | None = None, unattributed: bool = False) -> list[Listed]:
     """Sign-ups, newest first. ``channel`` is where the person came from (the code's channel),
     or where the dialog took place when they came without a code."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
-    query = select(SignUp).order_by(SignUp.created_at.desc(), SignUp.id.desc())
+    query = select(SignUp).order_by(col(SignUp.created_at).desc(), col(SignUp.id).desc())
     if since is not None:
-        query = query.where(SignUp.created_at >= since)
+        query = query.where(col(SignUp.created_at) >= since)
     if status is not None:
         query = query.where(SignUp.status == status)
     if unattributed:
-        query = query.where(SignUp.referral_code_id.is_(None))
+        query = query.where(col(SignUp.referral_code_id).is_(None))
     if campaign is not None and session.exec(
             select(Campaign.id).where(Campaign.slug == campaign)).first() is None:
         from outreach.errors import did_you_mean

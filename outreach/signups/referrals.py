@@ -72,11 +72,11 @@ def short_code(session: Session, prefix: str) -> str:
     code taken meanwhile by another worker is caught by the unique index when
     it is stored (see ``_create``).
     """
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     prefix = _clean_prefix(prefix)
     taken = session.exec(
-        select(ReferralCode.short_code).where(ReferralCode.short_code.like(f"{prefix}-%"))
+        select(ReferralCode.short_code).where(col(ReferralCode.short_code).like(f"{prefix}-%"))
     )
     numbers = [int(value.split("-", 1)[1]) for value in taken
                if value and value.split("-", 1)[1].isdigit()]
@@ -153,15 +153,15 @@ def _clean_name(name: str, what: str) -> str:
 
 
 def _find(session: Session, kind: str, name: str, campaign_id: int | None) -> ReferralCode | None:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     query = select(ReferralCode).where(ReferralCode.kind == kind,
                                        ReferralCode.placement == name)
     if campaign_id is None:
-        query = query.where(ReferralCode.campaign_id.is_(None))
+        query = query.where(col(ReferralCode.campaign_id).is_(None))
     else:
         query = query.where(ReferralCode.campaign_id == campaign_id)
-    return session.exec(query.order_by(ReferralCode.id)).first()
+    return session.exec(query.order_by(col(ReferralCode.id))).first()
 
 
 def _create(session: Session, *, kind: str, placement: str, campaign_id: int | None,

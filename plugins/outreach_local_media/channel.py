@@ -27,6 +27,9 @@ from outreach.channels import (
     Reconciled,
     TextLimits,
     TransientError,
+    _,
+    format_number,
+    os_reason,
     slugify,
 )
 from outreach_local_media.posters.layouts import layout_problems, layouts_from
@@ -35,17 +38,22 @@ from outreach_local_media.presskit import find_kit, write_kit
 if TYPE_CHECKING:
     from outreach_local_media.posters import PosterResult
 
-DEFAULT_CALL = "Станьте серебряным волонтёром!"
+
+
+def default_call() -> str:
+    """The posters' call to action when the channel's settings give none."""
+    return _("Become a silver volunteer!")
 
 
 def _check_signup_url(value: str) -> str | None:
     if not value.startswith(("https://", "http://")):
-        return "must be a web link starting with https://, e.g. 'https://t.me/your_bot?start={code}'"
+        return _("must be a web link starting with https://, "
+                 "e.g. 'https://t.me/your_bot?start={code}'")
     rest = value.replace("{code}", "")
     if rest == value:
-        return "must contain {code}, where the referral code goes"
+        return _("must contain {code}, where the referral code goes")
     if "{" in rest or "}" in rest:
-        return "may contain only the placeholder {code} (no other {...})"
+        return _("may contain only the placeholder {code} (no other {...})")
     return None
 
 
@@ -64,8 +72,9 @@ class LocalMediaChannel(Channel):
                             help="Sign-up link with {code}, printed as the posters' QR code, "
                                  "e.g. 'https://t.me/your_bot?start={code}' or "
                                  "'https://vk.me/club123?ref={code}'"),
-        "call_to_action": Field(str, default=DEFAULT_CALL,
-                                help="The line above the phone number on posters"),
+        "call_to_action": Field(str, default="",
+                                help="The line above the phone number on posters "
+                                     "(default: \"Станьте серебряным волонтёром!\")"),
         "layouts": Field(dict, default={}, check=layout_problems,
                          help="Poster formats to change or add: "
                               "{ stand = { width_mm = 1000, height_mm = 1400, dpi = 100 } }"),
@@ -88,8 +97,8 @@ class LocalMediaChannel(Channel):
         self.layouts = layouts_from(self.settings.get("layouts"))
         unknown = [f for f in self.settings.get("posters") or [] if f not in self.layouts]
         if unknown:
-            raise ValueError(f"posters: no format {unknown[0]!r}; the formats are "
-                             f"{', '.join(self.layouts)}")
+            raise ValueError(_("posters: no format {name!r}; the formats are {formats}").format(
+                name=unknown[0], formats=", ".join(self.layouts)))
 
     def signup_link(self, code: str) -> str | None:
         template = self.settings.get("signup_url")
@@ -111,14 +120,16 @@ class LocalMediaChannel(Channel):
 
         chosen = self.layouts.get(layout)
         if chosen is None:
-            raise PermanentError(f"channel {self.name}: no poster format {layout!r}; "
-                                 f"the formats are {', '.join(self.layouts)}")
+            raise PermanentError(_("channel {channel}: no poster format {name!r}; the formats "
+                                   "are {formats}").format(channel=self.name, name=layout,
+                                                           formats=", ".join(self.layouts)))
         centre = self.context.centre
         logo = centre.logo if centre is not None else None
         if logo is not None and not logo.is_file():
-            raise PermanentError(
-                f"centre.logo in config.toml names {logo}, which does not exist; put the "
-                "logo there or correct the path (or remove the line to print without a logo)")
+            raise PermanentError(_(
+                "centre.logo in config.toml names {path}, which does not exist; put the "
+                "logo there or correct the path (or remove the line to print without a logo)"
+            ).format(path=logo))
         extra = post.extra or {}
         content = PosterContent(
             title=post.title,
@@ -129,7 +140,7 @@ class LocalMediaChannel(Channel):
             website=centre.website if centre else "",
             logo=logo,
             call_to_action=str(extra.get("call_to_action")
-                               or self.settings.get("call_to_action") or DEFAULT_CALL),
+                               or self.settings.get("call_to_action") or default_call()),
             phone=centre.phone if centre else "",
             short_code=post.referral_code,
             link=post.signup_link,
@@ -141,11 +152,13 @@ class LocalMediaChannel(Channel):
         try:
             return render_poster(content, chosen, folder, stem)
         except FileNotFoundError as exc:
-            raise PermanentError(f"channel {self.name}: photo {exc.filename} is missing; "
-                                 "the poster was not made") from None
+            raise PermanentError(_("channel {channel}: photo {path} is missing; the poster "
+                                   "was not made").format(channel=self.name,
+                                                          path=exc.filename)) from None
         except OSError as exc:
-            raise TransientError(f"channel {self.name}: cannot make the poster in {folder}: "
-                                 f"{exc.strerror or exc}") from None
+            raise TransientError(_("channel {channel}: cannot make the poster in {folder}: "
+                                   "{reason}").format(channel=self.name, folder=folder,
+                                                      reason=os_reason(exc))) from None
 
     def publish(self, post: Post) -> Published:
         try:
@@ -153,14 +166,14 @@ class LocalMediaChannel(Channel):
             for layout in self.settings.get("posters") or []:
                 self.render_poster(post, layout)
         except FileNotFoundError as exc:
-            raise PermanentError(
-                f"channel {self.name}: photo {exc.filename} is missing; "
-                "the press kit was not written") from None
+            raise PermanentError(_(
+                "channel {channel}: photo {path} is missing; the press kit was not written"
+            ).format(channel=self.name, path=exc.filename)) from None
         except OSError as exc:
             # A full disk or an unplugged USB stick may come back: worth retrying.
-            raise TransientError(
-                f"channel {self.name}: cannot write the press kit in {self.root}: "
-                f"{exc.strerror or exc}") from None
+            raise TransientError(_(
+                "channel {channel}: cannot write the press kit in {folder}: {reason}"
+            ).format(channel=self.name, folder=self.root, reason=os_reason(exc))) from None
         return _published(kit.folder)
 
     def reconcile(self, post: Post, attempted_at: dt.datetime) -> Reconciled:
@@ -177,11 +190,14 @@ class LocalMediaChannel(Channel):
         except OSError as exc:
             return [CheckResult(
                 ok=False,
-                message=f"cannot write press kits in {self.root}: {exc.strerror or exc}",
-                fix="make the folder writable, or set output_dir to a folder that is",
+                message=_("cannot write press kits in {folder}: {reason}").format(
+                    folder=self.root, reason=os_reason(exc)),
+                fix=_("let this user write to the folder, or set output_dir to a folder "
+                      "it may write to"),
             )]
         free = _free_megabytes(self.root)
-        return [CheckResult(ok=True, message=f"press kits go to {self.root} ({free} MB free)")]
+        return [CheckResult(ok=True, message=_("press kits go to {folder} ({free} MB free)").format(
+            folder=self.root, free=format_number(free)))]
 
 
 def _first_sentence(text: str, title: str) -> str:

@@ -25,8 +25,7 @@ from outreach.channels import slugify
 from outreach_local_media.release import release_markdown, release_text
 
 if TYPE_CHECKING:
-    from outreach.channels import Post
-    from outreach.config import Centre
+    from outreach.channels import Centre, Post
 
 MANIFEST = "manifest.json"
 TEMP_PREFIX = ".tmp-kit-"
@@ -70,11 +69,11 @@ def write_kit(root: Path, post: Post, centre: Centre | None, outlets: Sequence[s
         return existing
     root.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(root)
-    day = (today or dt.date.today()).isoformat()
-    name = f"{day}_{post.publication_id}_{slugify(post.title)}"
+    day = today or dt.date.today()
+    name = f"{day.isoformat()}_{post.publication_id}_{slugify(post.title)}"
     temp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=root))
     try:
-        manifest = _fill(temp, post, centre, outlets)
+        manifest = _fill(temp, post, centre, outlets, day)
         final = root / name
         try:
             os.rename(temp, final)
@@ -93,21 +92,22 @@ def write_kit(root: Path, post: Post, centre: Centre | None, outlets: Sequence[s
     return Kit(final, manifest)
 
 
-def _fill(folder: Path, post: Post, centre: Centre | None, outlets: Sequence[str]) -> dict:
+def _fill(folder: Path, post: Post, centre: Centre | None, outlets: Sequence[str],
+          day: dt.date) -> dict[str, Any]:
     photos = []
     for index, photo in enumerate(post.photos, start=1):
         target = f"{index:02d}_{photo.path.name}"
         # Copied byte for byte: the core already made the print rendition.
         shutil.copyfile(photo.path, folder / target)
         photos.append((target, photo))
-    _write(folder / "release.md", release_markdown(post, photos, centre, outlets))
-    _write(folder / "release.txt", release_text(post, photos, centre, outlets))
+    _write(folder / "release.md", release_markdown(post, photos, centre, outlets, day))
+    _write(folder / "release.txt", release_text(post, photos, centre, outlets, day))
     codes = outlet_codes(post, outlets)
     for outlet, (short, link) in codes.items():
         # Each outlet prints its own code, so a caller can be traced to the paper they read.
         own = dataclasses.replace(post, referral_code=short, signup_link=link)
         _write(folder / f"release-{slugify(outlet, 40)}.txt",
-               release_text(own, photos, centre, [outlet]))
+               release_text(own, photos, centre, [outlet], day))
     files = sorted(p.name for p in folder.iterdir())
     manifest = {
         "publication_id": post.publication_id,

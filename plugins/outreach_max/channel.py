@@ -32,8 +32,8 @@ from outreach.channels import (
     SignupDesk,
     TextLimits,
     TransientError,
+    _,
 )
-from outreach.i18n import _
 from outreach_max import limits
 from outreach_max.client import Json, MaxClient, NotReady, Who, pacer_for
 from outreach_max.text import parts_of

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from outreach.channels import AuthError, CheckResult, PermanentError
-from outreach.i18n import _
+from outreach.channels import AuthError, CheckResult, PermanentError, _
 
 if TYPE_CHECKING:
     from outreach_max.client import MaxClient

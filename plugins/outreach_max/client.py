@@ -26,8 +26,8 @@ from outreach.channels import (
     PermanentError,
     RateLimitedError,
     TransientError,
+    _,
 )
-from outreach.i18n import _
 from outreach_max import limits
 
 TIMEOUT = (10, 60)  # connect, read seconds: a silent network must not hang a worker

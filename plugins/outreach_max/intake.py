@@ -44,8 +44,8 @@ from outreach.channels import (
     Reply,
     SignupDesk,
     TransientError,
+    _,
 )
-from outreach.i18n import _
 from outreach_max import limits
 from outreach_max.text import parts_of
 

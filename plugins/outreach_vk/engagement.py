@@ -33,8 +33,9 @@ def requests_for(external_ids: Sequence[str]) -> list[str]:
 
 def _count(post: Mapping[str, Any], key: str) -> int | None:
     value = post.get(key)
-    if isinstance(value, Mapping) and isinstance(value.get("count"), int):
-        return value["count"]
+    count = value.get("count") if isinstance(value, Mapping) else None
+    if isinstance(count, int):
+        return count
     return None  # VK leaves a figure out when it does not tell (e.g. views of old posts)
 
 

@@ -20,9 +20,9 @@ from fake_support import wait_until as wait_for
 from PIL import Image
 
 from outreach.channels import Incoming, Post, PostPhoto, Reply, SignupDesk
-from outreach.testing import make_registry, make_test_config
 from outreach_max import MaxChannel
 from outreach_max.fake import FakeMax
+from outreach_testing import make_registry, make_test_config
 
 SCHEMA = Path(__file__).resolve().parents[1] / "specs" / "max-bot-api" / "schema.json"
 __all__ = ["wait_for"]  # shared with the other fakes' tests

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from outreach.channels import PermanentError, Post, PostPhoto, TransientError
-from outreach.testing import make_registry, make_test_config
+from outreach.channels import PermanentError, Post, PostPhoto, TransientError, format_date
+from outreach.i18n import language
 from outreach_local_media import LocalMediaChannel, presskit
 from outreach_local_media.presskit import slugify
+from outreach_testing import make_registry, make_test_config
 
 CENTRE = {"name": "Серебряные волонтёры", "slogan": "Возраст добру не помеха",
           "phone": "+7 351 200-00-00", "email": "info@example.org",
@@ -67,7 +68,11 @@ def kits(root: Path) -> list[str]:
 
 def test_publish_writes_a_complete_kit(tmp_path: Path, photos: list[PostPhoto]) -> None:
     channel = make_channel(tmp_path, outlets=["Миасский рабочий", "Радио Миасс"])
-    published = channel.publish(story(photos))
+    with language("ru"):  # the centre's language: the kit's own words are Russian
+        published = channel.publish(story(photos))
+        today = format_date(dt.date.today())
+    assert today.split()[1] in {"января", "февраля", "марта", "апреля", "мая", "июня", "июля",
+                                "августа", "сентября", "октября", "ноября", "декабря"}
 
     folder = tmp_path / "output" / "press" / published.external_id
     assert published.external_id == f"{dt.date.today().isoformat()}_12_sad-dobra-v-miasse"
@@ -77,15 +82,18 @@ def test_publish_writes_a_complete_kit(tmp_path: Path, photos: list[PostPhoto]) 
         "01_garden.jpg", "02_tea.jpg", "manifest.json", "release.md", "release.txt"]
 
     release = (folder / "release.md").read_text(encoding="utf-8")
-    assert release.startswith("# Сад добра в Миассе\n\nВолонтёры посадили 40 яблонь.")
-    assert "- 01_garden.jpg — Посадка яблонь (photo: Иван Сидоров)" in release
+    assert release.startswith(f"# Сад добра в Миассе\n\n*{today}*\n\n"
+                              "Волонтёры посадили 40 яблонь.")
+    assert "## Фотографии\n\n- 01_garden.jpg — Посадка яблонь (фото: Иван Сидоров)" in release
     assert "- 02_tea.jpg — Чаепитие" in release
-    for contact in ("Серебряные волонтёры", "Contact: Анна Петрова",
-                    "Phone: +7 351 200-00-00", "E-mail: info@example.org",
-                    "Sign up: https://t.me/bot?start=MIASS-7", "MIASS-7", "Радио Миасс"):
+    for contact in ("## Как записаться", "## Контакты", "Серебряные волонтёры",
+                    "Контактное лицо: Анна Петрова", "Телефон: +7 351 200-00-00",
+                    "Эл. почта: info@example.org", "Записаться: https://t.me/bot?start=MIASS-7",
+                    "MIASS-7", "## Подготовлено для", "Радио Миасс"):
         assert contact in release
     text = (folder / "release.txt").read_text(encoding="utf-8")
-    assert "Посадка яблонь (photo: Иван Сидоров)" in text and "#" not in text
+    assert "ФОТОГРАФИИ\n  01_garden.jpg — Посадка яблонь (фото: Иван Сидоров)" in text
+    assert "#" not in text
 
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert (manifest["publication_id"], manifest["idempotency_key"]) == (12, "pub-12")
@@ -146,7 +154,7 @@ def test_a_failure_mid_kit_leaves_no_half_kit(tmp_path: Path, photos: list[PostP
         real_copy(source, target)
 
     monkeypatch.setattr(presskit.shutil, "copyfile", copy_then_fail)
-    with pytest.raises(TransientError, match="No space left on device"):
+    with pytest.raises(TransientError, match="the disk is full"):
         channel.publish(story(photos))
     assert kits(tmp_path / "output" / "press") == []
 

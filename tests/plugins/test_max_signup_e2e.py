@@ -23,10 +23,10 @@ from outreach.config import Config
 from outreach.db import Store
 from outreach.db.models import Publication, ReferralCode, SignUp, utcnow
 from outreach.signups.desk import StoreDesk
-from outreach.testing import make_registry, make_test_config
 from outreach_max import MaxChannel
 from outreach_max.fake import FakeMax
 from outreach_max.intake import incoming_from
+from outreach_testing import make_registry, make_test_config
 
 MUNICIPALITIES = ["Миасс", "Златоуст", "Копейск"]
 CODE = "Mx7mPq2ZxR4a"

@@ -103,7 +103,7 @@ def test_long_polling_while_a_subscription_exists_is_a_plain_error(
 
 
 def test_webhook_settings_are_checked(tmp_path: Path, fake: FakeMax) -> None:
-    from outreach.testing import make_registry, make_test_config
+    from outreach_testing import make_registry, make_test_config
 
     section = {"plugin": "max", "token_env": "MAX_BOT_TOKEN", "chat_id": -1,
                "webhook_url": "http://centre.example.org/max", "webhook_listen": "8443"}

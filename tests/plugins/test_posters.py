@@ -8,12 +8,13 @@ import zxingcpp
 from PIL import Image
 
 from outreach.channels import PermanentError, Post, PostPhoto
-from outreach.testing import make_registry, make_test_config
+from outreach.i18n import language
 from outreach_local_media import LocalMediaChannel
 from outreach_local_media.posters import DEFAULT_LAYOUTS, PosterContent, render_poster
 from outreach_local_media.posters.layouts import Layout, layout_problems
 from outreach_local_media.posters.photos import cover_box
 from outreach_local_media.posters.textfit import BOLD, fit_text, printable
+from outreach_testing import make_registry, make_test_config
 
 LINK = "https://t.me/silver_volunteers_bot?start=Ab3dEf9hJk2m"
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,7 +103,9 @@ def test_qr_code_decodes_to_exactly_the_link(tmp_path: Path, layout: str) -> Non
 
 
 def test_no_link_means_no_qr_code_but_the_code_to_say(tmp_path: Path) -> None:
-    result = render_poster(content(tmp_path, link=None), DEFAULT_LAYOUTS["a4"], tmp_path, "p")
+    with language("ru"):
+        result = render_poster(content(tmp_path, link=None), DEFAULT_LAYOUTS["a4"], tmp_path,
+                               "p")
     assert result.qr_box is None
     with Image.open(result.png) as preview:
         assert decoded(preview) == []

@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from outreach.channels import _, format_number
+
 MM_PER_INCH = 25.4
 POINTS_PER_INCH = 72
 MAX_MEGAPIXELS = 60  # a page larger than this would need more than ~200 MB to compose
@@ -73,31 +75,39 @@ _KEYS = {"width_mm": (int, float), "height_mm": (int, float), "dpi": (int,), "pd
 def layout_problems(value: object) -> str | None:
     """Why a ``layouts`` table cannot be used, in plain words; None when it can."""
     if not isinstance(value, dict):
-        return "must be a table of formats, e.g. { stand = { width_mm = 1000, height_mm = 1400 } }"
+        return _("must be a table of formats, "
+                 "e.g. {{ stand = {{ width_mm = 1000, height_mm = 1400 }} }}").format()
     for name, spec in value.items():
         if not isinstance(spec, dict):
-            return f"{name}: must be a table like {{ width_mm = 210, height_mm = 297 }}"
+            return _("{name}: must be a table like {{ width_mm = 210, height_mm = 297 }}").format(
+                name=name)
         for key, item in spec.items():
             kinds = _KEYS.get(key)
             if kinds is None:
                 close = difflib.get_close_matches(key, list(_KEYS), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                return f"{name}.{key}: unknown key{hint}"
+                if close:
+                    return _("{name}.{key}: unknown key (did you mean '{close}'?)").format(
+                        name=name, key=key, close=close[0])
+                return _("{name}.{key}: unknown key").format(name=name, key=key)
             if isinstance(item, bool) != (kinds == (bool,)) or not isinstance(item, kinds):
-                wanted = "true or false" if kinds == (bool,) else "a number"
-                return f"{name}.{key}: must be {wanted}"
+                if kinds == (bool,):
+                    return _("{name}.{key}: must be true or false").format(name=name, key=key)
+                return _("{name}.{key}: must be a number").format(name=name, key=key)
         base = DEFAULT_LAYOUTS.get(name)
         if base is None and not {"width_mm", "height_mm"} <= set(spec):
-            return f"{name}: a new format needs width_mm and height_mm"
+            return _("{name}: a new format needs width_mm and height_mm").format(name=name)
         try:
             layout = _merge(name, spec, base)
         except ValueError as exc:
             return f"{name}: {exc}"
         megapixels = layout.pixels[0] * layout.pixels[1] / 1e6
         if megapixels > MAX_MEGAPIXELS:
-            return (f"{name}: {layout.width_mm:g} x {layout.height_mm:g} mm at {layout.dpi} dpi "
-                    f"is {megapixels:.0f} megapixels; lower dpi to keep it under "
-                    f"{MAX_MEGAPIXELS} (large prints are seen from afar: 100 dpi or less)")
+            return _("{name}: {width} x {height} mm at {dpi} dpi is {megapixels} megapixels; "
+                     "lower dpi to keep it under {most} (large prints are seen from afar: "
+                     "100 dpi or less)").format(
+                name=name, width=format_number(layout.width_mm),
+                height=format_number(layout.height_mm), dpi=layout.dpi,
+                megapixels=format_number(round(megapixels)), most=MAX_MEGAPIXELS)
     return None
 
 
@@ -107,9 +117,9 @@ def _merge(name: str, spec: Mapping[str, Any], base: Layout | None) -> Layout:
     dpi = int(spec.get("dpi", base.dpi if base else 300))
     pdf = bool(spec.get("pdf", base.pdf if base else True))
     if width <= 0 or height <= 0:
-        raise ValueError("width_mm and height_mm must be more than 0")
+        raise ValueError(_("width_mm and height_mm must be more than 0"))
     if not 10 <= dpi <= 600:
-        raise ValueError("dpi must be between 10 and 600")
+        raise ValueError(_("dpi must be between 10 and 600"))
     return Layout(name, width, height, dpi, pdf)
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from outreach.channels import N_, _, ngettext
 from outreach_local_media.posters.layouts import Layout
 from outreach_local_media.posters.photos import effective_dpi, place_photo
 from outreach_local_media.posters.qr import qr_image
@@ -42,9 +43,16 @@ YELLOW = (255, 210, 63)  # black on it: contrast 14:1
 MAX_PHOTOS = 4
 PREVIEW_SIDE = 1600  # pixels on the long side of a preview
 PDF_QUALITY = 92
-LABEL_SCAN = "Наведите камеру телефона"  # wraps to two lines under the code
-LABEL_CODE = "Код для записи: {code}"
-LABEL_PHONE = "Звоните: {phone}"
+# The poster's own words, in the language of config.toml ("Наведите камеру телефона").
+LABEL_SCAN = N_("Point your phone's camera here")  # wraps to two lines under the code
+LABEL_CODE = N_("Sign-up code: {code}")
+LABEL_PHONE = N_("Call: {phone}")
+
+#: How warnings name the parts of a poster (``TextBox.name``).
+PARTS = {"headline": N_("the headline"), "line": N_("the line under the headline"),
+         "centre": N_("the centre's name"), "call": N_("the call to action"),
+         "phone": N_("the phone line"), "code": N_("the code line"),
+         "scan": N_("the label under the QR code"), "footer": N_("the footer")}
 
 Box = tuple[int, int, int, int]
 
@@ -111,8 +119,9 @@ class Composer:
         clean, dropped = printable(text, BOLD if bold else REGULAR)
         if dropped:
             shown = " ".join(dict.fromkeys(dropped))
-            self.warnings.append(f"{name}: left out characters the poster font cannot print: "
-                                 f"{shown}")
+            self.warnings.append(_("{part}: left out characters the poster font cannot "
+                                   "print: {characters}").format(part=_(PARTS[name]),
+                                                                 characters=shown))
         if not clean:
             return None
         left, top, right, bottom = box
@@ -120,8 +129,9 @@ class Composer:
                           max(1, round(max_u * self.unit)), max(1, round(min_u * self.unit)),
                           max_lines)
         if fitted.truncated:
-            self.warnings.append(f"{name}: the text is too long for the {self.layout.name} "
-                                 f"format and was shortened to end with '…'")
+            self.warnings.append(_("{part}: the text is too long for the {format} format and "
+                                   "was shortened to end with '…'").format(
+                part=_(PARTS[name]), format=self.layout.name))
         ink = draw_text(self.draw, fitted, box, fill, align, valign)
         if ink is not None:
             self.result_texts.append(TextBox(name, box, ink, fitted.size, " ".join(fitted.lines)))
@@ -134,8 +144,11 @@ class Composer:
         most = 2 if self.layout.shape == "landscape" else MAX_PHOTOS
         paths = list(self.content.photos)[:most]
         if len(self.content.photos) > most:
-            self.warnings.append(f"the story has {len(self.content.photos)} photos; the "
-                                 f"{self.layout.name} format shows the first {most}")
+            count = len(self.content.photos)
+            self.warnings.append(ngettext(
+                "the story has {count} photo; the {format} format shows the first {most}",
+                "the story has {count} photos; the {format} format shows the first {most}",
+                count).format(count=count, format=self.layout.name, most=most))
         gap = round(1.2 * self.unit)
         for path, frame in zip(paths, _grid(box, len(paths), gap), strict=True):
             size = (frame[2] - frame[0], frame[3] - frame[1])
@@ -144,11 +157,13 @@ class Composer:
             self.frames.append((frame, placed.source_size))
             dpi = effective_dpi(placed, size[0], self.layout.dpi)
             if dpi < self.layout.dpi / 2:
-                self.warnings.append(
-                    f"photo {path.name} is {placed.source_size[0]}x{placed.source_size[1]} "
-                    f"pixels: on the {self.layout.name} format it prints at {dpi:.0f} dpi "
-                    f"(sharp needs {self.layout.dpi // 2} or more), so it will look soft; "
-                    f"a larger original would print better")
+                self.warnings.append(_(
+                    "photo {name} is {width}x{height} pixels: on the {format} format it "
+                    "prints at {dpi} dpi (sharp needs {sharp} or more), so it will look "
+                    "soft; a larger original would print better").format(
+                    name=path.name, width=placed.source_size[0],
+                    height=placed.source_size[1], format=self.layout.name,
+                    dpi=f"{dpi:.0f}", sharp=self.layout.dpi // 2))
             placed.image.close()
 
     def logo(self, box: Box) -> int:
@@ -191,16 +206,16 @@ class Composer:
             qy = inner[1] + (inner[3] - inner[1] - qr.height - label_h) // 2
             self.page.paste(qr.convert("RGB"), (qx, qy))
             self.qr_box = (qx, qy, qx + qr.width, qy + qr.height)
-            self.text("scan", LABEL_SCAN,
+            self.text("scan", _(LABEL_SCAN),
                       (qx - round(2 * self.unit), qy + qr.height, qx + qr.width
                        + round(2 * self.unit), qy + qr.height + label_h),
                       max_u=2.2, min_u=1.4, align="center", max_lines=2)
             text_right = qx - round(3 * self.unit)
         height = inner[3] - inner[1]
         rows = [("call", self.content.call_to_action, True, 0.42, 7.0, 3.2),
-                ("phone", LABEL_PHONE.format(phone=self.content.phone)
+                ("phone", _(LABEL_PHONE).format(phone=self.content.phone)
                  if self.content.phone else "", True, 0.32, 7.5, 3.0),
-                ("code", LABEL_CODE.format(code=self.content.short_code)
+                ("code", _(LABEL_CODE).format(code=self.content.short_code)
                  if self.content.short_code else "", False, 0.2, 4.0, 2.4)]
         rows = [row for row in rows if row[1]]
         total = sum(row[3] for row in rows) or 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 HTML_TAGS = {
     "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
@@ -38,7 +39,7 @@ def utf16_len(text: str) -> int:
 @dataclass
 class Parsed:
     text: str = ""
-    entities: list[dict] = field(default_factory=list)
+    entities: list[dict[str, Any]] = field(default_factory=list)
 
 
 def parse(text: str, parse_mode: str | None) -> Parsed:
@@ -61,7 +62,7 @@ def _offset(text: str, index: int) -> int:
 
 def _parse_html(text: str) -> Parsed:
     out: list[str] = []
-    entities: list[dict] = []
+    entities: list[dict[str, Any]] = []
     stack: list[tuple[str, int, str]] = []  # tag, start (utf-16), url
     i = 0
     while i < len(text):
@@ -120,7 +121,7 @@ def _parse_html(text: str) -> Parsed:
 
 def _parse_markdown_v2(text: str) -> Parsed:
     out: list[str] = []
-    entities: list[dict] = []
+    entities: list[dict[str, Any]] = []
     stack: list[tuple[str, int, int]] = []  # marker, start (utf-16), byte offset
     i = 0
     at_line_start = True

@@ -49,7 +49,8 @@ def _required(params: dict[str, Any], name: str) -> Any:
     return value
 
 
-def _formatted(text: str, mode: str | None, limit: int, too_long: str) -> tuple[str, list]:
+def _formatted(text: str, mode: str | None, limit: int,
+               too_long: str) -> tuple[str, list[dict[str, Any]]]:
     try:
         parsed = parse(text, mode)
     except EntityError as exc:

@@ -266,7 +266,8 @@ class Methods:
         now, world = self.store.clock.now(), self.world
         reach = sum(counts(world.seed, p["id"], p["owner_id"], now - p["date"])["views"]
                     for p in world.posts.values())
-        return world.members + reach // 100
+        members: int = world.members + reach // 100
+        return members
 
     def group_object(self, token: Token, fields: set[str]) -> dict[str, Any]:
         gid = self.world.group_id

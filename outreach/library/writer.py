@@ -1,0 +1,52 @@
+"""Writing ``story.md`` from its values, each key with a comment in the reader's language.
+
+``outreach content new`` builds the values from a person's answers (or from the
+story.md it edits) and writes them here; the result reads back through
+``frontmatter.read_story``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from outreach.config.tomlfile import dump_key, dump_value
+from outreach.i18n import _, lazy_gettext
+
+TOP = (
+    ("title", lazy_gettext("the headline")),
+    ("kind", lazy_gettext("\"photo-report\" or \"story\"")),
+    ("date", lazy_gettext("the day of the event, no quotes")),
+    ("municipality", lazy_gettext("where it took place, as in config.toml")),
+    ("tags", lazy_gettext("words campaigns choose stories by")),
+    ("summary", lazy_gettext("one line for previews and press kits")),
+)
+CONSENT = (
+    ("recorded_by", lazy_gettext("who recorded the consent of the people in the photos")),
+    ("recorded_at", lazy_gettext("when")),
+)
+PHOTO = (("file", None), ("caption", None), ("alt", lazy_gettext("read aloud in place of "
+                                                                   "the photo")),
+         ("credit", lazy_gettext("the photographer")))
+
+
+def _line(key: str, value: Any, comment: Any) -> str:
+    line = f"{dump_key(key)} = {dump_value(value)}"
+    return f"{line}  # {comment}" if comment is not None and len(line) < 48 else line
+
+
+def render_story(data: dict[str, Any], body: str) -> str:
+    """``story.md`` holding the front matter ``data`` and ``body`` after it."""
+    lines = ["+++", "# " + _("Written by: outreach content new. The format: docs/stories.md")]
+    lines += [_line(key, data[key], comment) for key, comment in TOP
+              if data.get(key) not in (None, "", [])]
+    consent = data.get("consent") or {}
+    if consent:
+        lines += ["", "[consent]"]
+        lines += [_line(key, consent[key], comment) for key, comment in CONSENT
+                  if key in consent]
+    for photo in data.get("photos") or []:
+        lines += ["", "[[photos]]"]
+        lines += [_line(key, photo[key], comment) for key, comment in PHOTO
+                  if photo.get(key) not in (None, "")]
+    lines += ["+++", "", body.strip(), ""]
+    return "\n".join(lines)
