@@ -115,7 +115,8 @@ class MaxClient:
              user_id: int | None = None) -> Json:
         """The sent ``Message`` (SendMessageResult.message)."""
         params = {"chat_id": chat_id} if chat_id is not None else {"user_id": user_id}
-        return self.call("POST", "/messages", params=params, body=body)["message"]
+        message: Json = self.call("POST", "/messages", params=params, body=body)["message"]
+        return message
 
     def messages(self, chat_id: int, *, message_ids: Sequence[str] = (),
                  count: int | None = None) -> list[Json]:
