@@ -46,6 +46,7 @@ from outreach.channels import (
     SignupDesk,
     TransientError,
     _,
+    os_reason,
 )
 from outreach_max import limits
 from outreach_max.text import parts_of
@@ -189,7 +190,7 @@ class Intake:
                 "channel {channel}: cannot listen for MAX's webhook on {host}:{port} "
                 "({reason}); change webhook_listen").format(
                 channel=self.channel, host=hook.host, port=hook.port,
-                reason=exc.strerror or exc)) from None
+                reason=os_reason(exc))) from None
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.2},
