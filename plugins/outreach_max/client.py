@@ -27,6 +27,7 @@ from outreach.channels import (
     RateLimitedError,
     TransientError,
     _,
+    os_reason,
 )
 from outreach_max import limits
 
@@ -192,7 +193,7 @@ class MaxClient:
         except OSError as exc:
             raise PermanentError(_("channel {channel}: photo {path} cannot be read: "
                                    "{reason}").format(channel=self.who.channel, path=path,
-                                                      reason=exc.strerror or exc)) from None
+                                                      reason=os_reason(exc))) from None
         if reply.status_code != 200:
             raise self.error(reply, "upload")
         try:

@@ -46,6 +46,7 @@ from outreach.channels import (
     SignupDesk,
     TransientError,
     _,
+    os_reason,
 )
 from outreach_max import limits
 from outreach_max.text import parts_of
@@ -189,7 +190,7 @@ class Intake:
                 "channel {channel}: cannot listen for MAX's webhook on {host}:{port} "
                 "({reason}); change webhook_listen").format(
                 channel=self.channel, host=hook.host, port=hook.port,
-                reason=exc.strerror or exc)) from None
+                reason=os_reason(exc))) from None
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.2},
@@ -322,10 +323,8 @@ class Intake:
                 keyboard = keyboard_for(reply) if number == len(pieces) - 1 else None
                 if keyboard is not None:
                     body["attachments"] = [keyboard]
-                def send(body: Json = body) -> Json:
-                    return self.client.send(body, user_id=int(incoming.person))
-
-                self._deliver(send)
+                self._deliver(functools.partial(self.client.send, body,
+                                                user_id=int(incoming.person)))
         if not self._stop.is_set():  # stopped mid-way: the next reader sends what is owed
             self.desk.delivered(self.channel, incoming)
 
