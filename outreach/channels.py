@@ -443,9 +443,11 @@ def client_hung_up(platform: str) -> bool:
     error = sys.exc_info()[1]
     if not isinstance(error, ConnectionError):
         return False
+    from outreach.i18n import _
+
     logging.getLogger("outreach.sandbox").info(
-        "%s sandbox: a client hung up before its answer was sent (%s)",
-        platform, type(error).__name__)
+        _("{platform} sandbox: a client hung up before its answer was sent ({error})").format(
+            platform=platform, error=type(error).__name__))
     return True
 
 
@@ -485,12 +487,12 @@ class Channel(ABC):
         """
         variable = self.settings.get(key)
         if not variable:
-            raise AuthError(f"channel {self.name}: setting {key} is not set")
+            raise AuthError(_("channel {channel}: setting {key} is not set").format(
+                channel=self.name, key=key))
         value = self.context.env.get(variable)
         if not value:
-            raise AuthError(
-                f"channel {self.name}: environment variable {variable} (from {key}) is not set"
-            )
+            raise AuthError(_("channel {channel}: environment variable {variable} (from {key}) "
+                              "is not set").format(channel=self.name, variable=variable, key=key))
         return value
 
     def signup_link(self, code: str) -> str | None:
@@ -543,7 +545,7 @@ class Channel(ABC):
 
     def check(self) -> list[CheckResult]:
         """Verify tokens and rights against the platform; say what to fix."""
-        return [CheckResult(ok=True, message="no checks for this plugin")]
+        return [CheckResult(ok=True, message=_("no checks for this plugin"))]
 
     def start_intake(self, desk: SignupDesk) -> None:  # noqa: B027  (optional: see capabilities)
         """Begin receiving people's messages in the background and pass them to ``desk``.
@@ -557,7 +559,8 @@ class Channel(ABC):
 
     def notify(self, chat: str, text: str) -> None:
         """Send ``text`` to ``chat`` (the coordinators' chat), if the platform can."""
-        raise PermanentError(f"channel {self.name} cannot send messages to a chat")
+        raise PermanentError(_("channel {channel} cannot send messages to a chat").format(
+            channel=self.name))
 
     def close(self) -> None:  # noqa: B027  (optional hook: most plugins hold nothing)
         """Release connections and threads."""

@@ -81,7 +81,7 @@ def test_broken_entry_points_are_reported_and_the_others_load(
     assert states["d"] == ("load-failed", "abstract_channel:Half does not implement publish")
     # Each broken plugin is logged once, by name.
     for plugin in ("raises", "syntax", "thing", "half"):
-        assert sum(f"plugin {plugin} failed to load" in r.getMessage()
+        assert sum(f"Plugin {plugin} failed to load" in r.getMessage()
                    for r in caplog.records) == 1
     assert registry.get("good").publish(post()).external_id == "good-1"
     with pytest.raises(PluginError, match="channel a is load-failed: cannot import"):

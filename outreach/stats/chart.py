@@ -161,9 +161,9 @@ def _week_labels(draw: ImageDraw.ImageDraw, points: Sequence[WeekPoint],
     widest = max(draw.textlength(text, font=font) for pair in labels for text in pair)
     every = max(1, math.ceil((widest + 16) / slot))
     for i in range(0, len(points), every):
-        week, monday = labels[i]
+        week, day = labels[i]
         _text(draw, (centres[i], bottom + 16), week, font, INK, "ma")
-        _text(draw, (centres[i], bottom + 48), monday, font, MUTED, "ma")
+        _text(draw, (centres[i], bottom + 48), day, font, MUTED, "ma")
     years = sorted({points[0].week[0], points[-1].week[0]})
     _text(draw, ((LEFT + WIDTH - RIGHT) / 2, HEIGHT - 30),
           _("ISO week of {years} (and its Monday)").format(years="–".join(map(str, years))),
