@@ -96,3 +96,13 @@ def test_systemd_accepts_the_units(written: Path) -> None:
                             capture_output=True, text=True, timeout=60)
     # verify exits 0 on a setting it ignores; what it says is the finding.
     assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def test_the_repositorys_deploy_folder_holds_the_units_for_srv_outreach() -> None:
+    """deploy/ is the copy step for a server set up as docs/deploy.md says."""
+    from outreach.deploy import Setup, units
+
+    root = Path(__file__).resolve().parent.parent / "deploy"
+    expected = units(Setup(user="outreach", folder=Path("/srv/outreach"),
+                           outreach=Path("/srv/outreach/venv/bin/outreach")))
+    assert {p.name: p.read_text() for p in root.iterdir()} == expected
