@@ -87,3 +87,38 @@ def test_the_installed_package_runs_a_centre_from_an_empty_folder(installed: Pat
     posters = _outreach(installed, folder, "posters", "render", "1")
     written = sorted((folder / "output" / "posters").iterdir())
     assert {p.suffix for p in written} >= {".pdf", ".png"}, posters.stdout
+
+
+def test_the_new_wheel_upgrades_a_database_of_the_previous_release(installed: Path,
+                                                                   tmp_path: Path) -> None:
+    """A centre's database at the previous release's last revision (0008), with its stories,
+    is upgraded once by the installed package and keeps every row."""
+    import sqlalchemy as sa
+
+    from outreach.db import open_store
+
+    folder = tmp_path / "centre"
+    _outreach(installed, tmp_path, "init", str(folder))
+    database = folder / "outreach.db"
+    database.unlink()
+    url = f"sqlite:///{database}"
+    old = open_store(url, migrate=False)
+    old.upgrade("0008")
+    old.dispose()
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO story (kind, title, body, tags, status, "
+            "source_folder, content_hash, created_at, updated_at) VALUES ('story', 'Старая', "
+            "'Текст', '[]', 'approved', 'media/old', :hash, :now, :now)"),
+            {"hash": "0" * 64, "now": "2026-11-01 10:00:00"})
+
+    status = json.loads(_outreach(installed, folder, "db", "status", "--format", "json").stdout)
+    assert status["current"] == "0008" and status["up_to_date"] is False
+    _outreach(installed, folder, "db", "upgrade")
+    status = json.loads(_outreach(installed, folder, "db", "status", "--format", "json").stdout)
+    assert status["current"] == status["head"] == "0009"
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT title FROM story")).scalars().all() == [
+            "Старая"]
+    engine.dispose()
