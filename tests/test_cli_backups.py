@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import shutil
 import stat
+import tarfile
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -99,3 +101,27 @@ def test_restore_never_writes_over_a_folder_in_use(centre: Path, runner: CliRunn
     result = runner.invoke(cli, ["backups", "restore", str(archive), str(centre)])
     assert result.exit_code == 1
     assert f"Error: {centre} is not empty; restore into a new folder" in result.output
+
+
+def test_before_an_upgrade_and_only_then_a_backup_is_made(workdir: Path,
+                                                          runner: CliRunner) -> None:
+    (workdir / "config.toml").write_text('database_url = "sqlite:///outreach.db"\n',
+                                         encoding="utf-8")
+    old = open_store("sqlite:///outreach.db", migrate=False)
+    old.upgrade("0008")  # the previous release's database
+    old.dispose()
+
+    result = runner.invoke(cli, ["backups", "create", "--before-upgrade", "--into", "b"])
+    assert result.exit_code == 0, result.output
+    (archive,) = (workdir / "b").iterdir()
+    with tarfile.open(archive) as tar, tempfile.TemporaryDirectory() as unpacked:
+        tar.extract("database.sqlite", unpacked, filter="data")
+        kept = open_store(f"sqlite:///{unpacked}/database.sqlite", migrate=False)
+        assert kept.status().current == "0008"  # as it was before the upgrade
+        kept.dispose()
+
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(cli, ["backups", "create", "--before-upgrade", "--into", "b"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "The database needs no upgrade; no backup made.\n"
+    assert list((workdir / "b").iterdir()) == [archive]

@@ -53,6 +53,9 @@ def test_the_service_runs_as_its_user_in_its_folder_hardened(written: Path,
     assert f"OUTREACH_CONFIG={folder / 'config.toml'}" in service["Environment"]
     assert service["EnvironmentFile"] == ["/etc/outreach/outreach.env"]
     assert service["ExecStart"] == [f"{command} run"]
+    # A newer Outreach upgrades the database on start: the backup to roll back to first.
+    assert service["ExecStartPre"] == [
+        f"{command} backups create --before-upgrade --into {folder / 'backups'} --keep 14"]
     assert service["Restart"] == ["on-failure"]
     # systemd waits longer than the service lets calls in flight finish.
     assert int(service["TimeoutStopSec"][0]) > STOP_GRACE

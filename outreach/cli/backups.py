@@ -24,13 +24,27 @@ def backups() -> None:
               help=N_("The folder that keeps the backups."))
 @click.option("--keep", default=14, show_default=True, type=click.IntRange(min=1),
               help=N_("How many of the newest backups to keep there."))
+@click.option("--before-upgrade", is_flag=True,
+              help=N_("Only when the database is about to be upgraded (the service's unit "
+                      "runs this before each start)."))
 @click.pass_obj
-def create(app: App, into: Path, keep: int) -> None:
+def create(app: App, into: Path, keep: int, before_upgrade: bool) -> None:
     """Write a backup into FOLDER (tokens are never in it); delete the oldest beyond --keep."""
+    from outreach.db import open_store
     from outreach.db.models import utcnow
     from outreach.deploy.backups import create as create_backup
 
-    archive = create_backup(app.config, app.store, into, keep, utcnow())
+    store = app.store if not before_upgrade else open_store(app.config.database_url,
+                                                            migrate=False)
+    try:
+        status = store.status() if before_upgrade else None
+        if status is not None and (status.current is None or not status.pending):
+            click.echo(_("The database needs no upgrade; no backup made."))
+            return
+        archive = create_backup(app.config, store, into, keep, utcnow())
+    finally:
+        if before_upgrade:
+            store.dispose()
     click.echo(_("Backed up to {file}.").format(file=archive))
 
 
