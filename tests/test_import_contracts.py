@@ -40,11 +40,13 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
     config = tomllib.loads(pyproject)["tool"]["importlinter"]
     write(tmp_path, "outreach.channels", "")
+    write(tmp_path, "outreach.commands", "")  # the plugin API's side for plugins' commands
     write(tmp_path, "outreach.cli.main", "from outreach import channels\n")
     write(tmp_path, "outreach.__main__", "from outreach.cli import main\n")
     for package in config["root_packages"]:
         if package != "outreach":
-            write(tmp_path, f"{package}.__init__", "from outreach.channels import *\n")
+            write(tmp_path, f"{package}.__init__",
+                  "from outreach.channels import *\nfrom outreach.commands import *\n")
     # The imports the contracts allow by name.
     for contract in config["contracts"]:
         for allowed in contract.get("ignore_imports", []):
