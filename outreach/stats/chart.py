@@ -20,7 +20,7 @@ from outreach.errors import OutreachError, os_reason
 from outreach.i18n import _, current_language, format_number
 
 if TYPE_CHECKING:
-    from PIL import ImageDraw, ImageFont
+    from PIL import Image, ImageDraw, ImageFont
 
     from outreach.stats import WeekPoint
 
@@ -230,9 +230,9 @@ def _legend(draw: ImageDraw.ImageDraw,
             x += 42 + draw.textlength(label, font=font) + 60
 
 
-def _save(image: object, path: Path) -> Path:
+def _save(image: Image.Image, path: Path) -> Path:
     try:
-        image.save(path, format="PNG", optimize=True)  # type: ignore[attr-defined]
+        image.save(path, format="PNG", optimize=True)
     except OSError as exc:
         raise OutreachError(_("cannot write the chart to {path}: {reason}").format(
             path=path, reason=os_reason(exc))) from exc
