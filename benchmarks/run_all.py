@@ -32,6 +32,7 @@ def main() -> int:
         ["bench_vk.py", "--posts", "10" if quick else "100"],
         ["bench_telegram.py"],
         ["bench_max.py", "--posts", "10" if quick else "100"],
+        ["bench_ok.py", "--posts", "10" if quick else "100"],
     ]
     failed = []
     for script, *arguments in benchmarks:

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from outreach.campaigns.spec import load_campaign
 from outreach.cli import cli
 from outreach.config import Config
-from outreach.testing import make_test_config
+from outreach_testing import make_test_config
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def test_a_campaign_in_russian_step_by_step(config: Config) -> None:
     assert ("имя файла — это короткое имя кампании: только строчные латинские буквы, цифры и "
             "дефисы; переименуйте файл в nastavniki.toml") in out
     assert "'Челябинск' нет среди муниципалитетов из config.toml" in out
-    assert "'четверк' — не день недели" in out and "(did you mean 'четверг'?)" in out
+    assert "'четверк' — не день недели" in out and "(может быть, имелось в виду 'четверг'?)" in out
     assert "'10.00' — не время" in out and 'например "10:00"' in out
     assert "Расписание: по понедельникам и четвергам в 10:00 и 18:30 (Екатеринбург)" in out
     upcoming = out.split("Ближайшие три публикации:\n")[1].splitlines()[:3]

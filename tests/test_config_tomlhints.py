@@ -12,7 +12,7 @@ from outreach.config.tomlfile import parse_toml
 from outreach.errors import ConfigError, StoryFileError
 from outreach.i18n import language
 from outreach.library.frontmatter import read_story
-from outreach.testing import make_test_config
+from outreach_testing import make_test_config
 
 NBSP = "\u00a0"
 
@@ -60,6 +60,20 @@ MISTAKES = {
     "a name in Cyrillic": ('название = "x"\n', 1, "names are written in latin letters"),
     "list items without quotes": ("tags = [школа, наставничество]\n", 1,
                                   'tags = ["школа", "наставничество"]'),
+    "list items without a comma": ('tags = ["школа" "наставничество"]\n', 1,
+                                   'put a comma between the items of a list: '
+                                   'tags = ["школа", "наставничество"]'),
+    "straight quotes inside text": ('title = "Акция "Добро" в Миассе"\n', 1,
+                                    'write quotes inside the text as «ёлочки»: '
+                                    'title = "Акция «Добро» в Миассе"'),
+    "yes for true": ("active = да\n", 1, "write true (yes) or false (no), in small latin "
+                                         "letters and without quotes: active = true"),
+    "True with a capital": ("active = False\n", 1, "active = false"),
+    "words after a number": ("per_run = 2 истории\n", 1,
+                             "a number stands alone after the = sign: per_run = 2"),
+    "a template never closed": ('name = "x"\n[post]\ntemplate = """\n{title}\n\n{body}\n'
+                                '[channels]\nnames = ["a"]\n', 3,
+                                'the text opened with """ on this line is never closed'),
 }
 
 
@@ -92,7 +106,8 @@ def test_the_hints_speak_russian() -> None:
         words = [w for w in message.replace("Word", "").replace("Shift", "").split()
                  if w.isascii() and w.isalpha() and len(w) > 1
                  and w not in ("title", "date", "municipality", "seed", "kind", "tags",
-                               "post", "schedule", "dates", "Notepad")]
+                               "post", "schedule", "dates", "Notepad", "true", "false",
+                               "active", "per_run")]
         assert not words, (name, message)
 
 
@@ -107,22 +122,19 @@ def test_a_campaign_file_names_itself_and_the_line(tmp_path: Path) -> None:
                                 'days = ["пн"]')
 
 
-def test_a_story_file_counts_lines_from_its_top(tmp_path: Path) -> None:
-    (tmp_path / "story.md").write_text(
-        '+++\ntitle = "x"\nkind = "story"\ndate = 14.10.2026\n+++\nТекст.\n', encoding="utf-8")
+@pytest.mark.parametrize("front, line, expected", [
+    ('title = "x"\nkind = "story"\ndate = 14.10.2026\n', 4,
+     "write the date like this, without quotes: date = 2026-10-14"),
+    ('title = "x"\ntags = ["школа"\n', 3,
+     'the bracket [ is never closed: put ] after the last item, on the same line: '
+     'tags = ["школа"]'),
+])
+def test_a_story_file_counts_lines_from_its_top(tmp_path: Path, front: str, line: int,
+                                                expected: str) -> None:
+    (tmp_path / "story.md").write_text(f"+++\n{front}+++\nТекст.\n", encoding="utf-8")
     with pytest.raises(StoryFileError) as caught:
         read_story(tmp_path)
-    assert str(caught.value) == (f"{tmp_path / 'story.md'}:4: not valid TOML: write the date "
-                                 "like this, without quotes: date = 2026-10-14")
-
-
-def test_a_story_file_whose_list_is_never_closed(tmp_path: Path) -> None:
-    (tmp_path / "story.md").write_text(
-        '+++\ntitle = "x"\ntags = ["школа"\n+++\nТекст.\n', encoding="utf-8")
-    with pytest.raises(StoryFileError) as caught:
-        read_story(tmp_path)
-    assert f"{tmp_path / 'story.md'}:3: " in str(caught.value)
-    assert 'tags = ["школа"]' in str(caught.value)
+    assert str(caught.value) == f"{tmp_path / 'story.md'}:{line}: not valid TOML: {expected}"
 
 
 def test_config_toml_gets_the_same_hints(tmp_path: Path) -> None:

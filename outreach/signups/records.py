@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 from outreach.db.models import Campaign, Publication, ReferralCode, SignUp, utcnow
 from outreach.db.states import SignupStatus
 from outreach.errors import NotFoundError
+from outreach.i18n import _
 from outreach.signups import events
 
 if TYPE_CHECKING:
@@ -36,16 +37,16 @@ class Origin:
     def describe(self) -> str:
         parts = []
         if self.campaign_name or self.campaign:
-            parts.append(f"кампания «{self.campaign_name or self.campaign}»")
+            parts.append(_("campaign “{name}”").format(name=self.campaign_name or self.campaign))
         if self.channel:
-            parts.append(f"канал {self.channel}")
+            parts.append(_("channel {channel}").format(channel=self.channel))
         if self.placement:
-            parts.append(f"место «{self.placement}»")
+            parts.append(_("place “{place}”").format(place=self.placement))
         if self.publication_id:
-            parts.append(f"публикация {self.publication_id}")
+            parts.append(_("publication {id}").format(id=self.publication_id))
         if self.short_code:
-            parts.append(f"код {self.short_code}")
-        return ", ".join(parts) or "код без кампании"
+            parts.append(_("code {code}").format(code=self.short_code))
+        return ", ".join(parts) or _("a code of no campaign")
 
 
 def origin(session: Session, referral_code_id: int | None) -> Origin | None:
@@ -69,7 +70,8 @@ def origin(session: Session, referral_code_id: int | None) -> Origin | None:
 def get_signup(session: Session, signup_id: int) -> SignUp:
     row = session.get(SignUp, signup_id)
     if row is None:
-        raise NotFoundError(f"there is no sign-up {signup_id} (see `outreach signups list`)")
+        raise NotFoundError(_("there is no sign-up {id} (see `outreach signups list`)").format(
+            id=signup_id))
     return row
 
 
@@ -173,7 +175,8 @@ def list_signups(session: Session, *, since: dt.datetime | None = None,
         from outreach.errors import did_you_mean
 
         slugs = list(session.exec(select(Campaign.slug)))
-        raise NotFoundError(f"there is no campaign {campaign!r}" + did_you_mean(campaign, slugs))
+        raise NotFoundError(_("there is no campaign {slug!r}").format(slug=campaign)
+                            + did_you_mean(campaign, slugs))
     found = []
     for row in session.exec(query):
         where = origin(session, row.referral_code_id)

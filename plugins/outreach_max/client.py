@@ -26,8 +26,9 @@ from outreach.channels import (
     PermanentError,
     RateLimitedError,
     TransientError,
+    _,
+    os_reason,
 )
-from outreach.i18n import _
 from outreach_max import limits
 
 TIMEOUT = (10, 60)  # connect, read seconds: a silent network must not hang a worker
@@ -115,7 +116,8 @@ class MaxClient:
              user_id: int | None = None) -> Json:
         """The sent ``Message`` (SendMessageResult.message)."""
         params = {"chat_id": chat_id} if chat_id is not None else {"user_id": user_id}
-        return self.call("POST", "/messages", params=params, body=body)["message"]
+        message: Json = self.call("POST", "/messages", params=params, body=body)["message"]
+        return message
 
     def messages(self, chat_id: int, *, message_ids: Sequence[str] = (),
                  count: int | None = None) -> list[Json]:
@@ -133,6 +135,13 @@ class MaxClient:
             params["marker"] = marker
         return self.call("GET", "/updates", params=params,
                          read_timeout=timeout + TIMEOUT[1])
+
+    def subscribe(self, url: str, secret: str, types: Sequence[str]) -> Json:
+        return self.call("POST", "/subscriptions",
+                         body={"url": url, "secret": secret, "update_types": list(types)})
+
+    def subscriptions(self) -> list[Json]:
+        return list(self.call("GET", "/subscriptions")["subscriptions"])
 
     def answer(self, callback_id: str, body: Json) -> Json:
         return self.call("POST", "/answers", params={"callback_id": callback_id}, body=body)
@@ -184,7 +193,7 @@ class MaxClient:
         except OSError as exc:
             raise PermanentError(_("channel {channel}: photo {path} cannot be read: "
                                    "{reason}").format(channel=self.who.channel, path=path,
-                                                      reason=exc.strerror or exc)) from None
+                                                      reason=os_reason(exc))) from None
         if reply.status_code != 200:
             raise self.error(reply, "upload")
         try:
@@ -258,6 +267,11 @@ def to_channel_error(status: int, body: Json, who: Who, what: str,
         return RateLimitedError(_(
             "channel {channel}: MAX still says too many requests {said}; Outreach will try "
             "again shortly").format(**values), retry_after=wait)
+    if status == 405 and what == "GET /updates":
+        return PermanentError(_(
+            "channel {channel}: MAX does not give updates by long polling {said} while the "
+            "bot has a webhook subscription: set webhook_url, or remove the subscription "
+            "(see docs/max.md)").format(**values))
     if status == 400 and code == limits.NOT_READY_CODE:
         return NotReady(_("channel {channel}: MAX has not finished processing the uploaded "
                           "photos {said}").format(**values))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from outreach.channels import (
+    N_,
     Capabilities,
     Channel,
     ChannelContext,
@@ -32,11 +33,11 @@ from outreach.channels import (
     Reconciled,
     TextLimits,
     TransientError,
+    _,
 )
 from outreach_ok import limits
 from outreach_ok.client import Client, Credentials, pacer_for
 from outreach_ok.errors import Who
-from outreach_ok.words import N_, _
 
 if TYPE_CHECKING:
     import requests
@@ -246,7 +247,6 @@ def _text_of(topic: Mapping[str, Any]) -> str:
 
 
 def _count(topic: Mapping[str, Any], summary: str, key: str) -> int | None:
-    value = topic.get(summary)
-    if isinstance(value, Mapping) and isinstance(value.get(key), int):
-        return value[key]
-    return None  # OK leaves a summary out when it does not tell
+    value = topic.get(summary)  # OK leaves a summary out when it does not tell
+    count = value.get(key) if isinstance(value, Mapping) else None
+    return count if isinstance(count, int) else None

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from outreach.channels import CheckResult
+from outreach.channels import CheckResult, _
 from outreach_ok import limits
-from outreach_ok.words import _
 
 if TYPE_CHECKING:
     from outreach_ok.client import Client

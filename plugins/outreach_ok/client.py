@@ -7,43 +7,54 @@ and checks together stay under the rate instead of bouncing off it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import math
 import threading
 import time
-from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import requests
 
-from outreach.channels import PermanentError, TransientError
+from outreach.channels import PermanentError, TransientError, _
 from outreach_ok import limits, signing
 from outreach_ok.errors import FLOOD_BLOCKED, Who, error_for
-from outreach_ok.words import _
 
 
 class Pacer:
-    """At most ``rate`` requests in any ``window`` seconds; callers wait their turn."""
+    """At most ``rate`` requests in any ``window`` seconds; callers wait their turn.
+
+    A request counts from when its answer came back (it reached OK before that), so
+    a delay on the way to OK can never squeeze two requests into OK's window.
+    """
 
     def __init__(self, rate: int, window: float) -> None:
         self.rate = rate
         self.window = window
-        self._sent: deque[float] = deque()
+        self._moments: list[list[float]] = []  # one cell a request; inf while in flight
         self._lock = threading.Lock()
 
-    def wait(self) -> None:
+    @contextlib.contextmanager
+    def turn(self) -> Iterator[None]:
+        """Wait for a free place in the window, hold it while the request is made."""
         with self._lock:  # waiting inside the lock keeps callers in order
             while True:
                 now = time.monotonic()
-                while self._sent and self._sent[0] <= now - self.window:
-                    self._sent.popleft()
-                if len(self._sent) < self.rate:
-                    self._sent.append(now)
-                    return
-                time.sleep(self._sent[0] + self.window - now)
+                self._moments = [m for m in self._moments if m[0] > now - self.window]
+                if len(self._moments) < self.rate:
+                    cell = [math.inf]
+                    self._moments.append(cell)
+                    break
+                earliest = min(m[0] for m in self._moments)
+                time.sleep(earliest + self.window - now if earliest < math.inf else 0.005)
+        try:
+            yield
+        finally:
+            cell[0] = time.monotonic()
 
 
 _pacers: dict[tuple[str, float], Pacer] = {}
@@ -94,9 +105,9 @@ class Client:
                       format="json")
         data = signing.signed(values, self.credentials.access_token,
                               self.credentials.application_secret_key)
-        self.pacer.wait()
         try:
-            reply = self.session.post(self.endpoint, data=data, timeout=limits.TIMEOUT)
+            with self.pacer.turn():
+                reply = self.session.post(self.endpoint, data=data, timeout=limits.TIMEOUT)
         except requests.RequestException as exc:
             raise TransientError(_(
                 "channel {channel}: OK did not answer {method} ({error}); Outreach will try "
@@ -132,9 +143,10 @@ class Client:
                             reason=exc.strerror or exc)) from None
             files = {f"pic{number}": (path.name, file) for number, (path, file)
                      in enumerate(zip(photos, opened, strict=True), start=1)}
-            self.pacer.wait()
             try:
-                reply = self.session.post(upload_url, files=files, timeout=limits.TIMEOUT)
+                with self.pacer.turn():
+                    reply = self.session.post(upload_url, files=files,
+                                              timeout=limits.TIMEOUT)
             except requests.RequestException as exc:
                 raise TransientError(_(
                     "channel {channel}: uploading photos to OK failed ({error}); Outreach "

@@ -15,9 +15,9 @@ from outreach.channels import (
     PermanentError,
     RateLimitedError,
     TransientError,
+    _,
 )
 from outreach_ok import limits
-from outreach_ok.words import _
 
 #: Code -> name, as apiok.ru/dev/errors lists them (the ones the plugin meets).
 NAMES = {

@@ -94,3 +94,14 @@ def test_reconcile_cannot_tell_when_the_group_posted_too_much_since(tmp_path: Pa
         channel.publish(post(text=f"Запись {number}"))
     found = channel.reconcile(post(text="Прогулка в парке"), attempted)
     assert found.exists is None  # a person decides: `outreach publications resolve`
+
+
+def test_a_hundred_posts_with_three_photos_stay_under_the_rate(tmp_path: Path,
+                                                               fake: FakeOK) -> None:
+    """The benchmark of docs/ok.md: three requests a post, paced, not one FLOOD_BLOCKED."""
+    channel = make_channel(tmp_path, fake)
+    photos = tuple(photo(tmp_path / f"{i}.jpg") for i in range(3))
+    for number in range(100):
+        channel.publish(post(text=f"Фоторепортаж {number}", photos=photos))
+    assert len(fake.topics()) == 100 and fake.flood_answers == 0
+    assert len(fake.responses) == 300  # getUploadUrl, the upload, mediatopic.post

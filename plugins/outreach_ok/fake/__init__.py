@@ -122,6 +122,20 @@ class FakeOK(FakePlatform):
                      "photos": [self.store.world.uploads[p] for p in t["photos"]]}
                     for t in topics]
 
+    def add_topics(self, count: int, text: str = "Тема из песочницы") -> list[str]:
+        """Put ``count`` topics straight into the group; their ids."""
+        made = []
+        with self.store.lock:
+            world, now = self.store.world, self.clock.now()
+            for number in range(count):
+                topic_id = world.new_id()
+                world.topics[topic_id] = {"id": topic_id, "gid": world.group_id,
+                                          "uid": "575000000001", "photos": [],
+                                          "text": f"{text} {number + 1}", "created": now}
+                made.append(topic_id)
+        self.store.save()
+        return made
+
     def slow(self) -> float:
         return float(self.methods.faults.get("slow") or 0)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from outreach_ok import limits
 from outreach_ok.errors import NAMES
-from outreach_ok.fake.state import USERS, Store, Token, counts
+from outreach_ok.fake.state import USERS, Store, Token, World, counts
 
 #: Method -> (required parameters, permission it needs or None).
 METHODS: dict[str, tuple[tuple[str, ...], str | None]] = {
@@ -72,7 +72,7 @@ class Methods:
         return False
 
     @property
-    def world(self) -> Any:
+    def world(self) -> World:
         return self.store.world
 
     def call(self, method: str, token: Token, params: Mapping[str, str]) -> Any:
@@ -127,7 +127,8 @@ class Methods:
         now = self.store.clock.now()
         likes = sum(counts(self.world.seed, t["id"], now - t["created"])["likes"]
                     for t in self.world.topics.values())
-        return self.world.members + likes // 20
+        members: int = self.world.members + likes // 20
+        return members
 
     # --- photos (apiok.ru/dev/examples/photo_upload) ---
 
@@ -188,7 +189,8 @@ class Methods:
                 for item in block.get("list") or []:
                     photo_id = by_token.get(str((item or {}).get("id")))
                     upload = self.world.uploads.get(photo_id or "")
-                    if upload is None or upload["used"] or upload["uid"] != token.uid:
+                    if photo_id is None or upload is None or upload["used"] \
+                            or upload["uid"] != token.uid:
                         raise OKError(100, "Invalid parameter attachment : photo token")
                     photos.append(photo_id)
             else:

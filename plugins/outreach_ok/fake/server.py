@@ -63,6 +63,9 @@ class Platform(Protocol):
 class Handler(BaseHTTPRequestHandler):
     fake: Platform  # set on a subclass per server
     protocol_version = "HTTP/1.1"
+    # Headers and body go out as two writes on a kept-alive connection: without this,
+    # Nagle's algorithm holds the body until the client's delayed ACK (40 ms a request).
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib's name)
         pass  # the sandbox prints its own summary; a line per request would drown it
