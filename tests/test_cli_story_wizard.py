@@ -101,7 +101,14 @@ def test_running_it_again_offers_the_file_and_keeps_its_text(config: Config,
     before = path.read_text(encoding="utf-8")
     (folder / "02.jpg").unlink()
     (folder / "03.jpg").write_bytes(jpeg(3))
-    result = answer(config, folder, "", "", "", "", "", "", "Новое фото", "", "", "", "", "")
+    (folder / "originals").mkdir()
+    (folder / "originals" / "01.jpg").write_bytes(jpeg(4))
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "+++\n\n", '\n[[photos]]\nfile = "originals/01.jpg"\ncaption = "Оригинал"\n+++\n\n'),
+        encoding="utf-8")
+    before = path.read_text(encoding="utf-8")
+    result = answer(config, folder, "", "", "", "", "", "", "", "Новое фото", "", "", "", "",
+                    "")
     assert result.exit_code == 0, result.output
     assert "Title [Урок в школе №5]:" in result.output
     assert "Date of the event (for example 14.10.2026; empty: none) [14.10.2026]:" in \
@@ -110,11 +117,12 @@ def test_running_it_again_offers_the_file_and_keeps_its_text(config: Config,
     assert "The story's text begins: Ученики школы №5 встретились с наставниками.…" in \
         result.output
     story = read_story(folder, config.municipalities, time_zone=config.time_zone)
-    assert [(p.file, p.caption) for p in story.photos] == [("01.jpg", "Дети слушают"),
-                                                          ("03.jpg", "Новое фото")]
+    assert [(p.file, p.caption) for p in story.photos] == [
+        ("01.jpg", "Дети слушают"), ("originals/01.jpg", "Оригинал"), ("03.jpg", "Новое фото")]
     assert story.body.endswith("Второй абзац.")
     assert path.read_text(encoding="utf-8") == before.replace(
-        '[[photos]]\nfile = "02.jpg"\n', '[[photos]]\nfile = "03.jpg"\ncaption = "Новое фото"\n')
+        '[[photos]]\nfile = "02.jpg"\n\n', "").replace(
+        '+++\n\n', '\n[[photos]]\nfile = "03.jpg"\ncaption = "Новое фото"\n+++\n\n')
 
 
 def test_a_story_without_photos_needs_its_text(config: Config) -> None:

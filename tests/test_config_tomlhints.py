@@ -122,22 +122,19 @@ def test_a_campaign_file_names_itself_and_the_line(tmp_path: Path) -> None:
                                 'days = ["пн"]')
 
 
-def test_a_story_file_counts_lines_from_its_top(tmp_path: Path) -> None:
-    (tmp_path / "story.md").write_text(
-        '+++\ntitle = "x"\nkind = "story"\ndate = 14.10.2026\n+++\nТекст.\n', encoding="utf-8")
+@pytest.mark.parametrize("front, line, expected", [
+    ('title = "x"\nkind = "story"\ndate = 14.10.2026\n', 4,
+     "write the date like this, without quotes: date = 2026-10-14"),
+    ('title = "x"\ntags = ["школа"\n', 3,
+     'the bracket [ is never closed: put ] after the last item, on the same line: '
+     'tags = ["школа"]'),
+])
+def test_a_story_file_counts_lines_from_its_top(tmp_path: Path, front: str, line: int,
+                                                expected: str) -> None:
+    (tmp_path / "story.md").write_text(f"+++\n{front}+++\nТекст.\n", encoding="utf-8")
     with pytest.raises(StoryFileError) as caught:
         read_story(tmp_path)
-    assert str(caught.value) == (f"{tmp_path / 'story.md'}:4: not valid TOML: write the date "
-                                 "like this, without quotes: date = 2026-10-14")
-
-
-def test_a_story_file_whose_list_is_never_closed(tmp_path: Path) -> None:
-    (tmp_path / "story.md").write_text(
-        '+++\ntitle = "x"\ntags = ["школа"\n+++\nТекст.\n', encoding="utf-8")
-    with pytest.raises(StoryFileError) as caught:
-        read_story(tmp_path)
-    assert f"{tmp_path / 'story.md'}:3: " in str(caught.value)
-    assert 'tags = ["школа"]' in str(caught.value)
+    assert str(caught.value) == f"{tmp_path / 'story.md'}:{line}: not valid TOML: {expected}"
 
 
 def test_config_toml_gets_the_same_hints(tmp_path: Path) -> None:

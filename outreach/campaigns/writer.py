@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from outreach.config.tomlfile import dump_key, dump_value
+from outreach.config.tomlfile import dump_line
 from outreach.i18n import _, lazy_gettext
 
 # Sections in the order they are written; within each, keys in this order, with comments.
@@ -67,8 +67,7 @@ def _line(key: str, value: Any, comment: str) -> list[str]:
     written = _multiline(value) if key == "template" and isinstance(value, str) else None
     if written is not None:
         return [f"# {comment}", f"{key} = {written}"]
-    line = f"{dump_key(key)} = {dump_value(value)}"
-    return [f"{line}  # {comment}" if len(line) < 48 else f"# {comment}\n{line}"]
+    return [dump_line(key, value, comment)]
 
 
 def render_campaign(data: dict[str, Any]) -> str:

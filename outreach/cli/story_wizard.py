@@ -68,7 +68,8 @@ def _photos(folder: Path, old: list[dict[str, Any]]) -> list[dict[str, Any]]:
     present = photo_files(folder)
     entries = []
     for entry in old:
-        if isinstance(entry, dict) and entry.get("file") in present:
+        file = entry.get("file") if isinstance(entry, dict) else None
+        if isinstance(file, str) and (folder / file).is_file():  # subfolders count too
             entries.append(dict(entry))
         elif isinstance(entry, dict):
             say(_("{file!r} is no longer in the folder: it leaves story.md.").format(

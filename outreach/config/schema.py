@@ -201,6 +201,7 @@ def check_zone(value: str) -> str | None:
     from outreach.config.zones import iana_zone
 
     if iana_zone(value) is None:
-        return _("unknown time zone {value!r} (use an IANA name such as "
-                 "'Asia/Yekaterinburg')").format(value=value)
+        return _("unknown time zone {value!r}: write a name such as 'Asia/Yekaterinburg', "
+                 "Moscow time ('МСК', 'МСК+2') or a city that names a zone "
+                 "('Екатеринбург')").format(value=value)
     return None

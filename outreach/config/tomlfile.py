@@ -100,3 +100,11 @@ def dump_value(value: Any) -> str:
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
     return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def dump_line(key: str, value: Any, comment: object = None) -> str:
+    """``key = value``, with ``comment`` after it, or on the line above when the line is long."""
+    line = f"{dump_key(key)} = {dump_value(value)}"
+    if comment is None:
+        return line
+    return f"{line}  # {comment}" if len(line) < 48 else f"# {comment}\n{line}"

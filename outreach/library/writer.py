@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from outreach.config.tomlfile import dump_key, dump_value
+from outreach.config.tomlfile import dump_line
 from outreach.i18n import _, lazy_gettext
 
 TOP = (
@@ -29,24 +29,19 @@ PHOTO = (("file", None), ("caption", None), ("alt", lazy_gettext("read aloud in 
          ("credit", lazy_gettext("the photographer")))
 
 
-def _line(key: str, value: Any, comment: Any) -> str:
-    line = f"{dump_key(key)} = {dump_value(value)}"
-    return f"{line}  # {comment}" if comment is not None and len(line) < 48 else line
-
-
 def render_story(data: dict[str, Any], body: str) -> str:
     """``story.md`` holding the front matter ``data`` and ``body`` after it."""
     lines = ["+++", "# " + _("Written by: outreach content new. The format: docs/stories.md")]
-    lines += [_line(key, data[key], comment) for key, comment in TOP
+    lines += [dump_line(key, data[key], comment) for key, comment in TOP
               if data.get(key) not in (None, "", [])]
     consent = data.get("consent") or {}
     if consent:
         lines += ["", "[consent]"]
-        lines += [_line(key, consent[key], comment) for key, comment in CONSENT
+        lines += [dump_line(key, consent[key], comment) for key, comment in CONSENT
                   if key in consent]
     for photo in data.get("photos") or []:
         lines += ["", "[[photos]]"]
-        lines += [_line(key, photo[key], comment) for key, comment in PHOTO
+        lines += [dump_line(key, photo[key], comment) for key, comment in PHOTO
                   if photo.get(key) not in (None, "")]
     lines += ["+++", "", body.strip(), ""]
     return "\n".join(lines)
