@@ -120,10 +120,16 @@ class PermanentError(ChannelError):
 
 def did_you_mean(word: str, choices: Sequence[str]) -> str:
     """' (did you mean 'x'?)' for the closest choice, or '' when none is close."""
+    close = closest(word, choices)
+    return _(" (did you mean '{choice}'?)").format(choice=close) if close else ""
+
+
+def closest(word: str, choices: Sequence[str]) -> str | None:
+    """The choice closest to a misspelt ``word``, or None when none is close."""
     import difflib
 
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return _(" (did you mean '{choice}'?)").format(choice=close[0]) if close else ""
+    return close[0] if close else None
 
 
 #: Plain words for the errors of files a person meets (``errno`` names), see ``os_reason``.

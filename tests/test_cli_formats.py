@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner
 from language_support import english_words
@@ -38,16 +39,9 @@ DOCS = {"ru": ROOT / "docs" / "formats.md", "en": ROOT / "docs" / "en" / "format
 CAMPAIGN = """\
 name = "Наставничество"
 time_zone = "Asia/Yekaterinburg"
-
-[schedule]
-every = "1d"
-first = 2026-01-01T10:00:00
-
-[post]
-template = "{title}"
-
-[channels]
-names = ["press"]
+schedule = {days = ["вт", "чт"], times = ["10:00"]}
+post = {template = "{title}"}
+channels = {names = ["press"]}
 """
 
 # Every command with a machine format, as a script runs it.
@@ -55,7 +49,8 @@ JSON_COMMANDS = [
     ("stats",), ("stats", "--by", "week"), ("stats", "--by", "story"),
     ("publications", "list"), ("content", "list"), ("signups", "list"),
     ("signups", "list", "--duplicates"), ("signups", "list", "--unfinished"),
-    ("channels", "list"), ("campaigns", "list"), ("posters", "placements"),
+    ("channels", "list"), ("campaigns", "list"), ("campaigns", "preview", "mentoring"),
+    ("posters", "placements"),
 ]
 CSV_COMMANDS = [command for command in JSON_COMMANDS if command[:2] != ("stats", "--by")]
 OTHER_JSON = [("config", "show", "--format", "json"), ("db", "status", "--format", "json")]
@@ -68,6 +63,21 @@ IDENTIFIERS: dict[str, set[str]] = {
     "consent": {"recorded", "missing", "not needed"},
     "active": {"yes", "no"},
 }
+
+
+def test_every_command_with_a_machine_format_is_checked() -> None:
+    from test_cli_language import command_paths
+
+    def formats(path: tuple[str, ...]) -> set[str]:
+        command: Any = cli
+        for name in path:
+            command = command.get_command(click.Context(command), name)
+        return {choice for param in command.params if "--format" in getattr(param, "opts", ())
+                for choice in getattr(param.type, "choices", ())} & {"json", "csv"}
+
+    machine = {path for path in command_paths() if formats(path)}
+    checked = {c[:2] for c in JSON_COMMANDS + OTHER_JSON} | {("signups", "export")}
+    assert machine <= checked, f"not checked in both languages: {sorted(machine - checked)}"
 
 
 @pytest.fixture

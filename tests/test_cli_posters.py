@@ -137,3 +137,17 @@ def test_without_a_poster_channel(workdir: Path, store_url: str) -> None:
     assert result.exit_code == 1
     assert "no channel in config.toml makes posters" in result.stderr
     assert run("placements").output.startswith("No placements yet")
+
+
+def test_render_speaks_the_readers_language(project: Path) -> None:
+    school = story_id(SCHOOL)
+    result = CliRunner().invoke(cli, ["posters", "render", str(school), "--placement", PENSION],
+                                env={"OUTREACH_LANG": "ru"})
+    assert result.exit_code == 0, result.output
+    pdf = next(project.glob("output/posters/*_a4_mia-1.pdf"))
+    assert f"записан  {pdf}\n" in result.output
+    assert f"место  {PENSION} (кампания autumn): код MIA-1\n" in result.output
+    wrong = CliRunner().invoke(cli, ["posters", "render", str(school), "--channel", "nope"],
+                               env={"OUTREACH_LANG": "ru"})
+    assert wrong.exit_code == 1
+    assert wrong.output.startswith("Ошибка: ")

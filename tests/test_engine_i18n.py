@@ -144,7 +144,7 @@ def test_the_service_s_day_reads_in_russian(tmp_path: Path, monkeypatch: pytest.
                      r"после 2 попыток: платформа не отвечает\. Нужно решение человека", text,
                      re.M), text
     assert "→ refusing (публикация" in text and ": запись отклонена. Нужно решение" in text
-    assert ("канал tokenless: переменная окружения REC_TOKEN (из настройки token) не задана"
+    assert ("канал tokenless: переменная окружения REC_TOKEN (из token) не задана"
             in text)
     assert ("переменная окружения REC_TOKEN (настройка token) не задана перед запуском "
             "Outreach запишите в REC_TOKEN токен") in text
@@ -239,7 +239,7 @@ def test_a_missing_token_is_said_in_russian(tmp_path: Path) -> None:
                          plugins=(NeedsToken,))
     with language("ru"):
         result, checked = centre.registry.check("vk")
-    assert checked.message == ("канал vk: переменная окружения VK_USER_TOKEN (из настройки "
+    assert checked.message == ("канал vk: переменная окружения VK_USER_TOKEN (из "
                                "token) не задана")
     assert result.message == "переменная окружения VK_USER_TOKEN (настройка token) не задана"
     assert result.fix == ("перед запуском Outreach запишите в VK_USER_TOKEN токен, например: "

@@ -67,7 +67,7 @@ def test_the_example_plugin_publishes_reports_engagement_and_adds_a_command(
 
     # Publish: the campaign's slot is due, the board gets the post and its photo.
     run = ok(outreach(project, installed, "run", "--once"))
-    assert "started 1 publication(s)" in run
+    assert "started 1 publication" in run
     [published] = json.loads(ok(outreach(project, installed, "publications", "list",
                                          "--format", "json")))
     assert published["status"] == "published"

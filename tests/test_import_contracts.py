@@ -40,18 +40,23 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
     config = tomllib.loads(pyproject)["tool"]["importlinter"]
     write(tmp_path, "outreach.channels", "")
+    write(tmp_path, "outreach.commands", "")  # the plugins' CLI API
+    write(tmp_path, "outreach_local_media.commands", "from outreach.commands import *\n")
     write(tmp_path, "outreach.cli.main", "from outreach import channels\n")
     write(tmp_path, "outreach.__main__", "from outreach.cli import main\n")
-    for package in config["root_packages"]:
-        if package != "outreach":
-            write(tmp_path, f"{package}.__init__", "from outreach.channels import *\n")
-    # The imports the contracts allow by name.
+    # The imports the contracts allow: by name, or from anywhere (the plugin API).
+    api = []
     for contract in config["contracts"]:
         for allowed in contract.get("ignore_imports", []):
             importer, _, imported = (part.strip() for part in allowed.partition("->"))
-            if "*" not in importer:
-                write(tmp_path, imported, "")
+            write(tmp_path, imported, "")
+            if "*" in importer:
+                api.append(imported)
+            else:
                 write(tmp_path, importer, f"import {imported}\n")
+    for package in config["root_packages"]:
+        if package != "outreach":
+            write(tmp_path, f"{package}.__init__", "".join(f"import {m}\n" for m in api))
     return tmp_path
 
 

@@ -322,7 +322,7 @@ def test_keep_apart_takes_a_couple_off_the_duplicates_list(store: Store, config:
     third = add_signup(store, config, Entry("Пётр", "83512000001", "Миасс")).signup_id
     with store.session() as s:  # a newcomer with the same phone: the group is back
         assert [[r.id for r in g] for g in duplicate_groups(s)] == [[ivan, maria, third]]
-        with pytest.raises(StateError, match="do not share"):
+        with pytest.raises(StateError, match="разные телефоны"):
             keep_apart(s, [ivan, add_signup(store, config, Entry(
                 "Анна", "89120000009", "Миасс")).signup_id], utcnow())
 

@@ -111,10 +111,10 @@ def check(ctx: click.Context, name: str | None) -> None:
             continue
         bad = [r for r in results if not r.ok]
         failed += bool(bad)
-        ok, problem = _("ok"), _("PROBLEM")
-        click.echo(f"{title}: {problem if bad else ok}")
+        ok_word, problem_word = _("ok"), _("PROBLEM")
+        click.echo(f"{title}: {problem_word if bad else ok_word}")
         for result in results:
-            click.echo(f"  {ok if result.ok else problem}: {result.message}")
+            click.echo(f"  {ok_word if result.ok else problem_word}: {result.message}")
             if result.fix:
                 click.echo("    " + _("to fix: {fix}").format(fix=result.fix))
     if failed:

@@ -27,6 +27,7 @@ from outreach.db.models import (
     utcnow,
 )
 from outreach.errors import NotFoundError, StateError, did_you_mean
+from outreach.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -77,9 +78,10 @@ def campaign_id_for(session: Session, slug: str) -> int:
     found = session.exec(select(Campaign.id).where(Campaign.slug == slug)).first()
     if found is None:
         slugs = list(session.exec(select(Campaign.slug)))
-        known = ", ".join(sorted(slugs)) if slugs else "none yet"
-        raise NotFoundError(f"no campaign {slug!r} in the store{did_you_mean(slug, slugs)}; "
-                            f"campaigns in the store: {known}")
+        known = ", ".join(sorted(slugs)) if slugs else _("none yet")
+        raise NotFoundError(_("no campaign {slug!r} in the store{hint}; campaigns in the "
+                              "store: {known}").format(slug=slug, hint=did_you_mean(slug, slugs),
+                                                       known=known))
     return found
 
 
@@ -121,8 +123,8 @@ def known_channels(session: Session) -> list[str]:
 def get_publication(session: Session, publication_id: int) -> Publication:
     publication = session.get(Publication, publication_id)
     if publication is None:
-        raise NotFoundError(f"no publication with id {publication_id} "
-                            "(see 'outreach publications list')")
+        raise NotFoundError(_("no publication with id {id} (see 'outreach publications list')")
+                            .format(id=publication_id))
     return publication
 
 
@@ -178,25 +180,29 @@ def _why_not(publication: Publication, action: str) -> str:
     number = publication.id
     status = publication.status
     if status == PublicationStatus.sending.value:
-        return (f"publication {number} is being published right now; "
-                "try again in a minute")
+        return _("publication {number} is being published right now; try again in a minute"
+                 ).format(number=number)
     if status == PublicationStatus.published.value:
-        where = publication.url or f"{publication.channel} (no link recorded)"
-        return (f"publication {number} is already published at {where}; "
-                "delete it on the platform if needed")
+        where = publication.url or _("{channel} (no link recorded)").format(
+            channel=publication.channel)
+        return _("publication {number} is already published at {where}; delete it on the "
+                 "platform if needed").format(number=number, where=where)
     if status == PublicationStatus.cancelled.value:
-        return f"publication {number} was cancelled; it will not be published"
+        return _("publication {number} was cancelled; it will not be published").format(
+            number=number)
     if status == PublicationStatus.uncertain.value:
-        return (f"publication {number} may already be on {publication.channel}: check, then use "
-                f"'outreach publications resolve {number} --posted URL' or "
-                f"'outreach publications retry {number} --force'")
+        return _("publication {number} may already be on {channel}: check, then use "
+                 "'outreach publications resolve {number} --posted URL' or "
+                 "'outreach publications retry {number} --force'").format(
+            number=number, channel=publication.channel)
     if status == PublicationStatus.planned.value:
-        return (f"publication {number} has not been sent yet (it is planned); "
-                f"to stop it, use 'outreach publications cancel {number}'")
+        return _("publication {number} has not been sent yet (it is planned); to stop it, use "
+                 "'outreach publications cancel {number}'").format(number=number)
     if status == PublicationStatus.failed.value and action == "not-posted":
-        return (f"publication {number} failed, so nothing was posted; to send it again, use "
-                f"'outreach publications retry {number}'")
-    return f"publication {number} is {status}; {action} is not possible"
+        return _("publication {number} failed, so nothing was posted; to send it again, use "
+                 "'outreach publications retry {number}'").format(number=number)
+    return _("publication {number} is {status}; {action} is not possible").format(
+        number=number, status=status, action=action)
 
 
 def _update(store: Store, publication_id: int, allowed: tuple[str, ...], action: str,
@@ -306,7 +312,8 @@ def resolve_posted(store: Store, publication_id: int, url: str, *,
         "status": PublicationStatus.published.value, "url": url,
         "external_id": external_id or url, "published_at": when,
         "next_attempt_at": None, "lease_owner": None, "lease_until": None,
-    }, attempt=(AttemptOutcome.published.value, f"resolved by a person: posted at {url}"))
+    }, attempt=(AttemptOutcome.published.value,
+                _("resolved by a person: posted at {url}").format(url=url)))
 
 
 def resolve_not_posted(store: Store, publication_id: int,
@@ -316,4 +323,4 @@ def resolve_not_posted(store: Store, publication_id: int,
     return _update(store, publication_id, (PublicationStatus.uncertain.value,), "not-posted", {
         "status": PublicationStatus.planned.value, "next_attempt_at": when,
         "lease_owner": None, "lease_until": None, "last_error": None,
-    }, attempt=(AttemptOutcome.uncertain.value, "resolved by a person: not posted"))
+    }, attempt=(AttemptOutcome.uncertain.value, _("resolved by a person: not posted")))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from outreach.errors import ContentError, MediaError
+from outreach.i18n import _, format_decimal, format_number
 
 # Formats a volunteer's camera or phone produces and the media pipeline can
 # turn into what every channel accepts. MPO is how Pillow names many camera JPEGs.
@@ -57,9 +58,8 @@ def probe_photo(path: Path) -> PhotoInfo:
             with Image.open(io.BytesIO(data)) as image:
                 fmt = image.format or "unknown"
                 if fmt not in SUPPORTED_FORMATS:
-                    raise MediaError(
-                        f"{path}: {fmt} images are not supported; save it as JPEG or PNG"
-                    )
+                    raise MediaError(_("{path}: {format} images are not supported; save it "
+                                       "as JPEG or PNG").format(path=path, format=fmt))
                 width, height = image.size
                 if fmt in ("JPEG", "MPO"):
                     orientation = _orientation(image)
@@ -76,12 +76,14 @@ def probe_photo(path: Path) -> PhotoInfo:
     except MediaError:
         raise
     except UnidentifiedImageError:
-        raise MediaError(f"{path}: not an image (Pillow cannot read it)") from None
+        raise MediaError(_("{path}: not an image (Pillow cannot read it)").format(
+            path=path)) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise MediaError(f"{path}: {_too_large(str(exc), limit)}") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         # Pillow reports damage as any of these, depending on the format.
-        raise MediaError(f"{path}: truncated or damaged ({_reason(exc)})") from None
+        raise MediaError(_("{path}: truncated or damaged ({reason})").format(
+            path=path, reason=_reason(exc))) from None
     if orientation in _SIDEWAYS:
         width, height = height, width
     return PhotoInfo(sha256=digest, width=width, height=height, format=fmt)
@@ -92,11 +94,14 @@ def read_bytes(path: Path, what: str = "photo", error: type[ContentError] = Medi
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise error(f"{path}: no such file") from None
+        raise error(_("{path}: no such file").format(path=path)) from None
     except IsADirectoryError:
-        raise error(f"{path}: cannot read: it is a folder, not a {what}") from None
+        raise error((_("{path}: cannot read: it is a folder, not a photo") if what == "photo"
+                     else _("{path}: cannot read: it is a folder, not a file")).format(
+            path=path)) from None
     except OSError as exc:
-        raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise error(_("{path}: cannot read: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from None
 
 
 def _orientation(image: object) -> int:
@@ -110,19 +115,19 @@ def _orientation(image: object) -> int:
 def _too_large(message: str, limit: int | None) -> str:
     match = re.search(r"\((\d+) pixels\)", message)
     if match is None or not limit:
-        return "too large to open safely"
+        return _("too large to open safely")
     pixels = int(match.group(1))
-    return (
-        f"too large: {_amount(pixels)}, the limit is {_amount(limit)} "
-        "(make it smaller before importing)"
-    )
+    return _("too large: {size}, the limit is {limit} (make it smaller before importing)"
+             ).format(size=_amount(pixels), limit=_amount(limit))
 
 
 def _amount(pixels: int) -> str:
     value = pixels / 1e6
     if value >= 10:
-        return f"{value:.0f} megapixels"
-    return f"{value:.1f} megapixels" if value >= 0.1 else f"{pixels:,} pixels"
+        return _("{count} megapixels").format(count=format_decimal(value, 0))
+    if value >= 0.1:
+        return _("{count} megapixels").format(count=format_decimal(value, 1))
+    return _("{count} pixels").format(count=format_number(pixels))
 
 
 def _reason(exc: BaseException) -> str:

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from outreach.errors import MediaError
+from outreach.i18n import _, format_number
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
@@ -90,7 +91,7 @@ class Watermark:
         try:
             digest = hashlib.sha256(Path(self.logo).read_bytes()).hexdigest()[:16]
         except OSError:
-            raise MediaError(f"{self.logo}: the watermark logo cannot be read") from None
+            raise _unreadable_logo(self.logo) from None
         return f"w{digest}-{self.corner}-{self.size:g}-{self.opacity:g}-{self.margin:g}"
 
 
@@ -99,13 +100,13 @@ def apply_watermark(image: PILImage.Image, watermark: Watermark) -> PILImage.Ima
     from PIL import Image, UnidentifiedImageError
 
     if watermark.corner not in CORNERS:
-        raise MediaError(f"watermark corner {watermark.corner!r} is not one of "
-                         f"{', '.join(CORNERS)}")
+        raise MediaError(_("watermark corner {corner!r} is not one of {corners}").format(
+            corner=watermark.corner, corners=", ".join(CORNERS)))
     try:
         with Image.open(watermark.logo) as source:
             logo = source.convert("RGBA")
     except (OSError, UnidentifiedImageError, ValueError):
-        raise MediaError(f"{watermark.logo}: the watermark logo cannot be read") from None
+        raise _unreadable_logo(watermark.logo) from None
     width = max(1, round(image.width * min(watermark.size, MAX_WATERMARK_SIZE)))
     height = max(1, round(logo.height * width / logo.width))
     logo = logo.resize((width, height), Image.Resampling.LANCZOS)
@@ -119,6 +120,10 @@ def apply_watermark(image: PILImage.Image, watermark: Watermark) -> PILImage.Ima
     return base
 
 
+def _unreadable_logo(logo: object) -> MediaError:
+    return MediaError(_("{path}: the watermark logo cannot be read").format(path=logo))
+
+
 def output_format(limits: MediaLimits) -> str:
     """The format a rendition for ``limits`` is written in: JPEG if allowed, else the first
     allowed format Outreach can write."""
@@ -128,10 +133,9 @@ def output_format(limits: MediaLimits) -> str:
     for name in allowed:
         if name in WRITABLE:
             return name
-    raise MediaError(
-        f"the channel accepts only {', '.join(limits.formats) or 'no formats'}; "
-        f"Outreach can write {', '.join(WRITABLE)}"
-    )
+    raise MediaError(_("the channel accepts only {formats}; Outreach can write {writable}")
+                     .format(formats=", ".join(limits.formats) or _("no formats"),
+                             writable=", ".join(WRITABLE)))
 
 
 def crop_box(width: int, height: int, max_ratio: float | None) -> tuple[int, int, int, int]:
@@ -287,13 +291,16 @@ def _load_fitted(source: Path, limits: MediaLimits) -> PILImage.Image:
     except MediaError:
         raise
     except FileNotFoundError:
-        raise MediaError(f"{source}: the photo file is missing") from None
+        raise MediaError(_("{path}: the photo file is missing").format(path=source)) from None
     except UnidentifiedImageError:
-        raise MediaError(f"{source}: not an image Outreach can read") from None
+        raise MediaError(_("{path}: not an image Outreach can read").format(
+            path=source)) from None
     except Image.DecompressionBombError:
-        raise MediaError(f"{source}: the image is too large to open safely") from None
+        raise MediaError(_("{path}: the image is too large to open safely").format(
+            path=source)) from None
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
-        raise MediaError(f"{source}: the photo cannot be read ({exc})") from None
+        raise MediaError(_("{path}: the photo cannot be read ({reason})").format(
+            path=source, reason=exc)) from None
 
 
 def _orientation(image: PILImage.Image) -> int:
@@ -348,7 +355,8 @@ def _eight_bit(image: PILImage.Image, source: Path) -> PILImage.Image:
     try:
         return image.convert("RGB")
     except ValueError:
-        raise MediaError(f"{source}: colour mode {mode} is not supported") from None
+        raise MediaError(_("{path}: colour mode {mode} is not supported").format(
+            path=source, mode=mode)) from None
 
 
 @functools.lru_cache(maxsize=16)
@@ -428,10 +436,11 @@ def _encode_within(
     shrinks = 0
     while len(data) > limits.max_bytes:
         if shrinks == MAX_SHRINKS or max(image.size) <= 16:
-            raise MediaError(
-                f"{source}: cannot make the photo smaller than {limits.max_bytes} bytes "
-                f"(the channel's limit); it is {len(data)} bytes at {image.width}x{image.height}"
-            )
+            raise MediaError(_(
+                "{path}: cannot make the photo smaller than {limit} bytes (the channel's "
+                "limit); it is {size} bytes at {width}x{height}").format(
+                    path=source, limit=format_number(limits.max_bytes),
+                    size=format_number(len(data)), width=image.width, height=image.height))
         # Bytes grow with the pixel count: aim a little below the limit.
         scale = min(0.9, math.sqrt(limits.max_bytes / len(data)) * 0.95)
         smaller = dataclasses.replace(limits, max_side=max(1, round(max(image.size) * scale)))
@@ -459,4 +468,5 @@ def _write_atomic(dest: Path, data: bytes) -> None:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
-        raise MediaError(f"{dest}: cannot write the rendition ({exc.strerror or exc})") from None
+        raise MediaError(_("{path}: cannot write the rendition ({reason})").format(
+            path=dest, reason=exc.strerror or exc)) from None

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from outreach.db.models import SignUp
 from outreach.db.states import SignupStatus
 from outreach.errors import StateError
+from outreach.i18n import _
 from outreach.signups.records import get_signup
 
 if TYPE_CHECKING:
@@ -76,12 +77,13 @@ def vouched_owner(rows: list[SignUp]) -> SignUp | None:
 def merge(session: Session, keep_id: int, other_id: int, now: dt.datetime) -> SignUp:
     """Merge sign-up ``other_id`` into ``keep_id``; the row kept, after the merge."""
     if keep_id == other_id:
-        raise StateError(f"sign-up {keep_id} cannot be merged into itself")
+        raise StateError(_("sign-up {id} cannot be merged into itself").format(id=keep_id))
     keep, other = (_locked(session, keep_id), _locked(session, other_id))
     for row in (keep, other):
         if row.status != LIVE:
-            raise StateError(f"sign-up {row.id} is {row.status}: only finished sign-ups are "
-                             "merged (see `outreach signups show " f"{row.id}`)")
+            raise StateError(_("sign-up {id} is {status}: only finished sign-ups are merged "
+                               "(see `outreach signups show {id}`)").format(
+                id=row.id, status=row.status))
     for name in FILLED:  # the row kept wins: a merge never overwrites what it holds
         if getattr(keep, name) in (None, ""):
             setattr(keep, name, getattr(other, name))
@@ -114,14 +116,15 @@ def keep_apart(session: Session, ids: list[int], now: dt.datetime) -> list[SignU
     """Mark sign-ups sharing a phone as different people; they leave the duplicates list."""
     rows = [get_signup(session, signup_id) for signup_id in dict.fromkeys(ids)]
     if len(rows) < 2:
-        raise StateError("name at least two sign-ups that share a phone")
+        raise StateError(_("name at least two sign-ups that share a phone"))
     for row in rows:
         if row.status != LIVE:
-            raise StateError(f"sign-up {row.id} is {row.status}: only finished sign-ups "
-                             "share a phone")
+            raise StateError(_("sign-up {id} is {status}: only finished sign-ups share a "
+                               "phone").format(id=row.id, status=row.status))
     if len({row.phone for row in rows}) > 1:
         listed = ", ".join(str(row.id) for row in rows)
-        raise StateError(f"sign-ups {listed} do not share one phone number")
+        raise StateError(_("sign-ups {listed} do not share one phone number").format(
+            listed=listed))
     for row in rows:
         row.kept_apart_at = now
         session.add(row)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from outreach.db.models import SignUp, utcnow
 from outreach.db.states import SignupStatus
 from outreach.errors import OutreachError
+from outreach.i18n import _
 from outreach.signups import merging, records
 from outreach.signups.cleaning import clean_name, clean_text, code_as_given
 from outreach.signups.phones import PhoneError, normalize_phone
@@ -72,11 +73,12 @@ def add_signup(store: Store, config: Config, entry: Entry, *, source: str = "off
     """Store one offline sign-up (or update the one typed in with the same name and phone)."""
     name = clean_name(entry.name)
     if not name:
-        raise SignupInputError("the name has no letters in it")
+        raise SignupInputError(_("the name has no letters in it"))
     try:
         phone = normalize_phone(entry.phone)
     except PhoneError as exc:
-        raise SignupInputError(f"phone {entry.phone!r}: {exc}") from None
+        raise SignupInputError(_("phone {phone!r}: {reason}").format(
+            phone=entry.phone, reason=exc)) from None
     municipality = check_municipality(config, entry.municipality)
     with store.session() as session:
         return _store(session, config, entry, name, phone, municipality, source,
@@ -126,10 +128,10 @@ def _code(session: Session, given: str | None, unattributed: bool) -> tuple[int 
     if unattributed:
         return None, code_as_given(text, deep_link=False)
     suggestion = suggest_code(session, text)
-    hint = f" (did you mean {suggestion}?)" if suggestion else ""
-    raise SignupInputError(
-        f"there is no code {text!r}{hint}; check the poster, or add --unattributed to keep "
-        "the sign-up without a code")
+    hint = _(" (did you mean {code}?)").format(code=suggestion) if suggestion else ""
+    raise SignupInputError(_(
+        "there is no code {code!r}{hint}; check the poster, or add --unattributed to keep "
+        "the sign-up without a code").format(code=text, hint=hint))
 
 
 def check_municipality(config: Config, given: str | None) -> str | None:
@@ -142,8 +144,8 @@ def check_municipality(config: Config, given: str | None) -> str | None:
         return known[text.lower()]
     close = difflib.get_close_matches(text.lower(), list(known), n=1, cutoff=0.75)
     if close:
-        raise SignupInputError(f"municipality {text!r} is not in the list "
-                               f"(did you mean '{known[close[0]]}'?)")
+        raise SignupInputError(_("municipality {name!r} is not in the list{hint}").format(
+            name=text, hint=_(" (did you mean '{choice}'?)").format(choice=known[close[0]])))
     return text[:200]
 
 
@@ -154,21 +156,23 @@ def import_csv(store: Store, config: Config, path: Path, *, unattributed: bool =
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise SignupInputError(f"{path}: no such file") from None
+        raise SignupInputError(_("{path}: no such file").format(path=path)) from None
     except UnicodeDecodeError:
-        raise SignupInputError(f"{path}: not UTF-8 text; save the table as "
-                               "'CSV UTF-8' and try again") from None
+        raise SignupInputError(_("{path}: not UTF-8 text; save the table as 'CSV UTF-8' and "
+                                 "try again").format(path=path)) from None
     dialect = "excel-tab" if "\t" in text.split("\n", 1)[0] else _sniff(text)
     reader = csv.DictReader(text.splitlines(), dialect=dialect)
     header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise SignupInputError(f"{path}: the first line must name the columns; missing: "
-                               f"{', '.join(missing)} (columns: {', '.join(COLUMNS)})")
+        raise SignupInputError(_("{path}: the first line must name the columns; missing: "
+                                 "{missing} (columns: {columns})").format(
+            path=path, missing=", ".join(missing), columns=", ".join(COLUMNS)))
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
-        raise SignupInputError(f"{path}: unknown column {unknown[0]!r}; the columns are "
-                               f"{', '.join(COLUMNS)}")
+        raise SignupInputError(_("{path}: unknown column {column!r}; the columns are "
+                                 "{columns}").format(path=path, column=unknown[0],
+                                                     columns=", ".join(COLUMNS)))
     reader.fieldnames = header
     for values in reader:
         line = reader.line_num
@@ -213,5 +217,5 @@ def _consent_date(value: str | None) -> dt.datetime | None:
         except ValueError:
             continue
         return day.replace(hour=12, tzinfo=dt.UTC)
-    raise SignupInputError(f"consent_date {text!r} is not a date: write 2026-10-05 or "
-                           "05.10.2026")
+    raise SignupInputError(_("consent_date {value!r} is not a date: write 2026-10-05 or "
+                             "05.10.2026").format(value=text))

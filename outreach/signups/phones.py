@@ -13,6 +13,7 @@ import re
 
 from outreach.config.secrets import MASK
 from outreach.errors import OutreachError
+from outreach.i18n import _
 
 _SEPARATORS = re.compile(r"[\s\-.()\u2010-\u2015\u00a0]+")
 _SEP = r"[\s\-.\u2010-\u2015\u00a0]*"
@@ -46,34 +47,36 @@ def normalize_phone(text: str | None) -> str:
     """``text`` as "+7XXXXXXXXXX"; PhoneError with the reason when it is not a Russian number."""
     raw = (text or "").strip()
     if not raw:
-        raise PhoneError(PhoneProblem.empty, "the number is empty")
+        raise PhoneError(PhoneProblem.empty, _("the number is empty"))
     compact = _SEPARATORS.sub("", raw)
     plus = compact.startswith("+")
     digits = compact[1:] if plus else compact
     if not digits.isdigit() or not digits.isascii():
-        raise PhoneError(PhoneProblem.not_digits,
-                         "a phone number has only digits (spaces, dashes and brackets are fine)")
+        raise PhoneError(PhoneProblem.not_digits, _(
+            "a phone number has only digits (spaces, dashes and brackets are fine)"))
     if plus and not digits.startswith("7"):
-        raise PhoneError(PhoneProblem.not_russian,
-                         "this is not a Russian number: it should start with +7 or 8")
+        raise PhoneError(PhoneProblem.not_russian, _(
+            "this is not a Russian number: it should start with +7 or 8"))
     if len(digits) == 11 and digits[0] in "78":
         national = digits[1:]
     elif len(digits) == 10 and not plus and not digits.startswith("89"):
         national = digits  # written without 8 or +7: "912 345 67 89"
     elif len(digits) < 10 or (len(digits) < 11 and (plus or digits.startswith("89"))):
-        raise PhoneError(PhoneProblem.too_few, f"too few digits ({len(digits)}): a Russian "
-                         "number has 11, counting the first 8 or +7")
+        raise PhoneError(PhoneProblem.too_few, _(
+            "too few digits ({count}): a Russian number has 11, counting the first 8 or +7")
+            .format(count=len(digits)))
     elif len(digits) > 11:
-        raise PhoneError(PhoneProblem.too_many, f"too many digits ({len(digits)}): a Russian "
-                         "number has 11, counting the first 8 or +7")
+        raise PhoneError(PhoneProblem.too_many, _(
+            "too many digits ({count}): a Russian number has 11, counting the first 8 or +7")
+            .format(count=len(digits)))
     else:
-        raise PhoneError(PhoneProblem.not_russian,
-                         "this is not a Russian number: it should start with +7 or 8")
+        raise PhoneError(PhoneProblem.not_russian, _(
+            "this is not a Russian number: it should start with +7 or 8"))
     if national[0] in "0127":
         # Russian area and mobile codes begin with 3, 4, 8 or 9.
-        raise PhoneError(PhoneProblem.no_area_code,
-                         "this is not a Russian number: after +7 or 8 comes the area or "
-                         "mobile code, such as 912 or 351")
+        raise PhoneError(PhoneProblem.no_area_code, _(
+            "this is not a Russian number: after +7 or 8 comes the area or mobile code, such "
+            "as 912 or 351"))
     return f"+7{national}"
 
 

@@ -70,7 +70,8 @@ def origin(session: Session, referral_code_id: int | None) -> Origin | None:
 def get_signup(session: Session, signup_id: int) -> SignUp:
     row = session.get(SignUp, signup_id)
     if row is None:
-        raise NotFoundError(f"there is no sign-up {signup_id} (see `outreach signups list`)")
+        raise NotFoundError(_("there is no sign-up {id} (see `outreach signups list`)").format(
+            id=signup_id))
     return row
 
 
@@ -174,7 +175,8 @@ def list_signups(session: Session, *, since: dt.datetime | None = None,
         from outreach.errors import did_you_mean
 
         slugs = list(session.exec(select(Campaign.slug)))
-        raise NotFoundError(f"there is no campaign {campaign!r}" + did_you_mean(campaign, slugs))
+        raise NotFoundError(_("there is no campaign {slug!r}").format(slug=campaign)
+                            + did_you_mean(campaign, slugs))
     found = []
     for row in session.exec(query):
         where = origin(session, row.referral_code_id)

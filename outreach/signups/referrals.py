@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from outreach.channels import DEEP_LINK_CODE
 from outreach.db.models import ReferralCode, utcnow
 from outreach.errors import OutreachError
+from outreach.i18n import _, ngettext
 from outreach.signups.cleaning import code_as_given
 from outreach.text.latin import transliterate
 
@@ -143,12 +144,19 @@ def _clean_prefix(prefix: str) -> str:
 
 
 def _clean_name(name: str, what: str) -> str:
+    """``name`` of a placement or an outlet (``what``), spaces tidied; refused when empty
+    or too long."""
     cleaned = " ".join((name or "").split())
     if not cleaned:
-        raise OutreachError(f"a {what} needs a name, e.g. 'Пенсионный фонд, Миасс, ул. Ленина, 5'")
+        raise OutreachError(
+            (_("a placement needs a name, e.g. {example}") if what == "placement"
+             else _("an outlet needs a name, e.g. {example}")).format(
+                example="'Пенсионный фонд, Миасс, ул. Ленина, 5'"))
     if len(cleaned) > 500:
-        raise OutreachError(f"the {what} name is {len(cleaned)} characters long; "
-                            "500 at most fit in the store")
+        raise OutreachError(ngettext("the name is {count} character long; 500 at most fit in "
+                                     "the store",
+                                     "the name is {count} characters long; 500 at most fit in "
+                                     "the store", len(cleaned)).format(count=len(cleaned)))
     return cleaned
 
 
@@ -169,7 +177,7 @@ def _create(session: Session, *, kind: str, placement: str, campaign_id: int | N
     """Store a new code; another worker storing the same short code first costs a retry."""
     from sqlalchemy.exc import IntegrityError
 
-    for _ in range(_ATTEMPTS):
+    for _attempt in range(_ATTEMPTS):
         row = ReferralCode(code=new_code(), campaign_id=campaign_id, channel=channel,
                            placement=placement, kind=kind,
                            short_code=short_code(session, prefix), created_at=utcnow())
@@ -183,8 +191,8 @@ def _create(session: Session, *, kind: str, placement: str, campaign_id: int | N
                 return existing
             continue
         return row
-    raise OutreachError(f"could not give {placement!r} a referral code: the store kept "
-                        "refusing new codes; try again")
+    raise OutreachError(_("could not give {placement!r} a referral code: the store kept "
+                          "refusing new codes; try again").format(placement=placement))
 
 
 def suggest_code(session: Session, text: str) -> str | None:

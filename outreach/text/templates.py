@@ -16,7 +16,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from outreach.errors import Problem, ValidationError, did_you_mean
+from outreach.errors import Problem, ValidationError, closest
+from outreach.i18n import _
 from outreach.text.markdown import to_plain_text
 
 PLACEHOLDERS: tuple[str, ...] = (
@@ -80,16 +81,18 @@ def template_problems(text: str, source: str = "", key: str = "",
 
 def _unsafe_hint(inside: str) -> str:
     name = re.match(r"[A-Za-z_]*", inside).group(0)  # type: ignore[union-attr]
-    suggestion = f"; write {{{name}}}" if name in PLACEHOLDERS else ""
+    suggestion = _("; write {placeholder}").format(placeholder="{" + name + "}") \
+        if name in PLACEHOLDERS else ""
     if inside.isdigit() or inside == "":
-        what = "numbered or empty placeholders are not allowed"
+        what = _("numbered or empty placeholders are not allowed")
     elif "." in inside or "[" in inside:
-        what = "attribute or index access is not allowed"
+        what = _("attribute or index access is not allowed")
     elif "!" in inside or ":" in inside:
-        what = "conversions and formats are not allowed"
+        what = _("conversions and formats are not allowed")
     else:
-        what = "a placeholder is a name only"
-    return f"{{{inside}}}: {what}{suggestion} (for a literal brace write {{{{ or }}}})"
+        what = _("a placeholder is a name only")
+    return _("{placeholder}: {what}{suggestion} (for a literal brace write {{{{ or }}}})").format(
+        placeholder="{" + inside + "}", what=what, suggestion=suggestion)
 
 
 def _parse(text: str, source: str, key: str,
@@ -117,7 +120,8 @@ def _parse(text: str, source: str, key: str,
             end = text.find("}", i + 1)
             newline = text.find("\n", i + 1)
             if end == -1 or (newline != -1 and newline < end):
-                report(i, "a '{' is not closed on its line (for a literal brace write {{)")
+                report(i, _("a '{{' is not closed on its line (for a literal brace write "
+                            "{{{{)").format())
                 literal.append(char)
                 i += 1
                 continue
@@ -129,14 +133,16 @@ def _parse(text: str, source: str, key: str,
                 segments.append(Placeholder(inside))
             elif _NAME.match(inside):
                 known = ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
-                hint = did_you_mean(inside, PLACEHOLDERS).replace("'", "")
-                hint = re.sub(r"mean (\w+)\?", r"mean {\1}?", hint)
-                report(i, f"unknown placeholder {{{inside}}}{hint}; known: {known}")
+                close = closest(inside, PLACEHOLDERS)
+                hint = _(" (did you mean {choice}?)").format(choice="{" + close + "}") \
+                    if close else ""
+                report(i, _("unknown placeholder {placeholder}{hint}; known: {known}").format(
+                    placeholder="{" + inside + "}", hint=hint, known=known))
             else:
                 report(i, _unsafe_hint(inside))
             i = end + 1
         elif char == "}":
-            report(i, "a '}' without its '{' (for a literal brace write }})")
+            report(i, _("a '}}' without its '{{' (for a literal brace write }}}})").format())
             literal.append(char)
             i += 1
         else:
@@ -277,11 +283,10 @@ def fit(template: Template, values: Mapping[str, str], limit: int) -> FittedText
         text = template.render(current)
     problem = None
     if len(text) > limit:
-        problem = (
-            f"the text is {len(text)} characters even with the body, summary and title "
-            f"shortened; the limit is {limit}: shorten the call to action, the hashtags "
-            "or the template"
-        )
+        problem = _(
+            "the text is {length} characters even with the body, summary and title "
+            "shortened; the limit is {limit}: shorten the call to action, the hashtags or the "
+            "template").format(length=len(text), limit=limit)
     return FittedText(text=text, limit=limit, trimmed=tuple(trimmed), problem=problem)
 
 

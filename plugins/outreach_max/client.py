@@ -27,6 +27,7 @@ from outreach.channels import (
     RateLimitedError,
     TransientError,
     _,
+    os_reason,
 )
 from outreach_max import limits
 
@@ -115,7 +116,8 @@ class MaxClient:
              user_id: int | None = None) -> Json:
         """The sent ``Message`` (SendMessageResult.message)."""
         params = {"chat_id": chat_id} if chat_id is not None else {"user_id": user_id}
-        return self.call("POST", "/messages", params=params, body=body)["message"]
+        message: Json = self.call("POST", "/messages", params=params, body=body)["message"]
+        return message
 
     def messages(self, chat_id: int, *, message_ids: Sequence[str] = (),
                  count: int | None = None) -> list[Json]:
@@ -191,7 +193,7 @@ class MaxClient:
         except OSError as exc:
             raise PermanentError(_("channel {channel}: photo {path} cannot be read: "
                                    "{reason}").format(channel=self.who.channel, path=path,
-                                                      reason=exc.strerror or exc)) from None
+                                                      reason=os_reason(exc))) from None
         if reply.status_code != 200:
             raise self.error(reply, "upload")
         try:

@@ -23,6 +23,7 @@ go to the desk in order; different people are served at once.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 import logging
@@ -45,6 +46,7 @@ from outreach.channels import (
     SignupDesk,
     TransientError,
     _,
+    os_reason,
 )
 from outreach_max import limits
 from outreach_max.text import parts_of
@@ -188,7 +190,7 @@ class Intake:
                 "channel {channel}: cannot listen for MAX's webhook on {host}:{port} "
                 "({reason}); change webhook_listen").format(
                 channel=self.channel, host=hook.host, port=hook.port,
-                reason=exc.strerror or exc)) from None
+                reason=os_reason(exc))) from None
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.2},
@@ -291,7 +293,7 @@ class Intake:
                 continue
             callback = (update.get("callback") or {}).get("callback_id")
             lanes.setdefault(incoming.person, []).append(
-                lambda incoming=incoming, callback=callback: self._serve(incoming, callback))
+                functools.partial(self._serve, incoming, callback))
         with self._busy_lock:
             self._busy += len(lanes)
         wait([self._pool.submit(self._lane, jobs) for jobs in lanes.values()])
@@ -321,8 +323,8 @@ class Intake:
                 keyboard = keyboard_for(reply) if number == len(pieces) - 1 else None
                 if keyboard is not None:
                     body["attachments"] = [keyboard]
-                self._deliver(lambda body=body: self.client.send(
-                    body, user_id=int(incoming.person)))
+                self._deliver(functools.partial(self.client.send, body,
+                                                user_id=int(incoming.person)))
         if not self._stop.is_set():  # stopped mid-way: the next reader sends what is owed
             self.desk.delivered(self.channel, incoming)
 

@@ -27,14 +27,14 @@ from outreach_testing import make_registry, make_test_config
 SCHEMA = Path(__file__).resolve().parents[1] / "specs" / "max-bot-api" / "schema.json"
 __all__ = ["wait_for"]  # shared with the other fakes' tests
 
-RATE_WINDOW = 0.05  # the fake's "second" in most tests; the channel paces a little slower
+RATE_WINDOW = 0.1  # the fake's "second" in most tests; the channel paces well under it
 REF = "#/components/schemas/"
 
 
 class FastMax(MaxChannel):
     """The MAX channel pacing against a fake whose rate window is RATE_WINDOW."""
 
-    pace_window = RATE_WINDOW * 1.1
+    pace_window = RATE_WINDOW * 1.5
     not_ready_wait = 0.05
     intake_wait = 1
     intake_backoff = 0.05

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from max_support import make_channel, photo, post, running_fake
 
-from outreach.channels import PermanentError, TransientError
+from outreach.channels import PermanentError, PostPhoto, TransientError
 from outreach_max import MaxChannel
 from outreach_max.fake import FakeMax
 
@@ -67,6 +67,13 @@ def test_more_photos_than_max_takes_are_refused_before_any_upload(
     with pytest.raises(PermanentError, match="at most 10 photos"):
         channel.publish(post(photos=photos))
     assert not fake.responses
+
+
+def test_a_photo_that_cannot_be_read_is_named_and_not_retried(
+        channel: MaxChannel, tmp_path: Path) -> None:
+    missing = PostPhoto(path=tmp_path / "gone.jpg")
+    with pytest.raises(PermanentError, match="gone.jpg cannot be read"):
+        channel.publish(post(photos=(missing,)))
 
 
 def test_views_grow_and_are_read_a_hundred_messages_a_request(

@@ -66,7 +66,7 @@ class FakeMax(FakePlatform):
         self.timeline = Timeline(self.clock)
         self.people: dict[int, Person] = {}
         self.api.deliver = self._deliver
-        self.api.known_people = lambda user: self.people.get(user)  # type: ignore[assignment]
+        self.api.knows = lambda user: user in self.people
         if crowd:
             self.api.on_post = Crowd(self.simulate_person, self.timeline,
                                      self.store.world.bot_name, seed).on_post
@@ -160,7 +160,9 @@ class FakeMax(FakePlatform):
 
     def channel_messages(self) -> list[dict[str, Any]]:
         """The channel's messages as GET /messages shows them, newest first."""
-        return self.api.messages({"chat_id": str(CHANNEL_ID), "count": "100"})["messages"]
+        found: list[dict[str, Any]] = self.api.messages(
+            {"chat_id": str(CHANNEL_ID), "count": "100"})["messages"]
+        return found
 
     def add_posts(self, count: int, text: str = "Запись из песочницы") -> list[str]:
         """Put ``count`` posts straight into the channel; their message ids (``mid``)."""

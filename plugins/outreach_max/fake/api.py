@@ -43,7 +43,8 @@ class Api:
         self.ready_after = 0.1  # fake seconds until an upload may be attached
         self.on_post: Callable[[str, str], object] | None = None
         self.deliver: Callable[[int, dict[str, Any]], object] = lambda user, body: None
-        self.known_people: Callable[[int], dict[str, Any] | None] = lambda user: None
+        #: Whether the fake knows a person (one who started the bot) by user id.
+        self.knows: Callable[[int], bool] = lambda user: False
         self.callbacks: set[str] = set()
 
     # --- objects ---
@@ -148,7 +149,7 @@ class Api:
                 sender = None if chat["type"] == "channel" else self.bot_user()
             elif query.get("user_id"):
                 user_id = _int(query["user_id"], "user_id")
-                if self.known_people(user_id) is None:
+                if not self.knows(user_id):
                     raise not_found(f"User {user_id}")
                 recipient = {"chat_id": user_id + 10**12, "chat_type": "dialog",
                              "user_id": user_id}
@@ -248,7 +249,7 @@ def _int(value: str, name: str) -> int:
         raise bad(f"{name} must be a number") from None
 
 
-def _buttons(rows: Any) -> list[list[dict[str, Any]]]:
+def _buttons(rows: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
     """The keyboard as sent, checked against the schema's Button limits."""
     for row in rows:
         for button in row:

@@ -127,7 +127,8 @@ class Methods:
         now = self.store.clock.now()
         likes = sum(counts(self.world.seed, t["id"], now - t["created"])["likes"]
                     for t in self.world.topics.values())
-        return self.world.members + likes // 20
+        members: int = self.world.members + likes // 20
+        return members
 
     # --- photos (apiok.ru/dev/examples/photo_upload) ---
 
