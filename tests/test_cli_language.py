@@ -16,6 +16,7 @@ from language_support import CYRILLIC, english_words
 
 from outreach.cli import cli
 from outreach.cli.localize import localize
+from outreach.cli.plugin_commands import entry_points
 from outreach.i18n import language
 
 Where = tuple[str, ...]
@@ -68,8 +69,11 @@ def test_the_walk_reaches_every_command_and_option() -> None:
     for expected in ("outreach stats --chart", "outreach publications resolve --posted",
                      "outreach signups export --i-know-this-contains-personal-data",
                      "outreach content list --format", "outreach --config", "outreach db backup",
-                     "outreach init --samples", "outreach run --help"):
+                     "outreach init --samples", "outreach run --help",
+                     # contributed by the local-media plugin (entry-point group outreach.commands)
+                     "outreach posters render --placement"):
         assert expected in texts, expected
+    assert "posters" in entry_points()
     assert len(texts) > 100
 
 

@@ -9,15 +9,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from outreach.cli.output import HEADERS as SHARED_HEADERS
-from outreach.cli.output import echo_rows, format_option, number, yes_no
+from outreach.cli.output import echo_rows, format_option, moment, number, yes_no
 from outreach.errors import CampaignError
 from outreach.i18n import (
     N_,
     _,
     _l,
-    format_date,
     format_number,
-    format_time,
     ngettext,
     npgettext,
 )
@@ -37,11 +35,6 @@ HEADERS = {**SHARED_HEADERS, "slug": _l("File"), "schedule": _l("Schedule"),
 @click.group()
 def campaigns() -> None:
     """List, validate and preview campaign files."""
-
-
-def _when(instant: dt.datetime) -> str:
-    """A slot on its campaign's clock: "14 октября 2026 10:00"."""
-    return f"{format_date(instant.date())} {format_time(instant)}"
 
 
 @campaigns.command("list")
@@ -69,7 +62,7 @@ def list_(app: App, fmt: str) -> None:
             "name": spec.name,
             "schedule": describe(spec),
             "next": (local(spec, upcoming[0]).strftime("%Y-%m-%d %H:%M %a") if fmt != "table"
-                     else _when(local(spec, upcoming[0]))) if upcoming else None,
+                     else moment(local(spec, upcoming[0]))) if upcoming else None,
             "channels": channels,
             "active": ("yes" if spec.active else "no") if fmt != "table" else yes_no(spec.active),
         })
@@ -212,7 +205,7 @@ def preview(app: App, slug: str, channel: str | None, slots: int, out: Path | No
     if fmt == "table":
         for item in items:
             for note in item.notes:
-                where = _when(item.slot_local) + (f" {item.channel}" if item.channel else "")
+                where = moment(item.slot_local) + (f" {item.channel}" if item.channel else "")
                 click.echo(f"  {where}: {note}")
         click.echo(_("Preview written to {folder} (nothing was published).").format(
             folder=folder))
@@ -221,7 +214,7 @@ def preview(app: App, slug: str, channel: str | None, slots: int, out: Path | No
 def _preview_row(item: PreviewItem) -> dict[str, object]:
     """A preview's row as a person reads it (``item.row()`` is the machine one)."""
     row = item.row()
-    row["slot"] = _when(item.slot_local)
+    row["slot"] = moment(item.slot_local)
     if item.channel:
         row["chars"] = (f"{format_number(item.length)}/{format_number(item.limit)}"
                         if item.limit else None)

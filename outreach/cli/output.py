@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import click
 
@@ -53,11 +53,18 @@ def number(value: int | None) -> str | None:
     return None if value is None else format_number(value)
 
 
-def moment(instant: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> str | None:
-    """A moment on the clock of ``zone``, as the reader writes it: "14 октября 2026 10:00"."""
+@overload
+def moment(instant: dt.datetime, zone: zoneinfo.ZoneInfo | None = None) -> str: ...
+@overload
+def moment(instant: None, zone: zoneinfo.ZoneInfo | None = None) -> None: ...
+@overload
+def moment(instant: dt.datetime | None, zone: zoneinfo.ZoneInfo | None = None) -> str | None: ...
+def moment(instant: dt.datetime | None, zone: zoneinfo.ZoneInfo | None = None) -> str | None:
+    """A moment on the clock of ``zone`` (or its own), as the reader writes it:
+    "14 октября 2026 10:00"."""
     if instant is None:
         return None
-    local = instant.astimezone(zone)
+    local = instant.astimezone(zone) if zone is not None else instant
     return f"{format_date(local.date())} {format_time(local)}"
 
 

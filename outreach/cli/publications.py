@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import zoneinfo
 from typing import TYPE_CHECKING, Any
 
@@ -41,9 +40,6 @@ def _zone(app: App) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(app.config.time_zone)
 
 
-def _local(instant: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> str | None:
-    return moment(instant, zone)
-
 
 def _short(text: str | None, width: int) -> str | None:
     if text is None:
@@ -66,7 +62,7 @@ def _row(row: PublicationRow, zone: zoneinfo.ZoneInfo, fmt: str) -> dict[str, An
         "campaign": row.campaign, "channel": row.channel,
         "story": f"{row.story_id}: " + (row.story_title if full
                                         else _short(row.story_title, TITLE_WIDTH) or ""),
-        "slot": _local(row.slot, zone) if not full else row.slot.astimezone(zone),
+        "slot": moment(row.slot, zone) if not full else row.slot.astimezone(zone),
         "attempts": row.attempts if full else number(row.attempts),
         "url_or_error": row.url or (_error(row.last_error) if full
                                     else _short(_error(row.last_error), ERROR_WIDTH)),
@@ -130,16 +126,16 @@ def _detail_lines(detail: PublicationDetail, zone: zoneinfo.ZoneInfo) -> list[st
         (_("Campaign"), detail.campaign or MISSING),
         (_("Channel"), p.channel),
         (_("Story"), f"{p.story_id}: {title}"),
-        (_("Slot"), f"{_local(p.slot, zone)} ({zone.key})"),
+        (_("Slot"), f"{moment(p.slot, zone)} ({zone.key})"),
         (_("Attempts"), number(p.attempts)),
-        (_("Next attempt"), _local(p.next_attempt_at, zone) or MISSING),
-        (_("Published at"), _local(p.published_at, zone) or MISSING),
+        (_("Next attempt"), moment(p.next_attempt_at, zone) or MISSING),
+        (_("Published at"), moment(p.published_at, zone) or MISSING),
         (_("Link"), p.url or MISSING),
         (_("Post id"), p.external_id or MISSING),
     ]
     if p.lease_owner:
         fields.append((_("Being sent by"), _("{worker} until {time}").format(
-            worker=p.lease_owner, time=_local(p.lease_until, zone))))
+            worker=p.lease_owner, time=moment(p.lease_until, zone))))
     if p.last_error:
         fields.append((_("Last error"), _error(p.last_error)))
     referral = detail.referral
@@ -153,8 +149,8 @@ def _detail_lines(detail: PublicationDetail, zone: zoneinfo.ZoneInfo) -> list[st
     if detail.attempts:
         lines.append(_("Attempt log:"))
         rows = [{
-            "number": a.number, "started": _local(a.started_at, zone),
-            "finished": _local(a.finished_at, zone),
+            "number": a.number, "started": moment(a.started_at, zone),
+            "finished": moment(a.finished_at, zone),
             "outcome": label(a.outcome, AttemptOutcome),
             "worker": a.worker, "error": _error(a.error),
         } for a in detail.attempts]
@@ -173,7 +169,7 @@ def _detail_lines(detail: PublicationDetail, zone: zoneinfo.ZoneInfo) -> list[st
             (_("views"), e.views), (_("likes"), e.likes), (_("shares"), e.shares),
             (_("comments"), e.comments), (_("reactions"), e.reactions)))
         lines.append(_("Engagement at {time}: {figures}").format(
-            time=_local(e.taken_at, zone), figures=figures))
+            time=moment(e.taken_at, zone), figures=figures))
         if None in (e.views, e.likes, e.shares, e.comments, e.reactions):
             lines.append("  " + _("({missing} means {channel} does not report that figure)")
                          .format(missing=MISSING, channel=p.channel))
@@ -196,7 +192,7 @@ ATTEMPT_HEADERS = {**HEADERS, "number": _l("Attempt"), "started": _l("Started"),
 
 
 def _due(change: Change, app: App) -> str:
-    return _local(change.due, _zone(app)) or _("now")
+    return moment(change.due, _zone(app)) or _("now")
 
 
 @publications.command()

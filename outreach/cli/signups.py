@@ -47,17 +47,17 @@ def signups() -> None:
     """New volunteers: add, import, list, export, merge and forget sign-ups."""
 
 
-def _local(when: Any, zone: zoneinfo.ZoneInfo) -> str | None:
-    return moment(when, zone)
 
+def _phone_from(row: Any, person: bool) -> str | None:
+    """Who gave the phone: the platform vouched, a coordinator typed it, or anyone typed it.
 
-def _phone_from(row: Any, fmt: str) -> str | None:
-    """Who gave the phone: the platform vouched, a coordinator typed it, or anyone typed it."""
+    In the reader's words for a ``person``; for scripts, the same words in every language.
+    """
     from outreach.signups.merging import COORDINATOR_SOURCES
 
     if not row.phone:
         return None
-    if fmt != "table":  # stable words for scripts
+    if not person:
         if row.phone_confirmed:
             return f"{row.source} account"
         return "coordinator" if row.source in COORDINATOR_SOURCES else "typed"
@@ -85,10 +85,10 @@ def _row(item: Listed, zone: zoneinfo.ZoneInfo, masked: bool, fmt: str,
         code = _("none") if person else "none"
     return {
         "id": row.id,
-        "created": _local(created, zone) if person else created,
+        "created": moment(created, zone) if person else created,
         "status": label(row.status, SignupStatus) if person else row.status,
         "name": row.name, "phone": phone, "contact": row.contact,
-        "phone_from": _phone_from(row, "table" if person else fmt),
+        "phone_from": _phone_from(row, person),
         "merged_into": row.merged_into,
         "municipality": row.municipality, "interests": row.interests, "source": row.source,
         "campaign": where.campaign if where else None,
@@ -96,9 +96,9 @@ def _row(item: Listed, zone: zoneinfo.ZoneInfo, masked: bool, fmt: str,
         "placement": where.placement if where else None,
         "publication": where.publication_id if where else None,
         "code": code,
-        "consent_at": _local(row.consent_at, zone) if person else row.consent_at,
+        "consent_at": moment(row.consent_at, zone) if person else row.consent_at,
         "policy_version": row.policy_version,
-        "completed_at": _local(row.completed_at, zone) if person else row.completed_at,
+        "completed_at": moment(row.completed_at, zone) if person else row.completed_at,
     }
 
 
@@ -176,10 +176,10 @@ def _list_unfinished(app: App, zone: zoneinfo.ZoneInfo, fmt: str) -> None:
                 last, erased = (t and t.astimezone(zone) for t in (last, erased))
             rows.append({  # nothing of what they said: only that a dialog is there
                 "id": row.id, "started": shown["created"],
-                "last_message": _local(last, zone) if fmt == "table" else last,
+                "last_message": moment(last, zone) if fmt == "table" else last,
                 "step": (row.dialog or {}).get("step"), "status": shown["status"],
                 "source": row.source, "channel": shown["channel"], "code": shown["code"],
-                "erased_after": _local(erased, zone) if fmt == "table" else erased})
+                "erased_after": moment(erased, zone) if fmt == "table" else erased})
     echo_rows(rows, UNFINISHED_COLUMNS, fmt, empty=_("No unfinished sign-ups."),
               headers=HEADERS)
 

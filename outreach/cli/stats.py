@@ -21,7 +21,6 @@ from outreach.i18n import (
     _l,
     format_date,
     format_number,
-    format_time,
     ngettext,
     pgettext,
 )
@@ -121,7 +120,7 @@ def _period(report: StatsReport) -> str:
     def day(instant: dt.datetime, closing: bool = False) -> str:
         local = instant.astimezone(report.zone)
         if local.time() != dt.time():
-            return f"{format_date(local.date())} {format_time(local)}"
+            return moment(local)
         return format_date(local.date() - dt.timedelta(days=1 if closing else 0))
 
     start = day(report.since) if report.since else pgettext("period", "the beginning")
