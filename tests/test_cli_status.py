@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from outreach.db import Store
 from outreach.db.models import utcnow
 from outreach.engine import heartbeat
 
+ROOT = Path(__file__).resolve().parent.parent
 JSON_KEYS = {"state", "exit_code", "checked_at", "service", "last_published_at",
              "publications", "channels", "next_slots"}
 
@@ -112,3 +114,22 @@ def test_a_beat_after_a_stop_is_running_again(project: Store) -> None:
     assert beat.stopped_at is None and beat.started_at == start + dt.timedelta(minutes=2)
     assert beat.alive(start + dt.timedelta(minutes=3))
     assert not beat.alive(start + dt.timedelta(minutes=2) + heartbeat.STALE * 2)
+
+
+@pytest.mark.parametrize("page", ["docs/formats.md", "docs/en/formats.md"])
+def test_the_json_is_the_same_in_both_languages_and_documented(
+        runner: CliRunner, project: Store, page: str) -> None:
+    from test_cli_formats import key_paths
+
+    seed(project)
+    heartbeat.beat(project, "server:1", utcnow(), starting=True)
+    english = json.loads(status(runner, "--format", "json").output)
+    russian = json.loads(status(runner, "--format", "json", lang="ru").output)
+    del english["checked_at"], russian["checked_at"]
+    assert russian["state"] == english["state"] == "degraded"
+    assert [c["state"] for c in russian["channels"]] == [c["state"] for c in english["channels"]]
+    keys = key_paths(english)
+    assert keys == key_paths(russian)
+    documented = set(re.findall(r"`([\w.\[\]]+)`", (ROOT / page).read_text(encoding="utf-8")))
+    names = {path.rsplit(".", 1)[-1].removesuffix("[]") for path in keys}
+    assert names <= documented, sorted(names - documented)
