@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -25,8 +26,34 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bin folder of a new virtual environment with the built wheel installed."""
-    where = tmp_path_factory.mktemp("wheel")
+    """The bin folder of a new virtual environment with the built wheel installed.
+
+    Built once per test run: pytest-xdist's workers of one run share it (the first
+    builds it, the others wait), so ``make test`` builds the wheel once.
+    """
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        return _install(tmp_path_factory.mktemp("wheel"))
+    where = tmp_path_factory.getbasetemp().parent / f"wheel-{run}"
+    try:
+        where.mkdir()
+    except FileExistsError:  # another worker builds it
+        deadline = time.monotonic() + 1800
+        while not (where / "ready").exists():
+            assert not (where / "failed").exists(), "building the wheel failed in another worker"
+            assert time.monotonic() < deadline, "the other worker did not build the wheel"
+            time.sleep(1)
+        return where / "venv" / "bin"
+    try:
+        bin_dir = _install(where)
+    except BaseException:
+        (where / "failed").touch()
+        raise
+    (where / "ready").touch()
+    return bin_dir
+
+
+def _install(where: Path) -> Path:
     subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q",
                     "-w", str(where / "dist")], check=True, env=_clean_env(), timeout=900)
     (wheel,) = (where / "dist").glob("outreach-*.whl")
