@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              help=N_("text for people, json for scripts and monitoring."))
+              help=N_("Output format."))
 @click.pass_obj
 def status(app: App, fmt: str) -> None:
     """Whether the service is running, what it published, what waits and what failed.
