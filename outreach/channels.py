@@ -461,7 +461,8 @@ class Channel(ABC):
     #: What the platform accepts.
     text_limits: ClassVar[TextLimits] = TextLimits(max_text=4096)
     media_limits: ClassVar[MediaLimits] = MediaLimits()
-    capabilities: ClassVar[Capabilities] = Capabilities()
+    #: What the channel can do; a channel may narrow or widen it by its settings.
+    capabilities: Capabilities = Capabilities()
     #: How many publish calls Outreach makes to one channel at once.
     max_concurrency: ClassVar[int] = 1
     #: Seconds a publish call may take before Outreach stops waiting for it; the

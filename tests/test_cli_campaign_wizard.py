@@ -106,13 +106,27 @@ def test_running_it_again_edits_the_file_and_keeps_what_it_does_not_ask(config: 
     assert spec.post.template.text == "{title}\n\n{body}"
     assert spec.post.call_to_action == "Приходите!" and spec.channels.names == ("vk",)
     first = path.read_text(encoding="utf-8")
-    # Changing one answer changes only that.
+    # Changing one answer changes only that; a dash clears one.
     answers = [""] * 16
-    answers[4] = "пн, ср"  # days: after the name, kinds, tags and municipalities
+    answers[2] = "-"  # tags: after the name and kinds
+    answers[4] = "пн, ср"  # days: after the municipalities
     assert answer(config, *answers, args=("mentoring",)).exit_code == 0
-    assert load_campaign(config, "mentoring").schedule.days == {0, 2}
-    assert first.replace('days = ["вт"]', 'days = ["пн", "ср"]') == \
-        path.read_text(encoding="utf-8")
+    spec = load_campaign(config, "mentoring")
+    assert spec.schedule.days == {0, 2} and spec.content.tags == ()
+    assert first.replace('days = ["вт"]', 'days = ["пн", "ср"]').replace(
+        'tags = ["школа"]', "tags = []") == path.read_text(encoding="utf-8")
+
+
+def test_a_misspelt_key_is_named_as_it_is_left_out(config: Config) -> None:
+    config.campaigns_dir.mkdir()
+    path = config.campaigns_dir / "c.toml"
+    path.write_text('name = "C"\nactiv = false\n[schedule]\ntimes = ["10:00"]\n'
+                    '[content]\nper_rum = 2\n[channels]\nnames = ["vk"]\n', encoding="utf-8")
+    result = answer(config, *[""] * 14, args=("c",))
+    assert result.exit_code == 0, result.output
+    assert ("Not a key of this file, so it is left out: activ, content.per_rum (a "
+            "misspelling? see the guide)") in result.output
+    assert "per_rum" not in path.read_text(encoding="utf-8")
 
 
 def test_a_cron_schedule_is_kept_when_the_person_says_so(config: Config) -> None:

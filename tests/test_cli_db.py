@@ -65,6 +65,7 @@ def test_upgrade_says_what_it_applied_and_keeps_rows(
         {"revision": "0007", "message": "leader leases for the bots' update readers; "
                                         "incoming events handled once"},
         {"revision": "0008", "message": "lease holder's host, PID and process instance"},
+        {"revision": "0009", "message": "heartbeat of running services"},
     ]
 
     result = runner.invoke(cli, ["db", "upgrade"])

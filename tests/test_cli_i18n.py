@@ -102,7 +102,7 @@ def test_one_process_can_speak_both_languages_in_turn(runner: CliRunner, workdir
             assert result.exit_code == 0, result.output
             assert result.output.startswith(usage), result.output
             assert help_line in result.output
-    assert "Загрузить истории-образцы из <media>/samples" in runner.invoke(
+    assert "Скопировать также истории и кампании-образцы" in runner.invoke(
         cli, ["init", "--help"], env={"OUTREACH_LANG": "ru"}).output
 
 
@@ -141,11 +141,13 @@ def test_init_speaks_russian_and_writes_language_ru(runner: CliRunner, workdir: 
     assert result.output.startswith("config.toml уже есть и остаётся без изменений.")
 
 
-def test_init_without_the_example_says_why_in_russian(runner: CliRunner, workdir: Path) -> None:
+def test_init_without_an_example_here_copies_the_shipped_one(runner: CliRunner,
+                                                              workdir: Path) -> None:
     result = runner.invoke(cli, ["init"], env={"OUTREACH_LANG": "ru"})
-    assert result.exit_code == 1
-    assert result.output.startswith(
-        "Ошибка: файла config.toml нет, и здесь нет config.example.toml")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Создан config.toml по образцу config.example.toml")
+    assert (workdir / "config.toml").read_text() == (ROOT / "config.example.toml").read_text()
+    assert (workdir / "media" / "brand" / "logo.png").is_file()  # the example's watermark
 
 
 def test_a_question_takes_the_readers_answers(runner: CliRunner) -> None:

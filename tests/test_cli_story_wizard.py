@@ -145,6 +145,15 @@ def test_no_consent_is_written_as_none_and_said(config: Config, folder: Path) ->
     assert read_story(folder, config.municipalities).consent_by is None
 
 
+def test_a_misspelt_key_is_named_as_it_is_left_out(config: Config, folder: Path) -> None:
+    (folder / "story.md").write_text('+++\ntitle = "Урок"\nkind = "story"\nsumary = "x"\n'
+                                     '+++\nТекст.\n', encoding="utf-8")
+    result = answer(config, folder, "", "", "", "1", *[""] * 8)
+    assert result.exit_code == 0, result.output
+    assert "Not a key of this file, so it is left out: sumary" in result.output
+    assert "sumary" not in (folder / "story.md").read_text(encoding="utf-8")
+
+
 def test_a_story_md_that_cannot_be_read_is_left_alone(config: Config, folder: Path) -> None:
     (folder / "story.md").write_text('+++\ntitle = “Урок”\n+++\n', encoding="utf-8")
     result = answer(config, folder)

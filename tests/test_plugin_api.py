@@ -13,6 +13,7 @@ import pytest
 
 import outreach.channels as api
 from outreach.channels import Channel, Post, Published
+from outreach_ok import OKChannel
 from outreach_telegram import TelegramChannel
 from outreach_vk import VKChannel
 
@@ -56,6 +57,9 @@ class Quiet(Channel):
     (TelegramChannel, "https://t.me/c/1987654321/305", "305"),
     (TelegramChannel, "https://t.me/s/silver_ekb/43", "43"),
     (TelegramChannel, "https://vk.com/wall-218375169_1234", None),
+    (OKChannel, "https://ok.ru/group/70000001/topic/154235", "154235"),
+    (OKChannel, "https://m.ok.ru/group/70000001/topic/154235?utm=1", "154235"),
+    (OKChannel, "https://vk.com/wall-218375169_1234", None),
     (Quiet, "https://ok.ru/group/123/topic/456", None),
 ])
 def test_each_plugin_reads_its_own_post_links(plugin: type[Channel], url: str,

@@ -10,7 +10,9 @@ if TYPE_CHECKING:
 
 
 def _same_place(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and a.strip().casefold() == b.strip().casefold()  # type: ignore[union-attr]
+    if not a or not b:
+        return False
+    return a.strip().casefold() == b.strip().casefold()
 
 
 def fixed_channels(spec: CampaignSpec, config: Config) -> list[str]:

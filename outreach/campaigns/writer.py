@@ -90,3 +90,13 @@ def render_campaign(data: dict[str, Any]) -> str:
         for key, value, comment in written:
             lines.extend(_line(key, value, comment))
     return "\n".join(lines) + "\n"
+
+
+def left_out(data: dict[str, Any]) -> list[str]:
+    """The keys of ``data`` a campaign file does not have (misspelt ones): not written."""
+    known = {section: {key for key, _comment in keys} for section, keys in LAYOUT}
+    found = [key for key in data if key not in known[""] and key not in known]
+    for section in known:
+        if section and isinstance(data.get(section), dict):
+            found += [f"{section}.{key}" for key in data[section] if key not in known[section]]
+    return found

@@ -37,6 +37,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "signups": ("outreach.cli.signups", "signups",
                 N_("New volunteers: add, import, list, export and forget sign-ups.")),
     "stats": ("outreach.cli.stats", "stats", N_("What each campaign and channel earned.")),
+    "status": ("outreach.cli.status", "status",
+               N_("Is the service running and well? Exit code 0, 1 or 2 for monitoring.")),
+    "backups": ("outreach.cli.backups", "backups",
+                N_("Back up the database, config and media in one file; restore it.")),
+    "deploy": ("outreach.cli.deploy", "deploy",
+               N_("Write the files that make the server run the service and its nightly backup.")),
     "init": ("outreach.cli.init", "init",
              N_("Create config.toml and the database; --samples loads the sample library.")),
 }

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from outreach.cli.prompts import confirm
-from outreach.cli.wizards import ask, joined, numbered, one_of, say, text, words
+from outreach.cli.wizards import ask, joined, numbered, one_of, say, say_left_out, text, words
 from outreach.errors import CampaignError, OutreachError
 from outreach.i18n import _, format_datetime
 
@@ -113,7 +113,8 @@ def _schedule(old: dict[str, Any]) -> dict[str, Any]:
         if confirm(_("Keep that schedule?"), default=True):
             return dict(old)
     say(_("On which days? For example: пн, чт — or будни, выходные, каждый день."))
-    days = ask(_("Days"), _days, default=joined(old.get("days")) or None)
+    every_day = _("every day") if "times" in old else None  # times without days: every day
+    days = ask(_("Days"), _days, default=joined(old.get("days")) or every_day)
     say(_("At what times? Hours and minutes, for example: 10:00 or 10:00, 18:30."))
     times = ask(_("Times"), _times, default=joined([str(t)[:5] for t in old.get("times", [])]))
     return {"days": days, "times": times}
@@ -134,8 +135,8 @@ def campaign_wizard(app: App, slug: str | None) -> Path:
         except ValueError as exc:
             raise OutreachError(str(exc)) from None
         old = _existing(folder / f"{slug}.toml")
-    say(_("A new campaign, step by step. Press Enter to take the answer in [brackets]; "
-          "Ctrl+C stops without writing anything."))
+    say(_("A new campaign, step by step. Press Enter to take the answer in [brackets], a "
+          "dash (-) to clear it; Ctrl+C stops without writing anything."))
     name = ask(_("Name of the campaign, as listings show it"), text, default=old.get("name"))
     if slug is None:
         from outreach.text.latin import slugify
@@ -204,8 +205,9 @@ def _write(app: App, path: Path, data: dict[str, Any]) -> Path:
 
     from outreach.campaigns.schedule import describe, local, next_slots
     from outreach.campaigns.spec import parse_campaign
-    from outreach.campaigns.writer import render_campaign
+    from outreach.campaigns.writer import left_out, render_campaign
 
+    say_left_out(left_out(data))
     written = render_campaign(data)
     spec, problems = parse_campaign(tomllib.loads(written), written, path, app.config)
     if spec is None:

@@ -8,40 +8,55 @@ from typing import TYPE_CHECKING
 
 import click
 
+from outreach.config.template import (
+    BRAND,
+    EXAMPLE,
+    SAMPLE_CAMPAIGNS,
+    SAMPLE_STORIES,
+    copy_missing,
+    template_dir,
+)
 from outreach.errors import NotFoundError
 from outreach.i18n import N_, _, format_number, ngettext
 
 if TYPE_CHECKING:
     from outreach.cli import App
 
-EXAMPLE = "config.example.toml"
 SAMPLE_TAG = "sample"
 
 
 @click.command()
+@click.argument("folder", required=False, metavar=N_("[DIR]"),
+                type=click.Path(file_okay=False, path_type=Path))
 @click.option("--samples", is_flag=True,
-              help=N_("Import the sample stories from <media>/samples and approve them."))
+              help=N_("Copy the sample stories and campaigns too, import the stories and "
+                      "approve them."))
 @click.pass_obj
-def init(app: App, samples: bool) -> None:
-    """Create config.toml from the example, create the database, optionally load samples.
+def init(app: App, folder: Path | None, samples: bool) -> None:
+    """Make DIR (default: here) a centre's working folder: config.toml, database, media.
 
-    Running it again changes nothing that is already there: an existing
-    config.toml is kept and unchanged samples are not imported twice.
+    config.toml is copied from config.example.toml (this folder's, else the
+    one Outreach ships). Running it again changes nothing that is already
+    there: an existing config.toml is kept, sample files are not copied over
+    and unchanged samples are not imported twice.
     """
-    target = app.config_path or Path("config.toml")
+    target = app.config_path or (folder or Path()) / "config.toml"
     if target.exists():
         click.echo(_("Keeping {path}.").format(path=target))
     else:
-        example = Path(EXAMPLE)
-        if not example.exists():
+        example = Path(EXAMPLE) if Path(EXAMPLE).is_file() else template_dir() / EXAMPLE
+        if not example.is_file():
             raise NotFoundError(
                 _("{path} does not exist and there is no {example} here to copy it from; "
                   "run this in the Outreach folder or pass --config").format(
                     path=target, example=EXAMPLE)
             )
+        target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(example, target)
         click.echo(_("Created {path} from {example}: edit it to describe your centre.").format(
             path=target, example=EXAMPLE))
+        # The example's watermark names the sample logo; the centre replaces it.
+        copy_missing(BRAND, target.parent / BRAND)
     app.config_path = target
     status = app.store.status()
     click.echo(_("Database ready at revision {revision}.").format(revision=status.current))
@@ -54,6 +69,11 @@ def _load_samples(app: App) -> None:
     from outreach.library.stories import approve_story, list_stories
 
     folder = app.config.media_dir / "samples"
+    copied = (copy_missing(SAMPLE_STORIES, folder)
+              + copy_missing(SAMPLE_CAMPAIGNS, app.config.campaigns_dir))
+    if copied:
+        click.echo(ngettext("Copied {count} sample file.", "Copied {count} sample files.",
+                            len(copied)).format(count=format_number(len(copied))))
     if not folder.is_dir():
         raise NotFoundError(_("no sample stories at {folder}").format(folder=folder))
     report = import_paths(app.store, [folder], municipalities=app.config.municipalities,

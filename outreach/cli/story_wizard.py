@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from outreach.cli.prompts import confirm
-from outreach.cli.wizards import ask, joined, numbered, one_of, say, text, words
+from outreach.cli.wizards import ask, joined, numbered, one_of, say, say_left_out, text, words
 from outreach.i18n import _, format_number, ngettext
 
 if TYPE_CHECKING:
@@ -114,8 +114,8 @@ def story_wizard(app: App, folder: Path) -> Path:
     count = ngettext("{count} photo", "{count} photos", len(photos)).format(
         count=format_number(len(photos)))
     say(_("A story for {folder}, step by step ({photos} there). Press Enter to take the "
-          "answer in [brackets]; Ctrl+C stops without writing anything.").format(
-              folder=folder, photos=count))
+          "answer in [brackets], a dash (-) to clear it; Ctrl+C stops without writing "
+          "anything.").format(folder=folder, photos=count))
     title = ask(_("Title"), text, default=old.get("title"))
     say(_("1. a photo report (photos with captions)  2. a story (text; photos optional)"))
     kind_default = {"photo-report": "1", "story": "2"}.get(old.get("kind", ""),
@@ -161,8 +161,9 @@ def _body(body: str, required: bool) -> str:
 def _write(app: App, folder: Path, data: dict[str, Any], body: str) -> Path:
     from outreach.errors import StoryFileError
     from outreach.library.frontmatter import STORY_FILE, read_story
-    from outreach.library.writer import render_story
+    from outreach.library.writer import left_out, render_story
 
+    say_left_out(left_out(data))
     path = folder / STORY_FILE
     if not confirm(_("Write {path}?").format(path=path), default=True):
         say(_("Nothing was written."))

@@ -28,11 +28,13 @@ def ask(question: str, parse: Callable[[str], T], default: str | None = None,
     """Ask until ``parse`` takes the answer; a ValueError from it is said and asked again.
 
     An empty answer is ``default``; without one, "" goes to ``parse`` when the
-    question is not ``required``.
+    question is not ``required``. A dash clears a question that is not required.
     """
     while True:
         reply = click.prompt(question, default=default or "", show_default=bool(default),
                              prompt_suffix=": ").strip()
+        if reply == "-" and not required:
+            reply = ""
         if not reply and required:
             click.echo(_("This one needs an answer."), err=True)
             continue
@@ -86,3 +88,10 @@ def numbered(options: Sequence[str], notes: Sequence[str] | None = None) -> None
     for number, option in enumerate(options, start=1):
         note = f" ({notes[number - 1]})" if notes and notes[number - 1] else ""
         say(f"  {number}. {option}{note}")
+
+
+def say_left_out(keys: Sequence[str]) -> None:
+    """Say which keys of the file being changed are not carried over, and why."""
+    if keys:
+        say(_("Not a key of this file, so it is left out: {keys} (a misspelling? see the "
+              "guide)").format(keys=", ".join(keys)))

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from outreach.errors import DatabaseDamaged, StoreError
 from outreach.i18n import _, lazy_gettext
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import ExceptionContext
 
 RESTORE = lazy_gettext('restore it from a backup as "Backups" in the README says')
 
@@ -149,7 +153,7 @@ def install(engine: object, where: str | Named) -> None:
     """Have ``engine`` raise the project's errors for the driver errors ``translate`` knows."""
     from sqlalchemy import event
 
-    def handle_error(context):  # type: ignore[no-untyped-def]
+    def handle_error(context: ExceptionContext) -> StoreError | None:
         original = context.original_exception
         translated = translate(original, where)
         if translated is not None and str(original).startswith(UNDECODABLE):

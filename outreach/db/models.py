@@ -314,3 +314,17 @@ class IntakeEvent(_Table, table=True):
     replies: list[Any] | None = Field(default=None, sa_column=Column(sa.JSON))
     # Whose dialog: replies still owed can carry their name, erased with them.
     person: str | None = Field(default=None, max_length=100, index=True)
+
+
+class Heartbeat(_Table, table=True):
+    """A running ``outreach run`` process, as ``outreach status`` sees it.
+
+    The service writes ``beat_at`` every minute or so (``outreach.engine.heartbeat``)
+    and ``stopped_at`` when it stops cleanly; a beat long past with no stop means
+    the process died.
+    """
+
+    worker: str = Field(primary_key=True, max_length=200)  # "<host>:<pid>"
+    started_at: dt.datetime | None = _when(nullable=False)
+    beat_at: dt.datetime | None = _when(nullable=False, index=True)
+    stopped_at: dt.datetime | None = _when()

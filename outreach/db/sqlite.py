@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from outreach.db.failures import RESTORE, Named, disk_full, install, read_only, translate
 from outreach.errors import DatabaseDamaged, StoreError
@@ -251,7 +251,8 @@ def _copy(source: Engine, path: Path, temporary: Path) -> None:
     try:
         copy = sqlite3.connect(temporary)
         try:
-            raw.driver_connection.backup(copy)  # type: ignore[union-attr]
+            # The SQLite store's driver connection is sqlite3's own.
+            cast(sqlite3.Connection, raw.driver_connection).backup(copy)
         finally:
             copy.close()
     except sqlite3.Error as exc:

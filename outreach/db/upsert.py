@@ -8,7 +8,9 @@ from typing import Any
 def insert_for(dialect: str) -> Any:
     """The dialect's ``insert`` construct, which has ``on_conflict_do_*``."""
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    return insert
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert

@@ -145,7 +145,7 @@ def publication_detail(session: Session, publication_id: int) -> PublicationDeta
     engagement = session.exec(
         select(EngagementSnapshot)
         .where(EngagementSnapshot.publication_id == publication_id)
-        .order_by(EngagementSnapshot.taken_at.desc(), EngagementSnapshot.id.desc())  # type: ignore[union-attr]
+        .order_by(col(EngagementSnapshot.taken_at).desc(), col(EngagementSnapshot.id).desc())
         .limit(1)).first()
     return PublicationDetail(
         publication=publication,

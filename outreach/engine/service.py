@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from outreach.db.models import utcnow
+from outreach.engine import heartbeat
 from outreach.engine.alarm import StoreAlarm
 from outreach.engine.collectors import collect_audience, collect_engagement
 from outreach.engine.dispatcher import Dispatcher
@@ -47,6 +48,8 @@ RELOAD_EVERY = dt.timedelta(seconds=5)
 SWEEP_EVERY = dt.timedelta(seconds=60)
 COLLECT_EVERY = dt.timedelta(minutes=10)
 TIDY_EVERY = dt.timedelta(hours=1)  # unfinished sign-ups and old bot events: see tidy()
+#: Seconds ``stop`` lets calls in flight finish (a systemd unit's stop timeout allows for it).
+STOP_GRACE = 5.0
 POLL = 1.0  # seconds between looks at the outbox when nothing wakes the dispatcher
 # Slots are planned this long before they fall due, so that publications wait
 # in the outbox when their time comes even when many campaigns share a minute.
@@ -270,6 +273,7 @@ class Service:
             timezone=dt.UTC, job_defaults={"coalesce": True, "max_instances": 1},
             executors={"default": {"type": "threadpool", "max_workers": 2}})
         self._scheduler.start()
+        heartbeat.beat(self.store, self.worker, self.clock(), starting=True)
         self.load_campaigns()
         self.reload_if_changed()
         report = self.plan(ahead=PLAN_AHEAD)
@@ -287,6 +291,8 @@ class Service:
         sched.add_job(self.scheduled_collect, "interval", id="collect",
                       seconds=max(5.0, COLLECT_EVERY.total_seconds() / self.speed),
                       next_run_time=dt.datetime.now(dt.UTC))
+        sched.add_job(self.scheduled_beat, "interval", id="heartbeat",
+                      seconds=heartbeat.EVERY.total_seconds())
         sched.add_job(self.scheduled_tidy, "interval", id="tidy",
                       seconds=TIDY_EVERY.total_seconds(), next_run_time=dt.datetime.now(dt.UTC))
         self._thread = threading.Thread(target=self._dispatch_loop, name="dispatcher",
@@ -313,6 +319,10 @@ class Service:
     def scheduled_collect(self) -> None:
         with self.alarm.job(lambda: _("Collecting engagement failed; trying again later")):
             self.collect()
+
+    def scheduled_beat(self) -> None:
+        with self.alarm.job(lambda: _("Recording that the service is running failed")):
+            heartbeat.beat(self.store, self.worker, self.clock())
 
     def scheduled_tidy(self) -> None:
         with self.alarm.job(lambda: _("Erasing unfinished sign-ups failed; trying again "
@@ -387,7 +397,7 @@ class Service:
         while not self._stop.wait(0.5):
             pass
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = STOP_GRACE) -> None:
         """Finish calls in flight (up to ``timeout`` s), release the planner lock, stop."""
         self._stop.set()
         self._wake.set()
@@ -396,5 +406,8 @@ class Service:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
         self.dispatcher.stop(timeout)
+        if self._scheduler is not None:
+            with self.alarm.job(lambda: _("Recording that the service is running failed")):
+                heartbeat.stopped(self.store, self.worker, self.clock())
         self.lock.release()
         self.leases.close()

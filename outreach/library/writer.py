@@ -45,3 +45,16 @@ def render_story(data: dict[str, Any], body: str) -> str:
                   if photo.get(key) not in (None, "")]
     lines += ["+++", "", body.strip(), ""]
     return "\n".join(lines)
+
+
+def left_out(data: dict[str, Any]) -> list[str]:
+    """The keys of ``data`` story.md does not have (misspelt ones): not written."""
+    top = {key for key, _comment in TOP} | {"consent", "photos"}
+    found = [key for key in data if key not in top]
+    consent = data.get("consent")
+    if isinstance(consent, dict):
+        found += [f"consent.{key}" for key in consent if key not in dict(CONSENT)]
+    for photo in data.get("photos") or []:
+        if isinstance(photo, dict):
+            found += [f"photos.{key}" for key in photo if key not in dict(PHOTO)]
+    return list(dict.fromkeys(found))

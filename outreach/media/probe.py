@@ -15,9 +15,13 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from outreach.errors import ContentError, MediaError
 from outreach.i18n import _, format_decimal, format_number
+
+if TYPE_CHECKING:
+    from PIL import Image as PILImage
 
 # Formats a volunteer's camera or phone produces and the media pipeline can
 # turn into what every channel accepts. MPO is how Pillow names many camera JPEGs.
@@ -104,9 +108,9 @@ def read_bytes(path: Path, what: str = "photo", error: type[ContentError] = Medi
             path=path, reason=exc.strerror or exc)) from None
 
 
-def _orientation(image: object) -> int:
+def _orientation(image: PILImage.Image) -> int:
     try:
-        value = image.getexif().get(_ORIENTATION, 1)  # type: ignore[attr-defined]
+        value = image.getexif().get(_ORIENTATION, 1)
     except Exception:  # noqa: BLE001 - broken EXIF is not a broken photo
         return 1
     return value if isinstance(value, int) else 1

@@ -322,15 +322,20 @@ class Registry:
 
     def secrets(self, channel_name: str | None = None) -> list[str]:
         """The values of the secrets the channel's settings name (of every channel: None)."""
+        return [secret for variable in self.secret_variables(channel_name)
+                if (secret := self.env.get(variable))]
+
+    def secret_variables(self, channel_name: str | None = None) -> list[str]:
+        """The environment variables the channel's settings name for secrets (every channel's:
+        None)."""
         names = [channel_name] if channel_name is not None else list(self._statuses)
         found: list[str] = []
         for name in names:
             plugin = self._classes.get(self._statuses[name].plugin)
             settings = self._settings.get(name, {})
             for key, field in (plugin.settings_schema.items() if plugin else ()):
-                secret = self.env.get(settings.get(key) or "") if field.env else None
-                if secret:
-                    found.append(secret)
+                if field.env and settings.get(key):
+                    found.append(settings[key])
         return found
 
     def redact(self, channel_name: str | None, text: str) -> str:

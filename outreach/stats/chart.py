@@ -20,7 +20,7 @@ from outreach.errors import OutreachError, os_reason
 from outreach.i18n import _, current_language, format_number
 
 if TYPE_CHECKING:
-    from PIL import ImageDraw, ImageFont
+    from PIL import Image, ImageDraw, ImageFont
 
     from outreach.stats import WeekPoint
 
@@ -135,14 +135,17 @@ def draw_weekly_chart(points: Sequence[WeekPoint], path: Path, *, title: str | N
             # On a white label, so it stays legible where it crosses a bar; beside the dot
             # where it hides no bar's figure.
             figure = format_number(point.signups)
+            # Clear of a figure centred over this week's bar, however wide it is.
+            reach = 16 + max(((box[2] - box[0]) / 2 for box in taken), default=0)
             places = [((x + 14, y - 14), "ls"), ((x + 14, y + 14), "la"),
-                      ((x - 14, y - 14), "rs"), ((x - 14, y + 14), "ra")]
+                      ((x + 16, y), "lm"), ((x - 14, y - 14), "rs"),
+                      ((x - 14, y + 14), "ra"), ((x - 16, y), "rm"), ((x + reach, y), "lm")]
             frames = []
             for xy, anchor in places:
                 box = draw.textbbox(xy, figure, font=small, anchor=anchor)
                 frames.append((xy, anchor, (box[0] - 5, box[1] - 4, box[2] + 5, box[3] + 4)))
             xy, anchor, frame = next(
-                (f for f in frames if f[2][3] <= plot_bottom
+                (f for f in frames if f[2][3] <= plot_bottom + 12  # clear of the week labels
                  and not any(_overlap(f[2], other) for other in taken)), frames[0])
             draw.rectangle(frame, fill=BACKGROUND, outline=LINE, width=2)
             _text(draw, xy, figure, small, LINE, anchor)
@@ -185,10 +188,13 @@ def _bar_figures(draw: ImageDraw.ImageDraw, points: Sequence[WeekPoint],
             continue
         box = draw.textbbox((x, y - 8), figure, font=font, anchor="ms")
         inside = draw.textbbox((x, y + 8), figure, font=font, anchor="ma")
-        if _overlap(box, (dx - 12, dy - 12, dx + 12, dy + 12)) and inside[3] + 6 < bottom:
-            _text(draw, (x, y + 8), figure, font, BACKGROUND, "ma")
-            taken.append(inside)
-            continue
+        if _overlap(box, (dx - 12, dy - 12, dx + 12, dy + 12)):
+            if inside[3] + 6 < bottom:
+                _text(draw, (x, y + 8), figure, font, BACKGROUND, "ma")
+                taken.append(inside)
+                continue
+            y = min(y, dy - 12)  # a short bar: its figure goes above the dot
+            box = draw.textbbox((x, y - 8), figure, font=font, anchor="ms")
         draw.rectangle([box[0] - 2, box[1] - 2, box[2] + 2, box[3] + 2], fill=BACKGROUND)
         taken.append(box)
         _text(draw, (x, y - 8), figure, font, BARS, "ms")
@@ -224,9 +230,9 @@ def _legend(draw: ImageDraw.ImageDraw,
             x += 42 + draw.textlength(label, font=font) + 60
 
 
-def _save(image: object, path: Path) -> Path:
+def _save(image: Image.Image, path: Path) -> Path:
     try:
-        image.save(path, format="PNG", optimize=True)  # type: ignore[attr-defined]
+        image.save(path, format="PNG", optimize=True)
     except OSError as exc:
         raise OutreachError(_("cannot write the chart to {path}: {reason}").format(
             path=path, reason=os_reason(exc))) from exc

@@ -80,7 +80,7 @@ def template_problems(text: str, source: str = "", key: str = "",
 
 
 def _unsafe_hint(inside: str) -> str:
-    name = re.match(r"[A-Za-z_]*", inside).group(0)  # type: ignore[union-attr]
+    name = re.split(r"[^A-Za-z_]", inside, maxsplit=1)[0]  # the leading name, maybe empty
     suggestion = _("; write {placeholder}").format(placeholder="{" + name + "}") \
         if name in PLACEHOLDERS else ""
     if inside.isdigit() or inside == "":

@@ -118,7 +118,7 @@ class MaxChannel(Channel):
         self.intake: Intake | None = None
         if self.bot_name:
             # Deep links need the bot's name; the sign-up bot runs on the same token.
-            self.capabilities = Capabilities(  # type: ignore[misc]
+            self.capabilities = Capabilities(
                 engagement=True, audience=True, reconcile=True, signups=True,
                 contact_button=True)
 

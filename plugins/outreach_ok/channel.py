@@ -10,6 +10,7 @@ which a group topic does not need); then ``mediatopic.post`` with
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -38,6 +39,9 @@ from outreach.channels import (
 from outreach_ok import limits
 from outreach_ok.client import Client, Credentials, pacer_for
 from outreach_ok.errors import Who
+
+#: A topic's link (limits.TOPIC_URL, also with m.ok.ru or a query): its id is the topic's.
+_TOPIC_LINK = re.compile(r"ok\.ru/group/\d+/topic/(\d+)")
 
 if TYPE_CHECKING:
     import requests
@@ -215,6 +219,11 @@ class OKChannel(Channel):
         centre's bot on VK or Telegram (``signup_url``), which attributes the code."""
         template = self.settings.get("signup_url")
         return template.replace("{code}", code) if template else None
+
+    @classmethod
+    def external_id_from_url(cls, url: str) -> str | None:
+        match = _TOPIC_LINK.search(url)
+        return match.group(1) if match else None
 
     def close(self) -> None:
         with self._lock:

@@ -101,7 +101,7 @@ class VKChannel(Channel):
         self.intake: Intake | None = None
         if self.settings.get("community_token_env"):
             # The sign-up bot runs on the community token (messages.send, Bots Long Poll).
-            self.capabilities = Capabilities(  # type: ignore[misc]
+            self.capabilities = Capabilities(
                 engagement=True, audience=True, reconcile=True, signups=True)
 
     # --- clients, made on first use ---

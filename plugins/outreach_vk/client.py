@@ -91,11 +91,12 @@ def pacer_for(token: str, rate: int, window: float = limits.PACE_WINDOW) -> Pace
 class _TimeoutAdapter(HTTPAdapter):
     """Gives every request a timeout (vk_api sets none)."""
 
-    def send(self, request: requests.PreparedRequest,  # type: ignore[override]
-             **kwargs: Any) -> requests.Response:
-        if kwargs.get("timeout") is None:
-            kwargs["timeout"] = TIMEOUT
-        return super().send(request, **kwargs)
+    def send(self, request: requests.PreparedRequest, stream: bool = False,
+             timeout: Any = None, verify: Any = True, cert: Any = None,
+             proxies: dict[str, str] | None = None) -> requests.Response:
+        return super().send(request, stream=stream,
+                            timeout=TIMEOUT if timeout is None else timeout,
+                            verify=verify, cert=cert, proxies=proxies)
 
 
 class _ForwardingAdapter(_TimeoutAdapter):
@@ -105,11 +106,13 @@ class _ForwardingAdapter(_TimeoutAdapter):
         super().__init__()
         self.base = base.rstrip("/")
 
-    def send(self, request: requests.PreparedRequest,  # type: ignore[override]
-             **kwargs: Any) -> requests.Response:
+    def send(self, request: requests.PreparedRequest, stream: bool = False,
+             timeout: Any = None, verify: Any = True, cert: Any = None,
+             proxies: dict[str, str] | None = None) -> requests.Response:
         parts = urlsplit(request.url or "")
         request.url = self.base + parts.path + (f"?{parts.query}" if parts.query else "")
-        return super().send(request, **kwargs)
+        return super().send(request, stream=stream, timeout=timeout, verify=verify, cert=cert,
+                            proxies=proxies)
 
 
 def make_session(api_url: str) -> requests.Session:

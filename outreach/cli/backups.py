@@ -1,0 +1,50 @@
+"""``outreach backups``: the whole centre in one archive (database, config, media), and back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from outreach.i18n import N_, _
+
+if TYPE_CHECKING:
+    from outreach.cli import App
+
+
+@click.group()
+def backups() -> None:
+    """Back up the database, config.toml, campaigns and media in one file; restore it."""
+
+
+@backups.command()
+@click.option("--into", required=True, metavar=N_("FOLDER"),
+              type=click.Path(file_okay=False, path_type=Path),
+              help=N_("The folder that keeps the backups."))
+@click.option("--keep", default=14, show_default=True, type=click.IntRange(min=1),
+              help=N_("How many of the newest backups to keep there."))
+@click.pass_obj
+def create(app: App, into: Path, keep: int) -> None:
+    """Write a backup into FOLDER (tokens are never in it); delete the oldest beyond --keep."""
+    from outreach.db.models import utcnow
+    from outreach.deploy.backups import create as create_backup
+
+    archive = create_backup(app.config, app.store, into, keep, utcnow())
+    click.echo(_("Backed up to {file}.").format(file=archive))
+
+
+@backups.command()
+@click.argument("archive", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                metavar=N_("FILE"))
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), metavar=N_("DIR"))
+def restore(archive: Path, folder: Path) -> None:
+    """Restore the backup FILE into the new or empty folder DIR."""
+    from outreach.deploy.backups import restore as restore_backup
+
+    restored = restore_backup(archive, folder)
+    click.echo(_("Restored {config}, {files} files of media and campaigns, and the database "
+                 "{database}.").format(config=restored.config, files=restored.files,
+                                       database=restored.database))
+    click.echo(_("Posts published after the backup was made are not in it: check "
+                 "outreach publications list --status planned before starting the service."))

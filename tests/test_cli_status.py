@@ -1,0 +1,114 @@
+"""``outreach status`` as a volunteer and a monitoring script read it: words and exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from outbox_support import T0, seed
+
+from outreach.cli import cli
+from outreach.db import Store
+from outreach.db.models import utcnow
+from outreach.engine import heartbeat
+
+JSON_KEYS = {"state", "exit_code", "checked_at", "service", "last_published_at",
+             "publications", "channels", "next_slots"}
+
+
+@pytest.fixture
+def project(workdir: Path, store_url: str, store: Store) -> Store:
+    (workdir / "config.toml").write_text(
+        f'database_url = "{store_url}"\ntime_zone = "Asia/Yekaterinburg"\n'
+        '[channels.vk]\nplugin = "vk"\ngroup_id = 218375169\n', encoding="utf-8")
+    (workdir / "campaigns").mkdir()
+    (workdir / "campaigns" / "daily.toml").write_text(
+        'name = "Daily"\n[schedule]\nevery = "1d"\n[channels]\nnames = ["vk"]\n',
+        encoding="utf-8")
+    return store
+
+
+def status(runner: CliRunner, *args: str, lang: str = "en") -> Result:
+    return runner.invoke(cli, ["status", *args], env={"OUTREACH_LANG": lang})
+
+
+def test_a_store_no_service_ever_used_is_down(runner: CliRunner, project: Store) -> None:
+    result = status(runner)
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[0] == "The service has never run with this database."
+    assert "Nothing has been published yet." in result.output
+    assert result.output.splitlines()[-1] == "The service is not running."
+    shown = json.loads(status(runner, "--format", "json").output)
+    assert set(shown) == JSON_KEYS
+    assert shown["state"] == "down" and shown["exit_code"] == 2
+    assert shown["service"] == {"running": False, "workers": [], "last_beat_at": None,
+                                "stopped_at": None}
+    assert [c["name"] for c in shown["channels"]] == ["vk"]
+    assert shown["channels"][0]["state"] == "ok"
+    assert shown["next_slots"][0]["campaign"] == "daily"
+
+
+def test_running_with_failed_and_uncertain_publications_is_degraded(
+        runner: CliRunner, project: Store) -> None:
+    seed(project)
+    heartbeat.beat(project, "server:4242", utcnow(), starting=True)
+
+    result = status(runner, "--format", "json")
+    assert result.exit_code == 1, result.output
+    shown = json.loads(result.output)
+    assert shown["state"] == "degraded"
+    assert shown["service"]["running"] is True
+    assert [w["worker"] for w in shown["service"]["workers"]] == ["server:4242"]
+    assert shown["publications"] == {"queued": 2, "failed": 1, "uncertain": 1}
+    assert shown["last_published_at"] == (T0 - dt.timedelta(days=1)).isoformat()
+    states = {c["name"]: c["state"] for c in shown["channels"]}
+    # press has only a cancelled publication and is not in config.toml: turned off.
+    assert states == {"vk": "uncertain", "telegram": "failing", "press": "disabled"}
+
+    result = status(runner, lang="ru")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Служба работает (server:4242); последний признак жизни — ")
+    assert "Публикации: ждут отправки — 2, не удались — 1, спорные — 1." in lines
+    assert any(line.startswith("  telegram: публикации не удались; последняя публикация ")
+               for line in lines)
+    assert "  vk: публикации ждут решения человека; пока ничего не опубликовано" in lines
+    assert lines[-1] == "Служба работает, но кое-что требует внимания человека (см. выше)."
+
+
+def test_a_running_service_with_nothing_to_fix_is_healthy(runner: CliRunner,
+                                                          project: Store) -> None:
+    heartbeat.beat(project, "server:1", utcnow(), starting=True)
+    result = status(runner)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "All is well."
+
+
+def test_a_stopped_or_dead_service_is_down_and_says_which(runner: CliRunner,
+                                                          project: Store) -> None:
+    heartbeat.beat(project, "server:1", utcnow() - dt.timedelta(hours=1), starting=True)
+    result = status(runner)
+    assert result.exit_code == 2
+    assert "did not stop cleanly (look at its log: journalctl -u outreach)" in result.output
+
+    heartbeat.stopped(project, "server:1", utcnow())
+    result = status(runner, "--format", "json")
+    assert result.exit_code == 2
+    shown = json.loads(result.output)
+    assert shown["service"]["running"] is False
+    assert shown["service"]["stopped_at"] is not None
+    assert status(runner).output.startswith("The service is stopped: it stopped ")
+
+
+def test_a_beat_after_a_stop_is_running_again(project: Store) -> None:
+    start = utcnow()
+    heartbeat.beat(project, "server:1", start, starting=True)
+    heartbeat.stopped(project, "server:1", start + dt.timedelta(minutes=1))
+    heartbeat.beat(project, "server:1", start + dt.timedelta(minutes=2), starting=True)
+    (beat,) = heartbeat.beats(project)
+    assert beat.stopped_at is None and beat.started_at == start + dt.timedelta(minutes=2)
+    assert beat.alive(start + dt.timedelta(minutes=3))
+    assert not beat.alive(start + dt.timedelta(minutes=2) + heartbeat.STALE * 2)
