@@ -30,6 +30,7 @@ from outreach.channels import (
     Post,
     PostPhoto,
     Published,
+    RateLimitedError,
     Reconciled,
     TextLimits,
     TransientError,
@@ -94,6 +95,9 @@ class OKChannel(Channel):
         self.group_id: str = str(self.settings["group_id"])
         self.api_url: str = self.settings.get("api_url") or limits.API_URL
         self._client: Client | None = None
+        #: Publications whose mediatopic.post failed without a clear refusal, and when:
+        #: OK may have made the topic, so the next attempt looks for it first.
+        self._unsure: dict[str, dt.datetime] = {}
         self._session: requests.Session | None = None
         self._lock = threading.Lock()
 
@@ -123,13 +127,34 @@ class OKChannel(Channel):
                 "channel {channel}: OK takes at most {most} photos in a post; this one has "
                 "{count}").format(channel=self.name, most=limits.MAX_PHOTOS,
                                   count=len(post.photos)))
+        since = self._unsure.get(post.idempotency_key)
+        if since is not None:  # OK takes no idempotency key: find an earlier attempt's topic
+            found = self.reconcile(post, since)
+            if found.exists and found.published is not None:
+                del self._unsure[post.idempotency_key]
+                return found.published
+            if found.exists is None:
+                raise TransientError(_(
+                    "channel {channel}: OK may have the post from an earlier attempt, and the "
+                    "group's newest topics do not tell; check the group before it is sent "
+                    "again").format(channel=self.name))
+            del self._unsure[post.idempotency_key]
         media: list[dict[str, Any]] = [{"type": "text", "text": post.text}]
         if post.photos:
             media.append({"type": "photo",
                           "list": [{"id": token} for token in self._upload(post.photos)]})
-        topic = self._call("mediatopic.post", {"type": "GROUP_THEME", "gid": self.group_id,
-                                               "attachment": {"media": media}})
+        started = dt.datetime.now(dt.UTC)
+        try:
+            topic = self._call("mediatopic.post", {"type": "GROUP_THEME",
+                                                   "gid": self.group_id,
+                                                   "attachment": {"media": media}})
+        except RateLimitedError:
+            raise  # OK refused it: nothing was posted
+        except TransientError:
+            self._unsure[post.idempotency_key] = started
+            raise
         if not isinstance(topic, str | int) or not str(topic).isdigit() or str(topic) == "0":
+            self._unsure[post.idempotency_key] = started
             raise TransientError(_(
                 "channel {channel}: OK answered the post without a topic number; Outreach "
                 "will look for it before trying again").format(channel=self.name))

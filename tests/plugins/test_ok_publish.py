@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from ok_support import make_channel, photo, post, running_fake
 
-from outreach.channels import PermanentError
+from outreach.channels import PermanentError, TransientError
 from outreach_ok import limits
 from outreach_ok.fake import FakeOK
 
@@ -105,3 +105,24 @@ def test_a_hundred_posts_with_three_photos_stay_under_the_rate(tmp_path: Path,
         channel.publish(post(text=f"Фоторепортаж {number}", photos=photos))
     assert len(fake.topics()) == 100 and fake.flood_answers == 0
     assert len(fake.responses) == 300  # getUploadUrl, the upload, mediatopic.post
+
+
+def test_a_post_whose_answer_was_lost_is_found_not_sent_twice(tmp_path: Path,
+                                                               fake: FakeOK) -> None:
+    channel = make_channel(tmp_path, fake)
+    fake.set_fault("lost_post", 1)  # OK makes the topic, then answers an internal error
+    with pytest.raises(TransientError, match="internal problem"):
+        channel.publish(post(key="pub-9", text="Прогулка в парке"))
+    again = channel.publish(post(key="pub-9", text="Прогулка в парке"))  # the engine's retry
+    [topic] = fake.topics()
+    assert again.external_id == topic["id"]
+    assert [m for m, _ in fake.responses].count("mediatopic.post") == 1
+
+
+def test_a_retry_after_a_refused_post_publishes_normally(tmp_path: Path, fake: FakeOK) -> None:
+    channel = make_channel(tmp_path, fake)
+    fake.set_fault("service", 1)  # refused before anything was made
+    with pytest.raises(TransientError):
+        channel.publish(post(key="pub-10"))
+    channel.publish(post(key="pub-10"))
+    assert len(fake.topics()) == 1
