@@ -189,10 +189,10 @@ class OKChannel(Channel):
         since = attempted_at.timestamp() * 1000 - 60_000  # a minute for the clocks
         reached_before = False
         for topic in topics:
-            if _text_of(topic) == post.text:
-                return Reconciled(exists=True, published=self._published(str(topic["id"])))
             if int(topic.get("created_ms") or 0) < since:
-                reached_before = True
+                reached_before = True  # older than the attempt: the same text is another post
+            elif _text_of(topic) == post.text:
+                return Reconciled(exists=True, published=self._published(str(topic["id"])))
         if reached_before or not answer.get("has_more"):
             return Reconciled(exists=False)  # every topic since the attempt was seen
         return Reconciled(exists=None)

@@ -126,3 +126,12 @@ def test_a_retry_after_a_refused_post_publishes_normally(tmp_path: Path, fake: F
         channel.publish(post(key="pub-10"))
     channel.publish(post(key="pub-10"))
     assert len(fake.topics()) == 1
+
+
+def test_reconcile_ignores_an_older_topic_with_the_same_text(tmp_path: Path,
+                                                             fake: FakeOK) -> None:
+    channel = make_channel(tmp_path, fake)
+    channel.publish(post(key="spring", text="Прогулка в парке"))  # the same story, a year ago
+    later = dt.datetime.fromtimestamp(fake.clock.now() + 3600, dt.UTC)
+    found = channel.reconcile(post(key="autumn", text="Прогулка в парке"), later)
+    assert found.exists is False
