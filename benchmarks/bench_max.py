@@ -30,8 +30,8 @@ TARGET_REQUESTS = 100
 
 
 def _channel(folder: Path, fake: object) -> object:
-    from outreach.testing import make_registry, make_test_config
     from outreach_max import MaxChannel
+    from outreach_testing import make_registry, make_test_config
 
     described = fake.describe()  # type: ignore[attr-defined]
     config = make_test_config(folder, {"max": {

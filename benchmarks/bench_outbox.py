@@ -24,7 +24,7 @@ from common import seed_stories, timed
 def _project(folder: Path, url: str, count: int):  # type: ignore[no-untyped-def]
     from outreach.db import open_store
     from outreach.db.models import utcnow
-    from outreach.testing import make_test_config
+    from outreach_testing import make_test_config
 
     config = make_test_config(folder, {"main": {"plugin": "test"}}, top={"database_url": url})
     config.campaigns_dir.mkdir(exist_ok=True)
@@ -57,7 +57,7 @@ def _baseline(store, count: int) -> float:  # type: ignore[no-untyped-def]
 
 def measure(label: str, url: str, folder: Path, count: int) -> dict[str, float]:
     from outreach.engine.service import Service
-    from outreach.testing import make_registry
+    from outreach_testing import make_registry
 
     config, store = _project(folder, url, count)
     service = Service(config, store, make_registry(config), worker="bench")

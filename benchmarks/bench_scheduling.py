@@ -26,7 +26,7 @@ def measure(folder: Path, campaigns: int, lead: float) -> list[float]:
     from outreach.db import open_store
     from outreach.db.models import utcnow
     from outreach.engine.service import Service
-    from outreach.testing import make_registry, make_test_config, read_log
+    from outreach_testing import make_registry, make_test_config, read_log
 
     config = make_test_config(folder, {"main": {"plugin": "test", "log": "calls.jsonl"}},
                               top={"database_url": f"sqlite:///{folder / 'bench.db'}"})

@@ -33,10 +33,10 @@ from outreach.channels import Post
 from outreach.db import open_store
 from outreach.db.models import Campaign, Publication, ReferralCode, SignUp
 from outreach.signups.desk import StoreDesk
-from outreach.testing import make_registry, make_test_config
 from outreach_telegram import TelegramChannel
 from outreach_telegram.fake import FakeTelegram
 from outreach_telegram.pacing import FloodLimits
+from outreach_testing import make_registry, make_test_config
 
 MUNICIPALITIES = ["Миасс", "Златоуст", "Чебаркуль", "Касли"]
 

@@ -23,9 +23,9 @@ from pathlib import Path
 from common import verdict
 
 from outreach.channels import Post
-from outreach.testing import make_registry, make_test_config
 from outreach_telegram import TelegramChannel, loop
 from outreach_telegram.fake import FakeTelegram
+from outreach_testing import make_registry, make_test_config
 
 
 def post(number: int) -> Post:

@@ -26,7 +26,7 @@ TARGET_REQUESTS = 10
 
 
 def _channel(folder: Path, fake: object) -> object:
-    from outreach.testing import make_registry, make_test_config
+    from outreach_testing import make_registry, make_test_config
     from outreach_vk import VKChannel
 
     described = fake.describe()  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
@@ -11,6 +12,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as `python benchmarks/x.py` from a checkout
     sys.path.insert(0, str(ROOT))
+# The recording channel (plugin "test") is installed for tests and benchmarks only,
+# here and in the processes a benchmark starts.
+INSTALLED = str(ROOT / "tests" / "installed")
+if INSTALLED not in sys.path:
+    sys.path.insert(0, INSTALLED)
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [INSTALLED,
+                                                             os.environ.get("PYTHONPATH")]))
 
 
 def timed(action: Callable[[], object]) -> float:

@@ -3,8 +3,9 @@
 Where things live (each folder holds all of what its name says)::
 
     channels.py   the plugin API: the one module plugins import
+    commands.py   the plugin API for a plugin's own ``outreach`` commands
     errors.py     the one error hierarchy every layer raises; only cli/ turns it into messages
-    testing.py    a recording test plugin and config helpers, for tests and plugin authors
+    assets/       files the core ships: fonts, for plugins too
     config/       config.toml, and the TOML reading, checking and secret shapes all files share
     db/           the store: tables, their states, migrations, SQLite and driver failures
     library/      story folders: front matter, import, approval

@@ -24,6 +24,14 @@ backoff), ``RateLimitedError`` (retried after ``retry_after``), ``AuthError``
 platform will not take this post). Messages are shown to volunteers: say in
 plain words what happened and what a person can do. Never put a token in a
 message.
+
+Everything a plugin needs from Outreach is here, so a plugin imports no
+other ``outreach`` module: the centre's details (``Centre``), the message
+catalogue (``_``, ``ngettext``, ``N_``, ``lazy_gettext``, ``pgettext`` and the
+``format_*`` helpers for numbers and dates in the reader's language, see
+docs/i18n.md), the fonts Outreach ships (``font_file``), and files for the
+owner's eyes only (``private_folder``, ``write_private``). A plugin's own CLI
+commands use ``outreach.commands`` as well (docs/plugins.md).
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from outreach.assets import font_file
 from outreach.config import Centre
 from outreach.config.schema import Field, check_zone
 from outreach.errors import (
@@ -57,15 +66,21 @@ from outreach.i18n import (
     _,
     current_language,
     format_date,
+    format_datetime,
     format_decimal,
     format_number,
+    format_percent,
+    format_time,
     lazy_gettext,
     ngettext,
+    npgettext,
     pgettext,
 )
 from outreach.text.latin import slugify, transliterate
 
 __all__ = [
+    "N_",
+    "_",
     "AuthError",
     "Capabilities",
     "Centre",
@@ -94,21 +109,24 @@ __all__ = [
     "TransientError",
     "check_zone",
     "client_hung_up",
+    "current_language",
+    "font_file",
+    "format_date",
+    "format_datetime",
+    "format_decimal",
+    "format_number",
+    "format_percent",
+    "format_time",
+    "lazy_gettext",
+    "ngettext",
+    "npgettext",
+    "pgettext",
     "private_folder",
     "slugify",
     "transliterate",
     "write_private",
-    # Words a person reads, in their language (docs/i18n.md), and files' errors in plain words.
-    "N_",
-    "_",
-    "current_language",
-    "format_date",
-    "format_decimal",
-    "format_number",
-    "lazy_gettext",
-    "ngettext",
+    # Files' errors in plain words.
     "os_reason",
-    "pgettext",
 ]
 
 
@@ -425,9 +443,11 @@ def client_hung_up(platform: str) -> bool:
     error = sys.exc_info()[1]
     if not isinstance(error, ConnectionError):
         return False
+    from outreach.i18n import _
+
     logging.getLogger("outreach.sandbox").info(
-        "%s sandbox: a client hung up before its answer was sent (%s)",
-        platform, type(error).__name__)
+        _("{platform} sandbox: a client hung up before its answer was sent ({error})").format(
+            platform=platform, error=type(error).__name__))
     return True
 
 
@@ -467,16 +487,27 @@ class Channel(ABC):
         """
         variable = self.settings.get(key)
         if not variable:
-            raise AuthError(f"channel {self.name}: setting {key} is not set")
+            raise AuthError(_("channel {channel}: setting {key} is not set").format(
+                channel=self.name, key=key))
         value = self.context.env.get(variable)
         if not value:
-            raise AuthError(
-                f"channel {self.name}: environment variable {variable} (from {key}) is not set"
-            )
+            raise AuthError(_("channel {channel}: environment variable {variable} (from {key}) "
+                              "is not set").format(channel=self.name, variable=variable, key=key))
         return value
 
     def signup_link(self, code: str) -> str | None:
         """The deep link a person follows to sign up with ``code``, if the platform has one."""
+        return None
+
+    @classmethod
+    def external_id_from_url(cls, url: str) -> str | None:
+        """The post's id as the platform names it (``Published.external_id``), read from
+        the post's public link, or None when the link does not show it.
+
+        ``outreach publications resolve ID --posted URL`` records a post a person
+        found on the platform by its link; with the id, its engagement is
+        collected like any other's. Default: None (the link itself is then the id).
+        """
         return None
 
     def outlets(self) -> Sequence[str]:
@@ -514,7 +545,7 @@ class Channel(ABC):
 
     def check(self) -> list[CheckResult]:
         """Verify tokens and rights against the platform; say what to fix."""
-        return [CheckResult(ok=True, message="no checks for this plugin")]
+        return [CheckResult(ok=True, message=_("no checks for this plugin"))]
 
     def start_intake(self, desk: SignupDesk) -> None:  # noqa: B027  (optional: see capabilities)
         """Begin receiving people's messages in the background and pass them to ``desk``.
@@ -528,7 +559,8 @@ class Channel(ABC):
 
     def notify(self, chat: str, text: str) -> None:
         """Send ``text`` to ``chat`` (the coordinators' chat), if the platform can."""
-        raise PermanentError(f"channel {self.name} cannot send messages to a chat")
+        raise PermanentError(_("channel {channel} cannot send messages to a chat").format(
+            channel=self.name))
 
     def close(self) -> None:  # noqa: B027  (optional hook: most plugins hold nothing)
         """Release connections and threads."""

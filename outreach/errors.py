@@ -123,7 +123,7 @@ def did_you_mean(word: str, choices: Sequence[str]) -> str:
     import difflib
 
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return _(" (did you mean '{choice}'?)").format(choice=close[0]) if close else ""
 
 
 #: Plain words for the errors of files a person meets (``errno`` names), see ``os_reason``.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from outreach.campaigns.spec import CampaignSpec, load_campaign
-from outreach.testing import make_test_config
+from outreach_testing import make_test_config
 
 
 def campaign(tmp_path: Path, schedule: str, extra: str = "",

@@ -9,12 +9,23 @@ OUTREACH_SKIP_PG=1 to leave them out knowingly.
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+# The test plugin (``outreach_testing``, plugin name "test") is installed for the
+# tests only: importable, and its entry point found, here and in every process a
+# test starts.
+INSTALLED = str(Path(__file__).resolve().parent / "installed")
+if INSTALLED not in sys.path:
+    sys.path.insert(0, INSTALLED)
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [INSTALLED, *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+                  if p and p != INSTALLED]])
 
 # The tests read the CLI's English: a developer's Russian locale, or the
 # language = "ru" of config.example.toml, must not change what they see.

@@ -13,7 +13,7 @@ from outreach.db import Store, open_store
 from outreach.db.models import Publication, Story
 from outreach.engine.planner import sync_campaigns
 from outreach.platforms.registry import Registry
-from outreach.testing import RecordingChannel, make_registry, make_test_config
+from outreach_testing import RecordingChannel, make_registry, make_test_config
 
 T0 = dt.datetime(2026, 12, 1, 5, 0, tzinfo=dt.UTC)  # 10:00 in Asia/Yekaterinburg
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import re
 
-from outreach.cli import COMMANDS
+import click
+
+from outreach.cli import COMMANDS, cli
 
 # Names a Russian text shows as they are: ours, the platforms', formats, signals, keys.
 ALLOWED = {
     "outreach", "Outreach", "VK", "Telegram", "PostgreSQL", "SQLite", "Excel", "Word",
     "CSV", "JSON", "PNG", "TOML", "ISO", "URL", "README", "SIGINT", "SIGTERM", "SIGHUP",
     "PDF", "Ctrl", "C", "N", "x", "MIA", "null",
-    *COMMANDS,
+    *COMMANDS, *cli.list_commands(click.Context(cli)),  # plugins' commands too
 }
 CYRILLIC = re.compile("[а-яА-ЯёЁ]")
 

@@ -24,7 +24,7 @@ from outreach.config import Config
 from outreach.db import Store, open_store
 from outreach.db.models import Publication, Story, utcnow
 from outreach.engine.service import Service
-from outreach.testing import RecordingChannel, make_registry, make_test_config, read_log
+from outreach_testing import RecordingChannel, make_registry, make_test_config, read_log
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,7 +16,7 @@ from outreach.db import Store
 from outreach.db.models import Campaign, ReferralCode, SignUp, utcnow
 from outreach.signups.desk import YES, StoreDesk
 from outreach.signups.flood import Flood
-from outreach.testing import RecordingChannel, make_registry, make_test_config
+from outreach_testing import RecordingChannel, make_registry, make_test_config
 
 MUNICIPALITIES = ["Миасс", "Златоуст", "Копейск"]
 T0 = dt.datetime(2026, 10, 5, 6, tzinfo=dt.UTC)

@@ -4,11 +4,12 @@ counts and slots, whose figures the stats tests work out by hand."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from outbox_support import add_campaign, add_publication, add_story
 
-from outreach.db import Store
+from outreach.db import Store, open_store
 from outreach.db.models import (
     METRICS,
     AudienceSnapshot,
@@ -99,3 +100,15 @@ def seed_stats(store: Store) -> dict[str, int]:
             s.add(CampaignSlot(campaign_id=campaign, slot=at(day), outcome=outcome,
                                publications=0, detail=detail, recorded_at=at(day)))
     return {"miass": miass, "zlatoust": zlatoust, "kopeysk": kopeysk}
+
+
+def seeded_project(folder: Path, store_url: str) -> Path:
+    """``folder`` as a project whose config.toml names a store seeded by ``seed_stats``."""
+    (folder / "config.toml").write_text(
+        f'database_url = "{store_url}"\ntime_zone = "Asia/Yekaterinburg"\n', encoding="utf-8")
+    store = open_store(store_url)
+    try:
+        seed_stats(store)
+    finally:
+        store.dispose()
+    return folder

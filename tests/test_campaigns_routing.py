@@ -5,7 +5,7 @@ from pathlib import Path
 from outreach.campaigns.routing import channels_for, possible_channels
 from outreach.campaigns.spec import CampaignSpec, load_campaign
 from outreach.config import Config
-from outreach.testing import make_test_config
+from outreach_testing import make_test_config
 
 
 def setup(tmp_path: Path, channels: str) -> tuple[Config, CampaignSpec]:

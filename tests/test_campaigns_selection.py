@@ -11,7 +11,7 @@ from outreach.campaigns.selection import pick_for_slot
 from outreach.campaigns.spec import CampaignSpec, ChannelRule, load_campaign
 from outreach.config import Config
 from outreach.db.models import Photo, Publication, Story, utcnow
-from outreach.testing import make_test_config
+from outreach_testing import make_test_config
 
 SLOT = dt.datetime(2026, 12, 1, 5, 0, tzinfo=dt.UTC)
 

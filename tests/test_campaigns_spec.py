@@ -10,7 +10,7 @@ import pytest
 from outreach.campaigns.spec import load_campaign, load_campaigns
 from outreach.config import Config, load_config
 from outreach.errors import CampaignError, NotFoundError
-from outreach.testing import make_test_config
+from outreach_testing import make_test_config
 
 GOOD = """\
 name = "Наставничество"

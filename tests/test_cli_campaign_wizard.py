@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from outreach.campaigns.spec import load_campaign
 from outreach.cli import cli
 from outreach.config import Config
-from outreach.testing import make_test_config
+from outreach_testing import make_test_config
 
 
 @pytest.fixture

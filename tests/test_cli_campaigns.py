@@ -15,7 +15,7 @@ from outreach.cli import App, cli
 from outreach.config import Config
 from outreach.db import open_store
 from outreach.db.models import Campaign, Photo, Publication, Story, utcnow
-from outreach.testing import RecordingChannel, make_registry, make_test_config
+from outreach_testing import RecordingChannel, make_registry, make_test_config
 
 
 class LinkChannel(RecordingChannel):
@@ -209,6 +209,7 @@ def test_preview_trims_to_the_channel_limit_and_leaves_extra_photos_out(
     body = " ".join(["Волонтёры рассказали школьникам о профессиях."] * 10)
     add_story(config, "Длинный", body, 2, "Златоуст")
     result = run(runner, config, "preview", "mentoring", "--slots", "1", "--channel", "narrow")
+    assert result.output.startswith("Schedule: every day (Yekaterinburg)\n"), result.output
     assert result.exit_code == 0, result.output
     out = config.output_dir / "preview" / "mentoring"
     [folder] = [p for p in out.iterdir() if p.is_dir()]

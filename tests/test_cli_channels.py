@@ -22,7 +22,7 @@ def plugins(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (workdir / "broken_plugin.py").write_text("import no_such_library\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(workdir))
     points = [metadata.EntryPoint(name, value, GROUP) for name, value in {
-        "test": "outreach.testing:RecordingChannel",
+        "test": "outreach_testing:RecordingChannel",
         "local-media": "outreach_local_media:LocalMediaChannel",
         "broken": "broken_plugin:Channel",
     }.items()]
@@ -162,7 +162,7 @@ def test_check_unknown_channel_suggests_a_name(runner: CliRunner, workdir: Path)
 
 def test_check_survives_a_plugin_whose_check_crashes(
         runner: CliRunner, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from outreach.testing import RecordingChannel
+    from outreach_testing import RecordingChannel
 
     def crash(self: RecordingChannel) -> list:
         raise KeyError("status")

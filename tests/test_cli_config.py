@@ -235,7 +235,7 @@ done = "Спасибо, {name}!"
     assert data["signups"] == {
         "policy_url": "https://example.org/privacy", "policy_version": "2026-1",
         "coordinators": {"channel": "tg", "chat": "@coordinators"}, "join_window": "72h",
-        "other_municipality_label": "Другой", "erase_unfinished_after": "1w",
+        "other_municipality_label": "", "erase_unfinished_after": "1w",
         "texts": {"done": "Спасибо, {name}!"}}
     shown = tomllib.loads(text.split("\n", 2)[2])
     assert shown["signups"] == data["signups"]

@@ -115,3 +115,13 @@ def test_help_pages_in_russian_have_no_english_words(runner: CliRunner, path: Wh
                             prog_name="outreach")
     assert english.output.startswith("Usage:")
     assert not CYRILLIC.search(english.output), english.output
+
+
+def test_counts_take_the_russian_plural_forms_and_spaces() -> None:
+    from outreach.cli.run import _publications
+
+    with language("ru"):
+        assert [_publications(n) for n in (1, 3, 5, 11, 21, 12345)] == [
+            "1 публикация", "3 публикации", "5 публикаций", "11 публикаций", "21 публикация",
+            "12\u00a0345 публикаций"]
+    assert [_publications(n) for n in (1, 3)] == ["1 publication", "3 publications"]

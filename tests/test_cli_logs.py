@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from outreach.cli.logs import LogFilter, configure_logging, hide_secrets_in_logs
-from outreach.testing import RecordingChannel, make_registry, make_test_config
+from outreach_testing import RecordingChannel, make_registry, make_test_config
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from outreach.db import Store
 @pytest.fixture
 def project(workdir: Path, store_url: str, store: Store) -> dict[str, int]:
     (workdir / "config.toml").write_text(
-        f'database_url = "{store_url}"\ntime_zone = "Asia/Yekaterinburg"\n', encoding="utf-8")
+        f'database_url = "{store_url}"\ntime_zone = "Asia/Yekaterinburg"\n'
+        '[channels.vk]\nplugin = "vk"\ngroup_id = 218375169\n', encoding="utf-8")
     return seed(store)
 
 
@@ -136,7 +137,7 @@ def test_resolve_messages(runner: CliRunner, project: dict[str, int], store_url:
     assert result.output == (f"Publication {uncertain} (uncertain) is recorded as published on "
                              "vk at https://vk.com/wall-218375169_1234.\n")
     show = run(runner, "show", str(uncertain))
-    assert "Post id:       1234" in show.output
+    assert "Post id:       -218375169_1234" in show.output  # as VK's plugin reads the link
     assert "resolved by a person: posted at https://vk.com/wall-218375169_1234" in show.output
     result = run(runner, "resolve", str(uncertain), "--not-posted")
     assert result.exit_code == 1

@@ -10,24 +10,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from PIL import Image
-from stats_support import seed_stats
+from stats_support import seeded_project
 
 from outreach.cli import cli
-from outreach.db import open_store
 
 OCTOBER = ("--since", "2026-10-01", "--until", "2026-10-31")
 
 
 @pytest.fixture
 def project(workdir: Path, store_url: str) -> Path:
-    (workdir / "config.toml").write_text(
-        f'database_url = "{store_url}"\ntime_zone = "Asia/Yekaterinburg"\n', encoding="utf-8")
-    store = open_store(store_url)
-    try:
-        seed_stats(store)
-    finally:
-        store.dispose()
-    return workdir
+    return seeded_project(workdir, store_url)
 
 
 def run(runner: CliRunner, *args: str) -> Result:

@@ -14,7 +14,7 @@ from PIL import Image
 from outreach.cli import cli
 from outreach.config import Config
 from outreach.library.frontmatter import read_story
-from outreach.testing import make_test_config
+from outreach_testing import make_test_config
 
 
 def jpeg(seed: int) -> bytes:
@@ -120,10 +120,11 @@ def test_running_it_again_offers_the_file_and_keeps_its_text(config: Config,
 def test_a_story_without_photos_needs_its_text(config: Config) -> None:
     folder = config.media_dir / "valentina"
     folder.mkdir(parents=True)
-    result = answer(config, folder, "История Валентины", "", "", "2", "", "", "Она помогает.",
-                    "")
+    result = answer(config, folder, "История Валентины", "1", "", "", "2", "", "",
+                    "Она помогает.", "")
     assert result.exit_code == 0, result.output
     assert "Kind [2]:" in result.output and "This one needs an answer." in result.output
+    assert "the folder has no photos, and a photo report needs them" in result.output
     story = read_story(folder, config.municipalities)
     assert story.kind == "story" and story.photos == [] and story.body == "Она помогает."
 

@@ -12,7 +12,7 @@ from outreach.config.tomlfile import parse_toml
 from outreach.errors import ConfigError, StoryFileError
 from outreach.i18n import language
 from outreach.library.frontmatter import read_story
-from outreach.testing import make_test_config
+from outreach_testing import make_test_config
 
 NBSP = "\u00a0"
 
@@ -60,6 +60,20 @@ MISTAKES = {
     "a name in Cyrillic": ('название = "x"\n', 1, "names are written in latin letters"),
     "list items without quotes": ("tags = [школа, наставничество]\n", 1,
                                   'tags = ["школа", "наставничество"]'),
+    "list items without a comma": ('tags = ["школа" "наставничество"]\n', 1,
+                                   'put a comma between the items of a list: '
+                                   'tags = ["школа", "наставничество"]'),
+    "straight quotes inside text": ('title = "Акция "Добро" в Миассе"\n', 1,
+                                    'write quotes inside the text as «ёлочки»: '
+                                    'title = "Акция «Добро» в Миассе"'),
+    "yes for true": ("active = да\n", 1, "write true (yes) or false (no), in small latin "
+                                         "letters and without quotes: active = true"),
+    "True with a capital": ("active = False\n", 1, "active = false"),
+    "words after a number": ("per_run = 2 истории\n", 1,
+                             "a number stands alone after the = sign: per_run = 2"),
+    "a template never closed": ('name = "x"\n[post]\ntemplate = """\n{title}\n\n{body}\n'
+                                '[channels]\nnames = ["a"]\n', 3,
+                                'the text opened with """ on this line is never closed'),
 }
 
 
@@ -92,7 +106,8 @@ def test_the_hints_speak_russian() -> None:
         words = [w for w in message.replace("Word", "").replace("Shift", "").split()
                  if w.isascii() and w.isalpha() and len(w) > 1
                  and w not in ("title", "date", "municipality", "seed", "kind", "tags",
-                               "post", "schedule", "dates", "Notepad")]
+                               "post", "schedule", "dates", "Notepad", "true", "false",
+                               "active", "per_run")]
         assert not words, (name, message)
 
 

@@ -14,7 +14,7 @@ from outreach.db.models import PublicationAttempt, Story
 from outreach.engine import outbox
 from outreach.engine.dispatcher import Dispatcher
 from outreach.library.stories import archive_story
-from outreach.testing import RecordingChannel, read_log
+from outreach_testing import RecordingChannel, read_log
 
 
 class QuickChannel(RecordingChannel):

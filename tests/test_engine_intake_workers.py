@@ -23,8 +23,8 @@ from project_support import Project, Worker, wait_for
 from outreach.db import open_store
 from outreach.db.models import SignUp
 from outreach.signups.phones import normalize_phone
-from outreach.testing import make_test_config
 from outreach_telegram.fake import FakeTelegram
+from outreach_testing import make_test_config
 from outreach_vk.fake import FakeVK
 
 MUNICIPALITIES = ["Миасс", "Златоуст", "Чебаркуль"]

@@ -68,7 +68,7 @@ def test_slots_missed_within_grace_are_planned_once_older_ones_skipped(
     assert report.skipped == 7
     [skipped] = [s for s in slots if s.outcome == "skipped"]
     assert skipped.slot == T0 + HOUR
-    assert skipped.detail.startswith("7 slot(s) from 2026-12-01 11:00 to 2026-12-01 17:00 were "
+    assert skipped.detail.startswith("7 slots from 2026-12-01 11:00 to 2026-12-01 17:00 were "
                                      "missed while the service was not running")
     with centre.store.session() as session:
         campaign = session.get(Campaign, cid)

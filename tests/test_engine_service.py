@@ -23,7 +23,7 @@ from sqlmodel import select
 from outreach.cli import cli
 from outreach.db.models import Campaign, utcnow
 from outreach.engine.service import Service
-from outreach.testing import make_registry
+from outreach_testing import make_registry
 
 
 def _due_a_minute_ago() -> str:
@@ -129,7 +129,7 @@ def test_sighup_rereads_campaign_files_at_once(tmp_path: Path) -> None:
         write_campaign(project, "new", _slot_in(2), more='time_zone = "UTC"')
         worker.process.send_signal(signal.SIGHUP)
         # The periodic look at the files comes only every 5 s; the signal is quicker.
-        wait_for(lambda: "campaign new loaded" in worker.output, 3, "the reload")
+        wait_for(lambda: "Campaign new loaded" in worker.output, 3, "the reload")
         wait_for(lambda: set(project.statuses().values()) == {"published"}, 15,
                  "the new campaign's post", step=0.1)
     finally:

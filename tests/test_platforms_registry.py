@@ -11,7 +11,7 @@ from outreach.channels import Channel, ChannelContext, Post, Published
 from outreach.errors import NotFoundError, PluginError
 from outreach.platforms import registry as registry_module
 from outreach.platforms.registry import GROUP, Registry
-from outreach.testing import RecordingChannel, make_registry, make_test_config
+from outreach_testing import RecordingChannel, make_registry, make_test_config
 
 SECRET = "5541:AAH-very-secret-token-value"
 
@@ -62,7 +62,7 @@ def test_broken_entry_points_are_reported_and_the_others_load(
         "syntax": "bad_syntax:Plugin",
         "thing": "not_a_channel:Thing",
         "half": "abstract_channel:Half",
-        "test": "outreach.testing:RecordingChannel",
+        "test": "outreach_testing:RecordingChannel",
     })
     config = make_test_config(tmp_path, {
         "a": {"plugin": "raises"}, "b": {"plugin": "syntax"}, "c": {"plugin": "thing"},
@@ -81,7 +81,7 @@ def test_broken_entry_points_are_reported_and_the_others_load(
     assert states["d"] == ("load-failed", "abstract_channel:Half does not implement publish")
     # Each broken plugin is logged once, by name.
     for plugin in ("raises", "syntax", "thing", "half"):
-        assert sum(f"plugin {plugin} failed to load" in r.getMessage()
+        assert sum(f"Plugin {plugin} failed to load" in r.getMessage()
                    for r in caplog.records) == 1
     assert registry.get("good").publish(post()).external_id == "good-1"
     with pytest.raises(PluginError, match="channel a is load-failed: cannot import"):

@@ -24,8 +24,8 @@ from outreach.config import load_config
 from outreach.errors import ConfigError
 from outreach.platforms.registry import Registry
 from outreach.platforms.sandbox import start_sandbox
-from outreach.testing import make_test_config
 from outreach_ok import OKChannel
+from outreach_testing import make_test_config
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_URLS = {"vk": 'api_url = "http://127.0.0.1:8701"',

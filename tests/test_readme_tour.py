@@ -33,11 +33,11 @@ TITLE = "ОБРАЗЕЦ: Серебряные волонтёры в школе �
 CHANNELS = ["press", "vk-sandbox", "telegram-sandbox"]
 
 # command -> what its output shows, as the pages tell the reader (the same data in both
-# languages; only the help's section title is in the reader's language).
+# languages, in the reader's words: the help's section title, a story's state).
 SHOWN: dict[str, dict[str, list[str]]] = {
     "outreach --help": {"en": ["Commands:"], "ru": ["Команды:"]},
     f"outreach content import {STORY}": {"*": [STORY]},
-    "outreach content list": {"*": [TITLE, "draft"]},
+    "outreach content list": {"en": [TITLE, "draft"], "ru": [TITLE, "черновик"]},
     "outreach content show 1": {"*": [TITLE, "01.jpg", "Урок профориентации в школе №5"]},
     "outreach content approve 1": {"*": [TITLE]},
     "outreach campaigns preview mentoring-photo-reports --slots 2": {"*": CHANNELS},

@@ -16,7 +16,7 @@ from outreach.config import load_config
 from outreach.db import Store
 from outreach.errors import ConfigError
 from outreach.signups.desk import StoreDesk
-from outreach.testing import RecordingChannel, make_registry, make_test_config
+from outreach_testing import RecordingChannel, make_registry, make_test_config
 
 ROOT = Path(__file__).resolve().parent.parent
 

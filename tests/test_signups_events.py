@@ -17,7 +17,7 @@ from outreach.db import Store
 from outreach.db.models import IntakeEvent, SignUp
 from outreach.signups.desk import StoreDesk
 from outreach.signups.events import KEEP, forget_old
-from outreach.testing import RecordingChannel, make_registry
+from outreach_testing import RecordingChannel, make_registry
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,16 +31,25 @@ from outreach.config import Config
 from outreach.db import Store
 from outreach.db.models import SignUp, utcnow
 from outreach.errors import StateError
+from outreach.i18n import language
 from outreach.signups.desk import NO, OTHER, YES, StoreDesk
 from outreach.signups.flood import Flood
 from outreach.signups.merging import duplicate_groups, merge
 from outreach.signups.offline import Entry, add_signup
 from outreach.signups.records import forget
 from outreach.stats import compute_stats
-from outreach.testing import RecordingChannel, make_registry
+from outreach_testing import RecordingChannel, make_registry
 
 UTC = zoneinfo.ZoneInfo("UTC")
 MARIA_PHONE = "+7 912 345-67-89"
+
+
+
+@pytest.fixture(autouse=True)
+def _russian() -> Iterator[None]:
+    """The dialog as the centre's volunteers read it; its English: tests/test_signups_texts.py."""
+    with language("ru"):
+        yield
 
 
 @pytest.fixture

@@ -64,8 +64,11 @@ def test_no_points_draws_the_message_instead(tmp_path: Path) -> None:
         assert not colours_in_plot(rgb) & {BARS, LINE}
 
 
-def test_the_chart_speaks_in_the_posters_font_in_a_checkout() -> None:
+def test_the_chart_speaks_in_the_font_the_package_ships() -> None:
+    from outreach.assets import font_file
     from outreach.stats.chart import _font
 
-    # Cyrillic labels need a full font; Pillow's own would do in an installed copy only.
-    assert "outreach_local_media" in getattr(_font(40), "path", "")
+    # Cyrillic labels need a full font, found as package data (a wheel has it too).
+    assert _font(40).path == str(font_file("DejaVuSans.ttf"))
+    assert _font(40, bold=True).path == str(font_file("DejaVuSans-Bold.ttf"))
+    assert _font(40).getmask("Ж").getbbox() is not None

@@ -21,7 +21,7 @@ from outreach.channels import (
     RateLimitedError,
     TransientError,
 )
-from outreach.testing import RecordingChannel, make_registry, make_test_config, read_log
+from outreach_testing import RecordingChannel, make_registry, make_test_config, read_log
 
 _WHEN = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
 
@@ -125,7 +125,7 @@ def test_a_killed_process_leaves_proof_of_what_it_published(tmp_path: Path) -> N
     script = textwrap.dedent(f"""
         from pathlib import Path
         from outreach.channels import Post
-        from outreach.testing import make_registry, make_test_config
+        from outreach_testing import make_registry, make_test_config
         config = make_test_config(Path({str(tmp_path)!r}), {{"rec": {{
             "plugin": "test", "log": {str(log)!r}, "fail": "hang"}}}})
         make_registry(config).get("rec").publish(

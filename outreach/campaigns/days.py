@@ -40,14 +40,14 @@ for _number, _words in enumerate((
     ("сб", "суб", "суббота", "субботу", "субботы", "sat", "saturday", "sa"),
     ("вс", "вск", "воскресенье", "воскресенья", "sun", "sunday", "su"),
 )):
-    for _word in _words:
-        _NAMES[_word] = frozenset({_number})
-for _word in ("будни", "будние", "рабочие", "weekdays", "workdays"):
-    _NAMES[_word] = WEEKDAYS
-for _word in ("выходные", "weekend", "weekends"):
-    _NAMES[_word] = WEEKEND
-for _word in ("ежедневно", "каждый день", "все", "daily", "every day", "all"):
-    _NAMES[_word] = EVERY_DAY
+    for _name in _words:
+        _NAMES[_name] = frozenset({_number})
+for _name in ("будни", "будние", "рабочие", "weekdays", "workdays"):
+    _NAMES[_name] = WEEKDAYS
+for _name in ("выходные", "weekend", "weekends"):
+    _NAMES[_name] = WEEKEND
+for _name in ("ежедневно", "каждый день", "все", "daily", "every day", "all"):
+    _NAMES[_name] = EVERY_DAY
 
 # Dative plural: "по понедельникам"; the English plural: "on Mondays".
 _ON_DAYS = (N_("Mondays"), N_("Tuesdays"), N_("Wednesdays"), N_("Thursdays"),

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from outreach.errors import OutreachError
-from outreach.i18n import _, format_number, ngettext, pgettext
+from outreach.i18n import _
 
 if TYPE_CHECKING:
     from outreach.campaigns.spec import CampaignSpec
@@ -47,20 +47,12 @@ class PreviewItem:
     photos_left_out: int = 0
     notes: list[str] = field(default_factory=list)
 
-    def row(self, readable: bool = False) -> dict[str, Any]:
-        """The item's values under stable keys; ``readable``: worded for a table a person
-        reads (in their language), else plain for JSON and CSV."""
+    def row(self) -> dict[str, Any]:
+        """The item's values under stable keys, plain, for JSON and CSV."""
         photos: Any = len(self.photos) if self.channel else None
-        trimmed: Any = ("yes" if self.trimmed else "no") if self.channel else None
-        if readable and self.channel:
-            count = format_number(len(self.photos))
-            photos = count if not self.photos_left_out else ngettext(
-                "{count} (+{left} left out)", "{count} (+{left} left out)",
-                self.photos_left_out).format(count=count,
-                                            left=format_number(self.photos_left_out))
-            trimmed = pgettext("answer", "yes") if self.trimmed else pgettext("answer", "no")
-        elif self.photos_left_out and self.channel:
+        if self.photos_left_out and self.channel:
             photos = f"{len(self.photos)} (+{self.photos_left_out} left out)"
+        trimmed = ("yes" if self.trimmed else "no") if self.channel else None
         return {
             "slot": self.slot_local.strftime("%Y-%m-%d %H:%M"),
             "channel": self.channel,

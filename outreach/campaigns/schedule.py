@@ -21,6 +21,8 @@ from outreach.campaigns.days import cron_in_words, cron_trigger, days_in_words, 
 from outreach.i18n import N_, _, format_datetime, format_number, ngettext
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from outreach.campaigns.spec import CampaignSpec
 
 # Anchor of an interval schedule with neither schedule.first nor start.
@@ -180,7 +182,8 @@ def local(spec: CampaignSpec, instant: dt.datetime) -> dt.datetime:
 
 def _every_words(every: dt.timedelta) -> str:
     seconds = int(every.total_seconds())
-    units = ((604800, N_("every week"), lambda n: ngettext(
+    units: tuple[tuple[int, str, Callable[[int], str]], ...] = (
+             (604800, N_("every week"), lambda n: ngettext(
                   "every {count} week", "every {count} weeks", n)),
              (86400, N_("every day"), lambda n: ngettext(
                   "every {count} day", "every {count} days", n)),

@@ -29,8 +29,6 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                  N_("Show channels and check their tokens.")),
     "config": ("outreach.cli.config", "config", N_("Show the effective configuration.")),
     "db": ("outreach.cli.db", "db", N_("Check, upgrade and back up the database.")),
-    "posters": ("outreach.cli.posters", "posters",
-                N_("Render posters and stands; list placements and their codes.")),
     "publications": ("outreach.cli.publications", "publications",
                      N_("List, inspect, retry, cancel and resolve publications.")),
     "run": ("outreach.cli.run", "run", N_("Run the service: schedule, publish, collect.")),
@@ -58,7 +56,11 @@ class UserError(click.ClickException):
 
 
 class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use, in the command line's language."""
+    """A group whose subcommands are imported on first use, in the command line's language.
+
+    Plugins add commands of their own (``outreach.cli.plugin_commands``); a core
+    command keeps its name.
+    """
 
     def main(self, args: Any = None, *rest: Any, **options: Any) -> Any:
         from outreach.cli.localize import localize
@@ -70,18 +72,24 @@ class LazyGroup(click.Group):
         return super().main(args, *rest, **options)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS) | set(_plugins()))
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         command = super().get_command(ctx, name)
-        if command is not None or name not in COMMANDS:
+        if command is not None:
             return command
-        from outreach.cli.localize import localize
+        if name in COMMANDS:
+            module, attribute, _help = COMMANDS[name]
+            command = getattr(importlib.import_module(module), attribute)
+        elif name in _plugins():
+            from outreach.cli import plugin_commands
 
-        module, attribute, _help = COMMANDS[name]
-        loaded: click.Command = getattr(importlib.import_module(module), attribute)
-        localize(loaded, ctx)
-        return loaded
+            command = plugin_commands.load(name)
+        if command is not None:
+            from outreach.cli.localize import localize
+
+            localize(command, ctx)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         from outreach.errors import OutreachError
@@ -96,13 +104,20 @@ class LazyGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, _(COMMANDS[name][2])) for name in sorted(COMMANDS)]
         rows += [
-            (name, cmd.get_short_help_str())
-            for name in super().list_commands(ctx)
-            if (cmd := super().get_command(ctx, name)) is not None and name not in COMMANDS
+            (name, cmd.get_short_help_str(limit=200))
+            for name in sorted((set(super().list_commands(ctx)) | set(_plugins())) - set(COMMANDS))
+            if (cmd := self.get_command(ctx, name)) is not None
         ]
         if rows:
             with formatter.section(_("Commands")):
                 formatter.write_dl(sorted(rows))
+
+
+def _plugins() -> dict[str, str]:
+    """The commands plugins add, by name ("module:attribute"), but not the core's."""
+    from outreach.cli.plugin_commands import entry_points
+
+    return {name: value for name, value in entry_points().items() if name not in COMMANDS}
 
 
 class App:
@@ -162,8 +177,9 @@ def cli(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
     """Outreach publishes a volunteer centre's photo reports and stories to VK,
     Telegram and local media on schedule, and traces new volunteers to the
     posts and posters that brought them."""
-    from outreach.cli.logs import configure_logging
+    from outreach.cli.logs import configure_logging, report_crashes
 
+    report_crashes()
     configure_logging(debug)
     app = App(config_path, debug)
     ctx.obj = app
@@ -172,11 +188,10 @@ def cli(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
 
 def main() -> None:
     """Console-script entry point."""
-    from outreach.cli.logs import crashed, report_crashes
-
-    report_crashes()
     try:
         cli(prog_name="outreach")
     except Exception as exc:  # a bug: an OutreachError became a message already
+        from outreach.cli.logs import crashed
+
         crashed(exc)
         raise SystemExit(1) from None

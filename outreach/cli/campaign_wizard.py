@@ -66,8 +66,9 @@ def _times(reply: str) -> list[str]:
     for time in times:
         if parse_time(time) is None:
             raise ValueError(time_hint(time))
-    return [f"{t.hour:02d}:{t.minute:02d}" for t in sorted({parse_time(x) for x in times
-                                                            if parse_time(x)})]
+    parsed = [parse_time(x) for x in times]
+    return [f"{t.hour:02d}:{t.minute:02d}"
+            for t in sorted({p for p in parsed if p is not None})]
 
 
 def _zone(reply: str) -> str:

@@ -199,7 +199,11 @@ def preview(app: App, slug: str, channel: str | None, slots: int, out: Path | No
     items = preview_campaign(spec, config, app.store, app.registry,
                              after=dt.datetime.now(dt.UTC), slots=slots, out=folder,
                              only_channel=channel)
+    columns: tuple[str, ...]
     if fmt == "table":
+        from outreach.campaigns.schedule import describe
+
+        click.echo(_("Schedule: {schedule}").format(schedule=describe(spec)))
         columns, rows = PREVIEW_COLUMNS, [_preview_row(item) for item in items]
     else:
         columns, rows = (*PREVIEW_COLUMNS, "folder", "notes"), [item.row() for item in items]

@@ -111,9 +111,10 @@ def check(ctx: click.Context, name: str | None) -> None:
             continue
         bad = [r for r in results if not r.ok]
         failed += bool(bad)
-        click.echo(f"{title}: {_('PROBLEM') if bad else _('ok')}")
+        ok, problem = _("ok"), _("PROBLEM")
+        click.echo(f"{title}: {problem if bad else ok}")
         for result in results:
-            click.echo(f"  {_('ok') if result.ok else _('PROBLEM')}: {result.message}")
+            click.echo(f"  {ok if result.ok else problem}: {result.message}")
             if result.fix:
                 click.echo("    " + _("to fix: {fix}").format(fix=result.fix))
     if failed:

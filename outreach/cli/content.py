@@ -101,7 +101,8 @@ def _print_report(report: ImportReport) -> None:
 
 
 @content.command("new")
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                metavar=N_("FOLDER"))
 @click.pass_obj
 def new(app: App, folder: Path) -> None:
     """Write FOLDER's story.md (or change it) by answering questions."""

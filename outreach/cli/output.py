@@ -11,10 +11,7 @@ counts through ``number``, moments through ``moment``.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -103,11 +100,16 @@ def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str,
     heads each with ``headers[key]`` (translated text), or the key in capitals.
     """
     if fmt == "json":
+        import json  # here, not at the top: commands' modules load for ``outreach --help``
+
         return json.dumps(
             [{c: row.get(c) for c in columns} for row in rows],
             ensure_ascii=False, indent=2, default=_plain,
         )
     if fmt == "csv":
+        import csv
+        import io
+
         from outreach.text.spreadsheets import spreadsheet_safe
 
         buffer = io.StringIO()

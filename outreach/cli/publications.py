@@ -180,6 +180,17 @@ def _detail_lines(detail: PublicationDetail, zone: zoneinfo.ZoneInfo) -> list[st
     return lines
 
 
+def _post_id(app: App, channel: str, url: str) -> str | None:
+    """The post's id in ``url`` as the channel's plugin reads it, if it can."""
+    from outreach.errors import OutreachError
+
+    try:
+        read: str | None = app.registry.plugin_class(channel).external_id_from_url(url)
+    except OutreachError:  # the channel left config.toml, or its plugin did not load
+        return None
+    return read
+
+
 ATTEMPT_HEADERS = {**HEADERS, "number": _l("Attempt"), "started": _l("Started"),
                    "finished": _l("Finished"), "worker": _l("Worker")}
 
@@ -245,7 +256,8 @@ def resolve(app: App, publication_id: int, posted: str | None, not_posted: bool)
         raise click.UsageError(_("say what you found: --posted URL (it is there) "
                                  "or --not-posted (it is not)"))
     if posted is not None:
-        change = resolve_posted(app.store, publication_id, posted)
+        change = resolve_posted(app.store, publication_id, posted,
+                                read_id=lambda channel, url: _post_id(app, channel, url))
         click.echo(_("Publication {id} ({before}) is recorded as published on {channel} at "
                      "{url}.").format(id=publication_id,
                                       before=label(change.before, PublicationStatus),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,11 +37,17 @@ def _date(reply: str) -> dt.date | None:
                            "2026-10-14").format(value=reply)) from None
 
 
-def _kind(reply: str) -> str:
-    kinds = {"1": "photo-report", "2": "story"}
-    if reply not in kinds:
-        raise ValueError(_("answer 1 or 2"))
-    return kinds[reply]
+def _kind(has_photos: bool) -> Callable[[str], str]:
+    def parse(reply: str) -> str:
+        kinds = {"1": "photo-report", "2": "story"}
+        if reply not in kinds:
+            raise ValueError(_("answer 1 or 2"))
+        if kinds[reply] == "photo-report" and not has_photos:
+            raise ValueError(_("the folder has no photos, and a photo report needs them: put "
+                               "the photos in the folder first, or answer 2"))
+        return kinds[reply]
+
+    return parse
 
 
 def _existing(folder: Path) -> tuple[dict[str, Any], str]:
@@ -112,7 +119,7 @@ def story_wizard(app: App, folder: Path) -> Path:
     say(_("1. a photo report (photos with captions)  2. a story (text; photos optional)"))
     kind_default = {"photo-report": "1", "story": "2"}.get(old.get("kind", ""),
                                                            "1" if photos else "2")
-    kind = ask(_("Kind"), _kind, default=kind_default)
+    kind = ask(_("Kind"), _kind(bool(photos)), default=kind_default)
     date = ask(_("Date of the event (for example 14.10.2026; empty: none)"), _date,
                default=_shown(old.get("date")), required=False)
     municipality = _municipality(config.municipalities, old.get("municipality"))

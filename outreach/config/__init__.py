@@ -21,7 +21,7 @@ from outreach.config.schema import Checker, Field, check_zone, parse_duration
 from outreach.config.tomlfile import read_toml
 from outreach.config.zones import iana_zone
 from outreach.errors import ConfigError, Problem
-from outreach.i18n import LANGUAGES
+from outreach.i18n import LANGUAGES, _, ngettext
 
 DEFAULT_CONFIG = "config.toml"
 
@@ -33,7 +33,8 @@ def check_database_url(value: str) -> str | None:
     try:
         make_url(value)
     except ArgumentError:
-        return "is not a database URL (e.g. 'sqlite:///outreach.db' or 'postgresql+psycopg://host/db')"
+        return _("is not a database URL (e.g. 'sqlite:///outreach.db' or "
+                 "'postgresql+psycopg://host/db')")
     return None
 
 
@@ -93,15 +94,17 @@ WATERMARK = {
                     help="Corners only: the middle of a photo is where faces are"),
     "size": Field(float, default=0.15,
                   check=lambda v: None if 0.03 <= v <= 0.25 else
-                  "must be between 0.03 and 0.25 (the logo's width as a share of the photo's)"),
+                  _("must be between 0.03 and 0.25 (the logo's width as a share of the "
+                    "photo's)")),
     "opacity": Field(float, default=0.85,
-                     check=lambda v: None if 0.1 <= v <= 1 else "must be between 0.1 and 1"),
+                     check=lambda v: None if 0.1 <= v <= 1 else _("must be between 0.1 and 1")),
 }
 
 
 def _check_window(value: str) -> str | None:
     if parse_duration(value) is None:
-        return f"{value!r} is not a duration: write a number and m, h, d or w, like '48h'"
+        return _("{value!r} is not a duration: write a number and m, h, d or w, "
+                 "like '48h'").format(value=value)
     return None
 
 
@@ -111,16 +114,16 @@ def _check_texts(value: dict[str, Any]) -> str | None:
 
     for key, text in value.items():
         if key not in DEFAULTS:
-            return f"unknown text {key!r}" + did_you_mean(key, list(DEFAULTS))
+            return _("unknown text {key!r}").format(key=key) + did_you_mean(key, list(DEFAULTS))
         if not isinstance(text, str) or not text.strip():
-            return f"text {key!r} must be non-empty text"
+            return _("text {key!r} must be non-empty text").format(key=key)
     return None
 
 
 def _check_policy_url(value: str) -> str | None:
     if value.strip() and not value.startswith(("https://", "http://")):
-        return (f"{value!r} is not a web address: write the link to your personal-data "
-                "policy, starting with https://")
+        return _("{value!r} is not a web address: write the link to your personal-data "
+                 "policy, starting with https://").format(value=value)
     return None
 
 
@@ -130,9 +133,9 @@ def _check_unfinished(value: str) -> str | None:
         return wrong
     found = parse_duration(value)
     if found is None or not dt.timedelta(hours=1) <= found <= dt.timedelta(days=90):
-        return (f"{value!r}: keep unfinished sign-ups between 1 hour ('1h') and 90 days "
-                "('90d'); a person needs time to finish, and what they said must not stay "
-                "for long")
+        return _("{value!r}: keep unfinished sign-ups between 1 hour ('1h') and 90 days "
+                 "('90d'); a person needs time to finish, and what they said must not stay "
+                 "for long").format(value=value)
     return None
 
 
@@ -141,14 +144,15 @@ SIGNUPS = {
                         help="Link to the personal-data policy shown before consent"),
     "policy_version": Field(str, default="", help="Stored with each consent",
                             check=lambda v: None if len(v) <= 50 else
-                            "must be at most 50 characters (e.g. '2026-1')"),
+                            _("must be at most 50 characters (e.g. '2026-1')")),
     "coordinators": Field(dict, default={},
                           help="Where new volunteers are announced: "
                                "{ channel = 'telegram', chat = '@coordinators' }"),
     "join_window": Field(str, default="48h", check=_check_window,
                          help="A join counts for the post published at most this long before"),
-    "other_municipality_label": Field(str, default="Другой",
-                                      help="The button for a municipality not in the list"),
+    "other_municipality_label": Field(str, default="",
+                                      help="The button for a municipality not in the list "
+                                           "(default: the dialog's button_other, «Другой»)"),
     "texts": Field(dict, default={}, check=_check_texts,
                    help="Dialog texts replacing the Russian defaults, by name"),
     "erase_unfinished_after": Field(str, default="7d", check=_check_unfinished,
@@ -177,7 +181,7 @@ class Signups:
     coordinators_channel: str | None = None
     coordinators_chat: str | None = None
     join_window: dt.timedelta = dt.timedelta(hours=48)
-    other_municipality_label: str = "Другой"
+    other_municipality_label: str = ""  # "": the dialog's button_other
     texts: dict[str, str] = field(default_factory=dict)
     erase_unfinished_after: dt.timedelta = dt.timedelta(days=7)
 
@@ -258,7 +262,7 @@ def parse_config(data: dict[str, Any], text: str, source: str, base: Path) -> Co
     for name, section in (top.get("channels") or {}).items():
         prefix = f"channels.{name}"
         if not isinstance(section, dict):
-            check.problem(prefix, "must be a table ([channels.NAME])")
+            check.problem(prefix, _("must be a table ([channels.NAME])"))
             continue
         common = {k: v for k, v in section.items() if k in CHANNEL_COMMON}
         values = check.table(common, CHANNEL_COMMON, prefix)
@@ -269,12 +273,13 @@ def parse_config(data: dict[str, Any], text: str, source: str, base: Path) -> Co
             watermark = check.table(values["watermark"], WATERMARK, f"{prefix}.watermark")
             logo = watermark.get("logo") or centre.get("logo") or ""
             if not logo:
-                check.problem(f"{prefix}.watermark", "needs a logo: set logo here or in "
-                                                     "[centre]")
+                check.problem(f"{prefix}.watermark",
+                              _("needs a logo: set logo here or in [centre]"))
             elif not _resolve(base, logo).is_file():
                 key = (f"{prefix}.watermark.logo" if watermark.get("logo")
                        else "centre.logo")
-                check.problem(key, f"the logo file {_resolve(base, logo)} does not exist")
+                check.problem(key, _("the logo file {path} does not exist").format(
+                    path=_resolve(base, logo)))
             watermark["logo"] = _resolve(base, logo) if logo else None
         channels[name] = ChannelConfig(
             name=name,
@@ -294,13 +299,16 @@ def parse_config(data: dict[str, Any], text: str, source: str, base: Path) -> Co
 
             check.problem(
                 f"channels.{name}.municipality",
-                f"{channel.municipality!r} is not in municipalities"
+                _("{name!r} is not in municipalities").format(name=channel.municipality)
                 + did_you_mean(channel.municipality, municipalities),
             )
     signups = (_signups(check, top.get("signups") or {}, channels) if "signups" in data
                else Signups())
     if not check.ok:
-        raise ConfigError(check.problems, f"{source} has {len(check.problems)} problem(s):")
+        count = len(check.problems)
+        raise ConfigError(check.problems, ngettext(
+            "{source} has {count} problem(s):", "{source} has {count} problem(s):", count).format(
+                source=source, count=count))
     logo = centre.get("logo") or ""
     return Config(
         path=Path(source) if source != "(defaults)" else None,
@@ -333,13 +341,16 @@ def _signups(check: Checker, data: dict[str, Any],
     # The bots ask people to consent to a policy: without its address and version
     # they would ask for consent to nothing. So the whole file is refused, as for
     # any other mistake, rather than the service running a bot that cannot ask.
-    for key, what, example in (("policy_url", "address", "'https://example.org/privacy'"),
-                               ("policy_version", "version", "'2026-1'")):
+    for key, message in (
+            ("policy_url", _("is required: the sign-up bots ask people to consent to your "
+                             "personal-data policy (152-FZ), so give its address, e.g. "
+                             "{key} = {example}")),
+            ("policy_version", _("is required: the sign-up bots ask people to consent to your "
+                                 "personal-data policy (152-FZ), so give its version, e.g. "
+                                 "{key} = {example}"))):
+        example = "'https://example.org/privacy'" if key == "policy_url" else "'2026-1'"
         if key in values and not values[key].strip():
-            check.problem(f"signups.{key}",
-                          f"is required: the sign-up bots ask people to consent to your "
-                          f"personal-data policy (152-FZ), so give its {what}, e.g. "
-                          f"{key} = {example}")
+            check.problem(f"signups.{key}", message.format(key=key, example=example))
     if any(key not in values for key in SIGNUPS):
         return Signups()
     coordinators: dict[str, Any] = {}
@@ -351,7 +362,7 @@ def _signups(check: Checker, data: dict[str, Any],
             from outreach.errors import did_you_mean
 
             check.problem("signups.coordinators.channel",
-                          f"there is no channel {channel!r} in [channels]"
+                          _("there is no channel {name!r} in [channels]").format(name=channel)
                           + did_you_mean(channel, list(channels)))
     return Signups(
         enabled=True,
@@ -373,7 +384,7 @@ def load_config(path: Path | None = None) -> Config:
     path = path or Path(DEFAULT_CONFIG)
     if not path.exists():
         if explicit:
-            raise ConfigError([Problem(str(path), "", "no such file")])
+            raise ConfigError([Problem(str(path), "", _("no such file"))])
         return parse_config({}, "", "(defaults)", Path.cwd())
     data, text, problem = read_toml(path)
     if problem is not None:

@@ -16,19 +16,20 @@ from typing import Any
 from outreach.config.secrets import looks_like_secret
 from outreach.config.tomlfile import key_lines, line_of
 from outreach.errors import Problem, did_you_mean
+from outreach.i18n import _, lazy_gettext
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 _TYPE_NAMES = {
-    str: "text",
-    int: "a whole number",
-    float: "a number",
-    bool: "true or false",
-    list: "a list",
-    dict: "a table",
-    dt.date: "a date (YYYY-MM-DD)",
-    dt.datetime: "a date and time",
+    str: lazy_gettext("text"),
+    int: lazy_gettext("a whole number"),
+    float: lazy_gettext("a number"),
+    bool: lazy_gettext("true or false"),
+    list: lazy_gettext("a list"),
+    dict: lazy_gettext("a table"),
+    dt.date: lazy_gettext("a date (YYYY-MM-DD)"),
+    dt.datetime: lazy_gettext("a date and time"),
 }
 
 
@@ -54,7 +55,7 @@ class Field:
 
 def _type_name(kind: type | tuple[type, ...]) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    return " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
+    return _(" or ").join(str(_TYPE_NAMES.get(k, k.__name__)) for k in kinds)
 
 
 def _is(value: Any, kind: type | tuple[type, ...]) -> bool:
@@ -105,7 +106,8 @@ class Checker:
         """
         out: dict[str, Any] = {}
         if not isinstance(data, dict):
-            self.problem(prefix, f"must be a table, not {_type_name(type(data))}")
+            self.problem(prefix, _("must be a table, not {what}").format(
+                what=_type_name(type(data))))
             return out
         for key, value in data.items():
             dotted = f"{prefix}.{key}" if prefix else key
@@ -114,7 +116,7 @@ class Checker:
                 if extra:
                     out[key] = value
                 else:
-                    self.problem(dotted, "unknown key" + did_you_mean(key, list(fields)))
+                    self.problem(dotted, _("unknown key") + did_you_mean(key, list(fields)))
                 continue
             checked = self.value(dotted, value, field)
             if checked is not _BAD:
@@ -125,7 +127,7 @@ class Checker:
             if field.required:
                 dotted = f"{prefix}.{key}" if prefix else key
                 self.problems.append(
-                    Problem(self.source, dotted, "is required", self.line(prefix))
+                    Problem(self.source, dotted, _("is required"), self.line(prefix))
                 )
             else:
                 out[key] = field.default
@@ -133,13 +135,15 @@ class Checker:
 
     def value(self, key: str, value: Any, field: Field) -> Any:
         if not _is(value, field.kind):
-            self.problem(key, f"must be {_type_name(field.kind)}, not {_describe(value)}")
+            self.problem(key, _("must be {expected}, not {what}").format(
+                expected=_type_name(field.kind), what=_describe(value)))
             return _BAD
         if field.items is not None and isinstance(value, list):
             for index, item in enumerate(value):
                 if not _is(item, field.items):
                     expected = _type_name(field.items)
-                    self.problem(key, f"item {index + 1} must be {expected}, not {_describe(item)}")
+                    self.problem(key, _("item {number} must be {expected}, not {what}").format(
+                        number=index + 1, expected=expected, what=_describe(item)))
                     return _BAD
         if field.choices is not None:
             bad = [v for v in (value if isinstance(value, list) else [value])
@@ -148,7 +152,7 @@ class Checker:
                 options = ", ".join(repr(c) for c in field.choices)
                 self.problem(
                     key,
-                    f"{bad[0]!r} is not one of {options}"
+                    _("{value!r} is not one of {options}").format(value=bad[0], options=options)
                     + did_you_mean(str(bad[0]), [str(c) for c in field.choices]),
                 )
                 return _BAD
@@ -156,8 +160,8 @@ class Checker:
             # Never echo the value: it is probably the secret itself.
             self.problem(
                 key,
-                "must be the name of an environment variable that holds the secret "
-                "(e.g. VK_USER_TOKEN), not the secret itself; the value given was hidden",
+                _("must be the name of an environment variable that holds the secret "
+                  "(e.g. VK_USER_TOKEN), not the secret itself; the value given was hidden"),
             )
             return _BAD
         if field.check is not None:
@@ -177,7 +181,7 @@ _BAD = _Bad()
 
 def _describe(value: Any) -> str:
     if isinstance(value, str):
-        return f"text {value!r}" if len(value) < 40 else "text"
+        return _("text {value!r}").format(value=value) if len(value) < 40 else _("text")
     return _type_name(type(value))
 
 
@@ -197,5 +201,6 @@ def check_zone(value: str) -> str | None:
     from outreach.config.zones import iana_zone
 
     if iana_zone(value) is None:
-        return f"unknown time zone {value!r} (use an IANA name such as 'Asia/Yekaterinburg')"
+        return _("unknown time zone {value!r} (use an IANA name such as "
+                 "'Asia/Yekaterinburg')").format(value=value)
     return None

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from outreach.errors import Problem
+from outreach.i18n import _
 
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.\- ]+?)\s*=""")
@@ -66,9 +67,10 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, Problem | None]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        return None, "", Problem(str(path), "", "not UTF-8 text")
+        return None, "", Problem(str(path), "", _("not UTF-8 text"))
     except OSError as exc:
-        return None, "", Problem(str(path), "", f"cannot read: {exc.strerror or exc}")
+        return None, "", Problem(str(path), "", _("cannot read: {reason}").format(
+            reason=exc.strerror or exc))
     data, problem = parse_toml(text, str(path))
     return data, text, problem
 

@@ -56,6 +56,9 @@ def explain(text: str, line: int | None, reason: str) -> tuple[int, str]:
     lines = text.split("\n")
     if line is None:  # "at end of document": the last line written
         line = max((i + 1 for i, raw in enumerate(lines) if raw.strip()), default=1)
+    if (opened := _open_multiline(lines, line)) is not None:
+        return opened, _('the text opened with """ on this line is never closed: put """ '
+                         'right after its last line')
     raw = lines[line - 1] if 0 < line <= len(lines) else ""
     for check in (_smart_quotes, _guillemets, _odd_spaces):
         if (found := check(raw)) is not None:
@@ -64,6 +67,8 @@ def explain(text: str, line: int | None, reason: str) -> tuple[int, str]:
         return line, dates
     if reason.startswith(_DUPLICATE):
         return line, _duplicate(lines, line, raw)
+    if (parts := _split(raw)) is not None and (comma := _missing_comma(*parts)) is not None:
+        return line, comma
     if reason.startswith(_UNCLOSED) or reason.startswith('Expected "]"'):
         return _unclosed(lines, line)
     return line, _line_hint(lines, line, raw, reason)
@@ -125,7 +130,35 @@ def _section_name(opening: str, name: str) -> str:
                  latin=f"{opening}{latin}{closing}", quoted=f"{opening}{quoted}{closing}")
 
 
+def _open_multiline(lines: list[str], line: int) -> int | None:
+    """The line of a \"\"\" that opens a text never closed up to ``line``, if there is one."""
+    opened = None
+    for number, raw in enumerate(lines[:line], start=1):
+        for _quote in range(raw.count('"""')):
+            opened = number if opened is None else None
+    return opened
+
+
+def _missing_comma(key: str, value: str) -> str | None:
+    """``["a" "b"]``: items of a list without the comma between them."""
+    if not value.startswith("[") or not re.search(r'"\s+"', value):
+        return None
+    fixed = re.sub(r'"\s+"', '", "', _without_comment(value))
+    return _("put a comma between the items of a list: {example}").format(
+        example=f"{key} = {fixed}")
+
+
+_BOOLEANS = {"true": "true", "yes": "true", "да": "true", "вкл": "true", "on": "true",
+             "false": "false", "no": "false", "нет": "false", "выкл": "false", "off": "false"}
+
+
 def _value_hint(key: str, value: str, reason: str) -> str:
+    if (word := _BOOLEANS.get(value.strip("\"'").lower())) is not None and value != word:
+        return _("write true (yes) or false (no), in small latin letters and without "
+                 "quotes: {example}").format(example=f"{key} = {word}")
+    if value.startswith('"') and (inner := _inner_quotes(value)) is not None:
+        return _("a straight quote inside the text ends it: write quotes inside the text as "
+                 "«ёлочки»: {example}").format(example=f"{key} = {inner}")
     if match := _SHORT_ISO_DATE.match(value):
         year, month, day = match.groups()
         return _("write the date like this, without quotes: {example}").format(
@@ -145,12 +178,23 @@ def _value_hint(key: str, value: str, reason: str) -> str:
         quoted = [item if item[:1] in "\"'" else _quoted(item.strip("«»")) for item in items]
         return _("each item of a list in square brackets is in quotes, with commas "
                  "between them: {example}").format(example=f"{key} = [{', '.join(quoted)}]")
-    if re.match(r"^[-+]?\d", value):
-        return _("after a number nothing more may follow on the line; text goes in quotes: "
-                 "{example}").format(example=f"{key} = {_quoted(value)}")
+    if number := re.match(r"^[-+]?\d[\d_]*(\.\d+)?", value):
+        return _("a number stands alone after the = sign: {example}; a note for people goes "
+                 "after #, and text in quotes").format(example=f"{key} = {number.group(0)}")
     return _("this value cannot be read: text is written in quotes ({text}), dates as "
              "{date}, numbers with a dot ({number}), lists in square brackets ({listing})"
              ).format(text='"…"', date="2026-12-07", number="1.5", listing='["…", "…"]')
+
+
+def _inner_quotes(value: str) -> str | None:
+    """``"Акция "Добро""``: the text with its inner straight quotes as «ёлочки», or None."""
+    value = _without_comment(value)
+    if not value.endswith('"') or value.count('"') < 4 or value.count('"') % 2:
+        return None
+    inner = value[1:-1]
+    pairs = iter(range(inner.count('"')))
+    fixed = re.sub('"', lambda _m: "«" if next(pairs) % 2 == 0 else "»", inner)
+    return None if re.search(r"«\s*»", fixed) else f'"{fixed}"'
 
 
 def _closed(value: str, quote: str) -> bool:
@@ -212,7 +256,7 @@ def _duplicate(lines: list[str], line: int, raw: str) -> str:
         previous = lines[number - 1]
         if _HEADER.match(previous):
             break
-        if (found := _split(previous)) is not None and found[0] == key:
+        if (pair := _split(previous)) is not None and pair[0] == key:
             first = number
     if first is None:
         return _("{key} is written twice: keep one of them").format(key=key)

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from outreach.db.failures import RESTORE, reaching, reason
+from outreach.db.failures import RESTORE, Named, reaching, reason
 from outreach.db.failures import redact_url as redact_url  # the CLI shows addresses with it
 from outreach.errors import DatabaseDamaged, StoreError
+from outreach.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
@@ -106,10 +107,10 @@ class Store:
             if self.path is not None:
                 sqlite.prepare(self.path, redact_url(url))
             self.engine = sqlite.engine(url, self.path)
-            self.where = sqlite.where(self.path) if self.path else "the database"
+            self.where = sqlite.where(self.path) if self.path else Named(N_("the database"))
         else:
             self.engine = create_engine(url, pool_pre_ping=True)
-            self.where = f"the database {redact_url(url)}"
+            self.where = Named(N_("the database {url}"), url=redact_url(url))
             failures.install(self.engine, self.where)
 
     @contextlib.contextmanager
@@ -145,10 +146,9 @@ class Store:
         except CommandError:
             found = None
         if found is None:
-            raise StoreError(
-                f"the database was made by a newer version of Outreach (revision {current}); "
-                "upgrade Outreach"
-            )
+            raise StoreError(_(
+                "the database was made by a newer version of Outreach (revision {revision}); "
+                "upgrade Outreach").format(revision=current))
 
     def status(self) -> SchemaStatus:
         """Where the schema is, where the code is, and what is still to apply."""
@@ -184,10 +184,14 @@ class Store:
             if self.is_sqlite:
                 problems = sqlite.quick_check(connection)
                 if problems:
-                    raise DatabaseDamaged(
-                        f"{self.where} is damaged: SQLite's check found {len(problems)} "
-                        f"problem(s), the first: {problems[0][:120]}; {RESTORE}")
-                checked.append("pages and indexes")
+                    raise DatabaseDamaged(ngettext(
+                        "{where} is damaged: SQLite's check found {count} problem(s), the "
+                        "first: {first}; {restore}",
+                        "{where} is damaged: SQLite's check found {count} problem(s), the "
+                        "first: {first}; {restore}", len(problems)).format(
+                            where=self.where, count=len(problems), first=problems[0][:120],
+                            restore=RESTORE))
+                checked.append(_("pages and indexes"))
             inspector = sa.inspect(connection)
             tables = set(inspector.get_table_names())
             _refuse_leftovers(self.where, tables)
@@ -195,11 +199,12 @@ class Store:
             if current is not None and current == newest_revision_file():
                 missing = _missing_schema(inspector, tables)
                 if missing:
-                    raise DatabaseDamaged(
-                        f"{self.where} lacks what its revision {current} should hold: "
-                        f"{', '.join(missing[:5])}; {RESTORE}")
-                checked.append("tables and columns")
-        return ", ".join(checked) or "nothing yet (an empty database)"
+                    raise DatabaseDamaged(_(
+                        "{where} lacks what its revision {revision} should hold: {missing}; "
+                        "{restore}").format(where=self.where, revision=current,
+                                            missing=", ".join(missing[:5]), restore=RESTORE))
+                checked.append(_("tables and columns"))
+        return ", ".join(checked) or _("nothing yet (an empty database)")
 
     @staticmethod
     def _revision_on(connection: Any) -> str | None:
@@ -241,9 +246,12 @@ class Store:
         try:
             getattr(command, direction)(_alembic_config(engine), revision)
         except SQLAlchemyError as exc:
-            raise StoreError(
-                f"cannot {direction} {self.where} from revision {current or 'none'} to "
-                f"{revision}: {reason(exc)}; the database was left as it was") from exc
+            message = (_("cannot upgrade {where} from revision {current} to {revision}: "
+                         "{reason}; the database was left as it was") if direction == "upgrade"
+                       else _("cannot downgrade {where} from revision {current} to "
+                              "{revision}: {reason}; the database was left as it was"))
+            raise StoreError(message.format(where=self.where, current=current or _("none"),
+                                            revision=revision, reason=reason(exc))) from exc
         finally:
             if engine is not self.engine:
                 engine.dispose()
@@ -303,7 +311,7 @@ class Store:
 
         if self.path is None:
             raise StoreError(_pg_dump_advice(self.url, target) if not self.is_sqlite else
-                             "an in-memory database has nothing to back up")
+                             _("an in-memory database has nothing to back up"))
         return sqlite.backup(self.engine, self.path, target, force=force)
 
     def purge_erased(self) -> None:
@@ -334,10 +342,10 @@ class Store:
             try:
                 connection.execute(sa.text(f"VACUUM (FULL) {tables}"))
             except sa.exc.OperationalError as exc:
-                raise StoreError(
+                raise StoreError(_(
                     "the data is erased, but PostgreSQL could not rewrite the sign-up table "
-                    f"now ({reason(exc)}); run the command again later, or "
-                    f"`VACUUM (FULL) {tables}` in psql") from exc
+                    "now ({reason}); run the command again later, or `{command}` in psql")
+                    .format(reason=reason(exc), command=f"VACUUM (FULL) {tables}")) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -347,14 +355,14 @@ class Store:
 PURGE_LOCK_TIMEOUT = 30
 
 
-def _refuse_leftovers(where: str, tables: set[str]) -> None:
+def _refuse_leftovers(where: str | Named, tables: set[str]) -> None:
     """Alembic's batch copies of tables: only a schema change cut short leaves them."""
     leftovers = sorted(t for t in tables if t.startswith("_alembic_tmp_"))
     if leftovers:
-        raise DatabaseDamaged(
-            f"{where} holds a schema change cut short ({', '.join(leftovers)} is left from "
-            f"it), probably by an older version of Outreach: {RESTORE} (one made before "
-            "the upgrade)")
+        raise DatabaseDamaged(_(
+            "{where} holds a schema change cut short ({leftovers} is left from it), probably "
+            "by an older version of Outreach: {restore} (one made before the upgrade)").format(
+                where=where, leftovers=", ".join(leftovers), restore=RESTORE))
 
 
 def _missing_schema(inspector: Any, tables: set[str]) -> list[str]:
@@ -366,11 +374,11 @@ def _missing_schema(inspector: Any, tables: set[str]) -> list[str]:
     missing = []
     for table in SQLModel.metadata.sorted_tables:
         if table.name not in tables:
-            missing.append(f"table {table.name}")
+            missing.append(_("table {name}").format(name=table.name))
             continue
         present = {column["name"] for column in inspector.get_columns(table.name)}
-        missing.extend(f"column {table.name}.{column.name}" for column in table.columns
-                       if column.name not in present)
+        missing.extend(_("column {name}").format(name=f"{table.name}.{column.name}")
+                       for column in table.columns if column.name not in present)
     return missing
 
 
@@ -386,8 +394,8 @@ def _pg_dump_advice(url: str, target: Path) -> str:
                        port=given.port, database=given.database, query=given.query)
     command = ["pg_dump", "--format=custom", f"--file={target}",
                plain.render_as_string(hide_password=False)]
-    return ("outreach db backup copies SQLite files; back up this PostgreSQL database "
-            f"with: {shlex.join(command)}")
+    return _("outreach db backup copies SQLite files; back up this PostgreSQL database "
+             "with: {command}").format(command=shlex.join(command))
 
 
 def open_store(url: str, migrate: bool = True) -> Store:

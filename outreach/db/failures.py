@@ -14,8 +14,9 @@ import contextlib
 from collections.abc import Iterator
 
 from outreach.errors import DatabaseDamaged, StoreError
+from outreach.i18n import _, lazy_gettext
 
-RESTORE = 'restore it from a backup as "Backups" in the README says'
+RESTORE = lazy_gettext('restore it from a backup as "Backups" in the README says')
 
 # SQLite's primary result codes: https://www.sqlite.org/rescode.html
 SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 8, 10, 11
@@ -24,8 +25,24 @@ SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
 # program writing bytes as text) holds such text. Its message quotes the text.
 UNDECODABLE = "Could not decode to UTF-8"
 # PostgreSQL's SQLSTATEs: https://www.postgresql.org/docs/current/errcodes-appendix.html
-PG_DAMAGED = {"XX001": "data corrupted", "XX002": "index corrupted"}
+PG_DAMAGED = {"XX001": lazy_gettext("data corrupted"),
+              "XX002": lazy_gettext("index corrupted")}
 PG_DISK_FULL, PG_IO_ERROR, PG_READ_ONLY = "53100", "58030", "25006"
+
+
+class Named:
+    """A database (or its folder) as messages name it, in the language of the moment a
+    message is made, not of the moment the store was opened."""
+
+    def __init__(self, msgid: str, **values: object) -> None:
+        self.msgid = msgid
+        self.values = values
+
+    def __str__(self) -> str:
+        return _(self.msgid).format(**self.values)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 def redact_url(url: str) -> str:
@@ -36,7 +53,7 @@ def redact_url(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
-        return "(not a database URL)"
+        return _("(not a database URL)")
 
 
 def reason(exc: BaseException) -> str:
@@ -47,7 +64,8 @@ def reason(exc: BaseException) -> str:
         text = str(exc.orig)
     elif isinstance(exc, ImportError):
         # e.g. mysql:// without its driver: name what to install.
-        return f"its driver is not installed ({exc.name or exc}); pip install it"
+        return _("its driver is not installed ({name}); pip install it").format(
+            name=exc.name or exc)
     else:
         text = str(exc)
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
@@ -63,10 +81,11 @@ def reaching(url: str) -> Iterator[None]:
     try:
         yield
     except (SQLAlchemyError, OSError, ImportError) as exc:
-        raise StoreError(f"cannot open the database {redact_url(url)}: {reason(exc)}") from exc
+        raise StoreError(_("cannot open the database {url}: {reason}").format(
+            url=redact_url(url), reason=reason(exc))) from exc
 
 
-def translate(error: BaseException, where: str) -> StoreError | None:
+def translate(error: BaseException, where: str | Named) -> StoreError | None:
     """The project's error for a driver's ``error`` on the database ``where``, or None.
 
     ``where`` names it for people: "the database file /home/centre/outreach.db".
@@ -74,12 +93,13 @@ def translate(error: BaseException, where: str) -> StoreError | None:
     """
     code = getattr(error, "sqlite_errorcode", None)
     if code is None and str(error).startswith(UNDECODABLE):
-        return DatabaseDamaged(f"{where} is damaged (text that is not UTF-8): {RESTORE}")
+        return damaged(where, _("text that is not UTF-8"))
     if isinstance(code, int):
         primary = code & 0xFF  # extended codes carry the primary one in their low byte
         if primary in (SQLITE_CORRUPT, SQLITE_NOTADB):
-            what = "it is not a database" if primary == SQLITE_NOTADB else "its pages are malformed"
-            return DatabaseDamaged(f"{where} is damaged ({what}): {RESTORE}")
+            what = (_("it is not a database") if primary == SQLITE_NOTADB
+                    else _("its pages are malformed"))
+            return damaged(where, what)
         if primary == SQLITE_FULL:
             return disk_full(where)
         if primary == SQLITE_READONLY:
@@ -87,12 +107,13 @@ def translate(error: BaseException, where: str) -> StoreError | None:
         if primary == SQLITE_IOERR:
             return io_error(where)
         if primary == SQLITE_CANTOPEN:
-            return StoreError(f"cannot open {where}: check that the file and its folder exist "
-                              "and that you may read and write both")
+            return StoreError(_("cannot open {where}: check that the file and its folder "
+                                "exist and that you may read and write both").format(
+                where=where))
         return None
     state = getattr(error, "sqlstate", None)
     if state in PG_DAMAGED:
-        return DatabaseDamaged(f"{where} is damaged ({PG_DAMAGED[state]}): {RESTORE}")
+        return damaged(where, str(PG_DAMAGED[state]))
     if state == PG_DISK_FULL:
         return disk_full(where)
     if state == PG_READ_ONLY:
@@ -102,23 +123,29 @@ def translate(error: BaseException, where: str) -> StoreError | None:
     return None
 
 
-def disk_full(where: str) -> StoreError:
-    return StoreError(f"cannot write {where}: the disk is full; free some space on it, "
-                      "then try again (nothing half-written was kept)")
+def damaged(where: str | Named, what: str) -> DatabaseDamaged:
+    return DatabaseDamaged(_("{where} is damaged ({what}): {restore}").format(
+        where=where, what=what, restore=RESTORE))
 
 
-def read_only(where: str) -> StoreError:
-    return StoreError(f"cannot write {where}: it is read-only (a disk mounted read-only, "
-                      "a file or folder you may not write, or a read-only server)")
+def disk_full(where: str | Named) -> StoreError:
+    return StoreError(_("cannot write {where}: the disk is full; free some space on it, "
+                        "then try again (nothing half-written was kept)").format(where=where))
 
 
-def io_error(where: str) -> StoreError:
-    return StoreError(f"cannot read or write {where}: the disk reported an input/output "
-                      "error; copy the file somewhere safe, check the disk, then run "
-                      "`outreach db status`")
+def read_only(where: str | Named) -> StoreError:
+    return StoreError(_("cannot write {where}: it is read-only (a disk mounted read-only, "
+                        "a file or folder you may not write, or a read-only server)").format(
+        where=where))
 
 
-def install(engine: object, where: str) -> None:
+def io_error(where: str | Named) -> StoreError:
+    return StoreError(_("cannot read or write {where}: the disk reported an input/output "
+                        "error; copy the file somewhere safe, check the disk, then run "
+                        "`outreach db status`").format(where=where))
+
+
+def install(engine: object, where: str | Named) -> None:
     """Have ``engine`` raise the project's errors for the driver errors ``translate`` knows."""
     from sqlalchemy import event
 

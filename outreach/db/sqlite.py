@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from outreach.db.failures import RESTORE, disk_full, install, read_only, translate
+from outreach.db.failures import RESTORE, Named, disk_full, install, read_only, translate
 from outreach.errors import DatabaseDamaged, StoreError
+from outreach.i18n import N_, _
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -39,8 +40,8 @@ def file_of(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def where(path: Path) -> str:
-    return f"the database file {path}"
+def where(path: Path) -> Named:
+    return Named(N_("the database file {path}"), path=path)
 
 
 def prepare(path: Path, shown_url: str) -> None:
@@ -49,11 +50,13 @@ def prepare(path: Path, shown_url: str) -> None:
     try:
         folder_exists = folder.is_dir()
     except OSError as exc:
-        raise StoreError(f"cannot open the database {shown_url}: cannot look into the folder "
-                         f"{folder}: {exc.strerror}") from None
+        raise StoreError(_("cannot open the database {url}: cannot look into the folder "
+                           "{folder}: {reason}").format(url=shown_url, folder=folder,
+                                                         reason=exc.strerror)) from None
     if not folder_exists:
-        raise StoreError(f"cannot open the database {shown_url}: the folder {folder} does not "
-                         "exist; create it, or correct the setting database_url in the config")
+        raise StoreError(_("cannot open the database {url}: the folder {folder} does not "
+                           "exist; create it, or correct the setting database_url in the "
+                           "config").format(url=shown_url, folder=folder))
     try:
         with open(path, "rb") as file:
             head = file.read(len(HEADER))
@@ -61,24 +64,28 @@ def prepare(path: Path, shown_url: str) -> None:
         _create(path)
         return
     except IsADirectoryError:
-        raise StoreError(f"cannot open the database {shown_url}: {path} is a folder; the "
-                         "setting database_url must name a file") from None
+        raise StoreError(_("cannot open the database {url}: {path} is a folder; the "
+                           "setting database_url must name a file").format(
+            url=shown_url, path=path)) from None
     except OSError as exc:
-        raise StoreError(f"cannot read the database file {path}: {exc.strerror}; check its "
-                         "owner and permissions (Outreach never replaces it)") from None
+        raise StoreError(_("cannot read the database file {path}: {reason}; check its owner "
+                           "and permissions (Outreach never replaces it)").format(
+            path=path, reason=exc.strerror)) from None
     if not head:
-        raise DatabaseDamaged(
-            f"the database file {path} is empty (0 bytes) and holds no Outreach data: "
-            f"{RESTORE}, or delete the empty file to start a new database")
+        raise DatabaseDamaged(_(
+            "the database file {path} is empty (0 bytes) and holds no Outreach data: "
+            "{restore}, or delete the empty file to start a new database").format(
+                path=path, restore=RESTORE))
     if head != HEADER:
-        raise DatabaseDamaged(f"the database file {path} is not an SQLite database, or its "
-                              f"first page is damaged: {RESTORE}")
+        raise DatabaseDamaged(_("the database file {path} is not an SQLite database, or its "
+                                "first page is damaged: {restore}").format(
+            path=path, restore=RESTORE))
     # SQLite opens a read-only file only to fail on its -shm or first write, with a
     # vaguer error: say it here. The folder counts too: the -wal and -shm live there.
     for part in (path, folder):
         if not os.access(part, os.W_OK):
-            raise read_only(where(path) if part == path else f"the folder {folder} of "
-                            f"{where(path)}")
+            raise read_only(where(path) if part == path else _(
+                "the folder {folder} of {where}").format(folder=folder, where=where(path)))
 
 
 def _create(path: Path) -> None:
@@ -109,10 +116,14 @@ def _create(path: Path) -> None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
     except sqlite3.Error as exc:
-        raise translate(exc, where(path)) or StoreError(
-            f"cannot create the database file {path}: {exc}") from None
+        raise translate(exc, where(path)) or _cannot_create(path, exc) from None
     except OSError as exc:
-        raise StoreError(f"cannot create the database file {path}: {exc.strerror}") from None
+        raise _cannot_create(path, exc.strerror or exc) from None
+
+
+def _cannot_create(path: Path, reason: object) -> StoreError:
+    return StoreError(_("cannot create the database file {path}: {reason}").format(
+        path=path, reason=reason))
 
 
 def _configure(dbapi_connection: sqlite3.Connection, *, foreign_keys: bool) -> None:
@@ -140,7 +151,7 @@ def engine(url: str, path: Path | None) -> Engine:
     def _pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         _configure(dbapi_connection, foreign_keys=True)
 
-    install(made, where(path) if path else "the database")
+    install(made, where(path) if path else Named(N_("the database")))
     return made
 
 
@@ -169,7 +180,7 @@ def migration_engine(url: str, path: Path | None) -> Engine:
     def _begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-    install(made, where(path) if path else "the database")
+    install(made, where(path) if path else Named(N_("the database")))
     return made
 
 
@@ -199,17 +210,18 @@ def backup(source: Engine, path: Path, target: Path, *, force: bool) -> int:
     """
     target = target.absolute()
     if target.is_dir():
-        raise StoreError(f"{target} is a folder; name the backup file, "
-                         f"e.g. {target / 'outreach-backup.db'}")
+        raise StoreError(_("{target} is a folder; name the backup file, e.g. {example}")
+                         .format(target=target, example=target / "outreach-backup.db"))
     if not target.parent.is_dir():
-        raise StoreError(f"cannot write the backup {target}: the folder {target.parent} "
-                         "does not exist")
+        raise StoreError(_("cannot write the backup {target}: the folder {folder} does not "
+                           "exist").format(target=target, folder=target.parent))
     if target.exists():
         if not force:
-            raise StoreError(f"{target} already exists; name another file, or add --force to "
-                             "replace it")
+            raise StoreError(_("{target} already exists; name another file, or add --force "
+                               "to replace it").format(target=target))
         if target.samefile(path):
-            raise StoreError(f"{target} is the database itself; name another file")
+            raise StoreError(_("{target} is the database itself; name another file").format(
+                target=target))
     temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
         os.close(os.open(temporary, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600))
@@ -218,14 +230,16 @@ def backup(source: Engine, path: Path, target: Path, *, force: bool) -> int:
         with open(temporary, "rb") as file:
             os.fsync(file.fileno())
         if not force and target.exists():
-            raise StoreError(f"{target} appeared while the backup was made; it was kept")
+            raise StoreError(_("{target} appeared while the backup was made; it was kept")
+                             .format(target=target))
         os.replace(temporary, target)
         for side in ("-wal", "-shm"):  # belonged to the file just replaced
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(f"{target}{side}")
         return target.stat().st_size
     except OSError as exc:
-        raise StoreError(f"cannot write the backup {target}: {exc.strerror}") from None
+        raise StoreError(_("cannot write the backup {target}: {reason}").format(
+            target=target, reason=exc.strerror)) from None
     finally:
         for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
             with contextlib.suppress(FileNotFoundError):
@@ -242,9 +256,11 @@ def _copy(source: Engine, path: Path, temporary: Path) -> None:
             copy.close()
     except sqlite3.Error as exc:
         if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == 13:  # SQLITE_FULL: the copy's disk
-            raise disk_full(f"the backup in {temporary.parent}") from None
+            raise disk_full(_("the backup in {folder}").format(folder=temporary.parent)) \
+                from None
         raise translate(exc, where(path)) or StoreError(
-            f"cannot back up {where(path)}: {exc}") from None
+            _("cannot back up {where}: {reason}").format(where=where(path), reason=exc)) \
+            from None
     finally:
         raw.close()
 
@@ -258,9 +274,9 @@ def _check_copy(copy: Path) -> None:
     finally:
         connection.close()
     if found:
-        raise DatabaseDamaged(f"the copy failed SQLite's check ({found[0]}), so the database "
-                              "itself is likely damaged; nothing was written: run "
-                              "`outreach db status`")
+        raise DatabaseDamaged(_("the copy failed SQLite's check ({found}), so the database "
+                                "itself is likely damaged; nothing was written: run "
+                                "`outreach db status`").format(found=found[0]))
 
 
 def scrub(source: Engine) -> None:
@@ -269,7 +285,7 @@ def scrub(source: Engine) -> None:
     with source.connect() as connection:
         busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
     if busy:
-        raise StoreError(
+        raise StoreError(_(
             "the data is erased, but another program was reading the database, so SQLite's "
             "write-ahead log (the -wal file) still holds the old data; run the command again "
-            "when the service is idle")
+            "when the service is idle"))

@@ -24,7 +24,8 @@ from outreach.db.models import (
 )
 from outreach.db.states import PublicationStatus
 from outreach.db.upsert import insert_for
-from outreach.errors import OutreachError
+from outreach.errors import OutreachError, StoreError
+from outreach.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from outreach.db import Store
@@ -101,10 +102,14 @@ def collect_engagement(store: Store, registry: Registry, now: dt.datetime,
             ids = {external: publication for publication, external in batch}
             try:
                 counts = channel.engagement(list(ids))
+            except StoreError:
+                raise  # the database's trouble, not the channel's
             except Exception as exc:  # noqa: BLE001  (one channel's outage stops only itself)
                 message = registry.redact(channel_name, str(exc) or type(exc).__name__)
                 report.errors.append(f"{channel_name}: {message}")
-                log.warning("engagement of %s not collected: %s", channel_name, message)
+                log.warning(_("Views and likes on {channel} were not collected: {reason}. "
+                              "Trying again later").format(
+                    channel=registry.describe(channel_name), reason=message))
                 break
             rows = [
                 {"publication_id": ids[c.external_id], "taken_at": now,
@@ -116,7 +121,9 @@ def collect_engagement(store: Store, registry: Registry, now: dt.datetime,
                     record_snapshots(connection, rows)
                 report.snapshots += len(rows)
     if report.snapshots:
-        log.info("engagement: %d snapshot(s) stored", report.snapshots)
+        log.info(ngettext("Views and likes collected for {count} publication",
+                          "Views and likes collected for {count} publications",
+                          report.snapshots).format(count=report.snapshots))
     return report
 
 
@@ -155,10 +162,14 @@ def collect_audience(store: Store, registry: Registry, now: dt.datetime,
             if not channel.capabilities.audience:
                 continue
             members = channel.audience()
+        except StoreError:
+            raise  # the database's trouble, not the channel's
         except Exception as exc:  # noqa: BLE001
             message = registry.redact(status.name, str(exc) or type(exc).__name__)
             report.errors.append(f"{status.name}: {message}")
-            log.warning("audience of %s not collected: %s", status.name, message)
+            log.warning(_("The audience of {channel} was not counted: {reason}. Trying again "
+                          "later").format(channel=registry.describe(status.name),
+                                          reason=message))
             continue
         with store.engine.begin() as connection:
             connection.execute(AUD.insert().values(channel=status.name, taken_at=now,

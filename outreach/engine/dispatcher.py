@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING, Any
 from outreach.db.models import utcnow
 from outreach.db.states import AttemptOutcome, PublicationStatus
 from outreach.engine import liveness, outbox
+from outreach.engine.alarm import StoreAlarm
 from outreach.engine.posts import PublicationCancelled, build_post
-from outreach.errors import AuthError, OutreachError, RateLimitedError, TransientError
+from outreach.errors import AuthError, OutreachError, RateLimitedError, StoreError, TransientError
+from outreach.i18n import _, format_datetime, format_number, format_time, ngettext
 
 if TYPE_CHECKING:
     from outreach.campaigns.spec import CampaignSpec
@@ -54,7 +56,7 @@ class Dispatcher:
                  specs: Callable[[], Mapping[int, CampaignSpec]], worker: str,
                  clock: Callable[[], dt.datetime] = utcnow, lease: dt.timedelta = LEASE,
                  on_free: Callable[[], None] | None = None,
-                 holder: liveness.Holder | None = None) -> None:
+                 holder: liveness.Holder | None = None, alarm: StoreAlarm | None = None) -> None:
         from outreach.media.renditions import RenditionCache
 
         self.store = store
@@ -66,6 +68,7 @@ class Dispatcher:
         self.clock = clock
         self.lease = lease
         self.on_free = on_free  # called when a lane has room again (wakes the loop)
+        self.alarm = alarm or StoreAlarm()  # the database's trouble, said once
         self.cache = RenditionCache(config.cache_dir)
         self._lanes: dict[str, _Lane] = {}
         self._lock = threading.Lock()
@@ -139,8 +142,11 @@ class Dispatcher:
     def _process(self, channel_name: str, item: outbox.Claimed) -> None:
         try:
             self._publish(channel_name, item)
+        except StoreError as exc:  # the lease expires; the row is settled once the store works
+            self.alarm.trouble(exc)
         except Exception:  # a bug here must not kill the lane; the lease will expire
-            log.exception("publication %d: unexpected error while dispatching", item.id)
+            log.exception(_("Publication {id}: an unexpected error while publishing it; it "
+                            "will be checked again when its time is up").format(id=item.id))
         finally:
             with self._idle:
                 self._lanes[channel_name].busy -= 1
@@ -191,14 +197,15 @@ class Dispatcher:
             self._failed(channel_name, item, outcome["error"])
 
     def _published(self, channel_name: str, item: outbox.Claimed, published: Published) -> None:
+        where = published.url or published.external_id
         if outbox.record_published(self.store, item.id, item.attempt, self.worker, self.clock(),
                                    published):
-            log.info("publication %d published on %s: %s", item.id, channel_name,
-                     published.url or published.external_id)
+            log.info(_("Published: {what}: {where}").format(
+                what=self._what(item.id, channel_name), where=where))
         else:
-            log.error("publication %d was published on %s (%s) after this worker lost its "
-                      "lease; check it for a duplicate", item.id, channel_name,
-                      published.url or published.external_id)
+            log.error(_("Published late: {what}: {where}. Another worker may have published "
+                        "it as well: check the channel for a duplicate").format(
+                what=self._what(item.id, channel_name), where=where))
 
     def _failed(self, channel_name: str, item: outbox.Claimed, error: BaseException) -> None:
         now = self.clock()
@@ -219,31 +226,43 @@ class Dispatcher:
     def _retry(self, item: outbox.Claimed, now: dt.datetime, outcome: str, message: str,
                at: dt.datetime) -> None:
         if item.attempt >= outbox.MAX_ATTEMPTS:
-            self._stop(item, PublicationStatus.failed, outcome,
-                       f"gave up after {item.attempt} attempts: {message}")
+            self._stop(item, PublicationStatus.failed, outcome, ngettext(
+                "gave up after {count} attempt: {reason}",
+                "gave up after {count} attempts: {reason}", item.attempt).format(
+                    count=item.attempt, reason=message))
             return
         outbox.record_retry(self.store, item.id, item.attempt, self.worker, now, outcome,
                             message, at)
-        log.warning("publication %d: %s; retrying at %s", item.id, message,
-                    at.astimezone(dt.UTC).strftime("%H:%M:%S UTC"))
+        log.warning(_("Not published yet: {what}: {reason}. Next try at {time}").format(
+            what=self._what(item.id), reason=message, time=self._local_time(at)))
 
     def _stop(self, item: outbox.Claimed, status: str, outcome: str, message: str) -> None:
         outbox.record_stopped(self.store, item.id, item.attempt, self.worker, self.clock(),
                               status, outcome, message)
-        log.error("publication %d %s: %s", item.id, status, message)
+        what = self._what(item.id)
+        if status == PublicationStatus.cancelled:
+            log.warning(_("Cancelled: {what}: {reason}").format(what=what, reason=message))
+        elif status == PublicationStatus.uncertain:
+            log.error(_("Unclear whether it was published: {what}: {reason}").format(
+                what=what, reason=message))
+        else:
+            log.error(_("Not published: {what}: {reason}. It waits for a person: "
+                        "`outreach publications show {id}`").format(
+                what=what, reason=message, id=item.id))
 
     def _timed_out(self, channel: Channel, item: outbox.Claimed, post: Post) -> None:
         """The call did not return in time: it may still post. Settle what can be proved."""
-        message = (f"{channel.name} did not answer within {channel.call_timeout:g} s; "
-                   "the post may or may not have gone out")
+        message = _("{channel} did not answer within {seconds} s; the post may or may not "
+                    "have gone out").format(channel=channel.name,
+                                            seconds=format_number(channel.call_timeout))
         verdict = self._reconcile(channel, post, self.clock() - dt.timedelta(
             seconds=channel.call_timeout))
         if verdict is not None and verdict.exists and verdict.published is not None:
             self._published(channel.name, item, verdict.published)
             return
         self._stop(item, PublicationStatus.uncertain, AttemptOutcome.uncertain,
-                   f"{message}: check the channel, then `outreach publications resolve "
-                   f"{item.id} --posted URL` or `--not-posted`")
+                   _("{reason}: check the channel, then `outreach publications resolve {id} "
+                     "--posted URL` or `--not-posted`").format(reason=message, id=item.id))
 
     def _late_result(self, channel_name: str, item: outbox.Claimed,
                      outcome: Mapping[str, Any]) -> None:
@@ -252,8 +271,9 @@ class Dispatcher:
         if "published" in outcome:
             self._published(channel_name, item, outcome["published"])
         else:
-            log.warning("publication %d: the call that timed out ended with: %s", item.id,
-                        self.registry.redact(channel_name, _describe(outcome["error"])))
+            log.warning(_("{what}: the call that timed out ended with: {reason}").format(
+                what=self._what(item.id, channel_name),
+                reason=self.registry.redact(channel_name, _describe(outcome["error"]))))
 
     # --- crash recovery ------------------------------------------------------
 
@@ -278,9 +298,9 @@ class Dispatcher:
             attempt = outbox.take_over(self.store, publication_id, self.worker, now, self.lease,
                                        holder=self.holder, dead=holder)
             if attempt is not None:
-                log.warning("publication %d: the worker process %d that was sending it has "
-                            "ended; checking whether the post went out", publication_id,
-                            holder.pid)
+                log.warning(_("Publication {id}: the worker process {pid} that was sending "
+                              "it has ended; checking whether the post went out").format(
+                    id=publication_id, pid=holder.pid))
                 self._settle(outbox.Claimed(publication_id, attempt), now)
 
     def _settle(self, item: outbox.Claimed, now: dt.datetime) -> None:
@@ -291,7 +311,8 @@ class Dispatcher:
             post = self.build_post(item.id, channel)
         except OutreachError as exc:
             self._stop(item, PublicationStatus.uncertain, AttemptOutcome.lease_expired,
-                       f"interrupted, and cannot check the channel: {exc}")
+                       _("interrupted, and the channel cannot be checked: {reason}").format(
+                           reason=exc))
             return
         verdict = self._reconcile(channel, post, attempted_at)
         if verdict is not None and verdict.exists and verdict.published is not None:
@@ -299,21 +320,21 @@ class Dispatcher:
         elif verdict is not None and verdict.exists is False:
             outbox.record_retry(self.store, item.id, item.attempt, self.worker, now,
                                 AttemptOutcome.lease_expired,
-                                "interrupted before the post went out; sending again", now)
+                                _("interrupted before the post went out; sending again"), now)
         else:
             self._stop(item, PublicationStatus.uncertain, AttemptOutcome.uncertain,
-                       f"interrupted while publishing to {channel_name}, which cannot "
-                       "tell whether the post went out: check the channel, then "
-                       f"`outreach publications resolve {item.id} --posted URL` "
-                       "or `--not-posted`")
+                       _("interrupted while publishing to {channel}, which cannot tell "
+                         "whether the post went out: check the channel, then `outreach "
+                         "publications resolve {id} --posted URL` or `--not-posted`").format(
+                           channel=channel_name, id=item.id))
 
     def _reconcile(self, channel: Channel, post: Post, attempted_at: dt.datetime) -> Any:
         try:
             return channel.reconcile(post, attempted_at)
         except Exception as exc:  # noqa: BLE001  (cannot tell is the safe answer)
-            log.warning("publication %d: %s could not check for the post: %s",
-                        post.publication_id, channel.name,
-                        self.registry.redact(channel.name, _describe(exc)))
+            log.warning(_("{what}: the channel could not check for the post: {reason}")
+                        .format(what=self._what(post.publication_id, channel.name),
+                                reason=self.registry.redact(channel.name, _describe(exc))))
             return None
 
     def _attempt_of(self, item: outbox.Claimed) -> tuple[str, dt.datetime]:
@@ -330,6 +351,32 @@ class Dispatcher:
             started = attempt.started_at if attempt and attempt.started_at else self.clock()
             return publication.channel, started
 
+    # --- what the log says ------------------------------------------------------
+
+    def _what(self, publication_id: int, channel_name: str | None = None) -> str:
+        """'Story' → channel 'Its title' (publication N): what a coordinator recognises."""
+        from outreach.db.models import Publication, Story
+
+        title = None
+        try:
+            with self.store.session() as session:
+                publication = session.get(Publication, publication_id)
+                if publication is not None:
+                    channel_name = channel_name or publication.channel
+                    story = session.get(Story, publication.story_id)
+                    title = story.title if story is not None else None
+        except OutreachError:  # the store is away: the ids still say which
+            pass
+        return describe_publication(publication_id, title, channel_name, self.registry)
+
+    def _local_time(self, at: dt.datetime) -> str:
+        """``at`` as the centre's clock shows it: "10:00", or "7 декабря 2026, 10:00"."""
+        from zoneinfo import ZoneInfo
+
+        local = at.astimezone(ZoneInfo(self.config.time_zone))
+        today = self.clock().astimezone(local.tzinfo).date()
+        return format_time(local) if local.date() == today else format_datetime(local)
+
     # --- what to send ----------------------------------------------------------
 
     def build_post(self, publication_id: int, channel: Channel) -> Post:
@@ -338,7 +385,17 @@ class Dispatcher:
                           self.cache)
 
 
+def describe_publication(publication_id: int, title: str | None, channel_name: str | None,
+                         registry: Registry) -> str:
+    """'Story' → channel 'Its title' (publication N), as much of it as is known."""
+    story = _('"{title}"').format(title=title) if title else _("a story")
+    channel = registry.describe(channel_name) if channel_name else "?"
+    return _("{story} → {channel} (publication {id})").format(
+        story=story, channel=channel, id=publication_id)
+
+
 def _describe(error: BaseException) -> str:
     if isinstance(error, OutreachError):
         return str(error)
-    return f"unexpected error in the plugin: {type(error).__name__}: {error}"
+    return _("unexpected error in the plugin: {error}").format(
+        error=f"{type(error).__name__}: {error}")

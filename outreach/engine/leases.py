@@ -29,6 +29,9 @@ import sqlalchemy as sa
 from outreach.channels import Lease, Leases
 from outreach.db.models import LeaderLease, utcnow
 from outreach.db.upsert import insert_for
+from outreach.engine.alarm import StoreAlarm
+from outreach.errors import StoreError
+from outreach.i18n import _
 
 if TYPE_CHECKING:
     from outreach.db import Store
@@ -48,8 +51,10 @@ class StoreLease(Lease):
     """One named lease in the store, held by ``holder`` while its heartbeat thread runs."""
 
     def __init__(self, store: Store, name: str, holder: str, ttl: dt.timedelta = TTL,
-                 follow_every: dt.timedelta = FOLLOW_EVERY) -> None:
+                 follow_every: dt.timedelta = FOLLOW_EVERY,
+                 alarm: StoreAlarm | None = None) -> None:
         self.store = store
+        self.alarm = alarm or StoreAlarm()
         self.name = name
         self.holder = holder
         self.ttl = ttl
@@ -70,14 +75,17 @@ class StoreLease(Lease):
                 return True
             try:
                 taken = self._take()
+            except StoreError as exc:  # damaged, full, away: said once for every job
+                self.alarm.trouble(exc)
+                taken = False
             except Exception as exc:  # noqa: BLE001  (the database is away: not leading)
-                log.warning("lease %s: the database did not answer (%s)", self.name,
-                            type(exc).__name__)
+                log.warning(_("Lease {name}: the database did not answer ({error})").format(
+                    name=self.name, error=type(exc).__name__))
                 taken = False
             if taken:
                 self._held, self._renewed = True, time.monotonic()
                 self._start_heartbeat()
-                log.info("lease %s taken by %s", self.name, self.holder)
+                log.debug("lease %s taken by %s", self.name, self.holder)
             else:
                 self._held = False
             return taken
@@ -91,8 +99,9 @@ class StoreLease(Lease):
                 with self.store.engine.begin() as connection:
                     connection.execute(self._mine().values(holder=None, expires_at=None))
             except Exception as exc:  # noqa: BLE001  (it lapses by itself within TTL)
-                log.warning("lease %s was not released (%s); it lapses within %d s", self.name,
-                            type(exc).__name__, self.ttl.total_seconds())
+                log.warning(_("Lease {name} was not released ({error}); it lapses within "
+                              "{seconds} s").format(name=self.name, error=type(exc).__name__,
+                                                    seconds=int(self.ttl.total_seconds())))
 
     def position(self) -> str | None:
         with self.store.engine.connect() as connection:
@@ -153,8 +162,12 @@ class StoreLease(Lease):
         while not stop.wait(RENEW_EVERY.total_seconds() * self.ttl / TTL):
             try:
                 renewed = self._renew()
+            except StoreError as exc:  # try again; `held` lapses meanwhile
+                self.alarm.trouble(exc)
+                continue
             except Exception as exc:  # noqa: BLE001  (try again; `held` lapses meanwhile)
-                log.warning("lease %s could not be renewed (%s)", self.name, type(exc).__name__)
+                log.warning(_("Lease {name} could not be renewed ({error})").format(
+                    name=self.name, error=type(exc).__name__))
                 continue
             with self._guard:
                 if stop.is_set():
@@ -164,15 +177,18 @@ class StoreLease(Lease):
                     continue
                 self._held = False
                 self._beating = None
-            log.warning("lease %s was taken over by another worker", self.name)
+            log.warning(_("Lease {name} was taken over by another worker").format(
+                name=self.name))
             return
 
 
 class StoreLeases(Leases):
     """The leases of one worker (``outreach run``), one object per name."""
 
-    def __init__(self, store: Store, worker: str, ttl: dt.timedelta = TTL) -> None:
+    def __init__(self, store: Store, worker: str, ttl: dt.timedelta = TTL,
+                 alarm: StoreAlarm | None = None) -> None:
         self.store = store
+        self.alarm = alarm or StoreAlarm()
         # A restarted worker may get its old pid back: the random part tells them apart.
         self.holder = f"{worker}:{secrets.token_hex(4)}"
         self.ttl = ttl
@@ -183,7 +199,8 @@ class StoreLeases(Leases):
         with self._lock:
             found = self._leases.get(name)
             if found is None:
-                found = self._leases[name] = StoreLease(self.store, name, self.holder, self.ttl)
+                found = self._leases[name] = StoreLease(self.store, name, self.holder, self.ttl,
+                                                        alarm=self.alarm)
             return found
 
     def close(self) -> None:

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from outreach.db.models import Publication, PublicationAttempt
 from outreach.db.states import AttemptOutcome, PublicationStatus
 from outreach.engine.liveness import Holder
+from outreach.i18n import _
 
 if TYPE_CHECKING:
     from outreach.channels import Published
@@ -107,12 +108,12 @@ def take_over(store: Store, publication_id: int, worker: str, now: dt.datetime,
     known dead still holds; return its attempt number, or None when it was not free."""
     if dead is None:
         free = PUB.c.lease_until < now
-        error = "the worker stopped answering before recording the outcome"
+        error = _("the worker stopped answering before recording the outcome")
     else:
         free = sa.and_(PUB.c.lease_host == dead.host, PUB.c.lease_pid == dead.pid,
                        PUB.c.lease_process == dead.process)
-        error = (f"the worker's process ({dead.host}, PID {dead.pid}) ended before "
-                 "recording the outcome")
+        error = _("the worker's process ({host}, PID {pid}) ended before recording the "
+                  "outcome").format(host=dead.host, pid=dead.pid)
     statement = (
         sa.update(PUB)
         .where(PUB.c.id == publication_id, PUB.c.status == PublicationStatus.sending, free)

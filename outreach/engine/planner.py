@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from outreach.db.models import Campaign, CampaignSlot, Publication, utcnow
 from outreach.db.states import PublicationStatus, SlotOutcome
 from outreach.db.upsert import insert_for
+from outreach.i18n import SOURCE_LANGUAGE, _, current_language, format_datetime, ngettext
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -156,14 +157,16 @@ def _plan_slot(store: Store, config: Config, spec: CampaignSpec, campaign_id: in
         ]
         created = _insert_new(session, rows, campaign_id)
         outcome = SlotOutcome.planned if created else SlotOutcome.empty
-        detail = None if created else "no approved story left for this slot"
+        detail = None if created else _("no approved story left for this slot")
         _insert_slot(session, campaign_id, slot, outcome, created, detail, now)
     if created:
-        log.info("campaign %s: slot %s planned, %d publication(s)", spec.slug,
-                 _local(spec, slot), created)
+        log.info(ngettext("Campaign {slug}: slot {slot} planned, {count} publication",
+                          "Campaign {slug}: slot {slot} planned, {count} publications",
+                          created).format(slug=spec.slug, count=created,
+                                          slot=_local(spec, slot)))
     else:
-        log.warning("campaign %s: slot %s has no approved story left to publish", spec.slug,
-                    _local(spec, slot))
+        log.warning(_("Campaign {slug}: slot {slot} has no approved story left to "
+                      "publish").format(slug=spec.slug, slot=_local(spec, slot)))
     return created
 
 
@@ -203,15 +206,35 @@ def _record_skipped(store: Store, spec: CampaignSpec, campaign_id: int,
                     late: list[dt.datetime], now: dt.datetime) -> None:
     """One log line for a run of missed slots: they are never published late."""
     first, last_late = late[0], late[-1]
-    detail = (f"{len(late)} slot(s) from {_local(spec, first)} to {_local(spec, last_late)} "
-              f"were missed while the service was not running, beyond the grace window of "
-              f"{spec.grace}")
+    detail = ngettext(
+        "{count} slot from {first} to {last} was missed while the service was not "
+        "running, beyond the grace window of {grace}",
+        "{count} slots from {first} to {last} were missed while the service was not "
+        "running, beyond the grace window of {grace}", len(late)).format(
+            count=len(late), first=_local(spec, first), last=_local(spec, last_late),
+            grace=_duration(spec.grace))
     with store.session() as session:
         if not _advance(session, campaign_id, last_late):
             return
         _insert_slot(session, campaign_id, first, SlotOutcome.skipped, 0, detail, now)
-    log.warning("campaign %s: %s", spec.slug, detail)
+    log.warning(_("Campaign {slug}: {detail}").format(slug=spec.slug, detail=detail))
 
 
 def _local(spec: CampaignSpec, slot: dt.datetime) -> str:
-    return slot.astimezone(spec.zone).strftime("%Y-%m-%d %H:%M")
+    """The slot as the campaign's clock shows it: "2026-12-07 10:00" in English, where
+    scripts and tests have always read it; "7 декабря 2026, 10:00" in Russian."""
+    local = slot.astimezone(spec.zone)
+    if current_language() == SOURCE_LANGUAGE:
+        return local.strftime("%Y-%m-%d %H:%M")
+    return format_datetime(local)
+
+
+def _duration(span: dt.timedelta) -> str:
+    """A grace window in words: "2 hours", "1 day", "30 minutes"."""
+    minutes = int(span.total_seconds() // 60)
+    if minutes % 60:
+        return ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes)
+    hours = minutes // 60
+    if hours % 24:
+        return ngettext("{count} hour", "{count} hours", hours).format(count=hours)
+    return ngettext("{count} day", "{count} days", hours // 24).format(count=hours // 24)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from outreach.db.states import StoryStatus
 from outreach.errors import OutreachError, PermanentError
+from outreach.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -46,19 +47,23 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
     with store.session() as session:
         publication = session.get(Publication, publication_id)
         if publication is None:
-            raise PermanentError(f"publication {publication_id} no longer exists")
+            raise PermanentError(_("publication {id} no longer exists").format(
+                id=publication_id))
         story = session.get(Story, publication.story_id)
         if story is None:
-            raise PublicationCancelled(f"story {publication.story_id} no longer exists")
+            raise PublicationCancelled(_("story {id} no longer exists").format(
+                id=publication.story_id))
         if story.status != StoryStatus.approved:
-            raise PublicationCancelled(f"story {story.id} is {story.status}, no longer approved")
+            raise PublicationCancelled(_("story {id} is {status}, no longer approved").format(
+                id=story.id, status=story.status))
         if not story.consent_recorded and photos_of(session, story.id or 0):
-            raise PublicationCancelled(f"story {story.id} has no recorded consent any more")
+            raise PublicationCancelled(_("story {id} has no recorded consent any more").format(
+                id=story.id))
         spec = specs.get(publication.campaign_id or 0)
         if spec is None:
-            raise PermanentError(
-                f"campaign {publication.campaign_id} has no valid campaign file loaded: "
-                "check `outreach campaigns validate`")
+            raise PermanentError(_(
+                "campaign {id} has no valid campaign file loaded: check `outreach campaigns "
+                "validate`").format(id=publication.campaign_id))
         photos = photos_of(session, story.id or 0)
         outlets = _outlet_codes(session, config, channel)
     code = publication.referral_code
@@ -68,7 +73,7 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
     if rendered.photo_errors:
         raise PermanentError("; ".join(rendered.photo_errors))
     if not rendered.fitted.fits:
-        raise PermanentError(rendered.fitted.problem or "the text does not fit the channel")
+        raise PermanentError(rendered.fitted.problem or _("the text does not fit the channel"))
     assert publication.slot is not None and story.id is not None
     return Post(
         publication_id=publication_id,

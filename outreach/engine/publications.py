@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -33,8 +34,9 @@ if TYPE_CHECKING:
     from outreach.db import Store
 
 PERSON = "person"  # the worker name recorded for a decision made by a person
-_VK_POST = re.compile(r"vk\.com/.*wall-?\d+_(\d+)")
-_TELEGRAM_POST = re.compile(r"t\.me/(?:c/)?[^/?#]+/(\d+)")
+#: (channel name, a post's link) -> the post's id on the platform, or None: the
+#: channel's plugin reads it (``Channel.external_id_from_url``).
+PostIdReader = Callable[[str, str], str | None]
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -274,19 +276,6 @@ def cancel_publication(store: Store, publication_id: int) -> Change:
     })
 
 
-def external_id_from_url(url: str) -> str:
-    """The post's id as the platform names it, read from its link when the link shows it.
-
-    VK ``https://vk.com/wall-123_456`` -> "456"; Telegram ``https://t.me/chan/789``
-    (or ``t.me/c/123/789``) -> "789"; any other link is its own id.
-    """
-    for pattern in (_VK_POST, _TELEGRAM_POST):
-        match = pattern.search(url)
-        if match:
-            return match.group(1)
-    return url
-
-
 def check_post_url(url: str) -> str | None:
     """A plain-words problem with a link a person typed, or None when it is usable."""
     if not re.match(r"^https?://[^\s/]+\.[^\s/]+\S*$", url.strip()):
@@ -295,18 +284,27 @@ def check_post_url(url: str) -> str | None:
     return None
 
 
-def resolve_posted(store: Store, publication_id: int, url: str,
-                   now: dt.datetime | None = None) -> Change:
-    """A person checked: the post is on the platform at ``url``. Records it as published."""
+def resolve_posted(store: Store, publication_id: int, url: str, *,
+                   read_id: PostIdReader | None = None, now: dt.datetime | None = None) -> Change:
+    """A person checked: the post is on the platform at ``url``. Records it as published.
+
+    The post's id is what ``read_id`` reads from the link for the publication's
+    channel; a link it cannot read is its own id.
+    """
     problem = check_post_url(url)
     if problem:
         raise StateError(problem)
     url = url.strip()
+    external_id = None
+    if read_id is not None:
+        with store.session() as session:
+            channel = get_publication(session, publication_id).channel
+        external_id = read_id(channel, url)
     when = now or utcnow()
     allowed = (PublicationStatus.uncertain.value, PublicationStatus.failed.value)
     return _update(store, publication_id, allowed, "posted", {
         "status": PublicationStatus.published.value, "url": url,
-        "external_id": external_id_from_url(url), "published_at": when,
+        "external_id": external_id or url, "published_at": when,
         "next_attempt_at": None, "lease_owner": None, "lease_until": None,
     }, attempt=(AttemptOutcome.published.value, f"resolved by a person: posted at {url}"))
 

@@ -20,13 +20,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from outreach.db.models import utcnow
+from outreach.engine.alarm import StoreAlarm
 from outreach.engine.collectors import collect_audience, collect_engagement
 from outreach.engine.dispatcher import Dispatcher
 from outreach.engine.leases import StoreLeases
 from outreach.engine.locks import PlannerLock
 from outreach.engine.planner import plan_due, sync_campaigns
 from outreach.engine.triggers import SlotTrigger
-from outreach.errors import OutreachError
+from outreach.errors import OutreachError, StoreError
+from outreach.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -76,8 +78,10 @@ class Service:
         self.worker = worker or worker_name()
         self.clock = clock
         self.lock = PlannerLock(store)
+        #: The database's trouble, said once for every job that meets it.
+        self.alarm = StoreAlarm()
         # One reader per bot among every worker of this store (see outreach.engine.leases).
-        self.leases = StoreLeases(store, self.worker)
+        self.leases = StoreLeases(store, self.worker, alarm=self.alarm)
         registry.leases = self.leases
         self.specs: dict[str, CampaignSpec] = {}  # slug -> last valid spec
         self.ids: dict[str, int] = {}  # slug -> campaign id
@@ -93,7 +97,7 @@ class Service:
         self._stop = threading.Event()
         self._scheduler: BackgroundScheduler | None = None
         self.dispatcher = Dispatcher(store, config, registry, self._specs_by_id, self.worker,
-                                     clock=clock, on_free=self._wake.set)
+                                     clock=clock, on_free=self._wake.set, alarm=self.alarm)
 
     def _specs_by_id(self) -> dict[int, CampaignSpec]:
         return {self.ids[slug]: spec for slug, spec in self.specs.items() if slug in self.ids}
@@ -114,10 +118,11 @@ class Service:
             problems.extend(file_problems)
             if path.stem in self.specs:
                 found[path.stem] = self.specs[path.stem]
-                log.error("campaign file %s is invalid; its last valid version keeps running",
-                          path)
+                log.error(_("Campaign file {path} has mistakes; its last correct version keeps "
+                            "running").format(path=path))
             else:
-                log.error("campaign file %s is invalid and was not started", path)
+                log.error(_("Campaign file {path} has mistakes and was not started").format(
+                    path=path))
         for problem in problems:
             log.error("%s", problem)
         started = sorted(set(found) - set(self.specs))
@@ -125,9 +130,10 @@ class Service:
         self.specs = found
         self.ids = sync_campaigns(self.store, found.values())
         for slug in started:
-            log.info("campaign %s loaded: %s", slug, found[slug].name)
+            log.info(_("Campaign {slug} loaded: \"{name}\"").format(
+                name=found[slug].name, slug=slug))
         for slug in stopped:
-            log.info("campaign %s stopped: its file is gone", slug)
+            log.info(_("Campaign {slug} stopped: its file is gone").format(slug=slug))
         self._schedule_campaigns()
         return problems
 
@@ -144,7 +150,7 @@ class Service:
             return
         first, self._mtimes = self._mtimes is None, current
         if not first:
-            log.info("campaign files changed; reloading")
+            log.info(_("Campaign files changed; reading them again"))
             self.load_campaigns()
             self.request_plan()
 
@@ -171,10 +177,10 @@ class Service:
                 every, slugs = self._pending_all, sorted(self._pending)
                 self._pending_all, self._pending = False, set()
             if every or slugs:
-                try:
+                # uses_store=False: a worker that is not the planner reads nothing.
+                with self.alarm.job(lambda: _("Planning failed; trying again shortly"),
+                                    uses_store=False):
                     self.plan(None if every else slugs, ahead=PLAN_AHEAD)
-                except Exception:
-                    log.exception("planning failed; trying again shortly")
 
     def plan(self, slugs: list[str] | None = None,
              ahead: dt.timedelta = dt.timedelta(0)) -> OnceReport:
@@ -190,8 +196,10 @@ class Service:
                     continue
                 try:
                     result = plan_due(self.store, self.config, spec, self.ids[slug], now, ahead)
+                except StoreError:
+                    raise  # the database's, not the campaign's: said once by the caller
                 except Exception as exc:  # one campaign's failure must not stop the others
-                    log.exception("campaign %s could not be planned", slug)
+                    log.exception(_("Campaign {slug} could not be planned").format(slug=slug))
                     report.problems.append(f"{slug}: {exc}")
                     continue
                 report.planned += sum(count for _, count in result.planned)
@@ -217,7 +225,8 @@ class Service:
         now = self.clock()
         erased = erase_unfinished(self.store, self.config, now)
         if erased:
-            log.info("erased %d unfinished sign-up(s)", erased)
+            log.info(ngettext("Erased {count} unfinished sign-up",
+                              "Erased {count} unfinished sign-ups", erased).format(count=erased))
         forget_old(self.store, now)
         if erased or (self._desk is not None and self._desk.erasures):
             # Once an hour at most: on PostgreSQL this rewrites the sign-up table.
@@ -265,18 +274,20 @@ class Service:
         self.reload_if_changed()
         report = self.plan(ahead=PLAN_AHEAD)
         if report.skipped:
-            log.warning("%d slot(s) missed while the service was down were skipped",
-                        report.skipped)
+            log.warning(ngettext(
+                "{count} slot missed while the service was not running was skipped",
+                "{count} slots missed while the service was not running were skipped",
+                report.skipped).format(count=report.skipped))
         sched = self._scheduler
         # The safety net: plan anything due that a slot's trigger did not wake (clock jumps).
         sched.add_job(self.request_plan, "interval", id="sweep",
                       seconds=SWEEP_EVERY.total_seconds())
-        sched.add_job(self.reload_if_changed, "interval", id="reload",
+        sched.add_job(self.scheduled_reload, "interval", id="reload",
                       seconds=RELOAD_EVERY.total_seconds())
-        sched.add_job(self.collect, "interval", id="collect",
+        sched.add_job(self.scheduled_collect, "interval", id="collect",
                       seconds=max(5.0, COLLECT_EVERY.total_seconds() / self.speed),
                       next_run_time=dt.datetime.now(dt.UTC))
-        sched.add_job(self.tidy, "interval", id="tidy",
+        sched.add_job(self.scheduled_tidy, "interval", id="tidy",
                       seconds=TIDY_EVERY.total_seconds(), next_run_time=dt.datetime.now(dt.UTC))
         self._thread = threading.Thread(target=self._dispatch_loop, name="dispatcher",
                                         daemon=True)
@@ -284,16 +295,37 @@ class Service:
         self._planner = threading.Thread(target=self._plan_loop, name="planner", daemon=True)
         self._planner.start()
         self._start_intake()
-        log.info("Outreach is running as %s with %d campaign(s) and %d channel(s)",
-                 self.worker, len(self.specs), len(self.registry.statuses()))
+        campaigns, channels = len(self.specs), len(self.registry.statuses())
+        log.info(_("Outreach is running as {worker} with {campaigns} and {channels}").format(
+            worker=self.worker,
+            campaigns=ngettext("{count} campaign", "{count} campaigns", campaigns).format(
+                count=campaigns),
+            channels=ngettext("{count} channel", "{count} channels", channels).format(
+                count=channels)))
+
+    # What the scheduler runs: a job's database trouble is said once (``StoreAlarm``),
+    # and no error escapes into APScheduler, which would log a traceback each run.
+
+    def scheduled_reload(self) -> None:
+        with self.alarm.job(lambda: _("Reading the campaign files failed"), uses_store=False):
+            self.reload_if_changed()
+
+    def scheduled_collect(self) -> None:
+        with self.alarm.job(lambda: _("Collecting engagement failed; trying again later")):
+            self.collect()
+
+    def scheduled_tidy(self) -> None:
+        with self.alarm.job(lambda: _("Erasing unfinished sign-ups failed; trying again "
+                                      "in an hour")):
+            self.tidy()
 
     def _start_intake(self) -> None:
         """Hand people who write to the channels' sign-up bots to the sign-up desk."""
         from outreach.signups.desk import StoreDesk
 
         if not self.config.signups.enabled:  # a bot must not ask consent to no policy
-            log.info("sign-up bots are off: config.toml has no [signups] section with the "
-                     "personal-data policy people consent to (see docs/signups.md)")
+            log.info(_("sign-up bots are off: config.toml has no [signups] section with the "
+                       "personal-data policy people consent to (see docs/signups.md)"))
             return
         desk = self._desk = StoreDesk(self.store, self.config, self.registry)
         for status in self.registry.statuses():
@@ -305,18 +337,22 @@ class Service:
                     continue
                 channel.start_intake(desk)
             except Exception as exc:  # one channel's bot must not stop the service
-                log.error("the sign-up bot of %s did not start: %s", status.name,
-                          self.registry.redact(status.name, str(exc) or type(exc).__name__))
+                log.error(_("The sign-up bot of {channel} did not start: {reason}").format(
+                    channel=self.registry.describe(status.name),
+                    reason=self.registry.redact(status.name, str(exc) or type(exc).__name__)))
                 continue
             self._intake.append(channel)
-            log.info("sign-up bot of %s is listening", status.name)
+            log.info(_("The sign-up bot of {channel} is listening").format(
+                channel=self.registry.describe(status.name)))
 
     def _stop_intake(self) -> None:
         for channel in self._intake:
             try:
                 channel.stop_intake()
             except Exception as exc:  # noqa: BLE001  (stopping the others matters more)
-                log.warning("the sign-up bot of %s did not stop cleanly: %s", channel.name, exc)
+                log.warning(_("The sign-up bot of {channel} did not stop cleanly: {reason}")
+                            .format(channel=self.registry.describe(channel.name),
+                                    reason=self.registry.redact(channel.name, str(exc))))
         self._intake.clear()
 
     def _schedule_campaigns(self) -> None:
@@ -335,11 +371,12 @@ class Service:
         while not self._stop.is_set():
             # Cleared before the tick, so a wake-up during the tick is not lost.
             self._wake.clear()
-            try:
-                self.dispatcher.tick()
-            except Exception:
-                log.exception("dispatching failed; trying again shortly")
+            self.scheduled_dispatch()
             self._wake.wait(POLL)
+
+    def scheduled_dispatch(self) -> None:
+        with self.alarm.job(lambda: _("Publishing failed; trying again shortly")):
+            self.dispatcher.tick()
 
     def request_stop(self) -> None:
         """Ask ``wait`` to return; safe to call from a signal handler."""

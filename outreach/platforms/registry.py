@@ -29,6 +29,7 @@ from outreach.channels import (
 from outreach.config import CHANNEL_COMMON
 from outreach.config.schema import Checker
 from outreach.errors import NotFoundError, OutreachError, PluginError, Problem, did_you_mean
+from outreach.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from outreach.config import ChannelConfig, Config
@@ -69,30 +70,36 @@ def _load_entry_points() -> tuple[dict[str, type[Channel]], dict[str, str], list
     names: list[str] = []
     for entry in metadata.entry_points(group=GROUP):
         if entry.name in names:
-            log.warning("plugin %s is registered twice; %s is ignored", entry.name, entry.value)
+            log.warning(_("Plugin {name} is registered twice; {where} is ignored").format(
+                name=entry.name, where=entry.value))
             continue
         names.append(entry.name)
         try:
             loaded = entry.load()
         except Exception as exc:  # a broken plugin must never stop the others
-            failures[entry.name] = f"cannot import {entry.value}: {_describe(exc)}"
-            log.warning("plugin %s failed to load: %s", entry.name, failures[entry.name])
+            failures[entry.name] = _("cannot import {where}: {reason}").format(
+                where=entry.value, reason=_describe(exc))
+            _log_failed(entry.name, failures[entry.name])
             continue
         problem = _not_a_channel(loaded, entry.value)
         if problem:
             failures[entry.name] = problem
-            log.warning("plugin %s failed to load: %s", entry.name, problem)
+            _log_failed(entry.name, problem)
         else:
             classes[entry.name] = loaded
     return classes, failures, names
 
 
+def _log_failed(plugin: str, reason: str) -> None:
+    log.warning(_("Plugin {name} failed to load: {reason}").format(name=plugin, reason=reason))
+
+
 def _not_a_channel(obj: Any, where: str) -> str | None:
     if not (isinstance(obj, type) and issubclass(obj, Channel)):
-        return f"{where} is not a subclass of outreach.channels.Channel"
+        return _("{where} is not a subclass of outreach.channels.Channel").format(where=where)
     if inspect.isabstract(obj):
         missing = ", ".join(sorted(obj.__abstractmethods__))
-        return f"{where} does not implement {missing}"
+        return _("{where} does not implement {missing}").format(where=where, missing=missing)
     return None
 
 
@@ -131,7 +138,7 @@ class Registry:
                 problem = _not_a_channel(plugin, repr(plugin))
                 if problem:
                     failures[name] = problem
-                    log.warning("plugin %s failed to load: %s", name, problem)
+                    _log_failed(name, problem)
                 else:
                     classes[name] = plugin
             known = list(plugins)
@@ -141,8 +148,7 @@ class Registry:
                 text: str) -> ChannelStatus:
         def status(state: str, reason: str | None = None) -> ChannelStatus:
             if reason and state != LOAD_FAILED:  # a load failure was logged when loading
-                log.warning("channel %s (plugin %s) is %s: %s",
-                            channel.name, channel.plugin, state, reason)
+                _log_state(channel.name, channel.plugin, state, reason)
             return ChannelStatus(channel.name, channel.plugin, state, reason, channel.tags,
                                  channel.municipality, channel.title)
 
@@ -153,9 +159,10 @@ class Registry:
             return status(LOAD_FAILED, failures[channel.plugin])
         plugin = self._classes.get(channel.plugin)
         if plugin is None:
-            installed = ", ".join(sorted(known)) or "none"
-            message = (f"no plugin named {channel.plugin!r} is installed"
-                       f"{did_you_mean(channel.plugin, known)}; installed: {installed}")
+            installed = ", ".join(sorted(known)) or _("none")
+            message = _("no plugin named {name!r} is installed{hint}; installed: {installed}"
+                        ).format(name=channel.plugin, hint=did_you_mean(channel.plugin, known),
+                                 installed=installed)
             check = Checker(self.config.source, text)
             check.problem(f"channels.{channel.name}.plugin", message)
             self._problems[channel.name] = check.problems
@@ -164,8 +171,11 @@ class Registry:
         if problems:
             self._problems[channel.name] = problems
             first = problems[0]
-            where = f" (line {first.line})" if first.line is not None else ""
-            more = (f" (and {len(problems) - 1} more: see outreach channels check)"
+            where = (_(" (line {line})").format(line=first.line) if first.line is not None
+                     else "")
+            more = (ngettext(" (and {count} more: see outreach channels check)",
+                             " (and {count} more: see outreach channels check)",
+                             len(problems) - 1).format(count=len(problems) - 1)
                     if len(problems) > 1 else "")
             return status(CONFIG_ERROR, f"{first.key}{where}: {first.message}{more}")
         return status(READY)
@@ -180,7 +190,7 @@ class Registry:
         for key in channel.settings:
             if key not in schema:
                 check.problem(f"{prefix}.{key}",
-                              "unknown key" + did_you_mean(key, [*schema, *CHANNEL_COMMON]))
+                              _("unknown key") + did_you_mean(key, [*schema, *CHANNEL_COMMON]))
         known = {k: v for k, v in channel.settings.items() if k in schema}
         self._settings[channel.name] = check.table(known, schema, prefix)
         return check.problems
@@ -194,10 +204,17 @@ class Registry:
         found = self._statuses.get(channel_name)
         if found is None:
             names = list(self._statuses)
-            listed = ", ".join(names) if names else "none configured"
-            raise NotFoundError(f"no channel named {channel_name!r}"
-                                f"{did_you_mean(channel_name, names)}; channels: {listed}")
+            listed = ", ".join(names) if names else _("none configured")
+            raise NotFoundError(_("no channel named {name!r}{hint}; channels: {listed}").format(
+                name=channel_name, hint=did_you_mean(channel_name, names), listed=listed))
         return found
+
+    def describe(self, channel_name: str) -> str:
+        """A channel as people know it: its name, and its title when config gives one."""
+        found = self._statuses.get(channel_name)
+        if found is None or not found.title:
+            return channel_name
+        return _('{channel} "{title}"').format(channel=channel_name, title=found.title)
 
     def plugin_classes(self) -> dict[str, type[Channel]]:
         """Every plugin that loaded, by its name."""
@@ -208,7 +225,8 @@ class Registry:
         status = self.status(channel_name)
         plugin = self._classes.get(status.plugin)
         if plugin is None:
-            raise PluginError(f"channel {channel_name}: {status.reason}")
+            raise PluginError(_("channel {name}: {reason}").format(name=channel_name,
+                                                                    reason=status.reason))
         return plugin
 
     def get(self, channel_name: str) -> Channel:
@@ -217,16 +235,19 @@ class Registry:
         if channel_name in self._instances:
             return self._instances[channel_name]
         if status.state != READY:
-            reason = f": {status.reason}" if status.reason else ""
-            raise PluginError(f"channel {channel_name} is {status.state}{reason}")
+            if status.reason:
+                raise PluginError(_("channel {name} is {state}: {reason}").format(
+                    name=channel_name, state=status.state, reason=status.reason))
+            raise PluginError(_("channel {name} is {state}").format(name=channel_name,
+                                                                     state=status.state))
         plugin = self._classes[status.plugin]
         # Plugins keep their state here (a bot's unread updates hold people's messages
         # and contact cards): the owner's alone, whoever made the folder first.
         try:
             private_folder(self.config.data_dir)
         except OSError as exc:  # the plugin says what it cannot write, if anything
-            log.warning("cannot make %s readable by its owner only: %s",
-                        self.config.data_dir, exc.strerror or exc)
+            log.warning(_("Cannot make {path} readable by its owner only: {reason}").format(
+                path=self.config.data_dir, reason=exc.strerror or exc))
         context = ChannelContext(
             name=channel_name,
             output_dir=self.config.output_dir / channel_name,
@@ -240,12 +261,13 @@ class Registry:
         try:
             instance = plugin(context, self._settings[channel_name])
         except Exception as exc:  # a plugin's bug must not escape as a traceback
-            reason = self.redact(channel_name, f"could not start: {_describe(exc)}")
+            reason = self.redact(channel_name, _("could not start: {reason}").format(
+                reason=_describe(exc)))
             self._statuses[channel_name] = dataclasses.replace(
                 status, state=INIT_FAILED, reason=reason)
-            log.warning("channel %s (plugin %s) is %s: %s",
-                        channel_name, status.plugin, INIT_FAILED, reason)
-            raise PluginError(f"channel {channel_name} {reason}") from None
+            _log_state(channel_name, status.plugin, INIT_FAILED, reason)
+            raise PluginError(_("channel {name} {reason}").format(name=channel_name,
+                                                                   reason=reason)) from None
         self._instances[channel_name] = instance
         return instance
 
@@ -269,9 +291,10 @@ class Registry:
             if field.env and variable and not self.env.get(variable):
                 results.append(CheckResult(
                     ok=False,
-                    message=f"environment variable {variable} (setting {key}) is not set",
-                    fix=f"set {variable} to the token before starting outreach, "
-                        f"e.g. export {variable}=...",
+                    message=_("environment variable {variable} (setting {key}) is not set")
+                    .format(variable=variable, key=key),
+                    fix=_("set {variable} to the token before starting outreach, e.g. "
+                          "export {variable}=...").format(variable=variable),
                 ))
         try:
             results.extend(channel.check())
@@ -279,7 +302,8 @@ class Registry:
             results.append(CheckResult(ok=False, message=self.redact(channel_name, str(exc))))
         except Exception as exc:  # a plugin's bug in check() is a failed check, not a crash
             results.append(CheckResult(
-                ok=False, message=self.redact(channel_name, f"check failed: {_describe(exc)}")))
+                ok=False, message=self.redact(channel_name, _("check failed: {reason}").format(
+                    reason=_describe(exc)))))
         return results
 
     def problems(self, channel_name: str) -> list[Problem]:
@@ -292,8 +316,8 @@ class Registry:
             try:
                 channel.close()
             except Exception as exc:  # closing one channel must not keep others open
-                log.warning("channel %s did not close cleanly: %s",
-                            name, self.redact(name, _describe(exc)))
+                log.warning(_("channel {name} did not close cleanly: {reason}").format(
+                    name=name, reason=self.redact(name, _describe(exc))))
         self._instances.clear()
 
     def secrets(self, channel_name: str | None = None) -> list[str]:
@@ -317,6 +341,12 @@ class Registry:
         for secret in self.secrets(channel_name):
             text = text.replace(secret, MASK)
         return mask_tokens(text)
+
+
+def _log_state(channel: str, plugin: str, state: str, reason: str) -> None:
+    """A channel that will not publish, and why (``state`` stays the identifier)."""
+    log.warning(_("Channel {name} (plugin {plugin}) is {state}: {reason}").format(
+        name=channel, plugin=plugin, state=state, reason=reason))
 
 
 def _config_text(config: Config) -> str:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from outreach.errors import ConfigError, OutreachError, Problem
+from outreach.i18n import _
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -46,7 +47,8 @@ class Sandbox:
             try:
                 fake.stop()
             except Exception as exc:  # noqa: BLE001  (stop the others all the same)
-                log.warning("the %s sandbox did not stop cleanly: %s", name, exc)
+                log.warning(_("The {name} sandbox did not stop cleanly: {reason}").format(
+                    name=name, reason=exc))
         self.fakes.clear()
 
 
@@ -88,7 +90,7 @@ def start_sandbox(config: Config, registry: Registry, *, every_plugin: bool = Fa
             planned.append((name, plugin, plan, fake))
             problems += plan.problems
     if problems:
-        raise ConfigError(problems, "the sandbox cannot start:")
+        raise ConfigError(problems, _("the sandbox cannot start:"))
     try:
         for name, plugin, plan, fake in planned:
             started = _start(config, name, plugin, plan, fake, speed)
@@ -113,31 +115,35 @@ def _plan(config: Config, name: str, plugin: type[Channel], *, strict: bool) -> 
         url = channel.settings.get(setting)
         if not isinstance(url, str) or not url:
             if strict:
-                plan.problems.append(_problem(
-                    config, key, f"is not set, so channel {channel.name} would publish to the "
-                    f"real platform: to rehearse with the sandbox, set {setting} = "
-                    f'"http://127.0.0.1:{plugin.sandbox_port or _free_port()}", or set '
-                    "enabled = false while rehearsing"))
+                plan.problems.append(_problem(config, key, _(
+                    "is not set, so channel {channel} would publish to the real platform: to "
+                    "rehearse with the sandbox, set {setting} = \"{url}\", or set enabled = "
+                    "false while rehearsing").format(
+                        channel=channel.name, setting=setting,
+                        url=f"http://127.0.0.1:{plugin.sandbox_port or _free_port()}")))
             continue
         parts = urlsplit(url)
         try:
             port = parts.port
         except ValueError:
-            plan.problems.append(_problem(config, key, f"{url!r} has no valid port number"))
+            plan.problems.append(_problem(config, key, _("{url!r} has no valid port number")
+                                          .format(url=url)))
             continue
         if parts.hostname not in LOOPBACK or parts.scheme != "http":
             if strict or parts.scheme == "http":
-                plan.problems.append(_problem(
-                    config, key, f"{url!r} is not on this computer: the sandbox serves plain "
-                    "http on 127.0.0.1 only, so write "
-                    f'"http://127.0.0.1:{port or plugin.sandbox_port or _free_port()}"'))
+                plan.problems.append(_problem(config, key, _(
+                    "{url!r} is not on this computer: the sandbox serves plain http on "
+                    "127.0.0.1 only, so write \"{local}\"").format(
+                        url=url,
+                        local=f"http://127.0.0.1:{port or plugin.sandbox_port or _free_port()}")))
             continue
         port = port or 80
         if plan.port is not None and port != plan.port:
             first = plan.channels[0].name
-            plan.problems.append(_problem(
-                config, key, f"port {port} differs from channel {first}'s port {plan.port}: "
-                f"one {name} sandbox serves both, so give them the same {setting}"))
+            plan.problems.append(_problem(config, key, _(
+                "port {port} differs from channel {first}'s port {other}: one {name} sandbox "
+                "serves both, so give them the same {setting}").format(
+                    port=port, first=first, other=plan.port, name=name, setting=setting)))
             continue
         plan.port = port
         plan.channels.append(channel)
@@ -173,16 +179,19 @@ def _cannot_listen(config: Config, name: str, plugin: type[Channel], plan: _Plan
                    exc: OSError) -> OutreachError:
     reason = exc.strerror or str(exc)
     if exc.errno == errno.EADDRINUSE:
-        reason += " (another `outreach sandbox`, `make run` or another program holds it)"
+        reason += _(" (another `outreach sandbox`, `make run` or another program holds it)")
     if not plan.channels:
-        return OutreachError(f"cannot start the {name} sandbox on port {port}: {reason}")
+        return OutreachError(_("cannot start the {name} sandbox on port {port}: {reason}")
+                             .format(name=name, port=port, reason=reason))
     setting = plugin.api_url_setting
     free = _free_port()
     return ConfigError(
         [_problem(config, f"channels.{channel.name}.{setting}",
-                  f'change the port to a free one, e.g. "http://127.0.0.1:{free}"')
+                  _('change the port to a free one, e.g. "{url}"').format(
+                      url=f"http://127.0.0.1:{free}"))
          for channel in plan.channels],
-        f"cannot start the {name} sandbox on 127.0.0.1:{port}: {reason}:")
+        _("cannot start the {name} sandbox on 127.0.0.1:{port}: {reason}:").format(
+            name=name, port=port, reason=reason))
 
 
 def _problem(config: Config, key: str, message: str) -> Problem:

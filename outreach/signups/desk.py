@@ -44,7 +44,7 @@ from outreach.signups.joins import record_join
 from outreach.signups.notices import CONFIRMED, NEW, WITHDRAWN, Coordinators, Notice
 from outreach.signups.phones import PhoneError, normalize_phone
 from outreach.signups.referrals import match_code
-from outreach.signups.texts import PHONE_REASONS, Texts, russian_duration
+from outreach.signups.texts import Texts, duration_words, phone_reason
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -59,9 +59,10 @@ OTHER = "__other__"
 YES = "__yes__"
 NO = "__no__"
 MARKERS = (OTHER, YES, NO)  # the desk's own button values: nobody's typed answer
-CANCEL_WORDS = ("/cancel", "/stop", "отмена", "отменить", "стоп")
-YES_WORDS = ("да", "согласен", "согласна", "согласен(на)", "yes")
-NO_WORDS = ("нет", "не согласен", "не согласна", "no")
+# Typed answers in either language the dialog speaks (texts.py).
+CANCEL_WORDS = ("/cancel", "/stop", "отмена", "отменить", "стоп", "cancel", "stop")
+YES_WORDS = ("да", "согласен", "согласна", "согласен(на)", "yes", "i agree", "agree")
+NO_WORDS = ("нет", "не согласен", "не согласна", "no", "i do not agree", "i disagree")
 # The person signed up (their row may be merged into another).
 DONE = (SignupStatus.completed, SignupStatus.merged)
 MUNICIPALITY_MAX = 200
@@ -195,7 +196,7 @@ class StoreDesk(SignupDesk):
                 row = SignUp(person=person, channel=channel, source=self._source(channel),
                              status=SignupStatus.started, created_at=now)
             welcome = t["welcome_back"] if row.status in DONE else t.format(
-                "welcome", keep=russian_duration(self.config.signups.erase_unfinished_after))
+                "welcome", keep=duration_words(self.config.signups.erase_unfinished_after))
             if row.referral_code_id is None and row.code_given is None or \
                     row.referral_code_id is None and code.referral_code_id is not None:
                 row.referral_code_id = code.referral_code_id
@@ -264,7 +265,7 @@ class StoreDesk(SignupDesk):
             try:
                 data["phone"] = normalize_phone(value)
             except PhoneError as exc:
-                return [Reply(t.format("phone_again", reason=PHONE_REASONS[exc.reason]),
+                return [Reply(t.format("phone_again", reason=phone_reason(exc.reason)),
                               ask_contact=True)], []
             # Only the platform can vouch: a card from the person's own account.
             data["phone_confirmed"] = bool(message.contact_phone) and \
@@ -350,7 +351,7 @@ class StoreDesk(SignupDesk):
             return Reply(t["ask_name"], choices=[(hint, hint)] if hint else ())
         if step == "municipality":
             choices = [(m, m) for m in self.config.municipalities]
-            choices.append((self.config.signups.other_municipality_label, OTHER))
+            choices.append((self._other_label(), OTHER))
             return Reply(t["municipality_again" if again else "ask_municipality"],
                          choices=choices)
         if step == "municipality_other":
@@ -392,8 +393,11 @@ class StoreDesk(SignupDesk):
             return None
         if not known:
             return text  # no list to be outside of
-        label = self.config.signups.other_municipality_label
-        return f"{label}: {text}"[:MUNICIPALITY_MAX]
+        return f"{self._other_label()}: {text}"[:MUNICIPALITY_MAX]
+
+    def _other_label(self) -> str:
+        """The button (and the stored prefix) for a place not in the list."""
+        return self.config.signups.other_municipality_label or self.texts["button_other"]
 
     def _erase(self, session: Session, row: SignUp) -> None:
         """What the person said in a dialog they cancel or refuse: gone, replies owed included."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from outreach.db.models import SignUp
+from outreach.i18n import _
 from outreach.signups import records
 from outreach.signups.phones import pretty_phone
 
@@ -59,8 +60,10 @@ class Coordinators:
             self.registry.get(settings.coordinators_channel).notify(
                 settings.coordinators_chat, text)
         except Exception as exc:  # the sign-up is stored; a missed message must not undo it
-            log.warning("could not tell the coordinators about sign-up %s via %s: %s",
-                        notice.signup_id, settings.coordinators_channel, type(exc).__name__)
+            log.warning(_("could not tell the coordinators about sign-up {id} via {channel}: "
+                          "{error}").format(id=notice.signup_id,
+                                            channel=settings.coordinators_channel,
+                                            error=type(exc).__name__))
 
     def text(self, notice: Notice) -> str | None:
         """The message for ``notice``, in the coordinators' language; None when moot."""
@@ -83,7 +86,7 @@ class Coordinators:
             return t.format("coordinators_confirmed", **values)
         text = t.format("coordinators", **values)
         if notice.related:
-            ids = ", ".join(f"№{signup_id}" for signup_id in notice.related)
+            ids = ", ".join(_("no. {id}").format(id=signup_id) for signup_id in notice.related)
             text += " " + t.format("coordinators_same_phone", ids=ids)
         return text
 

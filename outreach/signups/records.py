@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 from outreach.db.models import Campaign, Publication, ReferralCode, SignUp, utcnow
 from outreach.db.states import SignupStatus
 from outreach.errors import NotFoundError
+from outreach.i18n import _
 from outreach.signups import events
 
 if TYPE_CHECKING:
@@ -36,16 +37,16 @@ class Origin:
     def describe(self) -> str:
         parts = []
         if self.campaign_name or self.campaign:
-            parts.append(f"кампания «{self.campaign_name or self.campaign}»")
+            parts.append(_("campaign “{name}”").format(name=self.campaign_name or self.campaign))
         if self.channel:
-            parts.append(f"канал {self.channel}")
+            parts.append(_("channel {channel}").format(channel=self.channel))
         if self.placement:
-            parts.append(f"место «{self.placement}»")
+            parts.append(_("place “{place}”").format(place=self.placement))
         if self.publication_id:
-            parts.append(f"публикация {self.publication_id}")
+            parts.append(_("publication {id}").format(id=self.publication_id))
         if self.short_code:
-            parts.append(f"код {self.short_code}")
-        return ", ".join(parts) or "код без кампании"
+            parts.append(_("code {code}").format(code=self.short_code))
+        return ", ".join(parts) or _("a code of no campaign")
 
 
 def origin(session: Session, referral_code_id: int | None) -> Origin | None:

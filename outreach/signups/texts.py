@@ -1,8 +1,11 @@
-"""The sign-up dialog's words: Russian by default, every one overridable in [signups.texts].
+"""The sign-up dialog's words, in the centre's language; every one overridable in [signups.texts].
 
 Short and friendly, for people of 55 and over: no jargon, one question at a time.
-Placeholders in braces are filled in by the desk: ``{policy_url}``, ``{name}``,
-``{keep}`` (how long an unfinished sign-up is kept, "7 дней").
+The defaults are written in English and translated through the catalogue
+("Здравствуйте! Спасибо, что хотите стать добровольцем..."), in the language of
+config.toml at the moment they are shown; a text set in [signups.texts] is used
+as written. Placeholders in braces are filled in by the desk: ``{policy_url}``,
+``{name}``, ``{keep}`` (how long an unfinished sign-up is kept, "7 дней").
 """
 
 from __future__ import annotations
@@ -10,129 +13,131 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from outreach.i18n import N_, _, format_number, ngettext
+
 # How "phone_again" names what is wrong with a number (signups.phones.PhoneProblem).
 PHONE_REASONS: dict[str, str] = {
-    "empty": "номер пустой",
-    "not-digits": "в номере должны быть только цифры",
-    "not-russian": "это не российский номер — он начинается с +7 или 8",
-    "no-area-code": "это не российский номер — он начинается с +7 или 8",
-    "too-few": "не хватает цифр",
-    "too-many": "слишком много цифр",
+    "empty": N_("the number is empty"),
+    "not-digits": N_("a number may hold digits only"),
+    "not-russian": N_("this is not a Russian number — those begin with +7 or 8"),
+    "no-area-code": N_("this is not a Russian number — those begin with +7 or 8"),
+    "too-few": N_("some digits are missing"),
+    "too-many": N_("there are too many digits"),
 }
 
 DEFAULTS: dict[str, str] = {
-    "welcome": "Здравствуйте! Спасибо, что хотите стать добровольцем нашего центра. "
-               "Я задам несколько коротких вопросов — это займёт пару минут. "
-               "Чтобы прервать, напишите /cancel. Если не закончите, ваши ответы "
-               "сохранятся {keep}, а потом будут удалены.",
-    "welcome_back": "Здравствуйте снова! Давайте обновим ваши данные.",
-    "resume": "Продолжим с того места, где мы остановились.",
-    "ask_name": "Как вас зовут? Напишите, пожалуйста, имя и фамилию.",
-    "name_again": "Не получилось прочитать имя. Напишите его, пожалуйста, буквами.",
-    "ask_municipality": "В каком городе или районе вы живёте? Выберите из списка.",
-    "ask_other_municipality": "Напишите, пожалуйста, название вашего города или района.",
-    "municipality_again": "Выберите, пожалуйста, город или район кнопкой ниже или "
-                          "нажмите «Другой».",
-    "ask_phone": "Оставьте, пожалуйста, номер телефона, чтобы координатор мог вам "
-                 "позвонить. Нажмите кнопку «Отправить номер» или напишите номер.",
-    "phone_not_attachment": "Похоже, вы прислали картинку или файл. Нам нужен номер "
-                            "телефона: нажмите кнопку «Отправить номер» или напишите его "
-                            "цифрами.",
+    "welcome": N_("Hello! Thank you for wanting to become a volunteer of our centre. I will "
+                  "ask a few short questions — it takes a couple of minutes. To stop, write "
+                  "/cancel. If you do not finish, your answers are kept for {keep} and then "
+                  "deleted."),
+    "welcome_back": N_("Hello again! Let us update your details."),
+    "resume": N_("Let us go on from where we stopped."),
+    "ask_name": N_("What is your name? Please write your first name and surname."),
+    "name_again": N_("I could not read the name. Please write it in letters."),
+    "ask_municipality": N_("Which town or district do you live in? Choose from the list."),
+    "ask_other_municipality": N_("Please write the name of your town or district."),
+    "municipality_again": N_("Please choose your town or district with a button below or "
+                             "press “Other”."),
+    "ask_phone": N_("Please leave your phone number so that a coordinator can call you. "
+                    "Press the “Send my number” button or write the number."),
+    "phone_not_attachment": N_("It looks like you sent a picture or a file. We need a phone "
+                               "number: press the “Send my number” button or write it in "
+                               "digits."),
     # The same two for platforms whose bots have no "share my phone" button (VK).
-    "ask_phone_typed": "Оставьте, пожалуйста, номер телефона, чтобы координатор мог вам "
-                       "позвонить. Напишите его цифрами, например: +7 912 345-67-89.",
-    "phone_not_attachment_typed": "Похоже, вы прислали картинку или файл. Нам нужен номер "
-                                  "телефона: напишите его цифрами.",
+    "ask_phone_typed": N_("Please leave your phone number so that a coordinator can call "
+                          "you. Write it in digits, for example: +7 912 345-67-89."),
+    "phone_not_attachment_typed": N_("It looks like you sent a picture or a file. We need a "
+                                     "phone number: write it in digits."),
     # A contact card of someone else (or of a number with no account): not theirs to give.
-    "phone_not_own": "Это номер другого человека. Нам нужен ваш номер: нажмите кнопку "
-                     "«Отправить номер» или напишите его цифрами.",
-    "phone_again": "Не получилось прочитать номер: {reason}. Напишите его, например, "
-                   "так: +7 912 345-67-89 или 8 912 345 67 89.",
-    "ask_interests": "Чем вам хотелось бы помогать? Выберите или напишите своими словами.",
-    "interests_other": "Напишите, пожалуйста, чем вы хотели бы помогать.",
-    "ask_consent": "Последний вопрос. Согласны ли вы на обработку ваших персональных "
-                   "данных (имя, телефон, город)? Мы используем их только для связи с "
-                   "вами. Подробнее: {policy_url}",
-    "consent_again": "Нажмите, пожалуйста, «Согласен(на)» или «Нет».",
-    "consent_refused": "Хорошо, мы ничего не сохранили. Если передумаете, просто "
-                       "напишите /start.",
-    "done": "Спасибо, {name}! Вы записаны. Координатор скоро свяжется с вами.",
-    "cancelled": "Хорошо, остановились. Мы ничего не сохранили. Чтобы начать заново, "
-                 "напишите /start.",
-    "not_started": "Здравствуйте! Чтобы записаться добровольцем, напишите /start.",
-    "already_done": "Вы уже записаны, спасибо! Чтобы обновить данные, напишите /start.",
-    "button_other": "Другой",
-    "button_interests_other": "Другое",
-    "button_yes": "Согласен(на)",
-    "button_no": "Нет",
-    "interests": "Помогать на мероприятиях; Навещать пожилых людей; Наставничество; "
-                 "Фото и рассказы о добрых делах",
-    "too_fast": "Вы прислали много сообщений подряд. Пожалуйста, подождите минуту — "
-                "потом продолжим с того же места.",
-    "too_many_today": "На сегодня сообщений достаточно. Напишите, пожалуйста, завтра — "
-                      "мы продолжим с того же места.",
-    "coordinators": "Новый доброволец (запись №{id}): {name}, {municipality}, {phone}. "
-                    "Интересы: {interests}. Откуда: {source}.",
+    "phone_not_own": N_("This is another person's number. We need your own number: press "
+                        "the “Send my number” button or write it in digits."),
+    "phone_again": N_("I could not read the number: {reason}. Write it, for example, like "
+                      "this: +7 912 345-67-89 or 8 912 345 67 89."),
+    "ask_interests": N_("How would you like to help? Choose, or write in your own words."),
+    "interests_other": N_("Please write how you would like to help."),
+    "ask_consent": N_("Last question. Do you agree to the processing of your personal data "
+                      "(name, phone, town)? We use them only to contact you. More: "
+                      "{policy_url}"),
+    "consent_again": N_("Please press “I agree” or “No”."),
+    "consent_refused": N_("All right, we have saved nothing. If you change your mind, just "
+                          "write /start."),
+    "done": N_("Thank you, {name}! You are signed up. A coordinator will contact you soon."),
+    "cancelled": N_("All right, we have stopped. We have saved nothing. To start again, "
+                    "write /start."),
+    "not_started": N_("Hello! To sign up as a volunteer, write /start."),
+    "already_done": N_("You are signed up already, thank you! To update your details, write "
+                       "/start."),
+    "button_other": N_("Other"),  # a town not in the list
+    "button_interests_other": N_("Something else"),
+    "button_yes": N_("I agree"),
+    "button_no": N_("No"),
+    "interests": N_("Helping at events; Visiting older people; Mentoring; "
+                    "Photos and stories of good deeds"),
+    "too_fast": N_("You have sent many messages in a row. Please wait a minute — then we "
+                   "will go on from the same place."),
+    "too_many_today": N_("That is enough messages for today. Please write tomorrow — we will "
+                         "go on from the same place."),
+    "coordinators": N_("New volunteer (sign-up no. {id}): {name}, {municipality}, {phone}. "
+                       "Interests: {interests}. Came from: {source}."),
     # Added to the message above; other rows are named by number only.
-    "coordinators_same_phone": "Внимание: этот телефон уже указан в записи {ids}. Это может "
-                               "быть тот же человек или чужой номер — проверьте: "
-                               "outreach signups list --duplicates.",
-    "coordinators_confirmed": "Доброволец из записи №{id} ({name}), которого записал "
-                              "координатор, подтвердил свой номер в боте. Откуда: {source}.",
-    "coordinators_withdrawn": "Доброволец отозвал согласие в боте: его данные в записи "
-                              "№{id} удалены.",
-    "coordinators_withdrawn_merged": "Эта запись была объединена с записью №{into}: "
-                                     "проверьте её и при необходимости удалите "
-                                     "(outreach signups forget {into}).",
-    "source_none": "без кода",
-    "source_unknown_code": "неизвестный код «{code}»",
+    "coordinators_same_phone": N_("Note: this phone is already given in sign-up {ids}. It "
+                                  "may be the same person or someone else's number — check: "
+                                  "outreach signups list --duplicates."),
+    "coordinators_confirmed": N_("The volunteer of sign-up no. {id} ({name}), whom a "
+                                 "coordinator had added, confirmed their number in the bot. "
+                                 "Came from: {source}."),
+    "coordinators_withdrawn": N_("A volunteer withdrew their consent in the bot: their data "
+                                 "in sign-up no. {id} is erased."),
+    "coordinators_withdrawn_merged": N_("This sign-up had been merged into sign-up no. "
+                                        "{into}: check it and erase it if need be (outreach "
+                                        "signups forget {into})."),
+    "source_none": N_("no code"),
+    "source_unknown_code": N_("unknown code “{code}”"),
 }
 
 
 class Texts:
-    """The dialog's texts with the config's overrides applied."""
+    """The dialog's texts with the config's overrides applied; the defaults in the language
+    spoken when a text is read."""
 
     def __init__(self, overrides: Mapping[str, str] | None = None) -> None:
-        self._texts = {**DEFAULTS, **(overrides or {})}
+        self._overrides = dict(overrides or {})
 
     def __getitem__(self, key: str) -> str:
-        return self._texts[key]
+        if key in self._overrides:
+            return self._overrides[key]
+        return _(DEFAULTS[key])
 
     def format(self, key: str, **values: str) -> str:
         """The text with its placeholders filled in; unknown placeholders are left as written."""
-        text = self._texts[key]
+        text = self[key]
         for name, value in values.items():
             text = text.replace("{" + name + "}", value)
         return text
 
     def typed_phone(self) -> Texts:
         """These texts for a platform without a "share my phone" button."""
-        typed = Texts()
-        typed._texts = {**self._texts,
-                        "ask_phone": self._texts["ask_phone_typed"],
-                        "phone_not_attachment": self._texts["phone_not_attachment_typed"]}
-        return typed
+        return Texts({**self._overrides,
+                      "ask_phone": self["ask_phone_typed"],
+                      "phone_not_attachment": self["phone_not_attachment_typed"]})
 
     def interests(self) -> list[str]:
-        return [item.strip() for item in self._texts["interests"].split(";") if item.strip()]
+        return [item.strip() for item in self["interests"].split(";") if item.strip()]
 
 
-def russian_duration(span: dt.timedelta) -> str:
-    """"7 дней", "1 день", "12 часов": how long, as the dialog says it ("сохранятся 7 дней")."""
+def phone_reason(code: str) -> str:
+    """What is wrong with a typed phone number (a ``PhoneProblem`` value), in plain words."""
+    return _(PHONE_REASONS[code])
+
+
+def duration_words(span: dt.timedelta) -> str:
+    """"7 дней", "1 день", "12 часов" / "7 days": how long, as the dialog says it."""
     minutes = int(span.total_seconds() // 60)
     if minutes % 60:
-        return _plural(minutes, ("минуту", "минуты", "минут"))
+        return ngettext("{count} minute", "{count} minutes", minutes).format(
+            count=format_number(minutes))
     hours = minutes // 60
     if hours % 24 == 0:
-        return _plural(hours // 24, ("день", "дня", "дней"))
-    return _plural(hours, ("час", "часа", "часов"))
-
-
-def _plural(number: int, forms: tuple[str, str, str]) -> str:
-    if number % 10 == 1 and number % 100 != 11:
-        form = forms[0]
-    elif 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
-        form = forms[1]
-    else:
-        form = forms[2]
-    return f"{number} {form}"
+        return ngettext("{count} day", "{count} days", hours // 24).format(
+            count=format_number(hours // 24))
+    return ngettext("{count} hour", "{count} hours", hours).format(count=format_number(hours))

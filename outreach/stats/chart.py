@@ -33,22 +33,16 @@ GRID = (222, 226, 230)
 BARS = (52, 101, 164)
 LINE = (214, 95, 0)
 Box = tuple[float, float, float, float]
-FONTS = Path(__file__).resolve().parents[2] / "plugins" / "outreach_local_media" / "fonts"
 
 
-def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """The posters' font when it is installed beside the local-media plugin, else Pillow's own."""
+def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    """The font the core ships (``outreach.assets``): it has Cyrillic."""
     from PIL import ImageFont
 
-    if FONTS.is_dir():
-        files = sorted(FONTS.glob("*.ttf")) + sorted(FONTS.glob("*.otf"))
-        preferred = [f for f in files if ("bold" in f.stem.lower()) == bold] or files
-        for candidate in preferred:
-            try:
-                return ImageFont.truetype(str(candidate), size)
-            except OSError:
-                continue
-    return ImageFont.load_default(size=size)
+    from outreach.assets import font_file
+
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return ImageFont.truetype(str(font_file(name)), size)
 
 
 def nice_ceiling(value: float, divisions: int = 5) -> tuple[int, int]:
@@ -167,9 +161,9 @@ def _week_labels(draw: ImageDraw.ImageDraw, points: Sequence[WeekPoint],
     widest = max(draw.textlength(text, font=font) for pair in labels for text in pair)
     every = max(1, math.ceil((widest + 16) / slot))
     for i in range(0, len(points), every):
-        week, monday = labels[i]
+        week, day = labels[i]
         _text(draw, (centres[i], bottom + 16), week, font, INK, "ma")
-        _text(draw, (centres[i], bottom + 48), monday, font, MUTED, "ma")
+        _text(draw, (centres[i], bottom + 48), day, font, MUTED, "ma")
     years = sorted({points[0].week[0], points[-1].week[0]})
     _text(draw, ((LEFT + WIDTH - RIGHT) / 2, HEIGHT - 30),
           _("ISO week of {years} (and its Monday)").format(years="–".join(map(str, years))),

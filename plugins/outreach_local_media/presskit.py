@@ -25,8 +25,7 @@ from outreach.channels import slugify
 from outreach_local_media.release import release_markdown, release_text
 
 if TYPE_CHECKING:
-    from outreach.channels import Post
-    from outreach.config import Centre
+    from outreach.channels import Centre, Post
 
 MANIFEST = "manifest.json"
 TEMP_PREFIX = ".tmp-kit-"

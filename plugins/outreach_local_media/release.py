@@ -13,11 +13,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from outreach.channels import _, format_date
+from outreach.channels import _, format_date, pgettext
 
 if TYPE_CHECKING:
-    from outreach.channels import Post, PostPhoto
-    from outreach.config import Centre
+    from outreach.channels import Centre, Post, PostPhoto
 
 Section = tuple[str, list[str]]
 
@@ -34,7 +33,7 @@ def outline(post: Post, photos: Sequence[tuple[str, PostPhoto]], centre: Centre 
             if photo.credit:
                 line += " " + _("(photo: {author})").format(author=photo.credit)
             lines.append(line)
-        sections.append((_("Photos"), lines))
+        sections.append((pgettext("press kit heading", "Photos"), lines))
     phone = centre.phone if centre is not None else ""
     code = post.referral_code
     join = [text for text in (

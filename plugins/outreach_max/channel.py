@@ -8,12 +8,14 @@ sign-up bot, which know nothing of the channel.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from outreach.channels import (
+    AuthError,
     Capabilities,
     Channel,
     ChannelContext,
@@ -30,14 +32,17 @@ from outreach.channels import (
     SignupDesk,
     TextLimits,
     TransientError,
+    _,
 )
-from outreach.i18n import _
 from outreach_max import limits
 from outreach_max.client import Json, MaxClient, NotReady, Who, pacer_for
 from outreach_max.text import parts_of
 
 if TYPE_CHECKING:
-    from outreach_max.intake import Intake
+    from outreach_max.intake import Intake, Webhook
+
+#: What MAX takes as a webhook secret (schema, SubscriptionRequestBody.secret).
+SECRET = re.compile(r"^[\w-]{5,256}$")
 
 
 def _chat_id(value: int) -> str | None:
@@ -47,6 +52,19 @@ def _chat_id(value: int) -> str | None:
 def _bot_name(value: str) -> str | None:
     if value and (value.startswith(("@", "http")) or "/" in value):
         return _("the bot's name alone, as in max.ru/<name>, e.g. outreach_sandbox_bot")
+    return None
+
+
+def _https(value: str) -> str | None:
+    if value and not value.startswith("https://"):
+        return _("must start with https:// (MAX sends webhooks over HTTPS only)")
+    return None
+
+
+def _address(value: str) -> str | None:
+    host, _colon, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        return _("must be host:port, e.g. 127.0.0.1:8443")
     return None
 
 
@@ -66,6 +84,15 @@ class MaxChannel(Channel):
                                "links"),
         "api_url": Field(str, default=limits.API_URL,
                          help="MAX's API address; the sandbox's address to rehearse"),
+        "webhook_url": Field(str, default="", check=_https,
+                             help="The public HTTPS address MAX sends the bot's updates to "
+                                  "(the centre's reverse proxy); empty: long polling"),
+        "webhook_listen": Field(str, default="127.0.0.1:8443", check=_address,
+                                help="Where Outreach listens for the reverse proxy's "
+                                     "requests, host:port"),
+        "webhook_secret_env": Field(str, env=True, default=None,
+                                    help="Environment variable with the webhook's secret "
+                                         "(5-256 characters: letters, digits, _ and -)"),
     }
     text_limits = TextLimits(max_text=limits.MAX_TEXT)  # photos share the message's text
     media_limits = MediaLimits(max_side=2560, max_bytes=10 * 1024 * 1024,
@@ -184,7 +211,8 @@ class MaxChannel(Channel):
         if not self.context.env.get(self.settings["token_env"]):
             return []  # the registry already said the variable is unset
         try:
-            return check_bot(self.client(), self.chat_id, self.bot_name)
+            return check_bot(self.client(), self.chat_id, self.bot_name,
+                             self.settings.get("webhook_url") or "")
         except ChannelError as exc:
             return [CheckResult(ok=False, message=str(exc))]
 
@@ -203,9 +231,23 @@ class MaxChannel(Channel):
         intake = Intake(channel=self.name, client=client, desk=desk,
                         lease=self.context.leases.lease(f"max:bot{bot_id}"),
                         log=self.context.logger, wait=self.intake_wait,
-                        backoff=self.intake_backoff)
+                        backoff=self.intake_backoff, webhook=self._webhook())
         intake.start()
         self.intake = intake
+
+    def _webhook(self) -> Webhook | None:
+        from outreach_max.intake import Webhook
+
+        url = self.settings.get("webhook_url")
+        if not url:
+            return None
+        secret = self.secret("webhook_secret_env")  # AuthError naming it when unset
+        if not SECRET.match(secret):
+            raise AuthError(_("channel {channel}: the webhook secret in {variable} must be "
+                              "5 to 256 characters: letters, digits, _ and -").format(
+                channel=self.name, variable=self.settings["webhook_secret_env"]))
+        host, _colon, port = self.settings["webhook_listen"].rpartition(":")
+        return Webhook(url=url, host=host, port=int(port), secret=secret)
 
     def stop_intake(self) -> None:
         intake, self.intake = self.intake, None

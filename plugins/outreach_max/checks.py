@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from outreach.channels import AuthError, CheckResult, PermanentError
-from outreach.i18n import _
+from outreach.channels import AuthError, CheckResult, PermanentError, _
 
 if TYPE_CHECKING:
     from outreach_max.client import MaxClient
@@ -14,7 +13,8 @@ if TYPE_CHECKING:
 WRITE = "write"
 
 
-def check_bot(client: MaxClient, chat_id: int, bot_name: str) -> list[CheckResult]:
+def check_bot(client: MaxClient, chat_id: int, bot_name: str,
+              webhook_url: str = "") -> list[CheckResult]:
     """Whose token ``client`` holds and what the bot may do in chat ``chat_id``."""
     variable = client.who.variable
     try:
@@ -37,8 +37,31 @@ def check_bot(client: MaxClient, chat_id: int, bot_name: str) -> list[CheckResul
                                 "{username}: sign-up links would open another bot").format(
                 bot_name=bot_name, username=username),
             fix=_("write bot_name = \"{username}\"").format(username=username)))
+    if bot_name:
+        results.extend(_updates(client, webhook_url))
     results.extend(_channel(client, chat_id))
     return results
+
+
+def _updates(client: MaxClient, webhook_url: str) -> list[CheckResult]:
+    """How the sign-up bot gets updates: MAX allows webhooks or long polling, not both."""
+    urls = [s.get("url") for s in client.subscriptions()]
+    if webhook_url:
+        if webhook_url in urls:
+            return [CheckResult(ok=True, message=_("MAX sends the bot's updates to {url}")
+                                .format(url=webhook_url))]
+        return [CheckResult(ok=True, message=_(
+            "the bot subscribes {url} for its updates when Outreach starts").format(
+            url=webhook_url))]
+    if urls:
+        return [CheckResult(
+            ok=False, message=_("the bot has a webhook subscription ({urls}), so MAX will "
+                                "not give its updates by long polling").format(
+                urls=", ".join(map(str, urls))),
+            fix=_("set webhook_url to that address, or remove the subscription "
+                  "(see docs/max.md)"))]
+    return [CheckResult(ok=True, message=_("the sign-up bot reads its updates by long "
+                                           "polling"))]
 
 
 def _channel(client: MaxClient, chat_id: int) -> list[CheckResult]:

@@ -26,8 +26,8 @@ from outreach.channels import (
     PermanentError,
     RateLimitedError,
     TransientError,
+    _,
 )
-from outreach.i18n import _
 from outreach_max import limits
 
 TIMEOUT = (10, 60)  # connect, read seconds: a silent network must not hang a worker
@@ -133,6 +133,13 @@ class MaxClient:
             params["marker"] = marker
         return self.call("GET", "/updates", params=params,
                          read_timeout=timeout + TIMEOUT[1])
+
+    def subscribe(self, url: str, secret: str, types: Sequence[str]) -> Json:
+        return self.call("POST", "/subscriptions",
+                         body={"url": url, "secret": secret, "update_types": list(types)})
+
+    def subscriptions(self) -> list[Json]:
+        return list(self.call("GET", "/subscriptions")["subscriptions"])
 
     def answer(self, callback_id: str, body: Json) -> Json:
         return self.call("POST", "/answers", params={"callback_id": callback_id}, body=body)
@@ -258,6 +265,11 @@ def to_channel_error(status: int, body: Json, who: Who, what: str,
         return RateLimitedError(_(
             "channel {channel}: MAX still says too many requests {said}; Outreach will try "
             "again shortly").format(**values), retry_after=wait)
+    if status == 405 and what == "GET /updates":
+        return PermanentError(_(
+            "channel {channel}: MAX does not give updates by long polling {said} while the "
+            "bot has a webhook subscription: set webhook_url, or remove the subscription "
+            "(see docs/max.md)").format(**values))
     if status == 400 and code == limits.NOT_READY_CODE:
         return NotReady(_("channel {channel}: MAX has not finished processing the uploaded "
                           "photos {said}").format(**values))

@@ -9,19 +9,29 @@ dialog with the bot (a ``contact`` attachment from the ``request_contact``
 button carries the phone and whose it is); a button press is
 ``message_callback``, answered through ``POST /answers``.
 
-Among several workers only the holder of the bot's lease reads updates; the
-marker is saved with the lease only after a batch is handled, so the worker
-that takes over reads on from there. Each person's updates go to the desk in
-order; different people are served at once.
+Updates arrive one of two ways (schema, info.description "Receiving
+notifications"). Long polling: among several workers only the holder of the
+bot's lease reads updates; the marker is saved with the lease only after a
+batch is handled, so the worker that takes over reads on from there.
+Webhooks (recommended by MAX for production): the bot subscribes an HTTPS
+address (``POST /subscriptions``) that the centre's reverse proxy forwards to
+``Webhook.listen``; each request must carry the subscription's secret in the
+``X-Max-Bot-Api-Secret`` header, and is answered 200 only once its update was
+handled (MAX retries anything else for up to 8 hours). Each person's updates
+go to the desk in order; different people are served at once.
 """
 
 from __future__ import annotations
 
+import hmac
+import json
 import logging
 import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 from outreach.channels import (
@@ -34,8 +44,8 @@ from outreach.channels import (
     Reply,
     SignupDesk,
     TransientError,
+    _,
 )
-from outreach.i18n import _
 from outreach_max import limits
 from outreach_max.text import parts_of
 
@@ -127,12 +137,26 @@ def _label(text: str) -> str:
 # --- serving people ---
 
 
+@dataclass(frozen=True)
+class Webhook:
+    """Where MAX sends updates (``url``, HTTPS) and where Outreach listens for them."""
+
+    url: str
+    host: str
+    port: int
+    secret: str
+
+    def __repr__(self) -> str:  # never show the secret
+        return f"Webhook(url={self.url!r}, listen={self.host}:{self.port})"
+
+
 class Intake:
     """The running bot of one MAX channel: a long-poll thread handing people to the desk."""
 
     def __init__(self, *, channel: str, client: MaxClient, desk: SignupDesk, lease: Lease,
                  log: logging.Logger, wait: int = limits.LONG_POLL_WAIT,
-                 backoff: float = limits.LONG_POLL_BACKOFF) -> None:
+                 backoff: float = limits.LONG_POLL_BACKOFF,
+                 webhook: Webhook | None = None) -> None:
         self.channel = channel
         self.client = client
         self.desk = desk
@@ -140,6 +164,8 @@ class Intake:
         self.log = log
         self.wait = wait
         self.backoff = backoff
+        self.webhook = webhook
+        self._server: ThreadingHTTPServer | None = None
         #: Why the bot stopped by itself (a revoked token...), in plain words; None while fine.
         self.failure: str | None = None
         self._stop = threading.Event()
@@ -150,10 +176,35 @@ class Intake:
                                         daemon=True)
 
     def start(self) -> None:
+        if self.webhook is None:
+            self._thread.start()
+            return
+        hook = self.webhook
+        handler = type("BoundHook", (_HookHandler,), {"intake": self})
+        try:
+            self._server = ThreadingHTTPServer((hook.host, hook.port), handler)
+        except OSError as exc:
+            raise PermanentError(_(
+                "channel {channel}: cannot listen for MAX's webhook on {host}:{port} "
+                "({reason}); change webhook_listen").format(
+                channel=self.channel, host=hook.host, port=hook.port,
+                reason=exc.strerror or exc)) from None
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.2},
+                                        name=f"max-webhook-{self.channel}", daemon=True)
         self._thread.start()
+        try:
+            self.client.subscribe(hook.url, hook.secret, limits.UPDATE_TYPES)
+        except ChannelError:
+            self.stop()
+            raise
 
     def stop(self, timeout: float = 3.0) -> None:
         self._stop.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout)
         self._pool.shutdown(wait=True)
@@ -162,6 +213,24 @@ class Intake:
     @property
     def running(self) -> bool:
         return self._thread.is_alive() and not self._stop.is_set()
+
+    def hooked(self, secret: str | None, raw: bytes) -> int:
+        """The HTTP status for one webhook request: 200 once its updates were handled."""
+        assert self.webhook is not None
+        if not secret or not hmac.compare_digest(secret.encode(), self.webhook.secret.encode()):
+            return 403  # not from MAX: the subscription's secret is missing or wrong
+        if self._stop.is_set():
+            return 503  # MAX delivers it again later
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return 400
+        updates = body.get("updates") if isinstance(body, dict) and "updates" in body \
+            else [body]
+        if not isinstance(updates, list) or not all(isinstance(u, dict) for u in updates):
+            return 400
+        self._handle_batch(updates)
+        return 200
 
     def idle(self) -> bool:
         """No person's update is being handled."""
@@ -281,3 +350,24 @@ class Intake:
                                .format(error=exc))
                 return False
         return False
+
+
+class _HookHandler(BaseHTTPRequestHandler):
+    """Updates MAX posts to the webhook (through the centre's reverse proxy)."""
+
+    intake: Intake  # set on a subclass per listener
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib's name)
+        pass  # requests carry people's messages: nothing of them goes to the log
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        status = self.intake.hooked(self.headers.get(limits.SECRET_HEADER), raw)
+        data = json.dumps({"ok": status == 200}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)

@@ -17,6 +17,7 @@ the one retry helper). None of them knows the channel.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import zoneinfo
 from collections.abc import Mapping, Sequence
@@ -35,6 +36,7 @@ from outreach.channels import (
     Post,
     Published,
     TextLimits,
+    _,
     check_zone,
 )
 from outreach_telegram import bots, loop
@@ -58,6 +60,14 @@ if TYPE_CHECKING:
     from outreach_telegram.intake import Intake
 
 DEFAULT_ZONE = "Asia/Yekaterinburg"
+#: A message's link: t.me/<channel>/<id>, t.me/c/<chat>/<id> for a private channel
+#: (the forms post_url makes), t.me/s/<channel>/<id> for the web preview.
+_POST_LINK = re.compile(r"t\.me/(?:[cs]/)?[^/?#\s]+/(\d+)")
+
+
+def contact_button() -> str:
+    """The sign-up bot's "share my phone" button when the settings name no label."""
+    return _("📱 Send my number")
 
 
 class TelegramChannel(Channel):
@@ -83,8 +93,9 @@ class TelegramChannel(Channel):
         "api_url": Field(str, default="https://api.telegram.org",
                          help="Bot API server; the sandbox's fake for rehearsals"),
         "timeout": Field(float, default=20.0, help="Seconds to wait for Telegram's answer"),
-        "contact_button": Field(str, default="📱 Отправить номер",
-                                help="Label of the sign-up bot's \"share my phone\" button"),
+        "contact_button": Field(str, default="",
+                                help="Label of the sign-up bot's \"share my phone\" button "
+                                     "(default: \"📱 Отправить номер\")"),
         "intake_workers": Field(int, default=8,
                                 help="People whose sign-up messages are handled at once"),
         "poll_timeout": Field(float, default=25.0,
@@ -155,7 +166,8 @@ class TelegramChannel(Channel):
                          + POSTS.max_wait * (POSTS.attempts - 1))
                 self._calls = BotCalls(self._bot, channel=self.name, chat=self.chat,
                                        token=token, timeout=limit)
-                self._sender = Sender(self._bot.pacer, who=f"channel {self.name}",
+                self._sender = Sender(self._bot.pacer,
+                                      who=_("channel {channel}").format(channel=self.name),
                                       log=self.context.logger)
             return self._bot, self._calls, self._sender
 
@@ -228,11 +240,17 @@ class TelegramChannel(Channel):
 
     def signup_link(self, code: str) -> str | None:
         if not DEEP_LINK_CODE.match(code):
-            raise ValueError(f"sign-up code {code!r} must be 1-64 of A-Z a-z 0-9 _ -")
+            raise ValueError(_("sign-up code {code!r} must be 1-64 of A-Z a-z 0-9 _ -").format(
+                code=code))
         username = self._username
         if username is None and self._bot is not None:
             username = self._bot.bot_username
         return f"https://t.me/{username.lstrip('@')}?start={code}" if username else None
+
+    @classmethod
+    def external_id_from_url(cls, url: str) -> str | None:
+        match = _POST_LINK.search(url)
+        return match.group(1) if match else None
 
     # --- the sign-up bot ---
 
@@ -247,12 +265,13 @@ class TelegramChannel(Channel):
 
         shared = self.bot
         if shared.serving is not None:
-            self.context.logger.info("channel %s: the bot's sign-up intake already runs "
-                                     "(channel %s)", self.name, shared.serving)
+            self.context.logger.info(_("channel {channel}: the bot's sign-up intake already "
+                                       "runs (channel {serving})").format(
+                channel=self.name, serving=shared.serving))
             return
         intake = Intake(shared, self.sender, desk, IntakeSettings(
             channel=self.name, parse_mode=self.parse_mode,
-            contact_button=self.settings["contact_button"],
+            contact_button=self.settings["contact_button"] or contact_button(),
             workers=self.settings["intake_workers"],
             poll_timeout=self.settings["poll_timeout"]))
         shared.serving, self._intake = self.name, intake
@@ -276,7 +295,7 @@ class TelegramChannel(Channel):
         self.calls.run(lambda bot: sender.send(str(target), 1, lambda: bot.send_message(
             target, escape(text, mode), parse_mode=mode or None)),
             timeout=self.settings["timeout"] * 4 + POSTS.max_wait,
-            chat=f"coordinators' chat {chat}")
+            chat=_("coordinators' chat {chat}").format(chat=chat))
 
     def close(self) -> None:
         self.stop_intake()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from outreach.channels import ChannelError, CheckResult
+from outreach.channels import ChannelError, CheckResult, TransientError, _
 
 if TYPE_CHECKING:
     from outreach_telegram.calls import BotCalls
 
-ADD_AS_ADMIN = ("in Telegram open the channel, Administrators, Add administrator, find the "
-                "bot by its @username and allow it to post messages")
+def add_as_admin() -> str:
+    """How to make the bot an administrator allowed to post, step by step."""
+    return _("in Telegram open the channel, Administrators, Add administrator, find the bot "
+             "by its @username and allow it to post messages")
 
 
 def check_bot(calls: BotCalls, bot_username: str) -> list[CheckResult]:
@@ -19,22 +21,26 @@ def check_bot(calls: BotCalls, bot_username: str) -> list[CheckResult]:
     chat = calls.chat
     try:
         me = calls.run(lambda bot: bot.get_me())
+    except TransientError as exc:  # the network or Telegram, not the token
+        return [CheckResult(ok=False, message=str(exc),
+                            fix=_("check the internet connection and api_url, then run the "
+                                  "check again"))]
     except ChannelError as exc:
         return [CheckResult(ok=False, message=str(exc),
-                            fix="check the token with @BotFather (/mybots, API Token)")]
-    results = [CheckResult(ok=True, message=f"the token works: it belongs to the bot "
-                                            f"@{me.username}")]
+                            fix=_("check the token with @BotFather (/mybots, API Token)"))]
+    results = [CheckResult(ok=True, message=_("the token works: it belongs to the bot "
+                                              "@{bot}").format(bot=me.username))]
     try:
         found = calls.run(lambda bot: bot.get_chat(chat))
         member = calls.run(lambda bot: bot.get_chat_member(chat, me.id))
     except ChannelError as exc:
-        return [*results, CheckResult(ok=False, message=str(exc), fix=ADD_AS_ADMIN)]
+        return [*results, CheckResult(ok=False, message=str(exc), fix=add_as_admin())]
     status = member.status
     if status in ("left", "kicked"):
-        word = "was removed from" if status == "kicked" else "is not in"
-        return [*results, CheckResult(
-            ok=False, message=f"the bot {word} {chat}: it cannot post there",
-            fix=ADD_AS_ADMIN)]
+        message = (_("the bot was removed from {chat}: it cannot post there")
+                   if status == "kicked" else _("the bot is not in {chat}: it cannot post there"))
+        return [*results, CheckResult(ok=False, message=message.format(chat=chat),
+                                      fix=add_as_admin())]
     admin = status in ("administrator", "creator")
     in_channel = found.type == "channel"
     # In a channel only administrators allowed to post may; in a group any member may.
@@ -43,25 +49,29 @@ def check_bot(calls: BotCalls, bot_username: str) -> list[CheckResult]:
                                                               False))))
                 or (status in ("member", "restricted") and not in_channel))
     if can_post:
-        results.append(CheckResult(ok=True, message=f"the bot can post to {chat}"))
+        results.append(CheckResult(ok=True, message=_("the bot can post to {chat}").format(
+            chat=chat)))
     else:
         results.append(CheckResult(
-            ok=False, message=f"the bot is in {chat} but may not post messages there",
-            fix="make the bot an administrator with the right to post messages"))
+            ok=False, message=_("the bot is in {chat} but may not post messages there").format(
+                chat=chat),
+            fix=_("make the bot an administrator with the right to post messages")))
     if admin:
-        results.append(CheckResult(ok=True, message="the bot can read reactions to posts "
-                                                     "(it is an administrator)"))
+        results.append(CheckResult(ok=True, message=_("the bot can read reactions to posts "
+                                                      "(it is an administrator)")))
     else:
         results.append(CheckResult(
-            ok=False, message="the bot cannot read reactions: only administrators get them",
-            fix="make the bot an administrator of the channel"))
+            ok=False, message=_("the bot cannot read reactions: only administrators get them"),
+            fix=_("make the bot an administrator of the channel")))
     if not bot_username:
         results.append(CheckResult(
-            ok=True, message=f"sign-up links will use the bot's name @{me.username} "
-                             f"(set bot_username = \"{me.username}\" to make it explicit)"))
+            ok=True, message=_("sign-up links will use the bot's name @{bot} (set "
+                               "bot_username = \"{bot}\" to make it explicit)").format(
+                bot=me.username)))
     elif bot_username.lstrip("@").lower() != (me.username or "").lower():
         results.append(CheckResult(
-            ok=False, message=f"bot_username is {bot_username!r} but the "
-                              f"token belongs to @{me.username}: sign-up links would go to "
-                              "another bot", fix=f"set bot_username = \"{me.username}\""))
+            ok=False, message=_("bot_username is {given!r} but the token belongs to @{bot}: "
+                                "sign-up links would go to another bot").format(
+                given=bot_username, bot=me.username),
+            fix=_("set bot_username = \"{bot}\"").format(bot=me.username)))
     return results

@@ -10,6 +10,7 @@ from outreach.channels import (
     PermanentError,
     RateLimitedError,
     TransientError,
+    _,
 )
 
 
@@ -28,36 +29,43 @@ def translate(exc: BaseException, channel: str, chat: str) -> ChannelError:
     """The channel error for a python-telegram-bot error; never contains the token."""
     from telegram import error
 
-    where = f"channel {channel} (Telegram {chat})"
+    where = _("channel {channel} (Telegram {chat})").format(channel=channel, chat=chat)
     if isinstance(exc, error.RetryAfter):
         seconds = retry_after_seconds(exc)
-        return RateLimitedError(f"{where}: Telegram asks to wait {seconds:.0f} s before "
-                                "posting again (too many messages)", retry_after=seconds)
+        return RateLimitedError(_("{where}: Telegram asks to wait {seconds} s before posting "
+                                  "again (too many messages)").format(
+            where=where, seconds=f"{seconds:.0f}"), retry_after=seconds)
     if isinstance(exc, error.InvalidToken):
-        return AuthError(f"{where}: Telegram does not accept the bot token; create a new one "
-                         "with @BotFather (/token) and put it in the environment variable")
+        return AuthError(_("{where}: Telegram does not accept the bot token; create a new one "
+                           "with @BotFather (/token) and put it in the environment variable")
+                         .format(where=where))
     if isinstance(exc, error.Forbidden):
-        return PermanentError(f"{where}: the bot was removed from the channel or blocked: add "
-                              f"it back as an administrator ({exc.message})")
+        return PermanentError(_("{where}: the bot was removed from the channel or blocked: "
+                                "add it back as an administrator ({said})").format(
+            where=where, said=exc.message))
     if isinstance(exc, error.BadRequest):
         text = exc.message
         if "chat not found" in text.lower():
-            return PermanentError(f"{where}: Telegram cannot find this chat; check chat_id "
-                                  "(e.g. @channel_name) and that the bot was added to it")
+            return PermanentError(_("{where}: Telegram cannot find this chat; check chat_id "
+                                    "(e.g. @channel_name) and that the bot was added to it")
+                                  .format(where=where))
         if "need administrator rights" in text.lower():
-            return PermanentError(f"{where}: the bot is not an administrator of the channel; "
-                                  "make it an administrator allowed to post messages")
-        return PermanentError(f"{where}: Telegram refused the post: {text}")
+            return PermanentError(_("{where}: the bot is not an administrator of the "
+                                    "channel; make it an administrator allowed to post "
+                                    "messages").format(where=where))
+        return PermanentError(_("{where}: Telegram refused the post: {said}").format(
+            where=where, said=text))
     if isinstance(exc, error.Conflict):
-        return TransientError(f"{where}: another program is reading this bot's updates "
-                              "(only one may at a time); try again later")
-    if isinstance(exc, error.TimedOut):
-        return TransientError(f"{where}: Telegram did not answer in time; will retry")
+        return TransientError(_("{where}: another program is reading this bot's updates "
+                                "(only one may at a time); try again later").format(
+            where=where))
+    if isinstance(exc, error.TimedOut | TimeoutError):
+        return TransientError(_("{where}: Telegram did not answer in time; will retry")
+                              .format(where=where))
     if isinstance(exc, error.NetworkError):
-        return TransientError(f"{where}: Telegram could not be reached or failed "
-                              f"({exc.message}); will retry")
-    if isinstance(exc, TimeoutError):
-        return TransientError(f"{where}: Telegram did not answer in time; will retry")
+        return TransientError(_("{where}: Telegram could not be reached or failed ({said}); "
+                                "will retry").format(where=where, said=exc.message))
     if isinstance(exc, error.TelegramError):
-        return TransientError(f"{where}: Telegram error: {exc.message}")
+        return TransientError(_("{where}: Telegram error: {said}").format(
+            where=where, said=exc.message))
     raise exc

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
-from outreach.channels import Incoming, Reply
+from outreach.channels import Incoming, Reply, _, ngettext
 from outreach_telegram.sending import REPLIES
 from outreach_telegram.text import escape
 
@@ -168,8 +168,8 @@ class Intake:
         try:
             await query.answer()
         except Exception as exc:  # noqa: BLE001  (a late answer is harmless; keep serving)
-            log.info("channel %s: a button press could not be acknowledged: %s",
-                     self.channel, type(exc).__name__)
+            log.info(_("channel {channel}: a button press could not be acknowledged: {error}")
+                     .format(channel=self.channel, error=type(exc).__name__))
 
     async def _serve(self, person_id: str) -> None:
         """Hand one person's messages to the desk in order, and send its replies."""
@@ -190,16 +190,17 @@ class Intake:
             replies = await loop.run_in_executor(
                 self.executor, self.desk.handle, self.channel, incoming)
         except Exception as exc:  # noqa: BLE001  (one person's failure stops nobody else)
-            log.error("channel %s: the sign-up desk failed on a message (%s); "
-                      "the person got no answer", self.channel, type(exc).__name__)
+            log.error(_("channel {channel}: the sign-up desk failed on a message ({error}); "
+                        "the person got no answer").format(channel=self.channel,
+                                                           error=type(exc).__name__))
             return
         await self.send_replies(person_id, person, replies)
         try:
             await loop.run_in_executor(self.executor, self.desk.delivered, self.channel,
                                        incoming)
         except Exception as exc:  # noqa: BLE001  (a repeat would send the replies again)
-            log.warning("channel %s: could not record a reply as sent (%s)",
-                        self.channel, type(exc).__name__)
+            log.warning(_("channel {channel}: could not record a reply as sent ({error})")
+                        .format(channel=self.channel, error=type(exc).__name__))
 
     async def send_replies(self, person_id: str, person: _Person,
                            replies: Sequence[Reply]) -> None:
@@ -223,7 +224,7 @@ class Intake:
         if reply.ask_contact:
             # One keyboard per message: buttons offered with it become typed buttons.
             rows = [[KeyboardButton(self.settings.contact_button, request_contact=True)]]
-            rows += [[KeyboardButton(label)] for label, _ in reply.choices]
+            rows += [[KeyboardButton(label)] for label, _value in reply.choices]
             person.keyboard_shown = True
             person.typed_choices = {label: value for label, value in reply.choices}
             return ReplyKeyboardMarkup(rows, one_time_keyboard=True, resize_keyboard=True)
@@ -255,14 +256,16 @@ class Intake:
                 retry=REPLIES, private=True)
             return True
         except error.Forbidden:
-            log.info("channel %s: a person blocked the bot; their reply was dropped",
-                     self.channel)
+            log.info(_("channel {channel}: a person blocked the bot; their reply was dropped")
+                     .format(channel=self.channel))
         except error.BadRequest as exc:
-            log.error("channel %s: Telegram refused a sign-up reply: %s",
-                      self.channel, exc.message)
+            log.error(_("channel {channel}: Telegram refused a sign-up reply: {said}").format(
+                channel=self.channel, said=exc.message))
         except (error.RetryAfter, error.NetworkError):
-            log.error("channel %s: a sign-up reply could not be sent after %d attempts",
-                      self.channel, REPLIES.attempts)
+            log.error(ngettext(
+                "channel {channel}: a sign-up reply could not be sent after {count} attempt",
+                "channel {channel}: a sign-up reply could not be sent after {count} attempts",
+                REPLIES.attempts).format(channel=self.channel, count=REPLIES.attempts))
         return False
 
 

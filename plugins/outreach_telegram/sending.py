@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from outreach.channels import _
 from outreach_telegram.errors import retry_after_seconds
 
 if TYPE_CHECKING:
@@ -66,7 +67,8 @@ class Sender:
                 wait = retry_after_seconds(exc)
                 if last or wait > retry.max_wait:
                     raise
-                self.log.info("%s: Telegram asks to wait %.0f s", self.who, wait)
+                self.log.info(_("{who}: Telegram asks to wait {seconds} s").format(
+                    who=self.who, seconds=f"{wait:.0f}"))
                 await self._sleep(wait)
             except error.BadRequest:
                 raise  # python-telegram-bot makes it a NetworkError, but a repeat fails alike
@@ -115,9 +117,10 @@ async def send_post(sender: Sender, bot: telegram.Bot, chat: str, text: str,
                 chat, text, parse_mode=mode, reply_to_message_id=first,
                 disable_notification=silent))
         except Exception as exc:  # the photos are out: report, never post them twice
-            sender.log.warning(
-                "%s: the photos were posted (message %s) but the text after them was not: "
-                "%s; post the text by hand", sender.who, first, exc)
+            sender.log.warning(_(
+                "{who}: the photos were posted (message {message}) but the text after them "
+                "was not: {error}; post the text by hand").format(
+                who=sender.who, message=first, error=exc))
         else:
             sent.append(reply)
     return sent

@@ -6,6 +6,8 @@ import datetime as dt
 import html
 import re
 
+from outreach.channels import _
+
 # Bot API, "MarkdownV2 style": these must be escaped with a preceding backslash.
 _MARKDOWN_V2_SPECIAL = re.compile(r"([_*\[\]()~`>#+\-=|{}.!\\])")
 _QUIET = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
@@ -38,7 +40,7 @@ def post_url(chat_id: str, username: str | None, message_id: int) -> str | None:
 
 def check_quiet_hours(value: str) -> str | None:
     if value and not _QUIET.match(value):
-        return "must look like 22:00-08:00 (from-to, 24-hour clock), or be empty"
+        return _("must look like 22:00-08:00 (from-to, 24-hour clock), or be empty")
     return None
 
 
@@ -59,5 +61,5 @@ def check_chat_id(value: object) -> str | None:
     text = str(value)
     if re.fullmatch(r"@[A-Za-z][A-Za-z0-9_]{3,31}", text) or re.fullmatch(r"-?\d+", text):
         return None
-    return "must be the channel's @username (e.g. @silver_volunteers) or its numeric id " \
-           "(e.g. -1001234567890)"
+    return _("must be the channel's @username (e.g. @silver_volunteers) or its numeric id "
+             "(e.g. -1001234567890)")

@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from outreach.channels import _
+
 if TYPE_CHECKING:
     import telegram
 
@@ -80,7 +82,8 @@ class BotState:
             try:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
             except ValueError:
-                log.warning("%s was unreadable; starting it afresh", self.path)
+                log.warning(_("{path} was unreadable; starting it afresh").format(
+                    path=self.path))
         return StateData(reactions=data.get("reactions", {}), albums=data.get("albums", {}),
                          unclaimed=data.get("unclaimed", []), chats=data.get("chats", {}))
 
@@ -221,7 +224,8 @@ class UpdateHub:
             bot = await self._bot()
             await bot.get_updates(offset=offset, limit=1, timeout=0)
         except Exception as exc:  # noqa: BLE001  (the next reader's desk skips repeats)
-            log.info("handled updates were not confirmed on stopping (%s)", type(exc).__name__)
+            log.info(_("handled updates were not confirmed on stopping ({error})").format(
+                error=type(exc).__name__))
 
     async def _poll_forever(self, timeout: float) -> None:
         from telegram import error
@@ -243,8 +247,8 @@ class UpdateHub:
 
                 await asyncio.sleep(retry_after_seconds(exc))
             except (error.NetworkError, error.Conflict) as exc:
-                log.warning("reading the bot's updates failed (%s); trying again in %.0f s",
-                            exc.message, pause)
+                log.warning(_("reading the bot's updates failed ({error}); trying again in "
+                              "{seconds} s").format(error=exc.message, seconds=f"{pause:.0f}"))
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, 60.0)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 import threading
 from collections.abc import Mapping, Sequence
@@ -33,6 +34,9 @@ from outreach.channels import (
     SignupDesk,
     TextLimits,
     TransientError,
+    _,
+    ngettext,
+    os_reason,
 )
 from outreach_vk import engagement, limits
 from outreach_vk.client import Client, Who, make_api, make_session, pacer_for
@@ -43,8 +47,14 @@ if TYPE_CHECKING:
     from outreach_vk.intake import Intake
 
 
+#: A post's link: vk.com/wall-<group>_<post>, or a community page opened on the post
+#: (vk.com/<name>?w=wall-<group>_<post>). The id is "<owner>_<post>", as wall.getById takes it.
+_POST_LINK = re.compile(r"vk\.com/\S*wall(-?\d+_\d+)")
+
+
 def _positive(value: int) -> str | None:
-    return None if value > 0 else "must be the community's number, e.g. 229000001 (no minus)"
+    return None if value > 0 else _("must be the community's number, e.g. 229000001 "
+                                    "(no minus)")
 
 
 class VKChannel(Channel):
@@ -100,9 +110,12 @@ class VKChannel(Channel):
         """The client of the ``role`` token ("user" or "community"), made on first use."""
         key = f"{role}_token_env"
         if not self.settings.get(key):
-            why = ("publishing needs a community administrator's user token"
-                   if role == "user" else "this needs the community's token")
-            raise AuthError(f"channel {self.name}: {why}; set {key} (see docs/vk.md)")
+            if role == "user":
+                raise AuthError(_("channel {channel}: publishing needs a community "
+                                  "administrator's user token; set {key} (see docs/vk.md)")
+                                .format(channel=self.name, key=key))
+            raise AuthError(_("channel {channel}: this needs the community's token; set {key} "
+                              "(see docs/vk.md)").format(channel=self.name, key=key))
         token = self.secret(key)
         with self._lock:
             if role not in self._clients:
@@ -123,9 +136,12 @@ class VKChannel(Channel):
 
     def publish(self, post: Post) -> Published:
         if len(post.photos) > limits.MAX_ATTACHMENTS:
-            raise PermanentError(f"channel {self.name}: VK takes at most "
-                                 f"{limits.MAX_ATTACHMENTS} photos in a post; this one has "
-                                 f"{len(post.photos)}")
+            raise PermanentError(ngettext(
+                "channel {channel}: VK takes at most {most} photos in a post; this one has "
+                "{count}",
+                "channel {channel}: VK takes at most {most} photos in a post; this one has "
+                "{count}", limits.MAX_ATTACHMENTS).format(
+                channel=self.name, most=limits.MAX_ATTACHMENTS, count=len(post.photos)))
         attachments = self._upload(post.photos) if post.photos else []
         values: dict[str, Any] = {
             "owner_id": -self.group_id, "from_group": 1, "message": post.text,
@@ -159,24 +175,29 @@ class VKChannel(Channel):
             uploaded = reply.json()
         except OSError as exc:
             if isinstance(exc, requests.RequestException):
-                raise TransientError(f"channel {self.name}: uploading photo "
-                                     f"{photo.path.name} to VK failed ({type(exc).__name__});"
-                                     " Outreach will try again later") from None
-            raise PermanentError(f"channel {self.name}: photo {photo.path} cannot be read: "
-                                 f"{exc.strerror or exc}") from None
+                raise TransientError(_(
+                    "channel {channel}: uploading photo {name} to VK failed ({error}); "
+                    "Outreach will try again later").format(
+                    channel=self.name, name=photo.path.name,
+                    error=type(exc).__name__)) from None
+            raise PermanentError(_("channel {channel}: photo {path} cannot be read: {reason}")
+                                 .format(channel=self.name, path=photo.path,
+                                         reason=os_reason(exc))) from None
         except ValueError:
-            raise TransientError(f"channel {self.name}: VK's upload server gave an "
-                                 f"unreadable answer for photo {photo.path.name}") from None
+            raise TransientError(_("channel {channel}: VK's upload server gave an unreadable "
+                                   "answer for photo {name}").format(
+                channel=self.name, name=photo.path.name)) from None
         if not uploaded.get("photo") or uploaded.get("photo") == "[]":
-            raise PermanentError(
-                f"channel {self.name}: VK did not accept photo {photo.path.name} "
-                f"({uploaded.get('error') or 'not a JPG, PNG or GIF VK can read'}); "
-                "replace the photo or remove it from the story")
+            raise PermanentError(_(
+                "channel {channel}: VK did not accept photo {name} ({why}); replace the "
+                "photo or remove it from the story").format(
+                channel=self.name, name=photo.path.name,
+                why=uploaded.get("error") or _("not a JPG, PNG or GIF VK can read")))
         values = {"group_id": self.group_id, "server": uploaded["server"],
                   "photo": uploaded["photo"], "hash": uploaded["hash"]}
         if photo.caption:
             values["caption"] = photo.caption
-        [saved, *_] = self._call("user", "photos.saveWallPhoto", values)
+        saved = self._call("user", "photos.saveWallPhoto", values)[0]
         return f"photo{saved['owner_id']}_{saved['id']}"
 
     def reconcile(self, post: Post, attempted_at: dt.datetime) -> Reconciled:
@@ -225,15 +246,20 @@ class VKChannel(Channel):
     def signup_link(self, code: str) -> str | None:
         return f"https://vk.me/club{self.group_id}?ref={code}"
 
+    @classmethod
+    def external_id_from_url(cls, url: str) -> str | None:
+        match = _POST_LINK.search(url)
+        return match.group(1) if match else None
+
     # --- the sign-up bot ---
 
     def start_intake(self, desk: SignupDesk) -> None:
         from outreach_vk.intake import Intake
 
         if not self.settings.get("community_token_env"):
-            raise AuthError(f"channel {self.name}: the sign-up bot needs the community's "
-                            "token (messages right); set community_token_env "
-                            "(see docs/vk.md)")
+            raise AuthError(_("channel {channel}: the sign-up bot needs the community's "
+                              "token (messages right); set community_token_env "
+                              "(see docs/vk.md)").format(channel=self.name))
         self.stop_intake()
         intake = Intake(channel=self.name, group_id=self.group_id, desk=desk,
                         client=self.client("community"),
@@ -254,8 +280,9 @@ class VKChannel(Channel):
         try:
             peer = int(str(chat).strip())
         except ValueError:
-            raise PermanentError(f"channel {self.name}: the coordinators' chat must be a VK "
-                                 f"peer id (a number such as 2000000001), not {chat!r}") from None
+            raise PermanentError(_("channel {channel}: the coordinators' chat must be a VK "
+                                   "peer id (a number such as 2000000001), not {chat!r}")
+                                 .format(channel=self.name, chat=chat)) from None
         client, first = self.client("community"), secrets.randbits(31) or 1
         for number, piece in enumerate(parts_of(text)):
             deliver(client, {"peer_id": peer, "message": piece, "random_id": first + number},

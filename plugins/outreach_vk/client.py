@@ -28,6 +28,7 @@ from outreach.channels import (
     PermanentError,
     RateLimitedError,
     TransientError,
+    _,
 )
 from outreach_vk import limits
 
@@ -195,77 +196,101 @@ def to_channel_error(exc: BaseException, who: Who, method: str) -> ChannelError:
     """VK's error (or a network failure) as an outreach channel error in plain words."""
     from vk_api.exceptions import ApiError, ApiHttpError, Captcha
 
-    where = f"channel {who.channel}"
+    channel = who.channel
     if isinstance(exc, Captcha):
-        return RateLimitedError(
-            f"{where}: VK asks for a captcha (error 14) before it takes more posts. "
-            f"Outreach waits {limits.CAPTCHA_RETRY_AFTER // 60} minutes and tries again; "
-            "if the post cannot wait, a person can publish it by hand in the community "
-            "and mark it published (outreach publications resolve)",
+        return RateLimitedError(_(
+            "channel {channel}: VK asks for a captcha (error 14) before it takes more posts. "
+            "Outreach waits {minutes} minutes and tries again; if the post cannot wait, a "
+            "person can publish it by hand in the community and mark it published "
+            "(outreach publications resolve)").format(
+            channel=channel, minutes=limits.CAPTCHA_RETRY_AFTER // 60),
             retry_after=limits.CAPTCHA_RETRY_AFTER)
     if isinstance(exc, ApiHttpError):
         status = exc.response.status_code
         if status >= 500 or status == 429:
-            return TransientError(f"{where}: VK is not answering properly (HTTP {status} "
-                                  f"on {method}); Outreach will try again later")
-        return PermanentError(f"{where}: VK answered HTTP {status} on {method}")
+            return TransientError(_(
+                "channel {channel}: VK is not answering properly (HTTP {status} on "
+                "{method}); Outreach will try again later").format(
+                channel=channel, status=status, method=method))
+        return PermanentError(_("channel {channel}: VK answered HTTP {status} on {method}")
+                              .format(channel=channel, status=status, method=method))
+    if isinstance(exc, requests.Timeout):
+        return TransientError(_(
+            "channel {channel}: VK did not answer in time ({method}); check the internet "
+            "connection. Outreach will try again later").format(channel=channel,
+                                                                 method=method))
     if isinstance(exc, requests.RequestException):
-        kind = "did not answer in time" if isinstance(exc, requests.Timeout) else \
-            "could not be reached"
-        return TransientError(f"{where}: VK {kind} ({method}); check the internet "
-                              "connection. Outreach will try again later")
+        return TransientError(_(
+            "channel {channel}: VK could not be reached ({method}); check the internet "
+            "connection. Outreach will try again later").format(channel=channel,
+                                                                 method=method))
     if not isinstance(exc, ApiError):
-        return TransientError(f"{where}: unexpected answer from VK on {method}: "
-                              f"{type(exc).__name__}")
+        return TransientError(_("channel {channel}: unexpected answer from VK on {method}: "
+                                "{error}").format(channel=channel, method=method,
+                                                  error=type(exc).__name__))
     return _api_error(exc.code, str(exc.error.get("error_msg", "")), who, method)
 
 
 def _api_error(code: int, text: str, who: Who, method: str) -> ChannelError:
-    where = f"channel {who.channel}"
-    said = f"(error {code}: {text})" if text else f"(error {code})"
-    token = f"the {who.role} token in {who.variable}"
+    said = (_("(error {code}: {text})").format(code=code, text=text) if text
+            else _("(error {code})").format(code=code))
+    names = {"channel": who.channel, "said": said, "method": method,
+             "variable": who.variable, "group": who.group_id}
+    token = (_("the user token in {variable}") if who.role == "user"
+             else _("the community token in {variable}")).format(variable=who.variable)
     if code == 5:
-        return AuthError(f"{where}: VK refused {token} {said}: the token was revoked, has "
-                         f"expired or is mistyped. Create a new token and put it in "
-                         f"{who.variable} (see docs/vk.md)")
+        return AuthError(_(
+            "channel {channel}: VK refused {token} {said}: the token was revoked, has "
+            "expired or is mistyped. Create a new token and put it in {variable} "
+            "(see docs/vk.md)").format(token=token, **names))
     if code == 27:
-        return AuthError(f"{where}: {method} needs a community administrator's user token, "
-                         f"but {who.variable} holds a community token {said}. Put the user "
-                         f"token in {who.variable} (see docs/vk.md)")
+        return AuthError(_(
+            "channel {channel}: {method} needs a community administrator's user token, but "
+            "{variable} holds a community token {said}. Put the user token in {variable} "
+            "(see docs/vk.md)").format(**names))
     if code == 28:
-        return AuthError(f"{where}: {method} does not work with an app's service token "
-                         f"{said}. Put a user token in {who.variable} (see docs/vk.md)")
+        return AuthError(_(
+            "channel {channel}: {method} does not work with an app's service token {said}. "
+            "Put a user token in {variable} (see docs/vk.md)").format(**names))
     if code == 15 and who.role == "community":
-        return AuthError(f"{where}: VK denied {method} to {token} {said}. It must hold a "
-                         "token made in the community's settings (Manage → API usage → "
-                         "access tokens) with the messages right")
+        return AuthError(_(
+            "channel {channel}: VK denied {method} to {token} {said}. It must hold a token "
+            "made in the community's settings (Manage → API usage → access tokens) with "
+            "the messages right").format(token=token, **names))
     if code == 15:
-        return AuthError(f"{where}: VK denied {method} to {token} {said}. The token lacks "
-                         f"a right (wall, photos, groups) or its user does not administer "
-                         f"community {who.group_id}; run outreach channels check")
+        return AuthError(_(
+            "channel {channel}: VK denied {method} to {token} {said}. The token lacks a "
+            "right (wall, photos, groups) or its user does not administer community "
+            "{group}; run outreach channels check").format(token=token, **names))
     if code == 214:
-        return PermanentError(f"{where}: VK does not allow posting to community "
-                              f"{who.group_id} {said}. Check that the community's wall is "
-                              "open and the token's user is an administrator or editor")
+        return PermanentError(_(
+            "channel {channel}: VK does not allow posting to community {group} {said}. "
+            "Check that the community's wall is open and the token's user is an "
+            "administrator or editor").format(**names))
     if code == 9:
-        return RateLimitedError(f"{where}: VK's flood control stopped posting {said}; "
-                                f"Outreach waits {limits.FLOOD_RETRY_AFTER // 60} minutes",
-                                retry_after=limits.FLOOD_RETRY_AFTER)
+        return RateLimitedError(_(
+            "channel {channel}: VK's flood control stopped posting {said}; Outreach waits "
+            "{minutes} minutes").format(minutes=limits.FLOOD_RETRY_AFTER // 60, **names),
+            retry_after=limits.FLOOD_RETRY_AFTER)
     if code == 6:
-        return RateLimitedError(f"{where}: VK still says too many requests per second "
-                                f"{said}; Outreach will try again shortly",
-                                retry_after=limits.TOO_MANY_RETRY_AFTER)
+        return RateLimitedError(_(
+            "channel {channel}: VK still says too many requests per second {said}; "
+            "Outreach will try again shortly").format(**names),
+            retry_after=limits.TOO_MANY_RETRY_AFTER)
     if code in (900, 901, 902):
-        return PermanentError(f"{where}: VK would not deliver a message to this person "
-                              f"{said}: they have not allowed the community to write to them, "
-                              "or have blocked it")
+        return PermanentError(_(
+            "channel {channel}: VK would not deliver a message to this person {said}: they "
+            "have not allowed the community to write to them, or have blocked it")
+            .format(**names))
     if code == 912:
-        return AuthError(f"{where}: the community's bot features are turned off {said}. In "
-                         "the community: Manage → Messages → Bot settings → turn on bot "
-                         "features, so the sign-up bot can show buttons")
+        return AuthError(_(
+            "channel {channel}: the community's bot features are turned off {said}. In the "
+            "community: Manage → Messages → Bot settings → turn on bot features, so the "
+            "sign-up bot can show buttons").format(**names))
     if code in (911, 914):
-        return PermanentError(f"{where}: VK refused the sign-up bot's message {said}")
+        return PermanentError(_("channel {channel}: VK refused the sign-up bot's message "
+                                "{said}").format(**names))
     if code in (1, 10):
-        return TransientError(f"{where}: VK had an internal problem {said}; "
-                              "Outreach will try again later")
-    return PermanentError(f"{where}: VK refused {method} {said}")
+        return TransientError(_("channel {channel}: VK had an internal problem {said}; "
+                                "Outreach will try again later").format(**names))
+    return PermanentError(_("channel {channel}: VK refused {method} {said}").format(**names))

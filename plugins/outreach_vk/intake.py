@@ -41,6 +41,7 @@ from outreach.channels import (
     Reply,
     SignupDesk,
     TransientError,
+    _,
 )
 from outreach_vk import limits
 
@@ -170,8 +171,8 @@ class Lanes:
             try:
                 job()
             except Exception as exc:  # one person's trouble must not stop the others
-                self.log.error("sign-up bot: a message could not be handled: %s",
-                               type(exc).__name__)
+                self.log.error(_("sign-up bot: a message could not be handled: {error}")
+                               .format(error=type(exc).__name__))
 
     def idle(self) -> bool:
         with self._lock:
@@ -260,7 +261,7 @@ class Intake:
         except Exception as exc:  # noqa: BLE001  (VK unreachable: the thread retries)
             error = exc if isinstance(exc, ChannelError) else \
                 self.client.error(exc, "groups.getLongPollServer")
-            self.log.warning("%s; the sign-up bot keeps trying", error)
+            self.log.warning(_("{error}; the sign-up bot keeps trying").format(error=error))
         self._thread.start()
 
     def stop(self, timeout: float = 3.0) -> None:
@@ -306,7 +307,7 @@ class Intake:
                 return
             except Exception as exc:  # noqa: BLE001  (mapped: network, VK's 5xx, garbage)
                 error = exc if isinstance(exc, ChannelError) else \
-                    self.client.error(exc, "the long poll server")
+                    self.client.error(exc, _("the long poll server"))
                 if isinstance(error, AuthError):
                     self._fail(str(error))
                     return
@@ -315,7 +316,8 @@ class Intake:
                     return
                 wait = error.retry_after if isinstance(error, RateLimitedError) and \
                     error.retry_after else delay
-                self.log.warning("%s; the sign-up bot tries again in %.0f s", error, wait)
+                self.log.warning(_("{error}; the sign-up bot tries again in {seconds} s").format(
+                    error=error, seconds=f"{wait:.0f}"))
                 if self._stop.wait(wait):
                     return
                 delay = min(delay * 2, self.max_backoff)
@@ -339,9 +341,9 @@ class Intake:
         return poll
 
     def _fail(self, message: str) -> None:
-        self.failure = (f"{message}. The sign-up bot of channel {self.channel} has stopped; "
-                        "people who write to the community are not answered until it is "
-                        "fixed and Outreach is restarted")
+        self.failure = _("{problem}. The sign-up bot of channel {channel} has stopped; people "
+                         "who write to the community are not answered until it is fixed and "
+                         "Outreach is restarted").format(problem=message, channel=self.channel)
         self.log.error("%s", self.failure)
 
     def _save_position(self) -> None:
@@ -351,8 +353,8 @@ class Intake:
                 if self.lease.save_position(position):
                     self._saved = position
             except Exception as exc:  # noqa: BLE001  (saved with the next batch instead)
-                self.log.warning("the sign-up bot's position was not saved (%s)",
-                                 type(exc).__name__)
+                self.log.warning(_("the sign-up bot's position was not saved ({error})")
+                                 .format(error=type(exc).__name__))
 
     # --- events ---
 
@@ -421,7 +423,7 @@ class Intake:
             self._fail(str(exc))
             self._stop.set()
         except ChannelError as exc:
-            self.log.error("%s; a reply to a person was not delivered", exc)
+            self.log.error(_("{error}; a reply to a person was not delivered").format(error=exc))
         return False
 
 

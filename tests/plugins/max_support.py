@@ -8,19 +8,21 @@ test ends, so the whole MAX suite validates every response the fake sends.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import functools
 import json
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from fake_support import wait_until as wait_for
 from PIL import Image
 
-from outreach.channels import Post, PostPhoto
-from outreach.testing import make_registry, make_test_config
+from outreach.channels import Incoming, Post, PostPhoto, Reply, SignupDesk
 from outreach_max import MaxChannel
 from outreach_max.fake import FakeMax
+from outreach_testing import make_registry, make_test_config
 
 SCHEMA = Path(__file__).resolve().parents[1] / "specs" / "max-bot-api" / "schema.json"
 __all__ = ["wait_for"]  # shared with the other fakes' tests
@@ -161,3 +163,24 @@ def post(publication_id: int = 1, text: str = "Серебряные волонт
          photos: tuple[PostPhoto, ...] = ()) -> Post:
     return Post(publication_id=publication_id, idempotency_key=f"p{publication_id}",
                 text=text, title="Урок", photos=photos)
+
+
+class Desk(SignupDesk):
+    """Records what reaches it and answers by ``script``."""
+
+    def __init__(self, script: Callable[[Incoming], list[Reply]] | None = None) -> None:
+        self.seen: list[Incoming] = []
+        self.delivered_events: list[str | None] = []
+        self.script = script or (lambda m: [Reply("Как вас зовут?")])
+        self.lock = threading.Lock()
+
+    def handle(self, channel: str, message: Incoming) -> list[Reply]:
+        with self.lock:
+            self.seen.append(message)
+        return self.script(message)
+
+    def joined(self, channel: str, person: str, at: dt.datetime) -> None:
+        pass
+
+    def delivered(self, channel: str, message: Incoming) -> None:
+        self.delivered_events.append(message.event)

@@ -13,10 +13,10 @@ from typing import Any
 from PIL import Image
 
 from outreach.channels import Post, PostPhoto
-from outreach.testing import make_registry, make_test_config
 from outreach_ok import OKChannel
 from outreach_ok.fake import FakeOK
 from outreach_ok.fake.state import APPLICATION_ID
+from outreach_testing import make_registry, make_test_config
 
 RATE_WINDOW = 0.05  # the fake's "second" in most tests; the channel paces a little slower
 

@@ -14,9 +14,9 @@ from PIL import Image
 
 from outreach.channels import PermanentError, Post, PostPhoto, TransientError, format_date
 from outreach.i18n import language
-from outreach.testing import make_registry, make_test_config
 from outreach_local_media import LocalMediaChannel, presskit
 from outreach_local_media.presskit import slugify
+from outreach_testing import make_registry, make_test_config
 
 CENTRE = {"name": "Серебряные волонтёры", "slogan": "Возраст добру не помеха",
           "phone": "+7 351 200-00-00", "email": "info@example.org",

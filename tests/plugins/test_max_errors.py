@@ -112,6 +112,7 @@ def test_check_says_the_token_works_and_the_bot_may_post(channel: MaxChannel) ->
     results = channel.check()
     assert all(r.ok for r in results), results
     assert "works" in results[0].message and "may post" in results[-1].message
+    assert any("long polling" in r.message for r in results)
 
 
 @pytest.mark.parametrize(("rights", "said", "fix"), [
@@ -139,8 +140,9 @@ def test_check_of_another_bots_token_says_it_does_not_see_the_channel(
         tmp_path: Path, fake: FakeMax) -> None:
     stranger = make_channel(tmp_path, fake, token="stranger", bot_name="other_bot")
     results = stranger.check()
-    assert [r.ok for r in results] == [True, False, False]
-    assert "other_bot" in results[1].message and "does not see chat" in results[2].message
+    assert [r.ok for r in results] == [True, False, True, False]
+    assert "other_bot" in results[1].message and "long polling" in results[2].message
+    assert "does not see chat" in results[3].message
 
 
 def test_channels_check_speaks_plain_russian(workdir: Path, fake: FakeMax) -> None:

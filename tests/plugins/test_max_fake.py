@@ -11,10 +11,10 @@ import requests
 from fake_support import mode
 from max_support import make_channel, post, running_fake, wait_for
 
-from outreach.testing import make_registry, make_test_config
 from outreach_max import MaxChannel
 from outreach_max.fake import FakeMax
 from outreach_max.fake.state import CHANNEL_ID
+from outreach_testing import make_registry, make_test_config
 
 
 @pytest.fixture

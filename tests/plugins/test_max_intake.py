@@ -3,40 +3,17 @@ replies with buttons out, order per person, restarts that lose and repeat nothin
 
 from __future__ import annotations
 
-import datetime as dt
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from max_support import make_channel, running_fake, wait_for
+from max_support import Desk, make_channel, running_fake, wait_for
 
-from outreach.channels import Incoming, Reply, SignupDesk
+from outreach.channels import Incoming, Reply
 from outreach_max import MaxChannel
 from outreach_max.fake import FakeMax
 from outreach_max.intake import incoming_from, keyboard_for
-
-
-class Desk(SignupDesk):
-    """Records what reaches it and answers by ``script``."""
-
-    def __init__(self, script: Callable[[Incoming], list[Reply]] | None = None) -> None:
-        self.seen: list[Incoming] = []
-        self.delivered_events: list[str | None] = []
-        self.script = script or (lambda m: [Reply("Как вас зовут?")])
-        self.lock = threading.Lock()
-
-    def handle(self, channel: str, message: Incoming) -> list[Reply]:
-        with self.lock:
-            self.seen.append(message)
-        return self.script(message)
-
-    def joined(self, channel: str, person: str, at: dt.datetime) -> None:
-        pass
-
-    def delivered(self, channel: str, message: Incoming) -> None:
-        self.delivered_events.append(message.event)
 
 
 @pytest.fixture

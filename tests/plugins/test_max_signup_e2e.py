@@ -23,10 +23,10 @@ from outreach.config import Config
 from outreach.db import Store
 from outreach.db.models import Publication, ReferralCode, SignUp, utcnow
 from outreach.signups.desk import StoreDesk
-from outreach.testing import make_registry, make_test_config
 from outreach_max import MaxChannel
 from outreach_max.fake import FakeMax
 from outreach_max.intake import incoming_from
+from outreach_testing import make_registry, make_test_config
 
 MUNICIPALITIES = ["Миасс", "Златоуст", "Копейск"]
 CODE = "Mx7mPq2ZxR4a"
@@ -171,3 +171,31 @@ def test_a_revoked_token_stops_the_bot_with_a_plain_reason(
     assert intake is not None
     assert wait_for(lambda: intake.failure is not None, 10)
     assert "MAX_BOT_TOKEN" in intake.failure and "has stopped" in intake.failure
+
+
+def test_a_max_posts_views_are_collected_on_schedule_and_shown_by_stats(
+        centre: tuple[MaxChannel, StoreDesk], fake: FakeMax, store: Store,
+        workdir: Path, store_url: str) -> None:
+    import datetime as dt
+
+    from outreach.db.models import EngagementSnapshot
+    from outreach.engine.collectors import collect_engagement
+
+    channel, _desk = centre
+    publication = publish_with_code(store, channel)
+    fake.clock.advance(86_400)  # a day of views on the fake's clock
+    registry = make_registry(centre_config(workdir, fake, store_url), [FastMax],
+                             env={"MAX_BOT_TOKEN": fake.token()})
+    report = collect_engagement(store, registry, dt.datetime.now(dt.UTC) +
+                                dt.timedelta(days=1))
+    assert report.snapshots == 1 and not report.errors
+    with store.session() as s:
+        [snapshot] = s.exec(select(EngagementSnapshot)).all()
+    [message] = fake.channel_messages()
+    assert snapshot.publication_id == publication
+    assert snapshot.views == message["stat"]["views"] > 0
+    assert snapshot.likes is None  # MAX does not tell bots; shown as "—"
+    result = CliRunner().invoke(cli, ["stats", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert str(message["stat"]["views"]) in result.output
+    registry.close()

@@ -31,8 +31,8 @@ from outreach.engine.planner import plan_due, sync_campaigns
 from outreach.library.importer import import_paths
 from outreach.library.stories import approve_story
 from outreach.signups.desk import StoreDesk
-from outreach.testing import RecordingChannel, make_registry, make_test_config
 from outreach_ok.fake import FakeOK
+from outreach_testing import RecordingChannel, make_registry, make_test_config
 
 T0 = dt.datetime(2026, 12, 1, 5, 0, tzinfo=dt.UTC)  # Tuesday 10:00 in Yekaterinburg
 CAMPAIGN = """\

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from ok_support import environment, make_channel, post, running_fake, section
 
-from outreach.testing import make_registry, make_test_config
 from outreach_ok import OKChannel, limits
 from outreach_ok.fake import FakeOK
+from outreach_testing import make_registry, make_test_config
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from ok_support import environment, make_channel, photo, post, running_fake, sec
 
 from outreach.channels import AuthError, TransientError
 from outreach.cli import cli
-from outreach.testing import make_test_config
 from outreach_ok.fake import FakeOK
+from outreach_testing import make_test_config
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ from PIL import Image
 
 from outreach.channels import PermanentError, Post, PostPhoto
 from outreach.i18n import language
-from outreach.testing import make_registry, make_test_config
 from outreach_local_media import LocalMediaChannel
 from outreach_local_media.posters import DEFAULT_LAYOUTS, PosterContent, render_poster
 from outreach_local_media.posters.layouts import Layout, layout_problems
 from outreach_local_media.posters.photos import cover_box
 from outreach_local_media.posters.textfit import BOLD, fit_text, printable
+from outreach_testing import make_registry, make_test_config
 
 LINK = "https://t.me/silver_volunteers_bot?start=Ab3dEf9hJk2m"
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ from PIL import Image
 from outreach.channels import MediaLimits
 from outreach.errors import ConfigError
 from outreach.media.renditions import RenditionCache, Watermark
-from outreach.testing import make_test_config
+from outreach_testing import make_test_config
 
 SHA = "ab" * 32
 

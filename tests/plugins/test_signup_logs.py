@@ -30,8 +30,8 @@ from outreach.engine.service import Service
 from outreach.platforms.registry import Registry
 from outreach.platforms.sandbox import start_sandbox
 from outreach.signups.phones import normalize_phone
-from outreach.testing import make_test_config
 from outreach_telegram.fake import BEHAVIOURS as TELEGRAM_BEHAVIOURS
+from outreach_testing import make_test_config
 from outreach_vk.fake.people import BEHAVIOURS as VK_BEHAVIOURS
 
 SPEED = 1000.0  # the fakes' clocks: a person thinks for milliseconds

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from language_support import english_words
 from PIL import Image
 from telegram_support import (
     CHANNEL,
@@ -24,10 +25,11 @@ from outreach.channels import (
     Reconciled,
     TransientError,
 )
-from outreach.testing import make_registry, make_test_config
+from outreach.i18n import language
 from outreach_telegram import TelegramChannel, loop
 from outreach_telegram.fake import FakeTelegram, Limits
 from outreach_telegram.pacing import FloodLimits
+from outreach_testing import make_registry, make_test_config
 
 
 def make_channel(tmp_path: Path, fake: FakeTelegram, **settings) -> Iterator[TelegramChannel]:
@@ -223,6 +225,17 @@ def test_check_says_whether_the_bot_can_post_and_read_reactions(tmp_path, fake) 
     for channel in make_channel(tmp_path / "k", fake, chat_id="@members_only"):
         [_, failed] = channel.check()
     assert not failed.ok and "was removed from @members_only" in failed.message
+
+
+def test_check_speaks_russian_to_a_russian_centre(tmp_path, fake) -> None:
+    fake.add_channel("members_only", bot_status="member")
+    with language("ru"):
+        said = [text for name, chat in (("a", CHANNEL), ("m", "@members_only"))
+                for channel in make_channel(tmp_path / name, fake, chat_id=chat)
+                for result in channel.check() for text in (result.message, result.fix or "")]
+    text = "\n".join(said)
+    assert "бот может публиковать" in text and "не может публиковать там сообщения" in text
+    assert english_words(text) == [], text
 
 
 def test_signup_link_and_reconcile(tmp_path, fake) -> None:

@@ -18,9 +18,9 @@ from telegram_support import (
 )
 
 from outreach.channels import Incoming, Post, Reply, SignupDesk
-from outreach.testing import make_registry, make_test_config
 from outreach_telegram import TelegramChannel
 from outreach_telegram.fake import FakeTelegram
+from outreach_testing import make_registry, make_test_config
 
 
 class ScriptedDesk(SignupDesk):
@@ -171,7 +171,7 @@ def test_the_phone_keyboard_is_offered_then_taken_away(channel, fake) -> None:
     wait(lambda: bot_messages(fake, 104))
     keyboard = bot_messages(fake, 104)[0]["_keyboard"]
     [[button]] = keyboard["keyboard"]
-    assert button == {"text": "📱 Отправить номер", "request_contact": True}
+    assert button == {"text": "📱 Send my number", "request_contact": True}
     assert keyboard["one_time_keyboard"] is True
     write(fake, user(104), contact={"phone_number": "79123456789", "first_name": "Галина",
                                     "user_id": 104})

@@ -18,11 +18,12 @@ from telegram_support import telegram_fake  # noqa: F401  (the fake fixture)
 from outreach.db import open_store
 from outreach.db.models import Publication, SignUp, utcnow
 from outreach.engine.service import Service
+from outreach.i18n import language
 from outreach.signups.desk import StoreDesk
 from outreach.stats import compute_stats
-from outreach.testing import make_registry, make_test_config
 from outreach_telegram import TelegramChannel
 from outreach_telegram.fake import FakeTelegram
+from outreach_testing import make_registry, make_test_config
 
 MUNICIPALITIES = ["Миасс", "Златоуст", "Чебаркуль"]
 
@@ -132,15 +133,42 @@ def test_an_abandoning_person_counts_as_a_start_not_a_sign_up(centre: Centre) ->
     assert centre.funnel() == [("mentors", "tg", 1, 0)]
 
 
-def test_a_photo_instead_of_a_phone_is_asked_again(centre: Centre) -> None:
-    code = centre.publish()
-    person = centre.fake.simulate_person(code, "photo_instead_of_phone")
-    assert centre.fake.wait_for(lambda: person.status == "done")
-    texts = [m.get("text", "") for m in centre.fake.messages(person.user_id)
-             if m["from"].get("is_bot")]
-    asked_again = [t for t in texts if "картинку или файл" in t]
-    assert len(asked_again) == 1
-    assert centre.fake.wait_for(lambda: centre.signups()[0].status == "completed")
+@pytest.mark.parametrize(("lang", "words"), [("ru", "картинку или файл"),
+                                             ("en", "a picture or a file")])
+def test_a_photo_instead_of_a_phone_is_asked_again(centre: Centre, lang: str,
+                                                   words: str) -> None:
+    with language(lang):  # the sandbox's people read the dialog in either language
+        code = centre.publish()
+        person = centre.fake.simulate_person(code, "photo_instead_of_phone")
+        assert centre.fake.wait_for(lambda: person.status == "done")
+        texts = [m.get("text", "") for m in centre.fake.messages(person.user_id)
+                 if m["from"].get("is_bot")]
+        asked_again = [t for t in texts if words in t]
+        assert len(asked_again) == 1
+        assert centre.fake.wait_for(lambda: centre.signups()[0].status == "completed")
+
+
+@pytest.mark.parametrize(("lang", "other", "agree"), [("ru", "Другой", "Согласен(на)"),
+                                                      ("en", "Other", "I agree")])
+def test_the_sandboxs_people_talk_the_dialog_through_in_either_language(
+        centre: Centre, lang: str, other: str, agree: str) -> None:
+    with language(lang):
+        code = centre.publish()
+        # A town not in the list: the person presses "Other" and types it.
+        person = centre.fake.simulate_person(code, answers={
+            "name": "Раиса Лебедева", "municipality": "Кыштым", "phone": "+7 912 000-33-44"})
+        refusing = centre.fake.simulate_person(code, "refuse_consent")
+        assert centre.fake.wait_for(lambda: person.status == "done")
+        assert centre.fake.wait_for(lambda: refusing.status == "refused")
+        buttons = [b["text"] for m in centre.fake.messages(person.user_id)
+                   for row in (m.get("reply_markup") or {}).get("inline_keyboard", [])
+                   for b in row]
+        assert other in buttons and agree in buttons
+        assert centre.fake.wait_for(lambda: [s.status for s in centre.signups()].count(
+            "completed") == 1)
+        done = [s for s in centre.signups() if s.status == "completed"]
+        assert (done[0].name, done[0].phone) == ("Раиса Лебедева", "+79120003344")
+        assert done[0].municipality.endswith(": Кыштым")
 
 
 def test_someone_elses_contact_is_not_taken_as_the_persons_phone(centre: Centre) -> None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from language_support import english_words
 from vk_support import FastVK, make_channel, post, running_fake
 
-from outreach.testing import make_registry, make_test_config
+from outreach.i18n import language
+from outreach_testing import make_registry, make_test_config
 from outreach_vk import limits
-from outreach_vk.checks import WALL_RIGHT_NOTE
+from outreach_vk.checks import wall_right_note
 from outreach_vk.fake import FakeVK
 
 
@@ -76,8 +79,8 @@ def test_check_names_the_missing_wall_right_and_what_still_works(tmp_path: Path,
     channel = make_channel(tmp_path, fake, user="user_no_wall")
     [lacking] = [r for r in channel.check() if not r.ok]
     assert lacking.message == "the user token lacks the rights: wall"
-    assert WALL_RIGHT_NOTE in (lacking.fix or "")
-    assert "support" in WALL_RIGHT_NOTE and "sign-up bot" in WALL_RIGHT_NOTE
+    assert wall_right_note() in (lacking.fix or "")
+    assert "support" in wall_right_note() and "sign-up bot" in wall_right_note()
 
 
 def test_check_finds_a_user_who_is_not_an_administrator(tmp_path: Path, fake: FakeVK) -> None:
@@ -85,6 +88,25 @@ def test_check_finds_a_user_who_is_not_an_administrator(tmp_path: Path, fake: Fa
     [problem] = [r for r in channel.check() if not r.ok]
     assert "Пётр Иванов is not an administrator" in problem.message
     assert "administrator or editor" in (problem.fix or "")
+
+
+def test_check_speaks_russian_to_a_russian_centre(tmp_path: Path, fake: FakeVK) -> None:
+    channels = [make_channel(tmp_path / "a", fake), make_channel(tmp_path / "b", fake,
+                                                                  user="user_no_wall"),
+                make_channel(tmp_path / "c", fake, user="stranger"),
+                make_channel(tmp_path / "d", fake, user="community", community="user"),
+                make_channel(tmp_path / "e", fake, user=None, community=None)]
+    with language("ru"):
+        said = [text for channel in channels for result in channel.check()
+                for text in (result.message, result.fix or "")]
+    text = "\n".join(said)
+    assert "принадлежит" in text and "участник" in text and "нет прав: wall" in text
+    # VK's rights and methods are identifiers; "standalone" is VK's own name for the app type.
+    names = {"wall", "photos", "groups", "offline", "messages", "standalone", "API", "Long",
+             "Poll", "club"}
+    methods = re.compile(r"\b[a-z]+\.[a-zA-Z]+\b")
+    vk_said = re.compile(r"\(ошибка \d+: [^)]*\)")  # VK's own words, quoted for support
+    assert english_words(methods.sub(" ", vk_said.sub(" ", text)), names) == [], text
 
 
 def test_check_finds_tokens_of_the_wrong_kind_or_community(tmp_path: Path,

@@ -22,8 +22,9 @@ from outreach.cli import cli
 from outreach.config import Config
 from outreach.db import Store
 from outreach.db.models import AudienceJoin, Publication, ReferralCode, SignUp, utcnow
+from outreach.i18n import language
 from outreach.signups.desk import StoreDesk
-from outreach.testing import make_registry, make_test_config
+from outreach_testing import make_registry, make_test_config
 from outreach_vk import VKChannel
 from outreach_vk.fake import FakeVK
 from outreach_vk.fake.bot import COORDINATORS_PEER
@@ -140,6 +141,27 @@ def test_a_person_who_abandons_is_kept_as_started(
     with store.session() as s:
         [signup] = s.exec(select(SignUp)).all()
     assert signup.status == "started" and signup.completed_at is None
+
+
+@pytest.mark.parametrize(("lang", "question"), [("ru", "Как вас зовут"),
+                                                ("en", "What is your name")])
+def test_the_sandboxs_people_answer_the_dialog_in_either_language(
+        centre: tuple[VKChannel, StoreDesk], fake: FakeVK, store: Store, lang: str,
+        question: str) -> None:
+    channel, desk = centre
+    with language(lang):
+        publish_with_code(store, channel)
+        sending_a_photo = fake.simulate_person(CODE, "photo")
+        refusing = fake.simulate_person(CODE, "refuse")
+        wait_for(lambda: fake.person(sending_a_photo).finished
+                 and fake.person(refusing).finished, 20)
+        wait_for(lambda: any(m.peer_id == COORDINATORS_PEER for m in fake.inbox.sent), 20)
+    said = [text for who, text in fake.person(sending_a_photo).transcript if who == "bot"]
+    assert any(question in text for text in said), said
+    with store.session() as s:
+        rows = sorted(s.exec(select(SignUp)).all(), key=lambda row: row.status)
+    assert [row.status for row in rows] == ["completed", "started"]
+    assert (rows[1].name, rows[1].phone) == (None, None)  # the refusal kept nothing of theirs
 
 
 def _joins(store: Store) -> list[AudienceJoin]:

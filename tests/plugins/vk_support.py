@@ -20,7 +20,7 @@ from typing import Any
 from PIL import Image
 
 from outreach.channels import Post, PostPhoto
-from outreach.testing import make_registry, make_test_config
+from outreach_testing import make_registry, make_test_config
 from outreach_vk import VKChannel
 from outreach_vk.fake import FakeVK
 from outreach_vk.fake.methods import METHODS

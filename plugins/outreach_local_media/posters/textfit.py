@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from outreach.channels import font_file
+
 if TYPE_CHECKING:
     from PIL import ImageDraw, ImageFont
 
-FONTS = Path(__file__).resolve().parent.parent / "fonts"
-REGULAR = FONTS / "DejaVuSans.ttf"
-BOLD = FONTS / "DejaVuSans-Bold.ttf"
+REGULAR = font_file("DejaVuSans.ttf")
+BOLD = font_file("DejaVuSans-Bold.ttf")
 LINE_SPACING = 1.18  # of the font's ascent + descent: open enough for older eyes
 ELLIPSIS = "…"
 _VOWELS = set("аеёиоуыэюяaeiouy")

@@ -44,6 +44,7 @@ from outreach_max.fake.state import (
     token_value,
 )
 from outreach_max.fake.updates import Updates
+from outreach_max.fake.webhooks import Webhooks
 
 FAULTS = ("outage", "slow", "server_error", "too_many")
 THINK = (5.0, 40.0)  # fake seconds a person takes to read a message and answer
@@ -60,6 +61,8 @@ class FakeMax(FakePlatform):
         self.store = Store(seed, data_dir)
         self.api = Api(self.store, self.clock, lambda: self.url)
         self.updates = Updates(self.clock)
+        self.webhooks = Webhooks(self.clock)
+        self.updates.push = self._push
         self.timeline = Timeline(self.clock)
         self.people: dict[int, Person] = {}
         self.api.deliver = self._deliver
@@ -93,6 +96,7 @@ class FakeMax(FakePlatform):
 
     def stop(self) -> None:
         self.updates.close()
+        self.webhooks.stop()
         self.timeline.stop()
         if self._server is not None:
             self._server.shutdown()
@@ -210,6 +214,10 @@ class FakeMax(FakePlatform):
         self.people.setdefault(user_id, person)
         self.updates.add(self.updates.message_created(person.user(), text, attachments))
 
+    def _push(self, update: dict[str, Any]) -> None:
+        if self.webhooks.active:
+            self.webhooks.push(update)
+
     # --- the people's side ---
 
     def _deliver(self, user_id: int, body: dict[str, Any]) -> None:
@@ -270,7 +278,18 @@ class FakeMax(FakePlatform):
         if verb == "GET" and path == "/messages":
             return self.api.messages(query)
         if verb == "GET" and path == "/updates":
+            if self.webhooks.active:
+                # "Both methods cannot be used simultaneously" (schema, info.description);
+                # ASSUMPTION: refused with the 405 GET /updates lists.
+                raise MaxError(405, "method.not.allowed",
+                               "Long polling is not available while webhook subscriptions exist")
             return self.updates.poll(query)
+        if path == "/subscriptions":
+            if verb == "POST":
+                return self.webhooks.subscribe(body)
+            if verb == "DELETE":
+                return self.webhooks.unsubscribe(query)
+            return self.webhooks.listed()
         if verb == "POST" and path == "/answers":
             return self.api.answer_callback(query, body)
         raise not_found(f"{verb} {path}")

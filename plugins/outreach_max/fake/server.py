@@ -83,6 +83,9 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         self._route("POST", self.rfile.read(length) if length else b"")
 
+    def do_DELETE(self) -> None:  # noqa: N802
+        self._route("DELETE", b"")
+
     def _route(self, verb: str, raw: bytes) -> None:
         url = urlsplit(self.path)
         if url.path.startswith("/_sandbox/"):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import secrets
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from outreach_max.fake.api import bad
@@ -33,11 +34,16 @@ class Updates:
         self.cond = threading.Condition()
         self._mids = itertools.count(1)
         self._closed = False
+        #: Set while the bot has a webhook subscription: updates go there, not to polls.
+        self.push: Callable[[dict[str, Any]], object] | None = None
 
     def add(self, update: dict[str, Any]) -> None:
         with self.cond:
             self.log.append(update)
             self.cond.notify_all()
+            push = self.push
+        if push is not None:
+            push(update)
 
     def record_sent(self, user_id: int, body: dict[str, Any]) -> None:
         with self.cond:

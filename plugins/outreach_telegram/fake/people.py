@@ -2,13 +2,15 @@
 
 A person sends ``/start CODE`` in a private chat with the bot, then reads what
 the bot writes and answers as a person would, a moment after the bot's last
-message: types a name, presses the button of their municipality (or "Другой"
-and types it), shares their phone with the "share my phone" button, types
-what they would like to help with, and presses the consent button whose
-label starts with "Согласен". A behaviour makes them stop or stray on the way.
+message: types a name, presses the button of their municipality (or "Другой" /
+"Other" and types it), shares their phone with the "share my phone" button,
+types what they would like to help with, and presses the consent button whose
+label starts with "Согласен" / "I agree". A behaviour makes them stop or stray
+on the way.
 
-The person reads the bot's questions by their words and buttons, so the
-dialog's texts may change: what they look for is in ``_asks``.
+The person reads the bot's questions by their words and buttons, in either
+language the dialog speaks (Russian, English), so the dialog's texts may
+change: what they look for is in ``_ASK_*`` and ``_LABEL_*``.
 
 With ``followers`` on (the sandbox), the fake watches the posts in its
 channels for ``t.me/<bot>?start=CODE`` links and, seeded by the code, sends a
@@ -47,11 +49,16 @@ PHONE_STYLES = ("+7 {a} {b}-{c}-{d}", "8 ({a}) {b}-{c}-{d}", "8{a}{b}{c}{d}", "+
 LINK = re.compile(rf"t\.me/{BOT_USERNAME}\?start=([A-Za-z0-9_-]{{1,64}})", re.IGNORECASE)
 FIRST_USER_ID = 500_000_001
 
-_ASK_NAME = ("зовут", "имя", "имени", "фамили", "обращаться")
+_ASK_NAME = ("зовут", "имя", "имени", "фамили", "обращаться", "name", "surname")
 _ASK_PLACE = ("муниципал", "город", "район", "населён", "населен", "живёте", "живете",
-              "откуда", "округ")
-_ASK_HELP = ("помога", "помочь", "интерес", "заняться", "хотели бы", "направлен")
-_ASK_PHONE = ("телефон", "номер")
+              "откуда", "округ", "town", "district", "municipality", "live in")
+_ASK_HELP = ("помога", "помочь", "интерес", "заняться", "хотели бы", "направлен", "help",
+             "interest")
+_ASK_PHONE = ("телефон", "номер", "phone", "number")
+# How buttons' labels begin: consent, refusal, "another place".
+_LABEL_YES = ("согла", "i agree", "agree", "yes")
+_LABEL_NO = ("не ", "нет", "отказ", "no", "decline")
+_LABEL_OTHER = ("друг", "other", "something else")
 
 
 @dataclass
@@ -273,12 +280,12 @@ class People:
                                     buttons[index]["callback_data"])
 
         consent = next((i for i, label in enumerate(labels)
-                        if label.lower().startswith("согла")), None)
+                        if label.lower().startswith(_LABEL_YES)), None)
         if consent is not None:
             if person.behaviour == "refuse_consent":
                 person.status = "refused"
                 refuse = next((i for i, label in enumerate(labels) if i != consent
-                               and label.lower().startswith(("не ", "нет", "отказ"))), None)
+                               and label.lower().startswith(_LABEL_NO)), None)
                 if refuse is None:
                     self._send(person, {"text": "/cancel", "entities": [
                         {"type": "bot_command", "offset": 0, "length": 7}]})
@@ -299,7 +306,7 @@ class People:
                 self._send(person, {"text": person.name})
             return
         other = next((i for i, label in enumerate(labels)
-                      if label.lower().startswith("друг")), None)
+                      if label.lower().startswith(_LABEL_OTHER)), None)
         asks_place = _asks(text, _ASK_PLACE) and not _asks(text, _ASK_HELP)
         field_name = "municipality" if asks_place else "interests"
         wanted = (getattr(person, field_name) or "").lower()

@@ -5,8 +5,9 @@ A person writes to the community with ``ref=CODE`` (as VK does for
 them and answers it the way a person would: a name when asked for a name, a
 button when shown buttons (a town, an interest, "agree" to the consent
 question), a phone number typed in one of the many ways people type them.
-They recognise questions by words in Russian or English ("зовут", "имя",
-"телефон", "номер", "город", "помогать", "name", "phone", "town", "help"):
+They recognise questions by words in Russian or English, the two languages
+the dialog speaks ("зовут", "имя", "телефон", "номер", "город", "помогать",
+"name", "phone", "number", "town", "help"):
 a centre that rewrites its dialog texts in other words should rehearse with
 people it scripts itself. Behaviours: ``complete``, ``abandon`` (answers the
 first question, then goes quiet), ``refuse`` (says no to consent), ``photo``
@@ -77,15 +78,16 @@ class Person:
         text = message.text.lower()
         if buttons:
             return self._press(buttons)
-        if any(word in text for word in ("телефон", "номер", "phone")):
+        if any(word in text for word in ("телефон", "номер", "phone", "number")):
             if self.behaviour == "photo" and not self.photo_sent:
                 self.photo_sent = True
                 return self._said("[фото]", attachments=[_photo(self.id)])
             return self._said(self.phone)
+        # The town before the name: "write the name of your town" asks for a town.
+        if any(word in text for word in ("город", "район", "town", "district")):
+            return self._said("Кыштым")
         if any(word in text for word in ("зовут", "имя", "name")):
             return self._said(self.name)
-        if any(word in text for word in ("город", "район", "town")):
-            return self._said("Кыштым")
         if any(word in text for word in ("помогать", "help")):
             return self._said("Могу печь пироги для праздников")
         if any(word in text for word in ("записаны", "signed up")):

@@ -1,5 +1,10 @@
 """A recording channel and helpers for testing Outreach and third-party plugins.
 
+Installed for the test suite only: ``tests/conftest.py`` puts ``tests/installed``
+on ``sys.path`` (and on ``PYTHONPATH`` for the processes tests start), where
+``importlib.metadata`` finds the ``test`` plugin's entry point in its dist-info.
+A user's installation has no ``test`` plugin.
+
 ``RecordingChannel`` (plugin ``test``) publishes nowhere: it appends every
 publish call to a JSON-lines log, fsynced before it returns, so a test that
 kills the process can still prove what went out. It can fail on demand
