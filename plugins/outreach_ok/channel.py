@@ -10,6 +10,7 @@ which a group topic does not need); then ``mediatopic.post`` with
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -42,6 +43,11 @@ from outreach_ok.errors import Who
 
 if TYPE_CHECKING:
     import requests
+
+
+#: A group topic's public link: ok.ru/group/<gid>/topic/<id>, or a short-named group's
+#: ok.ru/<name>/topic/<id>; the topic's number is what mediatopic.post returned.
+_TOPIC_LINK = re.compile(r"^https?://(?:m\.)?ok\.ru/(?:group/\d+|[\w.-]+)/topic/(\d+)(?:[/?#]|$)")
 
 
 def _signup_url(value: str) -> str | None:
@@ -234,6 +240,11 @@ class OKChannel(Channel):
             return check_channel(self.client(), int(self.settings["application_id"]))
         except ChannelError as exc:
             return [CheckResult(ok=False, message=str(exc))]
+
+    @classmethod
+    def external_id_from_url(cls, url: str) -> str | None:
+        match = _TOPIC_LINK.match(url.strip())
+        return match.group(1) if match else None
 
     def signup_link(self, code: str) -> str | None:
         """OK's group messages are no sign-up bot a centre can get: the post links to the

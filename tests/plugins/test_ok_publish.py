@@ -135,3 +135,22 @@ def test_reconcile_ignores_an_older_topic_with_the_same_text(tmp_path: Path,
     later = dt.datetime.fromtimestamp(fake.clock.now() + 3600, dt.UTC)
     found = channel.reconcile(post(key="autumn", text="Прогулка в парке"), later)
     assert found.exists is False
+
+
+@pytest.mark.parametrize(("url", "topic"), [
+    ("https://ok.ru/group/70000001234567/topic/70102413183001", "70102413183001"),
+    ("https://ok.ru/silver74/topic/155012345678901?utm_source=x", "155012345678901"),
+    ("https://m.ok.ru/group/70000001234567/topic/77", "77"),
+    ("https://ok.ru/group/70000001234567", None),
+    ("https://vk.com/wall-218375169_1234", None),
+])
+def test_a_topic_link_gives_the_id_publish_records(url: str, topic: str | None) -> None:
+    from outreach_ok import OKChannel
+
+    assert OKChannel.external_id_from_url(url) == topic
+
+
+def test_the_link_publish_records_reads_back_to_its_id(tmp_path: Path, fake: FakeOK) -> None:
+    published = make_channel(tmp_path, fake).publish(post())
+    assert type(make_channel(tmp_path, fake)).external_id_from_url(published.url or "") == \
+        published.external_id
