@@ -18,7 +18,7 @@ from outreach.cli import COMMANDS, cli
 ALLOWED = {
     "outreach", "Outreach", "VK", "Telegram", "PostgreSQL", "SQLite", "Excel", "Word",
     "CSV", "JSON", "PNG", "TOML", "ISO", "URL", "README", "SIGINT", "SIGTERM", "SIGHUP",
-    "PDF", "Ctrl", "C", "N", "x", "MIA", "null",
+    "PDF", "Ctrl", "C", "N", "x", "MIA", "null", "root",
     *COMMANDS, *cli.list_commands(click.Context(cli)),  # plugins' commands too
 }
 CYRILLIC = re.compile("[а-яА-ЯёЁ]")
@@ -35,7 +35,8 @@ _IDENTIFIERS = [
     r"(?<![\w.])--[a-z][\w-]* [a-z][\w-]*\b(?![(])",  # an option and its value: --by week
     r"(?<![\w.])--?[a-z][\w-]*",  # an option: --config, -h
     r"\S*/\S*",  # a path or a time zone: ./config.toml, Asia/Yekaterinburg
-    r"\b[\w-]+\.(?:toml|md|txt|json|csv|png|jpg|db|mo|po)\b",  # a file name: story.md
+    # a file name: story.md, outreach.service
+    r"\b[\w-]+\.(?:toml|md|txt|json|csv|png|jpg|db|mo|po|service|timer|env)\b",
     r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b",  # a key: erase_unfinished_after, api_url
     r"\b[A-Z0-9]+(?:_[A-Z0-9]+)+\b",  # an environment variable: OUTREACH_CONFIG
     r"\b[a-z]+(?:-[a-z0-9]+)+\b",  # a hyphenated identifier: local-media, keep-apart

@@ -31,6 +31,7 @@ from outreach.channels import (
     Post,
     PostPhoto,
     Published,
+    RateLimitedError,
     Reconciled,
     TextLimits,
     TransientError,
@@ -45,6 +46,11 @@ _TOPIC_LINK = re.compile(r"ok\.ru/group/\d+/topic/(\d+)")
 
 if TYPE_CHECKING:
     import requests
+
+
+#: A group topic's public link: ok.ru/group/<gid>/topic/<id>, or a short-named group's
+#: ok.ru/<name>/topic/<id>; the topic's number is what mediatopic.post returned.
+_TOPIC_LINK = re.compile(r"^https?://(?:m\.)?ok\.ru/(?:group/\d+|[\w.-]+)/topic/(\d+)(?:[/?#]|$)")
 
 
 def _signup_url(value: str) -> str | None:
@@ -98,6 +104,9 @@ class OKChannel(Channel):
         self.group_id: str = str(self.settings["group_id"])
         self.api_url: str = self.settings.get("api_url") or limits.API_URL
         self._client: Client | None = None
+        #: Publications whose mediatopic.post failed without a clear refusal, and when:
+        #: OK may have made the topic, so the next attempt looks for it first.
+        self._unsure: dict[str, dt.datetime] = {}
         self._session: requests.Session | None = None
         self._lock = threading.Lock()
 
@@ -127,13 +136,34 @@ class OKChannel(Channel):
                 "channel {channel}: OK takes at most {most} photos in a post; this one has "
                 "{count}").format(channel=self.name, most=limits.MAX_PHOTOS,
                                   count=len(post.photos)))
+        since = self._unsure.get(post.idempotency_key)
+        if since is not None:  # OK takes no idempotency key: find an earlier attempt's topic
+            found = self.reconcile(post, since)
+            if found.exists and found.published is not None:
+                del self._unsure[post.idempotency_key]
+                return found.published
+            if found.exists is None:
+                raise TransientError(_(
+                    "channel {channel}: OK may have the post from an earlier attempt, and the "
+                    "group's newest topics do not tell; check the group before it is sent "
+                    "again").format(channel=self.name))
+            del self._unsure[post.idempotency_key]
         media: list[dict[str, Any]] = [{"type": "text", "text": post.text}]
         if post.photos:
             media.append({"type": "photo",
                           "list": [{"id": token} for token in self._upload(post.photos)]})
-        topic = self._call("mediatopic.post", {"type": "GROUP_THEME", "gid": self.group_id,
-                                               "attachment": {"media": media}})
+        started = dt.datetime.now(dt.UTC)
+        try:
+            topic = self._call("mediatopic.post", {"type": "GROUP_THEME",
+                                                   "gid": self.group_id,
+                                                   "attachment": {"media": media}})
+        except RateLimitedError:
+            raise  # OK refused it: nothing was posted
+        except TransientError:
+            self._unsure[post.idempotency_key] = started
+            raise
         if not isinstance(topic, str | int) or not str(topic).isdigit() or str(topic) == "0":
+            self._unsure[post.idempotency_key] = started
             raise TransientError(_(
                 "channel {channel}: OK answered the post without a topic number; Outreach "
                 "will look for it before trying again").format(channel=self.name))
@@ -168,10 +198,10 @@ class OKChannel(Channel):
         since = attempted_at.timestamp() * 1000 - 60_000  # a minute for the clocks
         reached_before = False
         for topic in topics:
-            if _text_of(topic) == post.text:
-                return Reconciled(exists=True, published=self._published(str(topic["id"])))
             if int(topic.get("created_ms") or 0) < since:
-                reached_before = True
+                reached_before = True  # older than the attempt: the same text is another post
+            elif _text_of(topic) == post.text:
+                return Reconciled(exists=True, published=self._published(str(topic["id"])))
         if reached_before or not answer.get("has_more"):
             return Reconciled(exists=False)  # every topic since the attempt was seen
         return Reconciled(exists=None)
@@ -213,6 +243,11 @@ class OKChannel(Channel):
             return check_channel(self.client(), int(self.settings["application_id"]))
         except ChannelError as exc:
             return [CheckResult(ok=False, message=str(exc))]
+
+    @classmethod
+    def external_id_from_url(cls, url: str) -> str | None:
+        match = _TOPIC_LINK.match(url.strip())
+        return match.group(1) if match else None
 
     def signup_link(self, code: str) -> str | None:
         """OK's group messages are no sign-up bot a centre can get: the post links to the

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from ok_support import make_channel, photo, post, running_fake
 
-from outreach.channels import PermanentError
+from outreach.channels import PermanentError, TransientError
 from outreach_ok import limits
 from outreach_ok.fake import FakeOK
 
@@ -105,3 +105,52 @@ def test_a_hundred_posts_with_three_photos_stay_under_the_rate(tmp_path: Path,
         channel.publish(post(text=f"Фоторепортаж {number}", photos=photos))
     assert len(fake.topics()) == 100 and fake.flood_answers == 0
     assert len(fake.responses) == 300  # getUploadUrl, the upload, mediatopic.post
+
+
+def test_a_post_whose_answer_was_lost_is_found_not_sent_twice(tmp_path: Path,
+                                                               fake: FakeOK) -> None:
+    channel = make_channel(tmp_path, fake)
+    fake.set_fault("lost_post", 1)  # OK makes the topic, then answers an internal error
+    with pytest.raises(TransientError, match="internal problem"):
+        channel.publish(post(key="pub-9", text="Прогулка в парке"))
+    again = channel.publish(post(key="pub-9", text="Прогулка в парке"))  # the engine's retry
+    [topic] = fake.topics()
+    assert again.external_id == topic["id"]
+    assert [m for m, _ in fake.responses].count("mediatopic.post") == 1
+
+
+def test_a_retry_after_a_refused_post_publishes_normally(tmp_path: Path, fake: FakeOK) -> None:
+    channel = make_channel(tmp_path, fake)
+    fake.set_fault("service", 1)  # refused before anything was made
+    with pytest.raises(TransientError):
+        channel.publish(post(key="pub-10"))
+    channel.publish(post(key="pub-10"))
+    assert len(fake.topics()) == 1
+
+
+def test_reconcile_ignores_an_older_topic_with_the_same_text(tmp_path: Path,
+                                                             fake: FakeOK) -> None:
+    channel = make_channel(tmp_path, fake)
+    channel.publish(post(key="spring", text="Прогулка в парке"))  # the same story, a year ago
+    later = dt.datetime.fromtimestamp(fake.clock.now() + 3600, dt.UTC)
+    found = channel.reconcile(post(key="autumn", text="Прогулка в парке"), later)
+    assert found.exists is False
+
+
+@pytest.mark.parametrize(("url", "topic"), [
+    ("https://ok.ru/group/70000001234567/topic/70102413183001", "70102413183001"),
+    ("https://ok.ru/silver74/topic/155012345678901?utm_source=x", "155012345678901"),
+    ("https://m.ok.ru/group/70000001234567/topic/77", "77"),
+    ("https://ok.ru/group/70000001234567", None),
+    ("https://vk.com/wall-218375169_1234", None),
+])
+def test_a_topic_link_gives_the_id_publish_records(url: str, topic: str | None) -> None:
+    from outreach_ok import OKChannel
+
+    assert OKChannel.external_id_from_url(url) == topic
+
+
+def test_the_link_publish_records_reads_back_to_its_id(tmp_path: Path, fake: FakeOK) -> None:
+    published = make_channel(tmp_path, fake).publish(post())
+    assert type(make_channel(tmp_path, fake)).external_id_from_url(published.url or "") == \
+        published.external_id

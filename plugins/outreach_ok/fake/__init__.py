@@ -8,8 +8,9 @@ apiok.ru/dev/methods computes it (104), the session (103 unknown, 102
 expired), a rate per token (8 FLOOD_BLOCKED), each method's permission (10),
 required parameters (100) and the topic limits (5000, 5001). Topics gain
 likes, reshares and comments as the fake's clock runs (``speed``). Faults:
-``set_fault("outage" | "service" | "flood" | "limit", True or a number of
-times)``, ``set_fault("slow", seconds)``, ``expire(token_name)``; over HTTP
+``set_fault("outage" | "service" | "flood" | "limit" | "lost_post", True or a
+number of times)`` (``lost_post``: a topic is made but its answer is an error),
+``set_fault("slow", seconds)``, ``expire(token_name)``; over HTTP
 ``POST /_sandbox/faults`` with a JSON object, ``POST /_sandbox/expire {"token":
 NAME}``, ``POST /_sandbox/clock {"advance": SECONDS}``, ``GET /_sandbox/state``.
 Assumptions where OK's documentation is silent are in outreach_ok.limits and
@@ -33,7 +34,7 @@ from outreach_ok.fake.server import Handler, RateLimiter, Server, probe
 from outreach_ok.fake.state import APPLICATION_ID, Clock, Store
 
 DEFAULT_GROUP_ID = "70000001234567"
-FAULTS = ("outage", "slow", "service", "flood", "limit")
+FAULTS = ("outage", "slow", "service", "flood", "limit", "lost_post")
 
 
 class FakeOK(FakePlatform):
@@ -183,6 +184,8 @@ class FakeOK(FakePlatform):
         answer = self.methods.call(method, token, params)
         if method == "mediatopic.post":
             self.store.save()
+            if self.methods.take("lost_post"):  # the topic is made, its answer is lost
+                raise OKError(2, "Service temporary unavailable")
         return answer
 
     def upload(self, query: dict[str, str], files: list[tuple[str, str, bytes]]) -> Any:
