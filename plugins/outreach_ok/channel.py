@@ -41,9 +41,6 @@ from outreach_ok import limits
 from outreach_ok.client import Client, Credentials, pacer_for
 from outreach_ok.errors import Who
 
-#: A topic's link (limits.TOPIC_URL, also with m.ok.ru or a query): its id is the topic's.
-_TOPIC_LINK = re.compile(r"ok\.ru/group/\d+/topic/(\d+)")
-
 if TYPE_CHECKING:
     import requests
 
@@ -254,11 +251,6 @@ class OKChannel(Channel):
         centre's bot on VK or Telegram (``signup_url``), which attributes the code."""
         template = self.settings.get("signup_url")
         return template.replace("{code}", code) if template else None
-
-    @classmethod
-    def external_id_from_url(cls, url: str) -> str | None:
-        match = _TOPIC_LINK.search(url)
-        return match.group(1) if match else None
 
     def close(self) -> None:
         with self._lock:
