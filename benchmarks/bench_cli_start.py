@@ -27,8 +27,18 @@ BASELINE = [sys.executable, "-c", "import click"]
 LANGUAGES = ("ru", "en")
 
 
+def _environment(lang: str) -> dict[str, str]:
+    # Bytecode as on a centre's machine: pip compiles the modules it installs and
+    # Python caches what it compiles, so a start never compiles source. (A shell
+    # with PYTHONDONTWRITEBYTECODE set would have every run compile outreach anew
+    # while click's bytecode, compiled at install, is loaded: not what users see.)
+    env = {name: value for name, value in os.environ.items()
+           if name != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "OUTREACH_LANG": lang}
+
+
 def _run(command: list[str], lang: str = "en") -> None:
-    env = {**os.environ, "OUTREACH_LANG": lang}
+    env = _environment(lang)
     subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, env=env)
 
 
@@ -36,7 +46,7 @@ def imported_modules(prefix: str = "outreach") -> list[tuple[int, str]]:
     """(cumulative microseconds, module) for each ``prefix`` module ``--help`` imports."""
     result = subprocess.run([sys.executable, "-X", "importtime", *HELP[1:]], cwd=ROOT,
                             capture_output=True, text=True, check=True,
-                            env={**os.environ, "OUTREACH_LANG": "ru"})
+                            env=_environment("ru"))
     found = []
     for line in result.stderr.splitlines():
         # "import time: self [us] | cumulative | imported package"
