@@ -28,10 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from outreach.i18n import catalogs  # noqa: E402
 
 
-class build_catalogs(Command):  # noqa: N801 - setuptools names commands in snake case
-    """Compile outreach/locale/*/LC_MESSAGES/*.po into .mo files."""
+class _BuildStep(Command):
+    """A step of ``build`` that writes into the build tree (``build_lib``), or in place
+    for an editable install."""
 
-    description = "compile the gettext catalogues (.po) into .mo files"
     user_options: list[tuple[str, str | None, str]] = []
 
     def initialize_options(self) -> None:
@@ -40,6 +40,15 @@ class build_catalogs(Command):  # noqa: N801 - setuptools names commands in snak
 
     def finalize_options(self) -> None:
         self.set_undefined_options("build_py", ("build_lib", "build_lib"))
+
+    def get_output_mapping(self) -> dict[str, str]:
+        return {}
+
+
+class build_catalogs(_BuildStep):  # noqa: N801 - setuptools names commands in snake case
+    """Compile outreach/locale/*/LC_MESSAGES/*.po into .mo files."""
+
+    description = "compile the gettext catalogues (.po) into .mo files"
 
     def run(self) -> None:
         # Editable: beside the .po in the checkout, where the installed package
@@ -54,22 +63,11 @@ class build_catalogs(Command):  # noqa: N801 - setuptools names commands in snak
     def get_outputs(self) -> list[str]:
         return [str(catalogs.mo_path(po, Path(self.build_lib))) for po in catalogs.po_files()]
 
-    def get_output_mapping(self) -> dict[str, str]:
-        return {}
 
-
-class build_template(Command):  # noqa: N801 - setuptools names commands in snake case
+class build_template(_BuildStep):  # noqa: N801 - setuptools names commands in snake case
     """Copy the working-folder template into the build tree as outreach/template."""
 
     description = "pack the working-folder template outreach init copies"
-    user_options: list[tuple[str, str | None, str]] = []
-
-    def initialize_options(self) -> None:
-        self.build_lib: str | None = None
-        self.editable_mode = False
-
-    def finalize_options(self) -> None:
-        self.set_undefined_options("build_py", ("build_lib", "build_lib"))
 
     def run(self) -> None:
         if self.editable_mode:  # the checkout's own top folder is the template
@@ -86,9 +84,6 @@ class build_template(Command):  # noqa: N801 - setuptools names commands in snak
     def get_outputs(self) -> list[str]:
         target = Path(self.build_lib) / "outreach" / "template"
         return [str(target / path.relative_to(_ROOT)) for path in _template_files()]
-
-    def get_output_mapping(self) -> dict[str, str]:
-        return {}
 
 
 _ROOT = Path(__file__).resolve().parent
