@@ -7,16 +7,13 @@ Answers are JSON; an error is its HTTP status with ``{"code", "message"}``
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import json
 import time
 from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
-from outreach.channels import client_hung_up
+from outreach.fakes import FakeHandler, FakeServer, multipart_files
 
 
 class MaxError(Exception):
@@ -48,12 +45,8 @@ class RateLimiter:
         return True
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if not client_hung_up("max"):  # e.g. a long poll whose service stopped
-            super().handle_error(request, client_address)
+class Server(FakeServer):
+    platform = "max"
 
 
 class Platform(Protocol):
@@ -69,12 +62,8 @@ class Platform(Protocol):
     def fault(self, name: str) -> Any: ...
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(FakeHandler):
     fake: Platform  # set on a subclass per server
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib's name)
-        pass  # the sandbox prints its own summary; a line per request would drown it
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self._route("GET", b"")
@@ -94,53 +83,28 @@ class Handler(BaseHTTPRequestHandler):
         if slow:
             time.sleep(float(slow))
         if self.fake.fault("outage"):
-            return self._send(503, b"<html><body>503 Service Unavailable</body></html>",
+            return self.send_bytes(503, b"<html><body>503 Service Unavailable</body></html>",
                               "text/html")
         if url.path.startswith("/_upload/"):
-            status, answer = self.fake.upload(url.path[len("/_upload/"):], _files(
+            status, answer = self.fake.upload(url.path[len("/_upload/"):], multipart_files(
                 self.headers.get("Content-Type", ""), raw))
-            return self._json(answer, status)
+            return self.send_json(answer, status)
         body: Any = None
         if raw:
             try:
                 body = json.loads(raw)
             except ValueError:
-                return self._json({"code": "proto.payload",
+                return self.send_json({"code": "proto.payload",
                                    "message": "request body is not JSON"}, 400)
         status, answer = self.fake.answer(verb, url.path, dict(parse_qsl(url.query)),
                                           self.headers.get("Authorization"), body)
-        return self._json(answer, status)
+        return self.send_json(answer, status)
 
     def _admin(self, action: str, raw: bytes) -> None:
         try:
             answer = self.fake.admin(action, json.loads(raw or b"{}"))
         except (ValueError, KeyError) as exc:
-            return self._json({"error": f"bad request: {exc}"}, 400)
-        return self._json(answer)
-
-    def _json(self, payload: Any, status: int = 200) -> None:
-        self._send(status, json.dumps(payload, ensure_ascii=False).encode(),
-                   "application/json; charset=utf-8")
-
-    def _send(self, status: int, data: bytes, kind: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+            return self.send_json({"error": f"bad request: {exc}"}, 400)
+        return self.send_json(answer)
 
 
-def _files(content_type: str, body: bytes) -> list[tuple[str, str, bytes]]:
-    """(field, file name, bytes) of each file in a multipart/form-data body."""
-    if not content_type.startswith("multipart/form-data"):
-        return []
-    head = f"Content-Type: {content_type}\r\n\r\n".encode()
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
-    found = []
-    for part in message.iter_parts():
-        filename = part.get_filename()
-        if filename is not None:
-            decoded = part.get_payload(decode=True)
-            found.append((str(part.get_param("name", header="content-disposition")),
-                          filename, decoded if isinstance(decoded, bytes) else b""))
-    return found

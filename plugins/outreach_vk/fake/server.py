@@ -5,18 +5,15 @@ It serves any ``Platform`` (the ``FakeVK``) and knows nothing else of it.
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import hashlib
 import io
 import json
 import time
 from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
-from outreach.channels import client_hung_up
+from outreach.fakes import FakeHandler, FakeServer, multipart_files
 from outreach_vk import limits
 
 if TYPE_CHECKING:
@@ -43,12 +40,8 @@ class RateLimiter:
         return True
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if not client_hung_up("vk"):  # e.g. a long poll whose service stopped
-            super().handle_error(request, client_address)
+class Server(FakeServer):
+    platform = "vk"
 
 
 class Platform(Protocol):
@@ -65,12 +58,8 @@ class Platform(Protocol):
     def admin(self, action: str, data: dict[str, Any]) -> Any: ...
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(FakeHandler):
     fake: Platform  # set on a subclass per server
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib's name)
-        pass  # the sandbox prints its own summary; a line per request would drown it
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self._route(b"")
@@ -86,54 +75,29 @@ class Handler(BaseHTTPRequestHandler):
         if self.fake.methods.faults.get("slow"):
             time.sleep(float(self.fake.methods.faults["slow"]))
         if self.fake.methods.take("outage"):
-            return self._send(503, b"<html><body>503 Service Unavailable</body></html>",
+            return self.send_bytes(503, b"<html><body>503 Service Unavailable</body></html>",
                               "text/html")
         if url.path.startswith("/method/"):
             params = dict(parse_qsl(url.query))
             if body:
                 params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
-            return self._json(self.fake.answer(url.path[len("/method/"):], params))
+            return self.send_json(self.fake.answer(url.path[len("/method/"):], params))
         if url.path.startswith("/lp/"):
-            return self._json(self.fake.long_poll(dict(parse_qsl(url.query))))
+            return self.send_json(self.fake.long_poll(dict(parse_qsl(url.query))))
         if url.path == "/upload/wall":
-            return self._json(self.fake.upload(dict(parse_qsl(url.query)), _files(
+            return self.send_json(self.fake.upload(dict(parse_qsl(url.query)), multipart_files(
                 self.headers.get("Content-Type", ""), body)))
-        return self._send(404, b"not found", "text/plain")
+        return self.send_bytes(404, b"not found", "text/plain")
 
     def _admin(self, action: str, body: bytes) -> None:
         try:
             data = json.loads(body or b"{}")
             answer = self.fake.admin(action, data)
         except (ValueError, KeyError) as exc:
-            return self._json({"error": f"bad request: {exc}"}, 400)
-        return self._json(answer)
-
-    def _json(self, payload: Any, status: int = 200) -> None:
-        self._send(status, json.dumps(payload, ensure_ascii=False).encode(),
-                   "application/json; charset=utf-8")
-
-    def _send(self, status: int, data: bytes, kind: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+            return self.send_json({"error": f"bad request: {exc}"}, 400)
+        return self.send_json(answer)
 
 
-def _files(content_type: str, body: bytes) -> list[tuple[str, str, bytes]]:
-    """(field, file name, bytes) of each file in a multipart/form-data body."""
-    if not content_type.startswith("multipart/form-data"):
-        return []
-    head = f"Content-Type: {content_type}\r\n\r\n".encode()
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
-    found = []
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        filename = part.get_filename()
-        if filename is not None:
-            decoded = part.get_payload(decode=True)
-            found.append((str(name), filename, decoded if isinstance(decoded, bytes) else b""))
-    return found
 
 
 def probe(data: bytes) -> dict[str, Any] | str:

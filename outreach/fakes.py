@@ -1,0 +1,68 @@
+"""What the plugins' fake platforms share: their HTTP server on 127.0.0.1 and its plumbing.
+
+The second module of the plugin API, beside ``outreach.channels`` (and
+``outreach.commands`` for plugins' commands): a plugin's fake subclasses
+``FakeServer`` and ``FakeHandler`` and reads uploads with ``multipart_files``,
+so every fake answers the same way: quietly, on kept-alive connections, and
+with one log line when a client hangs up.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import json
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from outreach.channels import client_hung_up
+
+__all__ = ["FakeHandler", "FakeServer", "multipart_files"]
+
+
+class FakeServer(ThreadingHTTPServer):
+    """A fake's server: a thread per connection, none of them keeping the process alive."""
+
+    daemon_threads = True
+    #: The platform's name in the line said when a client hangs up (set per subclass).
+    platform = "fake"
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not client_hung_up(self.platform):  # e.g. a long poll whose service stopped
+            super().handle_error(request, client_address)
+
+
+class FakeHandler(BaseHTTPRequestHandler):
+    """A fake's request handler: HTTP/1.1 kept alive, no line per request, JSON answers."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib's name)
+        pass  # the sandbox prints its own summary; a line per request would drown it
+
+    def send_json(self, payload: Any, status: int = 200) -> None:
+        self.send_bytes(status, json.dumps(payload, ensure_ascii=False).encode(),
+                        "application/json; charset=utf-8")
+
+    def send_bytes(self, status: int, data: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def multipart_files(content_type: str, body: bytes) -> list[tuple[str, str, bytes]]:
+    """(field, file name, bytes) of each file in a multipart/form-data body."""
+    if not content_type.startswith("multipart/form-data"):
+        return []
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    found = []
+    for part in message.iter_parts():
+        filename = part.get_filename()
+        if filename is not None:
+            decoded = part.get_payload(decode=True)
+            found.append((str(part.get_param("name", header="content-disposition")),
+                          filename, decoded if isinstance(decoded, bytes) else b""))
+    return found
