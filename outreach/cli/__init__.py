@@ -152,6 +152,11 @@ class App:
             self._store = open_store(self.config.database_url)
         return self._store
 
+    def keep_store(self, store: Any) -> Any:
+        """Use ``store`` (opened as a command needs it) as this command's, closed with it."""
+        self._store = store
+        return store
+
     @property
     def registry(self) -> Any:
         if self._registry is None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from outreach.errors import SchemaTooNew
 from outreach.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -37,7 +38,13 @@ def create(app: App, into: Path, keep: int, before_upgrade: bool) -> None:
     store = app.store if not before_upgrade else open_store(app.config.database_url,
                                                             migrate=False)
     try:
-        status = store.status() if before_upgrade else None
+        try:
+            status = store.status() if before_upgrade else None
+        except SchemaTooNew:
+            # `outreach run` refuses it next and exits with the code systemd does not
+            # restart on; failing here instead would make systemd retry forever.
+            click.echo(_("The database is newer than this Outreach; no backup made."))
+            return
         if status is not None and (status.current is None or not status.pending):
             click.echo(_("The database needs no upgrade; no backup made."))
             return
