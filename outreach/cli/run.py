@@ -73,11 +73,19 @@ def run(app: App, once: bool, with_sandbox: bool, worker: str | None) -> None:
     signal.signal(signal.SIGINT, shutdown)
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGHUP, reload)
+    metrics = None
+    if app.config.metrics is not None:
+        from outreach.monitoring.server import MetricsServer
+
+        metrics = MetricsServer(app.store, app.config.metrics)
+        metrics.start()
     service.start()
     try:
         service.wait()
     finally:
         service.stop()
+        if metrics is not None:
+            metrics.stop()
     click.echo(_("Stopped."), err=True)
 
 
