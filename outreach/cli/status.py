@@ -15,6 +15,7 @@ from outreach.i18n import N_, _, format_datetime, format_number, ngettext
 if TYPE_CHECKING:
     from outreach.cli import App
     from outreach.engine.health import Health
+    from outreach.engine.heartbeat import Beat
 
 
 @click.command()
@@ -62,13 +63,14 @@ def _schema_behind(store: Any, current: str | None, head: str, fmt: str) -> int:
     with store.engine.connect() as connection:
         beats = sa.inspect(connection).has_table(heartbeat.HEARTBEAT.name)
     now = utcnow()
-    running = [b.worker for b in heartbeat.beats(store) if b.alive(now)] if beats else []
+    running = [b for b in heartbeat.beats(store) if b.alive(now)] if beats else []
     code = 1 if running else 2
     if fmt == "json":
         click.echo(json.dumps({"state": "schema_behind", "exit_code": code,
                                "checked_at": _iso(now),
                                "schema": {"current": current, "expected": head},
-                               "service": {"running": bool(running), "workers": running}},
+                               "service": {"running": bool(running),
+                                           "workers": _workers(running)}},
                               ensure_ascii=False, indent=2))
         return code
     if current is None:
@@ -78,8 +80,14 @@ def _schema_behind(store: Any, current: str | None, head: str, fmt: str) -> int:
                      "{head}. Starting the service upgrades it (after a backup), or run: "
                      "outreach db upgrade").format(current=current, head=head))
     click.echo(_("An older version of the service still runs ({workers}).").format(
-        workers=", ".join(running)) if running else _("The service is not running."))
+        workers=", ".join(b.worker for b in running)) if running
+        else _("The service is not running."))
     return code
+
+
+def _workers(running: list[Beat]) -> list[dict[str, Any]]:
+    return [{"worker": b.worker, "started_at": _iso(b.started_at), "beat_at": _iso(b.beat_at)}
+            for b in running]
 
 
 def _iso(when: dt.datetime | None) -> str | None:
@@ -94,8 +102,7 @@ def _as_json(health: Health) -> dict[str, Any]:
         "checked_at": _iso(health.now),
         "service": {
             "running": bool(health.running),
-            "workers": [{"worker": b.worker, "started_at": _iso(b.started_at),
-                         "beat_at": _iso(b.beat_at)} for b in health.running],
+            "workers": _workers(health.running),
             "last_beat_at": _iso(beat.beat_at if beat else None),
             "stopped_at": _iso(beat.stopped_at if beat else None),
         },
