@@ -6,13 +6,17 @@ import io
 import logging
 import os
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from outreach.cli.logs import LogFilter, configure_logging, hide_secrets_in_logs
+from outreach.db import open_store
 from outreach_testing import RecordingChannel, make_registry, make_test_config
 
 
@@ -181,3 +185,23 @@ def test_the_journal_gets_the_level_as_priority_and_the_logger(tmp_path: Path) -
     # A log file keeps the date, the level and the logger.
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d INFO outreach.service: x",
                         elsewhere.format(_record(logging.INFO, "x")))
+
+
+def test_an_error_under_systemd_reaches_the_journal_as_an_error(tmp_path: Path) -> None:
+    """The message a database newer than the code gets, as journalctl -p err shows it."""
+    (tmp_path / "config.toml").write_text('database_url = "sqlite:///outreach.db"\n')
+    store = open_store(f"sqlite:///{tmp_path / 'outreach.db'}")
+    with store.engine.begin() as c:
+        c.execute(sa.text("UPDATE alembic_version SET version_num = 'ffff'"))
+    store.dispose()
+    with (tmp_path / "journal").open("w") as journal:
+        info = os.fstat(journal.fileno())
+        env = {**os.environ, "JOURNAL_STREAM": f"{info.st_dev}:{info.st_ino}",
+               "OUTREACH_LANG": "ru"}
+        env.pop("OUTREACH_CONFIG", None)
+        done = subprocess.run([sys.executable, "-m", "outreach", "run"], cwd=tmp_path, env=env,
+                              stdout=subprocess.DEVNULL, stderr=journal, timeout=120)
+    assert done.returncode == 3
+    said = (tmp_path / "journal").read_text()
+    assert said.startswith("<3>Ошибка: база данных создана более новой версией Outreach"), said
+    assert "установите снова ту версию или восстановите резервную копию" in said

@@ -9,6 +9,7 @@ translated (docs/i18n.md).
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 from pathlib import Path
 from typing import Any, cast
@@ -57,8 +58,15 @@ class UserError(click.ClickException):
         self.exit_code = getattr(error, "exit_code", 1)  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
-        click.secho(_("Error: {message}").format(message=self.format_message()), err=True,
-                    fg="red")
+        import os
+
+        from outreach.cli.logs import PRIORITIES, to_journal
+
+        # Under systemd the journal files it as an error (journalctl -p err shows it).
+        prefix = (f"<{PRIORITIES[logging.ERROR]}>"
+                  if to_journal(click.get_text_stream("stderr"), os.environ) else "")
+        click.secho(prefix + _("Error: {message}").format(message=self.format_message()),
+                    err=True, fg="red")
 
 
 class LazyGroup(click.Group):

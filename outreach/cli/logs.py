@@ -121,15 +121,22 @@ class JournalFormatter(logging.Formatter):
         return f"<{priority}>{super().format(record)}"
 
 
-def formatter_for(stream: IO[str], environ: Mapping[str, str]) -> logging.Formatter:
-    """How records are written to ``stream``: for the journal when systemd connected it
-    (``JOURNAL_STREAM`` names its device and inode, systemd.exec(5)), for a person at a
-    terminal, or in full (date, time, level, logger) for a log file or a pipe."""
+def to_journal(stream: IO[str], environ: Mapping[str, str]) -> bool:
+    """Whether systemd connected ``stream`` to the journal (``JOURNAL_STREAM`` names its
+    device and inode, systemd.exec(5); a variable inherited by a process whose output
+    went elsewhere does not match)."""
     try:
         info = os.fstat(stream.fileno())
     except (OSError, ValueError, io.UnsupportedOperation):
-        info = None
-    if info is not None and environ.get("JOURNAL_STREAM") == f"{info.st_dev}:{info.st_ino}":
+        return False
+    return environ.get("JOURNAL_STREAM") == f"{info.st_dev}:{info.st_ino}"
+
+
+def formatter_for(stream: IO[str], environ: Mapping[str, str]) -> logging.Formatter:
+    """How records are written to ``stream``: for the journal when systemd connected it,
+    for a person at a terminal, or in full (date, time, level, logger) for a log file or
+    a pipe."""
+    if to_journal(stream, environ):
         return JournalFormatter()
     if stream.isatty():
         return TerminalFormatter()
