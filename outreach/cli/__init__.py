@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any, cast
@@ -58,13 +59,11 @@ class UserError(click.ClickException):
         self.exit_code = getattr(error, "exit_code", 1)  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
-        import os
-
         from outreach.cli.logs import PRIORITIES, to_journal
 
         # Under systemd the journal files it as an error (journalctl -p err shows it).
-        prefix = (f"<{PRIORITIES[logging.ERROR]}>"
-                  if to_journal(click.get_text_stream("stderr"), os.environ) else "")
+        stderr = sys.stderr  # where click.secho(err=True) writes
+        prefix = f"<{PRIORITIES[logging.ERROR]}>" if to_journal(stderr, os.environ) else ""
         click.secho(prefix + _("Error: {message}").format(message=self.format_message()),
                     err=True, fg="red")
 
