@@ -1,10 +1,9 @@
 """What each campaign and channel earned: publications, engagement, audience, sign-ups.
 
 Figures are summed in SQL (``queries``: SQLAlchemy Core, the same on SQLite
-and PostgreSQL) at one fine grain — campaign × channel × story,
-plus the publication or sign-up time when grouping by week — and rolled up here
-to the grouping asked for, so one pass over the snapshots serves the table,
-the top stories and the chart.
+and PostgreSQL) per row of the table asked for — weeks too, on the centre's
+clock (``weeks``) — and per story for the top stories; Python only puts each
+row's publications and sign-ups side by side.
 
 Engagement is the latest snapshot of each publication published in the period.
 A figure a platform does not report is NULL in the store (Telegram has no
@@ -16,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -61,28 +60,11 @@ class StatsReport:
     funnel: list[FunnelRow] = field(default_factory=list)
 
 
-def _key_function(by: str, stories: dict[int, StoryInfo]) -> Callable[[Grain], tuple[Any, ...]]:
-    def municipality(g: Grain) -> str | None:
-        story = stories.get(g.story_id) if g.story_id is not None else None
-        return story.municipality if story is not None else g.municipality
-
-    keys: dict[str, Callable[[Grain], tuple[Any, ...]]] = {
-        "campaign-channel": lambda g: (g.campaign, g.channel),
-        "campaign": lambda g: (g.campaign,),
-        "channel": lambda g: (g.channel,),
-        "municipality": lambda g: (municipality(g),),
-        "week": lambda g: (g.week,),
-        "story": lambda g: (g.story_id,),
-    }
-    return keys[by]
-
-
-def _roll_up(grains: Iterable[Grain],
-             key: Callable[[Grain], tuple[Any, ...]]) -> dict[tuple[Any, ...], Figures]:
-    """Sum the grains' vectors per key; plain integer lists keep 100,000 grains quick."""
+def _roll_up(grains: Iterable[Grain]) -> dict[tuple[Any, ...], Figures]:
+    """Put together the publications' and the sign-ups' sums of each key."""
     sums: dict[tuple[Any, ...], list[int]] = {}
     for grain in grains:
-        k = key(grain)
+        k = grain.key
         total = sums.get(k)
         if total is None:
             sums[k] = list(grain.vector)
@@ -108,14 +90,15 @@ def compute_stats(store: Store, *, zone: zoneinfo.ZoneInfo, since: dt.datetime |
     with store.session() as session:
         campaign_id = campaign_id_for(session, campaign) if campaign is not None else None
         connection = session.connection()
-        grains = queries.grains(connection, since, until, campaign_id, channel, by == "week",
-                                zone)
+        grains = queries.grains(connection, since, until, campaign_id, channel, by, zone)
+        by_story = grains if by == "story" else queries.grains(
+            connection, since, until, campaign_id, channel, "story", zone)
         stories = queries.story_infos(
-            connection, {g.story_id for g in grains if g.story_id is not None})
+            connection, {g.key[0] for g in by_story if g.key[0] is not None})
         if channel is not None:
             audience_channels: Iterable[str] | None = [channel]
         elif campaign_id is not None:
-            audience_channels = sorted({g.channel for g in grains if g.channel})
+            audience_channels = queries.channels_of(connection, since, until, campaign_id)
         else:
             audience_channels = None
         audience = queries.audience_changes(connection, since, until, audience_channels)
@@ -125,14 +108,13 @@ def compute_stats(store: Store, *, zone: zoneinfo.ZoneInfo, since: dt.datetime |
         from outreach.stats.funnel import compute_funnel
 
         funnel = compute_funnel(connection, since, until, campaign_id, channel)
-    groups = _roll_up(grains, _key_function(by, stories))
+    groups = _roll_up(grains)
     rows = [StatsRow(k, groups[k]) for k in sorted(groups, key=_sort_key)]
     total = Figures()
     for row in rows:
         total.merge(row.figures)
-    by_story = _roll_up((g for g in grains if g.story_id is not None),
-                        lambda g: (g.story_id,))
-    ranked = sorted(by_story.items(), key=lambda item: (item[1].rank(), -item[0][0]),
+    story_sums = _roll_up(g for g in by_story if g.key[0] is not None)
+    ranked = sorted(story_sums.items(), key=lambda item: (item[1].rank(), -item[0][0]),
                     reverse=True)
     top = [(stories[k[0]], f) for k, f in ranked[:TOP_STORIES] if k[0] in stories]
     return StatsReport(since=since, until=until, by=by, zone=zone, rows=rows, total=total,
