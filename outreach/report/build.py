@@ -239,8 +239,9 @@ def _by_source(sources: list[queries.SourceRow]) -> Section:
              "bot": _("Bot, without a code")}
     order = list(kinds)
     rows = []
-    for row in sorted(sources, key=lambda r: (order.index(r.kind) if r.kind in order else 9,
-                                               -r.count, r.campaign or "", r.channel or "")):
+    for row in sorted(sources, key=lambda r: (-r.count, order.index(r.kind)
+                                               if r.kind in order else 9,
+                                               r.campaign or "", r.channel or "")):
         if row.kind == "publication":
             what = row.story or ""
             if row.published is not None:

@@ -82,11 +82,11 @@ def short_date(day: dt.date) -> str:
     return format_skeleton("MMMd", day, locale=current_language())
 
 
-def month_name(day: dt.date) -> str:
-    """"нояб. 2026" / "Nov 2026"."""
+def month_name(day: dt.date, with_year: bool = True) -> str:
+    """"нояб. 2026 г." / "Nov 2026", or without the year: "нояб." / "Nov"."""
     from babel.dates import format_skeleton
 
-    return format_skeleton("yMMM", day, locale=current_language())
+    return format_skeleton("yMMM" if with_year else "LLL", day, locale=current_language())
 
 
 def save_png(figure: Figure, path: Path) -> Path:
