@@ -380,7 +380,7 @@ def audience(app: App, channel: str | None, since: When, until: When | None, fmt
                  "joins": number(d.joins), "credited": number(d.credited)} for d in days]
         if rows:
             click.echo(render(rows, AUDIENCE_COLUMNS, "table", {
-                **HEADERS, "date": _l("Day"), "members": _l("Members"),
+                **HEADERS, "date": _l("Day"), "members": _l("Members that day"),
                 "credited": _l("Credited to posts")}))
         else:
             click.echo(_("No member counts or joins in this period."))

@@ -376,7 +376,7 @@ def _audience(days: list[AudienceDay]) -> Section:
             first.setdefault(channel, members)
         rows.append([channel, last_day or month, members, change, joins, credited])
     columns = [Column("channel", _("Channel"), "text"), Column("date", _("Date"), "date"),
-               Column("members", _("Members")), Column("change", _("Change")),
+               Column("members", _("Members (last count of the month)")), Column("change", _("Change")),
                Column("joins", _("Joins")), Column("credited", _("Joins credited to posts"))]
     return Section("audience", _("Audience"), columns, rows, [
         _("Each community's members on the last day of each month with a count (the "
