@@ -116,10 +116,11 @@ def build_report(store: Store, period: Period, compare: str | None, *, zone: str
         _publications(now),
         _reach(now),
         _audience(audience),
-        _top("top_volunteers", _("Stories that brought most volunteers"), by_volunteers, _(
+        _top("top_volunteers", _("Stories that brought most volunteers"),
+             _("Top stories by volunteers"), by_volunteers, _(
             "Completed sign-ups in the period through the referral codes of the story's "
             "publications, whenever those were published; ties by views.")),
-        _top("top_reach", _("Stories with most views"), by_reach, _(
+        _top("top_reach", _("Stories with most views"), _("Top stories by views"), by_reach, _(
             "Views of the story's publications published in the period (the latest count "
             "collected); Telegram does not report views.")),
     ]
@@ -205,7 +206,7 @@ def _summary(now: _Figures, before: _Figures | None, period: Period,
     if compared is not None:
         notes.append(_("Compared with: {span}. Change: against the compared period; empty "
                        "when that had none.").format(span=compared.span()))
-    return Section("summary", _("Summary"), columns, rows, notes,
+    return Section("summary", _("Summary of the period"), columns, rows, notes,
                    row_keys=[key for key, _label, _how in lines])
 
 
@@ -386,11 +387,12 @@ def _audience(days: list[AudienceDay]) -> Section:
           "not added to them.")])
 
 
-def _top(key: str, title: str, ranks: list[queries.StoryRank], how: str) -> Section:
+def _top(key: str, title: str, sheet: str, ranks: list[queries.StoryRank],
+         how: str) -> Section:
     rows = [[r.title, r.municipality or "", r.volunteers, r.publications, r.views]
             for r in ranks]
     columns = [Column("story", _("Story"), "text"),
                Column("municipality", _("Municipality"), "text"),
                Column("volunteers", _("New volunteers")),
                Column("publications", _("Publications")), Column("views", _("Views"))]
-    return Section(key, title, columns, rows, [how])
+    return Section(key, title, columns, rows, [how], sheet=sheet)

@@ -1,5 +1,6 @@
 """The report's charts (matplotlib): new volunteers by month, by home, publications per
-channel, and each community's members over time. PNG bytes, for the PDF."""
+channel, and each community's members over time. Each is (title, PNG bytes): the PDF
+writes the title as text above the picture, so it can be searched and copied."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import io
 from typing import TYPE_CHECKING
 
 from outreach.i18n import _, format_number
-from outreach.stats.plotting import BARS, INK, MUTED, month_name, new_figure, thousands
+from outreach.stats.plotting import BARS, MUTED, month_name, new_figure, thousands
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -25,24 +26,22 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _empty(figure: Figure, title: str) -> Figure:
+def _empty(figure: Figure) -> Figure:
     axes = figure.add_subplot()
     axes.set_axis_off()
-    axes.set_title(title, loc="left", fontsize=13, fontweight="bold", color=INK)
     axes.text(0.5, 0.5, _("Nothing in this period"), ha="center", va="center", color=MUTED,
               fontsize=12, transform=axes.transAxes)
     return figure
 
 
-def _bars(title: str, labels: list[str], values: list[int], horizontal: bool) -> Figure:
+def _bars(labels: list[str], values: list[int], horizontal: bool) -> Figure:
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     height = HEIGHT if not horizontal else max(2.2, 0.32 * len(values) + 1.0)
     figure = new_figure(WIDTH, height)
     if not values:
-        return _empty(figure, title)
+        return _empty(figure)
     axes = figure.add_subplot()
-    axes.set_title(title, loc="left", fontsize=13, fontweight="bold", color=INK)
     if horizontal:
         bars = axes.barh(labels[::-1], values[::-1], color=BARS, height=0.6)
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -62,28 +61,29 @@ def _bars(title: str, labels: list[str], values: list[int], horizontal: bool) ->
     return figure
 
 
-def volunteers_by_month(charts: Charts) -> bytes:
+def volunteers_by_month(charts: Charts) -> tuple[str, bytes]:
     months = charts.volunteers_by_month
     one_year = len({m.year for m, _n in months}) == 1
-    return _png(_bars(_("New volunteers by month"),
-                      [month_name(m, with_year=not one_year) for m, _n in months],
-                      [n for _m, n in months], horizontal=False))
+    return _("New volunteers by month"), _png(_bars(
+        [month_name(m, with_year=not one_year) for m, _n in months],
+        [n for _m, n in months], horizontal=False))
 
 
-def volunteers_by_home(charts: Charts) -> bytes:
+def volunteers_by_home(charts: Charts) -> tuple[str, bytes]:
     ranked = charts.volunteers_by_home[:LONGEST]
-    return _png(_bars(_("New volunteers by where they live"), [m for m, _n in ranked],
-                      [n for _m, n in ranked], horizontal=True))
+    return _("New volunteers by where they live"), _png(_bars(
+        [m for m, _n in ranked], [n for _m, n in ranked], horizontal=True))
 
 
-def publications_by_channel(charts: Charts) -> bytes:
+def publications_by_channel(charts: Charts) -> tuple[str, bytes]:
     ranked = charts.publications_by_channel[:LONGEST]
-    return _png(_bars(_("Publications per channel"), [c for c, _n in ranked],
-                      [n for _c, n in ranked], horizontal=True))
+    return _("Publications per channel"), _png(_bars(
+        [c for c, _n in ranked], [n for _c, n in ranked], horizontal=True))
 
 
-def audience(charts: Charts) -> bytes:
+def audience(charts: Charts) -> tuple[str, bytes]:
     """Each community's members, one line per channel, day by day."""
     from outreach.stats.audience_chart import audience_figure
 
-    return _png(audience_figure(charts.audience, width=WIDTH, height=HEIGHT + 0.8))
+    return _("Community members"), _png(audience_figure(
+        charts.audience, width=WIDTH, height=HEIGHT + 0.8, title=""))

@@ -37,6 +37,7 @@ class Section:
     notes: list[str] = field(default_factory=list)  # how the figures were counted
     total: list[Any] | None = None  # a last row, set apart
     row_keys: list[str] | None = None  # stable identifiers of the rows, where they have one
+    sheet: str | None = None  # a shorter name for the workbook's tab (Excel allows 31 characters)
 
     def column(self, key: str) -> int:
         return [c.key for c in self.columns].index(key)

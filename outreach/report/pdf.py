@@ -51,13 +51,15 @@ def _styles() -> dict[str, Any]:
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5),
         "number": ParagraphStyle("number", parent=base, fontSize=8.5, leading=10.5,
                                  alignment=2),
-        "head": ParagraphStyle("head", parent=base, fontName=BOLD, fontSize=8.5, leading=10.5),
+        "head": ParagraphStyle("head", parent=base, fontName=BOLD, fontSize=7.5, leading=9.5),
         "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=20, leading=25,
                                 spaceAfter=4),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=12, leading=16,
                                    textColor=colors.HexColor("#495057")),
         "h2": ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=14, leading=18,
                              spaceBefore=12, spaceAfter=6),
+        "h3": ParagraphStyle("h3", parent=base, fontName=BOLD, fontSize=11, leading=14,
+                             spaceBefore=10, spaceAfter=2),
         "note": ParagraphStyle("note", parent=base, fontSize=7.5, leading=9.5,
                                textColor=colors.HexColor("#495057"), spaceBefore=2),
     }
@@ -81,7 +83,7 @@ def _widths(section: Section, usable: float) -> list[float]:
     from reportlab.lib.units import mm
 
     columns = section.columns
-    fixed = {"number": NUMBER_MM * mm, "share": 20 * mm, "date": DATE_MM * mm}
+    fixed = {"number": NUMBER_MM * mm, "share": 24 * mm, "date": DATE_MM * mm}
     texts = [i for i, c in enumerate(columns) if c.kind == "text"] or [0]
     taken = sum(fixed.get(c.kind, 0) for i, c in enumerate(columns) if i not in texts)
     free = max(usable - taken, 30 * mm * len(texts))
@@ -127,13 +129,15 @@ def _table(section: Section, report: Report, usable: float, styles: dict[str, An
     return table
 
 
-def _image(png: bytes, usable: float) -> Flowable:
+def _chart(chart: tuple[str, bytes], usable: float, styles: dict[str, Any]) -> Flowable:
+    """The chart's title as text, and its picture as wide as the page's text, kept together."""
     from reportlab.lib.utils import ImageReader
-    from reportlab.platypus import Image
+    from reportlab.platypus import Image, KeepTogether, Paragraph
 
+    title, png = chart
     width, height = ImageReader(io.BytesIO(png)).getSize()
-    shown = min(usable, width)
-    return Image(io.BytesIO(png), width=shown, height=shown * height / width)
+    return KeepTogether([Paragraph(escape(title), styles["h3"]),
+                         Image(io.BytesIO(png), width=usable, height=usable * height / width)])
 
 
 def _header(report: Report, usable: float, styles: dict[str, Any]) -> list[Flowable]:
@@ -194,7 +198,7 @@ def _story(report: Report, usable: float, styles: dict[str, Any]) -> list[Flowab
     from outreach.report import charts
 
     flow = _header(report, usable, styles)
-    after: dict[str, list[bytes]] = {
+    after: dict[str, list[tuple[str, bytes]]] = {
         "volunteers_home": [charts.volunteers_by_home(report.charts)],
         "publications": [charts.publications_by_channel(report.charts)],
         "audience": [charts.audience(report.charts)],
@@ -203,7 +207,7 @@ def _story(report: Report, usable: float, styles: dict[str, Any]) -> list[Flowab
         if section.key == "summary":
             flow += _summary(section, report, usable, styles)
             flow.append(PageBreak())
-            flow.append(_image(charts.volunteers_by_month(report.charts), usable))
+            flow.append(_chart(charts.volunteers_by_month(report.charts), usable, styles))
             continue
         flow.append(CondPageBreak(50 * mm))
         flow.append(Paragraph(escape(section.title), styles["h2"]))
@@ -216,8 +220,8 @@ def _story(report: Report, usable: float, styles: dict[str, Any]) -> list[Flowab
                 "The first {shown} rows of {count}; the workbook (XLSX) has them all.").format(
                     shown=PDF_ROWS, count=len(section.rows))), styles["note"]))
         flow += [Paragraph(escape(note), styles["note"]) for note in section.notes]
-        for png in after.get(section.key, []):
-            flow.append(_image(png, usable))
+        for chart in after.get(section.key, []):
+            flow.append(_chart(chart, usable, styles))
     return flow
 
 

@@ -44,7 +44,7 @@ def write_xlsx(report: Report, path: Path) -> Path:
     book.remove(book.active)
     taken: set[str] = set()
     for section in report.sections:
-        _sheet(book.create_sheet(sheet_name(section.title, taken)), section, report)
+        _sheet(book.create_sheet(sheet_name(section.sheet or section.title, taken)), section, report)
     book.properties.title = _("Results of {centre}: {period}").format(
         centre=report.centre.name or "Outreach", period=report.period.title())
     book.properties.creator = "Outreach"

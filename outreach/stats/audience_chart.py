@@ -22,7 +22,7 @@ def audience_figure(days: Sequence[AudienceDay], *, width: float, height: float,
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     figure = new_figure(width, height)
-    title = title or _("Community members")
+    title = _("Community members") if title is None else title
     channels = sorted({d.channel for d in days})
     if not any(d.members is not None for d in days):
         axes = figure.add_subplot()

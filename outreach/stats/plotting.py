@@ -84,9 +84,11 @@ def short_date(day: dt.date) -> str:
 
 def month_name(day: dt.date, with_year: bool = True) -> str:
     """"нояб. 2026 г." / "Nov 2026", or without the year: "нояб." / "Nov"."""
-    from babel.dates import format_skeleton
+    from babel.dates import format_date, format_skeleton
 
-    return format_skeleton("yMMM" if with_year else "LLL", day, locale=current_language())
+    if with_year:
+        return format_skeleton("yMMM", day, locale=current_language())
+    return format_date(day, "LLL", locale=current_language())
 
 
 def save_png(figure: Figure, path: Path) -> Path:
