@@ -1,11 +1,12 @@
 """Photos cropped to fill their frame on a poster: never squashed, never stretched.
 
-The rule, without guessing where faces are: the photo is scaled to cover the
-frame and the part that does not fit is cut away evenly left and right; from
-top and bottom, 60 % of the cut comes off the bottom. People photographed
-standing or sitting have their heads in the upper half of the picture, so a
-tall photo in a wide frame keeps the faces rather than the shoes, while a
-group photographed from afar still keeps most of the middle.
+Every crop keeps the faces in the photo (the core's face detection, see
+``outreach.channels.face_crop_box``): all of them when they fit the frame, the
+most that fit when they do not. A photo without faces follows the rule it
+always had: the photo is scaled to cover the frame and the part that does not
+fit is cut away evenly left and right; from top and bottom, 60 % of the cut
+comes off the bottom, because people photographed standing or sitting have
+their heads in the upper half of the picture.
 
 A JPEG is decoded at 1/2, 1/4 or 1/8 scale (``draft``) when that still covers
 the frame, so four 12-megapixel photos on an A3 poster cost little memory.
@@ -18,8 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from outreach.channels import best_portrait, detect_faces, face_crop_box
+
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from PIL import Image as PILImage
+
+    from outreach.channels import Face
 
 TOP_SHARE = 0.4  # of the height cut away, the share taken off the top
 _ROTATED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
@@ -30,47 +37,50 @@ class Placed:
     image: PILImage.Image  # exactly the frame's size, RGB
     source_size: tuple[int, int]  # the photo's upright size in pixels
     used: tuple[int, int]  # pixels of the photo that cover the frame (before scaling)
+    faces: tuple[Face, ...] = ()  # the faces found in the photo, as fractions of it
 
 
-def cover_box(width: int, height: int, frame: tuple[int, int]) -> tuple[int, int, int, int]:
+def cover_box(width: int, height: int, frame: tuple[int, int],
+              faces: Sequence[Face] = ()) -> tuple[int, int, int, int]:
     """The (left, top, right, bottom) part of a ``width`` x ``height`` photo with the
     frame's aspect ratio, cut as the module docstring says."""
-    fw, fh = frame
-    if width * fh > height * fw:  # photo is wider than the frame: cut the sides evenly
-        keep = max(1, round(height * fw / fh))
-        left = (width - keep) // 2
-        return (left, 0, left + keep, height)
-    keep = max(1, round(width * fh / fw))
-    top = round((height - keep) * TOP_SHARE)
-    return (0, top, width, top + keep)
+    return face_crop_box((width, height), frame[0] / frame[1], faces, top_share=TOP_SHARE)
 
 
-def place_photo(path: Path, frame: tuple[int, int]) -> Placed:
-    """``path`` upright, cropped to the frame's ratio and scaled to ``frame`` pixels.
+def portrait(photos: Sequence[Path]) -> Path | None:
+    """Of ``photos``, the one for a slot that shows one person (the largest face), or
+    None when none shows a face."""
+    return best_portrait(photos)
+
+
+def place_photo(path: Path, frame: tuple[int, int], *, faces: bool = True) -> Placed:
+    """``path`` upright, cropped to the frame's ratio and scaled to ``frame`` pixels;
+    with ``faces=False`` the crop does not look for faces.
 
     Raises OSError (or PIL's UnidentifiedImageError) when the file cannot be read.
     """
     from PIL import Image, ImageOps
 
+    found = detect_faces(path) if faces else ()
     with Image.open(path) as image:
         orientation = _orientation(image)
         raw_w, raw_h = image.size
         upright = (raw_h, raw_w) if orientation in _ROTATED else (raw_w, raw_h)
-        box = cover_box(*upright, frame)
+        box = cover_box(*upright, frame, found)
         factor = min(1.0, frame[0] / max(1, box[2] - box[0]))
         image.draft(None, (max(1, math.ceil(raw_w * factor)), max(1, math.ceil(raw_h * factor))))
         image.load()
         picture = ImageOps.exif_transpose(image)
     if picture.mode != "RGB":
         picture = _rgb(picture)
-    scaled_box = cover_box(*picture.size, frame)
+    scaled_box = cover_box(*picture.size, frame, found)
     shrinking = scaled_box[2] - scaled_box[0] >= frame[0]
     # LANCZOS keeps detail when shrinking; enlarging a small photo gains nothing from it.
     method = Image.Resampling.LANCZOS if shrinking else Image.Resampling.BICUBIC
     placed = picture.resize(frame, method, box=scaled_box, reducing_gap=2.0 if shrinking else None)
     used = (round((scaled_box[2] - scaled_box[0]) * upright[0] / picture.size[0]),
             round((scaled_box[3] - scaled_box[1]) * upright[1] / picture.size[1]))
-    return Placed(placed, upright, used)
+    return Placed(placed, upright, used, tuple(found))
 
 
 def effective_dpi(placed: Placed, frame_width_px: int, page_dpi: int) -> float:
