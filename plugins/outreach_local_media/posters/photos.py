@@ -7,6 +7,11 @@ standing or sitting have their heads in the upper half of the picture, so a
 tall photo in a wide frame keeps the faces rather than the shoes, while a
 group photographed from afar still keeps most of the middle.
 
+Every crop on a poster goes through ``choose_crop`` (a photo in a frame) or
+``portrait_crop`` (the one face of a billboard), and ``best_portrait`` picks the
+photo for a single-portrait slot: the one place where a better rule (faces
+detected in the picture) replaces the rule above.
+
 A JPEG is decoded at 1/2, 1/4 or 1/8 scale (``draft``) when that still covers
 the frame, so four 12-megapixel photos on an A3 poster cost little memory.
 """
@@ -14,6 +19,7 @@ the frame, so four 12-megapixel photos on an A3 poster cost little memory.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +29,10 @@ if TYPE_CHECKING:
 
 TOP_SHARE = 0.4  # of the height cut away, the share taken off the top
 _ROTATED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
+
+Box = tuple[int, int, int, int]
+#: Chooses the part of an upright picture shown in a frame: (picture, frame size) -> box.
+Crop = Callable[["PILImage.Image", tuple[int, int]], Box]
 
 
 @dataclass(frozen=True)
@@ -45,8 +55,35 @@ def cover_box(width: int, height: int, frame: tuple[int, int]) -> tuple[int, int
     return (0, top, width, top + keep)
 
 
-def place_photo(path: Path, frame: tuple[int, int]) -> Placed:
-    """``path`` upright, cropped to the frame's ratio and scaled to ``frame`` pixels.
+def choose_crop(picture: PILImage.Image, frame: tuple[int, int]) -> Box:
+    """The part of ``picture`` (upright) a frame of ``frame``'s proportions shows."""
+    return cover_box(*picture.size, frame)
+
+
+def portrait_crop(picture: PILImage.Image, frame: tuple[int, int]) -> Box:
+    """The part of ``picture`` a single-portrait slot (the billboard's) shows."""
+    return cover_box(*picture.size, frame)
+
+
+def best_portrait(paths: Sequence[Path]) -> Path | None:
+    """The photo for a single-portrait slot: the story's first."""
+    return paths[0] if paths else None
+
+
+def upright_size(path: Path) -> tuple[int, int]:
+    """The photo's size as shown (EXIF orientation applied), read from its header only."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        width, height = image.size
+        return (height, width) if _orientation(image) in _ROTATED else (width, height)
+
+
+def place_photo(path: Path, frame: tuple[int, int], crop: Crop = choose_crop,
+                enlarge: bool = True) -> Placed:
+    """``path`` upright, cropped to the frame's ratio by ``crop`` and scaled to ``frame``
+    pixels; with ``enlarge=False`` a photo with fewer pixels than the frame keeps its own
+    (the frame's proportions, the photo's pixels: a PDF scales it, memory does not).
 
     Raises OSError (or PIL's UnidentifiedImageError) when the file cannot be read.
     """
@@ -63,8 +100,12 @@ def place_photo(path: Path, frame: tuple[int, int]) -> Placed:
         picture = ImageOps.exif_transpose(image)
     if picture.mode != "RGB":
         picture = _rgb(picture)
-    scaled_box = cover_box(*picture.size, frame)
+    scaled_box = crop(picture, frame)
     shrinking = scaled_box[2] - scaled_box[0] >= frame[0]
+    if not shrinking and not enlarge:
+        kept = scaled_box[2] - scaled_box[0]
+        frame = (kept, max(1, round(kept * frame[1] / frame[0])))
+        shrinking = True
     # LANCZOS keeps detail when shrinking; enlarging a small photo gains nothing from it.
     method = Image.Resampling.LANCZOS if shrinking else Image.Resampling.BICUBIC
     placed = picture.resize(frame, method, box=scaled_box, reducing_gap=2.0 if shrinking else None)
