@@ -91,12 +91,11 @@ class LocalMediaChannel(Channel):
                                      "(default: \"Станьте серебряным волонтёром!\")"),
         "layouts": Field(dict, default={}, check=layout_problems,
                          help="Poster formats to change or add: "
-                              "{ stand = { width_mm = 1000, height_mm = 1400, dpi = 100 } }"),
+                              "{ stand = { width_mm = 1000, height_mm = 1400, dpi = 150 } }"),
         "posters": Field(list, items=str, default=[],
                          help="Formats rendered with every press kit, e.g. ['a4']"),
         "billboard_headline": Field(str, default="", check=_check_billboard_headline,
-                                    help="The billboard's words, at most seven (default: "
-                                         "the call to action)"),
+                                    help="The billboard's words, at most seven"),
         "crop_marks": Field(bool, default=False,
                             help="Crop marks outside the bleed of every poster PDF"),
     }
