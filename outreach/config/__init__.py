@@ -72,6 +72,7 @@ CENTRE = {
     "website": Field(str, default=""),
     "logo": Field(str, default=""),
     "contact_person": Field(str, default=""),
+    "address": Field(str, default="", help="Where people find the centre; printed on stands"),
 }
 
 # Keys every channel section has, whatever its plugin; the rest is the plugin's.
@@ -258,6 +259,7 @@ class Centre:
     website: str
     logo: Path | None
     contact_person: str
+    address: str = ""
 
 
 @dataclass(frozen=True)
@@ -376,6 +378,7 @@ def parse_config(data: dict[str, Any], text: str, source: str, base: Path) -> Co
             website=centre["website"],
             logo=_resolve(base, logo) if logo else None,
             contact_person=centre["contact_person"],
+            address=centre["address"],
         ),
         channels=channels,
         signups=signups,
