@@ -77,6 +77,7 @@ from outreach.i18n import (
     pgettext,
 )
 from outreach.text.latin import slugify, transliterate
+from outreach.text.markdown import to_plain_text
 
 __all__ = [
     "N_",
@@ -123,6 +124,7 @@ __all__ = [
     "pgettext",
     "private_folder",
     "slugify",
+    "to_plain_text",
     "transliterate",
     "write_private",
     # Files' errors in plain words.
