@@ -68,7 +68,8 @@ def write_docx(release: Release, path: Path) -> None:
 
     if release.centre:
         paragraph(release.centre, size=10, grey=True, after=2)
-    paragraph(head["kind"].upper(), bold=True, size=10, grey=True, after=14)
+    kind = head["kind"].upper() + (" · " + release.outlet if release.outlet else "")
+    paragraph(kind, bold=True, size=10, grey=True, after=14)
     paragraph(release.dateline, italic=True, after=6)
     title = paragraph(release.headline, bold=True, size=18, after=12)
     title.alignment = WD_ALIGN_PARAGRAPH.LEFT
@@ -91,7 +92,6 @@ def _sections(release: Release) -> list[tuple[str, list[str]]]:
         (head["photos"], [caption_line(p) for p in release.photos]),
         (head["join"], release.join_lines()),
         (head["contact"], release.contact_lines()),
-        (head["for"], [release.outlet] if release.outlet else []),
     ]
     return [(heading, lines) for heading, lines in found if lines]
 
@@ -130,8 +130,8 @@ def write_pdf(release: Release, path: Path, first_photo: Path | None = None) -> 
 
     _register_fonts()
     grey = Color(*(c / 255 for c in _GREY))
-    base = ParagraphStyle("body", fontName=_PDF_FONT, fontSize=11, leading=15.5,
-                          spaceAfter=7)
+    base = ParagraphStyle("body", fontName=_PDF_FONT, fontSize=10.5, leading=14.5,
+                          spaceAfter=5)
     styles = {
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=9, leading=12, textColor=grey,
@@ -145,13 +145,16 @@ def write_pdf(release: Release, path: Path, first_photo: Path | None = None) -> 
         "quote": ParagraphStyle("quote", parent=base, leftIndent=8 * mm, textColor=grey),
         "heading": ParagraphStyle("heading", parent=base, fontName=_PDF_BOLD, spaceBefore=8,
                                   spaceAfter=3),
-        "line": ParagraphStyle("line", parent=base, fontSize=10, leading=13.5, spaceAfter=2),
+        "line": ParagraphStyle("line", parent=base, fontSize=9.5, leading=12.5, spaceAfter=1),
     }
     head = headings()
     story: list[object] = []
     if release.centre:
         story.append(Paragraph(_escape(release.centre), styles["small"]))
-    story += [Paragraph(_escape(head["kind"].upper()), styles["kind"]),
+    kind = head["kind"].upper()
+    if release.outlet:
+        kind += " · " + release.outlet
+    story += [Paragraph(_escape(kind), styles["kind"]),
               Paragraph(_escape(release.dateline), styles["dateline"]),
               Paragraph(_escape(release.headline), styles["headline"])]
     width = A4[0] - 40 * mm
@@ -159,7 +162,7 @@ def write_pdf(release: Release, path: Path, first_photo: Path | None = None) -> 
         data = _preview(first_photo)
         pixels = ImageReader(data).getSize()
         data.seek(0)
-        scale = min(width / pixels[0], 85 * mm / pixels[1])
+        scale = min(width / pixels[0], 55 * mm / pixels[1])
         story.append(Image(data, width=pixels[0] * scale, height=pixels[1] * scale, hAlign="LEFT"))
         if release.photos:
             story.append(Paragraph(_escape(caption_line(release.photos[0])), styles["small"]))
@@ -172,9 +175,12 @@ def write_pdf(release: Release, path: Path, first_photo: Path | None = None) -> 
         story.append(KeepTogether([Paragraph(_escape(heading), styles["heading"]),
                                    *[Paragraph(_escape(line), styles["line"]) for line in lines]]))
     document = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=20 * mm,
-                                 rightMargin=20 * mm, topMargin=18 * mm, bottomMargin=18 * mm,
+                                 rightMargin=20 * mm, topMargin=15 * mm, bottomMargin=15 * mm,
                                  title=release.headline, author=release.centre,
-                                 subject=head["kind"], lang=_language_tag())
+                                 subject=head["kind"], lang=_language_tag(),
+                                 # reportlab starts each page in Helvetica, which is not
+                                 # embedded: a print shop's preflight flags it.
+                                 initialFontName=_PDF_FONT, initialFontSize=11)
     document.build(story)
 
 
