@@ -50,10 +50,12 @@ class Inbox:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         import asyncio
 
-        self.in_data.set()
-        await asyncio.sleep(self.hold)
+        # The server has the letter before it answers: a client that dies while waiting
+        # for the answer cannot know the letter is on its way.
         self.messages.append(email.message_from_bytes(
             envelope.original_content, policy=email.policy.default))  # type: ignore[arg-type]
+        self.in_data.set()
+        await asyncio.sleep(self.hold)
         return "250 Message accepted for delivery"
 
 
@@ -204,3 +206,63 @@ def test_an_interrupted_send_is_uncertain_never_sent_twice(
     verdict = channel.reconcile(post(tmp_path), dt.datetime.now(dt.UTC))
     assert verdict.exists is None
     assert len(box.messages) == 1
+
+
+@pytest.mark.slow
+def test_kill_9_while_the_server_holds_the_letter_ends_uncertain_and_sends_once(
+        tmp_path: Path, inbox: tuple[Inbox, int]) -> None:
+    """A real `outreach run` is killed (SIGKILL) while the SMTP server holds DATA; the
+    server then accepts the letter. The next run cannot know that: uncertain, no resend."""
+    import signal
+    import subprocess
+
+    import sqlalchemy as sa
+    from project_support import (
+        PAST,
+        ROOT,
+        Project,
+        Worker,
+        add_publications,
+        add_stories,
+        campaign_ids,
+        outreach_command,
+        wait_for,
+        write_campaign,
+    )
+
+    from outreach.db import open_store
+    from outreach.db.models import Publication
+
+    box, port = inbox
+    box.hold = 3.0
+    section = {"plugin": "local-media", "outlets": [OUTLETS[0]], "smtp_server": "127.0.0.1",
+               "smtp_port": port, "smtp_tls": "none", "mail_from": "press@silver.example.org"}
+    config = make_test_config(tmp_path, {"press": section}, centre=CENTRE,
+                              top={"database_url": f"sqlite:///{tmp_path / 'o.db'}"})
+    config.campaigns_dir.mkdir(parents=True, exist_ok=True)
+    project = Project(tmp_path, config, open_store(config.database_url))
+    write_campaign(project, "c", PAST, channels=("press",))
+    [publication] = add_publications(project.store, campaign_ids(project)["c"],
+                                     add_stories(project.store, 1), "press")
+
+    worker = Worker(project, "killed")
+    try:
+        wait_for(lambda: box.in_data.is_set() or worker.process.poll() is not None, 60,
+                 "the letter to reach DATA")
+        assert box.in_data.is_set(), worker.output
+    finally:
+        worker.stop(signal.SIGKILL)
+    assert worker.process.returncode == -signal.SIGKILL
+    assert len(box.messages) == 1
+
+    after = subprocess.run([*outreach_command(project, "run", "--once")], cwd=ROOT,
+                           capture_output=True, text=True, timeout=120, check=False)
+    assert after.returncode == 0, after.stderr
+    with project.store.engine.connect() as connection:
+        status, error = connection.execute(sa.select(
+            Publication.__table__.c.status, Publication.__table__.c.last_error).where(
+            Publication.__table__.c.id == publication)).one()
+    assert status == "uncertain", (status, error, after.stderr)
+    assert len(box.messages) == 1  # never e-mailed twice
+    assert box.messages[0]["Message-ID"].endswith(".miasskiy-rabochiy@silver.example.org>")
+
