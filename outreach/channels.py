@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from outreach.assets import font_file
-from outreach.config import Centre
+from outreach.config import Centre, check_email
 from outreach.config.schema import Field, check_zone
 from outreach.errors import (
     AuthError,
@@ -108,6 +108,7 @@ __all__ = [
     "SignupDesk",
     "TextLimits",
     "TransientError",
+    "check_email",
     "check_zone",
     "client_hung_up",
     "current_language",

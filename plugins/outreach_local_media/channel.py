@@ -28,6 +28,7 @@ from outreach.channels import (
     TextLimits,
     TransientError,
     _,
+    check_email,
     format_number,
     os_reason,
     slugify,
@@ -88,11 +89,7 @@ def _check_outlets(value: list[Any]) -> str | None:
 
 
 def _check_address(value: str) -> str | None:
-    name, at, domain = value.strip().rpartition("@")
-    if value and (not at or not name or "." not in domain or " " in value.strip()):
-        return _("{value!r} is not an e-mail address: write it like "
-                 "'press@example.org'").format(value=value)
-    return None
+    return check_email(value) if value else None
 
 
 def _check_port(value: int) -> str | None:

@@ -109,11 +109,11 @@ def _register_fonts() -> None:
 def _preview(photo: Path) -> io.BytesIO:
     from PIL import Image
 
-    with Image.open(photo) as image:
-        image = image.convert("RGB")
-        image.thumbnail((_PREVIEW_SIDE, _PREVIEW_SIDE))
-        out = io.BytesIO()
-        image.save(out, "JPEG", quality=85)
+    with Image.open(photo) as opened:
+        image = opened.convert("RGB")
+    image.thumbnail((_PREVIEW_SIDE, _PREVIEW_SIDE))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
     out.seek(0)
     return out
 
@@ -125,7 +125,7 @@ def write_pdf(release: Release, path: Path, first_photo: Path | None = None) -> 
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
-    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer
     from reportlab.platypus.flowables import KeepTogether
 
     _register_fonts()
@@ -148,7 +148,7 @@ def write_pdf(release: Release, path: Path, first_photo: Path | None = None) -> 
         "line": ParagraphStyle("line", parent=base, fontSize=9.5, leading=12.5, spaceAfter=1),
     }
     head = headings()
-    story: list[object] = []
+    story: list[Flowable] = []
     if release.centre:
         story.append(Paragraph(_escape(release.centre), styles["small"]))
     kind = head["kind"].upper()
