@@ -93,6 +93,7 @@ __all__ = [
     "Engagement",
     "FakePlatform",
     "Field",
+    "FileRecords",
     "Incoming",
     "Lease",
     "Leases",
@@ -104,6 +105,7 @@ __all__ = [
     "Published",
     "RateLimitedError",
     "Reconciled",
+    "Records",
     "Reply",
     "SignupDesk",
     "TextLimits",
@@ -257,6 +259,8 @@ class ChannelContext:
     env: Mapping[str, str] = field(default_factory=lambda: os.environ)
     #: Leadership among several workers, e.g. of a bot's update reader (see ``Lease``).
     leases: Leases = field(default_factory=lambda: LocalLeases())
+    #: The channel's durable notes (see ``Records``); None: files in ``data_dir``.
+    records: Records | None = None
 
 
 @dataclass(frozen=True)
@@ -393,6 +397,46 @@ class LocalLeases(Leases):
         return self._leases.setdefault(name, _LocalLease())
 
 
+class Records(ABC):
+    """A channel's own durable notes, keyed by text: what it must remember across a
+    crash, e.g. that an e-mail is being sent. Under ``outreach run`` they live in the
+    store, so every worker sees them; elsewhere in files of the channel's data folder.
+    Keep them small and free of secrets."""
+
+    @abstractmethod
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The note stored under ``key`` (at most 200 characters), or None."""
+
+    @abstractmethod
+    def put(self, key: str, value: Mapping[str, Any]) -> None:
+        """Store ``value`` (JSON) under ``key``; it is durable when this returns."""
+
+
+class FileRecords(Records):
+    """Notes as JSON files in ``folder``, for a channel used without the store."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, key: str) -> Path:
+        return self.folder / (re.sub(r"[^A-Za-z0-9_.-]", "_", key) + ".json")
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        import json
+
+        try:
+            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def put(self, key: str, value: Mapping[str, Any]) -> None:
+        import json
+
+        write_private(self._path(key), json.dumps(dict(value), ensure_ascii=False),
+                      durable=True)
+
+
 class FakePlatform(ABC):
     """A local stand-in for the platform, for ``outreach sandbox`` and tests."""
 
@@ -483,6 +527,11 @@ class Channel(ABC):
     @property
     def name(self) -> str:
         return self.context.name
+
+    @property
+    def records(self) -> Records:
+        """Where this channel keeps notes that must outlive a crash (see ``Records``)."""
+        return self.context.records or FileRecords(self.context.data_dir / "records")
 
     def secret(self, key: str) -> str:
         """The secret held by the environment variable that setting ``key`` names.

@@ -66,6 +66,7 @@ def test_upgrade_says_what_it_applied_and_keeps_rows(
                                         "incoming events handled once"},
         {"revision": "0008", "message": "lease holder's host, PID and process instance"},
         {"revision": "0009", "message": "heartbeat of running services"},
+        {"revision": "0012", "message": "channel records: a plugin's durable notes"},
     ]
 
     result = runner.invoke(cli, ["db", "upgrade"])

@@ -3,11 +3,12 @@
 SMTP cannot be asked afterwards whether a message went out, so each outlet's
 letter is recorded in a journal before it is sent (its stable Message-ID and
 the state ``sending``) and after (``sent``, ``refused``, ``not-sent``). The
-journal is a small JSON file per publication in the channel's own data
-folder, replaced atomically and synced to disk before the message is handed
-to the server. A crash leaves ``sending`` behind: the letter may or may not
-have been accepted, so reconcile marks it ``uncertain`` and the publication
-waits for a person rather than e-mailing the editors twice.
+journal is the channel's durable note (``Records``: a row of the store under
+``outreach run``, so a worker on another machine sees it too), committed
+before the message is handed to the server. A crash leaves ``sending``
+behind: the letter may or may not have been accepted, so reconcile marks it
+``uncertain`` and the publication waits for a person rather than e-mailing
+the editors twice.
 
 The steps are taken one by one (MAIL, RCPT, DATA) so a refusal before DATA is
 known not to have been sent; only a connection lost after DATA began is
@@ -17,7 +18,6 @@ uncertain.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import mimetypes
 import re
 import smtplib
@@ -27,9 +27,12 @@ from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from outreach.channels import _, slugify, write_private
+from outreach.channels import _, slugify
+
+if TYPE_CHECKING:
+    from outreach.channels import Records
 
 TLS_MODES = ("ssl", "starttls", "none")
 TIMEOUT = 60.0  # seconds for each SMTP reply
@@ -171,25 +174,18 @@ def _reason(exc: BaseException) -> str:
 class Journal:
     """What became of each outlet's letter for one publication (see the module's notes)."""
 
-    def __init__(self, folder: Path, idempotency_key: str) -> None:
-        self.path = folder / f"{slugify(idempotency_key, 120)}.json"
-        self.entries: dict[str, dict[str, Any]] = {}
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}
-        if isinstance(data, dict) and data.get("idempotency_key") == idempotency_key:
-            self.entries = dict(data.get("outlets") or {})
-        self.key = idempotency_key
+    def __init__(self, records: Records, idempotency_key: str) -> None:
+        self.records = records
+        self.key = f"mail:{idempotency_key}"
+        found = records.get(self.key) or {}
+        self.entries: dict[str, dict[str, Any]] = dict(found.get("outlets") or {})
 
     def state(self, outlet: str) -> str | None:
         entry = self.entries.get(outlet)
         return str(entry.get("state")) if entry else None
 
     def record(self, outlet: str, state: str, mid: str, detail: str = "") -> None:
-        """Store ``state`` for ``outlet`` durably (on disk before this returns)."""
+        """Store ``state`` for ``outlet`` durably (committed before this returns)."""
         self.entries[outlet] = {"state": state, "message_id": mid, "detail": detail,
                                 "at": dt.datetime.now(dt.UTC).isoformat()}
-        write_private(self.path, json.dumps(
-            {"idempotency_key": self.key, "outlets": self.entries},
-            ensure_ascii=False, indent=2), durable=True)
+        self.records.put(self.key, {"outlets": self.entries})

@@ -42,7 +42,7 @@ class Mailer:
     emails: dict[str, str] = field(default_factory=dict)  # outlet -> address
 
     def _journal(self, post: Post) -> mail.Journal:
-        return mail.Journal(self.channel.context.data_dir / "mail", post.idempotency_key)
+        return mail.Journal(self.channel.records, post.idempotency_key)
 
     def _server(self) -> mail.Server:
         user = self.channel.settings.get("smtp_user")

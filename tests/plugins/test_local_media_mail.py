@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
-import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -173,7 +172,8 @@ def test_a_server_that_cannot_be_reached_is_retried_later(tmp_path: Path) -> Non
     channel = make_channel(tmp_path, 1)  # nothing listens on port 1
     with pytest.raises(TransientError, match="cannot reach the mail server 127.0.0.1:1"):
         channel.publish(post(tmp_path))
-    journal = json.loads(next((tmp_path / ".outreach").rglob("mail/*.json")).read_text())
+    journal = channel.records.get("mail:outreach-12-abc")
+    assert journal is not None
     assert journal["outlets"]["Миасский рабочий"]["state"] == "not-sent"
     # Not sent for sure: reconcile lets the engine send it again.
     assert channel.reconcile(post(tmp_path), dt.datetime.now(dt.UTC)).exists is False
@@ -200,7 +200,7 @@ def test_an_interrupted_send_is_uncertain_never_sent_twice(
     channel = make_channel(tmp_path, port, outlets=[OUTLETS[0]])
     from outreach_local_media import mail
 
-    journal = mail.Journal(tmp_path / ".outreach" / "press" / "mail", "outreach-12-abc")
+    journal = mail.Journal(channel.records, "outreach-12-abc")
     channel.publish(post(tmp_path))
     journal.record("Миасский рабочий", mail.SENDING, "<x@y>")  # as a crash leaves it
     verdict = channel.reconcile(post(tmp_path), dt.datetime.now(dt.UTC))
