@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from outreach.assets import font_file
-from outreach.config import Centre
+from outreach.config import Centre, check_email
 from outreach.config.schema import Field, check_zone
 from outreach.errors import (
     AuthError,
@@ -81,6 +81,7 @@ from outreach.media.faces import Face, best_portrait, detect_faces
 from outreach.media.faces import crop_box as face_crop_box
 from outreach.media.limits import MediaLimits
 from outreach.text.latin import slugify, transliterate
+from outreach.text.markdown import to_plain_text
 
 __all__ = [
     "N_",
@@ -97,6 +98,7 @@ __all__ = [
     "Face",
     "FakePlatform",
     "Field",
+    "FileRecords",
     "Incoming",
     "Lease",
     "Leases",
@@ -108,10 +110,12 @@ __all__ = [
     "Published",
     "RateLimitedError",
     "Reconciled",
+    "Records",
     "Reply",
     "SignupDesk",
     "TextLimits",
     "TransientError",
+    "check_email",
     "check_zone",
     "best_portrait",
     "client_hung_up",
@@ -131,6 +135,7 @@ __all__ = [
     "pgettext",
     "private_folder",
     "slugify",
+    "to_plain_text",
     "transliterate",
     "write_private",
     # Files' errors in plain words.
@@ -238,6 +243,8 @@ class ChannelContext:
     env: Mapping[str, str] = field(default_factory=lambda: os.environ)
     #: Leadership among several workers, e.g. of a bot's update reader (see ``Lease``).
     leases: Leases = field(default_factory=lambda: LocalLeases())
+    #: The channel's durable notes (see ``Records``); None: files in ``data_dir``.
+    records: Records | None = None
 
 
 @dataclass(frozen=True)
@@ -374,6 +381,46 @@ class LocalLeases(Leases):
         return self._leases.setdefault(name, _LocalLease())
 
 
+class Records(ABC):
+    """A channel's own durable notes, keyed by text: what it must remember across a
+    crash, e.g. that an e-mail is being sent. Under ``outreach run`` they live in the
+    store, so every worker sees them; elsewhere in files of the channel's data folder.
+    Keep them small and free of secrets."""
+
+    @abstractmethod
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The note stored under ``key`` (at most 200 characters), or None."""
+
+    @abstractmethod
+    def put(self, key: str, value: Mapping[str, Any]) -> None:
+        """Store ``value`` (JSON) under ``key``; it is durable when this returns."""
+
+
+class FileRecords(Records):
+    """Notes as JSON files in ``folder``, for a channel used without the store."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, key: str) -> Path:
+        return self.folder / (re.sub(r"[^A-Za-z0-9_.-]", "_", key) + ".json")
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        import json
+
+        try:
+            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def put(self, key: str, value: Mapping[str, Any]) -> None:
+        import json
+
+        write_private(self._path(key), json.dumps(dict(value), ensure_ascii=False),
+                      durable=True)
+
+
 class FakePlatform(ABC):
     """A local stand-in for the platform, for ``outreach sandbox`` and tests."""
 
@@ -464,6 +511,11 @@ class Channel(ABC):
     @property
     def name(self) -> str:
         return self.context.name
+
+    @property
+    def records(self) -> Records:
+        """Where this channel keeps notes that must outlive a crash (see ``Records``)."""
+        return self.context.records or FileRecords(self.context.data_dir / "records")
 
     def secret(self, key: str) -> str:
         """The secret held by the environment variable that setting ``key`` names.

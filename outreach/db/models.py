@@ -350,3 +350,18 @@ class Result(_Table, table=True):
     note: str | None = Field(default=None, sa_column=Column(sa.Text))
     created_at: dt.datetime | None = _when(nullable=False)
     updated_at: dt.datetime | None = _when()
+
+
+class ChannelRecord(_Table, table=True):
+    """A channel's own note about its work, kept across crashes and shared by every worker.
+
+    Written through the plugin API (``outreach.channels.Records``): e.g. the
+    press channel records each e-mail's Message-ID and state before it hands
+    the letter to the mail server, so a worker on another machine that settles
+    a crashed publication knows what was sent. ``value`` is the plugin's JSON.
+    """
+
+    channel: str = Field(primary_key=True, max_length=200)
+    key: str = Field(primary_key=True, max_length=200)
+    value: dict[str, Any] = Field(default_factory=dict, sa_column=Column(sa.JSON, nullable=False))
+    updated_at: dt.datetime | None = _when(nullable=False)

@@ -11,6 +11,7 @@ running.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import socket
@@ -27,6 +28,7 @@ from outreach.engine.dispatcher import Dispatcher
 from outreach.engine.leases import StoreLeases
 from outreach.engine.locks import PlannerLock
 from outreach.engine.planner import plan_due, sync_campaigns
+from outreach.engine.records import StoreRecords
 from outreach.engine.triggers import SlotTrigger
 from outreach.errors import OutreachError, StoreError
 from outreach.i18n import _, ngettext
@@ -86,6 +88,8 @@ class Service:
         # One reader per bot among every worker of this store (see outreach.engine.leases).
         self.leases = StoreLeases(store, self.worker, alarm=self.alarm)
         registry.leases = self.leases
+        # Channels' notes (e.g. an e-mail being sent) in the store, seen by every worker.
+        registry.records = functools.partial(StoreRecords, store)
         self.specs: dict[str, CampaignSpec] = {}  # slug -> last valid spec
         self.ids: dict[str, int] = {}  # slug -> campaign id
         self._mtimes: dict[str, int] | None = None
