@@ -21,6 +21,7 @@ are silent are listed in docs/vk.md.
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 from collections import deque
@@ -30,9 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from outreach.channels import FakePlatform, write_private
+from outreach_vk import limits
 from outreach_vk.fake import execute
 from outreach_vk.fake.bot import COORDINATORS_PEER, Inbox, Messenger, Sent
-from outreach_vk.fake.methods import BOT_METHODS, Methods, VKError, check_call
+from outreach_vk.fake.methods import BOT_METHODS, Methods, VKError, check_call, check_version
 from outreach_vk.fake.people import Crowd, People, Person
 from outreach_vk.fake.server import RATE, Handler, RateLimiter, Server, error_body, probe
 from outreach_vk.fake.state import Clock, Store
@@ -229,6 +231,7 @@ class FakeVK(FakePlatform):
         return body
 
     def _answer(self, method: str, params: dict[str, str]) -> dict[str, Any]:
+        check_version(params.get("v"))
         value = params.get("access_token")
         if not value:
             raise VKError(5, "no access_token passed.")
@@ -249,14 +252,19 @@ class FakeVK(FakePlatform):
         if method == "execute":
             if token.kind not in ("user", "group"):
                 raise VKError(28)
-            return execute.run(self.methods, token, params, self.record)
+            answer = execute.run(self.methods, token, params, self.record)
+            size = len(json.dumps(answer["response"], ensure_ascii=False).encode())
+            if size > limits.EXECUTE_MAX_RESPONSE_BYTES:
+                raise VKError(13, "response size is too big")
+            return answer
         return {"response": self.methods.call(method, token, params)}
 
     def upload(self, query: dict[str, str], files: list[tuple[str, str, bytes]]) -> Any:
         server = 851_000 + int(query.get("gid") or 0) % 1000
+        # dev.vk.com/ru/api/upload/wall-photo: the file goes in the field "photo".
+        files = [f for f in files if f[0] == limits.UPLOAD_FIELD]
         if not files:
-            return {"server": server, "photo": "[]", "hash": "",
-                    "error": "ERR_UPLOAD_NO_FILE: no file in the request"}
+            return {"server": server, "photo": "[]", "hash": ""}
         _, filename, data = files[0]
         found = probe(data)
         if isinstance(found, str):
