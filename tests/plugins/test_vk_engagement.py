@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,6 +39,23 @@ def test_thousands_of_posts_cost_a_handful_of_requests(tmp_path: Path, fake: Fak
         shown["views"]["count"], shown["likes"]["count"], shown["reposts"]["count"],
         shown["comments"]["count"])
     assert sample.views > 0 and sample.reactions is None  # not reported: unknown, not 0
+
+
+def test_an_answer_too_big_for_vk_is_halved_and_the_refresh_goes_on(
+        tmp_path: Path, fake: FakeVK, monkeypatch: pytest.MonkeyPatch) -> None:
+    channel = make_channel(tmp_path, fake)
+    ids = fake.add_posts(600)
+    fake.clock.set_speed(0)
+    whole = channel.engagement(ids)
+    fake.responses.clear()
+    # a limit four times under what 600 posts' counts take: VK's 5 MB met by photo-rich posts
+    monkeypatch.setattr(limits, "EXECUTE_MAX_RESPONSE_BYTES", 30_000)
+    found = channel.engagement(ids)
+    assert found == whole  # every post, the same figures
+    answers = [body for method, body in fake.responses if method == "execute"]
+    refused = [b for b in answers if b.get("error", {}).get("error_code") == 13]
+    assert refused and len(answers) - len(refused) >= 4
+    assert all(len(json.dumps(b["response"])) <= 30_000 for b in answers if "response" in b)
 
 
 def test_counts_grow_as_time_passes(tmp_path: Path, fake: FakeVK) -> None:
