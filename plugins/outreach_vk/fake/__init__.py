@@ -4,7 +4,9 @@ It speaks VK's wire protocol (``/method/<name>``, ``{"response": ...}`` or
 ``{"error": {...}}``) for every method the plugin uses, runs the plugin's
 ``execute`` batches, takes photo uploads, and enforces what VK enforces: the
 token kind of each method, per-token request rates, required parameters,
-attachment limits and ``guid`` deduplication. Posts gain views, likes,
+attachment limits, ``guid``, the API version, daily limits and the size of an
+``execute`` answer; BEHAVIOURS.md lists each behaviour with its source, and
+what the fake knowingly does not model. Posts gain views, likes,
 reposts and comments as the fake's clock runs (``speed``). Faults for
 rehearsals: ``set_fault("outage" | "captcha" | "flood" | "posting_denied" |
 "server_error", True or a number of times)``, ``set_fault("slow", seconds)``,
@@ -15,8 +17,7 @@ seeded people who follow the sign-up links of new posts; over HTTP,
 ``POST /_sandbox/faults`` with a JSON object, ``POST /_sandbox/revoke {"token":
 NAME}``, ``POST /_sandbox/clock {"advance": SECONDS}``,
 ``POST /_sandbox/person {"code": CODE, "behaviour": ...}``,
-``POST /_sandbox/join {}``, ``GET /_sandbox/state``. Assumptions where VK's docs
-are silent are listed in docs/vk.md.
+``POST /_sandbox/join {}``, ``GET /_sandbox/state``.
 """
 
 from __future__ import annotations
