@@ -136,16 +136,28 @@ class FakeVK(FakePlatform):
             return [self.methods.post_object(p)
                     for p in sorted(posts, key=lambda p: p["id"], reverse=True)]
 
-    def add_posts(self, count: int, text: str = "Запись из песочницы") -> list[str]:
-        """Put ``count`` posts straight on the community's wall; their ids ("-group_post")."""
+    def add_posts(self, count: int, text: str = "Запись из песочницы",
+                  photos: int = 0) -> list[str]:
+        """Put ``count`` posts (with ``photos`` photos each) straight on the community's
+        wall; their ids ("-group_post")."""
         made = []
         with self.store.lock:
             world, now = self.store.world, int(self.clock.now())
             for number in range(count):
+                attached = []
+                for _ in range(photos):
+                    photo_id = world.new_id()
+                    world.photos[f"{-world.group_id}_{photo_id}"] = {
+                        "id": photo_id, "album_id": -14, "owner_id": -world.group_id,
+                        "user_id": 100, "date": now, "has_tags": False, "text": "",
+                        "width": 2560, "height": 1920, "access_key": f"{photo_id:018x}",
+                        "sizes": [{"type": "w", "width": 2560, "height": 1920,
+                                   "url": f"{self.url}/photos/{photo_id}.jpg"}]}
+                    attached.append(f"photo{-world.group_id}_{photo_id}")
                 post_id = world.new_id()
                 world.posts[f"{-world.group_id}_{post_id}"] = {
                     "id": post_id, "owner_id": -world.group_id, "from_id": -world.group_id,
-                    "date": now, "text": f"{text} {number + 1}", "attachments": [],
+                    "date": now, "text": f"{text} {number + 1}", "attachments": attached,
                     "signed": False, "close_comments": False, "guid": None}
                 made.append(f"{-world.group_id}_{post_id}")
         self.store.save()
