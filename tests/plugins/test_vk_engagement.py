@@ -44,18 +44,23 @@ def test_thousands_of_posts_cost_a_handful_of_requests(tmp_path: Path, fake: Fak
 def test_an_answer_too_big_for_vk_is_halved_and_the_refresh_goes_on(
         tmp_path: Path, fake: FakeVK, monkeypatch: pytest.MonkeyPatch) -> None:
     channel = make_channel(tmp_path, fake)
-    ids = fake.add_posts(600)
+    ids = fake.add_posts(300)
     fake.clock.set_speed(0)
     whole = channel.engagement(ids)
     fake.responses.clear()
-    # a limit four times under what 600 posts' counts take: VK's 5 MB met by photo-rich posts
-    monkeypatch.setattr(limits, "EXECUTE_MAX_RESPONSE_BYTES", 30_000)
+    # a limit a quarter of what 300 posts' counts take: VK's 5 MB met by photo-rich posts
+    monkeypatch.setattr(limits, "EXECUTE_MAX_RESPONSE_BYTES", 12_000)
     found = channel.engagement(ids)
     assert found == whole  # every post, the same figures
     answers = [body for method, body in fake.responses if method == "execute"]
     refused = [b for b in answers if b.get("error", {}).get("error_code") == 13]
     assert refused and len(answers) - len(refused) >= 4
-    assert all(len(json.dumps(b["response"])) <= 30_000 for b in answers if "response" in b)
+    assert all(len(json.dumps(b["response"])) <= 12_000 for b in answers if "response" in b)
+    # wall.getById's answers are checked against the schema by the test above; here only the
+    # execute answers themselves (thousands of posts again would take seconds)
+    kept = [(m, b) for m, b in fake.responses if not m.startswith("execute:")]
+    fake.responses.clear()
+    fake.responses.extend(kept)
 
 
 def test_counts_grow_as_time_passes(tmp_path: Path, fake: FakeVK) -> None:
