@@ -15,7 +15,15 @@ import requests
 import vk_api
 from fake_support import hang_up_during, mode, wait_until
 from vk_api.exceptions import TOO_MANY_RPS_CODE, ApiError, ApiHttpError
-from vk_support import RATE_WINDOW, make_channel, photo, post, running_fake, validate_log
+from vk_support import (
+    RATE_WINDOW,
+    Paced,
+    make_channel,
+    photo,
+    post,
+    running_fake,
+    validate_log,
+)
 
 from outreach_vk import VKChannel, limits
 from outreach_vk.channel import guid_of
@@ -30,22 +38,6 @@ def fake(tmp_path: Path) -> Iterator[FakeVK]:
 
 class Raw(vk_api.VkApi):
     RPS_DELAY = 0.0  # no pacing at all: to see what the fake refuses
-
-
-class Paced(Raw):
-    """Every Paced client, whatever its token, sends at most one request each half window:
-    under the fake's three a window, with no help from how fast the fake answers."""
-
-    _last = [0.0]
-
-    def method(self, *args: Any, **kwargs: Any) -> Any:
-        wait = Paced._last[0] + RATE_WINDOW / 2 - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
-        try:
-            return super().method(*args, **kwargs)
-        finally:
-            Paced._last[0] = time.monotonic()
 
 
 def raw(fake: FakeVK, token: str = "user", paced: bool = True) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ import pytest
 import requests
 import vk_api
 from vk_api.exceptions import TOO_MANY_RPS_CODE, ApiError
-from vk_support import RATE_WINDOW, photo, running_fake
+from vk_support import Paced, photo, running_fake
 
 from outreach_vk import limits
 from outreach_vk.client import make_session
@@ -22,21 +21,6 @@ from outreach_vk.fake import FakeVK
 @pytest.fixture
 def fake(tmp_path: Path) -> Iterator[FakeVK]:
     yield from running_fake(tmp_path)
-
-
-class Paced(vk_api.VkApi):
-    """One request each half window of the fake's rate limit, across all its clients."""
-
-    _last = [0.0]
-
-    def method(self, *args: Any, **kwargs: Any) -> Any:
-        wait = Paced._last[0] + RATE_WINDOW / 2 - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
-        try:
-            return super().method(*args, **kwargs)
-        finally:
-            Paced._last[0] = time.monotonic()
 
 
 def client(fake: FakeVK, version: str | None = limits.API_VERSION) -> Any:
