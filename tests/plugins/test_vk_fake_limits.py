@@ -36,35 +36,8 @@ def refused(action: Any) -> dict[str, Any]:
     return error
 
 
-def photo_rich_posts(fake: FakeVK, count: int, photos: int = 10) -> list[str]:
-    """Posts with ``photos`` photos each, as a busy community's wall has them."""
-    made = []
-    with fake.store.lock:
-        world = fake.store.world
-        for number in range(count):
-            attached = []
-            for _ in range(photos):
-                photo_id = world.new_id()
-                world.photos[f"{-world.group_id}_{photo_id}"] = {
-                    "id": photo_id, "album_id": -14, "owner_id": -world.group_id,
-                    "user_id": 100, "date": 0, "has_tags": False, "text": "Фото " * 20,
-                    "width": 2560, "height": 1920, "access_key": "a" * 18,
-                    # one size with a long address stands for VK's ten shorter ones
-                    "sizes": [{"type": "w", "width": 2560, "height": 1920,
-                               "url": f"https://sun9-1.userapi.com/impg/{'x' * 4000}.jpg"}]}
-                attached.append(f"photo{-world.group_id}_{photo_id}")
-            post_id = world.new_id()
-            world.posts[f"{-world.group_id}_{post_id}"] = {
-                "id": post_id, "owner_id": -world.group_id, "from_id": -world.group_id,
-                "date": int(fake.clock.now()), "text": f"Отчёт {number} " + "текст " * 8000,
-                "attachments": attached, "signed": False, "close_comments": False,
-                "guid": None}
-            made.append(f"{-world.group_id}_{post_id}")
-    return made
-
-
 def test_an_execute_answer_over_5_mb_is_refused_with_error_13(fake: FakeVK) -> None:
-    ids = photo_rich_posts(fake, 50)
+    ids = fake.add_posts(60, "текст " * 8000, photos=10)  # 60 long reports: over 5 MB
     whole = f'return [API.wall.getById({{"posts": "{",".join(ids)}"}})];'
     error = refused(lambda: client(fake).method("execute", {"code": whole}))
     assert error["error_code"] == 13
@@ -74,7 +47,7 @@ def test_an_execute_answer_over_5_mb_is_refused_with_error_13(fake: FakeVK) -> N
     code = (f'var p = API.wall.getById({{"posts": "{",".join(ids)}"}}).items;'
             f"return [p@.id, p@.likes];")
     answer = client(fake).method("execute", {"code": code}, raw=True)
-    assert [len(column) for column in answer["response"]] == [50, 50]
+    assert [len(column) for column in answer["response"]] == [60, 60]
     assert len(json.dumps(answer)) < limits.EXECUTE_MAX_RESPONSE_BYTES // 100
 
 
