@@ -10,6 +10,7 @@ calls, failing with the channel's errors.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 import threading
@@ -18,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -156,9 +158,6 @@ class ResponseTooBig(TransientError):
 
 def until_vk_tomorrow(now: float | None = None) -> int:
     """Seconds until VK's next day begins (limits.VK_TIME_ZONE), with a margin."""
-    import datetime as dt
-    from zoneinfo import ZoneInfo
-
     zone = ZoneInfo(limits.VK_TIME_ZONE)
     moment = dt.datetime.fromtimestamp(time.time() if now is None else now, zone)
     midnight = dt.datetime.combine(moment.date() + dt.timedelta(days=1), dt.time(), zone)
