@@ -6,15 +6,19 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from language_support import english_words
 from vk_support import FastVK, make_channel, post, running_fake
 
+from outreach.channels import TransientError
 from outreach.i18n import language
 from outreach_testing import make_registry, make_test_config
 from outreach_vk import limits
 from outreach_vk.checks import wall_right_note
+from outreach_vk.client import ResponseTooBig
+from outreach_vk.engagement import read_all
 from outreach_vk.fake import FakeVK
 
 
@@ -162,3 +166,15 @@ def test_no_user_token_still_checks_the_community(tmp_path: Path, fake: FakeVK) 
     assert [r.ok for r in results] == [False, True]
     assert "cannot publish" in results[0].message
     assert limits.COMMUNITY_SCOPES_NEEDED == ("messages",)
+
+
+def test_an_answer_too_big_even_for_one_post_is_transient_never_permanent() -> None:
+    asked: list[int] = []
+
+    def always_too_big(code: str) -> Any:
+        asked.append(code.count("wall.getById"))
+        raise ResponseTooBig("too big")
+
+    with pytest.raises(TransientError):  # retried later, never "failed for good"
+        read_all([f"-1_{n}" for n in range(300)], always_too_big)
+    assert len(asked) == 12 and asked[-1] == 1  # 2500, 1250 ... 2, 1 post: then it gives up
