@@ -225,7 +225,14 @@ class Service:
         from outreach.signups.events import forget_old
         from outreach.signups.records import erase_unfinished
 
+        from outreach.fieldreports.desk import erase_abandoned
+
         now = self.clock()
+        reports = erase_abandoned(self.store, self.config.data_dir, now)
+        if reports:
+            log.info(ngettext("Erased {count} photo report left unfinished for a day",
+                              "Erased {count} photo reports left unfinished for a day",
+                              reports).format(count=reports))
         erased = erase_unfinished(self.store, self.config, now)
         if erased:
             log.info(ngettext("Erased {count} unfinished sign-up",
@@ -330,14 +337,21 @@ class Service:
             self.tidy()
 
     def _start_intake(self) -> None:
-        """Hand people who write to the channels' sign-up bots to the sign-up desk."""
+        """Hand people who write to the channels' bots to the front desk: invitations,
+        photo reports and coordinators' buttons (``outreach.fieldreports``), and sign-ups."""
+        from outreach.fieldreports.desk import FrontDesk
+        from outreach.people.roster import anyone
         from outreach.signups.desk import StoreDesk
 
-        if not self.config.signups.enabled:  # a bot must not ask consent to no policy
+        signups = self.config.signups.enabled
+        if not signups:  # a bot must not ask consent to no policy
             log.info(_("sign-up bots are off: config.toml has no [signups] section with the "
                        "personal-data policy people consent to (see docs/signups.md)"))
-            return
-        desk = self._desk = StoreDesk(self.store, self.config, self.registry)
+            if not anyone(self.store):
+                return
+        if signups:
+            self._desk = StoreDesk(self.store, self.config, self.registry)
+        desk = FrontDesk(self.store, self.config, self.registry, self._desk)
         for status in self.registry.statuses():
             if status.state != "ready":
                 continue

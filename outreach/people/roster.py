@@ -229,3 +229,11 @@ def coordinator_accounts(session: Session, plugin: str | None = None) -> list[Pe
                     col(Person.revoked_at).is_(None)))
     found = list(session.exec(query))
     return [a for a in found if plugin is None or a.key.startswith(f"{plugin}:")]
+
+
+def anyone(store: Store) -> bool:
+    """Whether anybody was ever invited (then the bots listen, for their links and reports)."""
+    from sqlmodel import select
+
+    with store.session() as session:
+        return session.exec(select(Person.id).limit(1)).first() is not None
