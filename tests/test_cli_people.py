@@ -1,4 +1,4 @@
-"""``outreach people``: invitations, listing, revoking and the audit log, as coordinators use them."""
+"""``outreach people``: invitations, lists, revoking and the audit log, as used."""
 
 from __future__ import annotations
 

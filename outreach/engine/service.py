@@ -222,10 +222,9 @@ class Service:
     def tidy(self) -> int:
         """Erase what people said in sign-up dialogs they left (``[signups]`` says when),
         and forget the ids of the bots' events that can no longer come again."""
+        from outreach.fieldreports.desk import erase_abandoned
         from outreach.signups.events import forget_old
         from outreach.signups.records import erase_unfinished
-
-        from outreach.fieldreports.desk import erase_abandoned
 
         now = self.clock()
         reports = erase_abandoned(self.store, self.config.data_dir, now)

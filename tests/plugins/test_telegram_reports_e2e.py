@@ -20,7 +20,7 @@ from telegram_support import telegram_fake  # noqa: F401  (the fake fixture)
 
 from outreach.config import Config
 from outreach.db import Store, open_store
-from outreach.db.models import AuditEntry, FieldReport, Photo, PersonAccount, Story
+from outreach.db.models import AuditEntry, FieldReport, PersonAccount, Photo, Story
 from outreach.db.states import PersonRole
 from outreach.fieldreports.desk import FrontDesk
 from outreach.library.frontmatter import read_story
