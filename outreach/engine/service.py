@@ -47,6 +47,8 @@ log = logging.getLogger("outreach.service")
 RELOAD_EVERY = dt.timedelta(seconds=5)
 SWEEP_EVERY = dt.timedelta(seconds=60)
 COLLECT_EVERY = dt.timedelta(minutes=10)
+# How often reporters and coordinators are told what became of publications.
+NEWS_EVERY = dt.timedelta(minutes=1)
 TIDY_EVERY = dt.timedelta(hours=1)  # unfinished sign-ups and old bot events: see tidy()
 #: Seconds ``stop`` lets calls in flight finish (a systemd unit's stop timeout allows for it).
 STOP_GRACE = 5.0
@@ -299,6 +301,8 @@ class Service:
                       next_run_time=dt.datetime.now(dt.UTC))
         sched.add_job(self.scheduled_beat, "interval", id="heartbeat",
                       seconds=heartbeat.EVERY.total_seconds())
+        sched.add_job(self.scheduled_news, "interval", id="news",
+                      seconds=max(5.0, NEWS_EVERY.total_seconds() / self.speed))
         sched.add_job(self.scheduled_tidy, "interval", id="tidy",
                       seconds=TIDY_EVERY.total_seconds(), next_run_time=dt.datetime.now(dt.UTC))
         self._thread = threading.Thread(target=self._dispatch_loop, name="dispatcher",
@@ -329,6 +333,21 @@ class Service:
     def scheduled_beat(self) -> None:
         with self.alarm.job(lambda: _("Recording that the service is running failed")):
             heartbeat.beat(self.store, self.worker, self.clock())
+
+    def scheduled_news(self) -> None:
+        with self.alarm.job(lambda: _("Telling reporters and coordinators about publications "
+                                      "failed; trying again in a minute")):
+            self.tell_news()
+
+    def tell_news(self) -> int:
+        """Tell reporters of their published reports, coordinators of publications that need
+        them (``outreach.fieldreports.news``); how many messages went out."""
+        from outreach.fieldreports.decisions import Decisions
+        from outreach.fieldreports.news import News
+
+        news = News(self.store, self.config, self.registry,
+                    Decisions(self.store, self.config, self.registry))
+        return news.tell(self.clock())
 
     def scheduled_tidy(self) -> None:
         with self.alarm.job(lambda: _("Erasing unfinished sign-ups failed; trying again "

@@ -136,6 +136,8 @@ class Decisions:
                 return [Reply(_("Only coordinators can approve or reject reports. Nothing "
                                 "was changed."), toast=True)]
             coordinator = found[1]
+            if act in (t.POSTED, t.NOT_POSTED, t.RETRY):
+                return self.publication(account, act, report_id, coordinator, now)
             report = session.get(FieldReport, report_id)
             if report is None:
                 return [Reply(_("There is no such report any more."), toast=True)]
@@ -227,6 +229,118 @@ class Decisions:
                                   "{reason}").format(title=title, who=who(coordinator),
                                                      reason=reason))
         return [Reply(_("Done: the reporter will be told the reason."))]
+
+    # --- publications that need a person ---
+
+    def publication(self, account: str, act: str, publication_id: int, coordinator: Person,
+                    now: dt.datetime) -> list[Reply]:
+        """Retry / Not posted / Posted on a card about a publication (= ``outreach
+        publications retry`` / ``resolve --not-posted`` / ``resolve --posted URL``)."""
+        from outreach.db.models import PersonAccount
+        from outreach.engine.publications import resolve_not_posted, retry_publication
+
+        try:
+            if act == t.RETRY:
+                retry_publication(self.store, publication_id, now=now)
+                said = _("🔁 {who}: publication no. {id} is being sent again.")
+            elif act == t.NOT_POSTED:
+                resolve_not_posted(self.store, publication_id, now=now)
+                said = _("↩️ {who}: the post is not there; publication no. {id} is being sent "
+                         "again.")
+            else:
+                with self.store.session() as session:
+                    row = session.get(PersonAccount, account)
+                    assert row is not None
+                    row.dialog = {**(row.dialog or {}), "posted_link": publication_id}
+                    session.add(row)
+                return [Reply(_("Send the post's link in your private chat with the bot."),
+                              toast=True),
+                        Reply(_("Please send the link to the post of publication no. {id}: "
+                                "open the post and copy its address (or use “Share” → "
+                                "“Copy link”). Changed your mind? Write /cancel.").format(
+                                    id=publication_id))]
+        except StateError:
+            return [Reply(self._publication_done(publication_id), toast=True)]
+        self._record_publication(coordinator, act, publication_id, now)
+        return [Reply(_("Done."), toast=True),
+                Reply(said.format(who=who(coordinator), id=publication_id), edit=True)]
+
+    def posted_link(self, account: str, publication_id: int, text: str,
+                    now: dt.datetime) -> list[Reply]:
+        """A coordinator sent the link to a post that did go out (or /cancel)."""
+        from outreach.db.models import PersonAccount
+        from outreach.engine.publications import check_post_url, resolve_posted
+
+        with self.store.session() as session:
+            row = session.get(PersonAccount, account)
+            found = roster.account_of(session, account)
+            if row is None or found is None:
+                return []
+            coordinator = found[1]
+            if text.strip().lower() in ("/cancel", "отмена", "cancel"):
+                row.dialog = {k: v for k, v in (row.dialog or {}).items()
+                              if k != "posted_link"} or None
+                session.add(row)
+                return [Reply(_("Nothing changed; the publication still waits for a "
+                                "decision."))]
+
+        def read_id(channel: str, url: str) -> str | None:
+            try:
+                return self.registry.plugin_class(channel).external_id_from_url(url) \
+                    if self.registry is not None else None
+            except OutreachError:
+                return None
+
+        if check_post_url(text) is not None:
+            return [Reply(_("This does not look like a link to a post. Copy the address of "
+                            "the post (it begins with https://) and send it here."))]
+        try:
+            resolve_posted(self.store, publication_id, text.strip(), read_id=read_id, now=now)
+        except StateError:
+            self._forget_pending(account, "posted_link")
+            return [Reply(self._publication_done(publication_id))]
+        self._forget_pending(account, "posted_link")
+        self._record_publication(coordinator, t.POSTED, publication_id, now)
+        self._tell_coordinators(_("✅ {who}: publication no. {id} is on the platform: {url}")
+                                .format(who=who(coordinator), id=publication_id,
+                                        url=text.strip()))
+        return [Reply(_("Recorded: publication no. {id} went out.").format(id=publication_id))]
+
+    def _forget_pending(self, account: str, key: str) -> None:
+        from outreach.db.models import PersonAccount
+
+        with self.store.session() as session:
+            row = session.get(PersonAccount, account)
+            if row is not None:
+                row.dialog = {k: v for k, v in (row.dialog or {}).items() if k != key} or None
+                session.add(row)
+
+    def _record_publication(self, coordinator: Person, act: str, publication_id: int,
+                            now: dt.datetime) -> None:
+        with self.store.session() as session:
+            action = AuditAction.publication_retried if act == t.RETRY \
+                else AuditAction.publication_resolved
+            audit.record(session, audit.person_actor(coordinator.id or 0), action, at=now,
+                         detail={"publication": publication_id, "button": act})
+
+    def _publication_done(self, publication_id: int) -> str:
+        """Who dealt with the publication first, in words (its state otherwise)."""
+        from outreach.db.models import Publication
+        from outreach.db.states import PublicationStatus, label
+
+        with self.store.session() as session:
+            for entry in audit.entries(session, limit=500):
+                if (entry.detail or {}).get("publication") == publication_id and \
+                        entry.action in (AuditAction.publication_resolved,
+                                         AuditAction.publication_retried):
+                    actor = entry.actor.removeprefix("person:")
+                    by = session.get(Person, int(actor)) if actor.isdigit() else None
+                    return _("Already done by {who} ({when}).").format(
+                        who=who(by) if by else entry.actor, when=self._moment(entry.at))
+            publication = session.get(Publication, publication_id)
+            state = label(publication.status, PublicationStatus) if publication else "—"
+        return _("Nothing to do: publication no. {id} is {state} now.").format(
+            id=publication_id, state=state)
 
     def details(self, report_id: int) -> str:
         from outreach.library.stories import photos_of

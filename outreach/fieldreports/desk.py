@@ -86,10 +86,14 @@ class FrontDesk(SignupDesk):
             found = roster.account_of(session, account)
             pending = copy.deepcopy(found[0].dialog) if found else None
         if found is not None:
-            if pending and pending.get("reject_reason") and message.text \
-                    and not message.files and not message.started:
+            typed = message.text if message.text and not message.files \
+                and not message.started else None
+            if pending and pending.get("reject_reason") and typed:
                 return self._guarded(account, lambda: self.decisions.reason(
-                    account, int(pending["reject_reason"]), message.text or "", self.clock()))
+                    account, int(pending["reject_reason"]), typed, self.clock()))
+            if pending and pending.get("posted_link") and typed:
+                return self._guarded(account, lambda: self.decisions.posted_link(
+                    account, int(pending["posted_link"]), typed, self.clock()))
             return self._guarded(account, lambda: self._report(channel, account, message))
         if message.files or choice.startswith("r:"):
             if self.signups is None or not self._signing_up(account):

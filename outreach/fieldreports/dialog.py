@@ -324,10 +324,9 @@ class ReportDialog:
 
 
 def pending_only(dialog: dict[str, Any]) -> dict[str, Any] | None:
-    """What stays of a dialog when its report ends: a coordinator's pending rejection."""
-    if dialog.get("reject_reason"):
-        return {"reject_reason": dialog["reject_reason"]}
-    return None
+    """What stays of a dialog when its report ends: a coordinator's pending decision."""
+    kept = {k: v for k, v in dialog.items() if k in ("reject_reason", "posted_link") and v}
+    return kept or None
 
 
 def suggested_title(text: str) -> str:

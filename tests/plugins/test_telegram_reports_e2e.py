@@ -8,7 +8,9 @@ lands in the library; a coordinator approves it with the card's button.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
+import json
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,17 +19,28 @@ from typing import Any
 import pytest
 from sqlmodel import select
 from telegram_support import telegram_fake  # noqa: F401  (the fake fixture)
+from vk_support import FastVK, running_bot_fake
 
 from outreach.config import Config
 from outreach.db import Store, open_store
-from outreach.db.models import AuditEntry, FieldReport, PersonAccount, Photo, Story
+from outreach.db.models import (
+    AuditEntry,
+    FieldReport,
+    PersonAccount,
+    Photo,
+    Publication,
+    Story,
+    utcnow,
+)
 from outreach.db.states import PersonRole
+from outreach.engine.service import Service
 from outreach.fieldreports.desk import FrontDesk
 from outreach.library.frontmatter import read_story
 from outreach.people import roster
 from outreach_telegram import TelegramChannel
 from outreach_telegram.fake import FakeTelegram
 from outreach_testing import make_registry, make_test_config
+from outreach_vk.fake import FakeVK
 
 MUNICIPALITIES = ["Миасс", "Златоуст", "Чебаркуль"]
 COORDINATORS = "@sandbox_coordinators"
@@ -51,6 +64,17 @@ class Centre:
     store: Store
     config: Config
     desk: FrontDesk
+    registry: Any
+
+    def campaign(self) -> Service:
+        """A campaign to every channel with a slot due now; the service that runs it."""
+        due = (utcnow() - dt.timedelta(seconds=30)).replace(microsecond=0, tzinfo=None)
+        folder = self.config.campaigns_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "field.toml").write_text(CAMPAIGN.format(
+            due=due.isoformat(), channels=json.dumps(sorted(self.config.channels))),
+            encoding="utf-8")
+        return Service(self.config, self.store, self.registry)
 
     def invite(self, role: PersonRole, name: str, municipality: str | None = "Миасс") -> str:
         return roster.invite(self.store, role, municipality=municipality, name=name,
@@ -90,21 +114,46 @@ def wait(condition: Callable[[], bool], timeout: float = 15.0) -> None:
         time.sleep(0.02)
 
 
-def make_centre(tmp_path: Path, url: str, fake: FakeTelegram) -> Iterator[Centre]:
+CAMPAIGN = """\
+name = "Отчёты с мест"
+time_zone = "UTC"
+
+[schedule]
+dates = [{due}]
+
+[post]
+template = "{{title}}\\n\\n{{body}}"
+
+[channels]
+names = {channels}
+"""
+
+
+def make_centre(tmp_path: Path, url: str, fake: FakeTelegram,
+                vk: FakeVK | None = None) -> Iterator[Centre]:
+    """A centre whose bot is the fake Telegram's; with ``vk``, a VK channel too, and a
+    campaign due a minute after the report is approved (``Centre.campaign``)."""
     section = {"plugin": "telegram", "token_env": "TG_TOKEN", "chat_id": "@sandbox_channel",
                "api_url": fake.url, "bot_username": "outreach_sandbox_bot", "poll_timeout": 1}
-    config = make_test_config(tmp_path, {"tg": section}, top={
+    channels: dict[str, Any] = {"tg": section}
+    env = {"TG_TOKEN": fake.token}
+    if vk is not None:
+        channels["vk"] = {"plugin": "vk", "group_id": vk.store.world.group_id,
+                          "api_url": vk.url, "user_token_env": "VK_USER_TOKEN",
+                          "community_token_env": "VK_COMMUNITY_TOKEN"}
+        env |= {"VK_USER_TOKEN": vk.token("user"), "VK_COMMUNITY_TOKEN": vk.token("community")}
+    config = make_test_config(tmp_path, channels, top={
         "database_url": url, "municipalities": MUNICIPALITIES,
         "signups": {"policy_url": "https://example.org/policy", "policy_version": "2",
                     "coordinators": {"channel": "tg", "chat": COORDINATORS}}})
     store = open_store(config.database_url)
-    registry = make_registry(config, [TelegramChannel], env={"TG_TOKEN": fake.token})
+    registry = make_registry(config, [TelegramChannel, FastVK], env=env)
     from outreach.signups.desk import StoreDesk
 
     desk = FrontDesk(store, config, registry, StoreDesk(store, config, registry))
     registry.get("tg").start_intake(desk)
     try:
-        yield Centre(fake, store, config, desk)
+        yield Centre(fake, store, config, desk, registry)
     finally:
         registry.close()
         store.dispose()
@@ -134,9 +183,19 @@ def tell_report(centre: Centre, user_id: int, photos: list[bytes], caption: str)
     centre.press(user_id, "Yes")
 
 
+@pytest.fixture
+def vk(tmp_path: Path) -> Iterator[FakeVK]:
+    yield from running_bot_fake(tmp_path)
+
+
 @pytest.mark.slow
-def test_an_invited_reporter_sends_an_album_and_a_coordinator_approves_it(
-        centre: Centre, fake: FakeTelegram) -> None:
+def test_an_invited_reporter_sends_an_album_a_coordinator_approves_and_it_goes_out(
+        tmp_path: Path, fake: FakeTelegram, vk: FakeVK) -> None:
+    for centre in make_centre(tmp_path, f"sqlite:///{tmp_path / 'outreach.db'}", fake, vk):
+        reported_and_published(centre, fake, vk)
+
+
+def reported_and_published(centre: Centre, fake: FakeTelegram, vk: FakeVK) -> None:
     reporter = centre.invite(PersonRole.reporter, "Анна Смирнова")
     coordinator = centre.invite(PersonRole.coordinator, "Ольга Петрова", None)
     fake.send_text(REPORTER, f"/start {reporter}")
@@ -192,3 +251,18 @@ def test_an_invited_reporter_sends_an_album_and_a_coordinator_approves_it(
         assert report.decision == "approved"
     assert actions == ["invited", "invited", "enrolled", "enrolled", "report-submitted",
                        "consent-recorded", "press-refused", "approved"]
+
+    # The next slot publishes it on Telegram and VK; the reporter is told with the links.
+    service = centre.campaign()
+    report = service.run_once(timeout=60)
+    assert report.published == 2, report
+    with centre.store.session() as session:
+        links = {p.channel: p.url for p in session.exec(select(Publication))}
+    assert set(links) == {"tg", "vk"} and all(links.values())
+    album = fake.messages("@sandbox_channel")  # the three photos, the text on the first
+    assert len(album) == 3 and "Мастер-класс" in album[0]["caption"]
+    assert service.tell_news() == 1
+    published = centre.wait_said(REPORTER, 11)["text"]
+    assert "has been published" in published
+    assert links["tg"] in published and links["vk"] in published
+    assert service.tell_news() == 0  # told once
