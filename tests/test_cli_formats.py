@@ -64,6 +64,7 @@ IDENTIFIERS: dict[str, set[str]] = {
     "outcome": {s.value for s in SlotOutcome},
     "consent": {"recorded", "missing", "not needed"},
     "active": {"yes", "no"},
+    "came_from": {"publication", "placement", "outlet", "offline", "unattributed"},
 }
 
 
