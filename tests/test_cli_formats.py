@@ -46,7 +46,7 @@ channels = {names = ["press"]}
 
 # Every command with a machine format, as a script runs it.
 JSON_COMMANDS = [
-    ("stats",), ("stats", "--by", "week"), ("stats", "--by", "story"),
+    ("stats",), ("stats", "--by", "week"), ("stats", "--by", "story"), ("stats", "--by", "home"),
     ("publications", "list"), ("content", "list"), ("signups", "list"),
     ("signups", "list", "--duplicates"), ("signups", "list", "--unfinished"),
     ("channels", "list"), ("campaigns", "list"), ("campaigns", "preview", "mentoring"),
