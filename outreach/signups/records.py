@@ -173,13 +173,13 @@ def apply_fields(row: SignUp, fields: dict[str, Any]) -> None:
 
 #: Where a sign-up came from, as ``came_from`` names it in listings and ``stats --by home``.
 CAME_FROM = ("publication", "placement", "outlet", "offline", "unattributed")
+#: Sources a coordinator types in (a phone call, paper forms), not a bot's dialog.
+COORDINATOR_SOURCES = ("offline", "csv")
 
 
 def came_from(row: SignUp, where: Origin | None) -> str:
     """The kind of a sign-up's source: its code's kind (a post, a poster or stand, a press
     outlet); without a code, offline (a coordinator typed it in) or unattributed."""
-    from outreach.signups.merging import COORDINATOR_SOURCES
-
     if where is not None:
         return where.kind
     return "offline" if row.source in COORDINATOR_SOURCES else "unattributed"
@@ -188,8 +188,6 @@ def came_from(row: SignUp, where: Origin | None) -> str:
 def came_from_sql(source: Any, code_kind: Any) -> Any:
     """``came_from`` in SQL, for a sign-up's ``source`` and its code's ``kind`` (NULL: none)."""
     import sqlalchemy as sa
-
-    from outreach.signups.merging import COORDINATOR_SOURCES
 
     return sa.case((code_kind.is_not(None), code_kind),
                    (source.in_(COORDINATOR_SOURCES), "offline"), else_="unattributed")
