@@ -247,7 +247,7 @@ def write_pdf(report: Report, path: Path) -> Path:
 
         def showPage(self) -> None:  # noqa: N802 (reportlab's name)
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # reportlab's, not in the stubs
 
         def save(self) -> None:
             count = len(self._pages)
@@ -257,7 +257,7 @@ def write_pdf(report: Report, path: Path) -> Path:
                 self.setFillGray(0.35)
                 self.drawString(MARGIN_MM * mm, 9 * mm, footer)
                 self.drawRightString(A4[0] - MARGIN_MM * mm, 9 * mm, _(
-                    "page {page} of {count}").format(page=self._pageNumber, count=count))
+                    "page {page} of {count}").format(page=self.getPageNumber(), count=count))
                 super().showPage()
             super().save()
 

@@ -41,10 +41,12 @@ def write_xlsx(report: Report, path: Path) -> Path:
     from openpyxl import Workbook
 
     book = Workbook()
-    book.remove(book.active)
+    for blank in list(book.worksheets):
+        book.remove(blank)
     taken: set[str] = set()
     for section in report.sections:
-        _sheet(book.create_sheet(sheet_name(section.sheet or section.title, taken)), section, report)
+        name = sheet_name(section.sheet or section.title, taken)
+        _sheet(book.create_sheet(name), section, report)
     book.properties.title = _("Results of {centre}: {period}").format(
         centre=report.centre.name or "Outreach", period=report.period.title())
     book.properties.creator = "Outreach"
@@ -98,10 +100,8 @@ def _sheet(sheet: Worksheet, section: Section, report: Report) -> None:
 
     for index, width in enumerate(widths):
         sheet.column_dimensions[get_column_letter(index + 1)].width = min(MAX_WIDTH, width + 3)
-    row = len(rows) + 3
-    for note in section.notes:
-        sheet.cell(row=row, column=1, value=note).font = Font(italic=True, color="595959")
-        row += 1
+    for line, note in enumerate(section.notes, start=len(rows) + 3):
+        sheet.cell(row=line, column=1, value=note).font = Font(italic=True, color="595959")
 
 
 def _width(value: Any, column: Column) -> int:
