@@ -29,7 +29,8 @@ Everything a plugin needs from Outreach is here, so a plugin imports no
 other ``outreach`` module: the centre's details (``Centre``), the message
 catalogue (``_``, ``ngettext``, ``N_``, ``lazy_gettext``, ``pgettext`` and the
 ``format_*`` helpers for numbers and dates in the reader's language, see
-docs/i18n.md), the fonts Outreach ships (``font_file``), and files for the
+docs/i18n.md), the fonts Outreach ships (``font_file``), the crops that keep
+people's faces (``detect_faces``, ``face_crop_box``, ``best_portrait``), and files for the
 owner's eyes only (``private_folder``, ``write_private``). A plugin's own CLI
 commands use ``outreach.commands`` as well (docs/plugins.md).
 """
@@ -76,6 +77,9 @@ from outreach.i18n import (
     npgettext,
     pgettext,
 )
+from outreach.media.faces import Face, best_portrait, detect_faces
+from outreach.media.faces import crop_box as face_crop_box
+from outreach.media.limits import MediaLimits
 from outreach.text.latin import slugify, transliterate
 
 __all__ = [
@@ -90,6 +94,7 @@ __all__ = [
     "CheckResult",
     "DEEP_LINK_CODE",
     "Engagement",
+    "Face",
     "FakePlatform",
     "Field",
     "Incoming",
@@ -108,8 +113,11 @@ __all__ = [
     "TextLimits",
     "TransientError",
     "check_zone",
+    "best_portrait",
     "client_hung_up",
     "current_language",
+    "detect_faces",
+    "face_crop_box",
     "font_file",
     "format_date",
     "format_datetime",
@@ -134,30 +142,6 @@ __all__ = [
 #: (Bot API docs, "Deep linking"), which VK's ``?ref=`` takes too. Outreach's
 #: referral codes always fit it; a payload that does not was typed or forged.
 DEEP_LINK_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-@dataclass(frozen=True)
-class MediaLimits:
-    """What a platform accepts for one photo, and how many go in one post.
-
-    Renditions are made to fit these (``outreach.media``); a plugin writes
-    no image code of its own.
-    """
-
-    max_side: int | None = None  # longest side, pixels
-    max_sum: int | None = None  # width + height, pixels
-    max_ratio: float | None = None  # long side / short side
-    max_bytes: int = 10 * 1024 * 1024
-    formats: tuple[str, ...] = ("JPEG",)  # Pillow format names; the first is preferred
-    max_photos: int = 10
-    quality: int = 85  # starting JPEG quality; lowered to meet max_bytes
-
-    def key(self) -> str:
-        """A stable text key for the rendition cache."""
-        return (
-            f"s{self.max_side}-t{self.max_sum}-r{self.max_ratio}-b{self.max_bytes}"
-            f"-f{'+'.join(self.formats)}-q{self.quality}"
-        )
 
 
 @dataclass(frozen=True)

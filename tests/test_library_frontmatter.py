@@ -246,3 +246,17 @@ def test_participants_and_people_helped_are_counts(tmp_path: Path) -> None:
         found
     assert any("story.md:9" in p and "beneficiaries" in p and "whole number" in p
                for p in found), found
+
+
+def test_photographer_credits_every_photo_without_a_credit_of_its_own(tmp_path: Path) -> None:
+    text = GOOD.replace('summary = "Урок профориентации"',
+                        'summary = "Урок профориентации"\nphotographer = "Олег Смирнов"')
+    story = read_story(story_folder(tmp_path, text))
+    assert [p.credit for p in story.photos] == ["Фото: И. Петрова", "Олег Смирнов"]
+
+
+def test_photographer_longer_than_the_store_keeps_is_refused(tmp_path: Path) -> None:
+    text = GOOD.replace('summary = "Урок профориентации"',
+                        'summary = "Урок профориентации"\nphotographer = "' + "я" * 201 + '"')
+    with pytest.raises(ValidationError, match=r"photographer.*at most 200"):
+        read_story(story_folder(tmp_path, text))

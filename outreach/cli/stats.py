@@ -110,7 +110,7 @@ def stats(app: App, since: When | None, until: When | None, campaign: str | None
             since=since, until=until), param_hint="'--since'")
     grouping = by or "campaign-channel"
     report = compute_stats(app.store, zone=zone, since=start, until=end, campaign=campaign,
-                           channel=channel, by=grouping)
+                           channel=channel, by=grouping, rows_only=fmt == "csv")
     if fmt == "json":
         click.echo(json.dumps(_as_json(report), ensure_ascii=False, indent=2))
     elif fmt == "csv":

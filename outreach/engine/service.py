@@ -244,7 +244,18 @@ class Service:
     # --- running -----------------------------------------------------------------
 
     def run_once(self, timeout: float = 600.0) -> OnceReport:
-        """Do everything that is due now, wait for it to finish, and return."""
+        """Do everything that is due now, wait for it to finish, and return.
+
+        Beats like ``start`` and ``stop`` do, so ``outreach status`` shows when it last ran.
+        """
+        heartbeat.beat(self.store, self.worker, self.clock(), starting=True)
+        try:
+            return self._run_once(timeout)
+        finally:
+            with self.alarm.job(lambda: _("Recording that the service is running failed")):
+                heartbeat.stopped(self.store, self.worker, self.clock())
+
+    def _run_once(self, timeout: float) -> OnceReport:
         from outreach.engine.outbox import next_due
 
         problems = self.load_campaigns()

@@ -102,6 +102,9 @@ FIELDS = {
                            help="How many people the event helped, for reports"),
     "consent": Field(dict, help="Who recorded the consent of the people shown, and when"),
     "photos": Field(list, items=dict, default=[], help="The photos, in the order shown"),
+    "photographer": Field(str, check=_max_length(200),
+                          help="Who took the photos: the credit of every photo that names "
+                               "no credit of its own"),
 }
 
 CONSENT = {
@@ -187,6 +190,10 @@ def read_story(
         )
     consent_by, consent_at = _consent(check, top.get("consent"), time_zone)
     photos = _photos(check, toml_text, opening + 1, top.get("photos") or [], folder)
+    photographer = (top.get("photographer") or "").strip()
+    if photographer:  # press kits and posters print every photo's credit
+        photos = [p if p.credit else dataclasses.replace(p, credit=photographer)
+                  for p in photos]
     if top.get("kind") == "photo-report" and "photos" in top and not top["photos"]:
         check.problem(
             "kind",
