@@ -206,8 +206,11 @@ def _summary(now: _Figures, before: _Figures | None, period: Period,
     if compared is not None:
         notes.append(_("Compared with: {span}. Change: against the compared period; empty "
                        "when that had none.").format(span=compared.span()))
-    return Section("summary", _("Summary of the period"), columns, rows, notes,
-                   row_keys=[key for key, _label, _how in lines])
+    keys = [key for key, _label, _how in lines]
+    parts = {"photo_reports", "stories", "municipalities_events", "municipalities_home",
+             "municipalities_channels"}
+    return Section("summary", _("Summary of the period"), columns, rows, notes, row_keys=keys,
+                   indented=frozenset(i for i, key in enumerate(keys) if key in parts))
 
 
 def _by_home(now: _Figures, before: _Figures | None) -> Section:

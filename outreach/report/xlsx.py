@@ -86,10 +86,14 @@ def _sheet(sheet: WriteOnlyWorksheet, section: Section, report: Report) -> None:
 
     bold, right = Font(bold=True), Alignment(horizontal="right")
     wrap = Alignment(wrap_text=True, vertical="top")
+    indent = Alignment(indent=2)
     header_fill = PatternFill("solid", fgColor="DCE6F1")
 
-    def cell(value: Any, **style: Any) -> Cell:
-        made = WriteOnlyCell(sheet, value=value)
+    def cell(value: Any, **style: Any) -> Any:
+        """A styled cell, or the bare value when it needs no style (much quicker to write)."""
+        if not style:
+            return value
+        made: Cell = WriteOnlyCell(sheet, value=value)
         for name, setting in style.items():
             setattr(made, name, setting)
         return made
@@ -99,10 +103,14 @@ def _sheet(sheet: WriteOnlyWorksheet, section: Section, report: Report) -> None:
     for number, row in enumerate(rows):
         last = section.total is not None and number == len(rows) - 1
         cells = []
-        for value, column in zip(row, columns, strict=True):
+        for place, (value, column) in enumerate(zip(row, columns, strict=True)):
             style: dict[str, Any] = {"font": bold} if last else {}
+            if place == 0 and number in section.indented:
+                style["alignment"] = indent
             if value is None and column.kind in ("number", "share"):
                 style["alignment"] = right
+            elif column.kind == "number" and isinstance(value, int) and -1000 < value < 1000:
+                pass  # "#,##0" would show it the same
             elif column.kind in formats and (column.kind != "date"
                                              or isinstance(value, dt.date)):
                 style["number_format"] = formats[column.kind]
