@@ -206,8 +206,11 @@ def _summary(now: _Figures, before: _Figures | None, period: Period,
     if compared is not None:
         notes.append(_("Compared with: {span}. Change: against the compared period; empty "
                        "when that had none.").format(span=compared.span()))
-    return Section("summary", _("Summary of the period"), columns, rows, notes,
-                   row_keys=[key for key, _label, _how in lines])
+    keys = [key for key, _label, _how in lines]
+    parts = {"photo_reports", "stories", "municipalities_events", "municipalities_home",
+             "municipalities_channels"}
+    return Section("summary", _("Summary of the period"), columns, rows, notes, row_keys=keys,
+                   indented=frozenset(i for i, key in enumerate(keys) if key in parts))
 
 
 def _by_home(now: _Figures, before: _Figures | None) -> Section:
@@ -286,7 +289,8 @@ def _municipalities(now: _Figures, places: Mapping[str, str | None]) -> Section:
     names = sorted(set(events) | {m for m in now.home if m} | set(local))
     rows = [[m, events.get(m, 0), now.home.get(m, 0), local.get(m, 0)] for m in names]
     columns = [Column("municipality", _("Municipality"), "text"),
-               Column("events", _("Events")), Column("volunteers", _("New volunteers living there")),
+               Column("events", _("Events")),
+               Column("volunteers", _("New volunteers living there")),
                Column("publications", _("Publications on its local channels"))]
     return Section("municipalities", _("Municipalities"), columns, rows, [
         _("Every municipality the centre reached in the period: where its events took place, "
@@ -377,7 +381,8 @@ def _audience(days: list[AudienceDay]) -> Section:
             first.setdefault(channel, members)
         rows.append([channel, last_day or month, members, change, joins, credited])
     columns = [Column("channel", _("Channel"), "text"), Column("date", _("Date"), "date"),
-               Column("members", _("Members (last count of the month)")), Column("change", _("Change")),
+               Column("members", _("Members (last count of the month)")),
+               Column("change", _("Change")),
                Column("joins", _("Joins")), Column("credited", _("Joins credited to posts"))]
     return Section("audience", _("Audience"), columns, rows, [
         _("Each community's members on the last day of each month with a count (the "
