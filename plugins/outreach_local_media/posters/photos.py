@@ -8,6 +8,10 @@ fit is cut away evenly left and right; from top and bottom, 60 % of the cut
 comes off the bottom, because people photographed standing or sitting have
 their heads in the upper half of the picture.
 
+Every crop on a poster goes through ``choose_crop`` (a photo in a frame) or
+``portrait_crop`` (the one face of a billboard), and ``best_portrait`` picks the
+photo for a single-portrait slot (the largest face).
+
 A JPEG is decoded at 1/2, 1/4 or 1/8 scale (``draft``) when that still covers
 the frame, so four 12-megapixel photos on an A3 poster cost little memory.
 """
@@ -15,21 +19,26 @@ the frame, so four 12-megapixel photos on an A3 poster cost little memory.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from outreach.channels import best_portrait, detect_faces, face_crop_box
+from outreach.channels import best_portrait as best_face_portrait
+from outreach.channels import detect_faces, face_crop_box
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from PIL import Image as PILImage
 
     from outreach.channels import Face
 
 TOP_SHARE = 0.4  # of the height cut away, the share taken off the top
 _ROTATED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
+
+Box = tuple[int, int, int, int]
+#: Chooses the part of an upright picture shown in a frame:
+#: (picture, frame size, faces found in it) -> box.
+Crop = Callable[["PILImage.Image", tuple[int, int], "Sequence[Face]"], Box]
 
 
 @dataclass(frozen=True)
@@ -47,15 +56,42 @@ def cover_box(width: int, height: int, frame: tuple[int, int],
     return face_crop_box((width, height), frame[0] / frame[1], faces, top_share=TOP_SHARE)
 
 
-def portrait(photos: Sequence[Path]) -> Path | None:
-    """Of ``photos``, the one for a slot that shows one person (the largest face), or
-    None when none shows a face."""
-    return best_portrait(photos)
+def choose_crop(picture: PILImage.Image, frame: tuple[int, int],
+                faces: Sequence[Face] = ()) -> Box:
+    """The part of ``picture`` (upright) a frame of ``frame``'s proportions shows:
+    every face in ``faces`` when they fit."""
+    return cover_box(*picture.size, frame, faces)
 
 
-def place_photo(path: Path, frame: tuple[int, int], *, faces: bool = True) -> Placed:
-    """``path`` upright, cropped to the frame's ratio and scaled to ``frame`` pixels;
-    with ``faces=False`` the crop does not look for faces.
+def portrait_crop(picture: PILImage.Image, frame: tuple[int, int],
+                  faces: Sequence[Face] = ()) -> Box:
+    """The part of ``picture`` a single-portrait slot (the billboard's) shows: the
+    largest face of ``faces``, or the rule of a photo without faces."""
+    largest = max(faces, key=lambda face: face.area, default=None)
+    return cover_box(*picture.size, frame, () if largest is None else (largest,))
+
+
+def best_portrait(paths: Sequence[Path]) -> Path | None:
+    """The photo for a single-portrait slot: the one with the largest face, else the
+    story's first."""
+    return best_face_portrait(paths) or (paths[0] if paths else None)
+
+
+def upright_size(path: Path) -> tuple[int, int]:
+    """The photo's size as shown (EXIF orientation applied), read from its header only."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        width, height = image.size
+        return (height, width) if _orientation(image) in _ROTATED else (width, height)
+
+
+def place_photo(path: Path, frame: tuple[int, int], crop: Crop = choose_crop,
+                enlarge: bool = True, *, faces: bool = True) -> Placed:
+    """``path`` upright, cropped to the frame's ratio by ``crop`` and scaled to ``frame``
+    pixels; with ``enlarge=False`` a photo with fewer pixels than the frame keeps its own
+    (the frame's proportions, the photo's pixels: a PDF scales it, memory does not); with
+    ``faces=False`` the crop does not look for faces.
 
     Raises OSError (or PIL's UnidentifiedImageError) when the file cannot be read.
     """
@@ -73,8 +109,12 @@ def place_photo(path: Path, frame: tuple[int, int], *, faces: bool = True) -> Pl
         picture = ImageOps.exif_transpose(image)
     if picture.mode != "RGB":
         picture = _rgb(picture)
-    scaled_box = cover_box(*picture.size, frame, found)
+    scaled_box = crop(picture, frame, found)
     shrinking = scaled_box[2] - scaled_box[0] >= frame[0]
+    if not shrinking and not enlarge:
+        kept = scaled_box[2] - scaled_box[0]
+        frame = (kept, max(1, round(kept * frame[1] / frame[0])))
+        shrinking = True
     # LANCZOS keeps detail when shrinking; enlarging a small photo gains nothing from it.
     method = Image.Resampling.LANCZOS if shrinking else Image.Resampling.BICUBIC
     placed = picture.resize(frame, method, box=scaled_box, reducing_gap=2.0 if shrinking else None)
