@@ -165,12 +165,12 @@ def test_stand_shows_the_municipality_s_approved_reports_and_events(project: Pat
     result = run("render", str(valentina), "--format", "stand", "--placement", PENSION,
                  "--marks")
     assert result.exit_code == 0, result.output
-    pdf = next(project.glob("output/posters/*_stand_mia-1.pdf"))
+    pdf = next(project.glob("output/posters/*_stand_mac-1.pdf"))
     page = PdfReader(pdf).pages[0]
     text = " ".join(page.extract_text().split())
     assert "Урок профориентации в школе №5" in text  # the approved report's photo caption
     assert "Встреча наставников" in text and "Библиотека, ул. Ленина, 5" in text
-    assert "MIA-1" in text
+    assert "MAC-1" in text
     assert float(page.mediabox.width) > float(page.bleedbox.width)  # crop marks asked for
 
     (project / "media" / "events.toml").write_text("[[events]]\ndate = 2099-12-10\n",
