@@ -49,7 +49,7 @@ def test_add_list_show_export_forget(runner: CliRunner, project: Path, tmp_path:
     refused = run(runner, project, "signups", "add", "--name", "Иван", "--phone",
                   "89120000002", "--code", "MAI-7")
     assert refused.exit_code == 1
-    assert "did you mean MIA-7" in refused.output and "Traceback" not in refused.output
+    assert "Did you mean MIA-7?" in refused.output and "Traceback" not in refused.output
     kept = run(runner, project, "signups", "add", "--name", "Иван", "--phone",
                "89120000002", "--code", "MAI-7", "--unattributed")
     assert kept.exit_code == 0 and "without a code" in kept.output
@@ -305,3 +305,21 @@ def test_list_says_where_people_live_and_what_brought_them(
         assert refused.exit_code == 1, refused.output
         assert f"«{meant}»" in refused.output or f"'{meant}'" in refused.output
         assert "Traceback" not in refused.output
+
+
+def test_a_latin_poster_code_typed_in_russian_letters_is_found(runner: CliRunner,
+                                                               tmp_path: Path,
+                                                               store_url: str) -> None:
+    """CHE-1 on a poster reads as СНЕ-1: a phone sign-up typed so keeps its source."""
+    project = _config_on(tmp_path, store_url)
+    store = open_store(store_url)
+    with store.session() as s:
+        s.add(ReferralCode(code="PosterCode5678", kind="placement", channel="press",
+                           placement="Соцзащита, Челябинск", short_code="CHE-1",
+                           created_at=utcnow()))
+    store.dispose()
+    added = run(runner, project, "signups", "add", "--name", "Ольга", "--phone",
+                "89120000001", "--code", "сне-1")
+    assert added.exit_code == 0, added.output
+    shown = run(runner, project, "signups", "show", "1")
+    assert "CHE-1" in shown.output, shown.output
