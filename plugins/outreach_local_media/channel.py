@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,7 @@ from outreach.channels import (
     TransientError,
     _,
     check_email,
+    format_date,
     format_number,
     os_reason,
     slugify,
@@ -39,13 +40,26 @@ from outreach_local_media.posters.layouts import layout_problems, layouts_from
 from outreach_local_media.presskit import find_kit, write_kit
 
 if TYPE_CHECKING:
-    from outreach_local_media.posters import PosterResult
+    from outreach_local_media.events import Upcoming
+    from outreach_local_media.posters import Event, PosterResult, Report
 
 
 
 def default_call() -> str:
     """The posters' call to action when the channel's settings give none."""
     return _("Become a silver volunteer!")
+
+
+BILLBOARD_WORDS = 7  # outdoor designers' rule for a board read from a moving car
+
+
+def _check_billboard_headline(value: str) -> str | None:
+    words = len(value.split())
+    if words > BILLBOARD_WORDS:
+        return _("has {count} words; a billboard is read in five seconds from a car, so "
+                 "write at most {most}, e.g. \"Станьте серебряным волонтёром!\"").format(
+            count=words, most=BILLBOARD_WORDS)
+    return None
 
 
 def _check_signup_url(value: str) -> str | None:
@@ -134,9 +148,13 @@ class LocalMediaChannel(Channel):
                                      "(default: \"Станьте серебряным волонтёром!\")"),
         "layouts": Field(dict, default={}, check=layout_problems,
                          help="Poster formats to change or add: "
-                              "{ stand = { width_mm = 1000, height_mm = 1400, dpi = 100 } }"),
+                              "{ stand = { width_mm = 1000, height_mm = 1400, dpi = 150 } }"),
         "posters": Field(list, items=str, default=[],
                          help="Formats rendered with every press kit, e.g. ['a4']"),
+        "billboard_headline": Field(str, default="", check=_check_billboard_headline,
+                                    help="The billboard's words, at most seven"),
+        "crop_marks": Field(bool, default=False,
+                            help="Crop marks outside the bleed of every poster PDF"),
     }
     # A press release has room; print wants large photos (about A4 at 300 dpi).
     text_limits = TextLimits(max_text=20_000)
@@ -190,13 +208,17 @@ class LocalMediaChannel(Channel):
         return list(self._outlets)
 
     def render_poster(self, post: Post, layout: str, out_dir: Path | None = None,
-                      name: str | None = None) -> PosterResult:
+                      name: str | None = None, *, reports: Sequence[Post] = (),
+                      events: Sequence[Upcoming] = (), marks: bool | None = None
+                      ) -> PosterResult:
         """Render ``post`` as a poster in format ``layout``: a PDF for print (when the
         format has one) and a PNG preview, in ``out_dir`` (default <output>/posters).
 
         ``post.referral_code`` is printed as the short code to say on the phone,
         ``post.signup_link`` as the QR code; ``post.extra`` may give ``summary``
-        (the short line under the headline) and ``call_to_action``.
+        (the short line under the headline) and ``call_to_action``. A stand shows
+        ``reports`` (recent stories of its municipality, ``post`` when none) and
+        ``events``. ``marks`` adds crop marks (default: the ``crop_marks`` setting).
         """
         from outreach_local_media.posters import PosterContent, render_poster
 
@@ -226,13 +248,21 @@ class LocalMediaChannel(Channel):
             phone=centre.phone if centre else "",
             short_code=post.referral_code,
             link=post.signup_link,
+            credits=[photo.credit or "" for photo in post.photos],
+            address=centre.address if centre else "",
+            billboard_headline=str(self.settings.get("billboard_headline") or ""),
+            municipality=post.municipality or "",
+            reports=[_report(story) for story in reports],
+            events=[_event(event) for event in events],
         )
         folder = out_dir or self.root.parent / "posters"
         stem = name or "_".join(part for part in (
             slugify(post.title, 40), chosen.name, slugify(post.referral_code or "", 16)
             if post.referral_code else "") if part)
+        if marks is None:
+            marks = bool(self.settings.get("crop_marks"))
         try:
-            return render_poster(content, chosen, folder, stem)
+            return render_poster(content, chosen, folder, stem, marks=marks)
         except FileNotFoundError as exc:
             raise PermanentError(_("channel {channel}: photo {path} is missing; the poster "
                                    "was not made").format(channel=self.name,
@@ -289,6 +319,25 @@ class LocalMediaChannel(Channel):
         if self.mailer is not None:
             results.append(self.mailer.check())
         return results
+
+
+def _report(story: Post) -> Report:
+    from outreach_local_media.posters import Report
+
+    photo = story.photos[0] if story.photos else None
+    when = (story.extra or {}).get("event_date")
+    return Report(title=story.title, photo=photo.path if photo else None,
+                  caption=(photo.caption or "") if photo else "",
+                  credit=(photo.credit or "") if photo else "",
+                  date=format_date(when) if isinstance(when, dt.date) else "")
+
+
+def _event(event: Upcoming) -> Event:
+    from outreach_local_media.posters import Event
+
+    when = format_date(event.date)
+    return Event(when=f"{when}, {event.time}" if event.time else when, title=event.title,
+                 place=event.place)
 
 
 def _first_sentence(text: str, title: str) -> str:
