@@ -183,7 +183,9 @@ class FrontDesk(SignupDesk):
             session, self._event(channel, message), now, lambda: step_in(session), account))
         if outcome is not None and outcome.erase:
             files.erase(self.config.data_dir, account)
-        if outcome is not None and outcome.finish:
+        if outcome is None or outcome.finish:
+            # A repeat of the step that finished the report (its worker died before saving
+            # it) finishes it too; otherwise finish() finds nothing to do.
             replies = [*replies, *self.finish(account)]
         return replies
 
