@@ -25,6 +25,7 @@ from outreach.db.models import (
     Story,
 )
 from outreach.db.states import PersonRole
+from outreach.engine.publications import button_actions
 from outreach.fieldreports import texts as t
 from outreach.fieldreports.decisions import Decisions
 from outreach.fieldreports.desk import FrontDesk, erase_abandoned
@@ -119,7 +120,7 @@ def desk(config: Config, store: Store) -> Iterator[FrontDesk]:
 
     registry = make_registry(config, [PhotoChannel])
     yield FrontDesk(store, config, registry, StoreDesk(store, config, registry),
-                    clock=lambda: T0)
+                    clock=lambda: T0, actions=button_actions())
     registry.close()
 
 
@@ -217,7 +218,8 @@ def test_a_restart_mid_dialog_resumes_where_it_stopped(desk: FrontDesk, config: 
     reporter.press(t.DONE)
     reporter.press(t.KEEP_TITLE)
     # A new desk over the same store: the service was restarted.
-    again = FrontDesk(store, config, desk.registry, desk.signups, clock=lambda: T0)
+    again = FrontDesk(store, config, desk.registry, desk.signups, clock=lambda: T0,
+                      actions=button_actions())
     after = Phone(again, "1")
     resumed = after.text("/start")
     assert "go on with your report" in resumed[0].text
