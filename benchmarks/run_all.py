@@ -29,6 +29,7 @@ def main() -> int:
         ["bench_run_memory.py", "--campaigns", "100" if quick else "1000"],
         ["bench_stats.py", "--publications", "10000" if quick else "100000"],
         ["bench_posters.py"],
+        ["bench_print.py", "--rounds", "1" if quick else "3"],
         ["bench_vk.py", "--posts", "10" if quick else "100"],
         ["bench_telegram.py"],
         ["bench_max.py", "--posts", "10" if quick else "100"],

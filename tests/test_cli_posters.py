@@ -151,3 +151,30 @@ def test_render_speaks_the_readers_language(project: Path) -> None:
                                env={"OUTREACH_LANG": "ru"})
     assert wrong.exit_code == 1
     assert wrong.output.startswith("Ошибка: ")
+
+
+def test_stand_shows_the_municipality_s_approved_reports_and_events(project: Path) -> None:
+    from pypdf import PdfReader
+
+    school, valentina = story_id(SCHOOL), story_id(VALENTINA)
+    approved = CliRunner().invoke(cli, ["content", "approve", str(school)])
+    assert approved.exit_code == 0, approved.output
+    (project / "media" / "events.toml").write_text(
+        '[[events]]\ndate = 2099-12-10\ntime = "11:00"\ntitle = "Встреча наставников"\n'
+        'place = "Библиотека, ул. Ленина, 5"\nmunicipality = "Миасс"\n', encoding="utf-8")
+    result = run("render", str(valentina), "--format", "stand", "--placement", PENSION,
+                 "--marks")
+    assert result.exit_code == 0, result.output
+    pdf = next(project.glob("output/posters/*_stand_mia-1.pdf"))
+    page = PdfReader(pdf).pages[0]
+    text = " ".join(page.extract_text().split())
+    assert "Урок профориентации в школе №5" in text  # the approved report's photo caption
+    assert "Встреча наставников" in text and "Библиотека, ул. Ленина, 5" in text
+    assert "MIA-1" in text
+    assert float(page.mediabox.width) > float(page.bleedbox.width)  # crop marks asked for
+
+    (project / "media" / "events.toml").write_text("[[events]]\ndate = 2099-12-10\n",
+                                                   encoding="utf-8")
+    broken = run("render", str(valentina), "--format", "stand")
+    assert broken.exit_code == 1
+    assert "events.toml, event 1: title is missing" in broken.stderr

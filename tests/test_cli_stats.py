@@ -138,3 +138,32 @@ def test_an_empty_period_says_so(runner: CliRunner, project: Path) -> None:
     assert "No publications or sign-ups in this period." in result.output
     assert "Audience: no member counts collected for any channel in this period." in \
         result.output
+
+
+def test_stats_audience_shows_members_per_day_and_joins_credited(
+        runner: CliRunner, project: Path, store_url: str) -> None:
+    import datetime as dt
+
+    from outreach.db import open_store
+    from outreach.db.models import AudienceJoin
+
+    store = open_store(store_url)
+    with store.session() as s:
+        s.add(AudienceJoin(channel="vk", joined_at=dt.datetime(2026, 10, 2, 6, tzinfo=dt.UTC),
+                           publication_id=1))
+        s.add(AudienceJoin(channel="vk", joined_at=dt.datetime(2026, 10, 2, 7, tzinfo=dt.UTC)))
+    store.dispose()
+    result = run(runner, "audience", "--since", "2026-09-01", "--until", "2026-10-31",
+                 "--format", "json", "--chart", "audience.png")
+    assert result.exit_code == 0, result.output
+    days = json.loads(result.output[:result.output.rindex("]") + 1])
+    assert [(d["channel"], d["date"], d["members"], d["change"], d["joins"], d["credited"])
+            for d in days] == [
+        ("telegram", "2026-10-03", 300, None, 0, 0),
+        ("vk", "2026-09-28", 900, None, 0, 0),
+        ("vk", "2026-10-02", 1000, 100, 2, 1),
+        ("vk", "2026-10-20", 1040, 40, 0, 0),
+    ]
+    assert (project / "audience.png").stat().st_size > 10_000
+    table = run(runner, "audience", "--since", "2026-09-01", "--channel", "vk")
+    assert "+100" in table.output and "telegram" not in table.output

@@ -9,6 +9,8 @@ translated (docs/i18n.md).
 from __future__ import annotations
 
 import importlib
+import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any, cast
@@ -33,6 +35,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                N_("Coordinators and reporters: invite by link, list, revoke, see who did what.")),
     "publications": ("outreach.cli.publications", "publications",
                      N_("List, inspect, retry, cancel and resolve publications.")),
+    "report": ("outreach.cli.report", "report",
+               N_("The centre's results for a period, as a workbook (XLSX) and a PDF.")),
+    "results": ("outreach.cli.results", "results",
+                N_("Figures entered by hand for the report: seminars, agreements...")),
     "run": ("outreach.cli.run", "run", N_("Run the service: schedule, publish, collect.")),
     "sandbox": ("outreach.cli.sandbox", "sandbox",
                 N_("Start local fakes of VK and Telegram for rehearsals.")),
@@ -59,8 +65,13 @@ class UserError(click.ClickException):
         self.exit_code = getattr(error, "exit_code", 1)  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
-        click.secho(_("Error: {message}").format(message=self.format_message()), err=True,
-                    fg="red")
+        from outreach.cli.logs import PRIORITIES, to_journal
+
+        # Under systemd the journal files it as an error (journalctl -p err shows it).
+        stderr = sys.stderr  # where click.secho(err=True) writes
+        prefix = f"<{PRIORITIES[logging.ERROR]}>" if to_journal(stderr, os.environ) else ""
+        click.secho(prefix + _("Error: {message}").format(message=self.format_message()),
+                    err=True, fg="red")
 
 
 class LazyGroup(click.Group):
@@ -153,6 +164,11 @@ class App:
 
             self._store = open_store(self.config.database_url)
         return self._store
+
+    def keep_store(self, store: Any) -> Any:
+        """Use ``store`` (opened as a command needs it) as this command's, closed with it."""
+        self._store = store
+        return store
 
     @property
     def registry(self) -> Any:

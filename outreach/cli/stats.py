@@ -52,7 +52,7 @@ def _chart_path(ctx: click.Context, param: click.Parameter, value: Path | None) 
     return value
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--since", type=WHEN,
               help=N_("From this date (2026-10-01) or this far back (7d, 30d, 12h). "
                       "Default: from the beginning."))
@@ -92,8 +92,14 @@ def stats(app: App, since: When | None, until: When | None, campaign: str | None
     --by municipality puts publications under their story's municipality and
     sign-ups from posters under the municipality the person gave. Weeks are ISO
     weeks (Monday to Sunday) in the time zone of config.toml.
+
+    \b
+    outreach stats audience: each community's members day by day.
     """
     from outreach.stats import compute_stats
+
+    if click.get_current_context().invoked_subcommand is not None:
+        return  # outreach stats audience ...
 
     zone = zoneinfo.ZoneInfo(app.config.time_zone)
     now = dt.datetime.now(dt.UTC)
@@ -104,7 +110,7 @@ def stats(app: App, since: When | None, until: When | None, campaign: str | None
             since=since, until=until), param_hint="'--since'")
     grouping = by or "campaign-channel"
     report = compute_stats(app.store, zone=zone, since=start, until=end, campaign=campaign,
-                           channel=channel, by=grouping)
+                           channel=channel, by=grouping, rows_only=fmt == "csv")
     if fmt == "json":
         click.echo(json.dumps(_as_json(report), ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -331,3 +337,65 @@ def _write_chart(app: App, report: StatsReport, path: Path, zone: zoneinfo.ZoneI
     else:
         click.echo(_("Chart written to {path} (nothing to show in this period).").format(
             path=path), err=fmt != "table")
+
+
+AUDIENCE_COLUMNS = ("channel", "date", "members", "change", "joins", "credited")
+
+
+@stats.command("audience")
+@click.option("--channel", help=N_("Only this channel."))
+@click.option("--since", type=WHEN, default="30d", show_default=True,
+              help=N_("From this date (2026-10-01) or this far back (7d, 30d, 12h)."))
+@click.option("--until", type=WHEN,
+              help=N_("Up to and including this date, or up to this far back. Default: now."))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
+              show_default=True, help=N_("Output format."))
+@click.option("--chart", type=click.Path(path_type=Path, dir_okay=False), callback=_chart_path,
+              metavar=N_("FILE"), help=N_("Also draw the members over time into this PNG file."))
+@click.pass_obj
+def audience(app: App, channel: str | None, since: When, until: When | None, fmt: str,
+             chart: Path | None) -> None:
+    """Each community's members day by day, and the change.
+
+    \b
+    A day's figure is its last count (the service counts every channel's
+    members once a day); the change is against the day before with a count.
+    Beside it: people who joined that day, and those of them credited to a
+    post (joined soon after a publication on that channel). Joins are weaker
+    evidence than sign-ups and are never added to them.
+    """
+    from outreach.stats.audience import audience_days
+
+    zone = zoneinfo.ZoneInfo(app.config.time_zone)
+    now = dt.datetime.now(dt.UTC)
+    start = since.at(zone, now=now)
+    end = until.at(zone, now=now, end_of_day=True) if until else None
+    with app.store.session() as session:
+        days = audience_days(session.connection(), zone, start, end,
+                             [channel] if channel else None)
+    if fmt == "table":
+        rows = [{"channel": d.channel, "date": format_date(d.day),
+                 "members": number(d.members),
+                 "change": None if d.change is None else _signed(d.change),
+                 "joins": number(d.joins), "credited": number(d.credited)} for d in days]
+        if rows:
+            click.echo(render(rows, AUDIENCE_COLUMNS, "table", {
+                **HEADERS, "date": _l("Day"), "members": _l("Members that day"),
+                "credited": _l("Credited to posts")}))
+        else:
+            click.echo(_("No member counts or joins in this period."))
+    else:
+        rows = [{"channel": d.channel, "date": d.day.isoformat(), "members": d.members,
+                 "change": d.change, "joins": d.joins, "credited": d.credited} for d in days]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2) if fmt == "json"
+                   else render(rows, AUDIENCE_COLUMNS, "csv"))
+    if chart is not None:
+        from outreach.stats.audience_chart import audience_figure
+        from outreach.stats.plotting import save_png
+
+        period = _("{start} to {end} ({zone})").format(
+            start=format_date(start.astimezone(zone).date()),
+            end=format_date(((end or now) - dt.timedelta(microseconds=1)).astimezone(zone)
+                            .date()), zone=zone.key)
+        save_png(audience_figure(days, width=16, height=9, period=period), chart)
+        click.echo(_("Chart written to {path}.").format(path=chart), err=fmt != "table")

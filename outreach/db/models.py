@@ -63,6 +63,9 @@ class Story(_Table, table=True):
     summary: str | None = Field(default=None, sa_column=Column(sa.Text))
     event_date: dt.date | None = Field(default=None, index=True)
     municipality: str | None = Field(default=None, max_length=200, index=True)
+    # From the front matter, for the report: how many took part, how many were helped.
+    participants: int | None = None
+    beneficiaries: int | None = None
     tags: list[str] = Field(default_factory=list, sa_column=Column(sa.JSON, nullable=False))
     status: str = Field(default=StoryStatus.draft.value, max_length=20, index=True)
     consent_by: str | None = Field(default=None, max_length=200)
@@ -328,6 +331,40 @@ class Heartbeat(_Table, table=True):
     started_at: dt.datetime | None = _when(nullable=False)
     beat_at: dt.datetime | None = _when(nullable=False, index=True)
     stopped_at: dt.datetime | None = _when()
+
+
+class Result(_Table, table=True):
+    """A figure entered by hand for a period (``outreach results add``): what the store
+    cannot see, such as seminars held or agreements signed with municipalities.
+
+    ``period`` is as the coordinator wrote it ("2026-Q4"); ``starts_on`` and
+    ``ends_on`` (inclusive) are its days, so a report finds the figures inside its own.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(max_length=30)
+    starts_on: dt.date = Field(index=True)
+    ends_on: dt.date
+    indicator: str = Field(max_length=100, index=True)
+    value: int
+    note: str | None = Field(default=None, sa_column=Column(sa.Text))
+    created_at: dt.datetime | None = _when(nullable=False)
+    updated_at: dt.datetime | None = _when()
+
+
+class ChannelRecord(_Table, table=True):
+    """A channel's own note about its work, kept across crashes and shared by every worker.
+
+    Written through the plugin API (``outreach.channels.Records``): e.g. the
+    press channel records each e-mail's Message-ID and state before it hands
+    the letter to the mail server, so a worker on another machine that settles
+    a crashed publication knows what was sent. ``value`` is the plugin's JSON.
+    """
+
+    channel: str = Field(primary_key=True, max_length=200)
+    key: str = Field(primary_key=True, max_length=200)
+    value: dict[str, Any] = Field(default_factory=dict, sa_column=Column(sa.JSON, nullable=False))
+    updated_at: dt.datetime | None = _when(nullable=False)
 
 
 class Person(_Table, table=True):

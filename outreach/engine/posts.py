@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from outreach.db.states import StoryStatus
@@ -88,7 +89,12 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
         story_id=story.id,
         municipality=story.municipality,
         extra={"campaign": spec.slug, "slot": publication.slot.isoformat(),
-               "summary": story.summary, "outlet_codes": outlets},
+               "summary": story.summary, "outlet_codes": outlets,
+               # A press release is written from the story itself, not from the
+               # campaign's post template (which repeats the title, adds hashtags).
+               "body": story.body,
+               "event_date": story.event_date.isoformat() if story.event_date else None,
+               "story_folder": PurePath(story.source_folder).name},
     )
 
 

@@ -11,6 +11,7 @@ running.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import socket
@@ -27,6 +28,7 @@ from outreach.engine.dispatcher import Dispatcher
 from outreach.engine.leases import StoreLeases
 from outreach.engine.locks import PlannerLock
 from outreach.engine.planner import plan_due, sync_campaigns
+from outreach.engine.records import StoreRecords
 from outreach.engine.triggers import SlotTrigger
 from outreach.errors import OutreachError, StoreError
 from outreach.i18n import _, ngettext
@@ -88,6 +90,8 @@ class Service:
         # One reader per bot among every worker of this store (see outreach.engine.leases).
         self.leases = StoreLeases(store, self.worker, alarm=self.alarm)
         registry.leases = self.leases
+        # Channels' notes (e.g. an e-mail being sent) in the store, seen by every worker.
+        registry.records = functools.partial(StoreRecords, store)
         self.specs: dict[str, CampaignSpec] = {}  # slug -> last valid spec
         self.ids: dict[str, int] = {}  # slug -> campaign id
         self._mtimes: dict[str, int] | None = None
@@ -252,7 +256,18 @@ class Service:
     # --- running -----------------------------------------------------------------
 
     def run_once(self, timeout: float = 600.0) -> OnceReport:
-        """Do everything that is due now, wait for it to finish, and return."""
+        """Do everything that is due now, wait for it to finish, and return.
+
+        Beats like ``start`` and ``stop`` do, so ``outreach status`` shows when it last ran.
+        """
+        heartbeat.beat(self.store, self.worker, self.clock(), starting=True)
+        try:
+            return self._run_once(timeout)
+        finally:
+            with self.alarm.job(lambda: _("Recording that the service is running failed")):
+                heartbeat.stopped(self.store, self.worker, self.clock())
+
+    def _run_once(self, timeout: float) -> OnceReport:
         from outreach.engine.outbox import next_due
 
         problems = self.load_campaigns()
