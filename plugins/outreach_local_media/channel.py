@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,21 +28,38 @@ from outreach.channels import (
     TextLimits,
     TransientError,
     _,
+    check_email,
+    format_date,
     format_number,
     os_reason,
     slugify,
 )
+from outreach_local_media.mail import TLS_MODES
+from outreach_local_media.mailer import Mailer
 from outreach_local_media.posters.layouts import layout_problems, layouts_from
 from outreach_local_media.presskit import find_kit, write_kit
 
 if TYPE_CHECKING:
-    from outreach_local_media.posters import PosterResult
+    from outreach_local_media.events import Upcoming
+    from outreach_local_media.posters import Event, PosterResult, Report
 
 
 
 def default_call() -> str:
     """The posters' call to action when the channel's settings give none."""
     return _("Become a silver volunteer!")
+
+
+BILLBOARD_WORDS = 7  # outdoor designers' rule for a board read from a moving car
+
+
+def _check_billboard_headline(value: str) -> str | None:
+    words = len(value.split())
+    if words > BILLBOARD_WORDS:
+        return _("has {count} words; a billboard is read in five seconds from a car, so "
+                 "write at most {most}, e.g. \"Станьте серебряным волонтёром!\"").format(
+            count=words, most=BILLBOARD_WORDS)
+    return None
 
 
 def _check_signup_url(value: str) -> str | None:
@@ -57,6 +74,46 @@ def _check_signup_url(value: str) -> str | None:
     return None
 
 
+def _check_outlets(value: list[Any]) -> str | None:
+    names: set[str] = set()
+    for number, item in enumerate(value, start=1):
+        if isinstance(item, dict):
+            unknown = set(item) - {"name", "email"}
+            if unknown:
+                return _("item {number}: unknown key {key!r}; an outlet has name and "
+                         "email").format(number=number, key=sorted(unknown)[0])
+            name, email = item.get("name"), item.get("email", "")
+            if not isinstance(name, str) or not name.strip():
+                return _("item {number}: needs a name, e.g. "
+                         "{{ name = \"Миасский рабочий\", email = \"editor@example.org\" }}"
+                         ).format(number=number)
+            problem = _check_address(email) if isinstance(email, str) else _("must be text")
+            if problem:
+                return _("item {number} ({name}): email {problem}").format(
+                    number=number, name=name, problem=problem)
+        elif isinstance(item, str) and item.strip():
+            name = item
+        else:
+            return _("item {number} must be a name or {{ name = \"...\", email = \"...\" }}"
+                     ).format(number=number)
+        if name in names:
+            return _("{name!r} is listed twice").format(name=name)
+        names.add(name)
+    return None
+
+
+def _check_address(value: str) -> str | None:
+    return check_email(value) if value else None
+
+
+def _check_port(value: int) -> str | None:
+    return None if 0 < value < 65536 else _("must be a port number from 1 to 65535")
+
+
+def _check_budget(value: float) -> str | None:
+    return None if 1 <= value <= 100 else _("must be between 1 and 100 (megabytes)")
+
+
 class LocalMediaChannel(Channel):
     """Writes press kits (release, photos with captions and credits, manifest)."""
 
@@ -65,9 +122,23 @@ class LocalMediaChannel(Channel):
         "output_dir": Field(str, default=None,
                             help="Where kits go; relative to paths.output "
                                  "(default: a folder named after the channel there)"),
-        "outlets": Field(list, items=str, default=[],
+        "outlets": Field(list, default=[], check=_check_outlets,
                          help="Newspapers, radio stations, offices the kits are for; "
-                              "each gets its own referral code in its release"),
+                              "each gets its own referral code in its release; "
+                              "{ name = \"...\", email = \"...\" } e-mails it to the editors"),
+        "smtp_server": Field(str, default=None,
+                             help="Mail server for e-mails to editors, e.g. 'smtp.yandex.ru'"),
+        "smtp_port": Field(int, default=None, check=_check_port,
+                           help="465 for ssl, 587 for starttls (default by smtp_tls)"),
+        "smtp_tls": Field(str, default="ssl", choices=TLS_MODES,
+                          help="ssl, starttls, or none (a server on this machine only)"),
+        "smtp_user": Field(str, default=None, help="Login at the mail server"),
+        "smtp_password_env": Field(str, default=None, env=True,
+                                   help="Environment variable that holds the mail password"),
+        "mail_from": Field(str, default=None, check=_check_address,
+                           help="The sender's address (default: smtp_user)"),
+        "mail_budget_mb": Field(float, default=15.0, check=_check_budget,
+                                help="Attachments of one e-mail stay under this many MB"),
         "signup_url": Field(str, default=None, check=_check_signup_url,
                             help="Sign-up link with {code}, printed as the posters' QR code, "
                                  "e.g. 'https://t.me/your_bot?start={code}' or "
@@ -77,9 +148,13 @@ class LocalMediaChannel(Channel):
                                      "(default: \"Станьте серебряным волонтёром!\")"),
         "layouts": Field(dict, default={}, check=layout_problems,
                          help="Poster formats to change or add: "
-                              "{ stand = { width_mm = 1000, height_mm = 1400, dpi = 100 } }"),
+                              "{ stand = { width_mm = 1000, height_mm = 1400, dpi = 150 } }"),
         "posters": Field(list, items=str, default=[],
                          help="Formats rendered with every press kit, e.g. ['a4']"),
+        "billboard_headline": Field(str, default="", check=_check_billboard_headline,
+                                    help="The billboard's words, at most seven"),
+        "crop_marks": Field(bool, default=False,
+                            help="Crop marks outside the bleed of every poster PDF"),
     }
     # A press release has room; print wants large photos (about A4 at 300 dpi).
     text_limits = TextLimits(max_text=20_000)
@@ -93,12 +168,37 @@ class LocalMediaChannel(Channel):
         # context.output_dir is <paths.output>/<channel name>.
         self.root: Path = (context.output_dir.parent / Path(chosen).expanduser()
                            if chosen else context.output_dir)
-        self._outlets: list[str] = list(self.settings.get("outlets") or [])
+        self._outlets: list[str] = []
+        self._emails: dict[str, str] = {}
+        for item in self.settings.get("outlets") or []:
+            name = item["name"] if isinstance(item, dict) else item
+            self._outlets.append(name)
+            if isinstance(item, dict) and item.get("email"):
+                self._emails[name] = item["email"]
+        self.mailer = self._mailer()
         self.layouts = layouts_from(self.settings.get("layouts"))
         unknown = [f for f in self.settings.get("posters") or [] if f not in self.layouts]
         if unknown:
             raise ValueError(_("posters: no format {name!r}; the formats are {formats}").format(
                 name=unknown[0], formats=", ".join(self.layouts)))
+
+    def _mailer(self) -> Mailer | None:
+        server = self.settings.get("smtp_server")
+        if not self._emails:
+            return None
+        if not server:
+            raise ValueError(_("outlet {name!r} has an e-mail address, but smtp_server is not "
+                               "set: add the mail server (see docs/press.md) or remove the "
+                               "address").format(name=next(iter(self._emails))))
+        sender = self.settings.get("mail_from") or self.settings.get("smtp_user") or ""
+        if not sender or _check_address(sender):
+            raise ValueError(_("set mail_from (or smtp_user) to the address e-mails to editors "
+                               "come from, e.g. mail_from = \"press@example.org\""))
+        tls = self.settings["smtp_tls"]
+        port = self.settings.get("smtp_port") or {"ssl": 465, "starttls": 587}.get(tls, 25)
+        return Mailer(self, host=server, port=port, tls=tls, sender=sender,
+                      budget=int(float(self.settings["mail_budget_mb"]) * 1024 * 1024),
+                      emails=dict(self._emails))
 
     def signup_link(self, code: str) -> str | None:
         template = self.settings.get("signup_url")
@@ -108,13 +208,17 @@ class LocalMediaChannel(Channel):
         return list(self._outlets)
 
     def render_poster(self, post: Post, layout: str, out_dir: Path | None = None,
-                      name: str | None = None) -> PosterResult:
+                      name: str | None = None, *, reports: Sequence[Post] = (),
+                      events: Sequence[Upcoming] = (), marks: bool | None = None
+                      ) -> PosterResult:
         """Render ``post`` as a poster in format ``layout``: a PDF for print (when the
         format has one) and a PNG preview, in ``out_dir`` (default <output>/posters).
 
         ``post.referral_code`` is printed as the short code to say on the phone,
         ``post.signup_link`` as the QR code; ``post.extra`` may give ``summary``
-        (the short line under the headline) and ``call_to_action``.
+        (the short line under the headline) and ``call_to_action``. A stand shows
+        ``reports`` (recent stories of its municipality, ``post`` when none) and
+        ``events``. ``marks`` adds crop marks (default: the ``crop_marks`` setting).
         """
         from outreach_local_media.posters import PosterContent, render_poster
 
@@ -144,13 +248,21 @@ class LocalMediaChannel(Channel):
             phone=centre.phone if centre else "",
             short_code=post.referral_code,
             link=post.signup_link,
+            credits=[photo.credit or "" for photo in post.photos],
+            address=centre.address if centre else "",
+            billboard_headline=str(self.settings.get("billboard_headline") or ""),
+            municipality=post.municipality or "",
+            reports=[_report(story) for story in reports],
+            events=[_event(event) for event in events],
         )
         folder = out_dir or self.root.parent / "posters"
         stem = name or "_".join(part for part in (
             slugify(post.title, 40), chosen.name, slugify(post.referral_code or "", 16)
             if post.referral_code else "") if part)
+        if marks is None:
+            marks = bool(self.settings.get("crop_marks"))
         try:
-            return render_poster(content, chosen, folder, stem)
+            return render_poster(content, chosen, folder, stem, marks=marks)
         except FileNotFoundError as exc:
             raise PermanentError(_("channel {channel}: photo {path} is missing; the poster "
                                    "was not made").format(channel=self.name,
@@ -165,6 +277,8 @@ class LocalMediaChannel(Channel):
             kit = write_kit(self.root, post, self.context.centre, self._outlets)
             for layout in self.settings.get("posters") or []:
                 self.render_poster(post, layout)
+            if self.mailer is not None:
+                self.mailer.send_kit(post, kit)
         except FileNotFoundError as exc:
             raise PermanentError(_(
                 "channel {channel}: photo {path} is missing; the press kit was not written"
@@ -180,6 +294,10 @@ class LocalMediaChannel(Channel):
         kit = find_kit(self.root, post.publication_id, post.idempotency_key)
         if kit is None:
             return Reconciled(exists=False)
+        if self.mailer is not None:
+            mailed = self.mailer.settle(post)
+            if mailed is not True:  # None: a letter may have gone out; False: some are due
+                return Reconciled(exists=mailed)
         return Reconciled(exists=True, published=_published(kit.folder))
 
     def check(self) -> list[CheckResult]:
@@ -196,8 +314,30 @@ class LocalMediaChannel(Channel):
                       "it may write to"),
             )]
         free = _free_megabytes(self.root)
-        return [CheckResult(ok=True, message=_("press kits go to {folder} ({free} MB free)").format(
-            folder=self.root, free=format_number(free)))]
+        results = [CheckResult(ok=True, message=_("press kits go to {folder} ({free} MB free)")
+                               .format(folder=self.root, free=format_number(free)))]
+        if self.mailer is not None:
+            results.append(self.mailer.check())
+        return results
+
+
+def _report(story: Post) -> Report:
+    from outreach_local_media.posters import Report
+
+    photo = story.photos[0] if story.photos else None
+    when = (story.extra or {}).get("event_date")
+    return Report(title=story.title, photo=photo.path if photo else None,
+                  caption=(photo.caption or "") if photo else "",
+                  credit=(photo.credit or "") if photo else "",
+                  date=format_date(when) if isinstance(when, dt.date) else "")
+
+
+def _event(event: Upcoming) -> Event:
+    from outreach_local_media.posters import Event
+
+    when = format_date(event.date)
+    return Event(when=f"{when}, {event.time}" if event.time else when, title=event.title,
+                 place=event.place)
 
 
 def _first_sentence(text: str, title: str) -> str:

@@ -14,7 +14,9 @@ import click
 from outreach.commands import N_, Outreach, _, echo_rows, format_option, pass_outreach
 
 if TYPE_CHECKING:
+    from outreach.channels import Post
     from outreach_local_media import LocalMediaChannel
+    from outreach_local_media.events import Upcoming
 
 PLACEMENT_COLUMNS = ("campaign", "placement", "kind", "short_code", "signups", "link")
 
@@ -36,11 +38,18 @@ def posters() -> None:
               help=N_("The channel that makes posters (default: the only one that does)."))
 @click.option("--output", "output_dir", type=click.Path(path_type=Path), default=None,
               help=N_("Folder for the files (default: <output>/posters)."))
+@click.option("--marks/--no-marks", default=None,
+              help=N_("Crop marks around the page for the print shop (default: the "
+                      "channel's crop_marks setting)."))
 @pass_outreach
 def render(outreach: Outreach, story_id: int, layout: str, placement: str | None,
            campaign_slug: str | None, channel_name: str | None,
-           output_dir: Path | None) -> None:
-    """Render story STORY_ID as a print-ready PDF and a PNG preview."""
+           output_dir: Path | None, marks: bool | None) -> None:
+    """Render story STORY_ID as a print-ready PDF and a PNG preview.
+
+    A stand shows the latest reports from the story's municipality and the
+    meetings ahead from events.toml in the media folder.
+    """
     name, channel = _only(outreach, _makers(outreach, channel_name))
     # A campaign's call to action is written for posts ("follow the link:"); a poster
     # takes the poster channel's own.
@@ -52,7 +61,9 @@ def render(outreach: Outreach, story_id: int, layout: str, placement: str | None
 
         link = channel.signup_link(code.code)
         post = dataclasses.replace(post, referral_code=code.short_code, signup_link=link)
-    result = channel.render_poster(post, layout, output_dir or outreach.output_dir / "posters")
+    reports, events = _stand_news(outreach, channel, post, layout)
+    result = channel.render_poster(post, layout, output_dir or outreach.output_dir / "posters",
+                                   reports=reports, events=events, marks=marks)
     for path in (result.pdf, result.png):
         if path is not None:
             click.echo(_("wrote  {path}").format(path=path))
@@ -98,6 +109,26 @@ def placements(outreach: Outreach, channel_name: str | None, fmt: str) -> None:
     echo_rows(rows, PLACEMENT_COLUMNS, fmt,
               empty=_("No placements yet: add placements to a campaign file "
                       "(see docs/posters.md) or outlets to the poster channel."))
+
+
+def _stand_news(outreach: Outreach, channel: LocalMediaChannel, post: Post,
+                layout: str) -> tuple[list[Post], list[Upcoming]]:
+    """A stand's recent reports (the story first) and upcoming events; none elsewhere."""
+    import datetime as dt
+
+    from outreach_local_media.events import EVENTS_FILE, read_events, upcoming
+    from outreach_local_media.posters.designs import STAND_REPORTS
+
+    chosen = channel.layouts.get(layout)
+    if chosen is None or chosen.design != "stand":
+        return [], []
+    ids = [i for i in outreach.recent_stories(post.municipality, STAND_REPORTS)
+           if i != post.story_id][:STAND_REPORTS - 1]
+    reports = [post] + [outreach.story_post(i, channel, idempotency_key=f"poster-{i}")
+                        for i in ids]
+    events = upcoming(read_events(outreach.media_dir / EVENTS_FILE), post.municipality,
+                      dt.date.today())
+    return reports, events
 
 
 def _makers(outreach: Outreach, wanted: str | None) -> dict[str, LocalMediaChannel]:

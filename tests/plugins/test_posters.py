@@ -1,91 +1,56 @@
 from __future__ import annotations
 
-import re
+import dataclasses
 from pathlib import Path
 
 import pytest
 import zxingcpp
 from PIL import Image
+from poster_support import CENTRE, LINK, camera_photo, content, make_channel
+from pypdf import PdfReader
 
 from outreach.channels import PermanentError, Post, PostPhoto
 from outreach.i18n import language
 from outreach_local_media import LocalMediaChannel
-from outreach_local_media.posters import DEFAULT_LAYOUTS, PosterContent, render_poster
+from outreach_local_media.posters import DEFAULT_LAYOUTS, render_poster
 from outreach_local_media.posters.layouts import Layout, layout_problems
-from outreach_local_media.posters.photos import cover_box
+from outreach_local_media.posters.photos import cover_box, place_photo
 from outreach_local_media.posters.textfit import BOLD, fit_text, printable
 from outreach_testing import make_registry, make_test_config
 
-LINK = "https://t.me/silver_volunteers_bot?start=Ab3dEf9hJk2m"
-ROOT = Path(__file__).resolve().parents[2]
-LOGO = ROOT / "media" / "brand" / "logo.png"
-CENTRE = {"name": "Ресурсный центр серебряного волонтёрства Челябинской области",
-          "slogan": "Добро не стареет", "phone": "+7 (351) 000-00-00",
-          "website": "silver.example.org", "logo": str(LOGO)}
 
-
-def camera_photo(path: Path, size: tuple[int, int] = (1600, 1200)) -> Path:
-    """A JPEG with EXIF (a camera model and a GPS block) that must not reach a poster."""
-    image = Image.linear_gradient("L").resize(size).convert("RGB")
-    exif = Image.Exif()
-    exif[0x0110] = "Camera X"  # Model
-    exif[0x8825] = {2: (55.0, 6.0, 0.0)}  # GPSInfo: latitude
-    image.save(path, "JPEG", exif=exif)
-    return path
-
-
-def content(tmp_path: Path, count: int = 2, **changes: object) -> PosterContent:
-    paths = [camera_photo(tmp_path / f"p{i}.jpg") for i in range(count)]
-    values = dict(title="Серебряные волонтёры в школе №5",
-                  line="Волонтёры провели урок профориентации для девятиклассников.",
-                  photos=paths, centre_name=CENTRE["name"], slogan=CENTRE["slogan"],
-                  website=CENTRE["website"], logo=LOGO, call_to_action="Станьте волонтёром!",
-                  phone=CENTRE["phone"], short_code="MIA-7", link=LINK)
-    values.update(changes)
-    return PosterContent(**values)  # type: ignore[arg-type]
-
-
-def pdf_page_size(pdf: Path) -> tuple[float, float]:
-    data = pdf.read_bytes()
-    match = re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
-    assert match, "no MediaBox in the PDF"
-    return float(match.group(1)), float(match.group(2))
-
-
-def pdf_image(pdf: Path) -> Image.Image:
-    """The page image embedded in the PDF (a JPEG stream), as a printer gets it."""
-    data = pdf.read_bytes()
-    start = data.index(b"\xff\xd8\xff")
-    end = data.index(b"endstream", start)
-    import io
-
-    return Image.open(io.BytesIO(data[start:end].rstrip(b"\r\n")))
+def boxes(pdf: Path) -> dict[str, tuple[float, float, float, float]]:
+    page = PdfReader(pdf).pages[0]
+    return {name: tuple(float(v) for v in getattr(page, name))  # type: ignore[misc]
+            for name in ("mediabox", "bleedbox", "trimbox")}
 
 
 def decoded(image: Image.Image) -> list[str]:
     return [result.text for result in zxingcpp.read_barcodes(image)]
 
 
-@pytest.mark.parametrize(("layout", "points"), [
-    ("a4", (595.28, 841.89)), pytest.param("a3", (841.89, 1190.55), marks=pytest.mark.slow),
-    pytest.param("stand", (2834.65, 3968.5), marks=pytest.mark.slow),
-    pytest.param("billboard", (17007.87, 8503.94), marks=pytest.mark.slow),
+@pytest.mark.parametrize(("layout", "points", "bleed_mm"), [
+    ("a4", (595.28, 841.89), 3), pytest.param("a3", (841.89, 1190.55), 3,
+                                              marks=pytest.mark.slow),
+    ("stand", (2834.65, 3968.5), 5), ("billboard", (17007.87, 8503.94), 50),
 ])
-def test_pdf_has_the_physical_page_size_and_resolution(tmp_path: Path, layout: str,
-                                                       points: tuple[float, float]) -> None:
+def test_pdf_trim_is_the_physical_size_with_bleed_around(tmp_path: Path, layout: str,
+                                                        points: tuple[float, float],
+                                                        bleed_mm: float) -> None:
     result = render_poster(content(tmp_path), DEFAULT_LAYOUTS[layout], tmp_path / "out", "p")
     assert result.pdf is not None
-    width, height = pdf_page_size(result.pdf)
+    found = boxes(result.pdf)
+    left, bottom, right, top = found["trimbox"]
     pixel = 72 / DEFAULT_LAYOUTS[layout].dpi  # the page is a whole number of pixels
-    assert width == pytest.approx(points[0], abs=pixel)
-    assert height == pytest.approx(points[1], abs=pixel)
-    page = pdf_image(result.pdf)
-    assert page.size == DEFAULT_LAYOUTS[layout].pixels
-    # pixels / inches of the page = the format's dpi (300 for paper)
-    assert page.width / (width / 72) == pytest.approx(DEFAULT_LAYOUTS[layout].dpi, rel=0.01)
+    assert right - left == pytest.approx(points[0], abs=pixel)
+    assert top - bottom == pytest.approx(points[1], abs=pixel)
+    bleed = bleed_mm / 25.4 * 72
+    assert found["bleedbox"] == pytest.approx(
+        (left - bleed, bottom - bleed, right + bleed, top + bleed), abs=0.01)
+    assert found["mediabox"] == pytest.approx(found["bleedbox"], abs=0.01)  # no marks asked
     with Image.open(result.png) as preview:
         assert max(preview.size) <= 1600
-        assert preview.width / preview.height == pytest.approx(width / height, rel=0.01)
+        assert preview.width / preview.height == pytest.approx(points[0] / points[1], rel=0.01)
 
 
 def test_a4_is_2480_by_3508_pixels_at_300_dpi() -> None:
@@ -93,13 +58,13 @@ def test_a4_is_2480_by_3508_pixels_at_300_dpi() -> None:
     assert DEFAULT_LAYOUTS["a3"].pixels == (3508, 4961)
 
 
-@pytest.mark.parametrize("layout", ["a4", "billboard", "social"])
+@pytest.mark.parametrize("layout", ["a4", "stand", "social", "billboard-with-qr"])
 def test_qr_code_decodes_to_exactly_the_link(tmp_path: Path, layout: str) -> None:
-    result = render_poster(content(tmp_path), DEFAULT_LAYOUTS[layout], tmp_path, "p")
+    chosen = (dataclasses.replace(DEFAULT_LAYOUTS["billboard"], qr=True)
+              if layout == "billboard-with-qr" else DEFAULT_LAYOUTS[layout])
+    result = render_poster(content(tmp_path), chosen, tmp_path, "p")
     with Image.open(result.png) as preview:
         assert decoded(preview) == [LINK]
-    if layout == "a4":  # the print file itself, at 300 dpi
-        assert decoded(pdf_image(result.pdf)) == [LINK]
 
 
 def test_no_link_means_no_qr_code_but_the_code_to_say(tmp_path: Path) -> None:
@@ -119,7 +84,7 @@ def on_screen(name: str) -> Layout:
     hundredths of its short side, so what fits here fits in print."""
     layout = DEFAULT_LAYOUTS[name]
     dpi = min(layout.dpi, int(layout.dpi * 2000 / max(layout.pixels)))
-    return Layout(layout.name, layout.width_mm, layout.height_mm, dpi, layout.pdf)
+    return dataclasses.replace(layout, dpi=dpi)
 
 
 def assert_inside(result: object) -> None:
@@ -134,13 +99,22 @@ def assert_inside(result: object) -> None:
 @pytest.mark.parametrize("photos", [0, 1, 3, 4])
 def test_no_text_leaves_its_box_in_any_format(tmp_path: Path, layout: str, photos: int) -> None:
     result = render_poster(content(tmp_path, count=photos), on_screen(layout), tmp_path, "p")
-    expected = {"headline", "call", "phone", "code", "scan", "footer"}
-    if layout != "social":  # a card in the centre's own community needs no name or line
-        expected |= {"line", "centre"}
+    expected = {"headline", "call", "phone", "code", "scan", "footer", "centre"}
+    if layout == "billboard":  # a few words and the phone, read from a car
+        expected = {"headline", "phone", "centre", "slogan"}
+    elif layout == "stand":
+        expected = expected - {"headline"} | {"section", "caption", "event", "address"}
+    elif layout != "social":
+        expected |= {"line"}
     assert expected <= {t.name for t in result.texts}
     assert_inside(result)
-    headline = next(t for t in result.texts if t.name == "headline")
-    assert headline.text == "Серебряные волонтёры в школе №5"  # every word, none cut
+    headline = next((t for t in result.texts if t.name == "headline"), None)
+    if layout == "billboard":
+        assert headline is not None
+        assert headline.text == "Станьте волонтёром!"  # the call to action, not the news
+    elif layout != "stand":
+        assert headline is not None
+        assert headline.text == "Серебряные волонтёры в школе №5"  # every word, none cut
     assert not [w for w in result.warnings if "photo" not in w]
 
 
@@ -177,13 +151,14 @@ def test_emoji_are_left_out_with_a_warning(tmp_path: Path) -> None:
     assert any("🎉" in w for w in result.warnings)
 
 
-@pytest.mark.parametrize("layout", ["a4", "billboard", "social"])
+@pytest.mark.parametrize("layout", ["a4", "billboard", "social", "stand"])
 def test_photos_are_cropped_never_distorted(tmp_path: Path, layout: str) -> None:
     tall = camera_photo(tmp_path / "tall.jpg", (900, 1600))
     wide = camera_photo(tmp_path / "wide.jpg", (2000, 800))
     result = render_poster(content(tmp_path, count=0, photos=[tall, wide]),
                            on_screen(layout), tmp_path, "p")
-    assert len(result.photo_frames) == 2
+    # A billboard shows one face; a stand without reports the story's first photo.
+    assert len(result.photo_frames) == (1 if layout in ("billboard", "stand") else 2)
     for frame, source in result.photo_frames:
         w, h = frame[2] - frame[0], frame[3] - frame[1]
         box = cover_box(*source, (w, h))
@@ -223,7 +198,6 @@ def test_no_exif_in_any_output(tmp_path: Path) -> None:
         if result.pdf is not None:
             data = result.pdf.read_bytes()
             assert b"Exif" not in data and b"Camera X" not in data
-            assert not pdf_image(result.pdf).getexif()
 
 
 def test_social_card_is_a_1080_png_without_pdf(tmp_path: Path) -> None:
@@ -243,15 +217,6 @@ def test_layouts_are_checked_in_plain_words() -> None:
 
 
 # --- through the channel ---------------------------------------------------------
-
-
-def make_channel(tmp_path: Path, centre: dict | None = None, **settings: object
-                 ) -> LocalMediaChannel:
-    config = make_test_config(tmp_path, {"press": {"plugin": "local-media", **settings}},
-                              centre=centre or CENTRE)
-    made = make_registry(config, [LocalMediaChannel]).get("press")
-    assert isinstance(made, LocalMediaChannel)
-    return made
 
 
 def post(tmp_path: Path, photos: int = 1) -> Post:
@@ -314,8 +279,23 @@ def test_press_kit_has_a_release_per_outlet_with_its_own_code(tmp_path: Path) ->
     base = post(tmp_path)
     published = channel.publish(Post(**{**base.__dict__, "extra": {"outlet_codes": codes}}))
     folder = tmp_path / "output" / "press" / published.external_id
-    paper = (folder / "release-miasskiy-rabochiy.txt").read_text(encoding="utf-8")
-    radio = (folder / "release-radio-zlatoust.txt").read_text(encoding="utf-8")
-    assert "Call +7 (351) 000-00-00 and give the code MIA-2" in paper
-    assert "Sign up: https://t.me/bot?start=Aa" in paper and "ZLA-2" not in paper
+    paper = (folder / "miasskiy-rabochiy" / "release.txt").read_text(encoding="utf-8")
+    radio = (folder / "radio-zlatoust" / "release.txt").read_text(encoding="utf-8")
+    assert "call +7 (351) 000-00-00 and give the code MIA-2" in paper
+    assert "Sign up online: https://t.me/bot?start=Aa" in paper and "ZLA-2" not in paper
     assert "give the code ZLA-2" in radio and "MIA-2" not in radio
+
+
+def test_a_poster_photo_keeps_the_group_of_three(tmp_path: Path) -> None:
+    """Three volunteers at the left of a wide photo stay three in an A4 photo slot."""
+    from faces_support import group
+
+    from outreach.media.faces import faces_in
+
+    photo = group(tmp_path / "three.jpg", (2400, 1000),
+                  [(100, 560, 1.0), (300, 600, 1.0), (500, 540, 1.0)])
+    placed = place_photo(photo, (700, 990))
+    assert len(placed.faces) == 3
+    assert len(faces_in(placed.image)) == 3
+    without = place_photo(photo, (700, 990), faces=False)  # today's rule: the middle
+    assert len(faces_in(without.image)) == 0

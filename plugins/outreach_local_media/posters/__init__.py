@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from outreach_local_media.posters.composer import Event, PosterContent, Report
 from outreach_local_media.posters.layouts import DEFAULT_LAYOUTS, Layout, layouts_from
-from outreach_local_media.posters.render import PosterContent, PosterResult, render_poster
+from outreach_local_media.posters.render import PosterResult, render_poster
 
-__all__ = ["DEFAULT_LAYOUTS", "Layout", "PosterContent", "PosterResult", "layouts_from",
-           "render_poster"]
+__all__ = ["DEFAULT_LAYOUTS", "Event", "Layout", "PosterContent", "PosterResult", "Report",
+           "layouts_from", "render_poster"]

@@ -1,17 +1,19 @@
 """Poster formats: named page sizes with the resolution they are printed at.
 
-A format is a physical size in millimetres and a resolution in dots per inch.
-Paper (A4, A3) is printed at 300 dpi. Large prints are seen from further away
-and printed coarser: a stand at a pension-fund office (1000 x 1400 mm) at
-100 dpi, a billboard (3 x 6 m) at 30 dpi, which is what large-format printers
-ask for and keeps the page under 60 megapixels in memory. The square social
-card is a 1080-pixel PNG for VK and Telegram and has no PDF.
+A format is a physical size in millimetres, the resolution its photos are
+printed at, the bleed a print shop asks for, and a design. Paper (A4, A3) gets
+300 dpi and 3 mm of bleed. Large prints are seen from further away: a stand at
+a pension-fund office (1000 x 1400 mm), read at arm's length, 150 dpi and 5 mm;
+a billboard (6 x 3 m), read from the road, 50 dpi and 50 mm (what outdoor
+printers ask: docs/posters.md). The square social card is a 1080-pixel PNG for
+VK and Telegram and has no PDF.
 
 A channel may change or add formats in its ``layouts`` table::
 
     [channels.press.layouts]
-    stand = { width_mm = 800, height_mm = 2000, dpi = 100 }
-    flyer = { width_mm = 148, height_mm = 210 }   # A5, 300 dpi
+    stand = { width_mm = 800, height_mm = 2000, dpi = 150 }
+    flyer = { width_mm = 148, height_mm = 210 }   # A5, 300 dpi, 3 mm bleed
+    billboard = { qr = true }                     # a QR code on the billboard after all
 """
 
 from __future__ import annotations
@@ -25,18 +27,24 @@ from outreach.channels import _, format_number
 
 MM_PER_INCH = 25.4
 POINTS_PER_INCH = 72
-MAX_MEGAPIXELS = 60  # a page larger than this would need more than ~200 MB to compose
+# No page is rasterised at print size, but a photo may be: this keeps one under ~450 MB.
+MAX_MEGAPIXELS = 150
+DESIGNS = ("sheet", "stand", "billboard", "card")
 
 
 @dataclass(frozen=True)
 class Layout:
-    """One poster format: physical size, print resolution, and whether it gets a PDF."""
+    """One poster format: physical size, print resolution, bleed, design, whether it gets a
+    PDF and a QR code."""
 
     name: str
     width_mm: float
     height_mm: float
     dpi: int = 300
     pdf: bool = True
+    bleed_mm: float = 3.0
+    design: str = "sheet"  # sheet (one story), stand (a municipality's news), billboard, card
+    qr: bool = True
 
     @property
     def pixels(self) -> tuple[int, int]:
@@ -63,13 +71,16 @@ class Layout:
 DEFAULT_LAYOUTS: dict[str, Layout] = {
     "a4": Layout("a4", 210, 297),
     "a3": Layout("a3", 297, 420),
-    "stand": Layout("stand", 1000, 1400, dpi=100),
-    "billboard": Layout("billboard", 6000, 3000, dpi=30),
+    "stand": Layout("stand", 1000, 1400, dpi=150, bleed_mm=5, design="stand"),
+    "billboard": Layout("billboard", 6000, 3000, dpi=50, bleed_mm=50, design="billboard",
+                        qr=False),
     # 1080 px at 300 "dpi": the physical size only matters for the arithmetic.
-    "social": Layout("social", 1080 / 300 * MM_PER_INCH, 1080 / 300 * MM_PER_INCH, pdf=False),
+    "social": Layout("social", 1080 / 300 * MM_PER_INCH, 1080 / 300 * MM_PER_INCH, pdf=False,
+                     bleed_mm=0, design="card"),
 }
 
-_KEYS = {"width_mm": (int, float), "height_mm": (int, float), "dpi": (int,), "pdf": (bool,)}
+_KEYS = {"width_mm": (int, float), "height_mm": (int, float), "dpi": (int,), "pdf": (bool,),
+         "bleed_mm": (int, float), "design": (str,), "qr": (bool,)}
 
 
 def layout_problems(value: object) -> str | None:
@@ -92,7 +103,13 @@ def layout_problems(value: object) -> str | None:
             if isinstance(item, bool) != (kinds == (bool,)) or not isinstance(item, kinds):
                 if kinds == (bool,):
                     return _("{name}.{key}: must be true or false").format(name=name, key=key)
+                if kinds == (str,):
+                    return _("{name}.{key}: must be one of {choices}").format(
+                        name=name, key=key, choices=", ".join(DESIGNS))
                 return _("{name}.{key}: must be a number").format(name=name, key=key)
+            if key == "design" and item not in DESIGNS:
+                return _("{name}.{key}: must be one of {choices}").format(
+                    name=name, key=key, choices=", ".join(DESIGNS))
         base = DEFAULT_LAYOUTS.get(name)
         if base is None and not {"width_mm", "height_mm"} <= set(spec):
             return _("{name}: a new format needs width_mm and height_mm").format(name=name)
@@ -104,7 +121,7 @@ def layout_problems(value: object) -> str | None:
         if megapixels > MAX_MEGAPIXELS:
             return _("{name}: {width} x {height} mm at {dpi} dpi is {megapixels} megapixels; "
                      "lower dpi to keep it under {most} (large prints are seen from afar: "
-                     "100 dpi or less)").format(
+                     "150 dpi or less)").format(
                 name=name, width=format_number(layout.width_mm),
                 height=format_number(layout.height_mm), dpi=layout.dpi,
                 megapixels=format_number(round(megapixels)), most=MAX_MEGAPIXELS)
@@ -116,11 +133,16 @@ def _merge(name: str, spec: Mapping[str, Any], base: Layout | None) -> Layout:
     height = float(spec.get("height_mm", base.height_mm if base else 0))
     dpi = int(spec.get("dpi", base.dpi if base else 300))
     pdf = bool(spec.get("pdf", base.pdf if base else True))
+    bleed = float(spec.get("bleed_mm", base.bleed_mm if base else 3.0))
+    design = str(spec.get("design", base.design if base else "sheet"))
+    qr = bool(spec.get("qr", base.qr if base else True))
     if width <= 0 or height <= 0:
         raise ValueError(_("width_mm and height_mm must be more than 0"))
     if not 10 <= dpi <= 600:
         raise ValueError(_("dpi must be between 10 and 600"))
-    return Layout(name, width, height, dpi, pdf)
+    if not 0 <= bleed <= 100:
+        raise ValueError(_("bleed_mm must be between 0 and 100"))
+    return Layout(name, width, height, dpi, pdf, bleed, design, qr)
 
 
 def layouts_from(settings: Mapping[str, Any] | None) -> dict[str, Layout]:

@@ -1,4 +1,6 @@
-"""QR codes drawn with Pillow from segno's module matrix, sharp at any print size.
+"""QR codes for the PNG preview, drawn with Pillow from segno's module matrix.
+
+The print PDF draws the same matrix as vector squares (``pdf``).
 
 segno (pure Python, no dependencies) encodes; every module becomes a whole
 number of pixels, so the printed code has crisp edges. Error correction level
@@ -22,13 +24,14 @@ def qr_image(data: str, side: int) -> PILImage.Image:
     from PIL import Image
 
     code = segno.make_qr(data, error="m")
-    modules = int(code.symbol_size(scale=1, border=QUIET_ZONE)[0])
-    scale = max(1, side // modules)
-    matrix = Image.new("1", (modules, modules), 1)
+    count = int(code.symbol_size(scale=1, border=QUIET_ZONE)[0])
+    scale = max(1, side // count)
+    matrix = Image.new("1", (count, count), 1)
     pixels = matrix.load()
     assert pixels is not None  # a new image's pixels are there to load
     for y, row in enumerate(code.matrix_iter(scale=1, border=QUIET_ZONE)):
         for x, dark in enumerate(row):
             if dark:
                 pixels[x, y] = 0
-    return matrix.resize((modules * scale, modules * scale), Image.Resampling.NEAREST)
+    return matrix.resize((count * scale, count * scale), Image.Resampling.NEAREST)
+

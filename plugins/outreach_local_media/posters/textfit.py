@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from outreach.channels import font_file
 
 if TYPE_CHECKING:
-    from PIL import ImageDraw, ImageFont
+    from PIL import ImageFont
 
 REGULAR = font_file("DejaVuSans.ttf")
 BOLD = font_file("DejaVuSans-Bold.ttf")
@@ -197,12 +197,13 @@ def _cut(word: str, width: int, face: ImageFont.FreeTypeFont) -> int:
     return index
 
 
-def draw_text(draw: ImageDraw.ImageDraw, fitted: Fitted, box: tuple[int, int, int, int],
-              fill: str | tuple[int, ...], align: str = "left",
-              valign: str = "top") -> tuple[int, int, int, int] | None:
-    """Draw ``fitted`` inside ``box`` (left, top, right, bottom); return the ink's bbox."""
+def place_lines(fitted: Fitted, box: tuple[int, int, int, int], align: str = "left",
+                valign: str = "top"
+                ) -> tuple[list[tuple[float, int, str]], tuple[int, int, int, int] | None]:
+    """Where each of ``fitted``'s lines goes inside ``box`` (left, top, right, bottom):
+    (x, y of its ascender line, text) each, and the bounding box of the ink."""
     if not fitted.lines:
-        return None
+        return [], None
     face = font(fitted.path, fitted.size)
     left, top, right, bottom = box
     if valign == "middle":
@@ -211,6 +212,7 @@ def draw_text(draw: ImageDraw.ImageDraw, fitted: Fitted, box: tuple[int, int, in
         top = max(top, bottom - fitted.height)
     ascent, descent = face.getmetrics()
     pad = (fitted.line_height - ascent - descent) // 2
+    placed: list[tuple[float, int, str]] = []
     ink: list[tuple[int, int, int, int]] = []
     for row, line in enumerate(fitted.lines):
         length = face.getlength(line)
@@ -220,8 +222,9 @@ def draw_text(draw: ImageDraw.ImageDraw, fitted: Fitted, box: tuple[int, int, in
         elif align == "right":
             x = right - length
         y = top + row * fitted.line_height + pad
-        draw.text((x, y), line, font=face, fill=fill)
-        ink_left, ink_top, ink_right, ink_bottom = draw.textbbox((x, y), line, font=face)
-        ink.append((round(ink_left), round(ink_top), round(ink_right), round(ink_bottom)))
-    return (min(b[0] for b in ink), min(b[1] for b in ink),
-            max(b[2] for b in ink), max(b[3] for b in ink))
+        placed.append((x, y, line))
+        ink_left, ink_top, ink_right, ink_bottom = face.getbbox(line)
+        ink.append((round(x + ink_left), round(y + ink_top), round(x + ink_right),
+                    round(y + ink_bottom)))
+    return placed, (min(b[0] for b in ink), min(b[1] for b in ink),
+                    max(b[2] for b in ink), max(b[3] for b in ink))
