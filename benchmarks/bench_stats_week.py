@@ -38,7 +38,7 @@ from common import median, timed, verdict
 from seed import seeded_store
 
 TARGET = 0.5  # seconds, the whole command in a fresh process
-GROUPINGS = ("week", "campaign", "municipality", "story")
+GROUPINGS = ("week", "campaign", "municipality", "story", "home")
 
 
 def run(publications: int = 100_000, per: int = 10, signups: int = 10_000,

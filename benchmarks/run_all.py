@@ -30,6 +30,7 @@ def main() -> int:
         ["bench_stats.py", "--publications", "10000" if quick else "100000"],
         ["bench_report.py", "--publications", "10000" if quick else "100000",
          "--signups", "1000" if quick else "10000"],
+        ["bench_faces.py"],
         ["bench_posters.py"],
         ["bench_print.py", "--rounds", "1" if quick else "3"],
         ["bench_vk.py", "--posts", "10" if quick else "100"],

@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from outreach.assets import font_file
-from outreach.config import Centre
+from outreach.config import Centre, check_email
 from outreach.config.schema import Field, check_zone
 from outreach.errors import (
     AuthError,
@@ -81,6 +81,7 @@ from outreach.media.faces import Face, best_portrait, detect_faces
 from outreach.media.faces import crop_box as face_crop_box
 from outreach.media.limits import MediaLimits
 from outreach.text.latin import slugify, transliterate
+from outreach.text.markdown import to_plain_text
 
 __all__ = [
     "N_",
@@ -91,13 +92,16 @@ __all__ = [
     "Channel",
     "ChannelContext",
     "ChannelError",
+    "Card",
     "CheckResult",
     "DEEP_LINK_CODE",
     "Engagement",
     "Face",
     "FakePlatform",
     "Field",
+    "FileRecords",
     "Incoming",
+    "IncomingFile",
     "Lease",
     "Leases",
     "LocalLeases",
@@ -108,10 +112,12 @@ __all__ = [
     "Published",
     "RateLimitedError",
     "Reconciled",
+    "Records",
     "Reply",
     "SignupDesk",
     "TextLimits",
     "TransientError",
+    "check_email",
     "check_zone",
     "best_portrait",
     "client_hung_up",
@@ -131,6 +137,7 @@ __all__ = [
     "pgettext",
     "private_folder",
     "slugify",
+    "to_plain_text",
     "transliterate",
     "write_private",
     # Files' errors in plain words.
@@ -238,11 +245,39 @@ class ChannelContext:
     env: Mapping[str, str] = field(default_factory=lambda: os.environ)
     #: Leadership among several workers, e.g. of a bot's update reader (see ``Lease``).
     leases: Leases = field(default_factory=lambda: LocalLeases())
+    #: The channel's durable notes (see ``Records``); None: files in ``data_dir``.
+    records: Records | None = None
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """A file a person sent the bot: a photo (its best size), a document, a video.
+
+    Nothing is downloaded until the desk asks ``Channel.fetch_file``.
+    """
+
+    file_id: str  # what ``fetch_file`` takes (Telegram ``file_id``)
+    unique_id: str  # the same for the same file sent twice (Telegram ``file_unique_id``)
+    kind: str  # "photo", "document" (a file sent as is), "video" or "other"
+    size: int | None = None  # bytes, when the platform says
+    width: int | None = None
+    height: int | None = None
+    mime: str | None = None  # a document's MIME type, as the sender's app gave it
+    name: str | None = None  # a document's file name
+
+
+@dataclass(frozen=True)
+class Card:
+    """A message for the coordinators' chat: a draft as its post would look, with buttons."""
+
+    text: str
+    photo: Path | None = None  # shown above the text
+    choices: Sequence[tuple[str, str]] = ()  # (label, value sent back as Incoming.choice)
 
 
 @dataclass(frozen=True)
 class Incoming:
-    """Something a person sent a channel's sign-up bot, in platform-free terms."""
+    """Something a person sent a channel's bot, in platform-free terms."""
 
     person: str  # the platform's stable id for the person (a Telegram or VK user id)
     text: str | None = None  # what they typed
@@ -260,6 +295,13 @@ class Incoming:
     #: bot's id, VK's ``event_id``): the desk handles an event once, however often it
     #: is delivered. None: not checked.
     event: str | None = None
+    #: Photos and files of the message (``attachment`` is set too).
+    files: Sequence[IncomingFile] = ()
+    album: str | None = None  # the album the message belongs to (Telegram media_group_id)
+    #: A button pressed in a group chat (the coordinators'): that chat and the message the
+    #: button was on. None for a private chat with the bot.
+    chat: str | None = None
+    message_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -269,6 +311,12 @@ class Reply:
     text: str
     choices: Sequence[tuple[str, str]] = ()  # buttons: (label, value sent back as choice)
     ask_contact: bool = False  # offer the platform's "share my phone number" button
+    #: The answer to a button press, shown to the one who pressed it only (Telegram's
+    #: answerCallbackQuery text), not a message in the chat.
+    toast: bool = False
+    #: Replaces the buttons of the message whose button was pressed with ``choices``
+    #: and says ``text`` under it in that chat (a decision taken in the coordinators' chat).
+    edit: bool = False
 
 
 class SignupDesk(ABC):
@@ -374,6 +422,46 @@ class LocalLeases(Leases):
         return self._leases.setdefault(name, _LocalLease())
 
 
+class Records(ABC):
+    """A channel's own durable notes, keyed by text: what it must remember across a
+    crash, e.g. that an e-mail is being sent. Under ``outreach run`` they live in the
+    store, so every worker sees them; elsewhere in files of the channel's data folder.
+    Keep them small and free of secrets."""
+
+    @abstractmethod
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The note stored under ``key`` (at most 200 characters), or None."""
+
+    @abstractmethod
+    def put(self, key: str, value: Mapping[str, Any]) -> None:
+        """Store ``value`` (JSON) under ``key``; it is durable when this returns."""
+
+
+class FileRecords(Records):
+    """Notes as JSON files in ``folder``, for a channel used without the store."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, key: str) -> Path:
+        return self.folder / (re.sub(r"[^A-Za-z0-9_.-]", "_", key) + ".json")
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        import json
+
+        try:
+            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def put(self, key: str, value: Mapping[str, Any]) -> None:
+        import json
+
+        write_private(self._path(key), json.dumps(dict(value), ensure_ascii=False),
+                      durable=True)
+
+
 class FakePlatform(ABC):
     """A local stand-in for the platform, for ``outreach sandbox`` and tests."""
 
@@ -465,6 +553,11 @@ class Channel(ABC):
     def name(self) -> str:
         return self.context.name
 
+    @property
+    def records(self) -> Records:
+        """Where this channel keeps notes that must outlive a crash (see ``Records``)."""
+        return self.context.records or FileRecords(self.context.data_dir / "records")
+
     def secret(self, key: str) -> str:
         """The secret held by the environment variable that setting ``key`` names.
 
@@ -545,6 +638,27 @@ class Channel(ABC):
     def notify(self, chat: str, text: str) -> None:
         """Send ``text`` to ``chat`` (the coordinators' chat), if the platform can."""
         raise PermanentError(_("channel {channel} cannot send messages to a chat").format(
+            channel=self.name))
+
+    def send_card(self, chat: str, card: Card) -> None:
+        """Send ``card`` to ``chat`` with its photo and buttons; presses on them reach the
+        desk as ``Incoming`` with ``chat`` set. Default: its text alone, by ``notify``."""
+        self.notify(chat, card.text)
+
+    def private_chat(self, person: str) -> str:
+        """The chat in which ``notify`` reaches ``person`` (an ``Incoming.person``)."""
+        return person
+
+    #: The largest file (bytes) a bot may download from the platform; None: no limit.
+    download_limit: ClassVar[int | None] = None
+
+    def fetch_file(self, file: IncomingFile, target: Path) -> None:
+        """Write ``file`` to ``target``, streamed (never whole in memory).
+
+        Raise ``PermanentError`` when the platform will not give it (too big,
+        gone). Only plugins that pass ``Incoming.files`` are asked.
+        """
+        raise PermanentError(_("channel {channel} cannot download files").format(
             channel=self.name))
 
     def close(self) -> None:  # noqa: B027  (optional hook: most plugins hold nothing)

@@ -68,6 +68,9 @@ def test_upgrade_says_what_it_applied_and_keeps_rows(
         {"revision": "0009", "message": "heartbeat of running services"},
         {"revision": "0010", "message": "figures entered by hand, and a story's participants "
                                         "and people helped"},
+        {"revision": "0011", "message": "people, invitations, audit log and photo reports "
+                                        "from the field"},
+        {"revision": "0012", "message": "channel records: a plugin's durable notes"},
     ]
 
     result = runner.invoke(cli, ["db", "upgrade"])

@@ -30,7 +30,7 @@ def faces_after_crop(path: Path, box: tuple[int, int, int, int]) -> int:
 
 @pytest.fixture(autouse=True)
 def fresh_cache() -> None:
-    faces_module._detect_cached.cache_clear()
+    faces_module.clear_cache()
 
 
 @pytest.fixture

@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                  N_("Show channels and check their tokens.")),
     "config": ("outreach.cli.config", "config", N_("Show the effective configuration.")),
     "db": ("outreach.cli.db", "db", N_("Check, upgrade and back up the database.")),
+    "people": ("outreach.cli.people", "people",
+               N_("Coordinators and reporters: invite by link, list, revoke, see who did what.")),
     "publications": ("outreach.cli.publications", "publications",
                      N_("List, inspect, retry, cancel and resolve publications.")),
     "report": ("outreach.cli.report", "report",

@@ -64,15 +64,43 @@ PATHS = {
     "data": Field(str, default=".outreach", help="Sandbox and plugin state"),
 }
 
+def check_phone(value: str) -> str | None:
+    """Why ``value`` is not a phone number a person can dial, or None (empty is allowed)."""
+    if not value.strip():
+        return None
+    digits = sum(c.isdigit() for c in value)
+    if set(value) - set("+0123456789 ()-.") or not 5 <= digits <= 15:
+        return _("{value!r} is not a phone number: write digits with spaces, dashes or "
+                 "brackets, e.g. '+7 (351) 200-00-00'").format(value=value)
+    return None
+
+
+def check_email(value: str) -> str | None:
+    """Why ``value`` is not an e-mail address, or None (empty is allowed)."""
+    if not value.strip():
+        return None
+    name, at, domain = value.strip().rpartition("@")
+    if not at or not name or "." not in domain or any(c.isspace() for c in value.strip()):
+        return _("{value!r} is not an e-mail address: write it like "
+                 "'press@example.org'").format(value=value)
+    return None
+
+
 CENTRE = {
     "name": Field(str, default="Volunteer centre"),
     "slogan": Field(str, default=""),
-    "phone": Field(str, default=""),
-    "email": Field(str, default=""),
+    "phone": Field(str, default="", check=check_phone),
+    "email": Field(str, default="", check=check_email),
     "website": Field(str, default=""),
     "logo": Field(str, default=""),
-    "contact_person": Field(str, default=""),
     "address": Field(str, default="", help="Where people find the centre; printed on stands"),
+    "city": Field(str, default="", help="The city press releases are dated from"),
+    "contact_person": Field(str, default="",
+                            help="Who answers journalists: named in press kits"),
+    "contact_phone": Field(str, default="", check=check_phone,
+                           help="The contact person's phone; default: phone"),
+    "contact_email": Field(str, default="", check=check_email,
+                           help="The contact person's e-mail; default: email"),
 }
 
 # Keys every channel section has, whatever its plugin; the rest is the plugin's.
@@ -260,6 +288,9 @@ class Centre:
     logo: Path | None
     contact_person: str
     address: str = ""
+    city: str = ""
+    contact_phone: str = ""  # empty: the centre's phone
+    contact_email: str = ""  # empty: the centre's e-mail
 
 
 @dataclass(frozen=True)
@@ -379,6 +410,9 @@ def parse_config(data: dict[str, Any], text: str, source: str, base: Path) -> Co
             logo=_resolve(base, logo) if logo else None,
             contact_person=centre["contact_person"],
             address=centre["address"],
+            city=centre["city"],
+            contact_phone=centre["contact_phone"] or centre["phone"],
+            contact_email=centre["contact_email"] or centre["email"],
         ),
         channels=channels,
         signups=signups,
