@@ -28,6 +28,8 @@ def main() -> int:
         ["bench_scheduling.py", "--campaigns", "100" if quick else "1000"],
         ["bench_run_memory.py", "--campaigns", "100" if quick else "1000"],
         ["bench_stats.py", "--publications", "10000" if quick else "100000"],
+        ["bench_report.py", "--publications", "10000" if quick else "100000",
+         "--signups", "1000" if quick else "10000"],
         ["bench_faces.py"],
         ["bench_posters.py"],
         ["bench_print.py", "--rounds", "1" if quick else "3"],

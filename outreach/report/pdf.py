@@ -270,7 +270,15 @@ def write_pdf(report: Report, path: Path) -> Path:
         topMargin=MARGIN_MM * mm, bottomMargin=18 * mm,
         title=_("Results: {period}").format(period=report.period.title()),
         author=report.centre.name or "Outreach", creator="Outreach")
-    document.build(_story(report, usable, styles), canvasmaker=Numbered)
+    from reportlab import rl_config
+
+    # Binary image streams: ASCII85 text (reportlab's default) only makes the file larger
+    # and, without reportlab's C accelerator, costs half a second on the charts.
+    ascii85, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        document.build(_story(report, usable, styles), canvasmaker=Numbered)
+    finally:
+        rl_config.useA85 = ascii85
     try:
         path.write_bytes(buffer.getvalue())
     except OSError as exc:
