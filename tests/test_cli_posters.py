@@ -8,6 +8,7 @@ import pytest
 import zxingcpp
 from click.testing import CliRunner, Result
 from PIL import Image
+from press_support import write_press_config
 
 from outreach.cli import cli
 
@@ -20,17 +21,7 @@ PENSION = "Пенсионный фонд, Миасс, ул. Ленина, 5"
 
 @pytest.fixture
 def project(workdir: Path, store_url: str) -> Path:
-    (workdir / "config.toml").write_text(
-        f'database_url = "{store_url}"\n'
-        'municipalities = ["Миасс", "Златоуст"]\n'
-        "[centre]\n"
-        'name = "Серебряные волонтёры"\nphone = "+7 (351) 000-00-00"\n'
-        'logo = "brand/logo.png"\n'
-        "[channels.press]\n"
-        'plugin = "local-media"\n'
-        'signup_url = "https://t.me/silver_bot?start={code}"\n'
-        'outlets = ["Миасский рабочий"]\n',
-        encoding="utf-8")
+    write_press_config(workdir, store_url, logo="brand/logo.png")
     (workdir / "brand").mkdir()
     shutil.copy(ROOT / "media" / "brand" / "logo.png", workdir / "brand" / "logo.png")
     (workdir / "media").mkdir()

@@ -24,16 +24,21 @@ def _config_on(tmp_path: Path, store_url: str) -> Path:
     return config.path
 
 
-@pytest.fixture
-def project(tmp_path: Path, store_url: str) -> Path:
+def _with_poster_code(tmp_path: Path, store_url: str, short_code: str = "MIA-7",
+                      placement: str = "Пенсионный фонд, Миасс") -> Path:
+    """The sign-up test config, its store holding one poster's code (printed before)."""
     project = _config_on(tmp_path, store_url)
     store = open_store(store_url)
     with store.session() as s:
         s.add(ReferralCode(code="PosterCode1234", kind="placement", channel="press",
-                           placement="Пенсионный фонд, Миасс", short_code="MIA-7",
-                           created_at=utcnow()))
+                           placement=placement, short_code=short_code, created_at=utcnow()))
     store.dispose()
     return project
+
+
+@pytest.fixture
+def project(tmp_path: Path, store_url: str) -> Path:
+    return _with_poster_code(tmp_path, store_url)
 
 
 def run(runner: CliRunner, project: Path, *args: str) -> object:
@@ -311,13 +316,7 @@ def test_a_latin_poster_code_typed_in_russian_letters_is_found(runner: CliRunner
                                                                tmp_path: Path,
                                                                store_url: str) -> None:
     """CHE-1 on a poster reads as СНЕ-1: a phone sign-up typed so keeps its source."""
-    project = _config_on(tmp_path, store_url)
-    store = open_store(store_url)
-    with store.session() as s:
-        s.add(ReferralCode(code="PosterCode5678", kind="placement", channel="press",
-                           placement="Соцзащита, Челябинск", short_code="CHE-1",
-                           created_at=utcnow()))
-    store.dispose()
+    project = _with_poster_code(tmp_path, store_url, "CHE-1", "Соцзащита, Челябинск")
     added = run(runner, project, "signups", "add", "--name", "Ольга", "--phone",
                 "89120000001", "--code", "сне-1")
     assert added.exit_code == 0, added.output

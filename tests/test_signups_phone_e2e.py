@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from press_support import write_press_config
 
 from outreach.cli import cli
 
@@ -32,16 +33,7 @@ def outreach(*args: str) -> Result:
 
 @pytest.fixture
 def project(workdir: Path, store_url: str) -> Path:
-    (workdir / "config.toml").write_text(
-        f'database_url = "{store_url}"\n'
-        'municipalities = ["Миасс", "Златоуст"]\n'
-        "[centre]\n"
-        'name = "Серебряные волонтёры"\nphone = "+7 (351) 000-00-00"\n'
-        "[channels.press]\n"
-        'plugin = "local-media"\n'
-        'signup_url = "https://t.me/silver_bot?start={code}"\n'
-        f'outlets = ["{PAPER}"]\n',
-        encoding="utf-8")
+    write_press_config(workdir, store_url)  # the press channel serves «Миасский рабочий»
     (workdir / "media").mkdir()
     shutil.copytree(ROOT / "media" / "samples" / SCHOOL, workdir / "media" / SCHOOL)
     (workdir / "campaigns").mkdir()

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import math
 import os
 import threading
@@ -39,6 +40,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from outreach.i18n import _
 
 if TYPE_CHECKING:
     import cv2
@@ -61,10 +64,12 @@ MARGIN_ABOVE, MARGIN_BELOW, MARGIN_SIDE = 0.45, 0.35, 0.25
 #: Where the faces' middle goes in a frame cut from top and bottom (share of its height).
 FACE_LINE = 0.4
 _CASCADE = "haarcascade_frontalface_alt2.xml"
+_INSTALL = "pip install 'opencv-python-headless>=4.10,<5'"
 _CACHE_SIZE = 512
 _ROTATED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 
 Box = tuple[int, int, int, int]
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -79,12 +84,6 @@ class Face:
     @property
     def area(self) -> float:
         return (self.right - self.left) * (self.bottom - self.top)
-
-    def pixels(self, size: tuple[int, int]) -> Box:
-        """The face in pixels of a photo of ``size``."""
-        w, h = size
-        return (round(self.left * w), round(self.top * h),
-                round(self.right * w), round(self.bottom * h))
 
 
 # --- detection ------------------------------------------------------------------
@@ -154,14 +153,16 @@ def faces_in(image: PILImage.Image) -> tuple[Face, ...]:
     w, h = grey.size
     if min(w, h) < 24:
         return ()
-    pixels = np.asarray(grey)
+    cascade = _cascade()
+    if cascade is None:
+        return ()
     import cv2
 
-    pixels = cv2.equalizeHist(pixels)
+    pixels = cv2.equalizeHist(np.asarray(grey))
     smallest = max(20, round(min(w, h) * MIN_FACE))
     with _lock:  # a CascadeClassifier is not safe to share between threads
-        found = _cascade().detectMultiScale(pixels, scaleFactor=SCALE_STEP, minNeighbors=5,
-                                            minSize=(smallest, smallest))
+        found = cascade.detectMultiScale(pixels, scaleFactor=SCALE_STEP, minNeighbors=5,
+                                         minSize=(smallest, smallest))
     faces = [Face(x / w, y / h, (x + fw) / w, (y + fh) / h) for x, y, fw, fh in found]
     return tuple(sorted(faces, key=lambda f: (-f.area, f.left, f.top)))
 
@@ -174,14 +175,24 @@ def _detect_scale(width: int, height: int) -> float:
 
 
 @functools.cache
-def _cascade() -> cv2.CascadeClassifier:
-    import cv2
+def _cascade() -> cv2.CascadeClassifier | None:
+    """OpenCV's face model; None, said once in the log, when OpenCV is missing or broken:
+    crops then follow the rule without faces rather than stop a poster or a post."""
+    try:
+        import cv2
 
-    folder: str = cv2.data.haarcascades  # type: ignore[attr-defined]  # not in its stubs
-    cascade = cv2.CascadeClassifier(os.path.join(folder, _CASCADE))
-    if cascade.empty():  # a broken OpenCV install: say so rather than find no faces
-        raise RuntimeError(f"OpenCV's {_CASCADE} cannot be loaded; reinstall "
-                           "opencv-python-headless")
+        folder: str = cv2.data.haarcascades  # type: ignore[attr-defined]  # not in its stubs
+        cascade = cv2.CascadeClassifier(os.path.join(folder, _CASCADE))
+    except (ImportError, AttributeError, OSError) as exc:
+        logger.warning(_("Faces are not looked for in photos, so crops keep their middle: "
+                         "OpenCV cannot be loaded ({reason}); reinstall it with {command}")
+                       .format(reason=exc, command=_INSTALL))
+        return None
+    if cascade.empty():
+        logger.warning(_("Faces are not looked for in photos, so crops keep their middle: "
+                         "OpenCV's face model {name} cannot be read; reinstall it with "
+                         "{command}").format(name=_CASCADE, command=_INSTALL))
+        return None
     return cascade
 
 
