@@ -356,7 +356,8 @@ def _reach(now: _Figures) -> Section:
         _("For the publications published in the period: the latest views, likes, reposts, "
           "comments and reactions collected. \"No data\": the platform does not report it "
           "(Telegram has no views, local media none of these), never a zero.")],
-        total=[pgettext("last row", "Total"), sum(now.by_channel.values()), *(totals[m] for m in METRICS)])
+        total=[pgettext("last row", "Total"), sum(now.by_channel.values()),
+               *(totals[m] for m in METRICS)])
 
 
 def _audience(days: list[AudienceDay]) -> Section:
