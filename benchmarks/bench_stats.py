@@ -1,8 +1,7 @@
 """Stats: ``outreach stats`` over 100,000 publications and 1,000,000 engagement snapshots.
 
-Builds a SQLite store once (Core executemany inserts; about a minute) and keeps
-it in ``benchmarks/.cache/`` under a name with DATA_VERSION, so later runs start
-at once. Then times, medians of ``--rounds``:
+Uses the store ``seed.py`` builds once and caches (a year of a busy federation).
+Then times, medians of ``--rounds``:
 
 - the baseline: ``SELECT count(*) FROM engagementsnapshot`` (one pass over the table);
 - the latest snapshot per publication three ways, summed per campaign and
@@ -17,9 +16,7 @@ at once. Then times, medians of ``--rounds``:
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
-import random
 import subprocess
 import sys
 import tempfile
@@ -27,95 +24,10 @@ import zoneinfo
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, median, timed, verdict
+from common import median, timed, verdict
+from seed import seeded_store
 
-DATA_VERSION = "2"
-CHANNELS = ("vk", "telegram", "press")
 TARGET = 1.0  # seconds, for the stats query and for the whole command
-
-
-def build(path: Path, publications: int, per: int) -> None:
-    """A store with ``publications`` published posts and ``per`` snapshots each."""
-    import sqlalchemy as sa
-
-    from outreach.db import open_store
-    from outreach.db.models import (
-        AudienceSnapshot,
-        Campaign,
-        CampaignSlot,
-        EngagementLatest,
-        EngagementSnapshot,
-        Publication,
-        ReferralCode,
-        SignUp,
-        Story,
-    )
-
-    rng = random.Random(7)
-    start = dt.datetime(2025, 1, 1, 5, tzinfo=dt.UTC)
-    store = open_store(f"sqlite:///{path}")
-    stories = max(1, publications // 20)
-    campaigns = 20
-    with store.engine.begin() as c:
-        c.execute(sa.insert(Campaign.__table__), [
-            {"id": i + 1, "slug": f"campaign-{i + 1}", "name": f"Campaign {i + 1}",
-             "definition_hash": "0" * 64, "active": True, "updated_at": start}
-            for i in range(campaigns)])
-        c.execute(sa.insert(Story.__table__), [
-            {"id": i + 1, "kind": "story", "title": f"Story {i + 1}", "body": "",
-             "municipality": f"Town {i % 40}", "tags": [], "status": "approved",
-             "source_folder": f"media/story-{i + 1}", "content_hash": "0" * 64,
-             "created_at": start, "updated_at": start} for i in range(stories)])
-        rows, snaps, latest, number = [], [], [], 0
-        for i in range(publications):
-            channel = CHANNELS[i % 3]
-            slot = start + dt.timedelta(minutes=5 * i)
-            rows.append({"id": i + 1, "campaign_id": i % campaigns + 1,
-                         "story_id": (i // 3) % stories + 1, "channel": channel, "slot": slot,
-                         "status": "published", "attempts": 1, "created_at": slot,
-                         "published_at": slot, "external_id": str(i),
-                         "referral_code": f"code-{i + 1}" if i % 50 == 0 else None})
-            for k in range(per):
-                number += 1
-                telegram = channel == "telegram"
-                snaps.append({"id": number, "publication_id": i + 1,
-                              "taken_at": slot + dt.timedelta(hours=6 * (k + 1)),
-                              "views": None if telegram else 100 + k * 10,
-                              "likes": None if telegram else k,
-                              "shares": None if telegram else k // 2,
-                              "comments": None if telegram else k // 3,
-                              "reactions": k if telegram else None})
-            if per:
-                newest = dict(snaps[-1])
-                del newest["id"]
-                latest.append(newest)
-            if len(snaps) >= 200_000:
-                c.execute(sa.insert(Publication.__table__), rows)
-                c.execute(sa.insert(EngagementSnapshot.__table__), snaps)
-                c.execute(sa.insert(EngagementLatest.__table__), latest)
-                rows, snaps, latest = [], [], []
-        if rows:
-            c.execute(sa.insert(Publication.__table__), rows)
-        if snaps:
-            c.execute(sa.insert(EngagementSnapshot.__table__), snaps)
-        if latest:
-            c.execute(sa.insert(EngagementLatest.__table__), latest)
-        codes = [{"id": i + 1, "code": f"code-{i * 50 + 1}", "publication_id": i * 50 + 1,
-                  "kind": "publication", "created_at": start}
-                 for i in range((publications + 49) // 50)]
-        c.execute(sa.insert(ReferralCode.__table__), codes)
-        c.execute(sa.insert(SignUp.__table__), [
-            {"created_at": start + dt.timedelta(hours=rng.randrange(24 * 365)),
-             "source": "bench", "referral_code_id": rng.randrange(len(codes)) + 1,
-             "status": "completed"} for _ in range(5000)])
-        c.execute(sa.insert(AudienceSnapshot.__table__), [
-            {"channel": channel, "taken_at": start + dt.timedelta(hours=6 * k),
-             "members": 1000 + k} for channel in CHANNELS for k in range(4 * 365)])
-        c.execute(sa.insert(CampaignSlot.__table__), [
-            {"campaign_id": k % campaigns + 1, "slot": start + dt.timedelta(hours=k),
-             "outcome": "empty" if k % 97 == 0 else "planned", "publications": 0,
-             "recorded_at": start} for k in range(5000)])
-    store.dispose()
 
 
 def latest_snapshot_id(publication_id: Any) -> Any:
@@ -180,15 +92,10 @@ def run(publications: int = 100_000, per: int = 10, rounds: int = 3) -> dict[str
     from outreach.db import open_store
     from outreach.stats import compute_stats
 
-    cache = ROOT / "benchmarks" / ".cache"
-    cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"stats-v{DATA_VERSION}-{publications}x{per}.db"
-    if not path.exists():
-        partial = path.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
-        seconds = timed(lambda: build(partial, publications, per))
-        partial.rename(path)
-        print(f"stats: built {path.name} in {seconds:.1f} s")
+    seconds = timed(lambda: seeded_store(publications, per))
+    path = seeded_store(publications, per)
+    if seconds > 1:
+        print(f"stats: built {path} in {seconds:.1f} s")
     url = f"sqlite:///{path}"
     store = open_store(url)
     zone = zoneinfo.ZoneInfo("Asia/Yekaterinburg")

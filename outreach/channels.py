@@ -29,7 +29,8 @@ Everything a plugin needs from Outreach is here, so a plugin imports no
 other ``outreach`` module: the centre's details (``Centre``), the message
 catalogue (``_``, ``ngettext``, ``N_``, ``lazy_gettext``, ``pgettext`` and the
 ``format_*`` helpers for numbers and dates in the reader's language, see
-docs/i18n.md), the fonts Outreach ships (``font_file``), and files for the
+docs/i18n.md), the fonts Outreach ships (``font_file``), the crops that keep
+people's faces (``detect_faces``, ``face_crop_box``, ``best_portrait``), and files for the
 owner's eyes only (``private_folder``, ``write_private``). A plugin's own CLI
 commands use ``outreach.commands`` as well (docs/plugins.md).
 """
@@ -51,7 +52,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from outreach.assets import font_file
-from outreach.config import Centre
+from outreach.config import Centre, check_email
 from outreach.config.schema import Field, check_zone
 from outreach.errors import (
     AuthError,
@@ -76,7 +77,11 @@ from outreach.i18n import (
     npgettext,
     pgettext,
 )
+from outreach.media.faces import Face, best_portrait, detect_faces
+from outreach.media.faces import crop_box as face_crop_box
+from outreach.media.limits import MediaLimits
 from outreach.text.latin import slugify, transliterate
+from outreach.text.markdown import to_plain_text
 
 __all__ = [
     "N_",
@@ -87,12 +92,16 @@ __all__ = [
     "Channel",
     "ChannelContext",
     "ChannelError",
+    "Card",
     "CheckResult",
     "DEEP_LINK_CODE",
     "Engagement",
+    "Face",
     "FakePlatform",
     "Field",
+    "FileRecords",
     "Incoming",
+    "IncomingFile",
     "Lease",
     "Leases",
     "LocalLeases",
@@ -103,13 +112,18 @@ __all__ = [
     "Published",
     "RateLimitedError",
     "Reconciled",
+    "Records",
     "Reply",
     "SignupDesk",
     "TextLimits",
     "TransientError",
+    "check_email",
     "check_zone",
+    "best_portrait",
     "client_hung_up",
     "current_language",
+    "detect_faces",
+    "face_crop_box",
     "font_file",
     "format_date",
     "format_datetime",
@@ -123,6 +137,7 @@ __all__ = [
     "pgettext",
     "private_folder",
     "slugify",
+    "to_plain_text",
     "transliterate",
     "write_private",
     # Files' errors in plain words.
@@ -134,30 +149,6 @@ __all__ = [
 #: (Bot API docs, "Deep linking"), which VK's ``?ref=`` takes too. Outreach's
 #: referral codes always fit it; a payload that does not was typed or forged.
 DEEP_LINK_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-@dataclass(frozen=True)
-class MediaLimits:
-    """What a platform accepts for one photo, and how many go in one post.
-
-    Renditions are made to fit these (``outreach.media``); a plugin writes
-    no image code of its own.
-    """
-
-    max_side: int | None = None  # longest side, pixels
-    max_sum: int | None = None  # width + height, pixels
-    max_ratio: float | None = None  # long side / short side
-    max_bytes: int = 10 * 1024 * 1024
-    formats: tuple[str, ...] = ("JPEG",)  # Pillow format names; the first is preferred
-    max_photos: int = 10
-    quality: int = 85  # starting JPEG quality; lowered to meet max_bytes
-
-    def key(self) -> str:
-        """A stable text key for the rendition cache."""
-        return (
-            f"s{self.max_side}-t{self.max_sum}-r{self.max_ratio}-b{self.max_bytes}"
-            f"-f{'+'.join(self.formats)}-q{self.quality}"
-        )
 
 
 @dataclass(frozen=True)
@@ -254,11 +245,39 @@ class ChannelContext:
     env: Mapping[str, str] = field(default_factory=lambda: os.environ)
     #: Leadership among several workers, e.g. of a bot's update reader (see ``Lease``).
     leases: Leases = field(default_factory=lambda: LocalLeases())
+    #: The channel's durable notes (see ``Records``); None: files in ``data_dir``.
+    records: Records | None = None
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """A file a person sent the bot: a photo (its best size), a document, a video.
+
+    Nothing is downloaded until the desk asks ``Channel.fetch_file``.
+    """
+
+    file_id: str  # what ``fetch_file`` takes (Telegram ``file_id``)
+    unique_id: str  # the same for the same file sent twice (Telegram ``file_unique_id``)
+    kind: str  # "photo", "document" (a file sent as is), "video" or "other"
+    size: int | None = None  # bytes, when the platform says
+    width: int | None = None
+    height: int | None = None
+    mime: str | None = None  # a document's MIME type, as the sender's app gave it
+    name: str | None = None  # a document's file name
+
+
+@dataclass(frozen=True)
+class Card:
+    """A message for the coordinators' chat: a draft as its post would look, with buttons."""
+
+    text: str
+    photo: Path | None = None  # shown above the text
+    choices: Sequence[tuple[str, str]] = ()  # (label, value sent back as Incoming.choice)
 
 
 @dataclass(frozen=True)
 class Incoming:
-    """Something a person sent a channel's sign-up bot, in platform-free terms."""
+    """Something a person sent a channel's bot, in platform-free terms."""
 
     person: str  # the platform's stable id for the person (a Telegram or VK user id)
     text: str | None = None  # what they typed
@@ -276,6 +295,13 @@ class Incoming:
     #: bot's id, VK's ``event_id``): the desk handles an event once, however often it
     #: is delivered. None: not checked.
     event: str | None = None
+    #: Photos and files of the message (``attachment`` is set too).
+    files: Sequence[IncomingFile] = ()
+    album: str | None = None  # the album the message belongs to (Telegram media_group_id)
+    #: A button pressed in a group chat (the coordinators'): that chat and the message the
+    #: button was on. None for a private chat with the bot.
+    chat: str | None = None
+    message_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -285,6 +311,12 @@ class Reply:
     text: str
     choices: Sequence[tuple[str, str]] = ()  # buttons: (label, value sent back as choice)
     ask_contact: bool = False  # offer the platform's "share my phone number" button
+    #: The answer to a button press, shown to the one who pressed it only (Telegram's
+    #: answerCallbackQuery text), not a message in the chat.
+    toast: bool = False
+    #: Replaces the buttons of the message whose button was pressed with ``choices``
+    #: and says ``text`` under it in that chat (a decision taken in the coordinators' chat).
+    edit: bool = False
 
 
 class SignupDesk(ABC):
@@ -390,6 +422,46 @@ class LocalLeases(Leases):
         return self._leases.setdefault(name, _LocalLease())
 
 
+class Records(ABC):
+    """A channel's own durable notes, keyed by text: what it must remember across a
+    crash, e.g. that an e-mail is being sent. Under ``outreach run`` they live in the
+    store, so every worker sees them; elsewhere in files of the channel's data folder.
+    Keep them small and free of secrets."""
+
+    @abstractmethod
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The note stored under ``key`` (at most 200 characters), or None."""
+
+    @abstractmethod
+    def put(self, key: str, value: Mapping[str, Any]) -> None:
+        """Store ``value`` (JSON) under ``key``; it is durable when this returns."""
+
+
+class FileRecords(Records):
+    """Notes as JSON files in ``folder``, for a channel used without the store."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, key: str) -> Path:
+        return self.folder / (re.sub(r"[^A-Za-z0-9_.-]", "_", key) + ".json")
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        import json
+
+        try:
+            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def put(self, key: str, value: Mapping[str, Any]) -> None:
+        import json
+
+        write_private(self._path(key), json.dumps(dict(value), ensure_ascii=False),
+                      durable=True)
+
+
 class FakePlatform(ABC):
     """A local stand-in for the platform, for ``outreach sandbox`` and tests."""
 
@@ -404,6 +476,17 @@ class FakePlatform(ABC):
     def describe(self) -> Mapping[str, str]:
         """Ready-made settings (URLs, tokens) to print for a person rehearsing."""
         return {}
+
+    def rehearse_report(self, reporter_code: str, coordinator_code: str | None,
+                        photos: Sequence[Path], caption: str, coordinators_chat: str | None,
+                        start_after: float = 60.0, approve_after: float = 180.0) -> bool:
+        """Play a reporter who opens ``reporter_code``'s invitation link and sends a photo
+        report (``photos``, ``caption``) ``start_after`` seconds of the fake's clock from
+        now, answering with the first button each time; and a coordinator who opens
+        ``coordinator_code``'s link and approves the report's card in
+        ``coordinators_chat`` ``approve_after`` seconds after it arrives. False: this fake
+        cannot (the default)."""
+        return False
 
 
 def private_folder(path: Path) -> Path:
@@ -480,6 +563,11 @@ class Channel(ABC):
     @property
     def name(self) -> str:
         return self.context.name
+
+    @property
+    def records(self) -> Records:
+        """Where this channel keeps notes that must outlive a crash (see ``Records``)."""
+        return self.context.records or FileRecords(self.context.data_dir / "records")
 
     def secret(self, key: str) -> str:
         """The secret held by the environment variable that setting ``key`` names.
@@ -561,6 +649,27 @@ class Channel(ABC):
     def notify(self, chat: str, text: str) -> None:
         """Send ``text`` to ``chat`` (the coordinators' chat), if the platform can."""
         raise PermanentError(_("channel {channel} cannot send messages to a chat").format(
+            channel=self.name))
+
+    def send_card(self, chat: str, card: Card) -> None:
+        """Send ``card`` to ``chat`` with its photo and buttons; presses on them reach the
+        desk as ``Incoming`` with ``chat`` set. Default: its text alone, by ``notify``."""
+        self.notify(chat, card.text)
+
+    def private_chat(self, person: str) -> str:
+        """The chat in which ``notify`` reaches ``person`` (an ``Incoming.person``)."""
+        return person
+
+    #: The largest file (bytes) a bot may download from the platform; None: no limit.
+    download_limit: ClassVar[int | None] = None
+
+    def fetch_file(self, file: IncomingFile, target: Path) -> None:
+        """Write ``file`` to ``target``, streamed (never whole in memory).
+
+        Raise ``PermanentError`` when the platform will not give it (too big,
+        gone). Only plugins that pass ``Incoming.files`` are asked.
+        """
+        raise PermanentError(_("channel {channel} cannot download files").format(
             channel=self.name))
 
     def close(self) -> None:  # noqa: B027  (optional hook: most plugins hold nothing)

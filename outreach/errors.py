@@ -87,6 +87,16 @@ class DatabaseDamaged(StoreError):
     """The database's file or schema is damaged: restore it from a backup."""
 
 
+class SchemaTooNew(StoreError):
+    """The database was made by a newer Outreach than this one: nothing here may touch it.
+
+    Its own exit code, so that systemd does not restart the service over and
+    over (``RestartPreventExitStatus=`` in the units, docs/deploy.md).
+    """
+
+    exit_code = 3
+
+
 class PluginError(OutreachError):
     """A channel plugin failed to load or is misconfigured."""
 

@@ -29,7 +29,8 @@ _IDENTIFIERS = [
     r"'[\w.-]+'",  # a quoted value: 'vk'
     r'"[a-z][\w.-]*"',  # a quoted identifier: plugin = "vk"
     r"\[[\w|,.\- ]*\|[\w|,.\- ]*\]",  # click's choices: [table|csv|json]
-    r"\[[a-z_.]+[^\]]*\]",  # a config table: [signups], [channels.ИМЯ]
+    # a config table: [signups], [channels.ИМЯ]; not click's marker of a required option
+    r"\[(?!required\])[a-z_.]+[^\]]*\]",
     r"<[^>\s]+>[\w/.-]*",  # a placeholder and what follows: <media>/samples
     r"https?://\S+",  # an address
     r"(?<![\w.])--[a-z][\w-]* [a-z][\w-]*\b(?![(])",  # an option and its value: --by week

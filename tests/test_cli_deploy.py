@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import stat
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,60 @@ def test_the_repositorys_deploy_folder_holds_the_units_for_srv_outreach() -> Non
     from outreach.deploy import Setup, units
 
     root = Path(__file__).resolve().parent.parent / "deploy"
-    expected = units(Setup(user="outreach", folder=Path("/srv/outreach"),
-                           outreach=Path("/srv/outreach/venv/bin/outreach")))
+    setup = Setup(user="outreach", folder=Path("/srv/outreach"),
+                  outreach=Path("/srv/outreach/venv/bin/outreach"))
+    expected = units(setup) | units(replace(setup, workers=2, postgresql=True))
     assert {p.name: p.read_text() for p in root.iterdir()} == expected
+
+
+def test_a_database_newer_than_the_code_is_not_restarted_forever(written: Path) -> None:
+    from outreach.errors import SchemaTooNew
+
+    service = _settings((written / "outreach.service").read_text())
+    assert service["RestartPreventExitStatus"] == [str(SchemaTooNew.exit_code)]
+
+
+@pytest.fixture
+def template(workdir: Path, runner: CliRunner) -> Path:
+    folder = workdir / "srv" / "outreach"
+    folder.mkdir(parents=True)
+    (folder / "config.toml").write_text(
+        'database_url = "postgresql+psycopg://outreach@localhost/outreach"\n', encoding="utf-8")
+    result = runner.invoke(cli, ["deploy", "systemd", "--user", "outreach", "--dir", str(folder),
+                                 "--out", "units", "--outreach", "/usr/bin/true",
+                                 "--workers", "3"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        "Start the workers with: sudo systemctl enable --now outreach@1.service "
+        "outreach@2.service outreach@3.service")
+    return workdir / "units"
+
+
+def test_several_workers_get_a_template_unit_named_by_instance(template: Path) -> None:
+    assert not (template / "outreach.service").exists()
+    service = _settings((template / "outreach@.service").read_text())
+    assert service["ExecStart"] == ["/usr/bin/true run --worker %H:%i"]
+    assert service["Description"][0].endswith("(worker %i)")
+    assert service["After"] == ["network-online.target postgresql.service"]
+    assert service["RestartPreventExitStatus"] == ["3"]
+
+
+def test_several_workers_on_sqlite_are_refused(workdir: Path, runner: CliRunner) -> None:
+    (workdir / "config.toml").write_text("", encoding="utf-8")
+    result = runner.invoke(cli, ["deploy", "systemd", "--user", "outreach", "--dir",
+                                 str(workdir), "--out", "units", "--outreach", "/usr/bin/true",
+                                 "--workers", "2"])
+    assert result.exit_code == 1
+    assert "several workers need a PostgreSQL database" in result.output
+    assert not (workdir / "units").exists()
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None,
+                    reason="systemd-analyze is not installed (CI's Ubuntu has it)")
+def test_systemd_accepts_the_template_unit(template: Path) -> None:
+    # verify takes an instance of a template, named after the template file beside it.
+    instance = template / "outreach@1.service"
+    instance.symlink_to("outreach@.service")
+    result = subprocess.run(["systemd-analyze", "verify", str(instance)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stderr == "", result.stderr

@@ -23,15 +23,19 @@ from stats_support import at, seed_stats
 
 from outreach.cli import cli
 from outreach.db import open_store
-from outreach.db.models import SignUp
+from outreach.db.models import SignUp, utcnow
 from outreach.db.states import (
     ChannelState,
+    PersonRole,
+    PersonStatus,
     PublicationStatus,
     SignupStatus,
     SlotOutcome,
     StoryKind,
     StoryStatus,
 )
+from outreach.people import roster
+from outreach.people.audit import AuditAction
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = {"ru": ROOT / "docs" / "formats.md", "en": ROOT / "docs" / "en" / "formats.md"}
@@ -46,24 +50,28 @@ channels = {names = ["press"]}
 
 # Every command with a machine format, as a script runs it.
 JSON_COMMANDS = [
-    ("stats",), ("stats", "--by", "week"), ("stats", "--by", "story"),
+    ("stats",), ("stats", "--by", "week"), ("stats", "--by", "story"), ("stats", "--by", "home"),
     ("publications", "list"), ("content", "list"), ("signups", "list"),
     ("signups", "list", "--duplicates"), ("signups", "list", "--unfinished"),
     ("channels", "list"), ("campaigns", "list"), ("campaigns", "preview", "mentoring"),
-    ("posters", "placements"),
+    ("posters", "placements"), ("people", "list"), ("people", "log"),
 ]
 CSV_COMMANDS = [command for command in JSON_COMMANDS if command[:2] != ("stats", "--by")]
 OTHER_JSON = [("config", "show", "--format", "json"), ("db", "status", "--format", "json"),
               ("status", "--format", "json")]
 # Values that are identifiers, by key: the same in every language, one of the known ones.
 IDENTIFIERS: dict[str, set[str]] = {
-    "status": {s.value for e in (PublicationStatus, StoryStatus, SignupStatus) for s in e},
+    "status": {s.value for e in (PublicationStatus, StoryStatus, SignupStatus, PersonStatus)
+               for s in e},
+    "role": {r.value for r in PersonRole},
+    "action": {a.value for a in AuditAction},
     "kind": {k.value for k in StoryKind} | {"publication", "placement", "outlet"},
     "state": {s.value for s in ChannelState} | {"healthy", "degraded", "down", "ok", "failing",
                                                  "uncertain"},
     "outcome": {s.value for s in SlotOutcome},
     "consent": {"recorded", "missing", "not needed"},
     "active": {"yes", "no"},
+    "came_from": {"publication", "placement", "outlet", "offline", "unattributed"},
 }
 
 
@@ -101,6 +109,10 @@ def project(workdir: Path, runner: CliRunner) -> Path:
                              phone="+79123456789", consent_at=at(day), completed_at=at(day)))
             s.add(SignUp(created_at=dt.datetime.now(dt.UTC), source="test", status="started",
                          dialog={"step": "name"}))  # a dialog not finished
+        invited = roster.invite(store, PersonRole.reporter, municipality="Миасс",
+                                name="Анна", actor="cli:test")
+        with store.session() as s:
+            roster.enrol(s, invited.code, "telegram:42", "tg", utcnow())
     finally:
         store.dispose()
     return workdir

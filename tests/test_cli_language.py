@@ -129,3 +129,11 @@ def test_counts_take_the_russian_plural_forms_and_spaces() -> None:
             "1 публикация", "3 публикации", "5 публикаций", "11 публикаций", "21 публикация",
             "12\u00a0345 публикаций"]
     assert [_publications(n) for n in (1, 3)] == ["1 publication", "3 publications"]
+
+
+def test_a_required_option_is_marked_in_russian(runner: CliRunner) -> None:
+    """click looks "required" up through a variable: the catalogue keeps it by hand."""
+    result = runner.invoke(cli, ["deploy", "systemd", "--help"], env={"OUTREACH_LANG": "ru"})
+    assert result.exit_code == 0, result.output
+    assert "[обязательно]" in result.output and "required" not in result.output
+    assert english_words("Имя.  [required]") == ["required"]

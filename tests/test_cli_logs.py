@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from outreach.cli.logs import LogFilter, configure_logging, hide_secrets_in_logs
+from outreach.db import open_store
 from outreach_testing import RecordingChannel, make_registry, make_test_config
 
 
@@ -136,3 +142,66 @@ def test_a_thread_that_dies_is_logged_masked(monkeypatch: pytest.MonkeyPatch,
     text = written.getvalue()
     assert "ERROR outreach: thread intake stopped on an unexpected error" in text
     assert "ValueError: cannot send to *** with ***" in text
+
+
+def _record(level: int, message: str) -> logging.LogRecord:
+    return logging.LogRecord("outreach.service", level, __file__, 1, message, None, None)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_person_at_a_terminal_reads_the_time_and_the_message_in_their_words(
+        tmp_path: Path) -> None:
+    from outreach.cli.logs import formatter_for
+    from outreach.i18n import language
+
+    formatter = formatter_for(_Terminal(), {})
+    with language("ru"):
+        info = formatter.format(_record(logging.INFO, "Кампания «Наставники» запущена"))
+        warning = formatter.format(_record(logging.WARNING, "Канал vk не отвечает"))
+        error = formatter.format(_record(logging.ERROR, "Публикация 7 не удалась"))
+    assert re.fullmatch(r"\d\d:\d\d:\d\d Кампания «Наставники» запущена", info), info
+    assert re.fullmatch(r"\d\d:\d\d:\d\d ВНИМАНИЕ: Канал vk не отвечает", warning), warning
+    assert re.fullmatch(r"\d\d:\d\d:\d\d ОШИБКА: Публикация 7 не удалась", error), error
+    assert "outreach.service" not in info + warning + error
+
+
+def test_the_journal_gets_the_level_as_priority_and_the_logger(tmp_path: Path) -> None:
+    from outreach.cli.logs import formatter_for
+
+    with (tmp_path / "stream").open("w") as stream:
+        info = os.fstat(stream.fileno())
+        formatter = formatter_for(stream, {"JOURNAL_STREAM": f"{info.st_dev}:{info.st_ino}"})
+        # A JOURNAL_STREAM inherited by a command whose stderr went elsewhere is not obeyed.
+        elsewhere = formatter_for(stream, {"JOURNAL_STREAM": "1:2"})
+    # "<3>": journald files it as an error, so journalctl -p err finds it.
+    assert formatter.format(_record(logging.ERROR, "Публикация 7 не удалась")) == (
+        "<3>ERROR outreach.service: Публикация 7 не удалась")
+    assert formatter.format(_record(logging.WARNING, "x")) == "<4>WARNING outreach.service: x"
+    assert formatter.format(_record(logging.INFO, "x")) == "<6>INFO outreach.service: x"
+    # A log file keeps the date, the level and the logger.
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d INFO outreach.service: x",
+                        elsewhere.format(_record(logging.INFO, "x")))
+
+
+def test_an_error_under_systemd_reaches_the_journal_as_an_error(tmp_path: Path) -> None:
+    """The message a database newer than the code gets, as journalctl -p err shows it."""
+    (tmp_path / "config.toml").write_text('database_url = "sqlite:///outreach.db"\n')
+    store = open_store(f"sqlite:///{tmp_path / 'outreach.db'}")
+    with store.engine.begin() as c:
+        c.execute(sa.text("UPDATE alembic_version SET version_num = 'ffff'"))
+    store.dispose()
+    with (tmp_path / "journal").open("w") as journal:
+        info = os.fstat(journal.fileno())
+        env = {**os.environ, "JOURNAL_STREAM": f"{info.st_dev}:{info.st_ino}",
+               "OUTREACH_LANG": "ru"}
+        env.pop("OUTREACH_CONFIG", None)
+        done = subprocess.run([sys.executable, "-m", "outreach", "run"], cwd=tmp_path, env=env,
+                              stdout=subprocess.DEVNULL, stderr=journal, timeout=120)
+    assert done.returncode == 3
+    said = (tmp_path / "journal").read_text()
+    assert said.startswith("<3>Ошибка: база данных создана более новой версией Outreach"), said
+    assert "установите снова ту версию или восстановите резервную копию" in said

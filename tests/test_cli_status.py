@@ -133,3 +133,47 @@ def test_the_json_is_the_same_in_both_languages_and_documented(
     documented = set(re.findall(r"`([\w.\[\]]+)`", (ROOT / page).read_text(encoding="utf-8")))
     names = {path.rsplit(".", 1)[-1].removesuffix("[]") for path in keys}
     assert names <= documented, sorted(names - documented)
+
+
+def test_a_database_behind_the_code_is_reported_and_left_as_it_is(
+        runner: CliRunner, workdir: Path, store_url: str) -> None:
+    from outreach.db import head_revision, open_store
+
+    older = open_store(store_url, migrate=False)
+    older.upgrade("0008")
+    (workdir / "config.toml").write_text(f'database_url = "{store_url}"\n', encoding="utf-8")
+    result = status(runner)
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [
+        f"The database is at revision 0008; this version of Outreach needs {head_revision()}. "
+        "Starting the service upgrades it (after a backup), or run: outreach db upgrade",
+        "The service is not running."]
+    shown = json.loads(status(runner, "--format", "json").output)
+    assert shown["state"] == "schema_behind" and shown["exit_code"] == 2
+    assert shown["schema"] == {"current": "0008", "expected": head_revision()}
+    # Only read: the upgrade is the service's, after its backup.
+    assert older.current_revision() == "0008"
+    older.dispose()
+
+
+def test_a_database_newer_than_the_code_has_its_own_exit_code(
+        runner: CliRunner, project: Store) -> None:
+    import sqlalchemy as sa
+
+    with project.engine.begin() as c:
+        c.execute(sa.text("UPDATE alembic_version SET version_num = 'ffff'"))
+    result = status(runner, lang="ru")
+    assert result.exit_code == 3, result.output
+    assert "установите снова ту версию" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_run_once_leaves_its_start_and_stop_for_status(runner: CliRunner,
+                                                       project: Store) -> None:
+    result = runner.invoke(cli, ["run", "--once"])
+    assert result.exit_code == 0, result.output
+    (beat,) = heartbeat.beats(project)
+    assert beat.stopped_at is not None and beat.started_at <= beat.stopped_at
+    shown = status(runner)
+    assert shown.exit_code == 2
+    assert shown.output.startswith("The service is stopped: it stopped ")

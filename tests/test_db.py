@@ -62,7 +62,8 @@ def _stamp_newer(store: Store) -> None:
 
 
 NEWER = ("the database was made by a newer version of Outreach (revision ffff); "
-         "upgrade Outreach")
+         "install that version again, or restore the backup made before it was installed "
+         "(docs/deploy.md)")
 
 
 def test_a_database_from_a_newer_version_is_refused_and_kept(store: Store) -> None:

@@ -250,13 +250,13 @@ def test_the_command_check_finds_what_is_wrong() -> None:
 # --- config keys ---
 
 def schema_keys() -> set[str]:
-    from outreach.config import CENTRE, CHANNEL_COMMON, PATHS, SIGNUPS, TOP, WATERMARK
+    from outreach.config import CENTRE, CHANNEL_COMMON, METRICS, PATHS, SIGNUPS, TOP, WATERMARK
     from outreach_local_media.channel import LocalMediaChannel
     from outreach_telegram.channel import TelegramChannel
     from outreach_vk.channel import VKChannel
 
     keys: set[str] = set()
-    for table in (TOP, PATHS, CENTRE, CHANNEL_COMMON, WATERMARK, SIGNUPS,
+    for table in (TOP, PATHS, CENTRE, CHANNEL_COMMON, WATERMARK, SIGNUPS, METRICS,
                   LocalMediaChannel.settings_schema, TelegramChannel.settings_schema,
                   VKChannel.settings_schema):
         keys |= set(table)

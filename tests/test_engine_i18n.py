@@ -257,7 +257,8 @@ def test_a_missing_token_is_said_in_russian(tmp_path: Path) -> None:
 CORE_LOGGERS = ("outreach.service", "outreach.dispatcher", "outreach.planner",
                 "outreach.collectors", "outreach.registry", "outreach.leases",
                 "outreach.signups", "outreach.sandbox")
-LINE = re.compile(r"^\d\d:\d\d:\d\d (INFO|WARNING|ERROR) ([\w.]+): (.*)$")
+# A log file (stderr is not a terminal): date, time, level and logger on every line.
+LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (INFO|WARNING|ERROR) ([\w.]+): (.*)$")
 
 
 def _free_port() -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,7 +33,7 @@ CENTRE = {"name": "Серебряные волонтёры", "slogan": "Добр
           "contact_person": "Анна Петрова", "phone": "+7 351 200-00-00",
           "email": "info@example.org", "website": "https://silver.example.org"}
 CONTENT = ("Сад добра в Миассе", "Волонтёры посадили 40 яблонь.", "Посадка яблонь",
-           "Иван Сидоров", "Миасский рабочий", "MIASS-7", *CENTRE.values())
+           "Иван Сидоров", "Миасский рабочий", "MIA-3", "Миасс", *CENTRE.values())
 
 
 def without(text: str, content: tuple[str, ...]) -> str:
@@ -57,36 +56,50 @@ def kit_channel(tmp_path: Path) -> LocalMediaChannel:
 
 
 def kit_texts(channel: LocalMediaChannel, tmp_path: Path, lang: str) -> str:
+    """Every text of the kit a person reads: the release, radio text and TV note, for
+    anyone and for the outlet, and the Word file's paragraphs."""
+    import docx
+
     photo = tmp_path / f"garden-{lang}.jpg"
     Image.new("RGB", (400, 300), (90, 140, 60)).save(photo, "JPEG")
     post = Post(publication_id=7 if lang == "ru" else 8, idempotency_key=f"kit-{lang}",
                 text="Волонтёры посадили 40 яблонь.", title="Сад добра в Миассе",
                 photos=[PostPhoto(photo, caption="Посадка яблонь", credit="Иван Сидоров")],
-                referral_code="MIASS-7", signup_link="https://t.me/bot?start=MIASS-7")
+                referral_code="MIASS-7", signup_link="https://t.me/bot?start=MIASS-7",
+                municipality="Миасс", extra={"event_date": "2026-10-14", "outlet_codes": {
+                    "Миасский рабочий": {"short_code": "MIA-3", "link": None}}})
     with language(lang):
         folder = Path(channel.publish(post).url.removeprefix("file://"))
-    return "\n".join((folder / name).read_text(encoding="utf-8")
-                     for name in ("release.md", "release.txt"))
+    texts = [(where / name).read_text(encoding="utf-8")
+             for where in (folder, folder / "miasskiy-rabochiy")
+             for name in ("release.txt", "radio.txt", "tv.txt")]
+    texts += [p.text for p in docx.Document(str(folder / "miasskiy-rabochiy" /
+                                                 "release.docx")).paragraphs]
+    return "\n".join(texts)
 
 
 def test_the_press_kit_in_russian_has_russian_headings_and_date(
         kit_channel: LocalMediaChannel, tmp_path: Path) -> None:
     text = kit_texts(kit_channel, tmp_path, "ru")
-    for words in ("## Фотографии", "ФОТОГРАФИИ", "## Как записаться", "КАК ЗАПИСАТЬСЯ",
-                  "КОНТАКТЫ", "ПОДГОТОВЛЕНО ДЛЯ", "(фото: Иван Сидоров)",
-                  "Позвоните по телефону +7 351 200-00-00 и назовите код MIASS-7"):
+    for words in ("ПРЕСС-РЕЛИЗ", "ФОТОГРАФИИ", "Фотографии", "КАК СТАТЬ ВОЛОНТЁРОМ",
+                  "КОНТАКТ ДЛЯ ПРЕССЫ", "ПОДГОТОВЛЕНО ДЛЯ", "Фото: Иван Сидоров",
+                  "позвоните по телефону +7 351 200-00-00 и назовите код MIA-3",
+                  "ТЕКСТ ДЛЯ РАДИО", "Хронометраж", "плюс семь, триста пятьдесят один, двести",
+                  "ЗАМЕТКА ДЛЯ ТЕЛЕВИДЕНИЯ", "Событие прошло 14 октября 2026"):
         assert words in text
     month = dt.date.today().strftime("%m")
     genitive = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
                 "сентября", "октября", "ноября", "декабря")[int(month) - 1]
     assert f"{dt.date.today().day} {genitive} {dt.date.today().year}" in text
+    assert "MIASS-7" not in text  # the link's long code is never given to say
     assert english_words(without(text, CONTENT)) == [], text
 
 
 def test_the_press_kit_in_english_has_no_russian_but_the_centres_content(
         kit_channel: LocalMediaChannel, tmp_path: Path) -> None:
     text = kit_texts(kit_channel, tmp_path, "en")
-    for words in ("## Photos", "PHOTOS", "HOW TO JOIN", "CONTACTS", "(photo: Иван Сидоров)",
+    for words in ("PRESS RELEASE", "PHOTOS", "HOW TO JOIN", "CONTACT FOR THE PRESS",
+                  "Photo: Иван Сидоров", "RADIO TEXT", "NOTE FOR TELEVISION",
                   dt.date.today().strftime("%B")):
         assert words in text
     assert not CYRILLIC.search(without(text, CONTENT)), text
@@ -124,55 +137,46 @@ def test_the_posters_own_words_follow_the_language(tmp_path: Path, layout: str) 
 # --- the chart ---
 
 
-@pytest.fixture
-def drawn(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every text the chart draws, as drawn."""
-    texts: list[str] = []
-    real = chart_module._text
-
-    def recording(draw, xy, text, *args, **kwargs):  # type: ignore[no-untyped-def]
-        texts.append(text)
-        real(draw, xy, text, *args, **kwargs)
-
-    monkeypatch.setattr(chart_module, "_text", recording)
-    yield texts
-
-
 WEEKS = [WeekPoint((2026, 48), 12345, 3), WeekPoint((2026, 49), 980, 11),
          WeekPoint((2026, 50), 4100, 7)]
 
 
-def test_the_chart_in_russian(tmp_path: Path, drawn: list[str]) -> None:
+def drawn(points: list[WeekPoint], period: str) -> list[str]:
+    """Every text the chart shows, as drawn."""
+    from outreach.stats.plotting import texts
+
+    return texts(chart_module.weekly_figure(points, period=period))
+
+
+def test_the_chart_in_russian() -> None:
     with language("ru"):
-        chart_module.draw_weekly_chart(WEEKS, tmp_path / "ru.png", period="Период: декабрь")
-    assert drawn[0] == "Отклики и записи по неделям"
-    for words in ("отклики", "записи", "нед. 48", "23 нояб.", "7 дек.",
+        shown = drawn(WEEKS, "Период: декабрь")
+    assert shown[0] == "Отклики и записи по неделям"
+    for words in ("отклики", "записи", "нед. 48\n23 нояб.", "нед. 50\n7 дек.",
                   f"12{NBSP}345", f"12{NBSP}500", "лайки + репосты + комментарии + реакции "
                   "(шкала слева)", "записи добровольцев (шкала справа)"):
-        assert words in drawn, (words, drawn)
-    assert english_words(" ".join(drawn)) == [], drawn
+        assert words in shown, (words, shown)
+    assert english_words(" ".join(shown)) == [], shown
 
 
-def test_the_chart_in_english(tmp_path: Path, drawn: list[str]) -> None:
+def test_the_chart_in_english() -> None:
     with language("en"):
-        chart_module.draw_weekly_chart(WEEKS, tmp_path / "en.png", period="Period: December")
-        chart_module.draw_weekly_chart([], tmp_path / "empty.png", period="Period: none")
-    assert drawn[0] == "Engagement and sign-ups by week"
-    for words in ("W48", "Nov 23", "Dec 7", "12,345", "12,500", "sign-ups (right axis)",
+        shown = drawn(WEEKS, "Period: December") + drawn([], "Period: none")
+    assert shown[0] == "Engagement and sign-ups by week"
+    for words in ("W48\nNov 23", "W50\nDec 7", "12,345", "12,500", "sign-ups (right axis)",
                   "No publications or sign-ups in this period"):
-        assert words in drawn, (words, drawn)
-    assert not CYRILLIC.search(" ".join(drawn)), drawn
+        assert words in shown, (words, shown)
+    assert not CYRILLIC.search(" ".join(shown)), shown
 
 
-def test_the_russian_legend_stays_on_the_page(tmp_path: Path) -> None:
-    """The Russian legend is the longer: it must not run off the right edge."""
+def test_the_russian_legend_stays_on_the_page() -> None:
+    """The Russian legend is the longer: it must lie wholly inside the picture."""
     with language("ru"):
-        path = chart_module.draw_weekly_chart(WEEKS, tmp_path / "ru.png", period="")
-    with Image.open(path) as image:
-        legend_strip = image.convert("RGB").crop((chart_module.WIDTH - 12, 130, chart_module.WIDTH,
-                                                  chart_module.TOP - 60))
-        assert [colour for _count, colour in legend_strip.getcolors()] == [
-            chart_module.BACKGROUND]
+        figure = chart_module.weekly_figure(WEEKS, period="")
+        figure.canvas.draw()
+        legend = figure.axes[0].get_legend()
+        box = legend.get_window_extent()
+    assert box.x0 >= 0 and box.x1 <= chart_module.WIDTH, box
 
 
 # --- outreach stats ---

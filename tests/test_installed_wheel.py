@@ -144,7 +144,7 @@ def test_the_new_wheel_upgrades_a_database_of_the_previous_release(installed: Pa
     assert status["current"] == "0008" and status["up_to_date"] is False
     _outreach(installed, folder, "db", "upgrade")
     status = json.loads(_outreach(installed, folder, "db", "status", "--format", "json").stdout)
-    assert status["current"] == status["head"] == "0009"
+    assert status["current"] == status["head"] == "0012"
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT title FROM story")).scalars().all() == [
             "Старая"]

@@ -231,6 +231,23 @@ def test_a_byte_order_mark_is_tolerated(tmp_path: Path) -> None:
     assert read_story(folder).title == "Урок"
 
 
+def test_participants_and_people_helped_are_counts(tmp_path: Path) -> None:
+    counted = GOOD.replace('summary = "Урок профориентации"',
+                           'summary = "Урок профориентации"\nparticipants = 24\nbeneficiaries = 0')
+    story = read_story(story_folder(tmp_path, counted))
+    assert (story.participants, story.beneficiaries) == (24, 0)
+    assert read_story(story_folder(tmp_path, GOOD, name="plain")).participants is None
+
+    wrong = GOOD.replace('summary = "Урок профориентации"',
+                         'summary = "Урок профориентации"\nparticipants = -3\n'
+                         'beneficiaries = "сорок"')
+    found = problems(story_folder(tmp_path, wrong, name="wrong"))
+    assert any("story.md:8" in p and "participants" in p and "0 or more" in p for p in found), \
+        found
+    assert any("story.md:9" in p and "beneficiaries" in p and "whole number" in p
+               for p in found), found
+
+
 def test_photographer_credits_every_photo_without_a_credit_of_its_own(tmp_path: Path) -> None:
     text = GOOD.replace('summary = "Урок профориентации"',
                         'summary = "Урок профориентации"\nphotographer = "Олег Смирнов"')

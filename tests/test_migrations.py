@@ -103,7 +103,7 @@ def test_upgrade_from_0001_keeps_every_row(store_url: str) -> None:
     try:
         store.upgrade("0001")
         assert store.status().pending == ["0002", "0003", "0004", "0005", "0006", "0007", "0008",
-                                         "0009"]
+                                         "0009", "0010", "0011", "0012"]
         _fill_revision_0001(store)
 
         store.upgrade()
@@ -195,7 +195,7 @@ def test_downgrade_to_0001_drops_only_the_attempt_log(store_url: str) -> None:
 
 
 @pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004", "0005", "0006", "0007",
-                                      "0008", "0009"])
+                                      "0008", "0009", "0010", "0011", "0012"])
 def test_every_revision_says_what_it_does(tmp_path: Any, revision: str) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'fresh.db'}", migrate=False)
     try:

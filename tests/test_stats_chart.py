@@ -5,19 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from matplotlib.patches import Rectangle
 from PIL import Image
 
 from outreach.stats import WeekPoint
-from outreach.stats.chart import (
-    BARS,
-    BOTTOM,
-    HEIGHT,
-    LINE,
-    TOP,
-    WIDTH,
-    draw_weekly_chart,
-    nice_ceiling,
-)
+from outreach.stats.chart import HEIGHT, WIDTH, draw_weekly_chart, nice_ceiling, weekly_figure
+from outreach.stats.plotting import BARS, LINE, texts
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -28,47 +21,52 @@ def test_axis_tops_are_round(value: int, expected: tuple[int, int]) -> None:
     assert nice_ceiling(value) == expected
 
 
-def bar_height(image: Image.Image, x: int) -> int:
-    """Pixels of bar colour standing on the axis at column ``x`` (labels above do not count)."""
-    y, height = HEIGHT - BOTTOM - 1, 0
-    while y > TOP and image.getpixel((x, y)) == BARS:
-        height, y = height + 1, y - 1
-    return height
+def colours(path: Path) -> set[tuple[int, int, int]]:
+    with Image.open(path) as image:
+        rgb = image.convert("RGB")
+        assert rgb.size == (WIDTH, HEIGHT)
+        return {colour for _count, colour in rgb.getcolors(maxcolors=WIDTH * HEIGHT)}
 
 
-def colours_in_plot(image: Image.Image) -> set[tuple[int, int, int]]:
-    plot = image.crop((0, TOP, WIDTH, HEIGHT))
-    return {colour for _, colour in plot.getcolors(maxcolors=WIDTH * HEIGHT)}
+def rgb(hex_colour: str) -> tuple[int, int, int]:
+    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
 
 
 def test_bars_are_as_tall_as_their_figures(tmp_path: Path) -> None:
-    # Five sign-ups a week: the line runs along the top, above every bar.
     points = [WeekPoint((2026, 41), 24, 5), WeekPoint((2026, 42), 12, 5),
               WeekPoint((2026, 43), 0, 5)]
+    figure = weekly_figure(points, title="Engagement", period="October")
+    left, right = figure.axes
+    bars = [p for p in left.patches if isinstance(p, Rectangle)]
+    assert [b.get_height() for b in bars] == [24, 12, 0]
+    assert left.get_ylim() == (0, 25)  # 24 on a round top of 25
+    (line,) = right.get_lines()
+    assert list(line.get_ydata()) == [5, 5, 5]
+    shown = texts(figure)
+    assert "Engagement" in shown and "October" in shown
+    for figure_text in ("24", "12", "W41\nOct 5", "25"):
+        assert figure_text in shown, shown
     path = draw_weekly_chart(points, tmp_path / "c.png", title="Engagement", period="October")
-    with Image.open(path) as image:
-        assert image.size == (WIDTH, HEIGHT)
-        rgb = image.convert("RGB")
-        slot = (WIDTH - 150 - 150) / 3
-        heights = [bar_height(rgb, int(150 + slot * (i + 0.5))) for i in range(3)]
-        assert heights[2] == 0
-        assert heights[0] == pytest.approx(2 * heights[1], abs=2)  # 24 against 12
-        assert heights[0] == pytest.approx((HEIGHT - TOP - BOTTOM) * 24 / 25, abs=2)
-        assert LINE in colours_in_plot(rgb)  # the sign-up line is drawn
+    found = colours(path)
+    assert rgb(BARS) in found and rgb(LINE) in found  # bars and the sign-up line are drawn
 
 
 def test_no_points_draws_the_message_instead(tmp_path: Path) -> None:
+    figure = weekly_figure([], title="Engagement", period="2030")
+    assert "No publications or sign-ups in this period" in texts(figure)
     path = draw_weekly_chart([], tmp_path / "empty.png", title="Engagement", period="2030")
-    with Image.open(path) as image:
-        rgb = image.convert("RGB")
-        assert not colours_in_plot(rgb) & {BARS, LINE}
+    assert not colours(path) & {rgb(BARS), rgb(LINE)}
 
 
 def test_the_chart_speaks_in_the_font_the_package_ships() -> None:
-    from outreach.assets import font_file
-    from outreach.stats.chart import _font
+    from matplotlib import font_manager
 
+    from outreach.assets import font_file
+
+    weekly_figure([WeekPoint((2026, 41), 24, 5)], period="Октябрь")
     # Cyrillic labels need a full font, found as package data (a wheel has it too).
-    assert _font(40).path == str(font_file("DejaVuSans.ttf"))
-    assert _font(40, bold=True).path == str(font_file("DejaVuSans-Bold.ttf"))
-    assert _font(40).getmask("Ж").getbbox() is not None
+    found = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans"))
+    shipped = {str(font_file("DejaVuSans.ttf")), str(font_file("DejaVuSans-Bold.ttf"))}
+    known = {f.fname for f in font_manager.fontManager.ttflist}
+    assert shipped <= known
+    assert Path(found).name == "DejaVuSans.ttf"

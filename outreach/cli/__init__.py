@@ -29,8 +29,14 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                  N_("Show channels and check their tokens.")),
     "config": ("outreach.cli.config", "config", N_("Show the effective configuration.")),
     "db": ("outreach.cli.db", "db", N_("Check, upgrade and back up the database.")),
+    "people": ("outreach.cli.people", "people",
+               N_("Coordinators and reporters: invite by link, list, revoke, see who did what.")),
     "publications": ("outreach.cli.publications", "publications",
                      N_("List, inspect, retry, cancel and resolve publications.")),
+    "report": ("outreach.cli.report", "report",
+               N_("The centre's results for a period, as a workbook (XLSX) and a PDF.")),
+    "results": ("outreach.cli.results", "results",
+                N_("Figures entered by hand for the report: seminars, agreements...")),
     "run": ("outreach.cli.run", "run", N_("Run the service: schedule, publish, collect.")),
     "sandbox": ("outreach.cli.sandbox", "sandbox",
                 N_("Start local fakes of VK and Telegram for rehearsals.")),
@@ -57,8 +63,11 @@ class UserError(click.ClickException):
         self.exit_code = getattr(error, "exit_code", 1)  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
-        click.secho(_("Error: {message}").format(message=self.format_message()), err=True,
-                    fg="red")
+        from outreach.cli.logs import error_prefix
+
+        message = _("Error: {message}").format(message=self.format_message())
+        # sys.stderr: where click.secho(err=True) writes.
+        click.secho(error_prefix(sys.stderr) + message, err=True, fg="red")
 
 
 class LazyGroup(click.Group):
@@ -151,6 +160,11 @@ class App:
 
             self._store = open_store(self.config.database_url)
         return self._store
+
+    def keep_store(self, store: Any) -> Any:
+        """Use ``store`` (opened as a command needs it) as this command's, closed with it."""
+        self._store = store
+        return store
 
     @property
     def registry(self) -> Any:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from outreach.errors import SchemaTooNew
 from outreach.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -37,7 +38,13 @@ def create(app: App, into: Path, keep: int, before_upgrade: bool) -> None:
     store = app.store if not before_upgrade else open_store(app.config.database_url,
                                                             migrate=False)
     try:
-        status = store.status() if before_upgrade else None
+        try:
+            status = store.status() if before_upgrade else None
+        except SchemaTooNew:
+            # `outreach run` refuses it next and exits with the code systemd does not
+            # restart on; failing here instead would make systemd retry forever.
+            click.echo(_("The database is newer than this Outreach; no backup made."))
+            return
         if status is not None and (status.current is None or not status.pending):
             click.echo(_("The database needs no upgrade; no backup made."))
             return
@@ -52,11 +59,15 @@ def create(app: App, into: Path, keep: int, before_upgrade: bool) -> None:
 @click.argument("archive", type=click.Path(dir_okay=False, exists=True, path_type=Path),
                 metavar=N_("FILE"))
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), metavar=N_("DIR"))
-def restore(archive: Path, folder: Path) -> None:
+@click.option("--database", "database_url", metavar=N_("URL"),
+              help=N_("Restore the database here instead of where the backup's config.toml "
+                      "points (e.g. a new PostgreSQL database); the restored config.toml "
+                      "names it."))
+def restore(archive: Path, folder: Path, database_url: str | None) -> None:
     """Restore the backup FILE into the new or empty folder DIR."""
     from outreach.deploy.backups import restore as restore_backup
 
-    restored = restore_backup(archive, folder)
+    restored = restore_backup(archive, folder, database_url)
     click.echo(_("Restored {config}, {files} files of media and campaigns, and the database "
                  "{database}.").format(config=restored.config, files=restored.files,
                                        database=restored.database))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from outreach.errors import NotFoundError
+from outreach.errors import NotFoundError, StateError
 from outreach.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -35,8 +35,12 @@ def deploy() -> None:
 @click.option("--outreach", "command", default=None, metavar=N_("FILE"),
               type=click.Path(dir_okay=False, path_type=Path),
               help=N_("The installed outreach command (default: this one)."))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help=N_("How many services share the PostgreSQL database: more than one writes "
+                      "a template unit, one service per worker."))
 @click.pass_obj
-def systemd(app: App, user: str, folder: Path, out: Path, command: Path | None) -> None:
+def systemd(app: App, user: str, folder: Path, out: Path, command: Path | None,
+            workers: int) -> None:
     """Write outreach.service, the nightly backup's service and timer, and outreach.env.
 
     The paths are DIR's; the tokens file lists the variables config.toml names,
@@ -50,8 +54,12 @@ def systemd(app: App, user: str, folder: Path, out: Path, command: Path | None) 
     if config_file.is_file():
         app.config_path = config_file
         config = app.config
+    postgresql = bool(config and config.database_url.startswith("postgresql"))
+    if workers > 1 and not postgresql:
+        raise StateError(_("several workers need a PostgreSQL database; {config} names "
+                           "none (docs/deploy.md)").format(config=config_file))
     setup = Setup(user=user, folder=folder, outreach=command or _this_command(),
-                  postgresql=bool(config and config.database_url.startswith("postgresql")),
+                  postgresql=postgresql, workers=workers,
                   extra_writable=_writable(config) if config else ())
     out.mkdir(parents=True, exist_ok=True)
     for name, text in units(setup).items():
@@ -68,6 +76,9 @@ def systemd(app: App, user: str, folder: Path, out: Path, command: Path | None) 
         click.echo(_("wrote  {path}").format(path=env))
     click.echo(_("Next: fill in the tokens in {env}, then install as root — see docs/deploy.md.")
                .format(env=env))
+    if workers > 1:
+        click.echo(_("Start the workers with: sudo systemctl enable --now {units}").format(
+            units=" ".join(f"outreach@{n}.service" for n in range(1, workers + 1))))
 
 
 def _this_command() -> Path:

@@ -15,9 +15,13 @@ left, its traceback included.
 
 from __future__ import annotations
 
+import io
 import logging
+import os
+import sys
 import threading
-from typing import TYPE_CHECKING, cast
+from collections.abc import Mapping
+from typing import IO, TYPE_CHECKING, cast
 
 from outreach.i18n import _
 
@@ -84,13 +88,73 @@ class LogFilter(logging.Filter):
         return mask_phones(mask_tokens(text))
 
 
+#: The syslog priority of each level, which journald reads from a line's "<N>" prefix
+#: (sd-daemon(3)), so that ``journalctl -p err`` finds the errors.
+PRIORITIES = {logging.DEBUG: 7, logging.INFO: 6, logging.WARNING: 4, logging.ERROR: 3,
+              logging.CRITICAL: 2}
+
+
+class TerminalFormatter(logging.Formatter):
+    """For a person at a terminal: the time and the message, and the level in words
+    when it is a warning or an error (in the language of the moment)."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(message)s", datefmt="%H:%M:%S")
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+        if record.levelno >= logging.ERROR:
+            record.message = _("ERROR: {message}").format(message=record.message)
+        elif record.levelno >= logging.WARNING:
+            record.message = _("WARNING: {message}").format(message=record.message)
+        return super().formatMessage(record)
+
+
+class JournalFormatter(logging.Formatter):
+    """For systemd's journal: the priority prefix, the level and the logger; the journal
+    keeps the time itself."""
+
+    def __init__(self) -> None:
+        super().__init__("%(levelname)s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        priority = PRIORITIES.get(record.levelno, 6 if record.levelno < logging.WARNING else 3)
+        return f"<{priority}>{super().format(record)}"
+
+
+def to_journal(stream: IO[str], environ: Mapping[str, str]) -> bool:
+    """Whether systemd connected ``stream`` to the journal (``JOURNAL_STREAM`` names its
+    device and inode, systemd.exec(5); a variable inherited by a process whose output
+    went elsewhere does not match)."""
+    try:
+        info = os.fstat(stream.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return False
+    return environ.get("JOURNAL_STREAM") == f"{info.st_dev}:{info.st_ino}"
+
+
+def error_prefix(stream: IO[str]) -> str:
+    """What an error message written to ``stream`` starts with: under systemd, the journal's
+    error priority (so ``journalctl -p err`` shows it); else nothing."""
+    return f"<{PRIORITIES[logging.ERROR]}>" if to_journal(stream, os.environ) else ""
+
+
+def formatter_for(stream: IO[str], environ: Mapping[str, str]) -> logging.Formatter:
+    """How records are written to ``stream``: for the journal when systemd connected it,
+    for a person at a terminal, or in full (date, time, level, logger) for a log file or
+    a pipe."""
+    if to_journal(stream, environ):
+        return JournalFormatter()
+    if stream.isatty():
+        return TerminalFormatter()
+    return logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s",
+                             datefmt="%Y-%m-%d %H:%M:%S")
+
+
 def configure_logging(debug: bool) -> None:
     """Set up the root logger for a command; ``debug`` shows our DEBUG records."""
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        datefmt="%H:%M:%S",
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(formatter_for(sys.stderr, os.environ))
+    logging.basicConfig(level=logging.DEBUG if debug else logging.INFO, handlers=[handler])
     for name, floor in LIBRARY_FLOORS.items():
         logging.getLogger(name).setLevel(floor)
     if debug:

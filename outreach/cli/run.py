@@ -24,8 +24,11 @@ SANDBOX_SPEED = 60.0
 @click.option("--sandbox", "with_sandbox", is_flag=True,
               help=N_("Start the local fakes of VK and Telegram too, and give the channels "
                       "that use them their ready-made tokens (see `outreach sandbox`)."))
+@click.option("--worker", metavar=N_("NAME"), envvar="OUTREACH_WORKER",
+              help=N_("This worker's name in outreach status (default: host:process "
+                      "number); the template unit names each worker by its instance."))
 @click.pass_obj
-def run(app: App, once: bool, with_sandbox: bool) -> None:
+def run(app: App, once: bool, with_sandbox: bool, worker: str | None) -> None:
     """Run the service: plan campaign slots, publish due posts, collect engagement.
 
     SIGINT or SIGTERM finishes the calls in flight and exits; SIGHUP re-reads
@@ -45,7 +48,10 @@ def run(app: App, once: bool, with_sandbox: bool) -> None:
         for name, described in fakes.described.items():
             click.echo(_("Sandbox {name} at {url}").format(
                 name=name, url=described.get("api_url", "?")), err=True)
-    service = Service(app.config, app.store, app.registry,
+        from outreach.fieldreports.rehearsal import rehearse
+
+        rehearse(app.config, app.store, app.registry, fakes, speed=SANDBOX_SPEED)
+    service = Service(app.config, app.store, app.registry, worker=worker,
                       speed=SANDBOX_SPEED if with_sandbox else 1.0)
     if once:
         report = service.run_once()
@@ -70,11 +76,19 @@ def run(app: App, once: bool, with_sandbox: bool) -> None:
     signal.signal(signal.SIGINT, shutdown)
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGHUP, reload)
+    metrics = None
+    if app.config.metrics is not None:
+        from outreach.monitoring.server import MetricsServer
+
+        metrics = MetricsServer(app.store, app.config.metrics)
+        metrics.start()
     service.start()
     try:
         service.wait()
     finally:
         service.stop()
+        if metrics is not None:
+            metrics.stop()
     click.echo(_("Stopped."), err=True)
 
 

@@ -15,6 +15,7 @@ from outreach.i18n import N_, _, format_datetime, format_number, ngettext
 if TYPE_CHECKING:
     from outreach.cli import App
     from outreach.engine.health import Health
+    from outreach.engine.heartbeat import Beat
 
 
 @click.command()
@@ -25,12 +26,22 @@ def status(app: App, fmt: str) -> None:
     """Whether the service is running, what it published, what waits and what failed.
 
     Exit code: 0 healthy, 1 degraded (publications failed or wait for a
-    person), 2 down (no running service has written to the database lately).
+    person, or the database waits for an upgrade while an older service still
+    runs), 2 down (no running service has written to the database lately),
+    3 the database is newer than this Outreach. The database is only read,
+    never upgraded.
     """
+    from outreach.db import open_store
     from outreach.db.models import utcnow
     from outreach.engine.health import check
 
-    health = check(app.config, app.store, utcnow())
+    # Read as it is: a status check must not upgrade the database under a running service.
+    store = app.keep_store(open_store(app.config.database_url, migrate=False))
+    schema = store.status()
+    if schema.pending:
+        click.get_current_context().exit(_schema_behind(store, schema.current, schema.head,
+                                                        fmt))
+    health = check(app.config, store, utcnow())
     if fmt == "json":
         click.echo(json.dumps(_as_json(health), ensure_ascii=False, indent=2))
     else:
@@ -39,6 +50,44 @@ def status(app: App, fmt: str) -> None:
             click.echo(line)
     sys.stdout.flush()
     click.get_current_context().exit(int(health.level))
+
+
+def _schema_behind(store: Any, current: str | None, head: str, fmt: str) -> int:
+    """Say that the database waits for an upgrade; 1 if an older service still runs on it,
+    2 if none does."""
+    import sqlalchemy as sa
+
+    from outreach.db.models import utcnow
+    from outreach.engine import heartbeat
+
+    with store.engine.connect() as connection:
+        beats = sa.inspect(connection).has_table(heartbeat.HEARTBEAT.name)
+    now = utcnow()
+    running = [b for b in heartbeat.beats(store) if b.alive(now)] if beats else []
+    code = 1 if running else 2
+    if fmt == "json":
+        click.echo(json.dumps({"state": "schema_behind", "exit_code": code,
+                               "checked_at": _iso(now),
+                               "schema": {"current": current, "expected": head},
+                               "service": {"running": bool(running),
+                                           "workers": _workers(running)}},
+                              ensure_ascii=False, indent=2))
+        return code
+    if current is None:
+        click.echo(_("The database is empty: outreach init creates it."))
+    else:
+        click.echo(_("The database is at revision {current}; this version of Outreach needs "
+                     "{head}. Starting the service upgrades it (after a backup), or run: "
+                     "outreach db upgrade").format(current=current, head=head))
+    click.echo(_("An older version of the service still runs ({workers}).").format(
+        workers=", ".join(b.worker for b in running)) if running
+        else _("The service is not running."))
+    return code
+
+
+def _workers(running: list[Beat]) -> list[dict[str, Any]]:
+    return [{"worker": b.worker, "started_at": _iso(b.started_at), "beat_at": _iso(b.beat_at)}
+            for b in running]
 
 
 def _iso(when: dt.datetime | None) -> str | None:
@@ -53,8 +102,7 @@ def _as_json(health: Health) -> dict[str, Any]:
         "checked_at": _iso(health.now),
         "service": {
             "running": bool(health.running),
-            "workers": [{"worker": b.worker, "started_at": _iso(b.started_at),
-                         "beat_at": _iso(b.beat_at)} for b in health.running],
+            "workers": _workers(health.running),
             "last_beat_at": _iso(beat.beat_at if beat else None),
             "stopped_at": _iso(beat.stopped_at if beat else None),
         },

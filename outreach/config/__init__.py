@@ -53,6 +53,7 @@ TOP = {
     "centre": Field(dict, default={}),
     "channels": Field(dict, default={}),
     "signups": Field(dict, default={}),
+    "metrics": Field(dict, default={}),
 }
 
 PATHS = {
@@ -63,15 +64,43 @@ PATHS = {
     "data": Field(str, default=".outreach", help="Sandbox and plugin state"),
 }
 
+def check_phone(value: str) -> str | None:
+    """Why ``value`` is not a phone number a person can dial, or None (empty is allowed)."""
+    if not value.strip():
+        return None
+    digits = sum(c.isdigit() for c in value)
+    if set(value) - set("+0123456789 ()-.") or not 5 <= digits <= 15:
+        return _("{value!r} is not a phone number: write digits with spaces, dashes or "
+                 "brackets, e.g. '+7 (351) 200-00-00'").format(value=value)
+    return None
+
+
+def check_email(value: str) -> str | None:
+    """Why ``value`` is not an e-mail address, or None (empty is allowed)."""
+    if not value.strip():
+        return None
+    name, at, domain = value.strip().rpartition("@")
+    if not at or not name or "." not in domain or any(c.isspace() for c in value.strip()):
+        return _("{value!r} is not an e-mail address: write it like "
+                 "'press@example.org'").format(value=value)
+    return None
+
+
 CENTRE = {
     "name": Field(str, default="Volunteer centre"),
     "slogan": Field(str, default=""),
-    "phone": Field(str, default=""),
-    "email": Field(str, default=""),
+    "phone": Field(str, default="", check=check_phone),
+    "email": Field(str, default="", check=check_email),
     "website": Field(str, default=""),
     "logo": Field(str, default=""),
-    "contact_person": Field(str, default=""),
     "address": Field(str, default="", help="Where people find the centre; printed on stands"),
+    "city": Field(str, default="", help="The city press releases are dated from"),
+    "contact_person": Field(str, default="",
+                            help="Who answers journalists: named in press kits"),
+    "contact_phone": Field(str, default="", check=check_phone,
+                           help="The contact person's phone; default: phone"),
+    "contact_email": Field(str, default="", check=check_email,
+                           help="The contact person's e-mail; default: email"),
 }
 
 # Keys every channel section has, whatever its plugin; the rest is the plugin's.
@@ -161,6 +190,51 @@ SIGNUPS = {
                                          "is erased this long after their last message"),
 }
 
+def split_listen(value: str) -> tuple[str, int] | None:
+    """("127.0.0.1", 9464) for "127.0.0.1:9464" ("[::1]:9464" for IPv6); None if malformed."""
+    host, colon, port = value.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        return None
+    return host, int(port)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine's own address, which no other machine reaches."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_listen(value: str) -> str | None:
+    if split_listen(value) is None:
+        return _("{value!r} is not an address and port: write it like '127.0.0.1:9464'").format(
+            value=value)
+    return None
+
+
+METRICS = {
+    "listen": Field(str, default=None, check=_check_listen,
+                    help="Address and port of the metrics for Prometheus, e.g. "
+                         "'127.0.0.1:9464'; none: no metrics"),
+    "allow_remote": Field(bool, default=False,
+                          help="Serve the metrics on an address other machines reach"),
+}
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """The [metrics] section: where ``outreach run`` serves its figures for Prometheus."""
+
+    host: str
+    port: int
+
+
 COORDINATORS = {
     "channel": Field(str, required=True, help="A channel whose plugin can send messages"),
     "chat": Field(str, required=True, help="The coordinators' chat on that channel"),
@@ -214,6 +288,9 @@ class Centre:
     logo: Path | None
     contact_person: str
     address: str = ""
+    city: str = ""
+    contact_phone: str = ""  # empty: the centre's phone
+    contact_email: str = ""  # empty: the centre's e-mail
 
 
 @dataclass(frozen=True)
@@ -230,6 +307,7 @@ class Config:
     centre: Centre
     channels: dict[str, ChannelConfig] = field(default_factory=dict)
     signups: Signups = field(default_factory=Signups)
+    metrics: Metrics | None = None  # None: no metrics endpoint
     language: str | None = None  # None: the system locale's (see outreach.i18n.choice)
 
     @property
@@ -306,6 +384,7 @@ def parse_config(data: dict[str, Any], text: str, source: str, base: Path) -> Co
             )
     signups = (_signups(check, top.get("signups") or {}, channels) if "signups" in data
                else Signups())
+    metrics = _metrics(check, top.get("metrics") or {})
     if not check.ok:
         count = len(check.problems)
         raise ConfigError(check.problems, ngettext(
@@ -331,9 +410,13 @@ def parse_config(data: dict[str, Any], text: str, source: str, base: Path) -> Co
             logo=_resolve(base, logo) if logo else None,
             contact_person=centre["contact_person"],
             address=centre["address"],
+            city=centre["city"],
+            contact_phone=centre["contact_phone"] or centre["phone"],
+            contact_email=centre["contact_email"] or centre["email"],
         ),
         channels=channels,
         signups=signups,
+        metrics=metrics,
         language=top["language"],
     )
 
@@ -379,6 +462,20 @@ def _signups(check: Checker, data: dict[str, Any],
         erase_unfinished_after=(parse_duration(values["erase_unfinished_after"])
                                 or dt.timedelta(days=7)),
     )
+
+
+def _metrics(check: Checker, data: dict[str, Any]) -> Metrics | None:
+    values = check.table(data, METRICS, "metrics")
+    found = split_listen(values["listen"]) if values.get("listen") else None
+    if found is None:
+        return None
+    if not is_loopback(found[0]) and not values.get("allow_remote"):
+        check.problem("metrics.listen", _(
+            "{host} can be reached from other machines, and anyone who reaches it reads the "
+            "figures; use 127.0.0.1, or add allow_remote = true to [metrics] if that is "
+            "what you mean").format(host=found[0]))
+        return None
+    return Metrics(*found)
 
 
 def load_config(path: Path | None = None) -> Config:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from outreach.db.failures import RESTORE, Named, reaching, reason
 from outreach.db.failures import redact_url as redact_url  # the CLI shows addresses with it
-from outreach.errors import DatabaseDamaged, StoreError
+from outreach.errors import DatabaseDamaged, SchemaTooNew, StoreError
 from outreach.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
@@ -146,9 +146,10 @@ class Store:
         except CommandError:
             found = None
         if found is None:
-            raise StoreError(_(
+            raise SchemaTooNew(_(
                 "the database was made by a newer version of Outreach (revision {revision}); "
-                "upgrade Outreach").format(revision=current))
+                "install that version again, or restore the backup made before it was "
+                "installed (docs/deploy.md)").format(revision=current))
 
     def status(self) -> SchemaStatus:
         """Where the schema is, where the code is, and what is still to apply."""

@@ -63,6 +63,9 @@ class Story(_Table, table=True):
     summary: str | None = Field(default=None, sa_column=Column(sa.Text))
     event_date: dt.date | None = Field(default=None, index=True)
     municipality: str | None = Field(default=None, max_length=200, index=True)
+    # From the front matter, for the report: how many took part, how many were helped.
+    participants: int | None = None
+    beneficiaries: int | None = None
     tags: list[str] = Field(default_factory=list, sa_column=Column(sa.JSON, nullable=False))
     status: str = Field(default=StoryStatus.draft.value, max_length=20, index=True)
     consent_by: str | None = Field(default=None, max_length=200)
@@ -328,3 +331,122 @@ class Heartbeat(_Table, table=True):
     started_at: dt.datetime | None = _when(nullable=False)
     beat_at: dt.datetime | None = _when(nullable=False, index=True)
     stopped_at: dt.datetime | None = _when()
+
+
+class Result(_Table, table=True):
+    """A figure entered by hand for a period (``outreach results add``): what the store
+    cannot see, such as seminars held or agreements signed with municipalities.
+
+    ``period`` is as the coordinator wrote it ("2026-Q4"); ``starts_on`` and
+    ``ends_on`` (inclusive) are its days, so a report finds the figures inside its own.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(max_length=30)
+    starts_on: dt.date = Field(index=True)
+    ends_on: dt.date
+    indicator: str = Field(max_length=100, index=True)
+    value: int
+    note: str | None = Field(default=None, sa_column=Column(sa.Text))
+    created_at: dt.datetime | None = _when(nullable=False)
+    updated_at: dt.datetime | None = _when()
+
+
+class ChannelRecord(_Table, table=True):
+    """A channel's own note about its work, kept across crashes and shared by every worker.
+
+    Written through the plugin API (``outreach.channels.Records``): e.g. the
+    press channel records each e-mail's Message-ID and state before it hands
+    the letter to the mail server, so a worker on another machine that settles
+    a crashed publication knows what was sent. ``value`` is the plugin's JSON.
+    """
+
+    channel: str = Field(primary_key=True, max_length=200)
+    key: str = Field(primary_key=True, max_length=200)
+    value: dict[str, Any] = Field(default_factory=dict, sa_column=Column(sa.JSON, nullable=False))
+    updated_at: dt.datetime | None = _when(nullable=False)
+
+
+class Person(_Table, table=True):
+    """A coordinator or reporter: enrolled by a one-time invitation, known by platform accounts.
+
+    See ``outreach.people``. The row is made when the invitation is made (status
+    "invited" until an account opens the link); ``revoked_at`` ends every right.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    role: str = Field(max_length=20, index=True)  # PersonRole
+    name: str | None = Field(default=None, max_length=300)
+    municipality: str | None = Field(default=None, max_length=200)
+    created_at: dt.datetime | None = _when(nullable=False)
+    revoked_at: dt.datetime | None = _when()
+
+
+class PersonAccount(_Table, table=True):
+    """One platform account of a person ("telegram:123"), and their dialog with its bot.
+
+    ``dialog`` holds a report being told (the step, what was said, the photos
+    received so far), so a restart mid-dialog loses nothing.
+    """
+
+    key: str = Field(primary_key=True, max_length=100)  # "<plugin>:<platform user id>"
+    person_id: int = Field(foreign_key="person.id", index=True)
+    channel: str = Field(max_length=200)  # the channel whose bot the person talks to
+    enrolled_at: dt.datetime | None = _when(nullable=False)
+    dialog: dict[str, Any] | None = Field(default=None,
+                                          sa_column=Column(sa.JSON(none_as_null=True)))
+    updated_at: dt.datetime | None = _when(index=True)
+
+
+class Invitation(_Table, table=True):
+    """A one-time link that enrols its opener as ``person_id``; only the token's hash is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    person_id: int = Field(foreign_key="person.id", index=True)
+    created_at: dt.datetime | None = _when(nullable=False)
+    expires_at: dt.datetime | None = _when(nullable=False)
+    used_at: dt.datetime | None = _when()
+    used_by: str | None = Field(default=None, max_length=100)  # the account that opened it
+
+
+class AuditEntry(_Table, table=True):
+    """One act on people or reports, and who did it (``outreach people log``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime | None = _when(nullable=False, index=True)
+    actor: str = Field(max_length=200)  # "cli:<os user>", "person:<id>", "service"
+    action: str = Field(max_length=50, index=True)  # AuditAction
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    story_id: int | None = Field(default=None, foreign_key="story.id", index=True)
+    detail: dict[str, Any] | None = Field(default=None,
+                                          sa_column=Column(sa.JSON(none_as_null=True)))
+
+
+class FieldReport(_Table, table=True):
+    """A story that came from a reporter through a bot, and what the coordinators decided.
+
+    ``card_chat``/``card_message`` name the message the coordinators saw with its
+    buttons; the first decision wins (``decided_by``), later presses are told so.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    story_id: int = Field(foreign_key="story.id", sa_column_kwargs={"unique": True})
+    person_id: int = Field(foreign_key="person.id", index=True)
+    account: str = Field(max_length=100)  # who to tell: the PersonAccount key
+    channel: str = Field(max_length=200)
+    submitted_at: dt.datetime | None = _when(nullable=False, index=True)
+    decision: str | None = Field(default=None, max_length=20)  # approved | rejected
+    decided_by: int | None = Field(default=None, foreign_key="person.id")
+    decided_at: dt.datetime | None = _when()
+    reason: str | None = Field(default=None, sa_column=Column(sa.Text))
+    card_chat: str | None = Field(default=None, max_length=200)
+    card_message: str | None = Field(default=None, max_length=100)
+
+
+class ReportNotice(_Table, table=True):
+    """A message about a publication sent to a person once, whoever's worker sends it:
+    the key is taken before sending ("published:12", "uncertain:12")."""
+
+    key: str = Field(primary_key=True, max_length=100)
+    sent_at: dt.datetime | None = _when(nullable=False)

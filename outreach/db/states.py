@@ -51,6 +51,18 @@ class SignupStatus(enum.StrEnum):
     merged = "merged"  # merged into another sign-up (merged_into): the person counts once
 
 
+class PersonRole(enum.StrEnum):
+    coordinator = "coordinator"  # approves reports, receives alerts
+    reporter = "reporter"  # sends photo reports through the bots
+
+
+class PersonStatus(enum.StrEnum):
+    invited = "invited"  # the invitation is not used yet
+    active = "active"  # enrolled through a bot
+    expired = "expired"  # the invitation expired unused
+    revoked = "revoked"  # rights taken away
+
+
 class ChannelState(enum.StrEnum):
     """A configured channel's state in ``outreach channels list`` (the registry's, not stored)."""
 
@@ -106,6 +118,16 @@ _LABELS: dict[type[enum.StrEnum], dict[str, Callable[[], str]]] = {
         "load-failed": lambda: pgettext("channel state", "load-failed"),
         "config-error": lambda: pgettext("channel state", "config-error"),
         "init-failed": lambda: pgettext("channel state", "init-failed"),
+    },
+    PersonRole: {
+        "coordinator": lambda: pgettext("person role", "coordinator"),
+        "reporter": lambda: pgettext("person role", "reporter"),
+    },
+    PersonStatus: {
+        "invited": lambda: pgettext("person status", "invited"),
+        "active": lambda: pgettext("person status", "active"),
+        "expired": lambda: pgettext("person status", "expired"),
+        "revoked": lambda: pgettext("person status", "revoked"),
     },
     SignupStatus: {
         "started": lambda: pgettext("sign-up status", "started"),

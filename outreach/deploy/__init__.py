@@ -15,8 +15,12 @@ from pathlib import Path
 from string import Template
 
 from outreach.engine.service import STOP_GRACE
+from outreach.errors import SchemaTooNew
 
 UNITS = ("outreach.service", "outreach-backup.service", "outreach-backup.timer")
+#: The service as a template for several workers on one PostgreSQL database:
+#: ``outreach@1.service``, ``outreach@2.service``... (its text is outreach.service's).
+TEMPLATE = "outreach@.service"
 #: Where the tokens go: read by systemd as root, so only root may read the file.
 ENV_FILE = Path("/etc/outreach/outreach.env")
 #: Beyond the calls in flight: stopping the sign-up bots and letting the store go.
@@ -35,6 +39,7 @@ class Setup:
     env_file: Path = ENV_FILE
     postgresql: bool = False  # the database is a PostgreSQL server on this machine
     extra_writable: tuple[Path, ...] = ()  # folders of config.toml outside ``folder``
+    workers: int = 1  # more than one: the template unit, one instance per worker
 
     @property
     def backups(self) -> Path:
@@ -47,7 +52,8 @@ def stop_timeout() -> int:
 
 
 def units(setup: Setup) -> dict[str, str]:
-    """Each unit's file name and text."""
+    """Each unit's file name and text: ``outreach.service``, or for several workers
+    ``outreach@.service``, whose instance name is the worker's name."""
     writable = [setup.folder, *(p for p in setup.extra_writable
                                 if not p.is_relative_to(setup.folder))]
     values = {
@@ -57,10 +63,16 @@ def units(setup: Setup) -> dict[str, str]:
         "stop_timeout": str(stop_timeout()), "writable": " ".join(map(str, writable)),
         "after": " postgresql.service" if setup.postgresql else "",
         "backups": str(setup.backups), "keep": str(KEEP_BACKUPS),
-        "backup_time": BACKUP_TIME,
+        "backup_time": BACKUP_TIME, "too_new": str(SchemaTooNew.exit_code),
+        "instance": "", "worker": "", "template": "",
     }
+    if setup.workers > 1:
+        values.update(instance=" (worker %i)", worker=" --worker %H:%i", template=(
+            "\n# A template: `systemctl enable --now outreach@1 outreach@2` starts two "
+            "workers,\n# each named by its instance (outreach status lists them)."))
     folder = files(__name__)
-    return {name: Template(folder.joinpath(name).read_text(encoding="utf-8")).substitute(values)
+    return {(TEMPLATE if name == UNITS[0] and setup.workers > 1 else name):
+            Template(folder.joinpath(name).read_text(encoding="utf-8")).substitute(values)
             for name in UNITS}
 
 

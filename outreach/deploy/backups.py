@@ -59,12 +59,21 @@ def create(config: Config, store: Store, into: Path, keep: int, now: dt.datetime
         if store.is_sqlite:
             database = Path(work) / SQLITE
             store.backup(database)
+            made_by = None
         else:
             database = Path(work) / PG_DUMP
+            made_by = _client_major("pg_dump")
+            server = _server_major(store)
+            if made_by < server:  # pg_dump refuses a newer server, in English
+                raise StoreError(_("pg_dump is of PostgreSQL {client} and cannot copy the "
+                                   "database of the newer PostgreSQL {server}; install its "
+                                   "client: sudo apt install postgresql-client-{server}")
+                                 .format(client=made_by, server=server))
             _run(["pg_dump", "--format=custom", f"--file={database}"], store.url)
         manifest = Path(work) / MANIFEST
         manifest.write_text(json.dumps({"format": 1, "created_at": now.isoformat(),
-                                        "database": database.name}), encoding="utf-8")
+                                        "database": database.name, "pg_dump": made_by}),
+                            encoding="utf-8")
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
             tar.add(manifest, MANIFEST)
@@ -90,12 +99,13 @@ def _leave_out(into: Path, name: str, folder: Path) -> Any:
     return keep
 
 
-def restore(archive: Path, into: Path) -> Restored:
+def restore(archive: Path, into: Path, database_url: str | None = None) -> Restored:
     """Unpack ``archive`` into the empty or new folder ``into``: config, files, database.
 
-    The database goes where the restored config.toml's database_url points:
-    an SQLite file (never over an existing one), or the PostgreSQL database,
-    emptied first by ``pg_restore --clean``.
+    The database goes where the restored config.toml's database_url points, or
+    to ``database_url`` (written into the restored config.toml then): an SQLite
+    file (never over an existing one), or the PostgreSQL database, emptied
+    first by ``pg_restore --clean``.
     """
     from outreach.config import load_config
     from outreach.db import redact_url
@@ -117,6 +127,8 @@ def restore(archive: Path, into: Path) -> Restored:
         unpacked = Path(work)
         into.mkdir(parents=True, exist_ok=True, mode=0o700)
         shutil.copyfile(unpacked / CONFIG, into / CONFIG)
+        if database_url is not None:
+            _name_database(into / CONFIG, database_url)
         config = load_config(into / CONFIG)
         files = 0
         for name, folder in _folders(config).items():
@@ -145,9 +157,58 @@ def restore(archive: Path, into: Path) -> Restored:
                 shutil.copyfileobj(original, copy)
             shown = str(target)
         else:
+            made_by, client = manifest.get("pg_dump"), _client_major("pg_restore")
+            if isinstance(made_by, int) and client < made_by:
+                raise StoreError(_("the backup was made by pg_dump of PostgreSQL {made_by}, "
+                                   "which pg_restore of PostgreSQL {client} cannot read; "
+                                   "install the newer client: sudo apt install "
+                                   "postgresql-client-{made_by}").format(made_by=made_by,
+                                                                         client=client))
             _run(["pg_restore", "--clean", "--if-exists", "--no-owner", str(database)], url)
             shown = redact_url(url)
     return Restored(config=into / CONFIG, database=shown, files=files)
+
+
+def _name_database(config: Path, url: str) -> None:
+    """Point the restored config.toml's top-level database_url at ``url``."""
+    from outreach.config.tomlfile import dump_line
+
+    lines = config.read_text(encoding="utf-8").splitlines(keepends=True)
+    line = dump_line("database_url", url) + "\n"
+    for number, text in enumerate(lines):
+        if text.lstrip().startswith("["):
+            break  # the top level ends at the first table
+        if text.split("=", 1)[0].strip() == "database_url":
+            lines[number] = line
+            break
+    else:
+        lines.insert(0, line)
+    config.write_text("".join(lines), encoding="utf-8")
+
+
+def _client_major(program: str) -> int:
+    """The PostgreSQL major version of ``program`` ("pg_dump (PostgreSQL) 15.20" is 15)."""
+    import re
+
+    try:
+        said = subprocess.run([program, "--version"], capture_output=True, text=True,
+                              timeout=60).stdout
+    except FileNotFoundError:
+        raise StoreError(_("{program} is not installed: sudo apt install postgresql-client")
+                         .format(program=program)) from None
+    found = re.search(r"(\d+)(?:\.\d+)?", said)
+    if found is None:
+        raise StoreError(_("{program} did not say its version: {said}").format(
+            program=program, said=said.strip()[:80]))
+    return int(found.group(1))
+
+
+def _server_major(store: Store) -> int:
+    from outreach.db.failures import reaching
+
+    with reaching(store.url), store.engine.connect() as connection:
+        version = connection.dialect.server_version_info or (0,)
+    return int(version[0])
 
 
 def _run(command: list[str], url: str) -> None:
@@ -170,6 +231,11 @@ def _run(command: list[str], url: str) -> None:
     if done.returncode != 0:
         from outreach.config.secrets import mask_tokens
 
+        if "version mismatch" in done.stderr or "unsupported version" in done.stderr:
+            raise StoreError(_("{program} does not suit this PostgreSQL's version; install the "
+                               "client of the server's version (sudo apt install "
+                               "postgresql-client-<version>, docs/deploy.md): {reason}").format(
+                program=command[0], reason=" ".join(done.stderr.split())[-200:]))
         said = done.stderr.strip().splitlines()
         raise StoreError(_("{program} failed: {reason}").format(
             program=command[0], reason=mask_tokens(said[-1] if said else "?")))

@@ -77,22 +77,31 @@ class Health:
         return Level.healthy
 
 
+def publication_counts(connection: sa.Connection) -> dict[tuple[str, str], int]:
+    """How many publications each (channel, status) has."""
+    return {(channel, status): count for channel, status, count in connection.execute(
+        sa.select(PUBLICATION.c.channel, PUBLICATION.c.status, sa.func.count())
+        .group_by(PUBLICATION.c.channel, PUBLICATION.c.status))}
+
+
+def last_published(connection: sa.Connection) -> dict[str, dt.datetime]:
+    """Each channel's latest publication time (UTC)."""
+    last = {}
+    for channel, when in connection.execute(sa.select(
+            PUBLICATION.c.channel, sa.func.max(PUBLICATION.c.published_at))
+            .where(PUBLICATION.c.status == PublicationStatus.published.value)
+            .group_by(PUBLICATION.c.channel)):
+        # max() loses the column's type on some dialects: the store keeps naive UTC.
+        last[channel] = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    return last
+
+
 def check(config: Config, store: Store, now: dt.datetime) -> Health:
     """The service's state at ``now``."""
     every = beats(store)
-    counts: dict[tuple[str, str], int] = {}
-    last: dict[str, dt.datetime] = {}
     with store.engine.connect() as connection:
-        for channel, status, count in connection.execute(sa.select(
-                PUBLICATION.c.channel, PUBLICATION.c.status, sa.func.count())
-                .group_by(PUBLICATION.c.channel, PUBLICATION.c.status)):
-            counts[channel, status] = count
-        for channel, when in connection.execute(sa.select(
-                PUBLICATION.c.channel, sa.func.max(PUBLICATION.c.published_at))
-                .where(PUBLICATION.c.status == PublicationStatus.published.value)
-                .group_by(PUBLICATION.c.channel)):
-            # max() loses the column's type on some dialects: the store keeps naive UTC.
-            last[channel] = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+        counts = publication_counts(connection)
+        last = last_published(connection)
 
     def total(status: PublicationStatus, channel: str | None = None) -> int:
         return sum(n for (c, s), n in counts.items()

@@ -11,6 +11,7 @@ running.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import socket
@@ -27,6 +28,7 @@ from outreach.engine.dispatcher import Dispatcher
 from outreach.engine.leases import StoreLeases
 from outreach.engine.locks import PlannerLock
 from outreach.engine.planner import plan_due, sync_campaigns
+from outreach.engine.records import StoreRecords
 from outreach.engine.triggers import SlotTrigger
 from outreach.errors import OutreachError, StoreError
 from outreach.i18n import _, ngettext
@@ -47,6 +49,8 @@ log = logging.getLogger("outreach.service")
 RELOAD_EVERY = dt.timedelta(seconds=5)
 SWEEP_EVERY = dt.timedelta(seconds=60)
 COLLECT_EVERY = dt.timedelta(minutes=10)
+# How often reporters and coordinators are told what became of publications.
+NEWS_EVERY = dt.timedelta(minutes=1)
 TIDY_EVERY = dt.timedelta(hours=1)  # unfinished sign-ups and old bot events: see tidy()
 #: Seconds ``stop`` lets calls in flight finish (a systemd unit's stop timeout allows for it).
 STOP_GRACE = 5.0
@@ -86,6 +90,8 @@ class Service:
         # One reader per bot among every worker of this store (see outreach.engine.leases).
         self.leases = StoreLeases(store, self.worker, alarm=self.alarm)
         registry.leases = self.leases
+        # Channels' notes (e.g. an e-mail being sent) in the store, seen by every worker.
+        registry.records = functools.partial(StoreRecords, store)
         self.specs: dict[str, CampaignSpec] = {}  # slug -> last valid spec
         self.ids: dict[str, int] = {}  # slug -> campaign id
         self._mtimes: dict[str, int] | None = None
@@ -222,10 +228,16 @@ class Service:
     def tidy(self) -> int:
         """Erase what people said in sign-up dialogs they left (``[signups]`` says when),
         and forget the ids of the bots' events that can no longer come again."""
+        from outreach.fieldreports.desk import erase_abandoned
         from outreach.signups.events import forget_old
         from outreach.signups.records import erase_unfinished
 
         now = self.clock()
+        reports = erase_abandoned(self.store, self.config.data_dir, now)
+        if reports:
+            log.info(ngettext("Erased {count} photo report left unfinished for a day",
+                              "Erased {count} photo reports left unfinished for a day",
+                              reports).format(count=reports))
         erased = erase_unfinished(self.store, self.config, now)
         if erased:
             log.info(ngettext("Erased {count} unfinished sign-up",
@@ -244,7 +256,18 @@ class Service:
     # --- running -----------------------------------------------------------------
 
     def run_once(self, timeout: float = 600.0) -> OnceReport:
-        """Do everything that is due now, wait for it to finish, and return."""
+        """Do everything that is due now, wait for it to finish, and return.
+
+        Beats like ``start`` and ``stop`` do, so ``outreach status`` shows when it last ran.
+        """
+        heartbeat.beat(self.store, self.worker, self.clock(), starting=True)
+        try:
+            return self._run_once(timeout)
+        finally:
+            with self.alarm.job(lambda: _("Recording that the service is running failed")):
+                heartbeat.stopped(self.store, self.worker, self.clock())
+
+    def _run_once(self, timeout: float) -> OnceReport:
         from outreach.engine.outbox import next_due
 
         problems = self.load_campaigns()
@@ -293,6 +316,8 @@ class Service:
                       next_run_time=dt.datetime.now(dt.UTC))
         sched.add_job(self.scheduled_beat, "interval", id="heartbeat",
                       seconds=heartbeat.EVERY.total_seconds())
+        sched.add_job(self.scheduled_news, "interval", id="news",
+                      seconds=max(5.0, NEWS_EVERY.total_seconds() / self.speed))
         sched.add_job(self.scheduled_tidy, "interval", id="tidy",
                       seconds=TIDY_EVERY.total_seconds(), next_run_time=dt.datetime.now(dt.UTC))
         self._thread = threading.Thread(target=self._dispatch_loop, name="dispatcher",
@@ -324,20 +349,45 @@ class Service:
         with self.alarm.job(lambda: _("Recording that the service is running failed")):
             heartbeat.beat(self.store, self.worker, self.clock())
 
+    def scheduled_news(self) -> None:
+        with self.alarm.job(lambda: _("Telling reporters and coordinators about publications "
+                                      "failed; trying again in a minute")):
+            self.tell_news()
+
+    def tell_news(self) -> int:
+        """Tell reporters of their published reports, coordinators of publications that need
+        them (``outreach.fieldreports.news``); how many messages went out."""
+        from outreach.engine.publications import button_actions
+        from outreach.fieldreports.decisions import Decisions
+        from outreach.fieldreports.news import News
+
+        news = News(self.store, self.config, self.registry,
+                    Decisions(self.store, self.config, self.registry, button_actions()))
+        return news.tell(self.clock())
+
     def scheduled_tidy(self) -> None:
         with self.alarm.job(lambda: _("Erasing unfinished sign-ups failed; trying again "
                                       "in an hour")):
             self.tidy()
 
     def _start_intake(self) -> None:
-        """Hand people who write to the channels' sign-up bots to the sign-up desk."""
+        """Hand people who write to the channels' bots to the front desk: invitations,
+        photo reports and coordinators' buttons (``outreach.fieldreports``), and sign-ups."""
+        from outreach.engine.publications import button_actions
+        from outreach.fieldreports.desk import FrontDesk
+        from outreach.people.roster import anyone
         from outreach.signups.desk import StoreDesk
 
-        if not self.config.signups.enabled:  # a bot must not ask consent to no policy
+        signups = self.config.signups.enabled
+        if not signups:  # a bot must not ask consent to no policy
             log.info(_("sign-up bots are off: config.toml has no [signups] section with the "
                        "personal-data policy people consent to (see docs/signups.md)"))
-            return
-        desk = self._desk = StoreDesk(self.store, self.config, self.registry)
+            if not anyone(self.store):
+                return
+        if signups:
+            self._desk = StoreDesk(self.store, self.config, self.registry)
+        desk = FrontDesk(self.store, self.config, self.registry, self._desk,
+                         actions=button_actions())
         for status in self.registry.statuses():
             if status.state != "ready":
                 continue

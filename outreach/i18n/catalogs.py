@@ -41,6 +41,8 @@ class Domain:
     name: str
     folders: tuple[Path, ...]
     method: str  # a Babel extraction method
+    #: Messages the source looks up through a variable, which no extractor can see.
+    hand_kept: tuple[str, ...] = ()
 
 
 def domains() -> tuple[Domain, ...]:
@@ -49,7 +51,8 @@ def domains() -> tuple[Domain, ...]:
     return (
         Domain(DOMAIN, (ROOT / "outreach", ROOT / "plugins"),
                "outreach.i18n.extract:extract_python"),
-        Domain(CLICK_DOMAIN, (Path(click.__file__).parent,), "python"),
+        # click shows a required option's "[required]" through _(extra["required"]).
+        Domain(CLICK_DOMAIN, (Path(click.__file__).parent,), "python", hand_kept=("required",)),
     )
 
 
@@ -75,6 +78,8 @@ def extract(domain: Domain) -> Catalog:
             where = (folder / filename).relative_to(folder.parent).as_posix()
             template.add(message, locations=[(where, lineno)], auto_comments=comments,
                          context=context)
+    for message in domain.hand_kept:
+        template.add(message, auto_comments=["kept by hand (outreach.i18n.catalogs.domains)"])
     return template
 
 

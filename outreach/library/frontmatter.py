@@ -78,6 +78,16 @@ def _file_name(value: str) -> str | None:
     return _max_length(1000)(value)
 
 
+def _count(value: int) -> str | None:
+    if value < 0:
+        return _("must be a whole number, 0 or more (people counted), not {value}").format(
+            value=value)
+    if value > 10_000_000:
+        return _("{value} is more people than a report can hold; check the figure").format(
+            value=value)
+    return None
+
+
 FIELDS = {
     "title": Field(str, required=True, check=_not_blank(500), help="The story's headline"),
     "kind": Field(str, required=True, choices=KINDS,
@@ -86,6 +96,10 @@ FIELDS = {
     "municipality": Field(str, check=_not_blank(200), help="Where it took place"),
     "tags": Field(list, items=str, default=[], help="Words campaigns select stories by"),
     "summary": Field(str, help="A one-line summary for previews and press kits"),
+    "participants": Field(int, check=_count,
+                          help="How many people took part (volunteers and guests), for reports"),
+    "beneficiaries": Field(int, check=_count,
+                           help="How many people the event helped, for reports"),
     "consent": Field(dict, help="Who recorded the consent of the people shown, and when"),
     "photos": Field(list, items=dict, default=[], help="The photos, in the order shown"),
     "photographer": Field(str, check=_max_length(200),
@@ -130,6 +144,8 @@ class StoryFile:
     body: str
     raw: bytes
     unlisted: list[str] = field(default_factory=list)  # photo files not in front matter
+    participants: int | None = None
+    beneficiaries: int | None = None
 
     @property
     def path(self) -> Path:
@@ -211,6 +227,8 @@ def read_story(
         body=body,
         raw=raw,
         unlisted=[name for name in _photo_files(folder) if name not in listed],
+        participants=top.get("participants"),
+        beneficiaries=top.get("beneficiaries"),
     )
 
 

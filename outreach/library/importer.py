@@ -237,6 +237,8 @@ def _fill(story: Story, story_file: StoryFile, content_hash: str, now: dt.dateti
     story.summary = story_file.summary
     story.event_date = story_file.date
     story.municipality = story_file.municipality
+    story.participants = story_file.participants
+    story.beneficiaries = story_file.beneficiaries
     story.tags = list(story_file.tags)
     story.consent_by = story_file.consent_by
     story.consent_at = story_file.consent_at

@@ -29,9 +29,11 @@ PHOTO = (("file", None), ("caption", None), ("alt", lazy_gettext("read aloud in 
          ("credit", lazy_gettext("the photographer")))
 
 
-def render_story(data: dict[str, Any], body: str) -> str:
-    """``story.md`` holding the front matter ``data`` and ``body`` after it."""
-    lines = ["+++", "# " + _("Written by: outreach content new. The format: docs/stories.md")]
+def render_story(data: dict[str, Any], body: str, header: str | None = None) -> str:
+    """``story.md`` holding the front matter ``data`` and ``body`` after it; ``header``:
+    the first comment, saying who wrote the file."""
+    lines = ["+++", "# " + (header or _("Written by: outreach content new. The format: "
+                                        "docs/stories.md"))]
     lines += [dump_line(key, data[key], comment) for key, comment in TOP
               if data.get(key) not in (None, "", [])]
     consent = data.get("consent") or {}

@@ -6,8 +6,9 @@ profile: colours are converted to sRGB first, which is what an untagged image
 means on the web). It fits the channel's ``MediaLimits``:
 
 - a photo longer than ``max_ratio`` (long side / short side) is cropped to
-  that ratio around its centre, because platforms reject such photos rather
-  than shrink them, and the middle of a photo is where its subject usually is;
+  that ratio, because platforms reject such photos rather than shrink them:
+  around the faces in it (``outreach.media.faces``), else around its centre,
+  where the subject of a photo without people usually is;
 - it is scaled down (never up) to fit ``max_side`` and ``max_sum``;
 - it is saved as JPEG when the channel takes JPEG, else in the first format it
   lists that Outreach can write, with transparency flattened on white for JPEG;
@@ -39,12 +40,17 @@ from typing import TYPE_CHECKING, cast
 
 from outreach.errors import MediaError
 from outreach.i18n import _, format_number
+from outreach.media.faces import crop_box as face_crop_box
+from outreach.media.faces import detect_faces
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from PIL import Image as PILImage
     from PIL.ImageCms import ImageCmsTransform
 
-    from outreach.channels import MediaLimits
+    from outreach.media.faces import Face
+    from outreach.media.limits import MediaLimits
 
 __all__ = ["Rendition", "RenditionCache", "Watermark", "fit_size", "make_rendition",
            "output_format"]
@@ -138,19 +144,19 @@ def output_format(limits: MediaLimits) -> str:
                              writable=", ".join(WRITABLE)))
 
 
-def crop_box(width: int, height: int, max_ratio: float | None) -> tuple[int, int, int, int]:
-    """The centred (left, top, right, bottom) box that brings the photo within ``max_ratio``."""
+def crop_box(width: int, height: int, max_ratio: float | None,
+             faces: Sequence[Face] = ()) -> tuple[int, int, int, int]:
+    """The (left, top, right, bottom) box that brings the photo within ``max_ratio``:
+    around its ``faces`` when it has some (see ``outreach.media.faces``), else centred."""
     if not max_ratio or width <= 0 or height <= 0:
         return (0, 0, width, height)
     max_ratio = _long_ratio(max_ratio)
     if width >= height and width > height * max_ratio:
         keep = max(1, math.floor(height * max_ratio))
-        left = (width - keep) // 2
-        return (left, 0, left + keep, height)
+        return face_crop_box((width, height), keep / height, faces)
     if height > width and height > width * max_ratio:
         keep = max(1, math.floor(width * max_ratio))
-        top = (height - keep) // 2
-        return (0, top, width, top + keep)
+        return face_crop_box((width, height), width / keep, faces)
     return (0, 0, width, height)
 
 
@@ -225,6 +231,8 @@ class RenditionCache:
         if not re.fullmatch(r"[0-9a-f]{16,128}", sha256):
             raise ValueError(f"not a content hash: {sha256!r}")
         key = limits.key() + (f"-{watermark.key()}" if watermark is not None else "")
+        if limits.max_ratio:  # cut around faces since renditions first were; make them anew
+            key += "-faces"
         digest = hashlib.sha256(key.encode()).hexdigest()[:16]
         suffix = WRITABLE[output_format(limits)]
         return self.cache_dir / sha256[:2] / f"{sha256}-{digest}{suffix}"
@@ -283,7 +291,9 @@ def _load_fitted(source: Path, limits: MediaLimits) -> PILImage.Image:
             image.load()
             icc = image.info.get("icc_profile")
             fitted = _eight_bit(_upright(image, orientation), source)
-            box = crop_box(*fitted.size, limits.max_ratio)
+            # Faces are looked for only in a photo that has to lose a part.
+            faces = detect_faces(source) if box != (0, 0, *upright) else ()
+            box = crop_box(*fitted.size, limits.max_ratio, faces)
             if fitted.size != target or box != (0, 0, *fitted.size):
                 fitted = fitted.resize(target, Image.Resampling.LANCZOS, box=box,
                                        reducing_gap=3.0)

@@ -13,7 +13,7 @@ import dataclasses
 import inspect
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,7 @@ from outreach.channels import (
     CheckResult,
     Leases,
     LocalLeases,
+    Records,
     private_folder,
 )
 from outreach.config import CHANNEL_COMMON
@@ -118,6 +119,8 @@ class Registry:
         self._instances: dict[str, Channel] = {}
         #: Handed to every channel made from now on; ``outreach run`` shares the store's.
         self.leases: Leases = LocalLeases()
+        #: Makes each channel's durable notes; ``outreach run`` keeps them in the store.
+        self.records: Callable[[str], Records] | None = None
         text = _config_text(config)
         for name, channel in config.channels.items():
             self._statuses[name] = self._assess(channel, failures, known, text)
@@ -257,6 +260,7 @@ class Registry:
             logger=logging.getLogger(f"outreach.channel.{channel_name}"),
             env=self.env,
             leases=self.leases,
+            records=self.records(channel_name) if self.records is not None else None,
         )
         try:
             instance = plugin(context, self._settings[channel_name])

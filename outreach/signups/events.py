@@ -83,4 +83,5 @@ def forget_old(store: Store, now: dt.datetime) -> int:
 
 def _reply(saved: dict[str, Any]) -> Reply:
     return Reply(text=saved["text"], choices=tuple(tuple(c) for c in saved.get("choices") or ()),
-                 ask_contact=bool(saved.get("ask_contact")))
+                 ask_contact=bool(saved.get("ask_contact")), toast=bool(saved.get("toast")),
+                 edit=bool(saved.get("edit")))

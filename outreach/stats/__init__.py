@@ -1,10 +1,9 @@
 """What each campaign and channel earned: publications, engagement, audience, sign-ups.
 
 Figures are summed in SQL (``queries``: SQLAlchemy Core, the same on SQLite
-and PostgreSQL) at one fine grain — campaign × channel × story,
-plus the publication or sign-up time when grouping by week — and rolled up here
-to the grouping asked for, so one pass over the snapshots serves the table,
-the top stories and the chart.
+and PostgreSQL) per row of the table asked for — weeks too, on the centre's
+clock (``weeks``) — and per story for the top stories; Python only puts each
+row's publications and sign-ups side by side.
 
 Engagement is the latest snapshot of each publication published in the period.
 A figure a platform does not report is NULL in the store (Telegram has no
@@ -16,13 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from outreach.stats.figures import AudienceChange, Figures, SlotWarning, StoryInfo
 
 if TYPE_CHECKING:
+    import sqlalchemy as sa
+
     from outreach.db import Store
     from outreach.stats.funnel import FunnelRow
     from outreach.stats.queries import Grain
@@ -61,28 +62,11 @@ class StatsReport:
     funnel: list[FunnelRow] = field(default_factory=list)
 
 
-def _key_function(by: str, stories: dict[int, StoryInfo]) -> Callable[[Grain], tuple[Any, ...]]:
-    def municipality(g: Grain) -> str | None:
-        story = stories.get(g.story_id) if g.story_id is not None else None
-        return story.municipality if story is not None else g.municipality
-
-    keys: dict[str, Callable[[Grain], tuple[Any, ...]]] = {
-        "campaign-channel": lambda g: (g.campaign, g.channel),
-        "campaign": lambda g: (g.campaign,),
-        "channel": lambda g: (g.channel,),
-        "municipality": lambda g: (municipality(g),),
-        "week": lambda g: (g.week,),
-        "story": lambda g: (g.story_id,),
-    }
-    return keys[by]
-
-
-def _roll_up(grains: Iterable[Grain],
-             key: Callable[[Grain], tuple[Any, ...]]) -> dict[tuple[Any, ...], Figures]:
-    """Sum the grains' vectors per key; plain integer lists keep 100,000 grains quick."""
+def _roll_up(grains: Iterable[Grain]) -> dict[tuple[Any, ...], Figures]:
+    """Put together the publications' and the sign-ups' sums of each key."""
     sums: dict[tuple[Any, ...], list[int]] = {}
     for grain in grains:
-        k = key(grain)
+        k = grain.key
         total = sums.get(k)
         if total is None:
             sums[k] = list(grain.vector)
@@ -98,46 +82,61 @@ def _sort_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def compute_stats(store: Store, *, zone: zoneinfo.ZoneInfo, since: dt.datetime | None = None,
                   until: dt.datetime | None = None, campaign: str | None = None,
-                  channel: str | None = None, by: str = "campaign-channel") -> StatsReport:
-    """The whole report for the period [since, until), grouped ``by`` one of GROUPINGS."""
+                  channel: str | None = None, by: str = "campaign-channel",
+                  rows_only: bool = False) -> StatsReport:
+    """The whole report for the period [since, until), grouped ``by`` one of GROUPINGS.
+
+    ``rows_only``: the table's rows and total, nothing else (what CSV holds): no top
+    stories, audience, slot warnings, funnel or unattributed count.
+    """
     from outreach.engine.publications import campaign_id_for
     from outreach.stats import queries
 
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}")
+    report = StatsReport(since=since, until=until, by=by, zone=zone, rows=[], total=Figures(),
+                         top_stories=[], audience=[], warnings=[], unattributed_signups=0,
+                         stories={})
     with store.session() as session:
         campaign_id = campaign_id_for(session, campaign) if campaign is not None else None
         connection = session.connection()
-        grains = queries.grains(connection, since, until, campaign_id, channel, by == "week",
-                                zone)
-        stories = queries.story_infos(
-            connection, {g.story_id for g in grains if g.story_id is not None})
-        if channel is not None:
-            audience_channels: Iterable[str] | None = [channel]
-        elif campaign_id is not None:
-            audience_channels = sorted({g.channel for g in grains if g.channel})
-        else:
-            audience_channels = None
-        audience = queries.audience_changes(connection, since, until, audience_channels)
-        warnings = queries.slot_warnings(connection, since, until, campaign_id)
-        filtered = campaign_id is not None or channel is not None
-        unattributed = 0 if filtered else queries.unattributed(connection, since, until)
-        from outreach.stats.funnel import compute_funnel
-
-        funnel = compute_funnel(connection, since, until, campaign_id, channel)
-    groups = _roll_up(grains, _key_function(by, stories))
-    rows = [StatsRow(k, groups[k]) for k in sorted(groups, key=_sort_key)]
-    total = Figures()
-    for row in rows:
-        total.merge(row.figures)
-    by_story = _roll_up((g for g in grains if g.story_id is not None),
-                        lambda g: (g.story_id,))
-    ranked = sorted(by_story.items(), key=lambda item: (item[1].rank(), -item[0][0]),
+        grains = queries.grains(connection, since, until, campaign_id, channel, by, zone)
+        by_story = grains if by == "story" else [] if rows_only else queries.grains(
+            connection, since, until, campaign_id, channel, "story", zone)
+        report.stories = queries.story_infos(
+            connection, {g.key[0] for g in by_story if g.key[0] is not None})
+        if not rows_only:
+            _add_sections(report, connection, campaign_id, channel)
+    groups = _roll_up(grains)
+    report.rows = [StatsRow(k, groups[k]) for k in sorted(groups, key=_sort_key)]
+    for row in report.rows:
+        report.total.merge(row.figures)
+    story_sums = _roll_up(g for g in by_story if g.key[0] is not None)
+    ranked = sorted(story_sums.items(), key=lambda item: (item[1].rank(), -item[0][0]),
                     reverse=True)
-    top = [(stories[k[0]], f) for k, f in ranked[:TOP_STORIES] if k[0] in stories]
-    return StatsReport(since=since, until=until, by=by, zone=zone, rows=rows, total=total,
-                       top_stories=top, audience=audience, warnings=warnings,
-                       unattributed_signups=unattributed, stories=stories, funnel=funnel)
+    report.top_stories = [(report.stories[k[0]], f) for k, f in ranked[:TOP_STORIES]
+                          if k[0] in report.stories]
+    return report
+
+
+def _add_sections(report: StatsReport, connection: sa.Connection, campaign_id: int | None,
+                  channel: str | None) -> None:
+    """What the table shows under the rows: audience, empty slots, unattributed, funnel."""
+    from outreach.stats import queries
+    from outreach.stats.funnel import compute_funnel
+
+    since, until = report.since, report.until
+    if channel is not None:
+        audience_channels: Iterable[str] | None = [channel]
+    elif campaign_id is not None:
+        audience_channels = queries.channels_of(connection, since, until, campaign_id)
+    else:
+        audience_channels = None
+    report.audience = queries.audience_changes(connection, since, until, audience_channels)
+    report.warnings = queries.slot_warnings(connection, since, until, campaign_id)
+    if campaign_id is None and channel is None:
+        report.unattributed_signups = queries.unattributed(connection, since, until)
+    report.funnel = compute_funnel(connection, since, until, campaign_id, channel)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ counts the publications that did not report it.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -80,12 +79,6 @@ class SlotWarning:
     slot: dt.datetime
     outcome: str
     detail: str | None
-
-
-def week_of(instant: dt.datetime, zone: zoneinfo.ZoneInfo) -> tuple[int, int]:
-    """ISO (year, week) of ``instant`` on the wall clock of ``zone``."""
-    year, week, _ = instant.astimezone(zone).isocalendar()
-    return year, week
 
 
 def week_label(week: tuple[int, int]) -> str:

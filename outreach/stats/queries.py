@@ -24,18 +24,15 @@ from outreach.db.models import (
     Story,
 )
 from outreach.db.states import SignupStatus
-from outreach.stats.figures import AudienceChange, SlotWarning, StoryInfo, week_of
+from outreach.stats import weeks
+from outreach.stats.figures import AudienceChange, SlotWarning, StoryInfo
 
 
 @dataclass(frozen=True)
 class Grain:
-    """One row of the fine-grained sums."""
+    """Sums for one key of the grouping asked for, as the database added them up."""
 
-    campaign: str | None
-    channel: str | None
-    story_id: int | None
-    municipality: str | None  # the sign-up's own, for sign-ups not tied to a story
-    week: tuple[int, int] | None
+    key: tuple[Any, ...]  # values of KEY_COLUMNS[by]: slugs, channels, weeks, story ids
     # publications, signups, then per metric the sum of the known values (0 when none
     # was known) and how many were known: see Figures.from_vector.
     vector: tuple[int, ...]
@@ -60,25 +57,51 @@ def in_period(column: sa.ColumnElement[Any], since: dt.datetime | None,
     return conditions
 
 
+def _period_bounds(connection: sa.Connection, column: Any, since: dt.datetime | None,
+                   until: dt.datetime | None) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The first and last moment ``column`` holds in the period (what a week needs to know)."""
+    if since is not None and until is not None:
+        return since, until
+    first, last = connection.execute(
+        sa.select(sa.func.min(column), sa.func.max(column))
+        .where(*in_period(column, since, until))).one()
+    return since or first, until or last
+
+
+def _keys(by: str, *, campaign: Any, channel: Any, story: Any, municipality: Any,
+          week: Any) -> list[Any]:
+    """The SQL expressions a grouping groups by (see KEY_COLUMNS)."""
+    return {"campaign-channel": [campaign, channel], "campaign": [campaign],
+            "channel": [channel], "municipality": [municipality], "week": [week],
+            "story": [story]}[by]
+
+
 def _engagement(connection: sa.Connection, since: dt.datetime | None, until: dt.datetime | None,
-                campaign_id: int | None, channel: str | None,
-                weekly: bool) -> list[tuple[Any, ...]]:
-    """Per campaign × channel × story (× publication time when ``weekly``): counts and sums."""
+                campaign_id: int | None, channel: str | None, by: str,
+                zone: zoneinfo.ZoneInfo) -> list[tuple[Any, ...]]:
+    """Per key of ``by``: publications published in the period, and their latest figures."""
     p = Publication.__table__.c
     latest = EngagementLatest.__table__
     e = latest.c
-    grain: list[Any] = [p.campaign_id, p.channel, p.story_id]
-    if weekly:
-        grain.append(p.published_at)
+    st = Story.__table__.c
+    joined = Publication.__table__.outerjoin(latest, e.publication_id == p.id)
+    week = None
+    if by == "week":
+        week = weeks.week_number(p.published_at, zone,
+                                 *_period_bounds(connection, p.published_at, since, until))
+    if by == "municipality":
+        joined = joined.outerjoin(Story.__table__, st.id == p.story_id)
+    keys = _keys(by, campaign=p.campaign_id, channel=p.channel, story=p.story_id,
+                 municipality=st.municipality, week=week)
     figures: list[Any] = [sa.func.count(p.id)]
     for metric in METRICS:
         figures += [sa.func.sum(e[metric]), sa.func.count(e[metric])]
     query = (
-        sa.select(*grain, *figures)
-        .select_from(Publication.__table__.outerjoin(latest, e.publication_id == p.id))
+        sa.select(*keys, *figures)
+        .select_from(joined)
         .where(p.status == PublicationStatus.published.value,
                *in_period(p.published_at, since, until))
-        .group_by(*grain)
+        .group_by(*keys)
     )
     if campaign_id is not None:
         query = query.where(p.campaign_id == campaign_id)
@@ -88,24 +111,33 @@ def _engagement(connection: sa.Connection, since: dt.datetime | None, until: dt.
 
 
 def _signups(connection: sa.Connection, since: dt.datetime | None, until: dt.datetime | None,
-             campaign_id: int | None, channel: str | None,
-             weekly: bool) -> list[tuple[Any, ...]]:
-    """Attributed sign-ups per campaign × channel × story × the person's municipality."""
+             campaign_id: int | None, channel: str | None, by: str,
+             zone: zoneinfo.ZoneInfo) -> list[tuple[Any, ...]]:
+    """Attributed sign-ups per key of ``by`` (a poster's sign-ups fall under the municipality
+    the person gave: a poster has no story)."""
     s = SignUp.__table__.c
     r = ReferralCode.__table__.c
     p = Publication.__table__.c
+    st = Story.__table__.c
     campaign = sa.func.coalesce(p.campaign_id, r.campaign_id)
     to_channel = sa.func.coalesce(p.channel, r.channel)
-    grain: list[Any] = [campaign, to_channel, p.story_id, s.municipality]
-    if weekly:
-        grain.append(s.created_at)
+    joined = (SignUp.__table__
+              .join(ReferralCode.__table__, r.id == s.referral_code_id)
+              .outerjoin(Publication.__table__, p.id == r.publication_id))
+    week = None
+    if by == "week":
+        week = weeks.week_number(s.created_at, zone,
+                                 *_period_bounds(connection, s.created_at, since, until))
+    if by == "municipality":
+        joined = joined.outerjoin(Story.__table__, st.id == p.story_id)
+    municipality = sa.case((p.id.is_not(None), st.municipality), else_=s.municipality)
+    keys = _keys(by, campaign=campaign, channel=to_channel, story=p.story_id,
+                 municipality=municipality, week=week)
     query = (
-        sa.select(*grain, sa.func.count(s.id))
-        .select_from(SignUp.__table__
-                     .join(ReferralCode.__table__, r.id == s.referral_code_id)
-                     .outerjoin(Publication.__table__, p.id == r.publication_id))
+        sa.select(*keys, sa.func.count(s.id))
+        .select_from(joined)
         .where(counted(s), *in_period(s.created_at, since, until))
-        .group_by(*grain)
+        .group_by(*keys)
     )
     if campaign_id is not None:
         query = query.where(campaign == campaign_id)
@@ -164,23 +196,39 @@ def slot_warnings(connection: sa.Connection, since: dt.datetime | None,
 
 
 def grains(connection: sa.Connection, since: dt.datetime | None, until: dt.datetime | None,
-            campaign_id: int | None, channel: str | None, weekly: bool,
-            zone: zoneinfo.ZoneInfo) -> list[Grain]:
+           campaign_id: int | None, channel: str | None, by: str,
+           zone: zoneinfo.ZoneInfo) -> list[Grain]:
+    """Publications, their figures and the sign-ups they brought, summed per key of ``by``
+    by the database: a grain per row of the table, never one per publication."""
     c = Campaign.__table__.c
     slugs = dict(connection.execute(sa.select(c.id, c.slug)).all())
+    width = 1 if by != "campaign-channel" else 2
+
+    def key(values: tuple[Any, ...]) -> tuple[Any, ...]:
+        if by in ("campaign-channel", "campaign"):
+            return (slugs.get(values[0]), *values[1:])
+        if by == "week":
+            return (weeks.iso_week(values[0]),)
+        return tuple(values)
+
     found = []
-    metrics = len(METRICS)
-    no_engagement = (0,) * (2 * metrics)
-    for row in _engagement(connection, since, until, campaign_id, channel, weekly):
-        values = row[4:] if weekly else row[3:]
-        vector = (values[0], 0, *(int(t or 0) for t in values[1::2]), *values[2::2])
-        week = week_of(row[3], zone) if weekly else None
-        found.append(Grain(slugs.get(row[0]), row[1], row[2], None, week, vector))
-    for row in _signups(connection, since, until, campaign_id, channel, weekly):
-        week = week_of(row[4], zone) if weekly else None
-        found.append(Grain(slugs.get(row[0]), row[1], row[2], row[3], week,
-                           (0, row[-1], *no_engagement)))
+    no_engagement = (0,) * (2 * len(METRICS))
+    for row in _engagement(connection, since, until, campaign_id, channel, by, zone):
+        values = row[width:]
+        vector = (int(values[0]), 0, *(int(t or 0) for t in values[1::2]),
+                  *(int(k) for k in values[2::2]))
+        found.append(Grain(key(tuple(row[:width])), vector))
+    for row in _signups(connection, since, until, campaign_id, channel, by, zone):
+        found.append(Grain(key(tuple(row[:width])), (0, int(row[-1]), *no_engagement)))
     return found
+
+
+def channels_of(connection: sa.Connection, since: dt.datetime | None,
+                until: dt.datetime | None, campaign_id: int) -> list[str]:
+    """The channels a campaign published to, or brought sign-ups through, in the period."""
+    return sorted({g.key[0] for g in grains(connection, since, until, campaign_id, None,
+                                            "channel", zoneinfo.ZoneInfo("UTC"))
+                   if g.key[0]})
 
 
 def story_infos(connection: sa.Connection, ids: Iterable[int]) -> dict[int, StoryInfo]:

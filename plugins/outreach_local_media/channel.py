@@ -28,11 +28,14 @@ from outreach.channels import (
     TextLimits,
     TransientError,
     _,
+    check_email,
     format_date,
     format_number,
     os_reason,
     slugify,
 )
+from outreach_local_media.mail import TLS_MODES
+from outreach_local_media.mailer import Mailer
 from outreach_local_media.posters.layouts import layout_problems, layouts_from
 from outreach_local_media.presskit import find_kit, write_kit
 
@@ -71,6 +74,46 @@ def _check_signup_url(value: str) -> str | None:
     return None
 
 
+def _check_outlets(value: list[Any]) -> str | None:
+    names: set[str] = set()
+    for number, item in enumerate(value, start=1):
+        if isinstance(item, dict):
+            unknown = set(item) - {"name", "email"}
+            if unknown:
+                return _("item {number}: unknown key {key!r}; an outlet has name and "
+                         "email").format(number=number, key=sorted(unknown)[0])
+            name, email = item.get("name"), item.get("email", "")
+            if not isinstance(name, str) or not name.strip():
+                return _("item {number}: needs a name, e.g. "
+                         "{{ name = \"Миасский рабочий\", email = \"editor@example.org\" }}"
+                         ).format(number=number)
+            problem = _check_address(email) if isinstance(email, str) else _("must be text")
+            if problem:
+                return _("item {number} ({name}): email {problem}").format(
+                    number=number, name=name, problem=problem)
+        elif isinstance(item, str) and item.strip():
+            name = item
+        else:
+            return _("item {number} must be a name or {{ name = \"...\", email = \"...\" }}"
+                     ).format(number=number)
+        if name in names:
+            return _("{name!r} is listed twice").format(name=name)
+        names.add(name)
+    return None
+
+
+def _check_address(value: str) -> str | None:
+    return check_email(value) if value else None
+
+
+def _check_port(value: int) -> str | None:
+    return None if 0 < value < 65536 else _("must be a port number from 1 to 65535")
+
+
+def _check_budget(value: float) -> str | None:
+    return None if 1 <= value <= 100 else _("must be between 1 and 100 (megabytes)")
+
+
 class LocalMediaChannel(Channel):
     """Writes press kits (release, photos with captions and credits, manifest)."""
 
@@ -79,9 +122,23 @@ class LocalMediaChannel(Channel):
         "output_dir": Field(str, default=None,
                             help="Where kits go; relative to paths.output "
                                  "(default: a folder named after the channel there)"),
-        "outlets": Field(list, items=str, default=[],
+        "outlets": Field(list, default=[], check=_check_outlets,
                          help="Newspapers, radio stations, offices the kits are for; "
-                              "each gets its own referral code in its release"),
+                              "each gets its own referral code in its release; "
+                              "{ name = \"...\", email = \"...\" } e-mails it to the editors"),
+        "smtp_server": Field(str, default=None,
+                             help="Mail server for e-mails to editors, e.g. 'smtp.yandex.ru'"),
+        "smtp_port": Field(int, default=None, check=_check_port,
+                           help="465 for ssl, 587 for starttls (default by smtp_tls)"),
+        "smtp_tls": Field(str, default="ssl", choices=TLS_MODES,
+                          help="ssl, starttls, or none (a server on this machine only)"),
+        "smtp_user": Field(str, default=None, help="Login at the mail server"),
+        "smtp_password_env": Field(str, default=None, env=True,
+                                   help="Environment variable that holds the mail password"),
+        "mail_from": Field(str, default=None, check=_check_address,
+                           help="The sender's address (default: smtp_user)"),
+        "mail_budget_mb": Field(float, default=15.0, check=_check_budget,
+                                help="Attachments of one e-mail stay under this many MB"),
         "signup_url": Field(str, default=None, check=_check_signup_url,
                             help="Sign-up link with {code}, printed as the posters' QR code, "
                                  "e.g. 'https://t.me/your_bot?start={code}' or "
@@ -111,12 +168,37 @@ class LocalMediaChannel(Channel):
         # context.output_dir is <paths.output>/<channel name>.
         self.root: Path = (context.output_dir.parent / Path(chosen).expanduser()
                            if chosen else context.output_dir)
-        self._outlets: list[str] = list(self.settings.get("outlets") or [])
+        self._outlets: list[str] = []
+        self._emails: dict[str, str] = {}
+        for item in self.settings.get("outlets") or []:
+            name = item["name"] if isinstance(item, dict) else item
+            self._outlets.append(name)
+            if isinstance(item, dict) and item.get("email"):
+                self._emails[name] = item["email"]
+        self.mailer = self._mailer()
         self.layouts = layouts_from(self.settings.get("layouts"))
         unknown = [f for f in self.settings.get("posters") or [] if f not in self.layouts]
         if unknown:
             raise ValueError(_("posters: no format {name!r}; the formats are {formats}").format(
                 name=unknown[0], formats=", ".join(self.layouts)))
+
+    def _mailer(self) -> Mailer | None:
+        server = self.settings.get("smtp_server")
+        if not self._emails:
+            return None
+        if not server:
+            raise ValueError(_("outlet {name!r} has an e-mail address, but smtp_server is not "
+                               "set: add the mail server (see docs/press.md) or remove the "
+                               "address").format(name=next(iter(self._emails))))
+        sender = self.settings.get("mail_from") or self.settings.get("smtp_user") or ""
+        if not sender or _check_address(sender):
+            raise ValueError(_("set mail_from (or smtp_user) to the address e-mails to editors "
+                               "come from, e.g. mail_from = \"press@example.org\""))
+        tls = self.settings["smtp_tls"]
+        port = self.settings.get("smtp_port") or {"ssl": 465, "starttls": 587}.get(tls, 25)
+        return Mailer(self, host=server, port=port, tls=tls, sender=sender,
+                      budget=int(float(self.settings["mail_budget_mb"]) * 1024 * 1024),
+                      emails=dict(self._emails))
 
     def signup_link(self, code: str) -> str | None:
         template = self.settings.get("signup_url")
@@ -195,6 +277,8 @@ class LocalMediaChannel(Channel):
             kit = write_kit(self.root, post, self.context.centre, self._outlets)
             for layout in self.settings.get("posters") or []:
                 self.render_poster(post, layout)
+            if self.mailer is not None:
+                self.mailer.send_kit(post, kit)
         except FileNotFoundError as exc:
             raise PermanentError(_(
                 "channel {channel}: photo {path} is missing; the press kit was not written"
@@ -210,6 +294,10 @@ class LocalMediaChannel(Channel):
         kit = find_kit(self.root, post.publication_id, post.idempotency_key)
         if kit is None:
             return Reconciled(exists=False)
+        if self.mailer is not None:
+            mailed = self.mailer.settle(post)
+            if mailed is not True:  # None: a letter may have gone out; False: some are due
+                return Reconciled(exists=mailed)
         return Reconciled(exists=True, published=_published(kit.folder))
 
     def check(self) -> list[CheckResult]:
@@ -226,8 +314,11 @@ class LocalMediaChannel(Channel):
                       "it may write to"),
             )]
         free = _free_megabytes(self.root)
-        return [CheckResult(ok=True, message=_("press kits go to {folder} ({free} MB free)").format(
-            folder=self.root, free=format_number(free)))]
+        results = [CheckResult(ok=True, message=_("press kits go to {folder} ({free} MB free)")
+                               .format(folder=self.root, free=format_number(free)))]
+        if self.mailer is not None:
+            results.append(self.mailer.check())
+        return results
 
 
 def _report(story: Post) -> Report:

@@ -1,4 +1,7 @@
-"""Writing a press kit folder: release text, photos, manifest — all or nothing.
+"""Writing a press kit folder — all or nothing: the release as DOCX, PDF and TXT, the
+radio text and the TV note, the photos named by story and number
+(``2026-10-14-miass-school-5-01.jpg``), and a folder per outlet with its own
+copy that prints the outlet's short code; a manifest lists every file.
 
 A kit is built in a hidden temporary folder beside its final place and then
 renamed, so a reader (or a crash) never sees half a kit. The manifest names
@@ -8,7 +11,6 @@ the publication and its idempotency key, which is how a repeat publish and
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -22,7 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from outreach.channels import slugify
-from outreach_local_media.release import release_markdown, release_text
+from outreach_local_media.broadcast import radio_text, tv_note
+from outreach_local_media.documents import write_docx, write_pdf
+from outreach_local_media.release import Release, build_release, release_text
 
 if TYPE_CHECKING:
     from outreach.channels import Centre, Post
@@ -30,6 +34,9 @@ if TYPE_CHECKING:
 MANIFEST = "manifest.json"
 TEMP_PREFIX = ".tmp-kit-"
 STALE_TEMP_SECONDS = 3600  # a temporary folder this old was left by a crash
+#: The files of a release, in the kit's folder and in each outlet's own folder.
+DOCUMENTS = {"docx": "release.docx", "pdf": "release.pdf", "txt": "release.txt",
+             "radio": "radio.txt", "tv": "tv.txt"}
 
 @dataclass(frozen=True)
 class Kit:
@@ -95,28 +102,33 @@ def write_kit(root: Path, post: Post, centre: Centre | None, outlets: Sequence[s
 def _fill(folder: Path, post: Post, centre: Centre | None, outlets: Sequence[str],
           day: dt.date) -> dict[str, Any]:
     photos = []
+    base = kit_name(post)
     for index, photo in enumerate(post.photos, start=1):
-        target = f"{index:02d}_{photo.path.name}"
+        target = f"{base}-{index:02d}{photo.path.suffix.lower() or '.jpg'}"
         # Copied byte for byte: the core already made the print rendition.
         shutil.copyfile(photo.path, folder / target)
         photos.append((target, photo))
-    _write(folder / "release.md", release_markdown(post, photos, centre, outlets, day))
-    _write(folder / "release.txt", release_text(post, photos, centre, outlets, day))
+    first = folder / photos[0][0] if photos else None
+    # The release for anyone who is not a named outlet: the phone, no code.
+    write_documents(folder, build_release(post, photos, centre, day, None, None), first)
     codes = outlet_codes(post, outlets)
-    for outlet, (short, link) in codes.items():
+    for outlet in outlets:
+        short, link = codes.get(outlet, (None, None))
         # Each outlet prints its own code, so a caller can be traced to the paper they read.
-        own = dataclasses.replace(post, referral_code=short, signup_link=link)
-        _write(folder / f"release-{slugify(outlet, 40)}.txt",
-               release_text(own, photos, centre, [outlet], day))
-    files = sorted(p.name for p in folder.iterdir())
+        own = folder / slugify(outlet, 40)
+        own.mkdir(exist_ok=True)
+        write_documents(own, build_release(post, photos, centre, day, short, link, outlet),
+                        first)
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     manifest = {
         "publication_id": post.publication_id,
         "idempotency_key": post.idempotency_key,
         "title": post.title,
         "created": dt.datetime.now(dt.UTC).isoformat(),
-        "referral_code": post.referral_code,
         "outlets": list(outlets),
         "outlet_codes": {outlet: short for outlet, (short, _) in codes.items()},
+        "outlet_folders": {outlet: slugify(outlet, 40) for outlet in outlets},
+        "photos": [name for name, _ in photos],
         "files": [{"name": f, "sha256": _sha256(folder / f), "bytes": (folder / f).stat().st_size}
                   for f in files],
     }
@@ -124,15 +136,45 @@ def _fill(folder: Path, post: Post, centre: Centre | None, outlets: Sequence[str
     return manifest
 
 
+def kit_name(post: Post) -> str:
+    """The story's name for files: "2026-10-14-miass-school-5" (its folder, dated)."""
+    extra = post.extra or {}
+    slug = slugify(str(extra.get("story_folder") or post.title), 60)
+    event = extra.get("event_date")
+    if isinstance(event, str) and not slug.startswith(event):
+        slug = f"{event}-{slug}"
+    return slug
+
+
+def write_documents(folder: Path, release: Release, first_photo: Path | None) -> None:
+    """The release as DOCX, PDF and TXT, the radio text and the TV note, in ``folder``."""
+    write_docx(release, folder / DOCUMENTS["docx"])
+    write_pdf(release, folder / DOCUMENTS["pdf"], first_photo)
+    _write(folder / DOCUMENTS["txt"], release_text(release))
+    _write(folder / DOCUMENTS["radio"], radio_text(release).render())
+    _write(folder / DOCUMENTS["tv"], tv_note(release))
+
+
+def spoken_code(post: Post, outlet: str) -> tuple[str, str | None] | None:
+    """(The code a reader of ``outlet`` says on the phone, its sign-up link), or None.
+
+    The one place that chooses which code a press kit prints: never the long
+    referral token of links, always the short one a person can dictate.
+    """
+    entry = ((post.extra or {}).get("outlet_codes") or {}).get(outlet)
+    if isinstance(entry, dict) and entry.get("short_code"):
+        link = entry.get("link")
+        return str(entry["short_code"]), str(link) if link else None
+    return None
+
+
 def outlet_codes(post: Post, outlets: Sequence[str]) -> dict[str, tuple[str, str | None]]:
-    """Outlet -> (short code, sign-up link) from ``post.extra["outlet_codes"]``, which maps
-    an outlet's name to ``{"short_code": ..., "link": ...}``; outlets without one are left out."""
-    given = (post.extra or {}).get("outlet_codes") or {}
+    """Outlet -> (short code, sign-up link); outlets without a code are left out."""
     found: dict[str, tuple[str, str | None]] = {}
     for outlet in outlets:
-        entry = given.get(outlet)
-        if isinstance(entry, dict) and entry.get("short_code"):
-            found[outlet] = (str(entry["short_code"]), entry.get("link"))
+        code = spoken_code(post, outlet)
+        if code is not None:
+            found[outlet] = code
     return found
 
 

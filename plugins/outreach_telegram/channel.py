@@ -55,7 +55,7 @@ from outreach_telegram.updates import reactions_key
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from outreach.channels import SignupDesk
+    from outreach.channels import Card, IncomingFile, SignupDesk
     from outreach_telegram.bots import SharedBot
     from outreach_telegram.intake import Intake
 
@@ -295,6 +295,26 @@ class TelegramChannel(Channel):
         self.calls.run(lambda bot: sender.send(str(target), 1, lambda: bot.send_message(
             target, escape(text, mode), parse_mode=mode or None)),
             timeout=self.settings["timeout"] * 4 + POSTS.max_wait,
+            chat=_("coordinators' chat {chat}").format(chat=chat))
+
+    # --- photo reports: files people send, cards for the coordinators ---
+
+    download_limit = 20 * 1024 * 1024  # Bot API getFile: "files of up to 20MB"
+
+    def fetch_file(self, file: IncomingFile, target: Path) -> None:
+        from outreach_telegram.files import download
+
+        timeout = self.settings["timeout"] * 6  # 20 MB on a slow line
+        self.calls.run(lambda bot: download(bot, file.file_id, target, timeout),
+                       timeout=timeout + 10)
+
+    def send_card(self, chat: str, card: Card) -> None:
+        from outreach_telegram.files import send_card
+
+        target: str | int = int(chat) if str(chat).lstrip("-").isdigit() else str(chat)
+        mode = self.parse_mode
+        self.calls.run(lambda bot: self.sender.send(str(target), 1, lambda: send_card(
+            bot, target, card, mode)), timeout=self.settings["timeout"] * 4 + POSTS.max_wait,
             chat=_("coordinators' chat {chat}").format(chat=chat))
 
     def close(self) -> None:

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
-from outreach.channels import Incoming, Reply, _, ngettext
+from outreach.channels import Incoming, IncomingFile, Reply, _, ngettext
 from outreach_telegram.sending import REPLIES
 from outreach_telegram.text import escape
 
@@ -44,14 +44,21 @@ MAX_CALLBACK_DATA = 64  # Bot API InlineKeyboardButton.callback_data: 1-64 bytes
 
 
 def translate_update(update: telegram.Update) -> Incoming | None:
-    """The ``Incoming`` for a private message or button press; None for anything else."""
+    """The ``Incoming`` for a private message or a button press; None for anything else.
+
+    Buttons pressed in a group (the coordinators' chat, where drafts arrive)
+    come with the group and the message; messages in groups are not read.
+    """
     query = update.callback_query
     if query is not None:
-        chat = query.message.chat if query.message is not None else None
-        if chat is None or chat.type != "private" or query.data is None:
+        message = query.message
+        chat = message.chat if message is not None else None
+        if chat is None or query.data is None:
             return None
+        group = None if chat.type == "private" else str(chat.id)
         return Incoming(person=str(query.from_user.id), choice=query.data,
-                        display_name=_display_name(query.from_user))
+                        display_name=_display_name(query.from_user), chat=group,
+                        message_id=str(message.message_id) if message is not None else None)
     message = update.message
     if message is None or message.chat.type != "private" or message.from_user is None:
         return None
@@ -66,12 +73,38 @@ def translate_update(update: telegram.Update) -> Incoming | None:
                         contact_person=str(owner) if owner is not None else "")
     text = message.text
     if text is None:  # photo, file, sticker, voice...
-        return Incoming(person=person, display_name=name, attachment=True)
+        return Incoming(person=person, display_name=name, attachment=True,
+                        text=message.caption, files=message_files(message),
+                        album=message.media_group_id)
     command, _, rest = text.strip().partition(" ")
     if command.split("@", 1)[0] == "/start":
         return Incoming(person=person, display_name=name, started=True,
                         start_code=rest.strip() or None)
     return Incoming(person=person, display_name=name, text=text)
+
+
+def message_files(message: telegram.Message) -> tuple[IncomingFile, ...]:
+    """The photo (its largest size), document or video of ``message``, for the desk."""
+    if message.photo:
+        # Bot API Message.photo: "available sizes of the photo" — the last is the largest.
+        best = max(message.photo, key=lambda size: (size.width * size.height,
+                                                     size.file_size or 0))
+        return (IncomingFile(best.file_id, best.file_unique_id, "photo", best.file_size,
+                             best.width, best.height),)
+    if message.document is not None:
+        doc = message.document
+        return (IncomingFile(doc.file_id, doc.file_unique_id, "document", doc.file_size,
+                             mime=doc.mime_type, name=doc.file_name),)
+    if message.video is not None:
+        video = message.video
+        return (IncomingFile(video.file_id, video.file_unique_id, "video", video.file_size,
+                             video.width, video.height, mime=video.mime_type),)
+    other = message.animation or message.video_note or message.audio or message.voice \
+        or message.sticker
+    if other is not None:
+        return (IncomingFile(other.file_id, other.file_unique_id, "other",
+                             getattr(other, "file_size", None)),)
+    return ()
 
 
 def _display_name(user: telegram.User) -> str | None:
@@ -83,9 +116,10 @@ def _display_name(user: telegram.User) -> str | None:
 class _Person:
     """What the bot keeps about one person's chat while the process runs."""
 
-    #: Messages waiting, each with the future the update hub waits on before confirming it.
-    queue: asyncio.Queue[tuple[Incoming, asyncio.Future[None]]] = field(
-        default_factory=asyncio.Queue)
+    #: Messages waiting, each with its button press to answer (if one) and the future the
+    #: update hub waits on before confirming it.
+    queue: asyncio.Queue[tuple[Incoming, telegram.CallbackQuery | None,
+                               asyncio.Future[None]]] = field(default_factory=asyncio.Queue)
     task: asyncio.Task[None] | None = None
     keyboard_shown: bool = False  # the "share my phone" keyboard is up
     typed_choices: dict[str, str] = field(default_factory=dict)  # label -> value
@@ -143,10 +177,10 @@ class Intake:
         """
         query = update.callback_query
         loop = asyncio.get_running_loop()
-        if query is not None:
-            loop.create_task(self._answer_query(query))
         incoming = translate_update(update)
         if incoming is None:
+            if query is not None:
+                loop.create_task(self._answer_query(query))
             return None
         # update_id counts per bot: with the bot's id it names the update everywhere.
         incoming = dataclasses.replace(
@@ -158,15 +192,16 @@ class Intake:
         if incoming.text is not None and incoming.text.strip() in person.typed_choices:
             incoming = _with_choice(incoming, person.typed_choices[incoming.text.strip()])
         done: asyncio.Future[None] = loop.create_future()
-        person.queue.put_nowait((incoming, done))
+        person.queue.put_nowait((incoming, query, done))
         if person.task is None or person.task.done():
             person.task = loop.create_task(self._serve(incoming.person))
         return done
 
-    async def _answer_query(self, query: telegram.CallbackQuery) -> None:
-        # Bot API: the client shows a progress bar until the query is answered.
+    async def _answer_query(self, query: telegram.CallbackQuery, text: str | None = None) -> None:
+        # Bot API answerCallbackQuery: the client shows a progress bar until the query is
+        # answered; ``text`` (0-200 characters) is shown to the one who pressed only.
         try:
-            await query.answer()
+            await query.answer(text[:200] if text else None)
         except Exception as exc:  # noqa: BLE001  (a late answer is harmless; keep serving)
             log.info(_("channel {channel}: a button press could not be acknowledged: {error}")
                      .format(channel=self.channel, error=type(exc).__name__))
@@ -175,16 +210,17 @@ class Intake:
         """Hand one person's messages to the desk in order, and send its replies."""
         person = self.people[person_id]
         while not person.queue.empty():
-            incoming, done = person.queue.get_nowait()
+            incoming, query, done = person.queue.get_nowait()
             try:
-                await self._handle(person_id, person, incoming)
+                await self._handle(person_id, person, incoming, query)
             finally:
                 if not done.done():
                     done.set_result(None)
         if person.queue.empty() and not person.keyboard_shown and not person.typed_choices:
             self.people.pop(person_id, None)
 
-    async def _handle(self, person_id: str, person: _Person, incoming: Incoming) -> None:
+    async def _handle(self, person_id: str, person: _Person, incoming: Incoming,
+                      query: telegram.CallbackQuery | None = None) -> None:
         loop = asyncio.get_running_loop()
         try:
             replies = await loop.run_in_executor(
@@ -193,8 +229,14 @@ class Intake:
             log.error(_("channel {channel}: the sign-up desk failed on a message ({error}); "
                         "the person got no answer").format(channel=self.channel,
                                                            error=type(exc).__name__))
+            if query is not None:
+                await self._answer_query(query)
             return
-        await self.send_replies(person_id, person, replies)
+        if query is not None:
+            toast = next((r.text for r in replies if r.toast), None)
+            await self._answer_query(query, toast)
+        await self.send_replies(person_id, person, [r for r in replies if not r.toast],
+                                incoming)
         try:
             await loop.run_in_executor(self.executor, self.desk.delivered, self.channel,
                                        incoming)
@@ -203,14 +245,48 @@ class Intake:
                         .format(channel=self.channel, error=type(exc).__name__))
 
     async def send_replies(self, person_id: str, person: _Person,
-                           replies: Sequence[Reply]) -> None:
+                           replies: Sequence[Reply], incoming: Incoming | None = None) -> None:
         bot = await self.bot.ready()
         remove_at = _removal_index(replies) if person.keyboard_shown else None
         for index, reply in enumerate(replies):
+            if reply.edit and incoming is not None and incoming.message_id is not None:
+                await self._edit(bot, incoming, reply)
+                continue
             markup = self._markup(person, reply, remove=index == remove_at)
             text = escape(reply.text, self.settings.parse_mode)
             if not await self._send(bot, int(person_id), text, markup):
                 return
+
+    async def _edit(self, bot: telegram.Bot, incoming: Incoming, reply: Reply) -> None:
+        """A decision on a message with buttons: its buttons replaced, ``reply.text`` said
+        under it in the same chat (Bot API editMessageReplyMarkup, sendMessage)."""
+        from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, error
+
+        chat = int(incoming.chat or incoming.person)
+        message_id = int(incoming.message_id or 0)
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=self._data(
+            value))] for label, value in reply.choices]) if reply.choices else None
+        mode = self.settings.parse_mode or None
+        text = escape(reply.text, self.settings.parse_mode)
+        try:
+            await self.sender.send(str(chat), 1, lambda: bot.edit_message_reply_markup(
+                chat, message_id, reply_markup=markup), retry=REPLIES, private=False)
+        except error.BadRequest as exc:  # "message is not modified": already edited
+            log.info(_("channel {channel}: the buttons of a message were not changed: {said}")
+                     .format(channel=self.channel, said=exc.message))
+        except (error.TelegramError, OSError) as exc:
+            log.warning(_("channel {channel}: the buttons of a message could not be changed "
+                          "({error})").format(channel=self.channel, error=type(exc).__name__))
+        if not reply.text:
+            return
+        try:
+            await self.sender.send(str(chat), 1, lambda: bot.send_message(
+                chat, text, parse_mode=mode, reply_parameters=ReplyParameters(
+                    message_id, allow_sending_without_reply=True)),
+                retry=REPLIES, private=chat > 0)
+        except (error.TelegramError, OSError) as exc:
+            log.warning(_("channel {channel}: a decision could not be said in the chat "
+                          "({error})").format(channel=self.channel, error=type(exc).__name__))
 
     def _markup(self, person: _Person, reply: Reply, remove: bool) -> Markup | None:
         from telegram import (
@@ -271,7 +347,7 @@ class Intake:
 
 def _with_choice(incoming: Incoming, value: str) -> Incoming:
     return Incoming(person=incoming.person, choice=value, display_name=incoming.display_name,
-                    event=incoming.event)
+                    event=incoming.event, chat=incoming.chat, message_id=incoming.message_id)
 
 
 def _removal_index(replies: Sequence[Reply]) -> int | None:

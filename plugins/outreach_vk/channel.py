@@ -11,6 +11,7 @@ import hashlib
 import re
 import secrets
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -39,6 +40,7 @@ from outreach.channels import (
     os_reason,
 )
 from outreach_vk import engagement, limits
+from outreach_vk.attempts import Attempt, Attempts, fingerprint
 from outreach_vk.client import Client, Who, make_api, make_session, pacer_for
 
 if TYPE_CHECKING:
@@ -99,6 +101,7 @@ class VKChannel(Channel):
         self._session: requests.Session | None = None
         self._lock = threading.Lock()
         self.intake: Intake | None = None
+        self.attempts = Attempts(context.data_dir)
         if self.settings.get("community_token_env"):
             # The sign-up bot runs on the community token (messages.send, Bots Long Poll).
             self.capabilities = Capabilities(
@@ -142,7 +145,19 @@ class VKChannel(Channel):
                 "channel {channel}: VK takes at most {most} photos in a post; this one has "
                 "{count}", limits.MAX_ATTACHMENTS).format(
                 channel=self.name, most=limits.MAX_ATTACHMENTS, count=len(post.photos)))
-        attachments = self._upload(post.photos) if post.photos else []
+        key = post.idempotency_key
+        attempt = self.attempts.load(key)
+        if attempt.sent_at is not None:  # an earlier wall.post may have gone out
+            found = self._find(post, attempt, attempt.sent_at)
+            if found is None:
+                raise TransientError(_(
+                    "channel {channel}: an earlier attempt may have posted this already, and "
+                    "so many posts followed it on the wall that Outreach cannot tell; it "
+                    "looks again later. If you find the post, record it with outreach "
+                    "publications resolve").format(channel=self.name))
+            if found is not False:
+                return self._published(found)
+        attachments = self._attachments(key, post.photos, attempt)
         values: dict[str, Any] = {
             "owner_id": -self.group_id, "from_group": 1, "message": post.text,
             "guid": guid_of(post)}
@@ -152,8 +167,27 @@ class VKChannel(Channel):
             values["signed"] = 1
         if self.settings.get("close_comments"):
             values["close_comments"] = 1
+        attempt.sent_at = time.time()
+        self.attempts.save(key, attempt)
         answer = self._call("user", "wall.post", values)
         return self._published(int(answer["post_id"]))
+
+    def _attachments(self, key: str, photos: Sequence[PostPhoto], attempt: Attempt) -> list[str]:
+        """The post's photos on VK: those an earlier attempt uploaded, else uploaded now."""
+        if not photos:
+            return []
+        made_from = fingerprint(photos)
+        if attempt.photos and attempt.made_from == made_from:
+            return attempt.photos
+        attempt.photos, attempt.made_from = self._upload(photos), made_from
+        self.attempts.save(key, attempt)
+        return attempt.photos
+
+    def _find(self, post: Post, attempt: Attempt, since: float) -> int | bool | None:
+        from outreach_vk.wall import find_post
+
+        known = attempt.photos if attempt.made_from == fingerprint(post.photos) else []
+        return find_post(self.client("user"), post.text, known, len(post.photos), since)
 
     def _published(self, post_id: int) -> Published:
         return Published(external_id=f"-{self.group_id}_{post_id}",
@@ -169,8 +203,9 @@ class VKChannel(Channel):
         session = self.client("user").session
         try:
             with photo.path.open("rb") as file:
-                # vk_api's VkUpload names the fields file0, file1...; one photo per request.
-                reply = session.post(upload_url, files={"file0": (photo.path.name, file)})
+                # One photo a request, in the field VK's docs name (not vk_api's file0).
+                reply = session.post(upload_url,
+                                     files={limits.UPLOAD_FIELD: (photo.path.name, file)})
             reply.raise_for_status()
             uploaded = reply.json()
         except OSError as exc:
@@ -201,24 +236,22 @@ class VKChannel(Channel):
         return f"photo{saved['owner_id']}_{saved['id']}"
 
     def reconcile(self, post: Post, attempted_at: dt.datetime) -> Reconciled:
-        age = (dt.datetime.now(dt.UTC) - attempted_at).total_seconds()
-        if age < limits.GUID_SAFE_AGE:
-            # Within the guid's hour a repeat returns the first post, never a second one.
-            return Reconciled(exists=True, published=self.publish(post))
-        wall = self._call("user", "wall.get", {"owner_id": -self.group_id,
-                                               "count": limits.WALL_SCAN})
-        for item in wall.get("items", []):
-            if item.get("text") == post.text:
-                return Reconciled(exists=True, published=self._published(int(item["id"])))
-        return Reconciled(exists=False)
+        attempt = self.attempts.load(post.idempotency_key)
+        since = attempted_at.timestamp()
+        if attempt.sent_at is not None:
+            since = min(since, attempt.sent_at)
+        found = self._find(post, attempt, since)
+        if found is None:
+            return Reconciled(exists=None)
+        if found is False:  # the engine publishes it again, with the photos already uploaded
+            return Reconciled(exists=False)
+        return Reconciled(exists=True, published=self._published(found))
 
     # --- reading ---
 
     def engagement(self, external_ids: Sequence[str]) -> list[Engagement]:
-        found: list[Engagement] = []
-        for code in engagement.requests_for(external_ids):
-            found.extend(engagement.from_items(self._call("user", "execute", {"code": code})))
-        return found
+        return engagement.read_all(
+            external_ids, lambda code: self._call("user", "execute", {"code": code}))
 
     def audience(self) -> int | None:
         role = "community" if self.settings.get("community_token_env") else "user"

@@ -10,6 +10,7 @@ calls, failing with the channel's errors.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 import threading
@@ -18,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -150,6 +152,18 @@ def make_api(token: str, session: requests.Session, pacer: Pacer) -> vk_api.VkAp
     return api
 
 
+class ResponseTooBig(TransientError):
+    """VK's error 13 "response size is too big": ask for less in one request."""
+
+
+def until_vk_tomorrow(now: float | None = None) -> int:
+    """Seconds until VK's next day begins (limits.VK_TIME_ZONE), with a margin."""
+    zone = ZoneInfo(limits.VK_TIME_ZONE)
+    moment = dt.datetime.fromtimestamp(time.time() if now is None else now, zone)
+    midnight = dt.datetime.combine(moment.date() + dt.timedelta(days=1), dt.time(), zone)
+    return int((midnight - moment).total_seconds()) + limits.DAILY_RETRY_MARGIN
+
+
 @dataclass(frozen=True)
 class Who:
     """Whose token a call uses, for messages: never the token itself."""
@@ -265,6 +279,24 @@ def _api_error(code: int, text: str, who: Who, method: str) -> ChannelError:
             "channel {channel}: VK denied {method} to {token} {said}. The token lacks a "
             "right (wall, photos, groups) or its user does not administer community "
             "{group}; run outreach channels check").format(token=token, **names))
+    if code == 214 and limits.DAILY_POSTS_TEXT in text:
+        return RateLimitedError(_(
+            "channel {channel}: VK takes no more posts in community {group} today {said}. "
+            "Outreach publishes it after midnight, Moscow time, when VK's new day begins")
+            .format(**names), retry_after=until_vk_tomorrow())
+    if code == 29:
+        return RateLimitedError(_(
+            "channel {channel}: VK's daily limit on {method} is used up {said}. Outreach "
+            "tries again after midnight, Moscow time, when VK's new day begins")
+            .format(**names), retry_after=until_vk_tomorrow())
+    if code == 13 and "response size is too big" in text:
+        return ResponseTooBig(_(
+            "channel {channel}: VK's answer to {method} would be too big {said}; Outreach "
+            "asks for less at a time").format(**names))
+    if code == 13:
+        return TransientError(_(
+            "channel {channel}: VK could not run {method} {said}; Outreach will try again "
+            "later").format(**names))
     if code == 214:
         return PermanentError(_(
             "channel {channel}: VK does not allow posting to community {group} {said}. "

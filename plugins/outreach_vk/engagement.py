@@ -1,13 +1,20 @@
-"""Reading many posts in few requests: wall.getById calls grouped into ``execute``."""
+"""Reading many posts in few requests: wall.getById calls grouped into ``execute``.
+
+Each call's posts are cut down to the counts the collector keeps with VKScript's
+field filter ``@.`` (dev.vk.com/ru/method/execute), so a request of 2,500 posts
+answers a few hundred kilobytes, not the posts' photos and text: VK refuses an
+answer over 5 MB (limits.EXECUTE_MAX_RESPONSE_BYTES).
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from outreach.channels import Engagement
 from outreach_vk import limits
+from outreach_vk.client import ResponseTooBig
 
 T = TypeVar("T")
 
@@ -17,38 +24,58 @@ def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[start:start + size]
 
 
-def execute_code(calls: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
-    """VKScript returning each call's result: ``return [API.m({...}), ...];``."""
-    parts = [f"API.{method}({json.dumps(dict(params), ensure_ascii=False)})"
-             for method, params in calls]
-    return "return [" + ",".join(parts) + "];"
+def execute_code(batches: Sequence[Sequence[str]]) -> str:
+    """VKScript reading each batch of posts (``-group_post``) with wall.getById and
+    returning, per batch, one list per field of limits.ENGAGEMENT_FIELDS."""
+    lines = []
+    picks = []
+    for number, batch in enumerate(batches):
+        params = json.dumps({"posts": ",".join(batch)})
+        lines.append(f"var p{number} = API.wall.getById({params}).items;")
+        picks.append("[" + ",".join(f"p{number}@.{name}"
+                                    for name in limits.ENGAGEMENT_FIELDS) + "]")
+    return "".join(lines) + "return [" + ",".join(picks) + "];"
 
 
-def requests_for(external_ids: Sequence[str]) -> list[str]:
-    """The execute codes that read all ``external_ids`` (``-group_post``)."""
-    calls = [("wall.getById", {"posts": ",".join(batch)})
-             for batch in chunks(list(external_ids), limits.POSTS_PER_GET_BY_ID)]
-    return [execute_code(group) for group in chunks(calls, limits.EXECUTE_MAX_CALLS)]
+def read_all(external_ids: Sequence[str],
+             execute: Callable[[str], Any]) -> list[Engagement]:
+    """Engagement of ``external_ids`` through ``execute(code)``, as many posts a request as
+    VK allows; on VK's "response size is too big" the request is halved and the rest go
+    on at the smaller size."""
+    found: list[Engagement] = []
+    most = limits.EXECUTE_MAX_CALLS * limits.POSTS_PER_GET_BY_ID
+    pending = list(external_ids)
+    while pending:
+        part = pending[:most]
+        try:
+            found.extend(from_fields(execute(execute_code(
+                list(chunks(part, min(limits.POSTS_PER_GET_BY_ID, len(part))))))))
+        except ResponseTooBig:
+            if most == 1:
+                raise
+            most = max(1, most // 2)
+            continue
+        pending = pending[len(part):]
+    return found
 
 
-def _count(post: Mapping[str, Any], key: str) -> int | None:
-    value = post.get(key)
+def _count(value: Any) -> int | None:
     count = value.get("count") if isinstance(value, Mapping) else None
     if isinstance(count, int):
         return count
     return None  # VK leaves a figure out when it does not tell (e.g. views of old posts)
 
 
-def from_items(results: Any) -> list[Engagement]:
-    """Engagement from execute's list of wall.getById results (``false`` for a failed call)."""
+def from_fields(results: Any) -> list[Engagement]:
+    """Engagement from execute's answer: per batch, the lists of ENGAGEMENT_FIELDS (a failed
+    call gives something else, and is left out)."""
     found = []
     for result in results if isinstance(results, list) else []:
-        if not isinstance(result, Mapping):
+        if not (isinstance(result, list) and len(result) == len(limits.ENGAGEMENT_FIELDS)
+                and all(isinstance(column, list) for column in result)):
             continue
-        for post in result.get("items", []):
+        for owner, post, views, likes, reposts, comments in zip(*result, strict=False):
             found.append(Engagement(
-                external_id=f"{post['owner_id']}_{post['id']}",
-                views=_count(post, "views"), likes=_count(post, "likes"),
-                shares=_count(post, "reposts"), comments=_count(post, "comments"),
-                reactions=None))
+                external_id=f"{owner}_{post}", views=_count(views), likes=_count(likes),
+                shares=_count(reposts), comments=_count(comments), reactions=None))
     return found

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 #: The API version every call sends (``v=5.199``); tests/specs holds its schema.
 API_VERSION = "5.199"
+#: VK refuses older versions with error 8 "Invalid request: versions below 5.81 are
+#: deprecated..." and a request without ``v`` with error 8 "Invalid request: v (version) is
+#: required" (VK's answers quoted in github.com/VKCOM/vk-java-sdk/issues/241 and
+#: github.com/hwi/HWIOAuthBundle/pull/1349).
+OLDEST_API_VERSION = (5, 81)
 
 # --- requests per second (dev.vk.com, "API limits") ---
 USER_RPS = 3  # a user token: 3 requests a second
@@ -25,24 +30,45 @@ MAX_TOO_MANY_RETRIES = 3
 MAX_ATTACHMENTS = 10  # "at most 10 media attachments"
 #: guid: "prevents sending the same post again; valid for one hour".
 GUID_TTL = 3600
-#: reconcile() re-sends with the guid only this soon after the attempt (margin
-#: under GUID_TTL for clocks and the time the attempt itself took).
-GUID_SAFE_AGE = 50 * 60
 #: ASSUMPTION: VK documents no longest post text. Developers report 16,384
 #: characters; the fake refuses longer text with error 100.
 REPORTED_MAX_TEXT = 16_384
 #: What the plugin declares in its TextLimits: a margin under the reported figure.
 MAX_TEXT = 16_000
-#: reconcile() after GUID_SAFE_AGE looks for the post's text among this many recent posts.
+#: Looking for an interrupted post: wall.get pages of this many posts (its maximum)...
 WALL_SCAN = 100
+#: ...at most this many pages, back to the attempt's moment less CLOCK_MARGIN seconds
+#: (VK's clock and ours may differ); a wall busier than that cannot tell.
+WALL_SCAN_PAGES = 5
+CLOCK_MARGIN = 10 * 60
+#: Posts a community may add a day: error 214 "Access to adding post denied: you can only
+#: add 50 posts a day" (github.com/vknet/vk/issues/597; VkNet's error table).
+WALL_POSTS_PER_DAY = 50
+DAILY_POSTS_TEXT = "posts a day"  # how the daily 214 differs from "not allowed to post"
+#: Methods VK limits per day (error 29 "Rate limit reached"; vk.com/dev/data_limits as
+#: quoted in github.com/python273/vk_api/issues/411): the ones the plugin calls.
+METHOD_CALLS_PER_DAY = {"wall.get": 5000}
+#: ASSUMPTION: VK does not say where its day begins. VK is in Moscow: the plugin waits for
+#: Moscow's midnight (and a margin); were VK's day a rolling 24 hours, that retry would be
+#: refused once more and wait again. The fake counts Moscow's calendar day.
+VK_TIME_ZONE = "Europe/Moscow"
+DAILY_RETRY_MARGIN = 10 * 60
 
 # --- reading (dev.vk.com, execute; wall.getById) ---
 EXECUTE_MAX_CALLS = 25  # "up to 25 calls to API methods in one execute"
+#: "If the response takes more than 5 MB, error 13 is returned with the comment 'response
+#: size is too big'" (vk.com/dev/execute, quoted in github.com/negezor/vk-io/issues/447;
+#: users meet it in github.com/python273/vk_api/issues/425). The fake counts the JSON of
+#: the response in bytes and reads 5 MB as 5,000,000: the stricter reading.
+EXECUTE_MAX_RESPONSE_BYTES = 5_000_000
+#: The fields the engagement collector asks execute to return per post (VKScript's @.).
+ENGAGEMENT_FIELDS = ("owner_id", "id", "views", "likes", "reposts", "comments")
 #: ASSUMPTION: VK documents no upper bound on ``posts`` of wall.getById; 100
 #: is what the fake accepts (more is error 100).
 POSTS_PER_GET_BY_ID = 100
 
-# --- photos (dev.vk.com, "Uploading files": wall photos) ---
+# --- photos (dev.vk.com/ru/api/upload/wall-photo) ---
+UPLOAD_FIELD = "photo"  # "Поле POST-запроса: photo" (album uploads take file1..file5)
 PHOTO_MAX_BYTES = 50 * 1024 * 1024
 PHOTO_MAX_SUM = 14_000  # width + height
 PHOTO_MAX_RATIO = 20

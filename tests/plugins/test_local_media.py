@@ -55,11 +55,18 @@ def make_channel(tmp_path: Path, **settings: object) -> LocalMediaChannel:
     return made
 
 
+OUTLET_CODES = {"Миасский рабочий": {"short_code": "MIA-3", "link": None},
+                "Радио Миасс": {"short_code": "RAD-1", "link": None}}
+
+
 def story(photos: list[PostPhoto], publication_id: int = 12, key: str = "pub-12") -> Post:
     return Post(publication_id=publication_id, idempotency_key=key,
                 title="Сад добра в Миассе", text="Волонтёры посадили 40 яблонь.",
-                photos=photos, referral_code="MIASS-7",
-                signup_link="https://t.me/bot?start=MIASS-7")
+                photos=photos, referral_code="MIASS-7", municipality="Миасс",
+                signup_link="https://t.me/bot?start=MIASS-7",
+                extra={"body": "Сад добра в Миассе\n\nВолонтёры посадили 40 яблонь.",
+                       "event_date": "2026-10-14", "story_folder": "sad-dobra",
+                       "outlet_codes": OUTLET_CODES})
 
 
 def kits(root: Path) -> list[str]:
@@ -71,35 +78,38 @@ def test_publish_writes_a_complete_kit(tmp_path: Path, photos: list[PostPhoto]) 
     with language("ru"):  # the centre's language: the kit's own words are Russian
         published = channel.publish(story(photos))
         today = format_date(dt.date.today())
-    assert today.split()[1] in {"января", "февраля", "марта", "апреля", "мая", "июня", "июля",
-                                "августа", "сентября", "октября", "ноября", "декабря"}
 
     folder = tmp_path / "output" / "press" / published.external_id
     assert published.external_id == f"{dt.date.today().isoformat()}_12_sad-dobra-v-miasse"
     assert published.url == folder.resolve().as_uri()
     assert kits(folder.parent) == [published.external_id]
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "01_garden.jpg", "02_tea.jpg", "manifest.json", "release.md", "release.txt"]
+    documents = ["radio.txt", "release.docx", "release.pdf", "release.txt", "tv.txt"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted([
+        "2026-10-14-sad-dobra-01.jpg", "2026-10-14-sad-dobra-02.jpg", "manifest.json",
+        "miasskiy-rabochiy", "radio-miass", *documents])
+    assert sorted(p.name for p in (folder / "radio-miass").iterdir()) == documents
 
-    release = (folder / "release.md").read_text(encoding="utf-8")
-    assert release.startswith(f"# Сад добра в Миассе\n\n*{today}*\n\n"
+    release = (folder / "miasskiy-rabochiy" / "release.txt").read_text(encoding="utf-8")
+    assert release.startswith(f"ПРЕСС-РЕЛИЗ\n\nМиасс, {today}\n\nСад добра в Миассе\n\n"
                               "Волонтёры посадили 40 яблонь.")
-    assert "## Фотографии\n\n- 01_garden.jpg — Посадка яблонь (фото: Иван Сидоров)" in release
-    assert "- 02_tea.jpg — Чаепитие" in release
-    for contact in ("## Как записаться", "## Контакты", "Серебряные волонтёры",
-                    "Контактное лицо: Анна Петрова", "Телефон: +7 351 200-00-00",
-                    "Эл. почта: info@example.org", "Записаться: https://t.me/bot?start=MIASS-7",
-                    "MIASS-7", "## Подготовлено для", "Радио Миасс"):
+    assert release.count("Сад добра в Миассе") == 1
+    assert ("ФОТОГРАФИИ\n2026-10-14-sad-dobra-01.jpg — Посадка яблонь. Фото: Иван Сидоров\n"
+            "2026-10-14-sad-dobra-02.jpg — Чаепитие.\n") in release
+    for contact in ("КАК СТАТЬ ВОЛОНТЁРОМ", "КОНТАКТ ДЛЯ ПРЕССЫ", "Серебряные волонтёры",
+                    "Анна Петрова", "Телефон: +7 351 200-00-00",
+                    "Эл. почта: info@example.org", "позвоните по телефону +7 351 200-00-00 и "
+                    "назовите код MIA-3", "ПОДГОТОВЛЕНО ДЛЯ\nМиасский рабочий"):
         assert contact in release
-    text = (folder / "release.txt").read_text(encoding="utf-8")
-    assert "ФОТОГРАФИИ\n  01_garden.jpg — Посадка яблонь (фото: Иван Сидоров)" in text
-    assert "#" not in text
+    assert "MIASS-7" not in release  # the link's long code is never given to say
+    general = (folder / "release.txt").read_text(encoding="utf-8")
+    assert "код" not in general and "ПОДГОТОВЛЕНО ДЛЯ" not in general
 
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert (manifest["publication_id"], manifest["idempotency_key"]) == (12, "pub-12")
     assert manifest["outlets"] == ["Миасский рабочий", "Радио Миасс"]
+    assert manifest["outlet_codes"] == {"Миасский рабочий": "MIA-3", "Радио Миасс": "RAD-1"}
     listed = {f["name"]: f["sha256"] for f in manifest["files"]}
-    assert set(listed) == {"01_garden.jpg", "02_tea.jpg", "release.md", "release.txt"}
+    assert "radio-miass/release.pdf" in listed and len(listed) == 3 * 5 + 2
     for name, digest in listed.items():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
 
@@ -107,8 +117,8 @@ def test_publish_writes_a_complete_kit(tmp_path: Path, photos: list[PostPhoto]) 
 def test_photos_are_copied_exactly_as_given(tmp_path: Path, photos: list[PostPhoto]) -> None:
     folder = tmp_path / "output" / "press" / make_channel(tmp_path).publish(
         story(photos)).external_id
-    assert (folder / "01_garden.jpg").read_bytes() == photos[0].path.read_bytes()
-    with Image.open(folder / "01_garden.jpg") as copied:
+    assert (folder / "2026-10-14-sad-dobra-01.jpg").read_bytes() == photos[0].path.read_bytes()
+    with Image.open(folder / "2026-10-14-sad-dobra-01.jpg") as copied:
         assert not copied.getexif()  # the core strips EXIF; the plugin adds none
 
 
@@ -234,3 +244,49 @@ def test_two_writers_of_one_publication_end_with_one_kit(
     published = make_channel(tmp_path).publish(story(photos))
     assert published == winner[0]
     assert kits(tmp_path / "output" / "press") == [published.external_id]
+
+
+def test_word_and_pdf_releases_read_back_as_an_editor_sees_them(
+        tmp_path: Path, photos: list[PostPhoto]) -> None:
+    import docx
+    from pypdf import PdfReader
+
+    channel = make_channel(tmp_path, outlets=["Миасский рабочий"])
+    with language("ru"):
+        folder = tmp_path / "output" / "press" / channel.publish(story(photos)).external_id
+    own = folder / "miasskiy-rabochiy"
+
+    document = docx.Document(str(own / "release.docx"))
+    lines = [p.text for p in document.paragraphs]
+    assert lines[:4] == ["Серебряные волонтёры", "ПРЕСС-РЕЛИЗ · Миасский рабочий",
+                         f"Миасс, {format_date_ru(dt.date.today())}", "Сад добра в Миассе"]
+    assert sum("Сад добра в Миассе" in line for line in lines) == 1
+    assert "Чтобы стать волонтёром, позвоните по телефону +7 351 200-00-00 и назовите код " \
+           "MIA-3." in lines
+    assert document.core_properties.language == "ru-RU"
+    assert round(document.sections[0].page_width.cm) == 21  # A4
+
+    reader = PdfReader(str(own / "release.pdf"))
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert text.count("Сад добра в Миассе") == 1
+    assert "Контакт для прессы Анна Петрова" in text and "MIA-3" in text
+    fonts = {str(font["/BaseFont"]).split("+")[-1]: "/FontFile2" in font["/FontDescriptor"]
+             for font in _pdf_fonts(reader)}
+    assert fonts == {"DejaVuSans": True, "DejaVuSans-Bold": True}  # every font embedded
+    assert reader.metadata is not None and reader.metadata.title == "Сад добра в Миассе"
+
+
+def format_date_ru(day: dt.date) -> str:
+    with language("ru"):
+        return format_date(day)
+
+
+def _pdf_fonts(reader: object) -> list:  # type: ignore[type-arg]
+    found = []
+    for page in reader.pages:  # type: ignore[attr-defined]
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            found.append(descendants[0].get_object() if descendants else font)
+    return found

@@ -14,7 +14,7 @@ from outreach.i18n import language
 from outreach_local_media import LocalMediaChannel
 from outreach_local_media.posters import DEFAULT_LAYOUTS, render_poster
 from outreach_local_media.posters.layouts import Layout, layout_problems
-from outreach_local_media.posters.photos import cover_box
+from outreach_local_media.posters.photos import cover_box, place_photo
 from outreach_local_media.posters.textfit import BOLD, fit_text, printable
 from outreach_testing import make_registry, make_test_config
 
@@ -279,8 +279,23 @@ def test_press_kit_has_a_release_per_outlet_with_its_own_code(tmp_path: Path) ->
     base = post(tmp_path)
     published = channel.publish(Post(**{**base.__dict__, "extra": {"outlet_codes": codes}}))
     folder = tmp_path / "output" / "press" / published.external_id
-    paper = (folder / "release-miasskiy-rabochiy.txt").read_text(encoding="utf-8")
-    radio = (folder / "release-radio-zlatoust.txt").read_text(encoding="utf-8")
-    assert "Call +7 (351) 000-00-00 and give the code MIA-2" in paper
-    assert "Sign up: https://t.me/bot?start=Aa" in paper and "ZLA-2" not in paper
+    paper = (folder / "miasskiy-rabochiy" / "release.txt").read_text(encoding="utf-8")
+    radio = (folder / "radio-zlatoust" / "release.txt").read_text(encoding="utf-8")
+    assert "call +7 (351) 000-00-00 and give the code MIA-2" in paper
+    assert "Sign up online: https://t.me/bot?start=Aa" in paper and "ZLA-2" not in paper
     assert "give the code ZLA-2" in radio and "MIA-2" not in radio
+
+
+def test_a_poster_photo_keeps_the_group_of_three(tmp_path: Path) -> None:
+    """Three volunteers at the left of a wide photo stay three in an A4 photo slot."""
+    from faces_support import group
+
+    from outreach.media.faces import faces_in
+
+    photo = group(tmp_path / "three.jpg", (2400, 1000),
+                  [(100, 560, 1.0), (300, 600, 1.0), (500, 540, 1.0)])
+    placed = place_photo(photo, (700, 990))
+    assert len(placed.faces) == 3
+    assert len(faces_in(placed.image)) == 3
+    without = place_photo(photo, (700, 990), faces=False)  # today's rule: the middle
+    assert len(faces_in(without.image)) == 0

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from language_support import english_words
 from vk_support import FastVK, make_channel, post, running_fake
 
+from outreach.channels import TransientError
 from outreach.i18n import language
 from outreach_testing import make_registry, make_test_config
 from outreach_vk import limits
 from outreach_vk.checks import wall_right_note
+from outreach_vk.client import ResponseTooBig
+from outreach_vk.engagement import read_all
 from outreach_vk.fake import FakeVK
 
 
@@ -38,6 +43,28 @@ def test_thousands_of_posts_cost_a_handful_of_requests(tmp_path: Path, fake: Fak
         shown["views"]["count"], shown["likes"]["count"], shown["reposts"]["count"],
         shown["comments"]["count"])
     assert sample.views > 0 and sample.reactions is None  # not reported: unknown, not 0
+
+
+def test_an_answer_too_big_for_vk_is_halved_and_the_refresh_goes_on(
+        tmp_path: Path, fake: FakeVK, monkeypatch: pytest.MonkeyPatch) -> None:
+    channel = make_channel(tmp_path, fake)
+    ids = fake.add_posts(300)
+    fake.clock.set_speed(0)
+    whole = channel.engagement(ids)
+    fake.responses.clear()
+    # a limit a quarter of what 300 posts' counts take: VK's 5 MB met by photo-rich posts
+    monkeypatch.setattr(limits, "EXECUTE_MAX_RESPONSE_BYTES", 12_000)
+    found = channel.engagement(ids)
+    assert found == whole  # every post, the same figures
+    answers = [body for method, body in fake.responses if method == "execute"]
+    refused = [b for b in answers if b.get("error", {}).get("error_code") == 13]
+    assert refused and len(answers) - len(refused) >= 4
+    assert all(len(json.dumps(b["response"])) <= 12_000 for b in answers if "response" in b)
+    # wall.getById's answers are checked against the schema by the test above; here only the
+    # execute answers themselves (thousands of posts again would take seconds)
+    kept = [(m, b) for m, b in fake.responses if not m.startswith("execute:")]
+    fake.responses.clear()
+    fake.responses.extend(kept)
 
 
 def test_counts_grow_as_time_passes(tmp_path: Path, fake: FakeVK) -> None:
@@ -139,3 +166,15 @@ def test_no_user_token_still_checks_the_community(tmp_path: Path, fake: FakeVK) 
     assert [r.ok for r in results] == [False, True]
     assert "cannot publish" in results[0].message
     assert limits.COMMUNITY_SCOPES_NEEDED == ("messages",)
+
+
+def test_an_answer_too_big_even_for_one_post_is_transient_never_permanent() -> None:
+    asked: list[int] = []
+
+    def always_too_big(code: str) -> Any:
+        asked.append(code.count("wall.getById"))
+        raise ResponseTooBig("too big")
+
+    with pytest.raises(TransientError):  # retried later, never "failed for good"
+        read_all([f"-1_{n}" for n in range(300)], always_too_big)
+    assert len(asked) == 12 and asked[-1] == 1  # 2500, 1250 ... 2, 1 post: then it gives up

@@ -1,16 +1,16 @@
 """Photos cropped to fill their frame on a poster: never squashed, never stretched.
 
-The rule, without guessing where faces are: the photo is scaled to cover the
-frame and the part that does not fit is cut away evenly left and right; from
-top and bottom, 60 % of the cut comes off the bottom. People photographed
-standing or sitting have their heads in the upper half of the picture, so a
-tall photo in a wide frame keeps the faces rather than the shoes, while a
-group photographed from afar still keeps most of the middle.
+Every crop keeps the faces in the photo (the core's face detection, see
+``outreach.channels.face_crop_box``): all of them when they fit the frame, the
+most that fit when they do not. A photo without faces follows the rule it
+always had: the photo is scaled to cover the frame and the part that does not
+fit is cut away evenly left and right; from top and bottom, 60 % of the cut
+comes off the bottom, because people photographed standing or sitting have
+their heads in the upper half of the picture.
 
 Every crop on a poster goes through ``choose_crop`` (a photo in a frame) or
 ``portrait_crop`` (the one face of a billboard), and ``best_portrait`` picks the
-photo for a single-portrait slot: the one place where a better rule (faces
-detected in the picture) replaces the rule above.
+photo for a single-portrait slot (the largest face).
 
 A JPEG is decoded at 1/2, 1/4 or 1/8 scale (``draft``) when that still covers
 the frame, so four 12-megapixel photos on an A3 poster cost little memory.
@@ -24,15 +24,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from outreach.channels import best_portrait as best_face_portrait
+from outreach.channels import detect_faces, face_crop_box
+
 if TYPE_CHECKING:
     from PIL import Image as PILImage
+
+    from outreach.channels import Face
 
 TOP_SHARE = 0.4  # of the height cut away, the share taken off the top
 _ROTATED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 
 Box = tuple[int, int, int, int]
-#: Chooses the part of an upright picture shown in a frame: (picture, frame size) -> box.
-Crop = Callable[["PILImage.Image", tuple[int, int]], Box]
+#: Chooses the part of an upright picture shown in a frame:
+#: (picture, frame size, faces found in it) -> box.
+Crop = Callable[["PILImage.Image", tuple[int, int], "Sequence[Face]"], Box]
 
 
 @dataclass(frozen=True)
@@ -40,34 +46,35 @@ class Placed:
     image: PILImage.Image  # exactly the frame's size, RGB
     source_size: tuple[int, int]  # the photo's upright size in pixels
     used: tuple[int, int]  # pixels of the photo that cover the frame (before scaling)
+    faces: tuple[Face, ...] = ()  # the faces found in the photo, as fractions of it
 
 
-def cover_box(width: int, height: int, frame: tuple[int, int]) -> tuple[int, int, int, int]:
+def cover_box(width: int, height: int, frame: tuple[int, int],
+              faces: Sequence[Face] = ()) -> tuple[int, int, int, int]:
     """The (left, top, right, bottom) part of a ``width`` x ``height`` photo with the
     frame's aspect ratio, cut as the module docstring says."""
-    fw, fh = frame
-    if width * fh > height * fw:  # photo is wider than the frame: cut the sides evenly
-        keep = max(1, round(height * fw / fh))
-        left = (width - keep) // 2
-        return (left, 0, left + keep, height)
-    keep = max(1, round(width * fh / fw))
-    top = round((height - keep) * TOP_SHARE)
-    return (0, top, width, top + keep)
+    return face_crop_box((width, height), frame[0] / frame[1], faces, top_share=TOP_SHARE)
 
 
-def choose_crop(picture: PILImage.Image, frame: tuple[int, int]) -> Box:
-    """The part of ``picture`` (upright) a frame of ``frame``'s proportions shows."""
-    return cover_box(*picture.size, frame)
+def choose_crop(picture: PILImage.Image, frame: tuple[int, int],
+                faces: Sequence[Face] = ()) -> Box:
+    """The part of ``picture`` (upright) a frame of ``frame``'s proportions shows:
+    every face in ``faces`` when they fit."""
+    return cover_box(*picture.size, frame, faces)
 
 
-def portrait_crop(picture: PILImage.Image, frame: tuple[int, int]) -> Box:
-    """The part of ``picture`` a single-portrait slot (the billboard's) shows."""
-    return cover_box(*picture.size, frame)
+def portrait_crop(picture: PILImage.Image, frame: tuple[int, int],
+                  faces: Sequence[Face] = ()) -> Box:
+    """The part of ``picture`` a single-portrait slot (the billboard's) shows: the
+    largest face of ``faces``, or the rule of a photo without faces."""
+    largest = max(faces, key=lambda face: face.area, default=None)
+    return cover_box(*picture.size, frame, () if largest is None else (largest,))
 
 
 def best_portrait(paths: Sequence[Path]) -> Path | None:
-    """The photo for a single-portrait slot: the story's first."""
-    return paths[0] if paths else None
+    """The photo for a single-portrait slot: the one with the largest face, else the
+    story's first."""
+    return best_face_portrait(paths) or (paths[0] if paths else None)
 
 
 def upright_size(path: Path) -> tuple[int, int]:
@@ -80,27 +87,29 @@ def upright_size(path: Path) -> tuple[int, int]:
 
 
 def place_photo(path: Path, frame: tuple[int, int], crop: Crop = choose_crop,
-                enlarge: bool = True) -> Placed:
+                enlarge: bool = True, *, faces: bool = True) -> Placed:
     """``path`` upright, cropped to the frame's ratio by ``crop`` and scaled to ``frame``
     pixels; with ``enlarge=False`` a photo with fewer pixels than the frame keeps its own
-    (the frame's proportions, the photo's pixels: a PDF scales it, memory does not).
+    (the frame's proportions, the photo's pixels: a PDF scales it, memory does not); with
+    ``faces=False`` the crop does not look for faces.
 
     Raises OSError (or PIL's UnidentifiedImageError) when the file cannot be read.
     """
     from PIL import Image, ImageOps
 
+    found = detect_faces(path) if faces else ()
     with Image.open(path) as image:
         orientation = _orientation(image)
         raw_w, raw_h = image.size
         upright = (raw_h, raw_w) if orientation in _ROTATED else (raw_w, raw_h)
-        box = cover_box(*upright, frame)
+        box = cover_box(*upright, frame, found)
         factor = min(1.0, frame[0] / max(1, box[2] - box[0]))
         image.draft(None, (max(1, math.ceil(raw_w * factor)), max(1, math.ceil(raw_h * factor))))
         image.load()
         picture = ImageOps.exif_transpose(image)
     if picture.mode != "RGB":
         picture = _rgb(picture)
-    scaled_box = crop(picture, frame)
+    scaled_box = crop(picture, frame, found)
     shrinking = scaled_box[2] - scaled_box[0] >= frame[0]
     if not shrinking and not enlarge:
         kept = scaled_box[2] - scaled_box[0]
@@ -111,7 +120,7 @@ def place_photo(path: Path, frame: tuple[int, int], crop: Crop = choose_crop,
     placed = picture.resize(frame, method, box=scaled_box, reducing_gap=2.0 if shrinking else None)
     used = (round((scaled_box[2] - scaled_box[0]) * upright[0] / picture.size[0]),
             round((scaled_box[3] - scaled_box[1]) * upright[1] / picture.size[1]))
-    return Placed(placed, upright, used)
+    return Placed(placed, upright, used, tuple(found))
 
 
 def effective_dpi(placed: Placed, frame_width_px: int, page_dpi: int) -> float:

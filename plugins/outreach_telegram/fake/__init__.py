@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,9 @@ class FakeTelegram(FakePlatform):
         self.server.shutdown()
         self.server.server_close()
         self.server = None
+        if self.state.file_store is not None:
+            self.state.file_store.close()
+            self.state.file_store = None
 
     def __enter__(self) -> FakeTelegram:
         self.start()
@@ -138,6 +141,84 @@ class FakeTelegram(FakePlatform):
                     return False
                 self.state.lock.wait(min(left, 0.05))
         return True
+
+    # --- people sending photo reports (outreach_telegram.fake.files) ---
+
+    def send_text(self, user_id: int, text: str, first_name: str = "Гость") -> dict[str, Any]:
+        """A person types ``text`` to the bot."""
+        with self.state.lock:
+            return self.state.user_message(self._user(user_id, first_name), {"text": text})
+
+    def send_photos(self, user_id: int, photos: Sequence[bytes | Path],
+                    caption: str | None = None, album: bool = True,
+                    first_name: str = "Гость") -> list[dict[str, Any]]:
+        """A person sends photos: several as one album (one message per photo sharing a
+        ``media_group_id``, the caption on the first) or one by one."""
+        from outreach_telegram.fake.files import photo_sizes
+
+        with self.state.lock:
+            user = self._user(user_id, first_name)
+            group = f"1{self.state.next_update_id:017d}" if album and len(photos) > 1 else None
+            sent = []
+            for index, photo in enumerate(photos):
+                content: dict[str, Any] = {"photo": photo_sizes(self.state, photo)}
+                if caption and index == 0:
+                    content["caption"] = caption
+                if group:
+                    content["media_group_id"] = group
+                sent.append(self.state.user_message(user, content))
+            return sent
+
+    def send_document(self, user_id: int, data: bytes | Path, name: str, mime: str,
+                      caption: str | None = None, first_name: str = "Гость") -> dict[str, Any]:
+        """A person sends a file as is (a photo "as a file" keeps its original)."""
+        from outreach_telegram.fake.files import document
+
+        with self.state.lock:
+            content: dict[str, Any] = {"document": document(self.state, data, name, mime)}
+            if caption:
+                content["caption"] = caption
+            return self.state.user_message(self._user(user_id, first_name), content)
+
+    def send_video(self, user_id: int, data: bytes, first_name: str = "Гость") -> dict[str, Any]:
+        from outreach_telegram.fake.files import video
+
+        with self.state.lock:
+            return self.state.user_message(self._user(user_id, first_name),
+                                           {"video": video(self.state, data)})
+
+    def press(self, user_id: int, message_id: int, data: str, chat_id: int | str | None = None,
+              first_name: str = "Гость") -> str:
+        """A person presses a button of the bot's message (in a group: ``chat_id``);
+        the callback query's id."""
+        with self.state.lock:
+            chat = None if chat_id is None else self.state.find_chat(chat_id).id
+            return self.state.press_button(self._user(user_id, first_name), message_id, data,
+                                           chat)
+
+    def query_answer(self, query_id: str) -> str | None:
+        """What the bot answered to a button press (None: not answered yet)."""
+        with self.state.lock:
+            if not self.state.queries.get(query_id):
+                return None
+            return self.state.query_answers.get(query_id, "")
+
+    def rehearse_report(self, reporter_code: str, coordinator_code: str | None,
+                        photos: Sequence[Path], caption: str, coordinators_chat: str | None,
+                        start_after: float = 60.0, approve_after: float = 180.0) -> bool:
+        """Play a reporter who sends a photo report ``start_after`` fake seconds from now,
+        and a coordinator who approves it ``approve_after`` fake seconds after its card
+        arrives (``outreach_telegram.fake.reporters``)."""
+        from outreach_telegram.fake.reporters import Rehearsal
+
+        Rehearsal(self.state, reporter_code, coordinator_code, photos, caption,
+                  coordinators_chat, start_after, approve_after).start()
+        return True
+
+    def _user(self, user_id: int, first_name: str) -> dict[str, Any]:
+        known = self.state.users.get(user_id)
+        return known or {"id": user_id, "is_bot": False, "first_name": first_name,
+                         "language_code": "ru"}
 
     @property
     def count_429(self) -> int:

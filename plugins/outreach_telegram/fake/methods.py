@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from outreach_telegram.fake.entities import EntityError, parse, utf16_len
+from outreach_telegram.fake.files import get_file
 from outreach_telegram.fake.state import BOT_ID, BOT_USERNAME, ApiError, FakeChat, FakeState
 
 MAX_TEXT, MAX_CAPTION = 4096, 1024
@@ -195,6 +196,10 @@ def send_photo(state: FakeState, params: dict[str, Any], files: Files) -> Any:
                                                                params.get("photo"))
     content: dict[str, Any] = {"photo": _photo_sizes(data, f"{chat.id}-{chat.next_message_id}")}
     _caption(content, params)
+    # Bot API sendPhoto: reply_markup, e.g. an inline keyboard under the photo.
+    markup = _reply_markup(chat, params.get("reply_markup"))
+    if markup is not None and "inline_keyboard" in markup:
+        content["reply_markup"] = markup
     state.take(chat, 1)
     return _public(_store(state, chat, params, content))
 
@@ -291,7 +296,67 @@ def answer_callback_query(state: FakeState, params: dict[str, Any], files: Files
         raise ApiError(400, "Bad Request: query is too old and response timeout expired "
                             "or query ID is invalid")
     state.queries[query_id] = True
+    # The notification shown to the one who pressed: 0-200 characters (answerCallbackQuery).
+    text = str(params.get("text") or "")
+    if len(text) > 200:
+        raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+    state.query_answers[query_id] = text
     return True
+
+
+def _edited(state: FakeState, params: dict[str, Any]) -> tuple[FakeChat, dict[str, Any]]:
+    """The bot's message that ``chat_id`` and ``message_id`` name (Bot API editMessage*)."""
+    chat = state.find_chat(_required(params, "chat_id"))
+    message_id = int(_required(params, "message_id"))
+    message = next((m for m in chat.messages if m["message_id"] == message_id), None)
+    if message is None:
+        raise ApiError(400, "Bad Request: message to edit not found")
+    if message.get("from", {}).get("id") != BOT_ID and "sender_chat" not in message:
+        raise ApiError(400, "Bad Request: message can't be edited")
+    return chat, message
+
+
+def edit_message_reply_markup(state: FakeState, params: dict[str, Any], files: Files) -> Any:
+    """Bot API editMessageReplyMarkup: "edit only the reply markup"; an absent markup
+    removes the inline keyboard. The edited Message is returned."""
+    chat, message = _edited(state, params)
+    markup = _reply_markup(chat, params.get("reply_markup"))
+    if markup is not None and "inline_keyboard" not in markup:
+        raise ApiError(400, "Bad Request: inline keyboard expected")
+    if markup == message.get("reply_markup"):
+        # Telegram refuses an edit that changes nothing (observed; not in the docs).
+        raise ApiError(400, "Bad Request: message is not modified: specified new message "
+                            "content and reply markup are exactly the same as a current "
+                            "content and reply markup of the message")
+    if markup is None:
+        message.pop("reply_markup", None)
+    else:
+        message["reply_markup"] = markup
+    message["edit_date"] = int(state.now())
+    return _public(message)
+
+
+def edit_message_text(state: FakeState, params: dict[str, Any], files: Files) -> Any:
+    """Bot API editMessageText: new text (1-4096 characters after parsing) of a text
+    message, and its inline keyboard (kept out when not given)."""
+    chat, message = _edited(state, params)
+    if "text" not in message:
+        raise ApiError(400, "Bad Request: there is no text in the message to edit")
+    text = str(params.get("text") or "")
+    if not text.strip():
+        raise ApiError(400, "Bad Request: message text is empty")
+    plain, entities = _formatted(text, params.get("parse_mode"), MAX_TEXT,
+                                 "message is too long")
+    markup = _reply_markup(chat, params.get("reply_markup"))
+    message["text"] = plain
+    message.pop("entities", None)
+    if entities:
+        message["entities"] = entities
+    message.pop("reply_markup", None)
+    if markup is not None and "inline_keyboard" in markup:
+        message["reply_markup"] = markup
+    message["edit_date"] = int(state.now())
+    return _public(message)
 
 
 def take_updates(state: FakeState, params: dict[str, Any]) -> list[dict[str, Any]] | None:
@@ -323,4 +388,7 @@ METHODS: dict[str, Callable[[FakeState, dict[str, Any], Files], Any]] = {
     "getChatMemberCount": get_chat_member_count,
     "createChatInviteLink": create_chat_invite_link,
     "answerCallbackQuery": answer_callback_query,
+    "getFile": get_file,
+    "editMessageReplyMarkup": edit_message_reply_markup,
+    "editMessageText": edit_message_text,
 }

@@ -95,6 +95,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._sandbox(path, body)
             return
         parts = path.strip("/").split("/")
+        if len(parts) > 2 and parts[0] == "file" and parts[1].startswith("bot"):
+            # python-telegram-bot percent-encodes the path, the token's ":" too (%3A).
+            self._download(urllib.parse.unquote(parts[1][3:]),
+                           urllib.parse.unquote("/".join(parts[2:])))
+            return
         if len(parts) != 2 or not parts[0].startswith("bot"):
             self._send(404, {"ok": False, "error_code": 404, "description": "Not Found"})
             return
@@ -139,6 +144,24 @@ class _Handler(BaseHTTPRequestHandler):
             if method.lower().startswith("send"):
                 state.save()
         return result
+
+    def _download(self, token: str, file_path: str) -> None:
+        """Bot API getFile: the file "can then be downloaded via the link
+        https://api.telegram.org/file/bot<token>/<file_path>"; streamed from disk."""
+        from outreach_telegram.fake.files import download_path
+
+        state = self.server.state
+        found = download_path(state, file_path) if token == state.token else None
+        if found is None:
+            self._send(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(found.stat().st_size))
+        self.end_headers()
+        with found.open("rb") as source:
+            for chunk in iter(lambda: source.read(1 << 16), b""):
+                self.wfile.write(chunk)
 
     def _get_updates(self, state: FakeState, params: dict[str, Any]) -> Any:
         arrived = time.monotonic()

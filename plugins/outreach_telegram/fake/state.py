@@ -85,6 +85,8 @@ class FakeState:
         self.private: dict[int, FakeChat] = {}  # user id -> the person's chat with the bot
         self.users: dict[int, dict[str, Any]] = {}
         self.queries: dict[str, bool] = {}  # callback query id -> answered
+        self.query_answers: dict[str, str] = {}  # callback query id -> the text shown
+        self.file_store: Any = None  # files people sent (fake.files.FileStore), made on use
         self.next_query_id = 1
         #: Called (under ``lock``) with each message the bot sends to a private chat.
         self.on_bot_message: list[Any] = []
@@ -239,9 +241,12 @@ class FakeState:
         self.push_update("message", message)
         return message
 
-    def press_button(self, user: dict[str, Any], message_id: int, data: str) -> str:
-        """A person presses an inline button of the bot's message: a callback_query update."""
-        chat = self.private_chat(user)
+    def press_button(self, user: dict[str, Any], message_id: int, data: str,
+                     chat_id: int | None = None) -> str:
+        """A person presses an inline button of the bot's message: a callback_query update
+        (in their chat with the bot, or in the group ``chat_id``)."""
+        self.users[user["id"]] = user
+        chat = self.private_chat(user) if chat_id is None else self.find_chat(chat_id)
         message = next((m for m in chat.messages if m["message_id"] == message_id), None)
         buttons = [b for row in ((message or {}).get("reply_markup") or {}).get(
             "inline_keyboard", []) for b in row]

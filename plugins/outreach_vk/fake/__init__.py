@@ -4,7 +4,9 @@ It speaks VK's wire protocol (``/method/<name>``, ``{"response": ...}`` or
 ``{"error": {...}}``) for every method the plugin uses, runs the plugin's
 ``execute`` batches, takes photo uploads, and enforces what VK enforces: the
 token kind of each method, per-token request rates, required parameters,
-attachment limits and ``guid`` deduplication. Posts gain views, likes,
+attachment limits, ``guid``, the API version, daily limits and the size of an
+``execute`` answer; BEHAVIOURS.md lists each behaviour with its source, and
+what the fake knowingly does not model. Posts gain views, likes,
 reposts and comments as the fake's clock runs (``speed``). Faults for
 rehearsals: ``set_fault("outage" | "captcha" | "flood" | "posting_denied" |
 "server_error", True or a number of times)``, ``set_fault("slow", seconds)``,
@@ -15,12 +17,12 @@ seeded people who follow the sign-up links of new posts; over HTTP,
 ``POST /_sandbox/faults`` with a JSON object, ``POST /_sandbox/revoke {"token":
 NAME}``, ``POST /_sandbox/clock {"advance": SECONDS}``,
 ``POST /_sandbox/person {"code": CODE, "behaviour": ...}``,
-``POST /_sandbox/join {}``, ``GET /_sandbox/state``. Assumptions where VK's docs
-are silent are listed in docs/vk.md.
+``POST /_sandbox/join {}``, ``GET /_sandbox/state``.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 from collections import deque
@@ -30,9 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from outreach.channels import FakePlatform, write_private
+from outreach_vk import limits
 from outreach_vk.fake import execute
 from outreach_vk.fake.bot import COORDINATORS_PEER, Inbox, Messenger, Sent
-from outreach_vk.fake.methods import BOT_METHODS, Methods, VKError, check_call
+from outreach_vk.fake.methods import BOT_METHODS, Methods, VKError, check_call, check_version
 from outreach_vk.fake.people import Crowd, People, Person
 from outreach_vk.fake.server import RATE, Handler, RateLimiter, Server, error_body, probe
 from outreach_vk.fake.state import Clock, Store
@@ -133,16 +136,28 @@ class FakeVK(FakePlatform):
             return [self.methods.post_object(p)
                     for p in sorted(posts, key=lambda p: p["id"], reverse=True)]
 
-    def add_posts(self, count: int, text: str = "Запись из песочницы") -> list[str]:
-        """Put ``count`` posts straight on the community's wall; their ids ("-group_post")."""
+    def add_posts(self, count: int, text: str = "Запись из песочницы",
+                  photos: int = 0) -> list[str]:
+        """Put ``count`` posts (with ``photos`` photos each) straight on the community's
+        wall; their ids ("-group_post")."""
         made = []
         with self.store.lock:
             world, now = self.store.world, int(self.clock.now())
             for number in range(count):
+                attached = []
+                for _ in range(photos):
+                    photo_id = world.new_id()
+                    world.photos[f"{-world.group_id}_{photo_id}"] = {
+                        "id": photo_id, "album_id": -14, "owner_id": -world.group_id,
+                        "user_id": 100, "date": now, "has_tags": False, "text": "",
+                        "width": 2560, "height": 1920, "access_key": f"{photo_id:018x}",
+                        "sizes": [{"type": "w", "width": 2560, "height": 1920,
+                                   "url": f"{self.url}/photos/{photo_id}.jpg"}]}
+                    attached.append(f"photo{-world.group_id}_{photo_id}")
                 post_id = world.new_id()
                 world.posts[f"{-world.group_id}_{post_id}"] = {
                     "id": post_id, "owner_id": -world.group_id, "from_id": -world.group_id,
-                    "date": now, "text": f"{text} {number + 1}", "attachments": [],
+                    "date": now, "text": f"{text} {number + 1}", "attachments": attached,
                     "signed": False, "close_comments": False, "guid": None}
                 made.append(f"{-world.group_id}_{post_id}")
         self.store.save()
@@ -229,6 +244,7 @@ class FakeVK(FakePlatform):
         return body
 
     def _answer(self, method: str, params: dict[str, str]) -> dict[str, Any]:
+        check_version(params.get("v"))
         value = params.get("access_token")
         if not value:
             raise VKError(5, "no access_token passed.")
@@ -249,14 +265,19 @@ class FakeVK(FakePlatform):
         if method == "execute":
             if token.kind not in ("user", "group"):
                 raise VKError(28)
-            return execute.run(self.methods, token, params, self.record)
+            answer = execute.run(self.methods, token, params, self.record)
+            size = len(json.dumps(answer["response"], ensure_ascii=False).encode())
+            if size > limits.EXECUTE_MAX_RESPONSE_BYTES:
+                raise VKError(13, "response size is too big")
+            return answer
         return {"response": self.methods.call(method, token, params)}
 
     def upload(self, query: dict[str, str], files: list[tuple[str, str, bytes]]) -> Any:
         server = 851_000 + int(query.get("gid") or 0) % 1000
+        # dev.vk.com/ru/api/upload/wall-photo: the file goes in the field "photo".
+        files = [f for f in files if f[0] == limits.UPLOAD_FIELD]
         if not files:
-            return {"server": server, "photo": "[]", "hash": "",
-                    "error": "ERR_UPLOAD_NO_FILE: no file in the request"}
+            return {"server": server, "photo": "[]", "hash": ""}
         _, filename, data = files[0]
         found = probe(data)
         if isinstance(found, str):

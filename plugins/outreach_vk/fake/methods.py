@@ -24,9 +24,11 @@ METHODS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 ERROR_TEXT = {
+    1: "Unknown error occurred",
     3: "Unknown method passed",
     5: "User authorization failed: invalid access_token (4).",
     6: "Too many requests per second",
+    8: "Invalid request",
     9: "Flood control",
     10: "Internal server error",
     12: "Unable to compile code",
@@ -35,6 +37,7 @@ ERROR_TEXT = {
     15: "Access denied",
     27: "Group authorization failed: method is unavailable with group auth.",
     28: "Application authorization failed: method is unavailable with service token.",
+    29: "Rate limit reached",
     100: "One of the parameters specified was missing or invalid",
     214: "Access to adding post denied",
     901: "Can't send messages for users without permission",
@@ -79,6 +82,21 @@ def check_call(method: str, token: Token, params: Mapping[str, str],
             raise VKError(100, f"{name} is undefined")
 
 
+def check_version(version: str | None) -> None:
+    """VK's answers to a request without ``v`` or with a version it no longer serves."""
+    if not version:
+        raise VKError(8, "v (version) is required")
+    try:
+        asked = tuple(int(part) for part in version.split("."))
+    except ValueError:
+        asked = (0,)
+    if asked < limits.OLDEST_API_VERSION:
+        oldest = ".".join(str(part) for part in limits.OLDEST_API_VERSION)
+        raise VKError(8, f'versions below {oldest} are deprecated. Version param should be '
+                         f'passed as "v". "version" param is invalid and not supported. For '
+                         f'more information go to https://vk.com/dev/constant_version_updates')
+
+
 @overload
 def _int(params: Mapping[str, str], name: str, default: int) -> int: ...
 
@@ -121,6 +139,10 @@ class Methods:
         check_call(method, token, params)
         handler = getattr(self, method.replace(".", "_"))
         with self.store.lock:
+            most = limits.METHOD_CALLS_PER_DAY.get(method)
+            if most is not None and self.world.count_today(
+                    f"{method}:{token.name}", self.store.clock.day()) >= most:
+                raise VKError(29)  # a method's calls a day (limits.METHOD_CALLS_PER_DAY)
             return handler(token, params)
 
     @property
@@ -135,7 +157,7 @@ class Methods:
         if not token.scopes & limits.SCOPE_BITS["wall"]:
             raise VKError(15, "no access to call this method")
         if owner < 0 and (owner != -world.group_id or token.owner != ADMIN_ID):
-            raise VKError(214, "the user is not an administrator or editor of the community")
+            raise VKError(214)  # VK's words for it are not documented: its bare error text
         message = params.get("message", "")
         attachments = [a for a in params.get("attachments", "").split(",") if a]
         if not message and not attachments:
@@ -148,17 +170,24 @@ class Methods:
             if not attachment.startswith("photo") or attachment[5:] not in world.photos:
                 raise VKError(100, f"attachments is invalid: {attachment}")
         guid_key = f"{owner}:{params['guid']}" if params.get("guid") else None
+        content = [message, attachments]
         if guid_key and guid_key in world.guids:
-            first, at = world.guids[guid_key]
-            if now - at < limits.GUID_TTL:  # a repeat within the hour: the first post
-                return {"post_id": int(first)}
+            first, at, sent = (world.guids[guid_key] + [None])[:3]
+            if now - at < limits.GUID_TTL and sent == content:
+                # wall.post: guid "prevents sending the same post again; valid for one
+                # hour". What VK answers the repeat is not documented: the fake answers
+                # the most cautious way, an error naming no post, so nothing may rely on it.
+                raise VKError(1)
         if self.take("captcha"):
             raise VKError(14, captcha_sid="7265400912",
                           captcha_img=self.base_url() + "/captcha.php?sid=7265400912&s=1")
         if self.take("flood"):
             raise VKError(9, "too many posts in a short time")
         if self.take("posting_denied"):
-            raise VKError(214, "the community's wall is closed")
+            raise VKError(214)
+        if owner < 0 and world.count_today(f"wall.post:{owner}", self.store.clock.day()) \
+                >= limits.WALL_POSTS_PER_DAY:
+            raise VKError(214, f"you can only add {limits.WALL_POSTS_PER_DAY} posts a day")
         post_id = world.new_id()
         world.posts[f"{owner}_{post_id}"] = {
             "id": post_id, "owner_id": owner, "date": int(now), "text": message,
@@ -167,7 +196,7 @@ class Methods:
             "close_comments": params.get("close_comments") in ("1", "true"),
             "guid": params.get("guid")}
         if guid_key:
-            world.guids[guid_key] = [post_id, now]
+            world.guids[guid_key] = [post_id, now, content]
         self.store.save()
         if self.on_post is not None:
             self.on_post(post_id, message)

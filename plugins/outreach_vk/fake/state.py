@@ -7,6 +7,7 @@ same seed and the same moment give the same figures, and a clock running at
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import math
@@ -16,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from outreach.channels import write_private
 from outreach_vk import limits
@@ -56,6 +58,11 @@ class Clock:
     def advance(self, seconds: float) -> None:
         self._base += seconds
 
+    def day(self) -> str:
+        """VK's day now (an assumption: Moscow's calendar day, see limits.VK_TIME_ZONE)."""
+        return dt.datetime.fromtimestamp(self.now(), ZoneInfo(limits.VK_TIME_ZONE)).date() \
+            .isoformat()
+
 
 def token_value(seed: str, name: str, kind: str) -> str:
     return f"vk1.sandbox.{kind}." + hashlib.sha256(f"{seed}:{name}".encode()).hexdigest()[:40]
@@ -72,7 +79,9 @@ class World:
     posts: dict[str, dict[str, Any]] = field(default_factory=dict)  # "owner_id" -> post
     photos: dict[str, dict[str, Any]] = field(default_factory=dict)  # "owner_id" -> photo
     uploads: dict[str, dict[str, Any]] = field(default_factory=dict)  # upload key -> probe
-    guids: dict[str, list[float]] = field(default_factory=dict)  # "owner:guid" -> [id, t]
+    guids: dict[str, list[Any]] = field(default_factory=dict)  # "owner:guid" -> [id, t, post]
+    #: Calls counted against VK's daily limits: {"day": "YYYY-MM-DD", "counts": {key: n}}.
+    daily: dict[str, Any] = field(default_factory=dict)
     revoked: list[str] = field(default_factory=list)  # token names
     next_id: int = 1
     now: float | None = None  # the fake clock when saved
@@ -92,6 +101,15 @@ class World:
 
     def value_of(self, name: str) -> str:
         return next(v for v, t in self.tokens().items() if t.name == name)
+
+    def count_today(self, key: str, day: str) -> int:
+        """One more of ``key`` on ``day`` (VK's day); how many there were before."""
+        if self.daily.get("day") != day:
+            self.daily = {"day": day, "counts": {}}
+        counts = self.daily["counts"]
+        before: int = counts.get(key, 0)
+        counts[key] = before + 1
+        return before
 
     def new_id(self) -> int:
         self.next_id += 1
