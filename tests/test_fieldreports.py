@@ -307,3 +307,39 @@ def test_an_uncertain_publication_is_resolved_by_button(desk: FrontDesk, config:
     assert "Only coordinators" in late.text
     [second] = olga.press(values[1], chat="team")
     assert "Already done by Ольга" in second.text
+
+
+def test_the_weekly_digest_goes_once_on_monday_morning(desk: FrontDesk, config: Config,
+                                                      store: Store) -> None:
+    import zoneinfo
+
+    from outreach.db.models import EngagementLatest, SignUp
+
+    reporter = enrol(desk, "1", PersonRole.reporter, "Анна")
+    tell(reporter)  # a report on T0, undecided
+    quiet = roster.invite(store, PersonRole.reporter, municipality="Миасс", name="Пётр",
+                          actor="cli:test", now=T0 - dt.timedelta(days=60)).code
+    desk.clock = lambda: T0 - dt.timedelta(days=60)
+    Phone(desk, "5").text(f"/start {quiet}")
+    zone = zoneinfo.ZoneInfo(config.time_zone)
+    monday = dt.datetime.combine(T0.astimezone(zone).date() + dt.timedelta(days=7),
+                                 dt.time(10), zone)
+    with store.session() as session:
+        campaign = add_campaign(session, "field")
+        published = add_publication(session, 1, campaign, "tg", T0, status="published",
+                                    published_at=T0 + dt.timedelta(hours=1), url="https://x/1")
+        session.add(EngagementLatest(publication_id=published, taken_at=T0, views=120))
+        session.add(SignUp(created_at=T0, completed_at=T0 + dt.timedelta(days=1),
+                           status="completed", source="offline", municipality="Златоуст"))
+    news = News(store, config, desk.registry, Decisions(store, config, desk.registry))
+    PhotoChannel.notices.clear()
+    assert news._digest(monday - dt.timedelta(days=1)) == 0  # Sunday: not yet
+    assert news._digest(monday.replace(hour=8)) == 0  # Monday before nine
+    assert news._digest(monday) == 1
+    assert news._digest(monday + dt.timedelta(hours=2)) == 0  # once a week
+    [(chat, text)] = PhotoChannel.notices
+    assert chat == "team"
+    assert "Published: 1 post (tg: 1)" in text and "120 views" in text
+    assert "New volunteers: 1" in text and "Златоуст — 1" in text
+    assert "Reports waiting for a decision: 1" in text
+    assert "sent nothing for a month: Пётр" in text and "Анна" not in text.split("month")[-1]
