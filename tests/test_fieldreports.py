@@ -293,8 +293,9 @@ def test_an_uncertain_publication_is_resolved_by_button(desk: FrontDesk, config:
                                        finished_at=T0, outcome="uncertain"))
     news = News(store, config, desk.registry, Decisions(store, config, desk.registry))
     PhotoChannel.cards.clear()
-    assert news.tell(T0 + dt.timedelta(minutes=1)) == 1
-    assert news.tell(T0 + dt.timedelta(minutes=2)) == 0  # once, not once per round
+    tuesday = T0 + dt.timedelta(days=1)  # not a Monday morning: no weekly digest
+    assert news.tell(tuesday) == 1
+    assert news.tell(tuesday + dt.timedelta(minutes=1)) == 0  # once, not once per round
     [(_chat, card)] = PhotoChannel.cards
     assert "not known whether" in card.text
     values = [value for _label, value in card.choices]
@@ -343,3 +344,32 @@ def test_the_weekly_digest_goes_once_on_monday_morning(desk: FrontDesk, config: 
     assert "New volunteers: 1" in text and "Златоуст — 1" in text
     assert "Reports waiting for a decision: 1" in text
     assert "sent nothing for a month: Пётр" in text and "Анна" not in text.split("month")[-1]
+
+
+def test_an_album_whose_first_photo_fails_still_offers_done(desk: FrontDesk,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    from outreach.channels import TransientError
+    from outreach.fieldreports import files as report_files
+
+    monkeypatch.setattr(report_files.time, "sleep", lambda seconds: None)
+    reporter = enrol(desk, "1", PersonRole.reporter, "Анна")
+    busy = {"f2": 1}  # the line was busy once for this one: tried again, taken
+    fetch = PhotoChannel.fetch_file
+
+    def flaky(self: PhotoChannel, file: IncomingFile, target: Path) -> None:
+        if busy.get(file.file_id):
+            busy[file.file_id] -= 1
+            raise TransientError("timed out")
+        fetch(self, file, target)
+
+    monkeypatch.setattr(PhotoChannel, "fetch_file", flaky)
+    gone = IncomingFile("gone", "ugone", "photo", 100, 640, 480)  # the platform lost it
+    [refused] = reporter.send(files=(gone,), attachment=True, album="a7", text="Концерт")
+    assert "could not download" in refused.text and not refused.choices
+    [receiving] = reporter.photos(2, album="a7")
+    assert "receiving your photos" in receiving.text
+    assert [value for _label, value in receiving.choices] == [t.DONE, t.CANCEL]
+    assert reporter.photos(3, album="a7") == []  # one answer per album
+    done = reporter.press(t.DONE)
+    assert "2 photos" in done[0].text
