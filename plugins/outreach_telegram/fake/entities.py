@@ -27,7 +27,8 @@ HTML_TAGS = {
     "code": "code", "pre": "pre", "blockquote": "blockquote", "tg-emoji": "custom_emoji",
 }
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^>]*)?)>")
-_ATTRIBUTE = re.compile(r"""\s*([a-zA-Z][a-zA-Z0-9-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+_ATTRIBUTE = re.compile(
+    r"""\s*([a-zA-Z][a-zA-Z0-9-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 #: A link Telegram accepts for ``<a>`` without ``href`` (tdlib LinkManager::check_link):
 #: cautiously, only an http(s) or tg: URL or a bare host name with a dot.
 _LINK = re.compile(r"(?i)(?:https?://|tg://)\S+|[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/\S*)?")

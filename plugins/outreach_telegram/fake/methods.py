@@ -11,8 +11,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from outreach_telegram.fake.entities import EntityError, parse, utf16_len
 from outreach_telegram.fake import webhooks
+from outreach_telegram.fake.entities import EntityError, parse, utf16_len
 from outreach_telegram.fake.files import get_file
 from outreach_telegram.fake.state import BOT_ID, BOT_USERNAME, ApiError, FakeChat, FakeState
 
