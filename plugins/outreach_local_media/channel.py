@@ -314,8 +314,11 @@ class LocalMediaChannel(Channel):
                       "it may write to"),
             )]
         free = _free_megabytes(self.root)
-        return [CheckResult(ok=True, message=_("press kits go to {folder} ({free} MB free)").format(
-            folder=self.root, free=format_number(free)))]
+        results = [CheckResult(ok=True, message=_("press kits go to {folder} ({free} MB free)")
+                               .format(folder=self.root, free=format_number(free)))]
+        if self.mailer is not None:
+            results.append(self.mailer.check())
+        return results
 
 
 def _report(story: Post) -> Report:

@@ -279,10 +279,10 @@ def test_press_kit_has_a_release_per_outlet_with_its_own_code(tmp_path: Path) ->
     base = post(tmp_path)
     published = channel.publish(Post(**{**base.__dict__, "extra": {"outlet_codes": codes}}))
     folder = tmp_path / "output" / "press" / published.external_id
-    paper = (folder / "release-miasskiy-rabochiy.txt").read_text(encoding="utf-8")
-    radio = (folder / "release-radio-zlatoust.txt").read_text(encoding="utf-8")
-    assert "Call +7 (351) 000-00-00 and give the code MIA-2" in paper
-    assert "Sign up: https://t.me/bot?start=Aa" in paper and "ZLA-2" not in paper
+    paper = (folder / "miasskiy-rabochiy" / "release.txt").read_text(encoding="utf-8")
+    radio = (folder / "radio-zlatoust" / "release.txt").read_text(encoding="utf-8")
+    assert "call +7 (351) 000-00-00 and give the code MIA-2" in paper
+    assert "Sign up online: https://t.me/bot?start=Aa" in paper and "ZLA-2" not in paper
     assert "give the code ZLA-2" in radio and "MIA-2" not in radio
 
 
