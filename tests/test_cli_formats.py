@@ -50,7 +50,7 @@ channels = {names = ["press"]}
 
 # Every command with a machine format, as a script runs it.
 JSON_COMMANDS = [
-    ("stats",), ("stats", "--by", "week"), ("stats", "--by", "story"),
+    ("stats",), ("stats", "--by", "week"), ("stats", "--by", "story"), ("stats", "--by", "home"),
     ("publications", "list"), ("content", "list"), ("signups", "list"),
     ("signups", "list", "--duplicates"), ("signups", "list", "--unfinished"),
     ("channels", "list"), ("campaigns", "list"), ("campaigns", "preview", "mentoring"),
@@ -71,6 +71,7 @@ IDENTIFIERS: dict[str, set[str]] = {
     "outcome": {s.value for s in SlotOutcome},
     "consent": {"recorded", "missing", "not needed"},
     "active": {"yes", "no"},
+    "came_from": {"publication", "placement", "outlet", "offline", "unattributed"},
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import stat
 from pathlib import Path
@@ -23,16 +24,21 @@ def _config_on(tmp_path: Path, store_url: str) -> Path:
     return config.path
 
 
-@pytest.fixture
-def project(tmp_path: Path, store_url: str) -> Path:
+def _with_poster_code(tmp_path: Path, store_url: str, short_code: str = "MIA-7",
+                      placement: str = "Пенсионный фонд, Миасс") -> Path:
+    """The sign-up test config, its store holding one poster's code (printed before)."""
     project = _config_on(tmp_path, store_url)
     store = open_store(store_url)
     with store.session() as s:
         s.add(ReferralCode(code="PosterCode1234", kind="placement", channel="press",
-                           placement="Пенсионный фонд, Миасс", short_code="MIA-7",
-                           created_at=utcnow()))
+                           placement=placement, short_code=short_code, created_at=utcnow()))
     store.dispose()
     return project
+
+
+@pytest.fixture
+def project(tmp_path: Path, store_url: str) -> Path:
+    return _with_poster_code(tmp_path, store_url)
 
 
 def run(runner: CliRunner, project: Path, *args: str) -> object:
@@ -48,7 +54,7 @@ def test_add_list_show_export_forget(runner: CliRunner, project: Path, tmp_path:
     refused = run(runner, project, "signups", "add", "--name", "Иван", "--phone",
                   "89120000002", "--code", "MAI-7")
     assert refused.exit_code == 1
-    assert "did you mean MIA-7" in refused.output and "Traceback" not in refused.output
+    assert "Did you mean MIA-7?" in refused.output and "Traceback" not in refused.output
     kept = run(runner, project, "signups", "add", "--name", "Иван", "--phone",
                "89120000002", "--code", "MAI-7", "--unattributed")
     assert kept.exit_code == 0 and "without a code" in kept.output
@@ -245,3 +251,74 @@ def test_exports_never_carry_a_formula(runner: CliRunner, project: Path, store_u
         stored = {r.name: r.interests for r in s.exec(select(SignUp))}
     store.dispose()
     assert stored["Ольга"] == "+cmd|' /C calc'!A0" and stored["Пётр"] == "-2+3"
+
+
+def test_list_says_where_people_live_and_what_brought_them(
+        runner: CliRunner, workdir: Path, store_url: str) -> None:
+    """Sign-ups from a post, a poster, a newspaper, the phone and a bot without a code."""
+    from stats_support import at, code, seeded_project, signup
+
+    from outreach.db.models import SignUp
+
+    seeded_project(workdir, store_url)
+    store = open_store(store_url)
+    with store.session() as s:
+        paper = code(s, "outlet-1", kind="outlet", channel="press",
+                     placement="Миасский рабочий")
+        signup(s, at("10-20"), paper, "Златоуст")
+        s.add(SignUp(created_at=at("10-21"), source="offline", municipality="Копейск"))
+    store.dispose()
+
+    data = json.loads(runner.invoke(cli, ["signups", "list", "--format", "json"]).output)
+    seen = {(r["municipality"], r["came_from"], r["campaign"], r["channel"], r["story_title"],
+             r["placement"]) for r in data if r["created"] >= "2026-10-06"}
+    assert seen == {
+        ("Челябинск", "publication", "mentoring", "vk", "Школа №5", None),
+        (None, "publication", "mentoring", "vk", "Школа №5", None),
+        (None, "publication", "mentoring", "telegram", "Школа №5", None),
+        ("Миасс", "placement", "walking", "press", None, "Пенсионный фонд, Миасс, ул. Ленина 5"),
+        ("Миасс", "unattributed", None, None, None, None),
+        ("Златоуст", "outlet", None, "press", None, "Миасский рабочий"),
+        ("Копейск", "offline", None, None, None, None)}
+    assert all(isinstance(r["story"], int) for r in data if r["came_from"] == "publication")
+
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(
+        cli, ["signups", "list", "--format", "csv", "--municipality", " миасс "]).output)))
+    assert [(r["municipality"], r["came_from"]) for r in rows] == [
+        ("Миасс", "unattributed"), ("Миасс", "placement")]
+    since = json.loads(runner.invoke(cli, ["signups", "list", "--format", "json", "--since",
+                                           "2026-10-16", "--campaign", "walking"]).output)
+    assert since == []
+    walking = json.loads(runner.invoke(cli, ["signups", "list", "--format", "json",
+                                             "--campaign", "walking"]).output)
+    assert [r["placement"] for r in walking] == ["Пенсионный фонд, Миасс, ул. Ленина 5"]
+
+    table = runner.invoke(cli, ["signups", "list", "--municipality", "Миасс"],
+                          env={"OUTREACH_LANG": "ru"})
+    assert table.exit_code == 0, table.output
+    assert "ГДЕ ЖИВЁТ" in table.output and "ОТКУДА" in table.output
+    assert "плакат или стенд «Пенсионный фонд, Миасс, ул. Ленина 5»" in table.output
+    assert "без кода" in table.output
+    posts = runner.invoke(cli, ["signups", "list", "--campaign", "mentoring"],
+                          env={"OUTREACH_LANG": "ru"})
+    assert "пост «Школа №5»" in posts.output
+
+    for option, wrong, meant in (("--municipality", "Миас", "Миасс"),
+                                 ("--campaign", "mentorng", "mentoring")):
+        refused = runner.invoke(cli, ["signups", "list", option, wrong],
+                                env={"OUTREACH_LANG": "ru"})
+        assert refused.exit_code == 1, refused.output
+        assert f"«{meant}»" in refused.output or f"'{meant}'" in refused.output
+        assert "Traceback" not in refused.output
+
+
+def test_a_latin_poster_code_typed_in_russian_letters_is_found(runner: CliRunner,
+                                                               tmp_path: Path,
+                                                               store_url: str) -> None:
+    """CHE-1 on a poster reads as СНЕ-1: a phone sign-up typed so keeps its source."""
+    project = _with_poster_code(tmp_path, store_url, "CHE-1", "Соцзащита, Челябинск")
+    added = run(runner, project, "signups", "add", "--name", "Ольга", "--phone",
+                "89120000001", "--code", "сне-1")
+    assert added.exit_code == 0, added.output
+    shown = run(runner, project, "signups", "show", "1")
+    assert "CHE-1" in shown.output, shown.output

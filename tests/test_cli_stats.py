@@ -140,6 +140,45 @@ def test_an_empty_period_says_so(runner: CliRunner, project: Path) -> None:
         result.output
 
 
+def test_by_home_counts_where_people_live_by_source(runner: CliRunner, project: Path,
+                                                    store_url: str) -> None:
+    from stats_support import at, signup
+
+    from outreach.db import open_store
+
+    store = open_store(store_url)
+    with store.session() as s:  # the same place as another person wrote it
+        signup(s, at("10-22"), None, " миасс")
+    store.dispose()
+    data = json.loads(run(runner, *OCTOBER, "--by", "home", "--format", "json").output)
+    assert data["by"] == "home" and data["across"] == "source"
+    assert {(r["home"], r["source"]): r["signups"] for r in data["rows"]} == {
+        ("Миасс", "placement"): 1, ("Миасс", "unattributed"): 2,
+        ("Челябинск", "publication"): 1, (None, "publication"): 2}
+    assert data["homes"] == [{"home": "Миасс", "signups": 3}, {"home": "Челябинск", "signups": 1},
+                             {"home": None, "signups": 2}]
+    assert data["total"] == 6
+
+    table = runner.invoke(cli, ["stats", *OCTOBER, "--by", "home"], env={"OUTREACH_LANG": "ru"})
+    assert table.exit_code == 0, table.output
+    assert "Где живут новые волонтёры и что их привело" in table.output
+    assert cells(table.output, "ГДЕ ЖИВЁТ") == ["ГДЕ", "ЖИВЁТ", "ПОСТЫ", "ПЛАКАТЫ,", "СТЕНДЫ",
+                                                "БЕЗ", "КОДА", "ВСЕГО"]
+    assert cells(table.output, "Миасс") == ["Миасс", "0", "1", "2", "3"]
+    assert cells(table.output, "(не указан)")[-4:] == ["2", "0", "0", "2"]
+    assert cells(table.output, "итого") == ["итого", "3", "1", "2", "6"]
+
+    by_campaign = run(runner, *OCTOBER, "--by", "home", "--by", "campaign", "--format", "csv")
+    assert by_campaign.exit_code == 0, by_campaign.output
+    assert list(csv.reader(io.StringIO(by_campaign.output))) == [
+        ["home", "campaign", "signups"], ["Миасс", "walking", "1"], ["Миасс", "", "2"],
+        ["Челябинск", "mentoring", "1"], ["", "mentoring", "2"]]
+    alone = run(runner, "--by", "source")
+    assert alone.exit_code == 2 and "--by home --by source" in alone.output
+    three = run(runner, "--by", "home", "--by", "week")
+    assert three.exit_code == 2 and "source, campaign or channel" in three.output
+
+
 def test_stats_audience_shows_members_per_day_and_joins_credited(
         runner: CliRunner, project: Path, store_url: str) -> None:
     import datetime as dt

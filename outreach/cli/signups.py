@@ -16,13 +16,17 @@ from outreach.i18n import N_, _, _l, format_number, ngettext
 
 if TYPE_CHECKING:
     from outreach.cli import App
-    from outreach.signups.records import Listed
+    from outreach.signups.records import Listed, Origin
 
 LIST_COLUMNS = ("id", "created", "status", "name", "phone", "municipality", "source",
-                "campaign", "channel", "placement", "code")
+                "came_from", "campaign", "channel", "story", "story_title", "placement", "code")
+# A table a person reads in a terminal: where they came from in words, in one column.
+TABLE_COLUMNS = ("id", "created", "status", "name", "phone", "municipality", "came_from",
+                 "campaign", "channel", "code")
 EXPORT_COLUMNS = ("id", "created", "status", "name", "phone", "contact", "municipality",
-                  "interests", "source", "campaign", "channel", "placement", "publication",
-                  "code", "consent_at", "policy_version", "completed_at")
+                  "interests", "source", "came_from", "campaign", "channel", "story",
+                  "story_title", "placement", "publication", "code", "consent_at",
+                  "policy_version", "completed_at")
 DUPLICATE_COLUMNS = ("group", "id", "created", "name", "phone", "phone_from", "municipality",
                      "source", "channel", "code")
 UNFINISHED_COLUMNS = ("id", "started", "last_message", "step", "status", "source", "channel",
@@ -35,7 +39,10 @@ HEADERS = {**SHARED_HEADERS, "contact": _l("Contact"), "interests": _l("Would he
            "last_message": _l("Last message"), "step": _l("Step"),
            "erased_after": _l("Erased after"), "merged_into": _l("Merged into"),
            "came from": _l("Came from"), "same phone as": _l("Same phone as"),
-           "person": _l("Account"), "dialog": _l("Dialog"), "code_given": _l("Code given")}
+           "person": _l("Account"), "dialog": _l("Dialog"), "code_given": _l("Code given"),
+           "came_from": _l("Came from"), "story_title": _l("Story title")}
+# Where the person lives, as they gave it (stats --by municipality is where the story was).
+LIST_HEADERS = {**HEADERS, "municipality": _l("Lives in")}
 
 
 def _header(key: str) -> str:
@@ -66,17 +73,30 @@ def _phone_from(row: Any, person: bool) -> str | None:
     return _("coordinator") if row.source in COORDINATOR_SOURCES else _("typed")
 
 
+def _came_from_words(kind: str, where: Origin | None) -> str:
+    """Where a sign-up came from, for a table: the post's story, the poster, the outlet."""
+    name = (where.story_title or where.placement) if where else None
+    words = {"publication": _("post “{name}”") if name else _("a post"),
+             "placement": _("poster or stand “{name}”") if name else _("a poster or stand"),
+             "outlet": _("press “{name}”") if name else _("the press"),
+             "offline": _("no code, added by a coordinator"),
+             "unattributed": _("no code")}
+    return words[kind].format(name=name)
+
+
 def _row(item: Listed, zone: zoneinfo.ZoneInfo, masked: bool, fmt: str,
          national: bool = False) -> dict[str, Any]:
     """One sign-up for a listing in ``fmt`` ("table" in the reader's words; "show" a
     person's card); ``national`` writes phones as 8 912 ... (CSV files)."""
     from outreach.signups.phones import mask_phone, pretty_phone
+    from outreach.signups.records import came_from
 
     row, where = item.signup, item.origin
     phone = row.phone and (mask_phone(row.phone, national) if masked
                            else pretty_phone(row.phone, national))
     created = row.created_at.astimezone(zone) if row.created_at else None
     person = fmt in ("table", "show")
+    kind = came_from(row, where)
     code = (where.short_code if where else None)
     if code is None and row.code_given:
         code = (_("unknown: {code}") if person else "unknown: {code}").format(
@@ -91,6 +111,9 @@ def _row(item: Listed, zone: zoneinfo.ZoneInfo, masked: bool, fmt: str,
         "phone_from": _phone_from(row, person),
         "merged_into": row.merged_into,
         "municipality": row.municipality, "interests": row.interests, "source": row.source,
+        "came_from": _came_from_words(kind, where) if person else kind,
+        "story": where.story_id if where else None,
+        "story_title": where.story_title if where else None,
         "campaign": where.campaign if where else None,
         "channel": (where.channel if where and where.channel else row.channel),
         "placement": where.placement if where else None,
@@ -107,6 +130,8 @@ def _row(item: Listed, zone: zoneinfo.ZoneInfo, masked: bool, fmt: str,
               help=N_("Only from this date (2026-10-01) or this far back (12h, 7d, 30d)."))
 @click.option("--campaign", help=N_("Only sign-ups brought by this campaign (its slug)."))
 @click.option("--channel", help=N_("Only sign-ups that came through this channel."))
+@click.option("--municipality",
+              help=N_("Only people who live in this municipality (as they gave it)."))
 @click.option("--status", type=click.Choice(STATUSES), help=N_("Only this status."))
 @click.option("--unattributed", is_flag=True, help=N_("Only sign-ups without a known code."))
 @click.option("--duplicates", is_flag=True,
@@ -116,8 +141,8 @@ def _row(item: Listed, zone: zoneinfo.ZoneInfo, masked: bool, fmt: str,
 @format_option()
 @click.pass_obj
 def list_(app: App, since: When | None, campaign: str | None, channel: str | None,
-          status: str | None, unattributed: bool, duplicates: bool, unfinished: bool,
-          fmt: str) -> None:
+          municipality: str | None, status: str | None, unattributed: bool, duplicates: bool,
+          unfinished: bool, fmt: str) -> None:
     """List sign-ups, newest first. Phones are masked; `export` gives them in full.
 
     \b
@@ -127,12 +152,19 @@ def list_(app: App, since: When | None, campaign: str | None, channel: str | Non
     keep-apart ID ID` for different people sharing a phone.
     --unfinished: dialogs people began and did not finish; what they said is
     erased at the time shown ([signups] erase_unfinished_after).
+
+    \b
+    "Lives in" is the municipality the person gave; "came from" is what
+    brought them: a post (its story), a poster or stand, the press, or no code.
+    CSV and JSON say it with came_from (publication, placement, outlet,
+    offline, unattributed), story and story_title.
     """
     from outreach.signups.records import list_signups
 
     zone = zoneinfo.ZoneInfo(app.config.time_zone)
     if duplicates or unfinished:
-        if duplicates and unfinished or since or campaign or channel or status or unattributed:
+        if (duplicates and unfinished or since or campaign or channel or municipality or status
+                or unattributed):
             raise click.UsageError(_("--duplicates and --unfinished are lists of their own: "
                                      "give one of them, without other filters"))
         (_list_duplicates if duplicates else _list_unfinished)(app, zone, fmt)
@@ -140,10 +172,23 @@ def list_(app: App, since: When | None, campaign: str | None, channel: str | Non
     with app.store.session() as session:
         found = list_signups(session, since=since.at(zone) if since else None,
                              campaign=campaign, channel=channel, status=status,
-                             unattributed=unattributed)
+                             unattributed=unattributed, municipality=municipality)
+        if municipality is not None and not found:
+            _known_municipality(session, app, municipality)
     echo_rows([_row(item, zone, masked=True, fmt=fmt, national=fmt == "csv")
-               for item in found], LIST_COLUMNS, fmt, empty=_("No sign-ups yet."),
-              headers=HEADERS)
+               for item in found], TABLE_COLUMNS if fmt == "table" else LIST_COLUMNS, fmt,
+              empty=_("No sign-ups yet."), headers=LIST_HEADERS)
+
+
+def _known_municipality(session: Any, app: App, name: str) -> None:
+    """Refuse a municipality neither config.toml nor any sign-up names, with a "did you mean"."""
+    from outreach.errors import NotFoundError, did_you_mean
+    from outreach.signups.records import municipalities, same_place
+
+    known = municipalities(session, app.config)
+    if not any(same_place(place, name) for place in known):
+        raise NotFoundError(_("no sign-up and no entry of municipalities in config.toml is "
+                              "{name!r}").format(name=name) + did_you_mean(name, known))
 
 
 def _list_duplicates(app: App, zone: zoneinfo.ZoneInfo, fmt: str) -> None:
@@ -211,7 +256,8 @@ def show(app: App, signup_id: int) -> None:
 @click.option("--name", required=True, help=N_("First and last name."))
 @click.option("--phone", required=True, help=N_("Phone number: +7 912 345-67-89, 8 912 ..."))
 @click.option("--municipality", help=N_("Town or district, from the config's list."))
-@click.option("--code", help=N_("The code from the poster or said on the phone (MIA-7)."))
+@click.option("--code", help=N_("The code from the poster or said on the phone (МАС-7), "
+                                "in Russian or Latin letters."))
 @click.option("--interests", help=N_("What they would like to help with."))
 @click.option("--unattributed", is_flag=True,
               help=N_("Keep the sign-up even when the code is unknown."))

@@ -25,6 +25,7 @@ from outreach.i18n import (
     pgettext,
 )
 from outreach.stats import GROUPINGS, KEY_COLUMNS
+from outreach.stats.homes import ACROSS
 
 if TYPE_CHECKING:
     from outreach.cli import App
@@ -60,9 +61,12 @@ def _chart_path(ctx: click.Context, param: click.Parameter, value: Path | None) 
               help=N_("Up to and including this date, or up to this far back. Default: now."))
 @click.option("--campaign", help=N_("Only this campaign (its slug)."))
 @click.option("--channel", help=N_("Only this channel."))
-@click.option("--by", "by", type=click.Choice(GROUPINGS[1:]), default=None,
-              help=N_("One row per campaign, channel, municipality, ISO week or story "
-                      "(default: per campaign and channel)."))
+@click.option("--by", "by", type=click.Choice((*GROUPINGS[1:], "home", *ACROSS[:1])),
+              multiple=True,
+              help=N_("One row per campaign, channel, municipality of the story, ISO week or "
+                      "story (default: per campaign and channel); home: where the people who "
+                      "signed up live, by source; with a second --by campaign or channel, "
+                      "by that instead."))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
               show_default=True, help=N_("Output format (CSV holds the main table only)."))
 @click.option("--chart", type=click.Path(path_type=Path, dir_okay=False), callback=_chart_path,
@@ -70,7 +74,7 @@ def _chart_path(ctx: click.Context, param: click.Parameter, value: Path | None) 
               help=N_("Also draw engagement and sign-ups by week into this PNG file."))
 @click.pass_obj
 def stats(app: App, since: When | None, until: When | None, campaign: str | None,
-          channel: str | None, by: str | None, fmt: str, chart: Path | None) -> None:
+          channel: str | None, by: tuple[str, ...], fmt: str, chart: Path | None) -> None:
     """What each campaign and channel earned in a period.
 
     \b
@@ -94,6 +98,14 @@ def stats(app: App, since: When | None, until: When | None, campaign: str | None
     weeks (Monday to Sunday) in the time zone of config.toml.
 
     \b
+    --by home counts every sign-up of the period, with a code or without,
+    under the municipality the person lives in, one column per kind of
+    source (posts, posters and stands, press, no code); --by home --by
+    campaign (or channel) has a column per campaign (or channel). CSV and
+    JSON give one row per municipality and source: home, source (or
+    campaign, channel), signups.
+
+    \b
     outreach stats audience: each community's members day by day.
     """
     from outreach.stats import compute_stats
@@ -108,7 +120,13 @@ def stats(app: App, since: When | None, until: When | None, campaign: str | None
     if start is not None and end is not None and start >= end:
         raise click.BadParameter(_("--since {since} is not before --until {until}").format(
             since=since, until=until), param_hint="'--since'")
-    grouping = by or "campaign-channel"
+    if "home" in by or "source" in by:
+        _homes(app, zone, start, end, campaign, channel, by, fmt, chart)
+        return
+    if len(by) > 1:
+        raise click.UsageError(_("give --by once, or twice as --by home --by campaign (or "
+                                 "channel)"))
+    grouping = by[0] if by else "campaign-channel"
     report = compute_stats(app.store, zone=zone, since=start, until=end, campaign=campaign,
                            channel=channel, by=grouping, rows_only=fmt == "csv")
     if fmt == "json":
@@ -122,16 +140,43 @@ def stats(app: App, since: When | None, until: When | None, campaign: str | None
         _write_chart(app, report, chart, zone, start, end, campaign, channel, fmt)
 
 
+def _homes(app: App, zone: zoneinfo.ZoneInfo, start: dt.datetime | None,
+           end: dt.datetime | None, campaign: str | None, channel: str | None,
+           by: tuple[str, ...], fmt: str, chart: Path | None) -> None:
+    """--by home (and a second --by for the columns): where new volunteers live."""
+    from outreach.cli.stats_homes import echo_homes
+    from outreach.stats.homes import compute_homes
+
+    others = [b for b in by if b != "home"]
+    if "home" not in by:
+        raise click.UsageError(_("--by {choice} goes with --by home: outreach stats --by home "
+                                 "--by {choice}").format(choice=others[0]))
+    if len(by) > 2 or (others and others[0] not in ACROSS):
+        raise click.UsageError(_("--by home takes at most one more --by: source, campaign or "
+                                 "channel (e.g. --by home --by campaign)"))
+    if chart is not None:
+        raise click.UsageError(_("--chart draws weeks: give it without --by home"))
+    table = compute_homes(app.store, zone=zone, since=start, until=end, campaign=campaign,
+                          channel=channel, across=others[0] if others else "source",
+                          municipalities=app.config.municipalities)
+    echo_homes(table, fmt, lambda: _period_words(zone, start, end))
+
+
 def _period(report: StatsReport) -> str:
+    return _period_words(report.zone, report.since, report.until)
+
+
+def _period_words(zone: zoneinfo.ZoneInfo, since: dt.datetime | None,
+                  until: dt.datetime | None) -> str:
     def day(instant: dt.datetime, closing: bool = False) -> str:
-        local = instant.astimezone(report.zone)
+        local = instant.astimezone(zone)
         if local.time() != dt.time():
             return moment(local)
         return format_date(local.date() - dt.timedelta(days=1 if closing else 0))
 
-    start = day(report.since) if report.since else pgettext("period", "the beginning")
-    end = day(report.until, closing=True) if report.until else pgettext("period", "now")
-    return _("{start} to {end} ({zone})").format(start=start, end=end, zone=report.zone.key)
+    start = day(since) if since else pgettext("period", "the beginning")
+    end = day(until, closing=True) if until else pgettext("period", "now")
+    return _("{start} to {end} ({zone})").format(start=start, end=end, zone=zone.key)
 
 
 def _week(week: tuple[int, int]) -> str:
@@ -385,10 +430,10 @@ def audience(app: App, channel: str | None, since: When, until: When | None, fmt
         else:
             click.echo(_("No member counts or joins in this period."))
     else:
-        rows = [{"channel": d.channel, "date": d.day.isoformat(), "members": d.members,
-                 "change": d.change, "joins": d.joins, "credited": d.credited} for d in days]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2) if fmt == "json"
-                   else render(rows, AUDIENCE_COLUMNS, "csv"))
+        machine = [{"channel": d.channel, "date": d.day.isoformat(), "members": d.members,
+                    "change": d.change, "joins": d.joins, "credited": d.credited} for d in days]
+        click.echo(json.dumps(machine, ensure_ascii=False, indent=2) if fmt == "json"
+                   else render(machine, AUDIENCE_COLUMNS, "csv"))
     if chart is not None:
         from outreach.stats.audience_chart import audience_figure
         from outreach.stats.plotting import save_png

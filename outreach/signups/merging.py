@@ -26,13 +26,12 @@ from outreach.db.models import SignUp
 from outreach.db.states import SignupStatus
 from outreach.errors import StateError
 from outreach.i18n import _
+from outreach.signups.records import COORDINATOR_SOURCES as COORDINATOR_SOURCES
 from outreach.signups.records import get_signup
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-#: Where a coordinator typed the sign-up in (a phone call, a paper form).
-COORDINATOR_SOURCES = ("offline", "csv")
 #: What a merge fills in on the row kept, where it has nothing.
 FILLED = ("name", "contact", "phone", "municipality", "interests")
 LIVE = SignupStatus.completed

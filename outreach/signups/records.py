@@ -6,13 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from outreach.db.models import Campaign, Publication, ReferralCode, SignUp, utcnow
+from outreach.db.models import Campaign, Publication, ReferralCode, SignUp, Story, utcnow
 from outreach.db.states import SignupStatus
 from outreach.errors import NotFoundError
 from outreach.i18n import _
 from outreach.signups import events
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from sqlmodel import Session
 
     from outreach.config import Config
@@ -33,6 +35,9 @@ class Origin:
     placement: str | None
     publication_id: int | None
     short_code: str | None
+    kind: str = "publication"  # of the code: publication | placement | outlet
+    story_id: int | None = None  # the publication's story
+    story_title: str | None = None
 
     def describe(self) -> str:
         parts = []
@@ -53,18 +58,36 @@ def origin(session: Session, referral_code_id: int | None) -> Origin | None:
     """The campaign, channel and placement of a code; None for an unattributed sign-up."""
     if referral_code_id is None:
         return None
-    code = session.get(ReferralCode, referral_code_id)
-    if code is None:
-        return None
-    campaign = session.get(Campaign, code.campaign_id) if code.campaign_id else None
-    channel = code.channel
-    if channel is None and code.publication_id is not None:
-        publication = session.get(Publication, code.publication_id)
-        channel = publication.channel if publication is not None else None
-    return Origin(campaign=campaign.slug if campaign else None,
-                  campaign_name=campaign.name if campaign else None,
-                  channel=channel, placement=code.placement,
-                  publication_id=code.publication_id, short_code=code.short_code)
+    return _origins(session, [referral_code_id]).get(referral_code_id)
+
+
+def _origins(session: Session, code_ids: Iterable[int]) -> dict[int, Origin]:
+    """Code id → where it points: its campaign (the publication's, when the code names
+    none), channel, placement or outlet, publication and story; one query per 5,000."""
+    import sqlalchemy as sa
+
+    r, c = ReferralCode.__table__.c, Campaign.__table__.c
+    p, st = Publication.__table__.c, Story.__table__.c
+    wanted = sorted(set(code_ids))
+    found: dict[int, Origin] = {}
+    for start in range(0, len(wanted), 5000):  # stays under every driver's parameter limit
+        query = (sa.select(r.id, c.slug, c.name, sa.func.coalesce(r.channel, p.channel),
+                           r.placement, r.publication_id, r.short_code, r.kind, p.story_id,
+                           st.title)
+                 .select_from(ReferralCode.__table__
+                              .outerjoin(Publication.__table__, p.id == r.publication_id)
+                              .outerjoin(Campaign.__table__,
+                                         c.id == sa.func.coalesce(r.campaign_id,
+                                                                  p.campaign_id))
+                              .outerjoin(Story.__table__, st.id == p.story_id))
+                 .where(r.id.in_(wanted[start:start + 5000])))
+        for code_id, *values in session.connection().execute(query):
+            slug, name, channel, placement, publication, short, kind, story, title = values
+            found[code_id] = Origin(campaign=slug, campaign_name=name, channel=channel,
+                                    placement=placement, publication_id=publication,
+                                    short_code=short, kind=kind, story_id=story,
+                                    story_title=title)
+    return found
 
 
 def get_signup(session: Session, signup_id: int) -> SignUp:
@@ -148,6 +171,28 @@ def apply_fields(row: SignUp, fields: dict[str, Any]) -> None:
             setattr(row, name, value)
 
 
+#: Where a sign-up came from, as ``came_from`` names it in listings and ``stats --by home``.
+CAME_FROM = ("publication", "placement", "outlet", "offline", "unattributed")
+#: Sources a coordinator types in (a phone call, paper forms), not a bot's dialog.
+COORDINATOR_SOURCES = ("offline", "csv")
+
+
+def came_from(row: SignUp, where: Origin | None) -> str:
+    """The kind of a sign-up's source: its code's kind (a post, a poster or stand, a press
+    outlet); without a code, offline (a coordinator typed it in) or unattributed."""
+    if where is not None:
+        return where.kind
+    return "offline" if row.source in COORDINATOR_SOURCES else "unattributed"
+
+
+def came_from_sql(source: Any, code_kind: Any) -> Any:
+    """``came_from`` in SQL, for a sign-up's ``source`` and its code's ``kind`` (NULL: none)."""
+    import sqlalchemy as sa
+
+    return sa.case((code_kind.is_not(None), code_kind),
+                   (source.in_(COORDINATOR_SOURCES), "offline"), else_="unattributed")
+
+
 @dataclass(frozen=True)
 class Listed:
     """A sign-up with where it came from, for ``outreach signups list`` and ``show``."""
@@ -158,9 +203,11 @@ class Listed:
 
 def list_signups(session: Session, *, since: dt.datetime | None = None,
                  campaign: str | None = None, channel: str | None = None,
-                 status: str | None = None, unattributed: bool = False) -> list[Listed]:
+                 status: str | None = None, unattributed: bool = False,
+                 municipality: str | None = None) -> list[Listed]:
     """Sign-ups, newest first. ``channel`` is where the person came from (the code's channel),
-    or where the dialog took place when they came without a code."""
+    or where the dialog took place when they came without a code; ``municipality`` where
+    the person lives (as they gave it, whatever its case)."""
     from sqlmodel import col, select
 
     query = select(SignUp).order_by(col(SignUp.created_at).desc(), col(SignUp.id).desc())
@@ -177,13 +224,35 @@ def list_signups(session: Session, *, since: dt.datetime | None = None,
         slugs = list(session.exec(select(Campaign.slug)))
         raise NotFoundError(_("there is no campaign {slug!r}").format(slug=campaign)
                             + did_you_mean(campaign, slugs))
+    if municipality is not None:
+        query = query.where(col(SignUp.municipality).is_not(None))
+    rows = list(session.exec(query))
+    origins = _origins(session, (row.referral_code_id for row in rows
+                                 if row.referral_code_id is not None))
     found = []
-    for row in session.exec(query):
-        where = origin(session, row.referral_code_id)
+    for row in rows:
+        where = origins.get(row.referral_code_id) if row.referral_code_id else None
         if campaign is not None and (where is None or where.campaign != campaign):
             continue
         if channel is not None and (where.channel if where and where.channel
                                     else row.channel) != channel:
             continue
+        if municipality is not None and not same_place(row.municipality, municipality):
+            continue
         found.append(Listed(row, where))
     return found
+
+
+def same_place(given: str | None, asked: str) -> bool:
+    """Whether a municipality as a person gave it is ``asked``, whatever case and spaces."""
+    return given is not None and " ".join(given.split()).casefold() == " ".join(
+        asked.split()).casefold()
+
+
+def municipalities(session: Session, config: Config) -> list[str]:
+    """The municipalities of the config and those sign-ups name, for a "did you mean"."""
+    from sqlmodel import col, select
+
+    given = session.exec(select(SignUp.municipality).distinct()
+                         .where(col(SignUp.municipality).is_not(None)))
+    return sorted({*config.municipalities, *(name for name in given if name)})

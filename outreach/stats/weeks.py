@@ -40,8 +40,9 @@ class epoch_seconds(FunctionElement[int]):  # noqa: N801  (an SQL function's nam
 def _sqlite_epoch(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
     # SQLAlchemy stores "2026-10-05 06:00:00.999999"; SQLite would round that fraction up
     # to the next second (its clock counts milliseconds), so it is cut off first.
+    # julianday() is a little quicker than strftime('%s') and as old; 2440587.5 is 1970-01-01.
     column = compiler.process(element.clauses, **kw)
-    return f"CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER)"
+    return f"CAST(round((julianday(substr({column}, 1, 19)) - 2440587.5) * 86400) AS INTEGER)"
 
 
 @compiles(epoch_seconds)

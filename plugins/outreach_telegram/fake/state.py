@@ -93,6 +93,9 @@ class FakeState:
         #: Called (under ``lock``) with each channel post: the people may follow its links.
         self.on_channel_post: list[Any] = []
         self.updates: deque[dict[str, Any]] = deque()
+        self.update_times: dict[int, float] = {}  # update id -> when it came (fake clock)
+        self.webhook: dict[str, Any] | None = None  # setWebhook's settings (fake.webhooks)
+        self.clock_offset = 0.0  # fake seconds added by advance()
         self.next_update_id = 1
         self.allowed_updates: list[str] = []
         self.emitted: dict[tuple[int, int], list[int]] = {}
@@ -115,7 +118,12 @@ class FakeState:
     # --- the clock ---
 
     def now(self) -> float:
-        return self._wall0 + (time.monotonic() - self._mono0) * self.time_scale
+        return (self._wall0 + (time.monotonic() - self._mono0) * self.time_scale
+                + self.clock_offset)
+
+    def advance(self, seconds: float) -> None:
+        """Move the fake's clock ``seconds`` ahead (e.g. past the 24 hours updates are kept)."""
+        self.clock_offset += seconds
 
     # --- chats ---
 
@@ -190,6 +198,7 @@ class FakeState:
 
     def push_update(self, kind: str, payload: dict[str, Any]) -> None:
         self.updates.append({"update_id": self.next_update_id, kind: payload})
+        self.update_times[self.next_update_id] = self.now()
         self.next_update_id += 1
         self.lock.notify_all()
 
