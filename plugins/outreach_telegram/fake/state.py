@@ -221,7 +221,7 @@ class FakeState:
     def last_reaction_at(self, chat: FakeChat, message: dict[str, Any]) -> float:
         """When the latest reaction put on the message by now came (fake clock)."""
         age = self.now() - message["date"]
-        return message["date"] + max((d for d, _ in self._reactions(chat, message)
+        return float(message["date"]) + max((d for d, _ in self._reactions(chat, message)
                                       if d <= age), default=0.0)
 
     def refresh_reactions(self) -> None:
