@@ -127,6 +127,9 @@ class Decisions:
                 assert report is not None
                 card = self.card(session, report)
             self.registry.get(channel).send_card(chat, card)
+            log.info(_("A new photo report waits for approval in the coordinators' chat "
+                       "({chat}); to approve it from here: outreach content approve {story}")
+                     .format(chat=chat, story=self._story_of(report_id)))
             return True
         except Exception as exc:  # noqa: BLE001  (the report is stored; say where it waits)
             log.warning(_("could not show report {id} in the coordinators' chat ({error}); "
@@ -189,6 +192,9 @@ class Decisions:
                 report = session.get(FieldReport, report_id)
                 assert report is not None
                 return [Reply(self._decided(session, report) or "", toast=True)]
+        log.info(_("Story {story} (a photo report) was approved in the coordinators' chat by "
+                   "person {person}; it goes out with the next campaign slot that selects it")
+                 .format(story=story_id, person=coordinator.id))
         self.tell_reporter(report_id, _(
             "Good news: a coordinator approved your report “{title}”. I will write when and "
             "where it is published.").format(title=title))

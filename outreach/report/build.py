@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from outreach.db.models import METRICS
-from outreach.i18n import _, format_date, ngettext
+from outreach.i18n import _, format_date, ngettext, pgettext
 from outreach.report import queries
 from outreach.report.model import Charts, Column, Report, Section
 from outreach.report.results import listed
@@ -228,7 +228,7 @@ def _by_home(now: _Figures, before: _Figures | None) -> Section:
         if before is not None:
             row.append(before.home.get(name, 0))
         rows.append([*row, now.home.get(name, 0) / total if total else None])
-    last: list[Any] = [_("Total"), total]
+    last: list[Any] = [pgettext("last row", "Total"), total]
     if before is not None:
         last.append(sum(before.home.values()))
     return Section("volunteers_home", _("Volunteers by home"), columns, rows, [
@@ -262,7 +262,7 @@ def _by_source(sources: list[queries.SourceRow]) -> Section:
         _("Completed sign-ups in the period by the referral code they came with: a post's "
           "code (campaign, channel, story and publication date), a poster or stand, a local "
           "media outlet. Without a code: added offline, or came to a bot directly.")],
-        total=[_("Total"), "", "", "", sum(r.count for r in sources)])
+        total=[pgettext("last row", "Total"), "", "", "", sum(r.count for r in sources)])
 
 
 def _events(now: _Figures) -> Section:
@@ -334,7 +334,7 @@ def _publications(now: _Figures) -> Section:
     return Section("publications", _("Publications"), columns, rows, [
         _("Publications published in the period, per campaign and channel (a press kit for "
           "local media counts as one).")],
-        total=[_("Total"), "", sum(r.publications for r in now.published)])
+        total=[pgettext("last row", "Total"), "", sum(r.publications for r in now.published)])
 
 
 def _reach(now: _Figures) -> Section:
@@ -356,7 +356,8 @@ def _reach(now: _Figures) -> Section:
         _("For the publications published in the period: the latest views, likes, reposts, "
           "comments and reactions collected. \"No data\": the platform does not report it "
           "(Telegram has no views, local media none of these), never a zero.")],
-        total=[_("Total"), sum(now.by_channel.values()), *(totals[m] for m in METRICS)])
+        total=[pgettext("last row", "Total"), sum(now.by_channel.values()),
+               *(totals[m] for m in METRICS)])
 
 
 def _audience(days: list[AudienceDay]) -> Section:

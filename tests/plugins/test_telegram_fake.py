@@ -324,6 +324,80 @@ def test_an_update_comes_again_until_an_offset_past_it_confirms_it(fake: FakeTel
     assert [u.message.text for u in lower] == ["/start b"]  # a confirmed one never returns
 
 
+def test_people_send_photos_albums_files_and_videos_the_bot_downloads(
+        fake: FakeTelegram, tmp_path: Path) -> None:
+    original = jpeg(3000, 2000)  # over 2560: Telegram's largest size is smaller
+    fake.send_photos(701, [original, jpeg(800, 600)], caption="Субботник")
+    fake.send_document(701, jpeg(900, 900), "IMG_1.jpg", "image/jpeg")
+    fake.send_video(701, b"\0" * 2048)
+    big = tmp_path / "big.bin"
+    with big.open("wb") as out:
+        out.truncate(20 * 1024 * 1024 + 1)
+    fake.send_document(701, big, "film.mov", "video/quicktime")
+
+    async def work(bot: Bot):
+        updates = await bot.get_updates()
+        first, second, document, video, too_big = (u.message for u in updates)
+        largest = first.photo[-1]
+        got = await (await bot.get_file(largest.file_id)).download_as_bytearray()
+        original_file = await bot.get_file(document.document.file_id)
+        kept = await original_file.download_as_bytearray()
+        with pytest.raises(error.BadRequest, match="(?i)file is too big"):
+            await bot.get_file(too_big.document.file_id)
+        return first, second, document, video, largest, bytes(got), bytes(kept), original_file
+
+    first, second, document, video, largest, got, kept, original_file = call(fake, work)
+    # An album: one message per photo with one media_group_id, the caption on the first.
+    assert first.media_group_id and first.media_group_id == second.media_group_id
+    assert first.caption == "Субботник" and second.caption is None
+    assert [(s.width, s.height) for s in first.photo] == [(320, 213), (2560, 1707)]
+    assert max(largest.width, largest.height) == 2560 and len(got) == largest.file_size
+    assert kept == jpeg(900, 900) and document.document.file_name == "IMG_1.jpg"
+    assert original_file.file_path.startswith(f"{fake.url}/file/bot{fake.token}/")
+    assert video.video.duration > 0 and video.video.mime_type == "video/mp4"
+    # The same photo sent again keeps its file_unique_id (Telegram: "the same over time").
+    again = fake.send_photos(701, [jpeg(800, 600)])[0]
+    assert again["photo"][-1]["file_unique_id"] == second.photo[-1].file_unique_id
+    with pytest.raises(urllib.error.HTTPError) as missing:  # a wrong token downloads nothing
+        urllib.request.urlopen(f"{fake.url}/file/bot1:wrong/{original_file.file_path.split('/')[-2]}")
+    assert missing.value.code == 404
+    assert spec_problems(fake) == []
+
+
+def test_buttons_in_a_group_are_pressed_answered_and_edited_away(fake: FakeTelegram) -> None:
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Одобрить", callback_data="c:a:1")]])
+
+    async def card(bot: Bot):
+        return await bot.send_photo("@sandbox_coordinators", jpeg(), caption="Отчёт",
+                                    reply_markup=markup)
+
+    sent = call(fake, card)
+    query_id = fake.press(702, sent.message_id, "c:a:1", chat_id="@sandbox_coordinators")
+    with pytest.raises(ValueError):  # no such button: nothing is pressed
+        fake.press(702, sent.message_id, "c:forged:1", chat_id="@sandbox_coordinators")
+
+    async def decide(bot: Bot):
+        [update] = await bot.get_updates(allowed_updates=["callback_query"])
+        query = update.callback_query
+        await query.answer("Одобрено")
+        edited = await bot.edit_message_reply_markup(query.message.chat.id,
+                                                      query.message.message_id)
+        with pytest.raises(error.BadRequest, match="(?i)not modified"):
+            await bot.edit_message_reply_markup(query.message.chat.id,
+                                                query.message.message_id)
+        text = await bot.send_message("@sandbox_coordinators", "Жду")
+        changed = await bot.edit_message_text("Готово", text.chat.id, text.message_id)
+        return query, edited, changed
+
+    query, edited, changed = call(fake, decide)
+    assert query.data == "c:a:1" and query.message.chat.type == "supergroup"
+    assert fake.query_answer(query_id) == "Одобрено"
+    assert edited.reply_markup is None and changed.text == "Готово"
+    assert spec_problems(fake) == []
+
+
 # --- what Telegram does that the fake once did not (issue 16; fake/BEHAVIOURS.md) ---
 
 def test_get_updates_is_409_while_a_webhook_is_set_until_it_is_deleted(

@@ -203,6 +203,18 @@ class FakeTelegram(FakePlatform):
                 return None
             return self.state.query_answers.get(query_id, "")
 
+    def rehearse_report(self, reporter_code: str, coordinator_code: str | None,
+                        photos: Sequence[Path], caption: str, coordinators_chat: str | None,
+                        start_after: float = 60.0, approve_after: float = 180.0) -> bool:
+        """Play a reporter who sends a photo report ``start_after`` fake seconds from now,
+        and a coordinator who approves it ``approve_after`` fake seconds after its card
+        arrives (``outreach_telegram.fake.reporters``)."""
+        from outreach_telegram.fake.reporters import Rehearsal
+
+        Rehearsal(self.state, reporter_code, coordinator_code, photos, caption,
+                  coordinators_chat, start_after, approve_after).start()
+        return True
+
     def _user(self, user_id: int, first_name: str) -> dict[str, Any]:
         known = self.state.users.get(user_id)
         return known or {"id": user_id, "is_bot": False, "first_name": first_name,
