@@ -105,7 +105,8 @@ class TelegramChannel(Channel):
                                 help="The bot is Outreach's alone: remove a webhook set on it "
                                      "(a webhook stops Outreach reading messages)"),
     }
-    # Bot API sendMessage/sendPhoto: text 1-4096, caption 0-1024 characters after parsing.
+    # Bot API sendMessage/sendPhoto: text 1-4096, caption 0-1024 characters after parsing,
+    # counted in UTF-16 code units (text.telegram_length says why).
     text_limits = TextLimits(max_text=4096, max_caption=1024)
     # Bot API sendPhoto: at most 10 MB, width + height at most 10000, ratio at most 20;
     # sendMediaGroup: 2-10 items.
