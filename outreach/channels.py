@@ -477,6 +477,17 @@ class FakePlatform(ABC):
         """Ready-made settings (URLs, tokens) to print for a person rehearsing."""
         return {}
 
+    def rehearse_report(self, reporter_code: str, coordinator_code: str | None,
+                        photos: Sequence[Path], caption: str, coordinators_chat: str | None,
+                        start_after: float = 60.0, approve_after: float = 180.0) -> bool:
+        """Play a reporter who opens ``reporter_code``'s invitation link and sends a photo
+        report (``photos``, ``caption``) ``start_after`` seconds of the fake's clock from
+        now, answering with the first button each time; and a coordinator who opens
+        ``coordinator_code``'s link and approves the report's card in
+        ``coordinators_chat`` ``approve_after`` seconds after it arrives. False: this fake
+        cannot (the default)."""
+        return False
+
 
 def private_folder(path: Path) -> Path:
     """``path`` made (with its parents) and readable by its owner only (0700)."""

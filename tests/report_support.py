@@ -106,7 +106,7 @@ def seed_year(store: Store, seed: int = 14) -> None:
         codes.append((code(s, "outlet1", kind="outlet", channel="press",
                            placement="Газета «Миасский рабочий»"), "outlet"))
         codes += [(None, "offline"), (None, "bot")]
-        for number in range(260):
+        for _number in range(260):
             when = moment()
             referral, kind = rnd.choice(codes)
             status = rnd.choice(("completed",) * 10 + ("started", "merged", "forgotten"))

@@ -8,6 +8,7 @@ import pytest
 import zxingcpp
 from click.testing import CliRunner, Result
 from PIL import Image
+from press_support import write_press_config
 
 from outreach.cli import cli
 
@@ -20,17 +21,7 @@ PENSION = "Пенсионный фонд, Миасс, ул. Ленина, 5"
 
 @pytest.fixture
 def project(workdir: Path, store_url: str) -> Path:
-    (workdir / "config.toml").write_text(
-        f'database_url = "{store_url}"\n'
-        'municipalities = ["Миасс", "Златоуст"]\n'
-        "[centre]\n"
-        'name = "Серебряные волонтёры"\nphone = "+7 (351) 000-00-00"\n'
-        'logo = "brand/logo.png"\n'
-        "[channels.press]\n"
-        'plugin = "local-media"\n'
-        'signup_url = "https://t.me/silver_bot?start={code}"\n'
-        'outlets = ["Миасский рабочий"]\n',
-        encoding="utf-8")
+    write_press_config(workdir, store_url, logo="brand/logo.png")
     (workdir / "brand").mkdir()
     shutil.copy(ROOT / "media" / "brand" / "logo.png", workdir / "brand" / "logo.png")
     (workdir / "media").mkdir()
@@ -63,21 +54,21 @@ def test_render_a_placement_poster_with_its_code_and_qr(project: Path) -> None:
     school = story_id(SCHOOL)
     result = run("render", str(school), "--format", "a4", "--placement", PENSION.lower())
     assert result.exit_code == 0, result.output + result.stderr
-    pdf = next(project.glob("output/posters/*_a4_mia-1.pdf"))
+    pdf = next(project.glob("output/posters/*_a4_mac-1.pdf"))
     png = pdf.with_suffix(".png")
     assert f"wrote  {pdf}\n" in result.output and f"wrote  {png}\n" in result.output
-    assert f"placement  {PENSION} (campaign autumn): code MIA-1" in result.output
+    assert f"placement  {PENSION} (campaign autumn): code MAC-1" in result.output
 
     listed = json.loads(run("placements", "--format", "json").output)
     pension = next(row for row in listed if row["placement"] == PENSION)
     assert (pension["campaign"], pension["kind"], pension["short_code"], pension["signups"]) == (
-        "autumn", "placement", "MIA-1", 0)
+        "autumn", "placement", "MAC-1", 0)
     with Image.open(png) as preview:
         assert [r.text for r in zxingcpp.read_barcodes(preview)] == [pension["link"]]
     assert pension["link"].startswith("https://t.me/silver_bot?start=")
 
     again = run("render", str(school), "--format", "social", "--placement", PENSION)
-    assert "code MIA-1" in again.output  # the same place keeps its code
+    assert "code MAC-1" in again.output  # the same place keeps its code
 
 
 def test_placements_lists_every_campaign_place_and_outlet(project: Path) -> None:
@@ -85,9 +76,9 @@ def test_placements_lists_every_campaign_place_and_outlet(project: Path) -> None
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split() == ["CAMPAIGN", "PLACEMENT", "KIND", "SHORT_CODE", "SIGNUPS", "LINK"]
-    assert any("Миасский рабочий" in line and "outlet" in line and "MIA-" in line
+    assert any("Миасский рабочий" in line and "outlet" in line and "MAC-" in line
                for line in lines)
-    assert any("Центр социальной защиты, Златоуст" in line and "ZLA-1" in line for line in lines)
+    assert any("Центр социальной защиты, Златоуст" in line and "ATC-1" in line for line in lines)
     assert len(lines) == 4
     assert run("placements").output == result.output  # listing again makes no new codes
 
@@ -96,8 +87,8 @@ def test_one_off_placement_and_no_photos(project: Path) -> None:
     result = run("render", str(story_id(VALENTINA)), "--format", "stand",
                  "--placement", "Библиотека, Миасс")
     assert result.exit_code == 0, result.output
-    assert "placement  Библиотека, Миасс: code MIA-" in result.output
-    assert next(project.glob("output/posters/*_stand_mia-*.pdf")).stat().st_size > 0
+    assert "placement  Библиотека, Миасс: code MAC-" in result.output
+    assert next(project.glob("output/posters/*_stand_mac-*.pdf")).stat().st_size > 0
 
 
 def test_without_signup_url_the_qr_is_left_out_and_the_key_named(project: Path) -> None:
@@ -144,9 +135,9 @@ def test_render_speaks_the_readers_language(project: Path) -> None:
     result = CliRunner().invoke(cli, ["posters", "render", str(school), "--placement", PENSION],
                                 env={"OUTREACH_LANG": "ru"})
     assert result.exit_code == 0, result.output
-    pdf = next(project.glob("output/posters/*_a4_mia-1.pdf"))
+    pdf = next(project.glob("output/posters/*_a4_mac-1.pdf"))
     assert f"записан  {pdf}\n" in result.output
-    assert f"место  {PENSION} (кампания autumn): код MIA-1\n" in result.output
+    assert f"место  {PENSION} (кампания autumn): код MAC-1\n" in result.output
     wrong = CliRunner().invoke(cli, ["posters", "render", str(school), "--channel", "nope"],
                                env={"OUTREACH_LANG": "ru"})
     assert wrong.exit_code == 1
@@ -165,12 +156,12 @@ def test_stand_shows_the_municipality_s_approved_reports_and_events(project: Pat
     result = run("render", str(valentina), "--format", "stand", "--placement", PENSION,
                  "--marks")
     assert result.exit_code == 0, result.output
-    pdf = next(project.glob("output/posters/*_stand_mia-1.pdf"))
+    pdf = next(project.glob("output/posters/*_stand_mac-1.pdf"))
     page = PdfReader(pdf).pages[0]
     text = " ".join(page.extract_text().split())
     assert "Урок профориентации в школе №5" in text  # the approved report's photo caption
     assert "Встреча наставников" in text and "Библиотека, ул. Ленина, 5" in text
-    assert "MIA-1" in text
+    assert "MAC-1" in text
     assert float(page.mediabox.width) > float(page.bleedbox.width)  # crop marks asked for
 
     (project / "media" / "events.toml").write_text("[[events]]\ndate = 2099-12-10\n",

@@ -24,16 +24,21 @@ def _config_on(tmp_path: Path, store_url: str) -> Path:
     return config.path
 
 
-@pytest.fixture
-def project(tmp_path: Path, store_url: str) -> Path:
+def _with_poster_code(tmp_path: Path, store_url: str, short_code: str = "MIA-7",
+                      placement: str = "Пенсионный фонд, Миасс") -> Path:
+    """The sign-up test config, its store holding one poster's code (printed before)."""
     project = _config_on(tmp_path, store_url)
     store = open_store(store_url)
     with store.session() as s:
         s.add(ReferralCode(code="PosterCode1234", kind="placement", channel="press",
-                           placement="Пенсионный фонд, Миасс", short_code="MIA-7",
-                           created_at=utcnow()))
+                           placement=placement, short_code=short_code, created_at=utcnow()))
     store.dispose()
     return project
+
+
+@pytest.fixture
+def project(tmp_path: Path, store_url: str) -> Path:
+    return _with_poster_code(tmp_path, store_url)
 
 
 def run(runner: CliRunner, project: Path, *args: str) -> object:
@@ -49,7 +54,7 @@ def test_add_list_show_export_forget(runner: CliRunner, project: Path, tmp_path:
     refused = run(runner, project, "signups", "add", "--name", "Иван", "--phone",
                   "89120000002", "--code", "MAI-7")
     assert refused.exit_code == 1
-    assert "did you mean MIA-7" in refused.output and "Traceback" not in refused.output
+    assert "Did you mean MIA-7?" in refused.output and "Traceback" not in refused.output
     kept = run(runner, project, "signups", "add", "--name", "Иван", "--phone",
                "89120000002", "--code", "MAI-7", "--unattributed")
     assert kept.exit_code == 0 and "without a code" in kept.output
@@ -305,3 +310,15 @@ def test_list_says_where_people_live_and_what_brought_them(
         assert refused.exit_code == 1, refused.output
         assert f"«{meant}»" in refused.output or f"'{meant}'" in refused.output
         assert "Traceback" not in refused.output
+
+
+def test_a_latin_poster_code_typed_in_russian_letters_is_found(runner: CliRunner,
+                                                               tmp_path: Path,
+                                                               store_url: str) -> None:
+    """CHE-1 on a poster reads as СНЕ-1: a phone sign-up typed so keeps its source."""
+    project = _with_poster_code(tmp_path, store_url, "CHE-1", "Соцзащита, Челябинск")
+    added = run(runner, project, "signups", "add", "--name", "Ольга", "--phone",
+                "89120000001", "--code", "сне-1")
+    assert added.exit_code == 0, added.output
+    shown = run(runner, project, "signups", "show", "1")
+    assert "CHE-1" in shown.output, shown.output

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,7 +33,7 @@ CENTRE = {"name": "Серебряные волонтёры", "slogan": "Добр
           "contact_person": "Анна Петрова", "phone": "+7 351 200-00-00",
           "email": "info@example.org", "website": "https://silver.example.org"}
 CONTENT = ("Сад добра в Миассе", "Волонтёры посадили 40 яблонь.", "Посадка яблонь",
-           "Иван Сидоров", "Миасский рабочий", "MIASS-7", *CENTRE.values())
+           "Иван Сидоров", "Миасский рабочий", "MIA-3", "Миасс", *CENTRE.values())
 
 
 def without(text: str, content: tuple[str, ...]) -> str:
@@ -57,36 +56,50 @@ def kit_channel(tmp_path: Path) -> LocalMediaChannel:
 
 
 def kit_texts(channel: LocalMediaChannel, tmp_path: Path, lang: str) -> str:
+    """Every text of the kit a person reads: the release, radio text and TV note, for
+    anyone and for the outlet, and the Word file's paragraphs."""
+    import docx
+
     photo = tmp_path / f"garden-{lang}.jpg"
     Image.new("RGB", (400, 300), (90, 140, 60)).save(photo, "JPEG")
     post = Post(publication_id=7 if lang == "ru" else 8, idempotency_key=f"kit-{lang}",
                 text="Волонтёры посадили 40 яблонь.", title="Сад добра в Миассе",
                 photos=[PostPhoto(photo, caption="Посадка яблонь", credit="Иван Сидоров")],
-                referral_code="MIASS-7", signup_link="https://t.me/bot?start=MIASS-7")
+                referral_code="MIASS-7", signup_link="https://t.me/bot?start=MIASS-7",
+                municipality="Миасс", extra={"event_date": "2026-10-14", "outlet_codes": {
+                    "Миасский рабочий": {"short_code": "MIA-3", "link": None}}})
     with language(lang):
         folder = Path(channel.publish(post).url.removeprefix("file://"))
-    return "\n".join((folder / name).read_text(encoding="utf-8")
-                     for name in ("release.md", "release.txt"))
+    texts = [(where / name).read_text(encoding="utf-8")
+             for where in (folder, folder / "miasskiy-rabochiy")
+             for name in ("release.txt", "radio.txt", "tv.txt")]
+    texts += [p.text for p in docx.Document(str(folder / "miasskiy-rabochiy" /
+                                                 "release.docx")).paragraphs]
+    return "\n".join(texts)
 
 
 def test_the_press_kit_in_russian_has_russian_headings_and_date(
         kit_channel: LocalMediaChannel, tmp_path: Path) -> None:
     text = kit_texts(kit_channel, tmp_path, "ru")
-    for words in ("## Фотографии", "ФОТОГРАФИИ", "## Как записаться", "КАК ЗАПИСАТЬСЯ",
-                  "КОНТАКТЫ", "ПОДГОТОВЛЕНО ДЛЯ", "(фото: Иван Сидоров)",
-                  "Позвоните по телефону +7 351 200-00-00 и назовите код MIASS-7"):
+    for words in ("ПРЕСС-РЕЛИЗ", "ФОТОГРАФИИ", "Фотографии", "КАК СТАТЬ ВОЛОНТЁРОМ",
+                  "КОНТАКТ ДЛЯ ПРЕССЫ", "ПОДГОТОВЛЕНО ДЛЯ", "Фото: Иван Сидоров",
+                  "позвоните по телефону +7 351 200-00-00 и назовите код MIA-3",
+                  "ТЕКСТ ДЛЯ РАДИО", "Хронометраж", "плюс семь, триста пятьдесят один, двести",
+                  "ЗАМЕТКА ДЛЯ ТЕЛЕВИДЕНИЯ", "Событие прошло 14 октября 2026"):
         assert words in text
     month = dt.date.today().strftime("%m")
     genitive = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
                 "сентября", "октября", "ноября", "декабря")[int(month) - 1]
     assert f"{dt.date.today().day} {genitive} {dt.date.today().year}" in text
+    assert "MIASS-7" not in text  # the link's long code is never given to say
     assert english_words(without(text, CONTENT)) == [], text
 
 
 def test_the_press_kit_in_english_has_no_russian_but_the_centres_content(
         kit_channel: LocalMediaChannel, tmp_path: Path) -> None:
     text = kit_texts(kit_channel, tmp_path, "en")
-    for words in ("## Photos", "PHOTOS", "HOW TO JOIN", "CONTACTS", "(photo: Иван Сидоров)",
+    for words in ("PRESS RELEASE", "PHOTOS", "HOW TO JOIN", "CONTACT FOR THE PRESS",
+                  "Photo: Иван Сидоров", "RADIO TEXT", "NOTE FOR TELEVISION",
                   dt.date.today().strftime("%B")):
         assert words in text
     assert not CYRILLIC.search(without(text, CONTENT)), text
@@ -95,7 +108,7 @@ def test_the_press_kit_in_english_has_no_russian_but_the_centres_content(
 # --- the poster ---
 
 
-@pytest.mark.parametrize("layout", ["a4", "billboard", "social"])
+@pytest.mark.parametrize("layout", ["a4", "stand", "billboard", "social"])
 def test_the_posters_own_words_follow_the_language(tmp_path: Path, layout: str) -> None:
     content = PosterContent(title="Сад добра", phone="+7 351 200-00-00", short_code="MIA-7",
                             link="https://t.me/bot?start=MIA-7")
@@ -107,6 +120,11 @@ def test_the_posters_own_words_follow_the_language(tmp_path: Path, layout: str) 
             content = PosterContent(**{**vars(content), "call_to_action": default_call()})
             result = render_poster(content, DEFAULT_LAYOUTS[layout], tmp_path, f"p-{lang}")
         shown[lang] = {t.name: t.text for t in result.texts}
+    if layout == "billboard":  # a few words and the phone, nothing to say or scan
+        assert shown["ru"]["headline"] == "Станьте серебряным волонтёром!"
+        assert not CYRILLIC.search(shown["en"]["headline"])
+        assert "code" not in shown["ru"] and "scan" not in shown["ru"]
+        return
     assert shown["ru"]["code"] == "Код для записи: MIA-7"
     assert shown["ru"]["phone"] == "Звоните: +7 351 200-00-00"
     assert shown["ru"]["call"] == "Станьте серебряным волонтёром!"

@@ -30,7 +30,7 @@ def faces_after_crop(path: Path, box: tuple[int, int, int, int]) -> int:
 
 @pytest.fixture(autouse=True)
 def fresh_cache() -> None:
-    faces_module._detect_cached.cache_clear()
+    faces_module.clear_cache()
 
 
 @pytest.fixture
@@ -160,3 +160,24 @@ def test_a_rendition_cropped_to_the_platforms_ratio_keeps_the_people(tmp_path: P
     assert (out.width, out.height) == (3000, 1000)
     with Image.open(out.path) as image:
         assert len(faces_in(image.convert("RGB"))) == 3
+
+
+def test_without_opencv_crops_keep_the_old_rule_and_the_log_says_how_to_fix(
+        three_left: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_cv2(name: str, *args: object, **kwargs: object) -> object:
+        if name == "cv2":
+            raise ImportError("No module named 'cv2'")
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_cv2)
+    faces_module._cascade.cache_clear()
+    try:
+        assert detect_faces(three_left) == ()
+    finally:
+        faces_module._cascade.cache_clear()
+    assert "pip install 'opencv-python-headless" in caplog.text

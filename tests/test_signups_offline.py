@@ -46,7 +46,7 @@ def test_offline_code_said_on_the_phone_is_read_any_way(store: Store, config: Co
 def test_unknown_code_is_refused_with_a_suggestion_unless_unattributed(store: Store,
                                                                        config: Config) -> None:
     poster(store)
-    with pytest.raises(SignupInputError, match="did you mean MIA-7"):
+    with pytest.raises(SignupInputError, match="Did you mean MIA-7"):
         add_signup(store, config, Entry("Ольга", "89120000001", "Миасс", "MAI-7"))
     assert rows(store) == []
     added = add_signup(store, config, Entry("Ольга", "89120000001", "Миасс", "MAI-7"),

@@ -28,16 +28,19 @@ def test_new_codes_fit_deep_links_and_do_not_repeat() -> None:
 
 
 @pytest.mark.parametrize(("text", "prefix"), [
-    ("Пенсионный фонд, Миасс, ул. Ленина, 5", "MIA"),
-    ("Центр социальной защиты, Златоуст", "ZLA"),
-    ("Миасский рабочий", "MIA"),
-    ("Пенсионный фонд", "PEN"),
-    ("Юг", "YUG"),
-    ("Я", "YAX"),
-    ("!!!", "REF"),
+    ("Пенсионный фонд, Миасс, ул. Ленина, 5", "MAC"),  # МАС
+    ("Центр социальной защиты, Златоуст", "ATC"),  # АТС
+    ("Миасский рабочий", "MAC"),
+    ("Пенсионный фонд", "ECX"),  # ЕСХ: Н and О are left out, Х fills
+    ("Юг", "KPA"),  # no such letter at all
+    ("!!!", "KPA"),
+    ("Radio Troitsk", "ATT"),  # a Latin name: the same letters
 ])
-def test_prefix_is_three_latin_capitals_from_the_place(text: str, prefix: str) -> None:
-    assert prefix_for(text, MUNICIPALITIES) == prefix
+def test_prefix_is_three_letters_written_alike_in_russian_and_latin(text: str,
+                                                                    prefix: str) -> None:
+    made = prefix_for(text, MUNICIPALITIES)
+    assert made == prefix
+    assert set(made) <= set("ABEKMPCTX")  # А В Е К М Р С Т Х
 
 
 def test_transliteration_is_shared_with_folder_names() -> None:
@@ -57,25 +60,25 @@ def test_placement_codes_are_made_once_and_numbered_per_prefix(store) -> None:
         one_off = placement_code(session, None, "Пенсионный фонд, Миасс, ул. Ленина, 5",
                                  MUNICIPALITIES)
         ids = (first.id, campaign.id)
-    assert (first.short_code, second.short_code, other.short_code) == ("MIA-1", "MIA-2", "ZLA-1")
-    assert one_off.short_code == "MIA-3" and one_off.campaign_id is None
+    assert (first.short_code, second.short_code, other.short_code) == ("MAC-1", "MAC-2", "ATC-1")
+    assert one_off.short_code == "MAC-3" and one_off.campaign_id is None
     assert first.kind == "placement" and first.placement.startswith("Пенсионный фонд")
     with store.session() as session:
         again = placement_code(session, ids[1], "  Пенсионный фонд,  Миасс, ул. Ленина, 5 ")
-        assert (again.id, again.code, again.short_code) == (ids[0], first.code, "MIA-1")
-        assert short_code(session, "mia") == "MIA-4"
+        assert (again.id, again.code, again.short_code) == (ids[0], first.code, "MAC-1")
+        assert short_code(session, "мас") == "MAC-4"
 
 
 def test_outlet_codes_and_finding_a_code_as_people_say_it(store) -> None:
     with store.session() as session:
         paper = outlet_code(session, "Миасский рабочий", "press", MUNICIPALITIES)
         assert outlet_code(session, "Миасский рабочий").id == paper.id
-        assert (paper.kind, paper.channel, paper.short_code) == ("outlet", "press", "MIA-1")
-        for said in ("MIA-1", "mia-1", "mia 1", "MIA1", "MIA-O1", "Mia–1"):
+        assert (paper.kind, paper.channel, paper.short_code) == ("outlet", "press", "MAC-1")
+        for said in ("MAC-1", "mac-1", "мас 1", "МАС1", "MAC-O1", "Мас–1", "м а с - 1"):
             assert find_code(session, said).id == paper.id, said
         assert find_code(session, paper.code).id == paper.id
         assert find_code(session, paper.code.swapcase()) is None  # link codes keep case
-        assert find_code(session, "MIA-2") is None
+        assert find_code(session, "MAC-2") is None
         assert find_code(session, "") is None
 
 
@@ -84,15 +87,39 @@ def test_a_short_code_taken_meanwhile_is_skipped(store, monkeypatch) -> None:
 
     with store.session() as session:
         session.add(ReferralCode(code="taken", kind="placement", placement="elsewhere",
-                                 short_code="ZLA-1", created_at=utcnow()))
+                                 short_code="ATC-1", created_at=utcnow()))
         session.flush()
         real = referrals.short_code
         calls = []
 
-        def stale(session, prefix):  # another worker's view: ZLA-1 still free
+        def stale(session, prefix):  # another worker's view: ATC-1 still free
             calls.append(prefix)
-            return "ZLA-1" if len(calls) == 1 else real(session, prefix)
+            return "ATC-1" if len(calls) == 1 else real(session, prefix)
 
         monkeypatch.setattr(referrals, "short_code", stale)
         made = placement_code(session, None, "Центр соцзащиты, Златоуст", MUNICIPALITIES)
-    assert made.short_code == "ZLA-2" and len(calls) == 2
+    assert made.short_code == "ATC-2" and len(calls) == 2
+
+
+@pytest.mark.parametrize("typed", ["CHE-1", "сне-1", "СНЕ-1", "Сне 1", "с н е 1", "CHE-O1",
+                                   "che1", "CНE—1"])
+def test_a_code_printed_before_is_found_in_either_alphabet(store, typed: str) -> None:
+    """Codes printed with the first rule (Latin CHE for Chelyabinsk) keep working."""
+    with store.session() as session:
+        session.add(ReferralCode(code="Zx9Zx9Zx9Zx9", kind="placement", placement="ПФР",
+                                 short_code="CHE-1", created_at=utcnow()))
+        session.flush()
+        found = find_code(session, typed)
+        assert found is not None and found.short_code == "CHE-1", typed
+
+
+def test_outlet_codes_are_per_campaign_so_a_caller_counts_for_it(store) -> None:
+    with store.session() as session:
+        campaign = Campaign(slug="c", name="C", definition_hash="x", updated_at=utcnow())
+        session.add(campaign)
+        session.flush()
+        own = outlet_code(session, "Миасский рабочий", "press", MUNICIPALITIES, campaign.id)
+        loose = outlet_code(session, "Миасский рабочий", "press", MUNICIPALITIES)
+        assert own.campaign_id == campaign.id and loose.campaign_id is None
+        assert own.id != loose.id and own.short_code != loose.short_code
+        assert outlet_code(session, "Миасский рабочий", None, (), campaign.id).id == own.id

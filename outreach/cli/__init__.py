@@ -9,8 +9,6 @@ translated (docs/i18n.md).
 from __future__ import annotations
 
 import importlib
-import logging
-import os
 import sys
 from pathlib import Path
 from typing import Any, cast
@@ -65,13 +63,11 @@ class UserError(click.ClickException):
         self.exit_code = getattr(error, "exit_code", 1)  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
-        from outreach.cli.logs import PRIORITIES, to_journal
+        from outreach.cli.logs import error_prefix
 
-        # Under systemd the journal files it as an error (journalctl -p err shows it).
-        stderr = sys.stderr  # where click.secho(err=True) writes
-        prefix = f"<{PRIORITIES[logging.ERROR]}>" if to_journal(stderr, os.environ) else ""
-        click.secho(prefix + _("Error: {message}").format(message=self.format_message()),
-                    err=True, fg="red")
+        message = _("Error: {message}").format(message=self.format_message())
+        # sys.stderr: where click.secho(err=True) writes.
+        click.secho(error_prefix(sys.stderr) + message, err=True, fg="red")
 
 
 class LazyGroup(click.Group):

@@ -132,6 +132,12 @@ def to_journal(stream: IO[str], environ: Mapping[str, str]) -> bool:
     return environ.get("JOURNAL_STREAM") == f"{info.st_dev}:{info.st_ino}"
 
 
+def error_prefix(stream: IO[str]) -> str:
+    """What an error message written to ``stream`` starts with: under systemd, the journal's
+    error priority (so ``journalctl -p err`` shows it); else nothing."""
+    return f"<{PRIORITIES[logging.ERROR]}>" if to_journal(stream, os.environ) else ""
+
+
 def formatter_for(stream: IO[str], environ: Mapping[str, str]) -> logging.Formatter:
     """How records are written to ``stream``: for the journal when systemd connected it,
     for a person at a terminal, or in full (date, time, level, logger) for a log file or

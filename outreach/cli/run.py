@@ -48,6 +48,9 @@ def run(app: App, once: bool, with_sandbox: bool, worker: str | None) -> None:
         for name, described in fakes.described.items():
             click.echo(_("Sandbox {name} at {url}").format(
                 name=name, url=described.get("api_url", "?")), err=True)
+        from outreach.fieldreports.rehearsal import rehearse
+
+        rehearse(app.config, app.store, app.registry, fakes, speed=SANDBOX_SPEED)
     service = Service(app.config, app.store, app.registry, worker=worker,
                       speed=SANDBOX_SPEED if with_sandbox else 1.0)
     if once:

@@ -430,10 +430,10 @@ def audience(app: App, channel: str | None, since: When, until: When | None, fmt
         else:
             click.echo(_("No member counts or joins in this period."))
     else:
-        rows = [{"channel": d.channel, "date": d.day.isoformat(), "members": d.members,
-                 "change": d.change, "joins": d.joins, "credited": d.credited} for d in days]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2) if fmt == "json"
-                   else render(rows, AUDIENCE_COLUMNS, "csv"))
+        machine = [{"channel": d.channel, "date": d.day.isoformat(), "members": d.members,
+                    "change": d.change, "joins": d.joins, "credited": d.credited} for d in days]
+        click.echo(json.dumps(machine, ensure_ascii=False, indent=2) if fmt == "json"
+                   else render(machine, AUDIENCE_COLUMNS, "csv"))
     if chart is not None:
         from outreach.stats.audience_chart import audience_figure
         from outreach.stats.plotting import save_png

@@ -66,7 +66,7 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
                 "campaign {id} has no valid campaign file loaded: check `outreach campaigns "
                 "validate`").format(id=publication.campaign_id))
         photos = photos_of(session, story.id or 0)
-        outlets = _outlet_codes(session, config, channel)
+        outlets = _outlet_codes(session, config, channel, publication.campaign_id)
     code = publication.referral_code
     link = channel.signup_link(code) if code else None
     rendered = render_post(spec, story, photos, channel, cache, signup_link=link,
@@ -98,12 +98,14 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
     )
 
 
-def _outlet_codes(session: Session, config: Config, channel: Channel) -> dict[str, Any]:
-    """Each of the channel's outlets with its own code, made on first use."""
+def _outlet_codes(session: Session, config: Config, channel: Channel,
+                  campaign_id: int | None) -> dict[str, Any]:
+    """Each of the channel's outlets with its own code in the campaign, made on first use:
+    a reader who phones with it counts for the campaign."""
     from outreach.signups.referrals import outlet_code
 
     found: dict[str, Any] = {}
     for outlet in channel.outlets():
-        code = outlet_code(session, outlet, channel.name, config.municipalities)
+        code = outlet_code(session, outlet, channel.name, config.municipalities, campaign_id)
         found[outlet] = {"short_code": code.short_code, "link": channel.signup_link(code.code)}
     return found

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from outreach.db import Store
+    from outreach.fieldreports.decisions import PublicationActions
 
 PERSON = "person"  # the worker name recorded for a decision made by a person
 #: (channel name, a post's link) -> the post's id on the platform, or None: the
@@ -324,3 +325,11 @@ def resolve_not_posted(store: Store, publication_id: int,
         "status": PublicationStatus.planned.value, "next_attempt_at": when,
         "lease_owner": None, "lease_until": None, "last_error": None,
     }, attempt=(AttemptOutcome.uncertain.value, _("resolved by a person: not posted")))
+
+
+def button_actions() -> PublicationActions:
+    """What the buttons of the coordinators' chat do to a publication: these functions."""
+    from outreach.fieldreports.decisions import PublicationActions
+
+    return PublicationActions(retry=retry_publication, not_posted=resolve_not_posted,
+                              posted=resolve_posted, check_url=check_post_url)

@@ -357,11 +357,12 @@ class Service:
     def tell_news(self) -> int:
         """Tell reporters of their published reports, coordinators of publications that need
         them (``outreach.fieldreports.news``); how many messages went out."""
+        from outreach.engine.publications import button_actions
         from outreach.fieldreports.decisions import Decisions
         from outreach.fieldreports.news import News
 
         news = News(self.store, self.config, self.registry,
-                    Decisions(self.store, self.config, self.registry))
+                    Decisions(self.store, self.config, self.registry, button_actions()))
         return news.tell(self.clock())
 
     def scheduled_tidy(self) -> None:
@@ -372,6 +373,7 @@ class Service:
     def _start_intake(self) -> None:
         """Hand people who write to the channels' bots to the front desk: invitations,
         photo reports and coordinators' buttons (``outreach.fieldreports``), and sign-ups."""
+        from outreach.engine.publications import button_actions
         from outreach.fieldreports.desk import FrontDesk
         from outreach.people.roster import anyone
         from outreach.signups.desk import StoreDesk
@@ -384,7 +386,8 @@ class Service:
                 return
         if signups:
             self._desk = StoreDesk(self.store, self.config, self.registry)
-        desk = FrontDesk(self.store, self.config, self.registry, self._desk)
+        desk = FrontDesk(self.store, self.config, self.registry, self._desk,
+                         actions=button_actions())
         for status in self.registry.statuses():
             if status.state != "ready":
                 continue

@@ -15,8 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from outreach.channels import Card, Reply
 from outreach.db.models import FieldReport, Person, Story
@@ -45,13 +47,27 @@ def who(person: Person | None) -> str:
     return person.name or _("person no. {id}").format(id=person.id)
 
 
+@dataclass(frozen=True)
+class PublicationActions:
+    """What the buttons on a publication's card do: the engine's own functions
+    (``outreach.engine.publications.button_actions``), handed in so that this package
+    does not import the engine, which imports it."""
+
+    retry: Callable[..., Any]  # retry_publication(store, id, now=)
+    not_posted: Callable[..., Any]  # resolve_not_posted(store, id, now=)
+    posted: Callable[..., Any]  # resolve_posted(store, id, url, read_id=, now=)
+    check_url: Callable[[str], str | None]  # check_post_url(url)
+
+
 class Decisions:
     """Cards to the coordinators' chat and the presses on them."""
 
-    def __init__(self, store: Store, config: Config, registry: Registry | None) -> None:
+    def __init__(self, store: Store, config: Config, registry: Registry | None,
+                 actions: PublicationActions | None = None) -> None:
         self.store = store
         self.config = config
         self.registry = registry
+        self.actions = actions
         self.zone = zoneinfo.ZoneInfo(config.time_zone)
 
     # --- cards ---
@@ -111,6 +127,9 @@ class Decisions:
                 assert report is not None
                 card = self.card(session, report)
             self.registry.get(channel).send_card(chat, card)
+            log.info(_("A new photo report waits for approval in the coordinators' chat "
+                       "({chat}); to approve it from here: outreach content approve {story}")
+                     .format(chat=chat, story=self._story_of(report_id)))
             return True
         except Exception as exc:  # noqa: BLE001  (the report is stored; say where it waits)
             log.warning(_("could not show report {id} in the coordinators' chat ({error}); "
@@ -173,6 +192,9 @@ class Decisions:
                 report = session.get(FieldReport, report_id)
                 assert report is not None
                 return [Reply(self._decided(session, report) or "", toast=True)]
+        log.info(_("Story {story} (a photo report) was approved in the coordinators' chat by "
+                   "person {person}; it goes out with the next campaign slot that selects it")
+                 .format(story=story_id, person=coordinator.id))
         self.tell_reporter(report_id, _(
             "Good news: a coordinator approved your report “{title}”. I will write when and "
             "where it is published.").format(title=title))
@@ -237,14 +259,16 @@ class Decisions:
         """Retry / Not posted / Posted on a card about a publication (= ``outreach
         publications retry`` / ``resolve --not-posted`` / ``resolve --posted URL``)."""
         from outreach.db.models import PersonAccount
-        from outreach.engine.publications import resolve_not_posted, retry_publication
 
+        if self.actions is None:
+            return [Reply(_("This button works while the service runs (outreach run)."),
+                          toast=True)]
         try:
             if act == t.RETRY:
-                retry_publication(self.store, publication_id, now=now)
+                self.actions.retry(self.store, publication_id, now=now)
                 said = _("🔁 {who}: publication no. {id} is being sent again.")
             elif act == t.NOT_POSTED:
-                resolve_not_posted(self.store, publication_id, now=now)
+                self.actions.not_posted(self.store, publication_id, now=now)
                 said = _("↩️ {who}: the post is not there; publication no. {id} is being sent "
                          "again.")
             else:
@@ -269,7 +293,6 @@ class Decisions:
                     now: dt.datetime) -> list[Reply]:
         """A coordinator sent the link to a post that did go out (or /cancel)."""
         from outreach.db.models import PersonAccount
-        from outreach.engine.publications import check_post_url, resolve_posted
 
         with self.store.session() as session:
             row = session.get(PersonAccount, account)
@@ -291,11 +314,14 @@ class Decisions:
             except OutreachError:
                 return None
 
-        if check_post_url(text) is not None:
+        actions = self.actions
+        if actions is None:
+            return []
+        if actions.check_url(text) is not None:
             return [Reply(_("This does not look like a link to a post. Copy the address of "
                             "the post (it begins with https://) and send it here."))]
         try:
-            resolve_posted(self.store, publication_id, text.strip(), read_id=read_id, now=now)
+            actions.posted(self.store, publication_id, text.strip(), read_id=read_id, now=now)
         except StateError:
             self._forget_pending(account, "posted_link")
             return [Reply(self._publication_done(publication_id))]

@@ -30,7 +30,7 @@ from outreach.channels import Incoming, Reply, SignupDesk
 from outreach.db.models import FieldReport, PersonAccount, SignUp, utcnow
 from outreach.errors import OutreachError
 from outreach.fieldreports import files
-from outreach.fieldreports.decisions import Decisions
+from outreach.fieldreports.decisions import Decisions, PublicationActions
 from outreach.fieldreports.dialog import KEEP, Outcome, ReportDialog, pending_only
 from outreach.fieldreports.folders import Told, import_story, library_folder, write_story
 from outreach.i18n import _
@@ -58,7 +58,7 @@ class FrontDesk(SignupDesk):
 
     def __init__(self, store: Store, config: Config, registry: Registry | None,
                  signups: SignupDesk | None, clock: Callable[[], dt.datetime] = utcnow,
-                 flood: Flood | None = None) -> None:
+                 flood: Flood | None = None, actions: PublicationActions | None = None) -> None:
         self.store = store
         self.config = config
         self.registry = registry
@@ -67,7 +67,7 @@ class FrontDesk(SignupDesk):
         # A reporter's album is ten messages: a little more room than a sign-up's.
         self.flood = flood or Flood(per_minute=60, per_day=600)
         self.dialog = ReportDialog(config)
-        self.decisions = Decisions(store, config, registry)
+        self.decisions = Decisions(store, config, registry, actions)
         self._locks = [threading.Lock() for _ in range(_LOCKS)]
 
     # --- the SignupDesk contract ---
@@ -183,7 +183,9 @@ class FrontDesk(SignupDesk):
             session, self._event(channel, message), now, lambda: step_in(session), account))
         if outcome is not None and outcome.erase:
             files.erase(self.config.data_dir, account)
-        if outcome is not None and outcome.finish:
+        if outcome is None or outcome.finish:
+            # A repeat of the step that finished the report (its worker died before saving
+            # it) finishes it too; otherwise finish() finds nothing to do.
             replies = [*replies, *self.finish(account)]
         return replies
 

@@ -231,6 +231,8 @@ class RenditionCache:
         if not re.fullmatch(r"[0-9a-f]{16,128}", sha256):
             raise ValueError(f"not a content hash: {sha256!r}")
         key = limits.key() + (f"-{watermark.key()}" if watermark is not None else "")
+        if limits.max_ratio:  # cut around faces since renditions first were; make them anew
+            key += "-faces"
         digest = hashlib.sha256(key.encode()).hexdigest()[:16]
         suffix = WRITABLE[output_format(limits)]
         return self.cache_dir / sha256[:2] / f"{sha256}-{digest}{suffix}"

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from outreach.db.models import METRICS
-from outreach.i18n import _, format_date, ngettext
+from outreach.i18n import _, format_date, ngettext, pgettext
 from outreach.report import queries
 from outreach.report.model import Charts, Column, Report, Section
 from outreach.report.results import listed
@@ -206,8 +206,11 @@ def _summary(now: _Figures, before: _Figures | None, period: Period,
     if compared is not None:
         notes.append(_("Compared with: {span}. Change: against the compared period; empty "
                        "when that had none.").format(span=compared.span()))
-    return Section("summary", _("Summary of the period"), columns, rows, notes,
-                   row_keys=[key for key, _label, _how in lines])
+    keys = [key for key, _label, _how in lines]
+    parts = {"photo_reports", "stories", "municipalities_events", "municipalities_home",
+             "municipalities_channels"}
+    return Section("summary", _("Summary of the period"), columns, rows, notes, row_keys=keys,
+                   indented=frozenset(i for i, key in enumerate(keys) if key in parts))
 
 
 def _by_home(now: _Figures, before: _Figures | None) -> Section:
@@ -225,7 +228,7 @@ def _by_home(now: _Figures, before: _Figures | None) -> Section:
         if before is not None:
             row.append(before.home.get(name, 0))
         rows.append([*row, now.home.get(name, 0) / total if total else None])
-    last: list[Any] = [_("Total"), total]
+    last: list[Any] = [pgettext("last row", "Total"), total]
     if before is not None:
         last.append(sum(before.home.values()))
     return Section("volunteers_home", _("Volunteers by home"), columns, rows, [
@@ -259,7 +262,7 @@ def _by_source(sources: list[queries.SourceRow]) -> Section:
         _("Completed sign-ups in the period by the referral code they came with: a post's "
           "code (campaign, channel, story and publication date), a poster or stand, a local "
           "media outlet. Without a code: added offline, or came to a bot directly.")],
-        total=[_("Total"), "", "", "", sum(r.count for r in sources)])
+        total=[pgettext("last row", "Total"), "", "", "", sum(r.count for r in sources)])
 
 
 def _events(now: _Figures) -> Section:
@@ -286,7 +289,8 @@ def _municipalities(now: _Figures, places: Mapping[str, str | None]) -> Section:
     names = sorted(set(events) | {m for m in now.home if m} | set(local))
     rows = [[m, events.get(m, 0), now.home.get(m, 0), local.get(m, 0)] for m in names]
     columns = [Column("municipality", _("Municipality"), "text"),
-               Column("events", _("Events")), Column("volunteers", _("New volunteers living there")),
+               Column("events", _("Events")),
+               Column("volunteers", _("New volunteers living there")),
                Column("publications", _("Publications on its local channels"))]
     return Section("municipalities", _("Municipalities"), columns, rows, [
         _("Every municipality the centre reached in the period: where its events took place, "
@@ -330,7 +334,7 @@ def _publications(now: _Figures) -> Section:
     return Section("publications", _("Publications"), columns, rows, [
         _("Publications published in the period, per campaign and channel (a press kit for "
           "local media counts as one).")],
-        total=[_("Total"), "", sum(r.publications for r in now.published)])
+        total=[pgettext("last row", "Total"), "", sum(r.publications for r in now.published)])
 
 
 def _reach(now: _Figures) -> Section:
@@ -352,7 +356,8 @@ def _reach(now: _Figures) -> Section:
         _("For the publications published in the period: the latest views, likes, reposts, "
           "comments and reactions collected. \"No data\": the platform does not report it "
           "(Telegram has no views, local media none of these), never a zero.")],
-        total=[_("Total"), sum(now.by_channel.values()), *(totals[m] for m in METRICS)])
+        total=[pgettext("last row", "Total"), sum(now.by_channel.values()),
+               *(totals[m] for m in METRICS)])
 
 
 def _audience(days: list[AudienceDay]) -> Section:
@@ -377,7 +382,8 @@ def _audience(days: list[AudienceDay]) -> Section:
             first.setdefault(channel, members)
         rows.append([channel, last_day or month, members, change, joins, credited])
     columns = [Column("channel", _("Channel"), "text"), Column("date", _("Date"), "date"),
-               Column("members", _("Members (last count of the month)")), Column("change", _("Change")),
+               Column("members", _("Members (last count of the month)")),
+               Column("change", _("Change")),
                Column("joins", _("Joins")), Column("credited", _("Joins credited to posts"))]
     return Section("audience", _("Audience"), columns, rows, [
         _("Each community's members on the last day of each month with a count (the "

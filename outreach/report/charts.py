@@ -86,4 +86,4 @@ def audience(charts: Charts) -> tuple[str, bytes]:
     from outreach.stats.audience_chart import audience_figure
 
     return _("Community members"), _png(audience_figure(
-        charts.audience, width=WIDTH, height=HEIGHT + 0.8, title=""))
+        charts.audience, width=WIDTH, height=HEIGHT, title="", joins=False))

@@ -38,6 +38,7 @@ class Section:
     total: list[Any] | None = None  # a last row, set apart
     row_keys: list[str] | None = None  # stable identifiers of the rows, where they have one
     sheet: str | None = None  # a shorter name for the workbook's tab (Excel allows 31 characters)
+    indented: frozenset[int] = frozenset()  # rows that break down the row above them
 
     def column(self, key: str) -> int:
         return [c.key for c in self.columns].index(key)

@@ -51,6 +51,7 @@ def _styles() -> dict[str, Any]:
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5),
         "number": ParagraphStyle("number", parent=base, fontSize=8.5, leading=10.5,
                                  alignment=2),
+        "part": ParagraphStyle("part", parent=base, fontSize=8.5, leading=10.5, leftIndent=12),
         "head": ParagraphStyle("head", parent=base, fontName=BOLD, fontSize=7.5, leading=9.5),
         "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=20, leading=25,
                                 spaceAfter=4),
@@ -113,6 +114,8 @@ def _table(section: Section, report: Report, usable: float, styles: dict[str, An
             if marks is not None and index == 0 and number < len(marks):
                 text += f"<super>{marks[number]}</super>"
             style = styles["number"] if column.kind in ("number", "share") else styles["cell"]
+            if index == 0 and number in section.indented:
+                style = styles["part"]
             cells.append(Paragraph(text, style))
         body.append(cells)
     table = Table([head, *body], colWidths=_widths(section, usable), repeatRows=1)
@@ -193,7 +196,7 @@ def _summary(section: Section, report: Report, usable: float,
 
 def _story(report: Report, usable: float, styles: dict[str, Any]) -> list[Flowable]:
     from reportlab.lib.units import mm
-    from reportlab.platypus import CondPageBreak, PageBreak, Paragraph
+    from reportlab.platypus import CondPageBreak, Paragraph
 
     from outreach.report import charts
 
@@ -206,7 +209,7 @@ def _story(report: Report, usable: float, styles: dict[str, Any]) -> list[Flowab
     for section in report.sections:
         if section.key == "summary":
             flow += _summary(section, report, usable, styles)
-            flow.append(PageBreak())
+            flow.append(CondPageBreak(100 * mm))
             flow.append(_chart(charts.volunteers_by_month(report.charts), usable, styles))
             continue
         flow.append(CondPageBreak(50 * mm))
@@ -247,7 +250,7 @@ def write_pdf(report: Report, path: Path) -> Path:
 
         def showPage(self) -> None:  # noqa: N802 (reportlab's name)
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # reportlab's, not in the stubs
 
         def save(self) -> None:
             count = len(self._pages)
@@ -257,7 +260,7 @@ def write_pdf(report: Report, path: Path) -> Path:
                 self.setFillGray(0.35)
                 self.drawString(MARGIN_MM * mm, 9 * mm, footer)
                 self.drawRightString(A4[0] - MARGIN_MM * mm, 9 * mm, _(
-                    "page {page} of {count}").format(page=self._pageNumber, count=count))
+                    "page {page} of {count}").format(page=self.getPageNumber(), count=count))
                 super().showPage()
             super().save()
 
@@ -267,7 +270,15 @@ def write_pdf(report: Report, path: Path) -> Path:
         topMargin=MARGIN_MM * mm, bottomMargin=18 * mm,
         title=_("Results: {period}").format(period=report.period.title()),
         author=report.centre.name or "Outreach", creator="Outreach")
-    document.build(_story(report, usable, styles), canvasmaker=Numbered)
+    from reportlab import rl_config
+
+    # Binary image streams: ASCII85 text (reportlab's default) only makes the file larger
+    # and, without reportlab's C accelerator, costs half a second on the charts.
+    ascii85, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        document.build(_story(report, usable, styles), canvasmaker=Numbered)
+    finally:
+        rl_config.useA85 = ascii85
     try:
         path.write_bytes(buffer.getvalue())
     except OSError as exc:

@@ -128,10 +128,14 @@ def _code(session: Session, given: str | None, unattributed: bool) -> tuple[int 
     if unattributed:
         return None, code_as_given(text, deep_link=False)
     suggestion = suggest_code(session, text)
-    hint = _(" (did you mean {code}?)").format(code=suggestion) if suggestion else ""
+    if suggestion:
+        raise SignupInputError(_(
+            "there is no code {code!r}. Did you mean {suggestion}? If so, give --code "
+            "{suggestion}; or add --unattributed to keep the sign-up without a code").format(
+                code=text, suggestion=suggestion))
     raise SignupInputError(_(
-        "there is no code {code!r}{hint}; check the poster, or add --unattributed to keep "
-        "the sign-up without a code").format(code=text, hint=hint))
+        "there is no code {code!r}; check the poster, or add --unattributed to keep "
+        "the sign-up without a code").format(code=text))
 
 
 def check_municipality(config: Config, given: str | None) -> str | None:

@@ -4,9 +4,9 @@ The one place that makes codes, finds them and matches the code a person
 brings. Each code has two forms. ``code`` is long and unguessable, for links:
 it goes into a sign-up deep link (``https://t.me/<bot>?start=<code>``) and
 into the QR code on a poster. ``short_code`` is what a person says on the
-phone: three Latin capitals for the place and a number, "MIA-7". Letters and
-digits never share a part, so the letter O and the digit 0 cannot be mixed
-up, and ``find_code`` reads "mia 7", "MIA7" and "MIA-O7" the same.
+phone: three letters for the place and a number, "МАС-7", made and matched as
+``outreach.signups.spoken`` says (letters that read the same in Russian and
+Latin; "сне-1", "CHE 1" and "CHE-O1" are the same code).
 
 Every publication gets a code when it is planned (``publication_codes``).
 Codes for placements (a poster at one office for one campaign) and for
@@ -27,6 +27,14 @@ from outreach.db.models import ReferralCode, utcnow
 from outreach.errors import OutreachError
 from outreach.i18n import _, ngettext
 from outreach.signups.cleaning import code_as_given
+from outreach.signups.spoken import (
+    DEFAULT_PREFIX,
+    PAD,
+    PREFIX_LENGTH,
+    canonical,
+    compact,
+    prefix_for,
+)
 from outreach.text.latin import transliterate
 
 if TYPE_CHECKING:
@@ -39,31 +47,13 @@ if TYPE_CHECKING:
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 CODE_LENGTH = 12  # 57**12: about 70 bits, far beyond guessing
 
-PREFIX_LENGTH = 3
-DEFAULT_PREFIX = "REF"
 KINDS = ("publication", "placement", "outlet")
-_SHORT = re.compile(r"^\s*([A-Za-z]{3})\s*[-–—\s]?\s*([0-9OoIlL]{1,6})\s*$")
-_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "L": "1"})
 _ATTEMPTS = 20
 
 
 def new_code() -> str:
     """A fresh unguessable code for links: 12 characters of ``ALPHABET``."""
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def prefix_for(text: str, municipalities: Sequence[str] = ()) -> str:
-    """Three Latin capitals for a place: its municipality when ``text`` names one of
-    ``municipalities``, else its first word ("Пенсионный фонд, Миасс" -> "MIA" when Миасс
-    is a municipality, "PEN" otherwise)."""
-    lowered = text.lower()
-    named = [m for m in municipalities if m and m.lower() in lowered]
-    source = min(named, key=lambda m: lowered.index(m.lower())) if named else text
-    for word in source.split():
-        letters = re.sub(r"[^a-z]", "", transliterate(word)).upper()
-        if letters:
-            return (letters + "X" * PREFIX_LENGTH)[:PREFIX_LENGTH]
-    return DEFAULT_PREFIX
 
 
 def short_code(session: Session, prefix: str) -> str:
@@ -111,26 +101,32 @@ def placement_code(session: Session, campaign_id: int | None, placement: str,
 
 
 def outlet_code(session: Session, outlet: str, channel: str | None = None,
-                municipalities: Sequence[str] = ()) -> ReferralCode:
-    """The code of a newspaper, radio station or office that gets press kits."""
+                municipalities: Sequence[str] = (), campaign_id: int | None = None
+                ) -> ReferralCode:
+    """The code of a newspaper, radio station or office that gets press kits, in campaign
+    ``campaign_id`` (None: outside any campaign), made on first use and the same ever after.
+
+    Its ``short_code`` is what the outlet's press kit prints for readers to say on the
+    phone; a sign-up with it counts for the campaign in ``outreach stats``.
+    """
     name = _clean_name(outlet, "outlet")
-    existing = _find(session, "outlet", name, None)
+    existing = _find(session, "outlet", name, campaign_id)
     if existing is not None:
         return existing
-    return _create(session, kind="outlet", placement=name, campaign_id=None, channel=channel,
-                   prefix=prefix_for(name, municipalities))
+    return _create(session, kind="outlet", placement=name, campaign_id=campaign_id,
+                   channel=channel, prefix=prefix_for(name, municipalities))
 
 
 def find_code(session: Session, text: str) -> ReferralCode | None:
-    """The code a person gave: a short code in any case and spacing, or a link code."""
+    """The code a person gave: a short code however it was typed (see
+    ``outreach.signups.spoken``), or a link code."""
     from sqlmodel import select
 
     text = (text or "").strip()
     if not text:
         return None
-    match = _SHORT.match(text)
-    if match:
-        wanted = f"{match.group(1).upper()}-{int(match.group(2).translate(_DIGITS))}"
+    wanted = canonical(text)
+    if wanted is not None:
         found = session.exec(select(ReferralCode).where(ReferralCode.short_code == wanted))
         row = found.first()
         if row is not None:
@@ -139,8 +135,8 @@ def find_code(session: Session, text: str) -> ReferralCode | None:
 
 
 def _clean_prefix(prefix: str) -> str:
-    letters = re.sub(r"[^A-Za-z]", "", transliterate(prefix)).upper()
-    return (letters + "X" * PREFIX_LENGTH)[:PREFIX_LENGTH] if letters else DEFAULT_PREFIX
+    letters = re.sub(r"[^A-Z]", "", transliterate(compact(prefix)).upper())
+    return (letters + PAD * PREFIX_LENGTH)[:PREFIX_LENGTH] if letters else DEFAULT_PREFIX
 
 
 def _clean_name(name: str, what: str) -> str:
@@ -201,15 +197,11 @@ def suggest_code(session: Session, text: str) -> str | None:
 
     from sqlmodel import select
 
-    match = _SHORT.match(text or "")
-    if match:
-        wanted = f"{match.group(1).upper()}{match.group(2).translate(_DIGITS)}"
-    else:
-        wanted = re.sub(r"[^A-Za-z0-9]", "", (text or "")).upper()
+    wanted = compact(text)
     if not wanted:
         return None
     known = [value for value in session.exec(select(ReferralCode.short_code)) if value]
-    by_key = {value.replace("-", "").upper(): value for value in known}
+    by_key = {compact(value): value for value in known}
     close = difflib.get_close_matches(wanted, list(by_key), n=1, cutoff=0.6)
     return by_key[close[0]] if close else None
 

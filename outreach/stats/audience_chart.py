@@ -58,7 +58,8 @@ def audience_figure(days: Sequence[AudienceDay], *, width: float, height: float,
         below.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
         below.set_ylabel(_("joins credited\nto posts"), color=INK, fontsize=10)
         axis = below
-    axis.xaxis.set_major_locator(AutoDateLocator(maxticks=8))
-    axis.xaxis.set_major_formatter(DateFormatter("%d.%m.%Y"))
+    # matplotlib.dates is not annotated.
+    axis.xaxis.set_major_locator(AutoDateLocator(maxticks=8))  # type: ignore[no-untyped-call]
+    axis.xaxis.set_major_formatter(DateFormatter("%d.%m.%Y"))  # type: ignore[no-untyped-call]
     axis.tick_params(labelsize=9)
     return figure

@@ -59,6 +59,10 @@ class NotSent(Exception):  # noqa: N818
     """The letter surely did not go out (connection failed, 4xx): worth trying again."""
 
 
+class LoginRefused(Exception):  # noqa: N818
+    """The server refused smtp_user and the password: no letter can go until they are fixed."""
+
+
 class Uncertain(Exception):  # noqa: N818
     """The connection broke after the letter was handed over: it may have arrived."""
 
@@ -108,9 +112,11 @@ def compose(*, sender: str, to: str, mid: str, subject: str, body: str,
     return letter, left_out
 
 
-def send(server: Server, letter: EmailMessage) -> str:
-    """Hand ``letter`` to ``server``; return its reply. Raises Refused, NotSent, Uncertain."""
-    sender, to = str(letter["From"]), str(letter["To"])
+def _open(server: Server) -> smtplib.SMTP:
+    """A connection to ``server``, encrypted as configured and logged in.
+
+    Raises NotSent (cannot connect, a temporary refusal) or LoginRefused.
+    """
     try:
         if server.tls == "ssl":
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(server.host, server.port, timeout=TIMEOUT,
@@ -121,18 +127,46 @@ def send(server: Server, letter: EmailMessage) -> str:
         raise NotSent(_("cannot reach the mail server {host}:{port}: {reason}").format(
             host=server.host, port=server.port, reason=_reason(exc))) from None
     try:
-        try:
+        smtp.ehlo()
+        if server.tls == "starttls":
+            smtp.starttls(context=ssl.create_default_context())
             smtp.ehlo()
-            if server.tls == "starttls":
-                smtp.starttls(context=ssl.create_default_context())
-                smtp.ehlo()
-            if server.user:
-                smtp.login(server.user, server.password or "")
+        if server.user:
+            smtp.login(server.user, server.password or "")
+    except smtplib.SMTPAuthenticationError as exc:
+        _close(smtp)
+        raise LoginRefused(_("the mail server {host} refused the login (smtp_user and the "
+                             "password): {code}").format(host=server.host,
+                                                         code=exc.smtp_code)) from None
+    except (OSError, smtplib.SMTPException) as exc:
+        _close(smtp)
+        raise NotSent(_reason(exc)) from None
+    return smtp
+
+
+def _close(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
+
+
+def probe(server: Server) -> None:
+    """Connect and log in, sending nothing (``outreach channels check``)."""
+    _close(_open(server))
+
+
+def send(server: Server, letter: EmailMessage) -> str:
+    """Hand ``letter`` to ``server``; return its reply.
+
+    Raises Refused, NotSent, LoginRefused or Uncertain.
+    """
+    sender, to = str(letter["From"]), str(letter["To"])
+    smtp = _open(server)
+    try:
+        try:
             _expect(*smtp.mail(sender), what=_("the sender"))
             _expect(*smtp.rcpt(to), what=_("the address"))
-        except smtplib.SMTPAuthenticationError as exc:
-            raise Refused(_("the mail server refused the login (smtp_user and the password): "
-                            "{code}").format(code=exc.smtp_code)) from None
         except (OSError, smtplib.SMTPException) as exc:
             raise NotSent(_reason(exc)) from None
         # From here on the server may keep the letter even if its answer never comes.
@@ -146,10 +180,7 @@ def send(server: Server, letter: EmailMessage) -> str:
         _expect(code, reply, what=_("the letter"))
         return f"{code} {_text(reply)}"
     finally:
-        try:
-            smtp.quit()
-        except (OSError, smtplib.SMTPException):
-            smtp.close()
+        _close(smtp)
 
 
 def _expect(code: int, reply: bytes | str, what: str) -> None:

@@ -18,7 +18,15 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from outreach.channels import AuthError, PermanentError, TransientError, _, ngettext, pgettext
+from outreach.channels import (
+    AuthError,
+    CheckResult,
+    PermanentError,
+    TransientError,
+    _,
+    ngettext,
+    pgettext,
+)
 from outreach_local_media import mail
 from outreach_local_media.presskit import DOCUMENTS, kit_name
 
@@ -74,6 +82,11 @@ class Mailer:
                                                  reason=exc))
                 refused.append(_("{outlet}: {reason}").format(outlet=outlet, reason=exc))
                 continue
+            except mail.LoginRefused as exc:
+                journal.record(outlet, mail.NOT_SENT, mid, str(exc))
+                raise AuthError(_("{reason}; correct smtp_user in config.toml or the password "
+                                  "in the variable that smtp_password_env names").format(
+                    reason=exc)) from None
             except mail.NotSent as exc:
                 journal.record(outlet, mail.NOT_SENT, mid, str(exc))
                 raise TransientError(_("e-mail to {outlet} not sent yet: {reason}").format(
@@ -85,13 +98,27 @@ class Mailer:
             log.info(_("Press kit e-mailed to {outlet} (channel {channel}), Message-ID "
                        "{mid}").format(outlet=outlet, channel=self.channel.name, mid=mid))
         if refused:
-            problem = _("the press kit is written, but e-mail was refused for {outlets}; "
-                        "correct the address in config.toml, then `outreach publications "
-                        "retry`: letters already sent are not sent again").format(
-                outlets="; ".join(refused))
-            if any("login" in reason for reason in refused):
-                raise AuthError(problem)
-            raise PermanentError(problem)
+            raise PermanentError(_(
+                "the press kit is written, but e-mail was refused for {outlets}; correct the "
+                "address in config.toml, then `outreach publications retry`: letters already "
+                "sent are not sent again").format(outlets="; ".join(refused)))
+
+    def check(self) -> CheckResult:
+        """Whether the mail server takes the connection and the login (nothing is sent)."""
+        where = f"{self.host}:{self.port}"
+        try:
+            mail.probe(self._server())
+        except (mail.NotSent, mail.LoginRefused) as exc:
+            return CheckResult(ok=False, message=_("e-mail to editors: {reason}").format(
+                reason=exc), fix=_("check smtp_server, smtp_port and smtp_tls (465 with ssl, "
+                                   "587 with starttls), smtp_user and the password"))
+        except AuthError as exc:  # the password's variable is not set
+            return CheckResult(ok=False, message=str(exc),
+                               fix=_("set the variable before starting Outreach"))
+        return CheckResult(ok=True, message=ngettext(
+            "e-mail to {count} outlet goes through {server}",
+            "e-mail to {count} outlets goes through {server}", len(self.emails)).format(
+            count=len(self.emails), server=where))
 
     def _unclear(self, outlet: str) -> str:
         return _("the e-mail to {outlet} was being sent when the work was interrupted; it may "

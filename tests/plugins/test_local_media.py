@@ -244,3 +244,49 @@ def test_two_writers_of_one_publication_end_with_one_kit(
     published = make_channel(tmp_path).publish(story(photos))
     assert published == winner[0]
     assert kits(tmp_path / "output" / "press") == [published.external_id]
+
+
+def test_word_and_pdf_releases_read_back_as_an_editor_sees_them(
+        tmp_path: Path, photos: list[PostPhoto]) -> None:
+    import docx
+    from pypdf import PdfReader
+
+    channel = make_channel(tmp_path, outlets=["Миасский рабочий"])
+    with language("ru"):
+        folder = tmp_path / "output" / "press" / channel.publish(story(photos)).external_id
+    own = folder / "miasskiy-rabochiy"
+
+    document = docx.Document(str(own / "release.docx"))
+    lines = [p.text for p in document.paragraphs]
+    assert lines[:4] == ["Серебряные волонтёры", "ПРЕСС-РЕЛИЗ · Миасский рабочий",
+                         f"Миасс, {format_date_ru(dt.date.today())}", "Сад добра в Миассе"]
+    assert sum("Сад добра в Миассе" in line for line in lines) == 1
+    assert "Чтобы стать волонтёром, позвоните по телефону +7 351 200-00-00 и назовите код " \
+           "MIA-3." in lines
+    assert document.core_properties.language == "ru-RU"
+    assert round(document.sections[0].page_width.cm) == 21  # A4
+
+    reader = PdfReader(str(own / "release.pdf"))
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert text.count("Сад добра в Миассе") == 1
+    assert "Контакт для прессы Анна Петрова" in text and "MIA-3" in text
+    fonts = {str(font["/BaseFont"]).split("+")[-1]: "/FontFile2" in font["/FontDescriptor"]
+             for font in _pdf_fonts(reader)}
+    assert fonts == {"DejaVuSans": True, "DejaVuSans-Bold": True}  # every font embedded
+    assert reader.metadata is not None and reader.metadata.title == "Сад добра в Миассе"
+
+
+def format_date_ru(day: dt.date) -> str:
+    with language("ru"):
+        return format_date(day)
+
+
+def _pdf_fonts(reader: object) -> list:  # type: ignore[type-arg]
+    found = []
+    for page in reader.pages:  # type: ignore[attr-defined]
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            found.append(descendants[0].get_object() if descendants else font)
+    return found

@@ -16,7 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from PIL import Image
 
-from outreach.channels import PermanentError, Post, PostPhoto, TransientError
+from outreach.channels import AuthError, PermanentError, Post, PostPhoto, TransientError
 from outreach.errors import PluginError
 from outreach.i18n import language
 from outreach_local_media import LocalMediaChannel
@@ -85,6 +85,7 @@ def make_channel(tmp_path: Path, port: int, **settings: object) -> LocalMediaCha
 
 
 def post(tmp_path: Path, key: str = "outreach-12-abc") -> Post:
+    """The post of publication N for the key "outreach-N-…"."""
     folder = tmp_path / "renditions"
     folder.mkdir(exist_ok=True)
     photos = []
@@ -92,7 +93,8 @@ def post(tmp_path: Path, key: str = "outreach-12-abc") -> Post:
         path = folder / f"{index}.jpg"
         Image.effect_noise((600, 400), 60).convert("RGB").save(path, "JPEG", quality=95)
         photos.append(PostPhoto(path=path, caption=f"Снимок {index}", credit="Фото: И. Сидоров"))
-    return Post(publication_id=12, idempotency_key=key, title="Сад добра в Миассе",
+    return Post(publication_id=int(key.split("-")[1]), idempotency_key=key,
+                title="Сад добра в Миассе",
                 text="t", photos=photos, municipality="Миасс", referral_code="s3NcwrKmwEbq",
                 extra={"body": "Волонтёры посадили 40 яблонь.", "event_date": "2026-10-14",
                        "story_folder": "sad-dobra", "outlet_codes": CODES})
@@ -206,6 +208,14 @@ def test_an_interrupted_send_is_uncertain_never_sent_twice(
     verdict = channel.reconcile(post(tmp_path), dt.datetime.now(dt.UTC))
     assert verdict.exists is None
     assert len(box.messages) == 1
+    # Asked again, it still cannot tell: nothing is sent by reconcile.
+    assert channel.reconcile(post(tmp_path), dt.datetime.now(dt.UTC)).exists is None
+    # A person found it did not arrive (`publications resolve --not-posted`): sent again,
+    # with the same Message-ID, by which a mail program recognises a repeat.
+    channel.publish(post(tmp_path))
+    assert [m["Message-ID"] for m in box.messages] == [
+        "<outreach-12-abc.miasskiy-rabochiy@silver.example.org>"] * 2
+    assert channel.reconcile(post(tmp_path), dt.datetime.now(dt.UTC)).exists is True
 
 
 @pytest.mark.slow
@@ -266,3 +276,63 @@ def test_kill_9_while_the_server_holds_the_letter_ends_uncertain_and_sends_once(
     assert len(box.messages) == 1  # never e-mailed twice
     assert box.messages[0]["Message-ID"].endswith(".miasskiy-rabochiy@silver.example.org>")
 
+
+
+PASSWORD = "s3cret-Pass-123"
+
+
+def _authenticator(server: Any, session: Any, envelope: Any, mechanism: str,
+                   auth_data: Any) -> Any:
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"press" \
+        and auth_data.password == PASSWORD.encode()
+    # handled=False: aiosmtpd then answers 535 itself (AuthResult's default sends nothing).
+    return AuthResult(success=ok, handled=False)
+
+
+@pytest.fixture
+def guarded() -> Iterator[tuple[Inbox, int]]:
+    """A server that wants a login (over plain SMTP on loopback, for the test only)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    box = Inbox()
+    controller = Controller(box, hostname="127.0.0.1", port=port, authenticator=_authenticator,
+                            auth_required=True, auth_require_tls=False)
+    controller.start()
+    try:
+        yield box, port
+    finally:
+        controller.stop()
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_the_password_comes_from_its_variable_and_is_never_shown(
+        tmp_path: Path, guarded: tuple[Inbox, int], caplog: pytest.LogCaptureFixture) -> None:
+    box, port = guarded
+    settings = {"plugin": "local-media", "outlets": [OUTLETS[0]], "smtp_server": "127.0.0.1",
+                "smtp_port": port, "smtp_tls": "none", "smtp_user": "press",
+                "smtp_password_env": "PRESS_SMTP_PASSWORD", "mail_from": "press@example.org"}
+    config = make_test_config(tmp_path, {"press": settings}, centre=CENTRE)
+    good = make_registry(config, [LocalMediaChannel], env={"PRESS_SMTP_PASSWORD": PASSWORD})
+    channel = good.get("press")
+    assert [r.ok for r in channel.check()] == [True, True]
+    assert "e-mail to 1 outlet goes through 127.0.0.1" in channel.check()[1].message
+    channel.publish(post(tmp_path))
+    assert len(box.messages) == 1
+
+    wrong = make_registry(config, [LocalMediaChannel], env={"PRESS_SMTP_PASSWORD": "nope"})
+    other = wrong.get("press")
+    [_, mail_check] = other.check()
+    assert not mail_check.ok and "refused the login" in mail_check.message
+    with pytest.raises(AuthError, match="refused the login"):
+        other.publish(post(tmp_path, key="outreach-13-def"))
+    unset = make_registry(config, [LocalMediaChannel], env={}).get("press")
+    with pytest.raises(AuthError, match="PRESS_SMTP_PASSWORD"):
+        unset.publish(post(tmp_path, key="outreach-14-ghi"))
+    assert len(box.messages) == 1
+    assert PASSWORD not in caplog.text and "nope" not in caplog.text
+    assert PASSWORD not in (tmp_path / "config.toml").read_text()

@@ -267,9 +267,10 @@ def test_publish_renders_the_configured_posters_beside_the_kit(tmp_path: Path) -
     channel = make_channel(tmp_path, posters=["a4", "social"])
     channel.publish(post(tmp_path))
     made = sorted(p.name for p in (tmp_path / "output" / "posters").iterdir())
-    assert made == ["serebryanye-volontery-v-shkole-no5_a4_mia-7.pdf",
-                    "serebryanye-volontery-v-shkole-no5_a4_mia-7.png",
-                    "serebryanye-volontery-v-shkole-no5_social_mia-7.png"]
+    # The publication's code is the long one of links: not printed as a code to say.
+    assert made == ["serebryanye-volontery-v-shkole-no5_a4.pdf",
+                    "serebryanye-volontery-v-shkole-no5_a4.png",
+                    "serebryanye-volontery-v-shkole-no5_social.png"]
 
 
 def test_press_kit_has_a_release_per_outlet_with_its_own_code(tmp_path: Path) -> None:
@@ -279,10 +280,10 @@ def test_press_kit_has_a_release_per_outlet_with_its_own_code(tmp_path: Path) ->
     base = post(tmp_path)
     published = channel.publish(Post(**{**base.__dict__, "extra": {"outlet_codes": codes}}))
     folder = tmp_path / "output" / "press" / published.external_id
-    paper = (folder / "release-miasskiy-rabochiy.txt").read_text(encoding="utf-8")
-    radio = (folder / "release-radio-zlatoust.txt").read_text(encoding="utf-8")
-    assert "Call +7 (351) 000-00-00 and give the code MIA-2" in paper
-    assert "Sign up: https://t.me/bot?start=Aa" in paper and "ZLA-2" not in paper
+    paper = (folder / "miasskiy-rabochiy" / "release.txt").read_text(encoding="utf-8")
+    radio = (folder / "radio-zlatoust" / "release.txt").read_text(encoding="utf-8")
+    assert "call +7 (351) 000-00-00 and give the code MIA-2" in paper
+    assert "Sign up online: https://t.me/bot?start=Aa" in paper and "ZLA-2" not in paper
     assert "give the code ZLA-2" in radio and "MIA-2" not in radio
 
 

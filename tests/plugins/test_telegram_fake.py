@@ -322,3 +322,199 @@ def test_an_update_comes_again_until_an_offset_past_it_confirms_it(fake: FakeTel
     assert [u.update_id for u in again] == [u.update_id for u in read]
     assert [u.message.text for u in confirmed] == ["/start b"]
     assert [u.message.text for u in lower] == ["/start b"]  # a confirmed one never returns
+
+
+def test_people_send_photos_albums_files_and_videos_the_bot_downloads(
+        fake: FakeTelegram, tmp_path: Path) -> None:
+    original = jpeg(3000, 2000)  # over 2560: Telegram's largest size is smaller
+    fake.send_photos(701, [original, jpeg(800, 600)], caption="Субботник")
+    fake.send_document(701, jpeg(900, 900), "IMG_1.jpg", "image/jpeg")
+    fake.send_video(701, b"\0" * 2048)
+    big = tmp_path / "big.bin"
+    with big.open("wb") as out:
+        out.truncate(20 * 1024 * 1024 + 1)
+    fake.send_document(701, big, "film.mov", "video/quicktime")
+
+    async def work(bot: Bot):
+        updates = await bot.get_updates()
+        first, second, document, video, too_big = (u.message for u in updates)
+        largest = first.photo[-1]
+        got = await (await bot.get_file(largest.file_id)).download_as_bytearray()
+        original_file = await bot.get_file(document.document.file_id)
+        kept = await original_file.download_as_bytearray()
+        with pytest.raises(error.BadRequest, match="(?i)file is too big"):
+            await bot.get_file(too_big.document.file_id)
+        return first, second, document, video, largest, bytes(got), bytes(kept), original_file
+
+    first, second, document, video, largest, got, kept, original_file = call(fake, work)
+    # An album: one message per photo with one media_group_id, the caption on the first.
+    assert first.media_group_id and first.media_group_id == second.media_group_id
+    assert first.caption == "Субботник" and second.caption is None
+    assert [(s.width, s.height) for s in first.photo] == [(320, 213), (2560, 1707)]
+    assert max(largest.width, largest.height) == 2560 and len(got) == largest.file_size
+    assert kept == jpeg(900, 900) and document.document.file_name == "IMG_1.jpg"
+    assert original_file.file_path.startswith(f"{fake.url}/file/bot{fake.token}/")
+    assert video.video.duration > 0 and video.video.mime_type == "video/mp4"
+    # The same photo sent again keeps its file_unique_id (Telegram: "the same over time").
+    again = fake.send_photos(701, [jpeg(800, 600)])[0]
+    assert again["photo"][-1]["file_unique_id"] == second.photo[-1].file_unique_id
+    with pytest.raises(urllib.error.HTTPError) as missing:  # a wrong token downloads nothing
+        urllib.request.urlopen(f"{fake.url}/file/bot1:wrong/{original_file.file_path.split('/')[-2]}")
+    assert missing.value.code == 404
+    assert spec_problems(fake) == []
+
+
+def test_buttons_in_a_group_are_pressed_answered_and_edited_away(fake: FakeTelegram) -> None:
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Одобрить", callback_data="c:a:1")]])
+
+    async def card(bot: Bot):
+        return await bot.send_photo("@sandbox_coordinators", jpeg(), caption="Отчёт",
+                                    reply_markup=markup)
+
+    sent = call(fake, card)
+    query_id = fake.press(702, sent.message_id, "c:a:1", chat_id="@sandbox_coordinators")
+    with pytest.raises(ValueError):  # no such button: nothing is pressed
+        fake.press(702, sent.message_id, "c:forged:1", chat_id="@sandbox_coordinators")
+
+    async def decide(bot: Bot):
+        [update] = await bot.get_updates(allowed_updates=["callback_query"])
+        query = update.callback_query
+        await query.answer("Одобрено")
+        edited = await bot.edit_message_reply_markup(query.message.chat.id,
+                                                      query.message.message_id)
+        with pytest.raises(error.BadRequest, match="(?i)not modified"):
+            await bot.edit_message_reply_markup(query.message.chat.id,
+                                                query.message.message_id)
+        text = await bot.send_message("@sandbox_coordinators", "Жду")
+        changed = await bot.edit_message_text("Готово", text.chat.id, text.message_id)
+        return query, edited, changed
+
+    query, edited, changed = call(fake, decide)
+    assert query.data == "c:a:1" and query.message.chat.type == "supergroup"
+    assert fake.query_answer(query_id) == "Одобрено"
+    assert edited.reply_markup is None and changed.text == "Готово"
+    assert spec_problems(fake) == []
+
+
+# --- what Telegram does that the fake once did not (issue 16; fake/BEHAVIOURS.md) ---
+
+def test_get_updates_is_409_while_a_webhook_is_set_until_it_is_deleted(
+        fake: FakeTelegram) -> None:
+    fake.script_start(1, "a")
+
+    async def work(bot: Bot):
+        assert await bot.set_webhook("https://example.org/hook", max_connections=5)
+        info = await bot.get_webhook_info()
+        try:
+            await bot.get_updates(timeout=0)
+        except error.Conflict as exc:
+            refused = exc.message
+        else:
+            refused = ""
+        assert await bot.delete_webhook()
+        after = await bot.get_updates(timeout=0)
+        return info, refused, after, await bot.get_webhook_info()
+
+    info, refused, after, cleared = call(fake, work)
+    assert info.url == "https://example.org/hook"
+    assert info.pending_update_count == 1 and info.max_connections == 5
+    assert "can't use getupdates method while webhook is active" in refused.lower()
+    assert [u.message.text for u in after] == ["/start a"]  # kept while the webhook was set
+    assert cleared.url == "" and cleared.pending_update_count == 1
+
+
+def test_a_webhook_needs_https_and_drop_pending_updates_empties_the_queue(
+        fake: FakeTelegram) -> None:
+    fake.script_start(1, "a")
+
+    async def work(bot: Bot):
+        with pytest.raises(error.BadRequest, match="(?i)https url must be provided"):
+            await bot.set_webhook("http://example.org/hook")
+        await bot.set_webhook("https://example.org/hook")
+        await bot.delete_webhook(drop_pending_updates=True)
+        return await bot.get_updates(timeout=0), await bot.get_webhook_info()
+
+    updates, info = call(fake, work)
+    assert updates == () and info.pending_update_count == 0
+
+
+def test_updates_are_kept_for_24_hours_only(fake: FakeTelegram) -> None:
+    fake.script_start(1, "old")
+    fake.state.advance(20 * 3600)
+    fake.script_start(2, "newer")
+    fake.state.advance(5 * 3600)  # "old" is now 25 hours old, "newer" 5
+
+    updates = call(fake, lambda bot: bot.get_updates(allowed_updates=["message"]))
+    assert [u.message.text for u in updates] == ["/start newer"]
+
+
+def test_offset_minus_one_returns_the_last_update_and_forgets_the_earlier(
+        fake: FakeTelegram) -> None:
+    for user, code in ((1, "a"), (2, "b"), (3, "c")):
+        fake.script_start(user, code)
+
+    async def work(bot: Bot):
+        last = await bot.get_updates(offset=-1, allowed_updates=["message"])
+        again = await bot.get_updates()
+        return last, again
+
+    last, again = call(fake, work)
+    assert [u.message.text for u in last] == ["/start c"]
+    assert [u.message.text for u in again] == ["/start c"]  # a and b are gone for good
+
+
+@pytest.mark.parametrize(("text", "wording"), [
+    ("<span>x</span>", "Tag \"span\" must have class \"tg-spoiler\" at byte offset 0"),
+    ("ab <span class=\"bold\">x</span>",
+     "Tag \"span\" must have class \"tg-spoiler\" at byte offset 3"),
+    ("<tg-emoji>👍</tg-emoji>", "Invalid custom emoji identifier specified"),
+    ("<tg-emoji emoji-id=\"x\">👍</tg-emoji>", "Invalid custom emoji identifier specified"),
+])
+def test_html_tags_missing_what_telegram_requires_are_refused(
+        fake: FakeTelegram, text: str, wording: str) -> None:
+    with pytest.raises(error.BadRequest, match="(?i)can't parse entities") as caught:
+        call(fake, lambda bot: bot.send_message(CHANNEL, text, parse_mode="HTML"))
+    assert wording.lower() in caught.value.message.lower()
+
+
+def test_html_entities_as_telegram_reads_them(fake: FakeTelegram) -> None:
+    text = ("<span class=\"tg-spoiler\">s</span> <a>plain</a> <a>example.org</a> "
+            "<a href='https://t.me/x'>l</a> <tg-emoji emoji-id=\"5368324170671202286\">👍"
+            "</tg-emoji>\n<blockquote expandable>q</blockquote><blockquote>r</blockquote>")
+    sent = call(fake, lambda bot: bot.send_message(CHANNEL, text, parse_mode="HTML"))
+    units = sent.text.encode("utf-16-le")  # offsets count UTF-16 code units
+    found = {(e.type, units[e.offset * 2:(e.offset + e.length) * 2].decode("utf-16-le")): e
+             for e in sent.entities}
+    assert set(found) == {("spoiler", "s"), ("text_link", "example.org"),
+                          ("text_link", "l"), ("custom_emoji", "👍"),
+                          ("expandable_blockquote", "q"), ("blockquote", "r")}
+    assert found[("text_link", "example.org")].url == "example.org"
+    assert found[("text_link", "l")].url == "https://t.me/x"
+    assert found[("custom_emoji", "👍")].custom_emoji_id == "5368324170671202286"
+    assert "plain" in sent.text  # <a> without href or a link in it: plain text
+
+
+def test_text_length_counts_utf16_code_units_after_parsing(fake: FakeTelegram) -> None:
+    # 2,048 emoji outside the BMP are 4,096 UTF-16 code units: the most a message may hold.
+    sent = call(fake, lambda bot: bot.send_message(CHANNEL, "😀" * 2048))
+    assert sent.text == "😀" * 2048
+    with pytest.raises(error.BadRequest, match="(?i)message is too long"):
+        call(fake, lambda bot: bot.send_message(CHANNEL, "😀" * 2048 + "!"))
+    # Entity offsets are UTF-16 too: the bold word after an emoji starts at 3, not 2.
+    sent = call(fake, lambda bot: bot.send_message(CHANNEL, "😀 <b>да</b>", parse_mode="HTML"))
+    assert [(e.offset, e.length) for e in sent.entities] == [(3, 2)]
+
+
+def test_a_reaction_count_older_than_24_hours_is_gone(fake: FakeTelegram) -> None:
+    sent = call(fake, lambda bot: bot.send_message(CHANNEL, "Встреча"))
+    fake.state.advance(7 * 3600)  # every reaction has come (within six hours of posting)
+    fake.state.advance(24 * 3600)  # ... and the latest of them is over a day old now
+
+    updates = call(fake, lambda bot: bot.get_updates(
+        allowed_updates=["message_reaction_count"]))
+    assert [u for u in updates if u.message_reaction_count.message_id == sent.message_id] == []
+    with fake.state.lock:
+        chat = fake.state.find_chat(CHANNEL)
+        assert sum(fake.state.reactions_now(chat, fake.messages(CHANNEL)[0])) > 0

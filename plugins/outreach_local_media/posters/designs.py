@@ -273,13 +273,14 @@ def _report(c: Composer, report: Report, box: Box, wide: bool) -> None:
     if report.photo is not None:
         width, height = upright_size(report.photo)
         ratio = min(MAX_RATIO, max(MIN_RATIO, width / max(1, height)))
-    if wide:
+    words = box  # a report without a photo: its words take the whole card
+    if report.photo is not None and wide:
         photo_h = bottom - top - credit_h
         photo_w = min(round(photo_h * ratio), round((right - left) * 0.5))
         photo_h = round(photo_w / ratio)
         frame = (left, top, left + photo_w, top + photo_h)
         words = (frame[2] + gap, top, right, bottom)
-    else:
+    elif report.photo is not None:
         photo_w = right - left
         photo_h = min(round(photo_w / ratio), round((bottom - top) * 0.66))
         photo_w = round(photo_h * ratio)
@@ -289,8 +290,6 @@ def _report(c: Composer, report: Report, box: Box, wide: bool) -> None:
         c.photo(report.photo, frame)
         c.credit((frame[0], frame[3], frame[2], frame[3] + credit_h), [report.credit],
                  max_u=1.5, min_u=1.0)
-    else:
-        c.fill(frame, BLUE)
     caption = report.caption or report.title
     date_h = c.u(3)
     fitted = c.text("caption", caption, (words[0], words[1], words[2], words[3] - date_h),

@@ -4,7 +4,8 @@ What a print shop checks, and where it comes from here:
 
 - Text is text, in DejaVu Sans embedded as a subset (reportlab embeds every
   TrueType font it draws with), and shapes and the QR code are vector: sharp
-  at any size.
+  at any size. Type above 1,000 pt (a billboard's phone) is drawn as the
+  font's outlines (fontTools reads them), with the same words as invisible text.
 - Photos carry as many of their own pixels as the format asks (``Layout.dpi``:
   300 for sheets) and never more than the photo has: a PDF enlarges in the
   printer, not in memory.
@@ -18,10 +19,11 @@ What a print shop checks, and where it comes from here:
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from outreach_local_media.posters.layouts import MM_PER_INCH, POINTS_PER_INCH, Layout
 from outreach_local_media.posters.page import Code, Fill, Line, Logo, Page, Picture, logo_image
@@ -35,6 +37,7 @@ MARKS_MM = 10.0  # margin outside the bleed that holds the crop marks
 MARK_GAP_MM = 2.0  # crop marks start this far outside the bleed, never inside it
 MARK_WIDTH_PT = 0.3
 JPEG_QUALITY = 92
+OUTLINE_ABOVE_PT = 1000
 
 
 def write_pdf(page: Page, layout: Layout, out: IO[bytes], *, marks: bool = False) -> None:
@@ -115,9 +118,24 @@ class _Drawer:
     def line(self, item: Line) -> None:
         name = self.fonts[item.font]
         ascent = font(item.font, item.size).getmetrics()[0]
+        size = item.size * self.k
+        x, y = self.x(item.x), self.y(item.y + ascent)
         self.canvas.setFillColorRGB(*(c / 255 for c in item.colour))
-        self.canvas.setFont(name, item.size * self.k)
-        self.canvas.drawString(self.x(item.x), self.y(item.y + ascent), item.text)
+        if size <= OUTLINE_ABOVE_PT:
+            self.canvas.setFont(name, size)
+            self.canvas.drawString(x, y, item.text)
+            return
+        # Type this large (a billboard's phone) goes as outlines, as outdoor printers ask
+        # ("convert all text to outlines": pgaustin.com) and because some viewers drop
+        # glyphs above about 1,200 pt (poppler's Splash renderer does). The same words
+        # stay on the page as invisible text, so the PDF can still be searched and read.
+        self.canvas.drawPath(_outlines(item.font, item.text, x, y, size), stroke=0, fill=1,
+                             fillMode=1)  # TrueType outlines fill by the non-zero rule
+        text = self.canvas.beginText(x, y)
+        text.setTextRenderMode(3)  # neither fill nor stroke
+        text.setFont(name, size)
+        text.textOut(item.text)
+        self.canvas.drawText(text)
 
     def picture(self, item: Picture) -> None:
         from reportlab.lib.utils import ImageReader
@@ -174,6 +192,56 @@ class _Drawer:
                 path.rect(self.x(left) + start * module, self.y(top) - (row + 1) * module,
                           (column - start) * module, module)
         canvas.drawPath(path, stroke=0, fill=1)
+
+
+@functools.lru_cache(maxsize=4)
+def _font_file(path: Path) -> Any:
+    from fontTools.ttLib import TTFont
+
+    return TTFont(str(path), lazy=True)
+
+
+def _outlines(path: Path, text: str, x: float, y: float, size: float) -> Any:
+    """``text`` in the TrueType font at ``path`` as one reportlab path, its baseline
+    starting at (``x``, ``y``) points, ``size`` points high."""
+    from fontTools.pens.basePen import BasePen
+
+    ttf = _font_file(path)
+    scale = size / ttf["head"].unitsPerEm
+    glyphs, cmap, metrics = ttf.getGlyphSet(), ttf.getBestCmap(), ttf["hmtx"].metrics
+    shape = _canvas_path()
+
+    class Pen(BasePen):  # type: ignore[misc]  # fontTools ships no type information
+        origin = x
+
+        def at(self, point: tuple[float, float]) -> tuple[float, float]:
+            return (self.origin + point[0] * scale, y + point[1] * scale)
+
+        def _moveTo(self, point: tuple[float, float]) -> None:
+            shape.moveTo(*self.at(point))
+
+        def _lineTo(self, point: tuple[float, float]) -> None:
+            shape.lineTo(*self.at(point))
+
+        def _curveToOne(self, one: tuple[float, float], two: tuple[float, float],
+                        three: tuple[float, float]) -> None:
+            shape.curveTo(*self.at(one), *self.at(two), *self.at(three))
+
+        def _closePath(self) -> None:
+            shape.close()
+
+    pen = Pen(glyphs)
+    for char in text:
+        name = cmap.get(ord(char), ".notdef")
+        glyphs[name].draw(pen)
+        pen.origin += metrics[name][0] * scale
+    return shape
+
+
+def _canvas_path() -> Any:
+    from reportlab.pdfgen.pathobject import PDFPathObject
+
+    return PDFPathObject()
 
 
 def _register(path: Path) -> str:

@@ -2,8 +2,9 @@
 
 It enforces what Telegram enforces (tokens, membership, lengths, albums,
 markup, flood limits), simulates an audience (members join, reactions come
-as ``message_reaction_count`` updates) and can play faults. Assumptions
-where Telegram's docs are silent are listed in docs/telegram.md.
+as ``message_reaction_count`` updates) and can play faults. Every
+behaviour it models, its source, the cautious choices where Telegram's docs
+are silent and what it knowingly does not model: fake/BEHAVIOURS.md.
 """
 
 from __future__ import annotations
@@ -202,6 +203,18 @@ class FakeTelegram(FakePlatform):
             if not self.state.queries.get(query_id):
                 return None
             return self.state.query_answers.get(query_id, "")
+
+    def rehearse_report(self, reporter_code: str, coordinator_code: str | None,
+                        photos: Sequence[Path], caption: str, coordinators_chat: str | None,
+                        start_after: float = 60.0, approve_after: float = 180.0) -> bool:
+        """Play a reporter who sends a photo report ``start_after`` fake seconds from now,
+        and a coordinator who approves it ``approve_after`` fake seconds after its card
+        arrives (``outreach_telegram.fake.reporters``)."""
+        from outreach_telegram.fake.reporters import Rehearsal
+
+        Rehearsal(self.state, reporter_code, coordinator_code, photos, caption,
+                  coordinators_chat, start_after, approve_after).start()
+        return True
 
     def _user(self, user_id: int, first_name: str) -> dict[str, Any]:
         known = self.state.users.get(user_id)

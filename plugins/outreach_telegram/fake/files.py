@@ -103,8 +103,8 @@ def photo_sizes(state: FakeState, data: bytes | Path) -> list[dict[str, Any]]:
             if side == THUMB and scale >= 1.0:
                 continue
             if scale < 1.0:
-                copy = image.convert("RGB")
-                copy.thumbnail((int(width * scale) or 1, int(height * scale) or 1))
+                target = (max(1, round(width * scale)), max(1, round(height * scale)))
+                copy = image.convert("RGB").resize(target)
                 out = io.BytesIO()
                 copy.save(out, "JPEG", quality=87)
                 stored = files_of(state).add(out.getvalue(), "photo", ".jpg")

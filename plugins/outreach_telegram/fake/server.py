@@ -96,7 +96,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         parts = path.strip("/").split("/")
         if len(parts) > 2 and parts[0] == "file" and parts[1].startswith("bot"):
-            self._download(parts[1][3:], "/".join(parts[2:]))
+            # python-telegram-bot percent-encodes the path, the token's ":" too (%3A).
+            self._download(urllib.parse.unquote(parts[1][3:]),
+                           urllib.parse.unquote("/".join(parts[2:])))
             return
         if len(parts) != 2 or not parts[0].startswith("bot"):
             self._send(404, {"ok": False, "error_code": 404, "description": "Not Found"})
@@ -149,8 +151,7 @@ class _Handler(BaseHTTPRequestHandler):
         from outreach_telegram.fake.files import download_path
 
         state = self.server.state
-        found = download_path(state, urllib.parse.unquote(file_path)) \
-            if token == state.token else None
+        found = download_path(state, file_path) if token == state.token else None
         if found is None:
             self._send(404, {"ok": False, "error_code": 404, "description": "Not Found"})
             return
