@@ -156,8 +156,8 @@ def list_(app: App, since: When | None, campaign: str | None, channel: str | Non
     \b
     "Lives in" is the municipality the person gave; "came from" is what
     brought them: a post (its story), a poster or stand, the press, or no code.
-    CSV and JSON say it with came_from (publication, placement, outlet,
-    offline, unattributed), story and story_title.
+    CSV and JSON say it with `came_from` (`publication`, `placement`,
+    `outlet`, `offline`, `unattributed`), `story` and `story_title`.
     """
     from outreach.signups.records import list_signups
 
