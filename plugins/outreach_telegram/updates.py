@@ -213,7 +213,7 @@ class UpdateHub:
         ``WebhookActive`` when a webhook stops the reading."""
         if self.polling:
             if self.blocked is not None:
-                raise self.blocked
+                raise WebhookActive(self.blocked.url)
             return self.lease.held
         if not await asyncio.to_thread(self.lease.acquire):
             return False
