@@ -58,7 +58,7 @@ def translate(exc: BaseException, channel: str, chat: str) -> ChannelError:
         return PermanentError(_("{where}: Telegram refused the post: {said}").format(
             where=where, said=text))
     if isinstance(exc, WebhookActive):
-        return TransientError(_("{where}: {problem}. {fix}").format(
+        return TransientError(_("{where}: {problem}; {fix}").format(
             where=where, problem=exc, fix=webhook_fix()))
     if isinstance(exc, error.Conflict):
         return TransientError(_("{where}: another program is reading this bot's updates "

@@ -213,7 +213,7 @@ class UpdateHub:
         ``WebhookActive`` when a webhook stops the reading."""
         if self.polling:
             if self.blocked is not None:
-                raise self.blocked
+                raise WebhookActive(self.blocked.url)
             return self.lease.held
         if not await asyncio.to_thread(self.lease.acquire):
             return False
@@ -277,7 +277,7 @@ class UpdateHub:
                 pause = 1.0
             except WebhookActive as exc:
                 if self.blocked is None:  # said once, not at every try
-                    log.error(_("The bot's updates cannot be read: {problem}. {fix}").format(
+                    log.error(_("The bot's updates cannot be read: {problem}; {fix}").format(
                         problem=exc, fix=webhook.fix()))
                 self.blocked = exc
                 await asyncio.sleep(60.0)  # someone may remove it: look again now and then
