@@ -505,3 +505,16 @@ def test_text_length_counts_utf16_code_units_after_parsing(fake: FakeTelegram) -
     # Entity offsets are UTF-16 too: the bold word after an emoji starts at 3, not 2.
     sent = call(fake, lambda bot: bot.send_message(CHANNEL, "😀 <b>да</b>", parse_mode="HTML"))
     assert [(e.offset, e.length) for e in sent.entities] == [(3, 2)]
+
+
+def test_a_reaction_count_older_than_24_hours_is_gone(fake: FakeTelegram) -> None:
+    sent = call(fake, lambda bot: bot.send_message(CHANNEL, "Встреча"))
+    fake.state.advance(7 * 3600)  # every reaction has come (within six hours of posting)
+    fake.state.advance(24 * 3600)  # ... and the latest of them is over a day old now
+
+    updates = call(fake, lambda bot: bot.get_updates(
+        allowed_updates=["message_reaction_count"]))
+    assert [u for u in updates if u.message_reaction_count.message_id == sent.message_id] == []
+    with fake.state.lock:
+        chat = fake.state.find_chat(CHANNEL)
+        assert sum(fake.state.reactions_now(chat, fake.messages(CHANNEL)[0])) > 0
