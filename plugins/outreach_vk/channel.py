@@ -336,9 +336,11 @@ class VKChannel(Channel):
         download(self.client("community").session, file.file_id, target, timeout=120)
 
     def send_card(self, chat: str, card: Card) -> None:
+        from outreach_vk.intake import parts_of
         from outreach_vk.reports import send_card
 
-        send_card(self.client("community"), self._peer(chat), card, self.records)
+        send_card(self.client("community"), self._peer(chat), card, parts_of(card.text),
+                  self.records)
 
     def close(self) -> None:
         self.stop_intake()

@@ -145,16 +145,15 @@ def card_key(peer: int, cmid: object) -> str:
     return f"vk-card:{peer}:{cmid}"
 
 
-def send_card(client: Client, peer: int, card: Card, records: Records) -> None:
-    """The card as one message in ``peer``: its photo, text and callback buttons.
+def send_card(client: Client, peer: int, card: Card, pieces: Sequence[str],
+              records: Records) -> None:
+    """The card as one message in ``peer``: its photo, text (``pieces``: the text cut to
+    VK's length) and callback buttons.
 
     What was sent is noted by (peer, conversation_message_id), so the card can
     be edited later with its text and photo kept (messages.edit replaces them).
     """
-    from outreach_vk.intake import parts_of
-
     attachment = upload_photo(client, peer, card.photo) if card.photo is not None else ""
-    pieces = parts_of(card.text)
     first = secrets.randbits(31) or 1
     for number, piece in enumerate(pieces[:-1]):  # a long text: its start first
         client.call("messages.send", {"peer_id": peer, "message": piece,

@@ -258,3 +258,23 @@ def _payload_of(card: Sent, label_starts: str) -> str:
             if button["action"]["label"].startswith(label_starts):
                 return str(json.loads(button["action"]["payload"])["choice"])
     raise AssertionError(f"no button {label_starts!r}")
+
+
+@pytest.mark.slow
+def test_the_sandbox_reporter_and_coordinator_play_a_report_through(
+        tmp_path: Path, vk: FakeVK, fake: FakeTelegram) -> None:
+    for centre in make_centre(tmp_path, f"sqlite:///{tmp_path / 'outreach.db'}", vk, fake):
+        photos = []
+        for number in (1, 2):
+            path = tmp_path / f"{number}.jpg"
+            path.write_bytes(jpeg(number, (1280, 960)))
+            photos.append(path)
+        assert vk.rehearse_report(
+            centre.invite(PersonRole.reporter, "Галина Петрова"),
+            centre.invite(PersonRole.coordinator, "Ольга", None), photos,
+            "Скандинавская ходьба\nПятнадцать человек прошли круг по парку.",
+            str(COORDINATORS_PEER), start_after=0, approve_after=60)
+        wait_for(lambda: [s.status for s in centre.stories()] == ["approved"], 30)
+        [story] = centre.stories()
+        assert story.title == "Скандинавская ходьба" and story.consent_recorded
+        assert (Path(story.source_folder) / "01.jpg").read_bytes() == photos[0].read_bytes()

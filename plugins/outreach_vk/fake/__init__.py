@@ -26,7 +26,7 @@ import json
 import secrets
 import threading
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -102,6 +102,18 @@ class FakeVK(FakePlatform):
                 "user_token_without_wall": self.token("user_no_wall"),
                 "coordinators_peer": str(COORDINATORS_PEER),
                 "admin_path": f"{self.url}/_sandbox/state"}
+
+    def rehearse_report(self, reporter_code: str, coordinator_code: str | None,
+                        photos: Sequence[Path], caption: str, coordinators_chat: str | None,
+                        start_after: float = 60.0, approve_after: float = 180.0) -> bool:
+        """Play a reporter who sends a photo report ``start_after`` fake seconds from now,
+        and a coordinator who approves its card in ``coordinators_chat`` (a peer id)
+        ``approve_after`` fake seconds after it arrives (``outreach_vk.fake.reporters``)."""
+        from outreach_vk.fake.reporters import Rehearsal
+
+        Rehearsal(self, reporter_code, coordinator_code, photos, caption, coordinators_chat,
+                  start_after, approve_after).start()
+        return True
 
     def __enter__(self) -> FakeVK:
         self.start()
