@@ -58,6 +58,7 @@ class FakeVK(FakePlatform):
         self.inbox = Inbox(self.store.world.group_id)
         self.messenger = Messenger(self.inbox, self.clock.now, lambda: self.url, self._hear)
         self.messenger.photo_exists = self._photo_exists
+        self.messenger.member_joined = self._member_joined
         self.media = Media()
         self.people = People(self.messenger, self.clock, seed)
         if crowd:
@@ -338,6 +339,11 @@ class FakeVK(FakePlatform):
         saved = self.methods.photos_saveWallPhoto(token, {
             **params, "group_id": str(self.store.world.group_id)})
         return [{**photo, "album_id": -3} for photo in saved]
+
+    def _member_joined(self) -> None:
+        with self.store.lock:
+            self.store.world.members += 1
+        self.store.save()
 
     def _photo_exists(self, attachment: str) -> bool:
         if not attachment.startswith("photo"):

@@ -183,6 +183,9 @@ def _sent_answer(message: Sent, many: str | None) -> Any:
     return [{"peer_id": message.peer_id, "message_id": message.id,
              "conversation_message_id": message.cmid}]
 
+#: group_join types after which the person is a member (schema: callback group_join).
+MEMBER_JOIN_TYPES = ("join", "accepted", "approved")
+
 
 class Messenger:
     """``messages.send`` and ``groups.getLongPollServer`` over an Inbox."""
@@ -195,6 +198,8 @@ class Messenger:
         self.deliver = deliver  # hands a message to a simulated person
         #: Whether "photo<owner>_<id>" was saved (photos.saveMessagesPhoto); None: not checked.
         self.photo_exists: Callable[[str], bool] | None = None
+        #: Called when a person becomes a member (the community's member count grows).
+        self.member_joined: Callable[[], None] | None = None
 
     def edit(self, token: Any, params: Mapping[str, str]) -> Any:
         """messages.edit: a message the community sent, by ``message_id`` or ``cmid`` (its
@@ -344,4 +349,9 @@ class Messenger:
         self.inbox.push("message_new", {"message": message, "client_info": CLIENT_INFO})
 
     def group_join(self, user_id: int, join_type: str = "join") -> None:
+        """A person joins: the group_join event, and a member more for the join types that
+        make one (VK's group_join object: "join", "accepted" an invitation, "approved"
+        request; "unsure" and "request" are not members yet)."""
+        if join_type in MEMBER_JOIN_TYPES and self.member_joined is not None:
+            self.member_joined()
         self.inbox.push("group_join", {"user_id": user_id, "join_type": join_type})
