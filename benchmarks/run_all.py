@@ -35,6 +35,7 @@ def main() -> int:
         ["bench_print.py", "--rounds", "1" if quick else "3"],
         ["bench_vk.py", "--posts", "10" if quick else "100"],
         ["bench_telegram.py"],
+        ["bench_reports.py", "--reporters", "10" if quick else "50"],
         ["bench_max.py", "--posts", "10" if quick else "100"],
         ["bench_ok.py", "--posts", "10" if quick else "100"],
     ]

@@ -156,6 +156,26 @@ def test_a_database_behind_the_code_is_reported_and_left_as_it_is(
     older.dispose()
 
 
+def test_a_database_behind_the_code_under_a_running_older_service_is_degraded(
+        runner: CliRunner, workdir: Path, store_url: str) -> None:
+    from outreach.db import head_revision, open_store
+
+    older = open_store(store_url, migrate=False)
+    older.upgrade("0009")  # the first revision with the heartbeat
+    if head_revision() == "0009":
+        pytest.fail("no revision after 0009 to be behind by")
+    heartbeat.beat(older, "server:7", utcnow(), starting=True)
+    (workdir / "config.toml").write_text(f'database_url = "{store_url}"\n', encoding="utf-8")
+    result = status(runner)
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[-1] == (
+        "An older version of the service still runs (server:7).")
+    shown = json.loads(status(runner, "--format", "json").output)
+    assert [w["worker"] for w in shown["service"]["workers"]] == ["server:7"]
+    assert older.current_revision() == "0009"
+    older.dispose()
+
+
 def test_a_database_newer_than_the_code_has_its_own_exit_code(
         runner: CliRunner, project: Store) -> None:
     import sqlalchemy as sa

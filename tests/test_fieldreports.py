@@ -293,8 +293,9 @@ def test_an_uncertain_publication_is_resolved_by_button(desk: FrontDesk, config:
                                        finished_at=T0, outcome="uncertain"))
     news = News(store, config, desk.registry, Decisions(store, config, desk.registry))
     PhotoChannel.cards.clear()
-    assert news.tell(T0 + dt.timedelta(minutes=1)) == 1
-    assert news.tell(T0 + dt.timedelta(minutes=2)) == 0  # once, not once per round
+    tuesday = T0 + dt.timedelta(days=1)  # not a Monday morning: no weekly digest
+    assert news.tell(tuesday) == 1
+    assert news.tell(tuesday + dt.timedelta(minutes=1)) == 0  # once, not once per round
     [(_chat, card)] = PhotoChannel.cards
     assert "not known whether" in card.text
     values = [value for _label, value in card.choices]
@@ -307,3 +308,68 @@ def test_an_uncertain_publication_is_resolved_by_button(desk: FrontDesk, config:
     assert "Only coordinators" in late.text
     [second] = olga.press(values[1], chat="team")
     assert "Already done by Ольга" in second.text
+
+
+def test_the_weekly_digest_goes_once_on_monday_morning(desk: FrontDesk, config: Config,
+                                                      store: Store) -> None:
+    import zoneinfo
+
+    from outreach.db.models import EngagementLatest, SignUp
+
+    reporter = enrol(desk, "1", PersonRole.reporter, "Анна")
+    tell(reporter)  # a report on T0, undecided
+    quiet = roster.invite(store, PersonRole.reporter, municipality="Миасс", name="Пётр",
+                          actor="cli:test", now=T0 - dt.timedelta(days=60)).code
+    desk.clock = lambda: T0 - dt.timedelta(days=60)
+    Phone(desk, "5").text(f"/start {quiet}")
+    zone = zoneinfo.ZoneInfo(config.time_zone)
+    monday = dt.datetime.combine(T0.astimezone(zone).date() + dt.timedelta(days=7),
+                                 dt.time(10), zone)
+    with store.session() as session:
+        campaign = add_campaign(session, "field")
+        published = add_publication(session, 1, campaign, "tg", T0, status="published",
+                                    published_at=T0 + dt.timedelta(hours=1), url="https://x/1")
+        session.add(EngagementLatest(publication_id=published, taken_at=T0, views=120))
+        session.add(SignUp(created_at=T0, completed_at=T0 + dt.timedelta(days=1),
+                           status="completed", source="offline", municipality="Златоуст"))
+    news = News(store, config, desk.registry, Decisions(store, config, desk.registry))
+    PhotoChannel.notices.clear()
+    assert news._digest(monday - dt.timedelta(days=1)) == 0  # Sunday: not yet
+    assert news._digest(monday.replace(hour=8)) == 0  # Monday before nine
+    assert news._digest(monday) == 1
+    assert news._digest(monday + dt.timedelta(hours=2)) == 0  # once a week
+    [(chat, text)] = PhotoChannel.notices
+    assert chat == "team"
+    assert "Published: 1 post (tg: 1)" in text and "120 views" in text
+    assert "New volunteers: 1" in text and "Златоуст — 1" in text
+    assert "Reports waiting for a decision: 1" in text
+    assert "sent nothing for a month: Пётр" in text and "Анна" not in text.split("month")[-1]
+
+
+def test_an_album_whose_first_photo_fails_still_offers_done(desk: FrontDesk,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    from outreach.channels import TransientError
+    from outreach.fieldreports import files as report_files
+
+    monkeypatch.setattr(report_files.time, "sleep", lambda seconds: None)
+    reporter = enrol(desk, "1", PersonRole.reporter, "Анна")
+    busy = {"f2": 1}  # the line was busy once for this one: tried again, taken
+    fetch = PhotoChannel.fetch_file
+
+    def flaky(self: PhotoChannel, file: IncomingFile, target: Path) -> None:
+        if busy.get(file.file_id):
+            busy[file.file_id] -= 1
+            raise TransientError("timed out")
+        fetch(self, file, target)
+
+    monkeypatch.setattr(PhotoChannel, "fetch_file", flaky)
+    gone = IncomingFile("gone", "ugone", "photo", 100, 640, 480)  # the platform lost it
+    [refused] = reporter.send(files=(gone,), attachment=True, album="a7", text="Концерт")
+    assert "could not download" in refused.text and not refused.choices
+    [receiving] = reporter.photos(2, album="a7")
+    assert "receiving your photos" in receiving.text
+    assert [value for _label, value in receiving.choices] == [t.DONE, t.CANCEL]
+    assert reporter.photos(3, album="a7") == []  # one answer per album
+    done = reporter.press(t.DONE)
+    assert "2 photos" in done[0].text

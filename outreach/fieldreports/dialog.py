@@ -139,10 +139,9 @@ class ReportDialog:
             album = message.album
             if album and album in dialog["albums"]:
                 return  # one answer per album, not one per photo of it
-            if album:
-                dialog["albums"] = [*dialog["albums"][-20:], album]
             if added:
-                if album:
+                if album:  # answered once it holds a photo: the answer carries "Done"
+                    dialog["albums"] = [*dialog["albums"][-20:], album]
                     outcome.replies.append(Reply(_(
                         "I am receiving your photos. When they have all arrived, press "
                         "“Done”."), choices=self._photo_buttons()))

@@ -13,11 +13,12 @@ import contextlib
 import hashlib
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from outreach.errors import ChannelError
+from outreach.errors import ChannelError, TransientError
 from outreach.i18n import _
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 #: Image formats a story takes (outreach.media.probe), by Pillow's name, with the suffix
 #: the photo gets in the story's folder.
 SUFFIXES = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+FETCH_ATTEMPTS = 3  # a download that timed out is tried again after 1 s, then 2 s
 _SAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -73,14 +75,19 @@ def take(channel: Channel, file: IncomingFile, folder: Path) -> Taken:
             return Taken(file.unique_id, existing.name, _sha256(existing))
     folder.mkdir(parents=True, exist_ok=True)
     part = folder / f"{unique}.part"
-    try:
-        channel.fetch_file(file, part)
-    except ChannelError as exc:
-        with contextlib.suppress(OSError):
-            part.unlink()
-        return Taken(file.unique_id, reason=_(
-            "I could not download this photo ({reason}). Please send it again.").format(
-                reason=str(exc)))
+    for attempt in range(FETCH_ATTEMPTS):
+        try:
+            channel.fetch_file(file, part)
+            break
+        except ChannelError as exc:
+            with contextlib.suppress(OSError):
+                part.unlink()
+            if isinstance(exc, TransientError) and attempt < FETCH_ATTEMPTS - 1:
+                time.sleep(2 ** attempt)  # a busy line or platform: the file is still there
+                continue
+            return Taken(file.unique_id, reason=_(
+                "I could not download this photo ({reason}). Please send it again.").format(
+                    reason=str(exc)))
     try:
         with Image.open(part) as image:  # reads the header only: the import decodes it
             fmt = image.format or ""

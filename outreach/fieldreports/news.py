@@ -67,7 +67,28 @@ class News:
         sent = self._published(now)
         if self.config.signups.coordinators_channel and self.config.signups.coordinators_chat:
             sent += self._troubles(now)
+            sent += self._digest(now)
         return sent
+
+    def _digest(self, now: dt.datetime) -> int:
+        """The weekly digest, once, on Monday morning (``digest``)."""
+        from outreach.fieldreports.digest import compose, week_key
+
+        key = week_key(now, self.zone)
+        if key is None or not self._take(key, now):
+            return 0
+        with self.store.session() as session:
+            text = compose(session, self.config, now)
+        settings = self.config.signups
+        try:
+            self.registry.get(settings.coordinators_channel or "").notify(
+                settings.coordinators_chat or "", text)
+        except Exception as exc:  # noqa: BLE001  (given back: tried again next round)
+            self._give_back(key)
+            log.warning(_("could not tell the coordinators' chat ({error})").format(
+                error=type(exc).__name__))
+            return 0
+        return 1
 
     # --- reporters ---
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from fake_support import hang_up_during, mode, wait_until
 from PIL import Image
-from telegram import Bot, InputMediaPhoto, error
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, error
 from telegram_support import (
     API_JSON,
     CHANNEL,
@@ -59,7 +59,14 @@ def test_every_method_answers_with_the_fields_the_spec_requires(fake: FakeTelegr
         await bot.get_chat_member(CHANNEL, 555)
         await bot.get_chat_member_count(CHANNEL)
         await bot.create_chat_invite_link(CHANNEL, name="Пенсионный фонд, Миасс")
-        await bot.answer_callback_query("1")
+        asked = await bot.send_message(555, "Да?", reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton("Да", callback_data="yes")]]))
+        await bot.answer_callback_query(fake.press(555, asked.message_id, "yes"))
+        with pytest.raises(error.BadRequest, match="(?i)query id is invalid"):
+            await bot.answer_callback_query("1")  # an id Telegram never gave
+        await bot.set_webhook("https://example.org/hook")
+        await bot.get_webhook_info()
+        await bot.delete_webhook()
         await asyncio.sleep(0.5)  # half an hour of the fake's clock: reactions arrive
         return await bot.get_updates(allowed_updates=["message", "message_reaction_count"])
 
@@ -67,7 +74,8 @@ def test_every_method_answers_with_the_fields_the_spec_requires(fake: FakeTelegr
     methods = {method for method, _ in fake.responses}
     assert methods == {"getMe", "sendMessage", "sendPhoto", "sendMediaGroup", "getChat",
                        "getChatMember", "getChatMemberCount", "createChatInviteLink",
-                       "answerCallbackQuery", "getUpdates"}
+                       "answerCallbackQuery", "getUpdates", "setWebhook", "getWebhookInfo",
+                       "deleteWebhook"}
     assert updates[0].message.text == "/start abc_123"
     assert any(u.message_reaction_count for u in updates)
     assert spec_problems(fake) == []
@@ -396,3 +404,125 @@ def test_buttons_in_a_group_are_pressed_answered_and_edited_away(fake: FakeTeleg
     assert fake.query_answer(query_id) == "Одобрено"
     assert edited.reply_markup is None and changed.text == "Готово"
     assert spec_problems(fake) == []
+
+
+# --- what Telegram does that the fake once did not (issue 16; fake/BEHAVIOURS.md) ---
+
+def test_get_updates_is_409_while_a_webhook_is_set_until_it_is_deleted(
+        fake: FakeTelegram) -> None:
+    fake.script_start(1, "a")
+
+    async def work(bot: Bot):
+        assert await bot.set_webhook("https://example.org/hook", max_connections=5)
+        info = await bot.get_webhook_info()
+        try:
+            await bot.get_updates(timeout=0)
+        except error.Conflict as exc:
+            refused = exc.message
+        else:
+            refused = ""
+        assert await bot.delete_webhook()
+        after = await bot.get_updates(timeout=0)
+        return info, refused, after, await bot.get_webhook_info()
+
+    info, refused, after, cleared = call(fake, work)
+    assert info.url == "https://example.org/hook"
+    assert info.pending_update_count == 1 and info.max_connections == 5
+    assert "can't use getupdates method while webhook is active" in refused.lower()
+    assert [u.message.text for u in after] == ["/start a"]  # kept while the webhook was set
+    assert cleared.url == "" and cleared.pending_update_count == 1
+
+
+def test_a_webhook_needs_https_and_drop_pending_updates_empties_the_queue(
+        fake: FakeTelegram) -> None:
+    fake.script_start(1, "a")
+
+    async def work(bot: Bot):
+        with pytest.raises(error.BadRequest, match="(?i)https url must be provided"):
+            await bot.set_webhook("http://example.org/hook")
+        await bot.set_webhook("https://example.org/hook")
+        await bot.delete_webhook(drop_pending_updates=True)
+        return await bot.get_updates(timeout=0), await bot.get_webhook_info()
+
+    updates, info = call(fake, work)
+    assert updates == () and info.pending_update_count == 0
+
+
+def test_updates_are_kept_for_24_hours_only(fake: FakeTelegram) -> None:
+    fake.script_start(1, "old")
+    fake.state.advance(20 * 3600)
+    fake.script_start(2, "newer")
+    fake.state.advance(5 * 3600)  # "old" is now 25 hours old, "newer" 5
+
+    updates = call(fake, lambda bot: bot.get_updates(allowed_updates=["message"]))
+    assert [u.message.text for u in updates] == ["/start newer"]
+
+
+def test_offset_minus_one_returns_the_last_update_and_forgets_the_earlier(
+        fake: FakeTelegram) -> None:
+    for user, code in ((1, "a"), (2, "b"), (3, "c")):
+        fake.script_start(user, code)
+
+    async def work(bot: Bot):
+        last = await bot.get_updates(offset=-1, allowed_updates=["message"])
+        again = await bot.get_updates()
+        return last, again
+
+    last, again = call(fake, work)
+    assert [u.message.text for u in last] == ["/start c"]
+    assert [u.message.text for u in again] == ["/start c"]  # a and b are gone for good
+
+
+@pytest.mark.parametrize(("text", "wording"), [
+    ("<span>x</span>", "Tag \"span\" must have class \"tg-spoiler\" at byte offset 0"),
+    ("ab <span class=\"bold\">x</span>",
+     "Tag \"span\" must have class \"tg-spoiler\" at byte offset 3"),
+    ("<tg-emoji>👍</tg-emoji>", "Invalid custom emoji identifier specified"),
+    ("<tg-emoji emoji-id=\"x\">👍</tg-emoji>", "Invalid custom emoji identifier specified"),
+])
+def test_html_tags_missing_what_telegram_requires_are_refused(
+        fake: FakeTelegram, text: str, wording: str) -> None:
+    with pytest.raises(error.BadRequest, match="(?i)can't parse entities") as caught:
+        call(fake, lambda bot: bot.send_message(CHANNEL, text, parse_mode="HTML"))
+    assert wording.lower() in caught.value.message.lower()
+
+
+def test_html_entities_as_telegram_reads_them(fake: FakeTelegram) -> None:
+    text = ("<span class=\"tg-spoiler\">s</span> <a>plain</a> <a>example.org</a> "
+            "<a href='https://t.me/x'>l</a> <tg-emoji emoji-id=\"5368324170671202286\">👍"
+            "</tg-emoji>\n<blockquote expandable>q</blockquote><blockquote>r</blockquote>")
+    sent = call(fake, lambda bot: bot.send_message(CHANNEL, text, parse_mode="HTML"))
+    units = sent.text.encode("utf-16-le")  # offsets count UTF-16 code units
+    found = {(e.type, units[e.offset * 2:(e.offset + e.length) * 2].decode("utf-16-le")): e
+             for e in sent.entities}
+    assert set(found) == {("spoiler", "s"), ("text_link", "example.org"),
+                          ("text_link", "l"), ("custom_emoji", "👍"),
+                          ("expandable_blockquote", "q"), ("blockquote", "r")}
+    assert found[("text_link", "example.org")].url == "example.org"
+    assert found[("text_link", "l")].url == "https://t.me/x"
+    assert found[("custom_emoji", "👍")].custom_emoji_id == "5368324170671202286"
+    assert "plain" in sent.text  # <a> without href or a link in it: plain text
+
+
+def test_text_length_counts_utf16_code_units_after_parsing(fake: FakeTelegram) -> None:
+    # 2,048 emoji outside the BMP are 4,096 UTF-16 code units: the most a message may hold.
+    sent = call(fake, lambda bot: bot.send_message(CHANNEL, "😀" * 2048))
+    assert sent.text == "😀" * 2048
+    with pytest.raises(error.BadRequest, match="(?i)message is too long"):
+        call(fake, lambda bot: bot.send_message(CHANNEL, "😀" * 2048 + "!"))
+    # Entity offsets are UTF-16 too: the bold word after an emoji starts at 3, not 2.
+    sent = call(fake, lambda bot: bot.send_message(CHANNEL, "😀 <b>да</b>", parse_mode="HTML"))
+    assert [(e.offset, e.length) for e in sent.entities] == [(3, 2)]
+
+
+def test_a_reaction_count_older_than_24_hours_is_gone(fake: FakeTelegram) -> None:
+    sent = call(fake, lambda bot: bot.send_message(CHANNEL, "Встреча"))
+    fake.state.advance(7 * 3600)  # every reaction has come (within six hours of posting)
+    fake.state.advance(24 * 3600)  # ... and the latest of them is over a day old now
+
+    updates = call(fake, lambda bot: bot.get_updates(
+        allowed_updates=["message_reaction_count"]))
+    assert [u for u in updates if u.message_reaction_count.message_id == sent.message_id] == []
+    with fake.state.lock:
+        chat = fake.state.find_chat(CHANNEL)
+        assert sum(fake.state.reactions_now(chat, fake.messages(CHANNEL)[0])) > 0

@@ -266,3 +266,21 @@ def reported_and_published(centre: Centre, fake: FakeTelegram, vk: FakeVK) -> No
     assert "has been published" in published
     assert links["tg"] in published and links["vk"] in published
     assert service.tell_news() == 0  # told once
+
+
+@pytest.mark.slow
+def test_the_sandbox_plays_a_reporter_and_a_coordinator(centre: Centre,
+                                                       fake: FakeTelegram) -> None:
+    """`outreach run --sandbox`: a simulated reporter's report is approved by a simulated
+    coordinator, through the bot, as a newcomer watches."""
+    from outreach.fieldreports import rehearsal
+    from outreach.platforms.sandbox import Sandbox
+
+    assert rehearsal.rehearse(centre.config, centre.store, centre.registry,
+                              Sandbox(fakes={"telegram": fake}), speed=3600)
+    wait(lambda: [s.status for s in centre.stories()] == ["approved"], 60)
+    [story] = centre.stories()
+    assert story.consent_recorded and len(read_story(Path(story.source_folder)).photos) == 3
+    with centre.store.session() as session:
+        people = {p.name: p.role for p in roster.list_people(session)}
+    assert people == {rehearsal.REPORTER: "reporter", rehearsal.COORDINATOR: "coordinator"}

@@ -2,8 +2,16 @@
 
 Telegram counts lengths and entity offsets in UTF-16 code units after the
 markup is parsed ("1-4096 characters after entities parsing", Bot API
-sendMessage). Error wording follows what the Bot API answers, e.g.
+sendMessage; MessageEntity.offset "in UTF-16 code units"). Error wording follows
+what the Bot API answers, e.g.
 ``can't parse entities: Unsupported start tag "br" at byte offset 5``.
+
+HTML tags and their attributes are read as the Bot API's "HTML style" section
+lists them, and where it is silent as Telegram's own parser does (tdlib,
+td/telegram/MessageEntity.cpp, ``parse_html``, which the Bot API server uses):
+``<span>`` only with ``class="tg-spoiler"``, ``<tg-emoji>`` only with a numeric
+``emoji-id``, ``<a>`` without ``href`` links its own text when that is a link and
+is plain text otherwise, ``<blockquote expandable>`` is an expandable quote.
 """
 
 from __future__ import annotations
@@ -19,6 +27,11 @@ HTML_TAGS = {
     "code": "code", "pre": "pre", "blockquote": "blockquote", "tg-emoji": "custom_emoji",
 }
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^>]*)?)>")
+_ATTRIBUTE = re.compile(
+    r"""\s*([a-zA-Z][a-zA-Z0-9-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+#: A link Telegram accepts for ``<a>`` without ``href`` (tdlib LinkManager::check_link):
+#: cautiously, only an http(s) or tg: URL or a bare host name with a dot.
+_LINK = re.compile(r"(?i)(?:https?://|tg://)\S+|[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/\S*)?")
 _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 MD_RESERVED = set("_*[]()~`>#+-=|{}.!")
@@ -63,7 +76,7 @@ def _offset(text: str, index: int) -> int:
 def _parse_html(text: str) -> Parsed:
     out: list[str] = []
     entities: list[dict[str, Any]] = []
-    stack: list[tuple[str, int, str]] = []  # tag, start (utf-16), url
+    stack: list[tuple[str, int, str]] = []  # tag, start (utf-16), argument (_argument)
     i = 0
     while i < len(text):
         ch = text[i]
@@ -77,11 +90,8 @@ def _parse_html(text: str) -> Parsed:
                 if name not in HTML_TAGS:
                     raise EntityError(
                         f"Unsupported start tag \"{name}\" at byte offset {_offset(text, i)}")
-                url = ""
-                if name == "a":
-                    found = re.search(r"href\s*=\s*[\"']([^\"']*)[\"']", attrs)
-                    url = found.group(1) if found else ""
-                stack.append((name, utf16_len("".join(out)), url))
+                stack.append((name, utf16_len("".join(out)),
+                              _argument(name, _attributes(attrs), _offset(text, i))))
             else:
                 if not stack:
                     raise EntityError(f"Unexpected end tag at byte offset {_offset(text, i)}")
@@ -91,11 +101,8 @@ def _parse_html(text: str) -> Parsed:
                         f"Unmatched end tag at byte offset {_offset(text, i)}, "
                         f"expected \"</{opened}>\", found \"</{name}>\"")
                 length = utf16_len("".join(out)) - start
-                entity: dict[str, int | str] = {"type": HTML_TAGS[name], "offset": start,
-                                                "length": length}
-                if url:
-                    entity["url"] = url
-                if length > 0:
+                entity = _entity(name, url, start, length, "".join(out))
+                if entity is not None and length > 0:
                     entities.append(entity)
             i = match.end()
         elif ch == "&" and (found := _ENTITY.match(text, i)):
@@ -117,6 +124,54 @@ def _parse_html(text: str) -> Parsed:
     if stack:
         raise EntityError(f"Can't find end tag corresponding to start tag \"{stack[-1][0]}\"")
     return Parsed(text="".join(out), entities=entities)
+
+
+def _attributes(raw: str) -> dict[str, str]:
+    """A tag's attributes, names lower-cased; a bare name (``expandable``) maps to ""."""
+    found: dict[str, str] = {}
+    for match in _ATTRIBUTE.finditer(raw):
+        value = next((v for v in match.group(2, 3, 4) if v is not None), "")
+        found.setdefault(match.group(1).lower(), value)
+    return found
+
+
+def _argument(tag: str, attributes: dict[str, str], at: int) -> str:
+    """What a start tag's attributes mean to Telegram (tdlib parse_html), or its error."""
+    if tag == "a":
+        return attributes.get("href", "")
+    if tag == "span":
+        if attributes.get("class") != "tg-spoiler":
+            raise EntityError(f"Tag \"span\" must have class \"tg-spoiler\" at byte offset {at}")
+        return ""
+    if tag == "tg-emoji":
+        return attributes.get("emoji-id", "")
+    if tag == "blockquote" and "expandable" in attributes:
+        return "expandable"
+    return ""
+
+
+def _entity(tag: str, argument: str, start: int, length: int,
+            out: str) -> dict[str, Any] | None:
+    """The entity a closed tag makes; None when Telegram keeps its text plain."""
+    kind = HTML_TAGS[tag]
+    entity: dict[str, Any] = {"type": kind, "offset": start, "length": length}
+    if tag == "a":
+        url = argument or _utf16_slice(out, start)  # no href: the link's own text
+        if not url or (not argument and not _LINK.fullmatch(url)):
+            return None
+        entity["url"] = url
+    elif tag == "tg-emoji":
+        if not argument.isdigit() or not 0 < int(argument) < 2 ** 63:
+            raise EntityError("Invalid custom emoji identifier specified")
+        entity["custom_emoji_id"] = argument
+    elif tag == "blockquote" and argument == "expandable":
+        entity["type"] = "expandable_blockquote"
+    return entity
+
+
+def _utf16_slice(text: str, start: int) -> str:
+    """``text`` from UTF-16 position ``start`` to its end."""
+    return text.encode("utf-16-le")[start * 2:].decode("utf-16-le")
 
 
 def _parse_markdown_v2(text: str) -> Parsed:

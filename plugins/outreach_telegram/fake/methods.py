@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from outreach_telegram.fake import webhooks
 from outreach_telegram.fake.entities import EntityError, parse, utf16_len
 from outreach_telegram.fake.files import get_file
 from outreach_telegram.fake.state import BOT_ID, BOT_USERNAME, ApiError, FakeChat, FakeState
@@ -290,9 +291,8 @@ def create_chat_invite_link(state: FakeState, params: dict[str, Any], files: Fil
 
 def answer_callback_query(state: FakeState, params: dict[str, Any], files: Files) -> Any:
     query_id = str(_required(params, "callback_query_id"))
-    # A query can be answered once. An id the fake never issued is accepted (leniency:
-    # the fake's own tests answer a made-up one).
-    if state.queries.get(query_id):
+    # A query can be answered once; an id Telegram never issued is refused the same way.
+    if state.queries.get(query_id, True):
         raise ApiError(400, "Bad Request: query is too old and response timeout expired "
                             "or query ID is invalid")
     state.queries[query_id] = True
@@ -364,10 +364,10 @@ def take_updates(state: FakeState, params: dict[str, Any]) -> list[dict[str, Any
     if "allowed_updates" in params and params["allowed_updates"] is not None:
         allowed = params["allowed_updates"]
         state.allowed_updates = json.loads(allowed) if isinstance(allowed, str) else allowed
-    offset = int(params.get("offset") or 0)
-    while state.updates and offset and state.updates[0]["update_id"] < offset:
-        state.updates.popleft()
-    state.refresh_reactions()
+    webhooks.refuse_while_webhook(state)
+    state.refresh_reactions()  # reactions that came by now, before the queue's rules apply
+    webhooks.expire(state)
+    webhooks.confirm(state, int(params.get("offset") or 0))
     limit = min(100, int(params.get("limit") or 100))
     wanted = [u for u in state.updates if _allowed(state.allowed_updates, u)]
     return wanted[:limit] or None
@@ -391,4 +391,7 @@ METHODS: dict[str, Callable[[FakeState, dict[str, Any], Files], Any]] = {
     "getFile": get_file,
     "editMessageReplyMarkup": edit_message_reply_markup,
     "editMessageText": edit_message_text,
+    "setWebhook": webhooks.set_webhook,
+    "deleteWebhook": webhooks.delete_webhook,
+    "getWebhookInfo": webhooks.get_webhook_info,
 }

@@ -30,8 +30,10 @@ class Rehearsal:
 
     def __init__(self, state: FakeState, reporter_code: str, coordinator_code: str | None,
                  photos: Sequence[Path], caption: str, coordinators_chat: str | None,
-                 start_after: float, approve_after: float, think: float = 3.0) -> None:
+                 start_after: float, approve_after: float, think: float = 3.0,
+                 reporter_id: int = REPORTER_ID, coordinator_id: int = COORDINATOR_ID) -> None:
         self.state = state
+        self.reporter_id, self.coordinator_id = reporter_id, coordinator_id
         self.reporter_code = reporter_code
         self.coordinator_code = coordinator_code
         self.photos = list(photos)
@@ -57,8 +59,8 @@ class Rehearsal:
     def _run(self) -> None:
         from outreach_telegram.fake.files import photo_sizes
 
-        reporter = self._user(REPORTER_ID, "Галина", "Петрова")
-        coordinator = self._user(COORDINATOR_ID, "Ольга", "Координатор")
+        reporter = self._user(self.reporter_id, "Галина", "Петрова")
+        coordinator = self._user(self.coordinator_id, "Ольга", "Координатор")
         stage = "waiting"
         while not self.done and not self.state.stopping:
             time.sleep(0.2)
@@ -66,14 +68,14 @@ class Rehearsal:
                 now = self.state.now()
                 if stage == "waiting" and now - self._started >= self.start_after:
                     if self.coordinator_code:
-                        self.state.script_start(COORDINATOR_ID, "Ольга",
+                        self.state.script_start(self.coordinator_id, "Ольга",
                                                 self.coordinator_code)
-                        self.state.users[COORDINATOR_ID] = coordinator
-                    self.state.users[REPORTER_ID] = reporter
+                        self.state.users[self.coordinator_id] = coordinator
+                    self.state.users[self.reporter_id] = reporter
                     self.state.user_message(reporter, {"text": f"/start {self.reporter_code}"})
                     stage = "greeted"
                     continue
-                if stage == "greeted" and self._bot_wrote(REPORTER_ID):
+                if stage == "greeted" and self._bot_wrote(self.reporter_id):
                     group = f"1{self.state.next_update_id:017d}"
                     for index, path in enumerate(self.photos):
                         content: dict[str, Any] = {"photo": photo_sizes(self.state, path)}
@@ -85,9 +87,11 @@ class Rehearsal:
                     stage = "telling"
                     continue
                 if stage == "telling":
-                    self._press_first(reporter, REPORTER_ID, now)
+                    self._press_first(reporter, self.reporter_id, now)
                     if self._thanked():
                         stage = "told"
+                        if not (self.chat and self.coordinator_code):
+                            self.done = True
                 if stage in ("telling", "told") and self.chat and self.coordinator_code:
                     if self._approve(coordinator, now):
                         self.done = True
@@ -97,7 +101,7 @@ class Rehearsal:
         return chat is not None and any(m.get("from", {}).get("is_bot") for m in chat.messages)
 
     def _thanked(self) -> bool:
-        chat = self.state.private.get(REPORTER_ID)
+        chat = self.state.private.get(self.reporter_id)
         last = chat.messages[-1] if chat and chat.messages else {}
         # Done, title, date, place, kind, consent: six presses, then thanks with no buttons.
         return len(self.pressed) >= 6 and bool(last.get("from", {}).get("is_bot")) \
