@@ -45,7 +45,7 @@ def _zone(app: App) -> zoneinfo.ZoneInfo:
 
 @people.command()
 @click.option("--role", type=click.Choice(ROLES), required=True,
-              help=N_("reporter: sends photo reports; coordinator: approves them."))
+              help=N_("'reporter' sends photo reports; 'coordinator' approves them."))
 @click.option("--municipality", help=N_("Where the person reports from (as in config.toml)."))
 @click.option("--name", help=N_("How coordinators will see the person (optional)."))
 @click.option("--days", type=click.IntRange(1, 90), default=7, show_default=True,
