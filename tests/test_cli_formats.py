@@ -36,6 +36,7 @@ from outreach.db.states import (
 )
 from outreach.people import roster
 from outreach.people.audit import AuditAction
+from outreach.report.results import INDICATORS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = {"ru": ROOT / "docs" / "formats.md", "en": ROOT / "docs" / "en" / "formats.md"}
@@ -55,6 +56,7 @@ JSON_COMMANDS = [
     ("signups", "list", "--duplicates"), ("signups", "list", "--unfinished"),
     ("channels", "list"), ("campaigns", "list"), ("campaigns", "preview", "mentoring"),
     ("posters", "placements"), ("people", "list"), ("people", "log"),
+    ("stats", "audience", "--since", "2026-09-01"), ("results", "list"),
 ]
 CSV_COMMANDS = [command for command in JSON_COMMANDS if command[:2] != ("stats", "--by")]
 OTHER_JSON = [("config", "show", "--format", "json"), ("db", "status", "--format", "json"),
@@ -72,6 +74,7 @@ IDENTIFIERS: dict[str, set[str]] = {
     "consent": {"recorded", "missing", "not needed"},
     "active": {"yes", "no"},
     "came_from": {"publication", "placement", "outlet", "offline", "unattributed"},
+    "indicator": set(INDICATORS),
 }
 
 
@@ -103,6 +106,9 @@ def project(workdir: Path, runner: CliRunner) -> Path:
     store = open_store(url)
     try:
         seed_stats(store)
+        from outreach.report.results import add
+
+        add(store, "2026-Q4", "seminars", 6, "Школа волонтёра")
         with store.session() as s:
             for day in ("10-21", "10-22"):  # two sign-ups sharing a phone
                 s.add(SignUp(created_at=at(day), source="offline", name="Иван Петров",

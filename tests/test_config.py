@@ -190,3 +190,19 @@ def test_repr_of_the_config_shows_no_password_or_pasted_token(tmp_path: Path) ->
 
     assert "pa55-word" not in shown and "AAHdqTcvCH1v" not in shown
     assert "ChannelConfig(name='tg', plugin='telegram'" in shown
+
+
+def test_centre_contacts_are_checked_and_default_to_the_centres(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[centre]\nphone = "+7 351 200-00-00"\nemail = "info@example.org"\n'
+                    'contact_person = "Анна Петрова"\ncity = "Челябинск"\n', encoding="utf-8")
+    centre = load_config(path).centre
+    assert (centre.contact_phone, centre.contact_email, centre.city) == (
+        "+7 351 200-00-00", "info@example.org", "Челябинск")
+    path.write_text('[centre]\ncontact_phone = "позвонить Анне"\n'
+                    'contact_email = "anna at example"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    shown = str(raised.value)
+    assert "config.toml:2: centre.contact_phone: 'позвонить Анне' is not a phone number" in shown
+    assert "config.toml:3: centre.contact_email: 'anna at example' is not an e-mail" in shown

@@ -272,3 +272,15 @@ def test_a_story_written_again_keeps_its_counts(tmp_path: Path) -> None:
     (folder / "story.md").write_text(render_story(data, "Текст."), encoding="utf-8")
     story = read_story(folder)
     assert (story.participants, story.beneficiaries) == (12, 0)
+
+
+def test_the_story_writer_keeps_the_photographer(tmp_path: Path) -> None:
+    from outreach.library.writer import left_out, render_story
+
+    data = {"title": "Урок", "kind": "story", "photographer": "Олег Смирнов"}
+    assert left_out(data) == []
+    folder = tmp_path / "story"
+    folder.mkdir()
+    (folder / "story.md").write_text(render_story(data, "Текст."), encoding="utf-8")
+    assert 'photographer = "Олег Смирнов"' in (folder / "story.md").read_text(encoding="utf-8")
+    read_story(folder)

@@ -34,7 +34,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "publications": ("outreach.cli.publications", "publications",
                      N_("List, inspect, retry, cancel and resolve publications.")),
     "report": ("outreach.cli.report", "report",
-               N_("The centre's results for a period, as a workbook (XLSX) and a PDF.")),
+               N_("The centre's results for a period: an Excel workbook and a PDF.")),
     "results": ("outreach.cli.results", "results",
                 N_("Figures entered by hand for the report: seminars, agreements...")),
     "run": ("outreach.cli.run", "run", N_("Run the service: schedule, publish, collect.")),

@@ -17,19 +17,19 @@ FORMATS = ("xlsx", "pdf", "both")
 
 @click.command()
 @click.option("--period", required=True, metavar=N_("PERIOD"),
-              help=N_("A year (2026), a quarter (2026-Q4), a month (2026-11) or two dates "
-                      "(2026-10-01..2026-12-31)."))
+              help=N_("A year (`2026`), a quarter (`2026-Q4`), a month (`2026-11`) or two "
+                      "dates (`2026-10-01..2026-12-31`)."))
 @click.option("--compare", type=click.Choice(("previous", "year", "none")), default="previous",
               show_default=True,
               help=N_("Compare with the period just before, the same period a year "
                       "earlier, or nothing."))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="both", show_default=True,
-              help=N_("A workbook (xlsx), a PDF, or both."))
+              help=N_("An Excel workbook, a PDF, or both."))
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               metavar=N_("FILE"),
               help=N_("Where to write it (with both formats, the other gets its own "
-                      "ending). Default: the output folder, reports/report-PERIOD.xlsx "
-                      "and .pdf."))
+                      "ending). Default: in the output folder, "
+                      "`reports/report-PERIOD.xlsx` and `.pdf`."))
 @click.pass_obj
 def report(app: App, period: str, compare: str, fmt: str, out: Path | None) -> None:
     """The centre's results for a period, for the ministry and the board.
@@ -46,8 +46,8 @@ def report(app: App, period: str, compare: str, fmt: str, out: Path | None) -> N
 
     \b
     Examples:
-      outreach report --period 2026-Q4
-      outreach report --period 2026 --compare year --format pdf
+      `outreach report --period 2026-Q4`
+      `outreach report --period 2026 --compare year --format pdf`
     """
     from outreach.report.build import build_report
     from outreach.report.period import PeriodError, parse_period

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 COLUMNS = ("id", "period", "indicator", "value", "note")
 HEADERS = {**SHARED_HEADERS, "period": _l("Period"), "indicator": _l("Indicator"),
            "value": _l("Value"), "note": _l("Note")}
-PERIOD_HELP = N_("The period: 2026, 2026-Q4, 2026-11 or 2026-10-01..2026-12-31.")
+PERIOD_HELP = N_("The period: `2026`, `2026-Q4`, `2026-11` or `2026-10-01..2026-12-31`.")
 
 
 @click.group()
@@ -28,8 +28,8 @@ def results() -> None:
     Seminars held, agreements with municipalities, people helped at events
     nobody wrote a story about. A report counts each figure whose period lies
     inside its own: enter a figure once, for the shortest period it belongs to.
-    Indicators: seminars, events, participants, beneficiaries, agreements,
-    municipalities, media, placements, other.
+    Indicators: `seminars`, `events`, `participants`, `beneficiaries`,
+    `agreements`, `municipalities`, `media`, `placements`, `other`.
     """
 
 
@@ -41,16 +41,19 @@ def _shown(entry: Entry) -> str:
 @results.command("add")
 @click.option("--period", required=True, metavar=N_("PERIOD"), help=PERIOD_HELP)
 @click.option("--indicator", required=True, metavar=N_("INDICATOR"),
-              help=N_("What is counted: seminars, agreements, beneficiaries... "
-                      "(outreach results --help lists them)."))
+              help=N_("What is counted: `seminars`, `agreements`, `beneficiaries`... "
+                      "(`outreach results --help` lists them)."))
 @click.option("--value", required=True, type=int, metavar=N_("NUMBER"),
               help=N_("The figure, a whole number."))
 @click.option("--note", default=None, metavar=N_("TEXT"),
               help=N_("Where the figure comes from, shown under it in the report."))
 @click.pass_obj
 def add_command(app: App, period: str, indicator: str, value: int, note: str | None) -> None:
-    """Enter a figure for a period: outreach results add --period 2026-Q4 --indicator seminars
-    --value 6 --note "Школа волонтёра"."""
+    """Enter a figure for a period.
+
+    \b
+    `outreach results add --period 2026-Q4 --indicator seminars --value 6`
+    """
     from outreach.report.results import add
 
     entry = add(app.store, period, indicator, value, note)
@@ -87,7 +90,7 @@ def list_command(app: App, period: str | None, fmt: str) -> None:
 @click.pass_obj
 def edit_command(app: App, entry_id: int, period: str | None, indicator: str | None,
                  value: int | None, note: str | None) -> None:
-    """Correct a figure (its ID is in outreach results list)."""
+    """Correct a figure (its ID is in `outreach results list`)."""
     from outreach.report.results import edit
 
     if period is None and indicator is None and value is None and note is None:

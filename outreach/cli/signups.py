@@ -156,8 +156,8 @@ def list_(app: App, since: When | None, campaign: str | None, channel: str | Non
     \b
     "Lives in" is the municipality the person gave; "came from" is what
     brought them: a post (its story), a poster or stand, the press, or no code.
-    CSV and JSON say it with came_from (publication, placement, outlet,
-    offline, unattributed), story and story_title.
+    CSV and JSON say it with `came_from` (`publication`, `placement`,
+    `outlet`, `offline`, `unattributed`), `story` and `story_title`.
     """
     from outreach.signups.records import list_signups
 
@@ -256,7 +256,7 @@ def show(app: App, signup_id: int) -> None:
 @click.option("--name", required=True, help=N_("First and last name."))
 @click.option("--phone", required=True, help=N_("Phone number: +7 912 345-67-89, 8 912 ..."))
 @click.option("--municipality", help=N_("Town or district, from the config's list."))
-@click.option("--code", help=N_("The code from the poster or said on the phone (МАС-7), "
+@click.option("--code", help=N_("The code from the poster or said on the phone (MAC-7), "
                                 "in Russian or Latin letters."))
 @click.option("--interests", help=N_("What they would like to help with."))
 @click.option("--unattributed", is_flag=True,

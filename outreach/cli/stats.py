@@ -64,9 +64,9 @@ def _chart_path(ctx: click.Context, param: click.Parameter, value: Path | None) 
 @click.option("--by", "by", type=click.Choice((*GROUPINGS[1:], "home", *ACROSS[:1])),
               multiple=True,
               help=N_("One row per campaign, channel, municipality of the story, ISO week or "
-                      "story (default: per campaign and channel); home: where the people who "
-                      "signed up live, by source; with a second --by campaign or channel, "
-                      "by that instead."))
+                      "story (default: per campaign and channel); `home`: where the people "
+                      "who signed up live, by source; with a second --by campaign or --by "
+                      "channel, by that instead."))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
               show_default=True, help=N_("Output format (CSV holds the main table only)."))
 @click.option("--chart", type=click.Path(path_type=Path, dir_okay=False), callback=_chart_path,
@@ -100,10 +100,10 @@ def stats(app: App, since: When | None, until: When | None, campaign: str | None
     \b
     --by home counts every sign-up of the period, with a code or without,
     under the municipality the person lives in, one column per kind of
-    source (posts, posters and stands, press, no code); --by home --by
-    campaign (or channel) has a column per campaign (or channel). CSV and
-    JSON give one row per municipality and source: home, source (or
-    campaign, channel), signups.
+    source (posts, posters and stands, press, no code); `--by home --by
+    campaign` (or `--by channel`) has a column per campaign (or channel).
+    CSV and JSON give one row per municipality and source: `home`, `source`
+    (or `campaign`, `channel`), `signups`.
 
     \b
     outreach stats audience: each community's members day by day.

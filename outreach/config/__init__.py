@@ -69,7 +69,8 @@ def check_phone(value: str) -> str | None:
     if not value.strip():
         return None
     digits = sum(c.isdigit() for c in value)
-    if set(value) - set("+0123456789 ()-.") or not 5 <= digits <= 15:
+    # Short service numbers ("900", "112") are numbers too; 15 digits is ITU-T E.164's most.
+    if set(value) - set("+0123456789 ()-.") or not 3 <= digits <= 15:
         return _("{value!r} is not a phone number: write digits with spaces, dashes or "
                  "brackets, e.g. '+7 (351) 200-00-00'").format(value=value)
     return None

@@ -19,6 +19,7 @@ TOP = (
     ("municipality", lazy_gettext("where it took place, as in config.toml")),
     ("tags", lazy_gettext("words campaigns choose stories by")),
     ("summary", lazy_gettext("one line for previews and press kits")),
+    ("photographer", lazy_gettext("who took the photos, for those without their own credit")),
     ("participants", lazy_gettext("how many took part, for the report")),
     ("beneficiaries", lazy_gettext("how many people it helped, for the report")),
 )

@@ -7,6 +7,7 @@ already fitted to ``media_limits`` (print size, EXIF stripped) by the core.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import tempfile
@@ -275,8 +276,11 @@ class LocalMediaChannel(Channel):
     def publish(self, post: Post) -> Published:
         try:
             kit = write_kit(self.root, post, self.context.centre, self._outlets)
+            # The publication's own code is the long one of links: the QR code carries it,
+            # but nobody can dictate it. Codes to say belong to placements (posters render).
+            unspoken = dataclasses.replace(post, referral_code=None)
             for layout in self.settings.get("posters") or []:
-                self.render_poster(post, layout)
+                self.render_poster(unspoken, layout)
             if self.mailer is not None:
                 self.mailer.send_kit(post, kit)
         except FileNotFoundError as exc:

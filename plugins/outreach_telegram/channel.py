@@ -39,8 +39,9 @@ from outreach.channels import (
     _,
     check_zone,
 )
-from outreach_telegram import bots, loop
+from outreach_telegram import bots, freshness, loop, webhook
 from outreach_telegram.calls import BotCalls
+from outreach_telegram.checks import freshness_note
 from outreach_telegram.sending import POSTS, Sender, send_post
 from outreach_telegram.text import (
     check_chat_id,
@@ -100,8 +101,12 @@ class TelegramChannel(Channel):
                                 help="People whose sign-up messages are handled at once"),
         "poll_timeout": Field(float, default=25.0,
                               help="Seconds one long poll for people's messages waits"),
+        "manage_webhook": Field(bool, default=False,
+                                help="The bot is Outreach's alone: remove a webhook set on it "
+                                     "(a webhook stops Outreach reading messages)"),
     }
-    # Bot API sendMessage/sendPhoto: text 1-4096, caption 0-1024 characters after parsing.
+    # Bot API sendMessage/sendPhoto: text 1-4096, caption 0-1024 characters after parsing,
+    # counted in UTF-16 code units (text.telegram_length says why).
     text_limits = TextLimits(max_text=4096, max_caption=1024)
     # Bot API sendPhoto: at most 10 MB, width + height at most 10000, ratio at most 20;
     # sendMediaGroup: 2-10 items.
@@ -161,6 +166,8 @@ class TelegramChannel(Channel):
                 lease = self.context.leases.lease(f"telegram:bot{bot_id}")
                 self._bot = bots.acquire(token, self.settings["api_url"],
                                          self.settings["timeout"], state_dir, lease)
+                if self.settings["manage_webhook"]:
+                    self._bot.hub.manage_webhook = True
                 # Answers, and the waits for the limits and short 429s between attempts.
                 limit = (self.settings["timeout"] * POSTS.attempts
                          + POSTS.max_wait * (POSTS.attempts - 1))
@@ -196,6 +203,7 @@ class TelegramChannel(Channel):
     def _remember(self, chat_id: int, username: str | None, ids: list[int]) -> None:
         with self.bot.state.edit() as data:
             data["chats"][self.chat] = chat_id
+            data["posted_at"][reactions_key(chat_id, ids[0])] = freshness.now()
             if len(ids) > 1:
                 data["albums"][reactions_key(chat_id, ids[0])] = ids
 
@@ -219,24 +227,35 @@ class TelegramChannel(Channel):
             return []
         chat_id = self._chat_number()
         data = shared.state.read()
-        results = []
+        results, stale = [], 0
         for external_id in external_ids:
             if not external_id.isdigit():
                 continue
             key = reactions_key(chat_id, int(external_id))
             ids = data["albums"].get(key, [int(external_id)])
+            if freshness.stale(data, [reactions_key(chat_id, i) for i in ids]):
+                # Changes in the gap may be lost: the figures taken before it stay the
+                # latest, with their time, until a new count of the post comes.
+                stale += 1
+                continue
             total = sum(data["reactions"].get(reactions_key(chat_id, i), 0) for i in ids)
             # Telegram sends reaction counts only when they change: none yet means none.
             results.append(Engagement(external_id=external_id, views=None, reactions=total))
+        if stale:
+            self.context.logger.warning(freshness_note(data, stale, self.name, self.zone))
         return results
 
     def audience(self) -> int | None:
         return self.calls.run(lambda bot: bot.get_chat_member_count(self.chat))
 
     def check(self) -> list[CheckResult]:
-        from outreach_telegram.checks import check_bot
+        from outreach_telegram.checks import check_bot, check_updates
 
-        return check_bot(self.calls, self.settings["bot_username"])
+        results = check_bot(self.calls, self.settings["bot_username"])
+        if all(r.ok for r in results[:1]):  # the token works: ask about the updates
+            results += check_updates(self.calls, self.bot.state.read(),
+                                     self.settings["manage_webhook"], self.zone)
+        return results
 
     def signup_link(self, code: str) -> str | None:
         if not DEEP_LINK_CODE.match(code):
@@ -269,6 +288,9 @@ class TelegramChannel(Channel):
                                        "runs (channel {serving})").format(
                 channel=self.name, serving=shared.serving))
             return
+        manage = self.settings["manage_webhook"]
+        # A webhook stops every getUpdates: say so now, not in a log at each try.
+        self.calls.run(lambda bot: webhook.clear(bot, manage))
         intake = Intake(shared, self.sender, desk, IntakeSettings(
             channel=self.name, parse_mode=self.parse_mode,
             contact_button=self.settings["contact_button"] or contact_button(),

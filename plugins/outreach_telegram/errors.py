@@ -12,6 +12,8 @@ from outreach.channels import (
     TransientError,
     _,
 )
+from outreach_telegram.webhook import WebhookActive
+from outreach_telegram.webhook import fix as webhook_fix
 
 
 def retry_after_seconds(exc: BaseException) -> float:
@@ -55,6 +57,9 @@ def translate(exc: BaseException, channel: str, chat: str) -> ChannelError:
                                     "messages").format(where=where))
         return PermanentError(_("{where}: Telegram refused the post: {said}").format(
             where=where, said=text))
+    if isinstance(exc, WebhookActive):
+        return TransientError(_("{where}: {problem}; {fix}").format(
+            where=where, problem=exc, fix=webhook_fix()))
     if isinstance(exc, error.Conflict):
         return TransientError(_("{where}: another program is reading this bot's updates "
                                 "(only one may at a time); try again later").format(

@@ -23,7 +23,15 @@ def escape(text: str, parse_mode: str) -> str:
 
 
 def telegram_length(text: str) -> int:
-    """Length as Telegram counts it: UTF-16 code units (an emoji may count as two)."""
+    """Length for Telegram's limits: UTF-16 code units (an emoji may count as two).
+
+    A decision, with its source: the Bot API gives the limits as "1-4096 characters
+    after entities parsing" (sendMessage) and "0-1024 characters" (captions) without
+    saying what a character is; the one unit it does name for text is "UTF-16 code
+    units" (MessageEntity offset and length). Counting UTF-16 is never longer than
+    Telegram's count under either reading, so a text we pass is not refused for its
+    length. The fake refuses by the same count (fake/BEHAVIOURS.md).
+    """
     return len(text.encode("utf-16-le")) // 2
 
 

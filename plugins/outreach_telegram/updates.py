@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from outreach.channels import _
+from outreach_telegram import freshness, webhook
+from outreach_telegram.webhook import WebhookActive, is_webhook_conflict
 
 if TYPE_CHECKING:
     import telegram
@@ -49,6 +51,12 @@ class StateData(TypedDict):
     albums: dict[str, list[int]]  # reactions_key of an album's first message -> its ids
     unclaimed: list[dict[str, Any]]  # updates nobody subscribed to yet, as Telegram sent them
     chats: dict[str, int]  # a configured chat_id (@name) -> the chat's number
+    # When updates were read, and the latest gap longer than Telegram keeps them
+    # (outreach_telegram.freshness): seconds since the epoch.
+    read_at: float
+    gap: list[float]  # [from, to], or empty
+    counted_at: dict[str, float]  # reactions_key -> when its latest count came
+    posted_at: dict[str, float]  # reactions_key of a post's first message -> when posted
 
 
 class BotState:
@@ -85,7 +93,10 @@ class BotState:
                 log.warning(_("{path} was unreadable; starting it afresh").format(
                     path=self.path))
         return StateData(reactions=data.get("reactions", {}), albums=data.get("albums", {}),
-                         unclaimed=data.get("unclaimed", []), chats=data.get("chats", {}))
+                         unclaimed=data.get("unclaimed", []), chats=data.get("chats", {}),
+                         read_at=data.get("read_at", 0.0), gap=data.get("gap", []),
+                         counted_at=data.get("counted_at", {}),
+                         posted_at=data.get("posted_at", {}))
 
 
 def reactions_key(chat_id: int, message_id: int) -> str:
@@ -114,6 +125,11 @@ class UpdateHub:
         self._task: asyncio.Task[None] | None = None
         self._next: int | None = None  # the id after the last update read; None: Telegram's
         self._open: dict[int, asyncio.Future[None]] = {}  # read, its subscriber not done yet
+        #: The bot is Outreach's alone: a webhook set on it may be removed (``webhook``).
+        self.manage_webhook = False
+        #: Why the long poll cannot read (a webhook is set), while it cannot.
+        self.blocked: WebhookActive | None = None
+        self._noted = 0.0  # when this reader last wrote down that it read (freshness)
 
     @property
     def polling(self) -> bool:
@@ -154,8 +170,16 @@ class UpdateHub:
             bot = await self._bot()
             offset = self._offset()
             # Updates still open come back at once: ask without waiting then.
-            updates = await bot.get_updates(offset=offset, allowed_updates=list(KINDS),
-                                            timeout=0 if self._open else int(timeout))
+            try:
+                updates = await bot.get_updates(offset=offset, allowed_updates=list(KINDS),
+                                                timeout=0 if self._open else int(timeout))
+            except Exception as exc:
+                if not is_webhook_conflict(exc):
+                    raise
+                await webhook.clear(bot, self.manage_webhook)  # WebhookActive if it may not
+                return 0  # removed: the next call reads
+            self.blocked = None
+            await self._note_read()
             if not self.lease.held:
                 return 0  # another worker took over meanwhile: these are its to hand out
             fresh = [u for u in updates if self._next is None or u.update_id >= self._next]
@@ -177,10 +201,19 @@ class UpdateHub:
             self._next = fresh[-1].update_id + 1
             return len(fresh)
 
+    async def _note_read(self) -> None:
+        at = freshness.now()
+        if at - self._noted >= freshness.NOTE_EVERY:
+            self._noted = at
+            await asyncio.to_thread(self._edit, lambda data: freshness.note_read(data, at))
+
     async def drain(self, rounds: int = 20) -> bool:
         """Read every pending update now (engagement reads), unless a long poll already does
-        or another worker reads this bot's updates: whether this process has read them."""
+        or another worker reads this bot's updates: whether this process has read them.
+        ``WebhookActive`` when a webhook stops the reading."""
         if self.polling:
+            if self.blocked is not None:
+                raise WebhookActive(self.blocked.url)
             return self.lease.held
         if not await asyncio.to_thread(self.lease.acquire):
             return False
@@ -242,6 +275,12 @@ class UpdateHub:
                     await asyncio.wait(list(self._open.values()), timeout=0.5,
                                        return_when=asyncio.FIRST_COMPLETED)
                 pause = 1.0
+            except WebhookActive as exc:
+                if self.blocked is None:  # said once, not at every try
+                    log.error(_("The bot's updates cannot be read: {problem}; {fix}").format(
+                        problem=exc, fix=webhook.fix()))
+                self.blocked = exc
+                await asyncio.sleep(60.0)  # someone may remove it: look again now and then
             except error.RetryAfter as exc:
                 from outreach_telegram.errors import retry_after_seconds
 
@@ -266,10 +305,12 @@ def reaction_recorder(state: BotState) -> Callback:
             return
         total = sum(r.total_count for r in counted.reactions)
         key = reactions_key(counted.chat.id, counted.message_id)
+        at = freshness.now()
 
         def save() -> None:
             with state.edit() as data:
                 data["reactions"][key] = total
+                data["counted_at"][key] = at
 
         await asyncio.to_thread(save)
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from outreach.channels import (
     AuthError,
     Capabilities,
+    Card,
     Channel,
     ChannelContext,
     ChannelError,
@@ -26,6 +27,7 @@ from outreach.channels import (
     Engagement,
     FakePlatform,
     Field,
+    IncomingFile,
     MediaLimits,
     PermanentError,
     Post,
@@ -297,7 +299,7 @@ class VKChannel(Channel):
         intake = Intake(channel=self.name, group_id=self.group_id, desk=desk,
                         client=self.client("community"),
                         lease=self.context.leases.lease(f"vk:club{self.group_id}"),
-                        log=self.context.logger, wait=self.intake_wait,
+                        log=self.context.logger, records=self.records, wait=self.intake_wait,
                         backoff=self.intake_backoff)
         intake.start()
         self.intake = intake
@@ -310,16 +312,35 @@ class VKChannel(Channel):
     def notify(self, chat: str, text: str) -> None:
         from outreach_vk.intake import deliver, parts_of
 
-        try:
-            peer = int(str(chat).strip())
-        except ValueError:
-            raise PermanentError(_("channel {channel}: the coordinators' chat must be a VK "
-                                   "peer id (a number such as 2000000001), not {chat!r}")
-                                 .format(channel=self.name, chat=chat)) from None
+        peer = self._peer(chat)
         client, first = self.client("community"), secrets.randbits(31) or 1
         for number, piece in enumerate(parts_of(text)):
             deliver(client, {"peer_id": peer, "message": piece, "random_id": first + number},
                     self.intake_backoff)
+
+    def _peer(self, chat: str) -> int:
+        try:
+            return int(str(chat).strip())
+        except ValueError:
+            raise PermanentError(_("channel {channel}: the coordinators' chat must be a VK "
+                                   "peer id (a number such as 2000000001), not {chat!r}")
+                                 .format(channel=self.name, chat=chat)) from None
+
+    #: VK documents no download limit for bots; a photo VK holds is at most 50 MB.
+    download_limit = limits.DOWNLOAD_MAX
+
+    def fetch_file(self, file: IncomingFile, target: Path) -> None:
+        from outreach_vk.reports import download
+
+        # The address comes from VK's own attachment: a plain session, not the API's.
+        download(self.client("community").session, file.file_id, target, timeout=120)
+
+    def send_card(self, chat: str, card: Card) -> None:
+        from outreach_vk.intake import parts_of
+        from outreach_vk.reports import send_card
+
+        send_card(self.client("community"), self._peer(chat), card, parts_of(card.text),
+                  self.records)
 
     def close(self) -> None:
         self.stop_intake()

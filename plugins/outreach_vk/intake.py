@@ -48,6 +48,7 @@ from outreach_vk import limits
 if TYPE_CHECKING:
     from vk_api.bot_longpoll import VkBotLongPoll
 
+    from outreach.channels import Records
     from outreach_vk.client import Client
 
 #: What a person types to open the bot without a link; VK's own "Start" button sends
@@ -73,9 +74,12 @@ def incoming_from(message: Mapping[str, Any]) -> tuple[int, Incoming] | None:
     choice = payload.get("choice") if isinstance(payload.get("choice"), str) else None
     started = bool(ref) or payload.get("command") == "start" or \
         (choice is None and text.strip().lower() in START_WORDS)
+    from outreach_vk.reports import message_files
+
     return peer, Incoming(person=str(sender), text=text or None, started=started,
                           start_code=str(ref) if ref else None, choice=choice,
-                          attachment=bool(message.get("attachments")))
+                          attachment=bool(message.get("attachments")),
+                          files=message_files(message))
 
 
 def _payload(raw: object) -> dict[str, Any]:
@@ -222,12 +226,14 @@ class Intake:
     """The running bot of one VK channel: a long-poll thread and lanes of people."""
 
     def __init__(self, *, channel: str, group_id: int, desk: SignupDesk, client: Client,
-                 lease: Lease, log: logging.Logger, wait: int = limits.LONG_POLL_WAIT,
+                 lease: Lease, log: logging.Logger, records: Records,
+                 wait: int = limits.LONG_POLL_WAIT,
                  backoff: float = limits.LONG_POLL_BACKOFF) -> None:
         self.channel = channel
         self.group_id = group_id
         self.desk = desk
         self.client = client  # the community token's
+        self.records = records  # the cards sent, to edit them after a decision
         self.lease = lease
         self.log = log
         self.wait = wait
@@ -384,6 +390,13 @@ class Intake:
             message_id = (obj.get("message") or {}).get("id") or \
                 (obj.get("message") or {}).get("conversation_message_id") or event
             return incoming.person, lambda: self._serve(peer, incoming, message_id)
+        if kind == "message_event":  # a callback button pressed (a coordinators' card)
+            from outreach_vk.reports import event_incoming
+
+            pressed = event_incoming(obj)
+            if pressed is None:
+                return None
+            return pressed.person, lambda: self._press(int(obj["peer_id"]), pressed)
         if kind == "group_join" and isinstance(obj.get("user_id"), int):
             # A join delivered twice is one join (record_join: the same person in the window).
             person, at = str(obj["user_id"]), dt.datetime.now(dt.UTC)
@@ -397,6 +410,39 @@ class Intake:
             self._reply(peer, reply, (peer, message_id, index))
         if not self._stop.is_set():  # stopped mid-way: the next reader sends what is owed
             self.desk.delivered(self.channel, incoming)
+
+    def _press(self, peer: int, incoming: Incoming) -> None:
+        """A callback button's press: answered (a snackbar for the one who pressed), the
+        card edited after a decision, other replies sent to the person privately."""
+        from outreach_vk import reports
+
+        replies = self.desk.handle(self.channel, incoming)
+        toast = next((r.text for r in replies if r.toast), None)
+        try:
+            reports.answer_press(self.client, incoming, peer, toast)
+        except ChannelError as exc:  # an answer after VK's minute: the press still counts
+            self.log.info(_("a button press could not be acknowledged: {error}").format(
+                error=exc))
+        person = int(incoming.person)
+        for index, reply in enumerate(r for r in replies if not r.toast):
+            if reply.edit and incoming.message_id is not None:
+                self._edit(peer, incoming.message_id, reply)
+            else:
+                self._reply(person, reply, (person, incoming.event, index))
+        if not self._stop.is_set():
+            self.desk.delivered(self.channel, incoming)
+
+    def _edit(self, peer: int, cmid: str, reply: Reply) -> None:
+        from outreach_vk import reports
+
+        try:
+            reports.edit_card(self.client, peer, cmid, reply.choices, self.records)
+        except ChannelError as exc:
+            self.log.warning(_("the buttons of a message could not be changed: {error}")
+                             .format(error=exc))
+        if reply.text:
+            self._deliver({"peer_id": peer, "message": reply.text,
+                           "random_id": random_id(peer, cmid, reply.text)})
 
     def _reply(self, peer: int, reply: Reply, key: tuple[object, ...]) -> None:
         pieces = parts_of(reply.text)

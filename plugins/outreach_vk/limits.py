@@ -107,10 +107,26 @@ KEYBOARD_MAX_ROWS = 10
 KEYBOARD_MAX_BUTTONS = 40
 KEYBOARD_LABEL_MAX = 40
 KEYBOARD_PAYLOAD_MAX = 255
+#: An inline keyboard (inside a message): at most 5 × 6, 10 buttons (same page).
+INLINE_MAX_ROWS = 6
+INLINE_MAX_BUTTONS = 10
 #: ASSUMPTION: how long VK remembers a messages.send ``random_id`` for one peer is not
 #: documented; the fake answers a repeat with the first message's id for an hour.
 RANDOM_ID_TTL = 3600
 #: How many people's messages the bot works on at once.
 INTAKE_WORKERS = 8
+#: Callback buttons (dev.vk.com, "Bot keyboards", message_event): an event_id is "active for
+#: a minute"; messages.sendMessageEventAnswer's event_data is at most 1000 characters
+#: (schema); a snackbar's text at most 90 characters (dev.vk.com, "Bot keyboards":
+#: show_snackbar "text — текст для показа, не более 90 символов").
+EVENT_TTL = 60
+EVENT_DATA_MAX = 1000
+SNACKBAR_MAX = 90
+#: messages.edit: a message older than 24 hours cannot be edited (error 909).
+EDIT_MAX_AGE = 24 * 3600
+#: The largest file the bot downloads from a message: VK's own limit for a photo
+#: (50 MB, dev.vk.com upload docs), so no photo VK holds is refused; a document (up to
+#: 200 MB at VK) over it is refused with the reason.
+DOWNLOAD_MAX = PHOTO_MAX_BYTES
 #: Peer ids of conversations (chats) start here (dev.vk.com, messages.send: peer_id).
 CHAT_PEER_BASE = 2_000_000_000

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from fake_support import hang_up_during, mode, wait_until
 from PIL import Image
-from telegram import Bot, InputMediaPhoto, error
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, error
 from telegram_support import (
     API_JSON,
     CHANNEL,
@@ -59,7 +59,14 @@ def test_every_method_answers_with_the_fields_the_spec_requires(fake: FakeTelegr
         await bot.get_chat_member(CHANNEL, 555)
         await bot.get_chat_member_count(CHANNEL)
         await bot.create_chat_invite_link(CHANNEL, name="Пенсионный фонд, Миасс")
-        await bot.answer_callback_query("1")
+        asked = await bot.send_message(555, "Да?", reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton("Да", callback_data="yes")]]))
+        await bot.answer_callback_query(fake.press(555, asked.message_id, "yes"))
+        with pytest.raises(error.BadRequest, match="(?i)query id is invalid"):
+            await bot.answer_callback_query("1")  # an id Telegram never gave
+        await bot.set_webhook("https://example.org/hook")
+        await bot.get_webhook_info()
+        await bot.delete_webhook()
         await asyncio.sleep(0.5)  # half an hour of the fake's clock: reactions arrive
         return await bot.get_updates(allowed_updates=["message", "message_reaction_count"])
 
@@ -67,7 +74,8 @@ def test_every_method_answers_with_the_fields_the_spec_requires(fake: FakeTelegr
     methods = {method for method, _ in fake.responses}
     assert methods == {"getMe", "sendMessage", "sendPhoto", "sendMediaGroup", "getChat",
                        "getChatMember", "getChatMemberCount", "createChatInviteLink",
-                       "answerCallbackQuery", "getUpdates"}
+                       "answerCallbackQuery", "getUpdates", "setWebhook", "getWebhookInfo",
+                       "deleteWebhook"}
     assert updates[0].message.text == "/start abc_123"
     assert any(u.message_reaction_count for u in updates)
     assert spec_problems(fake) == []
@@ -505,3 +513,16 @@ def test_text_length_counts_utf16_code_units_after_parsing(fake: FakeTelegram) -
     # Entity offsets are UTF-16 too: the bold word after an emoji starts at 3, not 2.
     sent = call(fake, lambda bot: bot.send_message(CHANNEL, "😀 <b>да</b>", parse_mode="HTML"))
     assert [(e.offset, e.length) for e in sent.entities] == [(3, 2)]
+
+
+def test_a_reaction_count_older_than_24_hours_is_gone(fake: FakeTelegram) -> None:
+    sent = call(fake, lambda bot: bot.send_message(CHANNEL, "Встреча"))
+    fake.state.advance(7 * 3600)  # every reaction has come (within six hours of posting)
+    fake.state.advance(24 * 3600)  # ... and the latest of them is over a day old now
+
+    updates = call(fake, lambda bot: bot.get_updates(
+        allowed_updates=["message_reaction_count"]))
+    assert [u for u in updates if u.message_reaction_count.message_id == sent.message_id] == []
+    with fake.state.lock:
+        chat = fake.state.find_chat(CHANNEL)
+        assert sum(fake.state.reactions_now(chat, fake.messages(CHANNEL)[0])) > 0

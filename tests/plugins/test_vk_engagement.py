@@ -178,3 +178,15 @@ def test_an_answer_too_big_even_for_one_post_is_transient_never_permanent() -> N
     with pytest.raises(TransientError):  # retried later, never "failed for good"
         read_all([f"-1_{n}" for n in range(300)], always_too_big)
     assert len(asked) == 12 and asked[-1] == 1  # 2500, 1250 ... 2, 1 post: then it gives up
+
+
+def test_people_who_join_are_counted_as_members(tmp_path: Path, fake: FakeVK) -> None:
+    """A join credited to a post is a member more in the audience, as on VK; a person who
+    only asked to join ("request") or is "unsure" is not a member yet."""
+    channel = make_channel(tmp_path, fake)
+    before = channel.audience()
+    fake.join()
+    fake.join(join_type="approved")
+    fake.join(join_type="request")
+    fake.join(join_type="unsure")
+    assert before is not None and channel.audience() == before + 2

@@ -14,7 +14,6 @@ a photo's own credit, no photo reaching into its neighbour's frame.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +34,7 @@ from outreach_local_media.posters.page import (
 from outreach_local_media.posters.photos import Crop, choose_crop, cover_box, upright_size
 from outreach_local_media.posters.textfit import BOLD, REGULAR, Fitted, fit_text, place_lines
 from outreach_local_media.posters.textfit import printable as printable_text
+from outreach_local_media.release import clean_credit
 
 INK = (17, 17, 17)
 WHITE = (255, 255, 255)
@@ -47,7 +47,6 @@ LABEL_SCAN = N_("Point your phone's camera here")  # wraps to two lines under th
 LABEL_CODE = N_("Sign-up code: {code}")
 LABEL_PHONE = N_("Call: {phone}")
 LABEL_CREDIT = N_("Photo: {names}")
-_CREDIT_PREFIX = re.compile(r"^\s*(фото|photo|photos|фотограф)\s*[:.—-]\s*", re.IGNORECASE)
 
 #: How warnings name the parts of a poster (``TextBox.name``).
 PARTS = {"headline": N_("the headline"), "line": N_("the line under the headline"),
@@ -115,7 +114,7 @@ class TextBox:
 def credit_line(credits: Sequence[str]) -> str:
     """"Фото: Ирина Петрова, Олег Смирнов" from the credits as written in story files
     (a credit that already starts with "Фото:" is not given a second one)."""
-    names = [_CREDIT_PREFIX.sub("", credit).strip() for credit in credits if credit]
+    names = [clean_credit(credit) for credit in credits if credit]
     names = [name for name in dict.fromkeys(names) if name]
     return _(LABEL_CREDIT).format(names=", ".join(names)) if names else ""
 

@@ -2,8 +2,9 @@
 
 It enforces what Telegram enforces (tokens, membership, lengths, albums,
 markup, flood limits), simulates an audience (members join, reactions come
-as ``message_reaction_count`` updates) and can play faults. Assumptions
-where Telegram's docs are silent are listed in docs/telegram.md.
+as ``message_reaction_count`` updates) and can play faults. Every
+behaviour it models, its source, the cautious choices where Telegram's docs
+are silent and what it knowingly does not model: fake/BEHAVIOURS.md.
 """
 
 from __future__ import annotations

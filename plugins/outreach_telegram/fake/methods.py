@@ -291,9 +291,8 @@ def create_chat_invite_link(state: FakeState, params: dict[str, Any], files: Fil
 
 def answer_callback_query(state: FakeState, params: dict[str, Any], files: Files) -> Any:
     query_id = str(_required(params, "callback_query_id"))
-    # A query can be answered once. An id the fake never issued is accepted (leniency:
-    # the fake's own tests answer a made-up one).
-    if state.queries.get(query_id):
+    # A query can be answered once; an id Telegram never issued is refused the same way.
+    if state.queries.get(query_id, True):
         raise ApiError(400, "Bad Request: query is too old and response timeout expired "
                             "or query ID is invalid")
     state.queries[query_id] = True

@@ -196,23 +196,33 @@ class FakeState:
 
     # --- updates ---
 
-    def push_update(self, kind: str, payload: dict[str, Any]) -> None:
+    def push_update(self, kind: str, payload: dict[str, Any], at: float | None = None) -> None:
+        """Queue an update that came ``at`` (fake clock; now by default)."""
         self.updates.append({"update_id": self.next_update_id, kind: payload})
-        self.update_times[self.next_update_id] = self.now()
+        self.update_times[self.next_update_id] = self.now() if at is None else at
         self.next_update_id += 1
         self.lock.notify_all()
 
+    def _reactions(self, chat: FakeChat, message: dict[str, Any]) -> list[tuple[float, int]]:
+        """(seconds after posting, emoji) of every reaction the audience puts on a message."""
+        rng = random.Random(f"{self.seed}:{chat.id}:{message['message_id']}")
+        return [(rng.uniform(60, 6 * 3600), rng.randrange(len(EMOJI)))
+                for _ in range(rng.randint(2, 30))]
+
     def reactions_now(self, chat: FakeChat, message: dict[str, Any]) -> list[int]:
         """How many of each emoji the simulated audience has put on a message by now."""
-        rng = random.Random(f"{self.seed}:{chat.id}:{message['message_id']}")
-        total = rng.randint(2, 30)
         age = self.now() - message["date"]
         counts = [0] * len(EMOJI)
-        for _ in range(total):
-            delay, emoji = rng.uniform(60, 6 * 3600), rng.randrange(len(EMOJI))
+        for delay, emoji in self._reactions(chat, message):
             if delay <= age:
                 counts[emoji] += 1
         return counts
+
+    def last_reaction_at(self, chat: FakeChat, message: dict[str, Any]) -> float:
+        """When the latest reaction put on the message by now came (fake clock)."""
+        age = self.now() - message["date"]
+        return float(message["date"]) + max((d for d, _ in self._reactions(chat, message)
+                                      if d <= age), default=0.0)
 
     def refresh_reactions(self) -> None:
         """Queue a message_reaction_count update for each message whose reactions changed."""
@@ -224,7 +234,8 @@ class FakeState:
                 key = (chat.id, message["message_id"])
                 if counts != self.emitted.get(key, [0] * len(EMOJI)):
                     self.emitted[key] = counts
-                    self.push_update("message_reaction_count", {
+                    self.push_update("message_reaction_count", at=self.last_reaction_at(
+                        chat, message), payload={
                         "chat": chat.short(), "message_id": message["message_id"],
                         "date": int(self.now()),
                         "reactions": [{"type": {"type": "emoji", "emoji": EMOJI[i]},

@@ -91,9 +91,13 @@ def refuse_while_webhook(state: FakeState) -> None:
 def expire(state: FakeState) -> None:
     """Forget updates kept longer than 24 hours by the fake's clock."""
     oldest = state.now() - KEPT_FOR
-    while state.updates and state.update_times.get(state.updates[0]["update_id"],
-                                                   oldest) < oldest:
-        state.update_times.pop(state.updates.popleft()["update_id"], None)
+    old = {i for i, at in state.update_times.items() if at < oldest}
+    if old:  # reaction counts are queued when asked for, so old ones may come last
+        kept = [u for u in state.updates if u["update_id"] not in old]
+        state.updates.clear()
+        state.updates.extend(kept)
+        for update_id in old:
+            del state.update_times[update_id]
 
 
 def confirm(state: FakeState, offset: int) -> None:

@@ -26,7 +26,7 @@ import json
 import secrets
 import threading
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from outreach.channels import FakePlatform, write_private
 from outreach_vk import limits
 from outreach_vk.fake import execute
 from outreach_vk.fake.bot import COORDINATORS_PEER, Inbox, Messenger, Sent
+from outreach_vk.fake.media import Media
 from outreach_vk.fake.methods import BOT_METHODS, Methods, VKError, check_call, check_version
 from outreach_vk.fake.people import Crowd, People, Person
 from outreach_vk.fake.server import RATE, Handler, RateLimiter, Server, error_body, probe
@@ -56,6 +57,9 @@ class FakeVK(FakePlatform):
         self.methods = Methods(self.store, lambda: self.url)
         self.inbox = Inbox(self.store.world.group_id)
         self.messenger = Messenger(self.inbox, self.clock.now, lambda: self.url, self._hear)
+        self.messenger.photo_exists = self._photo_exists
+        self.messenger.member_joined = self._member_joined
+        self.media = Media()
         self.people = People(self.messenger, self.clock, seed)
         if crowd:
             self.methods.on_post = Crowd(self.people, self.store.world.group_id, seed).on_post
@@ -99,6 +103,18 @@ class FakeVK(FakePlatform):
                 "user_token_without_wall": self.token("user_no_wall"),
                 "coordinators_peer": str(COORDINATORS_PEER),
                 "admin_path": f"{self.url}/_sandbox/state"}
+
+    def rehearse_report(self, reporter_code: str, coordinator_code: str | None,
+                        photos: Sequence[Path], caption: str, coordinators_chat: str | None,
+                        start_after: float = 60.0, approve_after: float = 180.0) -> bool:
+        """Play a reporter who sends a photo report ``start_after`` fake seconds from now,
+        and a coordinator who approves its card in ``coordinators_chat`` (a peer id)
+        ``approve_after`` fake seconds after it arrives (``outreach_vk.fake.reporters``)."""
+        from outreach_vk.fake.reporters import Rehearsal
+
+        Rehearsal(self, reporter_code, coordinator_code, photos, caption, coordinators_chat,
+                  start_after, approve_after).start()
+        return True
 
     def __enter__(self) -> FakeVK:
         self.start()
@@ -186,6 +202,41 @@ class FakeVK(FakePlatform):
         self.messenger.group_join(user_id, join_type)
         return user_id
 
+    def send_photos(self, user_id: int, photos: list[bytes], text: str = "") -> None:
+        """``user_id`` sends one message with ``photos`` (JPEG or PNG bytes) attached."""
+        now = int(self.clock.now())
+        attached = [self.media.photo(user_id, data, self.url, now) for data in photos]
+        self.messenger.message_new(user_id, text, attachments=attached)
+
+    def send_doc(self, user_id: int, data: bytes, title: str, text: str = "") -> None:
+        """``user_id`` sends ``data`` as a file called ``title`` (a doc attachment)."""
+        attached = [self.media.doc(user_id, data, title, self.url, int(self.clock.now()))]
+        self.messenger.message_new(user_id, text, attachments=attached)
+
+    def send_video(self, user_id: int, text: str = "") -> None:
+        """``user_id`` sends a video (an attachment VK gives a bot no file of)."""
+        self.messenger.message_new(user_id, text,
+                                   attachments=[self.media.video(user_id, int(self.clock.now()))])
+
+    def press(self, user_id: int, message: Sent, label_starts: str) -> str:
+        """``user_id`` presses the callback button whose label begins with ``label_starts``
+        on ``message`` (in its conversation): a message_event; its event_id."""
+        buttons = [b["action"] for row in (message.keyboard or {}).get("buttons", [])
+                   for b in row if b["action"].get("type") == "callback"]
+        for action in buttons:
+            if action["label"].startswith(label_starts):
+                return self.messenger.message_event(user_id, message.peer_id, message.cmid,
+                                                    action.get("payload") or "")
+        raise KeyError(f"no callback button {label_starts!r} on message {message.id}")
+
+    def event_answer(self, event_id: str) -> dict[str, Any] | None:
+        """The answer sendMessageEventAnswer gave to ``event_id`` ({} for none), or None."""
+        with self.inbox.cond:
+            pressed = self.inbox.presses.get(event_id)
+        if pressed is None or pressed[1] is None:
+            return None
+        return json.loads(pressed[1]) if pressed[1] else {}
+
     def sent_to(self, peer_id: int) -> list[Sent]:
         """The messages the community sent to ``peer_id``, oldest first."""
         with self.inbox.cond:
@@ -259,8 +310,12 @@ class FakeVK(FakePlatform):
             raise VKError(10)
         if method in BOT_METHODS:
             check_call(method, token, params, BOT_METHODS)
-            handler = (self.messenger.send if method == "messages.send"
-                       else self.messenger.get_long_poll_server)
+            handler = {"messages.send": self.messenger.send,
+                       "messages.edit": self.messenger.edit,
+                       "messages.sendMessageEventAnswer": self.messenger.answer_event,
+                       "photos.getMessagesUploadServer": self._messages_upload_server,
+                       "photos.saveMessagesPhoto": self._save_messages_photo,
+                       }.get(method, self.messenger.get_long_poll_server)
             return {"response": handler(token, params)}
         if method == "execute":
             if token.kind not in ("user", "group"):
@@ -271,6 +326,31 @@ class FakeVK(FakePlatform):
                 raise VKError(13, "response size is too big")
             return answer
         return {"response": self.methods.call(method, token, params)}
+
+    # --- photos for messages (photos.getMessagesUploadServer, upload, saveMessagesPhoto) ---
+
+    def _messages_upload_server(self, token: Any, params: dict[str, str]) -> Any:
+        # Schema photos_photo_upload: album_id, upload_url and user_id are required.
+        return {"album_id": -3, "user_id": 0 if token.kind == "group" else token.owner,
+                "group_id": self.store.world.group_id,
+                "upload_url": f"{self.url}/upload/messages?peer={params.get('peer_id', 0)}"}
+
+    def _save_messages_photo(self, token: Any, params: dict[str, str]) -> Any:
+        saved = self.methods.photos_saveWallPhoto(token, {
+            **params, "group_id": str(self.store.world.group_id)})
+        return [{**photo, "album_id": -3} for photo in saved]
+
+    def _member_joined(self) -> None:
+        with self.store.lock:
+            self.store.world.members += 1
+        self.store.save()
+
+    def _photo_exists(self, attachment: str) -> bool:
+        if not attachment.startswith("photo"):
+            return True  # other kinds are not checked by the sandbox
+        key = attachment[len("photo"):].split("_", 2)
+        with self.store.lock:
+            return "_".join(key[:2]) in self.store.world.photos
 
     def upload(self, query: dict[str, str], files: list[tuple[str, str, bytes]]) -> Any:
         server = 851_000 + int(query.get("gid") or 0) % 1000

@@ -41,9 +41,11 @@ ERROR_TEXT = {
     100: "One of the parameters specified was missing or invalid",
     214: "Access to adding post denied",
     901: "Can't send messages for users without permission",
+    909: "Can't edit this message, because it's too old",
     911: "Keyboard format is invalid",
     912: "This is a chat bot feature, change this status in settings",
     914: "Message is too long",
+    920: "Can't edit this kind of message",
 }
 
 
@@ -62,6 +64,11 @@ BOT_METHODS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "groups.getLongPollServer": (("user", "group"), ("group_id",)),
     # random_id is required since API 5.90 though the schema does not mark it: bot.py checks.
     "messages.send": (("user", "group"), ()),
+    # The coordinators' cards: schema messages/methods.json and photos/methods.json.
+    "messages.edit": (("user", "group"), ("peer_id",)),
+    "messages.sendMessageEventAnswer": (("group",), ("event_id", "user_id", "peer_id")),
+    "photos.getMessagesUploadServer": (("user", "group"), ()),
+    "photos.saveMessagesPhoto": (("user", "group"), ("photo",)),
 }
 
 

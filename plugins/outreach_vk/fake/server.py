@@ -18,6 +18,7 @@ from outreach_vk import limits
 from outreach_vk.fake.execute import SandboxLimit
 
 if TYPE_CHECKING:
+    from outreach_vk.fake.media import Media
     from outreach_vk.fake.methods import Methods, VKError
 
 RATE = {"user": limits.USER_RPS, "group": limits.COMMUNITY_RPS, "service": limits.SERVICE_RPS}
@@ -49,6 +50,7 @@ class Platform(Protocol):
     """What the HTTP side asks of the fake."""
 
     methods: Methods
+    media: Media
 
     def answer(self, method: str, params: dict[str, str]) -> dict[str, Any]: ...
 
@@ -92,7 +94,14 @@ class Handler(FakeHandler):
                 return self.send_json({"sandbox_limit": str(exc)}, 501)
         if url.path.startswith("/lp/"):
             return self.send_json(self.fake.long_poll(dict(parse_qsl(url.query))))
-        if url.path == "/upload/wall":
+        if url.path.startswith("/media/"):  # what people attached (fake.media)
+            found = self.fake.media.get(url.path[len("/media/"):])
+            if found is None:
+                return self.send_bytes(404, b"not found", "text/plain")
+            kind = "image/jpeg" if url.path.endswith(".jpg") else "application/octet-stream"
+            return self.send_bytes(200, found, kind)
+        # dev.vk.com/ru/api/upload/photo-in-message: the file goes in the field "photo" too.
+        if url.path in ("/upload/wall", "/upload/messages"):
             return self.send_json(self.fake.upload(dict(parse_qsl(url.query)), multipart_files(
                 self.headers.get("Content-Type", ""), body)))
         return self.send_bytes(404, b"not found", "text/plain")
