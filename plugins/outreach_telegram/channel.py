@@ -233,7 +233,9 @@ class TelegramChannel(Channel):
                 continue
             key = reactions_key(chat_id, int(external_id))
             ids = data["albums"].get(key, [int(external_id)])
-            if freshness.stale(data, [reactions_key(chat_id, i) for i in ids]):
+            keys = [reactions_key(chat_id, i) for i in ids]
+            if freshness.stale(data["gap"], [data["counted_at"].get(k)
+                                             or data["posted_at"].get(k) for k in keys]):
                 # Changes in the gap may be lost: the figures taken before it stay the
                 # latest, with their time, until a new count of the post comes.
                 stale += 1

@@ -15,10 +15,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from outreach_telegram.updates import StateData
 
 #: "will not be kept longer than 24 hours" (Bot API, Getting updates).
 KEPT_FOR = 24 * 3600.0
@@ -30,19 +26,14 @@ def now() -> float:
     return time.time()
 
 
-def note_read(data: StateData, at: float) -> None:
-    """Updates were read at ``at``: a gap longer than Telegram keeps them is remembered."""
-    last = data["read_at"]
-    if last and at - last > KEPT_FOR:
-        data["gap"] = [last, at]
-    data["read_at"] = max(last, at)
+def gap(last_read: float, at: float) -> list[float] | None:
+    """The gap (from, to) when updates read at ``at`` were last read at ``last_read``
+    longer ago than Telegram keeps them (0: never read before); None otherwise."""
+    return [last_read, at] if last_read and at - last_read > KEPT_FOR else None
 
 
-def stale(data: StateData, keys: Iterable[str]) -> bool:
-    """Whether the count of a post (the reactions_key of each of its messages) may miss
-    reactions lost in the latest gap: none of its messages was counted or posted since."""
-    gap = data["gap"]
-    if not gap:
-        return False
-    seen = [data["counted_at"].get(k) or data["posted_at"].get(k) for k in keys]
-    return not any(at is not None and at >= gap[1] for at in seen)
+def stale(latest_gap: list[float], seen: Iterable[float | None]) -> bool:
+    """Whether a post's count may miss reactions lost in ``latest_gap`` (empty: none):
+    ``seen``, when each of its messages was last counted or posted, is all before its end."""
+    return bool(latest_gap) and not any(at is not None and at >= latest_gap[1]
+                                        for at in seen)

@@ -205,7 +205,7 @@ class UpdateHub:
         at = freshness.now()
         if at - self._noted >= freshness.NOTE_EVERY:
             self._noted = at
-            await asyncio.to_thread(self._edit, lambda data: freshness.note_read(data, at))
+            await asyncio.to_thread(self._edit, lambda data: _note_read(data, at))
 
     async def drain(self, rounds: int = 20) -> bool:
         """Read every pending update now (engagement reads), unless a long poll already does
@@ -294,6 +294,13 @@ class UpdateHub:
     def _edit(self, change: Callable[[StateData], None]) -> None:
         with self.state.edit() as data:
             change(data)
+
+
+def _note_read(data: StateData, at: float) -> None:
+    found = freshness.gap(data["read_at"], at)
+    if found:
+        data["gap"] = found
+    data["read_at"] = max(data["read_at"], at)
 
 
 def reaction_recorder(state: BotState) -> Callback:
