@@ -274,7 +274,7 @@ def test_the_sandbox_reporter_and_coordinator_play_a_report_through(
             centre.invite(PersonRole.coordinator, "Ольга", None), photos,
             "Скандинавская ходьба\nПятнадцать человек прошли круг по парку.",
             str(COORDINATORS_PEER), start_after=0, approve_after=60)
-        wait_for(lambda: [s.status for s in centre.stories()] == ["approved"], 30)
+        wait_for(lambda c=centre: [s.status for s in c.stories()] == ["approved"], 30)
         [story] = centre.stories()
         assert story.title == "Скандинавская ходьба" and story.consent_recorded
         assert (Path(story.source_folder) / "01.jpg").read_bytes() == photos[0].read_bytes()
