@@ -6,7 +6,12 @@ one question at a time, buttons wherever the choice is finite.
 
 from __future__ import annotations
 
-from outreach.i18n import _, ngettext
+from typing import TYPE_CHECKING
+
+from outreach.i18n import N_, _, ngettext
+
+if TYPE_CHECKING:
+    from outreach.config import Config
 
 # Button values: the dialog's ("r:…") and the coordinators' ("c:<act>:<id>"). They are
 # nobody's typed answer, and a value a step did not offer is read as nothing.
@@ -23,6 +28,33 @@ def coordinator_value(act: str, number: int) -> str:
     return f"c:{act}:{number}"
 
 
+#: What a coordinator types to step back from a question (the reason of a rejection, a
+#: post's link); a reporter, to stop a report. Words, so they work on every platform.
+CANCEL_WORDS = ("/cancel", "/stop", "отмена", "отменить", "стоп", "cancel", "stop")
+
+
+def is_cancel(typed: str) -> bool:
+    """Whether ``typed`` is one of ``CANCEL_WORDS`` ("Отмена.", "«отмена»" count too)."""
+    return typed.strip().strip(".!«»\"“”„'").strip().lower() in CANCEL_WORDS
+
+
+#: A platform's name for people, for a channel whose config gives no ``title``.
+PLATFORMS = {"vk": N_("VK"), "telegram": N_("Telegram"), "max": N_("MAX"),
+             "ok": N_("Odnoklassniki"), "local-media": N_("local media")}
+
+
+def channel_title(config: Config, channel: str) -> str:
+    """A channel as people know it: its ``title`` in config.toml, else its platform's name
+    (never the config name, such as "tg", which only the configuration knows)."""
+    section = config.channels.get(channel)
+    if section is None:
+        return channel
+    if section.title:
+        return section.title
+    platform = PLATFORMS.get(section.plugin)
+    return _(platform) if platform else channel
+
+
 def greeting(name: str | None, coordinator: bool) -> str:
     hello = _("Hello, {name}!").format(name=name) if name else _("Hello!")
     if coordinator:
@@ -36,7 +68,7 @@ def greeting(name: str | None, coordinator: bool) -> str:
 
 def how_to() -> str:
     return _("To send a report, send 1 to 10 photos from the event here. To stop a report "
-             "you have begun, write /cancel.")
+             "you have begun, write “cancel”.")
 
 
 def photos_received(count: int, limit: int) -> str:
