@@ -460,9 +460,34 @@ def test_a_coordinator_steps_back_with_a_word_that_works_on_every_platform(
         assert report.decision is None
     assert kept.text.startswith({"en": "The report is not rejected",
                                  "ru": "Отчёт не отклонён"}[lang])
-    # /cancel still works (Telegram's command menu offers it).
+    # /cancel still works (Telegram's command menu offers it), and so does the button.
     olga.press("c:reject:1", chat="team")
     [again] = olga.text("/cancel")
     assert again.text.startswith("The report is not rejected")
+    with language(lang):
+        asked = olga.press("c:reject:1", chat="team")
+        [(label, value)] = asked[-1].choices
+        assert label == {"en": "Cancel", "ru": "Отмена"}[lang]
+        [back] = olga.press(value)
+        assert back.text == kept.text
+        [nothing] = olga.press(value)
+        assert nothing.toast and nothing.text == {"en": "Nothing to cancel.",
+                                                  "ru": "Отменять нечего."}[lang]
     with desk.store.session() as session:
         assert session.exec(select(FieldReport)).one().decision is None
+
+
+def test_a_coordinator_asked_for_a_posts_link_can_step_back(desk: FrontDesk,
+                                                           store: Store) -> None:
+    olga = enrol(desk, "2", PersonRole.coordinator, "Ольга")
+    tell(enrol(desk, "1", PersonRole.reporter, "Анна"))
+    with store.session() as session:
+        campaign = add_campaign(session, "field")
+        publication_id = add_publication(session, 1, campaign, "tg", T0, status="uncertain")
+    asked = olga.press(f"c:posted:{publication_id}", chat="team")
+    assert "Changed your mind? Write “cancel”." in asked[-1].text
+    [back] = olga.press(asked[-1].choices[0][1])
+    assert "still waits for a decision" in back.text
+    with store.session() as session:
+        assert session.get(Publication, publication_id).status == "uncertain"
+        assert session.get(PersonAccount, "photos:2").dialog is None

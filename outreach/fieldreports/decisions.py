@@ -159,6 +159,13 @@ class Decisions:
                 return [Reply(_("Only coordinators can approve or reject reports. Nothing "
                                 "was changed."), toast=True)]
             coordinator = found[1]
+            pending = found[0].dialog or {}
+            if act == t.BACK:
+                if pending.get("reject_reason"):
+                    return self.reason(account, int(pending["reject_reason"]), "cancel", now)
+                if pending.get("posted_link"):
+                    return self.posted_link(account, int(pending["posted_link"]), "cancel", now)
+                return [Reply(_("Nothing to cancel."), toast=True)]
             if act in (t.POSTED, t.NOT_POSTED, t.RETRY):
                 return self.publication(account, act, report_id, coordinator, now)
             report = session.get(FieldReport, report_id)
@@ -222,7 +229,7 @@ class Decisions:
                       .format(who=who(coordinator)), edit=True),
                 Reply(_("Why is the report “{title}” rejected? Write it in one message — I "
                         "will pass it on to the reporter. Changed your mind? Write “cancel”.")
-                      .format(title=title))]
+                      .format(title=title), choices=[t.back_button()])]
 
     def reason(self, account: str, report_id: int, text: str, now: dt.datetime) -> list[Reply]:
         """A coordinator wrote why report ``report_id`` is rejected (or "cancel")."""
@@ -286,7 +293,7 @@ class Decisions:
                         Reply(_("Please send the link to the post of publication no. {id}: "
                                 "open the post and copy its address (or use “Share” → "
                                 "“Copy link”). Changed your mind? Write “cancel”.").format(
-                                    id=publication_id))]
+                                    id=publication_id), choices=[t.back_button()])]
         except StateError:
             return [Reply(self._publication_done(publication_id), toast=True)]
         self._record_publication(coordinator, act, publication_id, now)

@@ -22,6 +22,7 @@ PHOTO_REPORT, STORY = "r:photo-report", "r:story"
 YES, NO = "r:yes", "r:no"
 APPROVE, REJECT, MORE = "approve", "reject", "more"
 POSTED, NOT_POSTED, RETRY = "posted", "not-posted", "retry"
+BACK = "back"  # a coordinator steps back from a question (a rejection's reason, a link)
 
 
 def coordinator_value(act: str, number: int) -> str:
@@ -77,6 +78,11 @@ def photos_received(count: int, limit: int) -> str:
         return got + " " + _("That is the most one report takes. Press “Done”.")
     return got + " " + _("Send more (up to {limit} in all), or press “Done” when that is "
                          "all.").format(limit=limit)
+
+
+def back_button() -> tuple[str, str]:
+    """The "Cancel" button under a question to a coordinator (typing "cancel" works too)."""
+    return _("Cancel"), coordinator_value(BACK, 0)
 
 
 def done_button() -> str:
