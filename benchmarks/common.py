@@ -20,6 +20,13 @@ if INSTALLED not in sys.path:
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [INSTALLED,
                                                              os.environ.get("PYTHONPATH")]))
 
+# Bytecode as on a centre's machine: pip compiles what it installs and Python caches what
+# it compiles, so a command never compiles its source. A shell with PYTHONDONTWRITEBYTECODE
+# set (as some are) would have every fresh process a benchmark starts compile outreach anew
+# — about a second of SQLModel tables and commands that no user waits for.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
+
 
 def timed(action: Callable[[], object]) -> float:
     """Seconds one call of ``action`` takes on the wall clock."""
