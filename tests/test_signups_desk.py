@@ -108,6 +108,15 @@ def test_cancel_erases_what_was_said_and_says_how_to_start_again(store: Store,
     assert "Иван" not in repr(row.model_dump())
 
 
+def test_cancel_is_a_word_that_works_on_every_platform(store: Store, desk: StoreDesk) -> None:
+    """In VK there are no slash commands: «Отмена.» typed as a sentence cancels too."""
+    say(desk, started=True)
+    say(desk, "Иван Сидоров")
+    say(desk, "Отмена.")
+    [row] = rows(store)
+    assert row.dialog is None and row.name is None
+
+
 def test_consent_refused_keeps_nothing_personal(store: Store, desk: StoreDesk) -> None:
     published_code(store)
     say(desk, started=True, start_code="Ab3dEf7hJk2m")

@@ -26,6 +26,7 @@ from outreach.fieldreports import texts as t
 from outreach.i18n import _, format_date, format_time, ngettext
 from outreach.people import audit, roster
 from outreach.people.audit import AuditAction
+from outreach.signups.desk import is_cancel
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -244,7 +245,7 @@ class Decisions:
             row.dialog = rest or None
             session.add(row)
             coordinator = found[1]
-        if t.is_cancel(text):
+        if is_cancel(text):
             self.announce(report_id)  # the card comes back with its buttons
             return [Reply(_("The report is not rejected; its card is in the coordinators' chat "
                             "again."))]
@@ -311,7 +312,7 @@ class Decisions:
             if row is None or found is None:
                 return []
             coordinator = found[1]
-            if t.is_cancel(text):
+            if is_cancel(text):
                 row.dialog = {k: v for k, v in (row.dialog or {}).items()
                               if k != "posted_link"} or None
                 session.add(row)

@@ -27,6 +27,7 @@ from outreach.channels import Reply
 from outreach.db.states import StoryKind
 from outreach.fieldreports import texts as t
 from outreach.i18n import _, format_date, ngettext
+from outreach.signups.desk import is_cancel
 
 if TYPE_CHECKING:
     from outreach.channels import Incoming
@@ -66,7 +67,7 @@ class ReportDialog:
         typed = (message.text or "").strip()
         if step == "finishing":
             return Outcome([Reply(_("I am saving your report; one moment, please."))])
-        if t.is_cancel(typed) or message.choice == t.CANCEL:
+        if is_cancel(typed) or message.choice == t.CANCEL:
             if not step:
                 return Outcome([Reply(t.how_to())])
             account.dialog = pending_only(dialog)

@@ -29,14 +29,6 @@ def coordinator_value(act: str, number: int) -> str:
     return f"c:{act}:{number}"
 
 
-#: What a coordinator types to step back from a question (the reason of a rejection, a
-#: post's link); a reporter, to stop a report. Words, so they work on every platform.
-CANCEL_WORDS = ("/cancel", "/stop", "отмена", "отменить", "стоп", "cancel", "stop")
-
-
-def is_cancel(typed: str) -> bool:
-    """Whether ``typed`` is one of ``CANCEL_WORDS`` ("Отмена.", "«отмена»" count too)."""
-    return typed.strip().strip(".!«»\"“”„'").strip().lower() in CANCEL_WORDS
 
 
 #: A platform's name for people, for a channel whose config gives no ``title``.

@@ -59,10 +59,17 @@ OTHER = "__other__"
 YES = "__yes__"
 NO = "__no__"
 MARKERS = (OTHER, YES, NO)  # the desk's own button values: nobody's typed answer
-# Typed answers in either language the dialog speaks (texts.py).
+# Typed answers in either language the dialog speaks (texts.py). Cancelling is words, so it
+# works on every platform; the report dialog and the coordinators' questions take them too.
 CANCEL_WORDS = ("/cancel", "/stop", "отмена", "отменить", "стоп", "cancel", "stop")
 YES_WORDS = ("да", "согласен", "согласна", "согласен(на)", "yes", "i agree", "agree")
 NO_WORDS = ("нет", "не согласен", "не согласна", "no", "i do not agree", "i disagree")
+
+
+def is_cancel(typed: str) -> bool:
+    """Whether ``typed`` is one of ``CANCEL_WORDS`` ("Отмена.", "«отмена»" count too)."""
+    return typed.strip().strip(".!«»\"“”„'").strip().lower() in CANCEL_WORDS
+
 # The person signed up (their row may be merged into another).
 DONE = (SignupStatus.completed, SignupStatus.merged)
 MUNICIPALITY_MAX = 200
@@ -179,7 +186,7 @@ class StoreDesk(SignupDesk):
         row = self._find(session, person)
         dialog: dict[str, Any] = dict(row.dialog or {}) if row is not None else {}
 
-        if text.lower() in CANCEL_WORDS:
+        if is_cancel(text):
             if row is None:
                 return [Reply(t["cancelled"])], []
             if row.status in DONE:
