@@ -398,3 +398,121 @@ def test_a_worker_that_died_before_marking_replies_sent_is_not_echoed_by_its_suc
     assert len(stories(desk.store)) == 1 and len(PhotoChannel.cards) == 1
     with desk.store.session() as session:
         assert session.get(PersonAccount, "photos:1").dialog is None
+
+
+def approved_and_published(desk: FrontDesk, store: Store) -> Phone:
+    reporter = enrol(desk, "1", PersonRole.reporter, "Анна")
+    olga = enrol(desk, "2", PersonRole.coordinator, "Ольга")
+    tell(reporter)
+    olga.press("c:approve:1", chat="team")
+    with store.session() as session:
+        campaign = add_campaign(session, "field")
+        add_publication(session, 1, campaign, "tg", T0, status="published",
+                        published_at=T0 + dt.timedelta(hours=1), url="https://x/1")
+    return olga
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("en", "Your report “Субботник у музея” has been published:\n• Наш канал: https://x/1"),
+    ("ru", "Ваш отчёт «Субботник у музея» опубликован:\n• Наш канал: https://x/1")])
+def test_the_reporter_reads_where_the_story_went_by_the_channels_title(
+        desk: FrontDesk, config: Config, store: Store, lang: str, said: str) -> None:
+    import dataclasses
+
+    from outreach.i18n import language
+
+    approved_and_published(desk, store)
+    config.channels["tg"] = dataclasses.replace(config.channels["tg"], title="Наш канал")
+    PhotoChannel.notices.clear()
+    with language(lang):
+        News(store, config, desk.registry, Decisions(store, config, desk.registry))._published(
+            T0 + dt.timedelta(hours=2))
+    [(chat, text)] = PhotoChannel.notices
+    assert chat == "1" and said in text and "tg" not in text
+
+
+@pytest.mark.parametrize(("lang", "names"), [
+    ("en", ["VK", "Telegram", "tg"]), ("ru", ["ВКонтакте", "Telegram", "tg"])])
+def test_a_channel_without_a_title_is_named_by_its_platform(
+        tmp_path: Path, lang: str, names: list[str]) -> None:
+    from outreach.i18n import language
+
+    config = make_test_config(tmp_path, {"vk": {"plugin": "vk"}, "bot": {"plugin": "telegram"},
+                                         "tg": {"plugin": "photos"}})
+    with language(lang):
+        assert [t.channel_title(config, name) for name in ("vk", "bot", "tg")] == names
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", ["Where: Миасс · When: ", "Sent by: Анна", "2 photos",
+            "Consent of the people in the photos: recorded (Анна, ", "Sent on "]),
+    ("ru", ["Где: Миасс · Когда: ", "Прислал(а): Анна", "2 фотографии",
+            "Согласие людей на фото: есть (записал(а) Анна, ", "Прислан "])])
+def test_more_shows_what_a_coordinator_decides_by_and_no_server_paths(
+        desk: FrontDesk, config: Config, lang: str, expected: list[str]) -> None:
+    from outreach.i18n import language
+
+    reporter = enrol(desk, "1", PersonRole.reporter, "Анна")
+    olga = enrol(desk, "2", PersonRole.coordinator, "Ольга")
+    tell(reporter)
+    with language(lang):
+        toast, details = olga.press("c:more:1", chat="team")
+    assert toast.toast and not details.toast
+    assert "Убрали листья." in details.text
+    for piece in expected:
+        assert piece in details.text
+    assert str(config.data_dir) not in details.text and "/" not in details.text.replace(
+        "outreach content approve", "")
+
+
+@pytest.mark.parametrize(("lang", "hint", "word"), [
+    ("en", "Changed your mind? Write “cancel”.", "Cancel"),
+    ("ru", "Передумали — напишите «отмена».", "«Отмена»")])
+def test_a_coordinator_steps_back_with_a_word_that_works_on_every_platform(
+        desk: FrontDesk, lang: str, hint: str, word: str) -> None:
+    from outreach.i18n import language
+
+    reporter = enrol(desk, "1", PersonRole.reporter, "Анна")
+    olga = enrol(desk, "2", PersonRole.coordinator, "Ольга")
+    tell(reporter)
+    with language(lang):
+        asked = olga.press("c:reject:1", chat="team")
+        assert hint in asked[-1].text and "/cancel" not in asked[-1].text
+        [kept] = olga.text(word)
+    assert stories(desk.store)[0].status == "draft"
+    with desk.store.session() as session:
+        [report] = session.exec(select(FieldReport))
+        assert report.decision is None
+    assert kept.text.startswith({"en": "The report is not rejected",
+                                 "ru": "Отчёт не отклонён"}[lang])
+    # /cancel still works (Telegram's command menu offers it), and so does the button.
+    olga.press("c:reject:1", chat="team")
+    [again] = olga.text("/cancel")
+    assert again.text.startswith("The report is not rejected")
+    with language(lang):
+        asked = olga.press("c:reject:1", chat="team")
+        [(label, value)] = asked[-1].choices
+        assert label == {"en": "Cancel", "ru": "Отмена"}[lang]
+        [back] = olga.press(value)
+        assert back.text == kept.text
+        [nothing] = olga.press(value)
+        assert nothing.toast and nothing.text == {"en": "Nothing to cancel.",
+                                                  "ru": "Отменять нечего."}[lang]
+    with desk.store.session() as session:
+        assert session.exec(select(FieldReport)).one().decision is None
+
+
+def test_a_coordinator_asked_for_a_posts_link_can_step_back(desk: FrontDesk,
+                                                           store: Store) -> None:
+    olga = enrol(desk, "2", PersonRole.coordinator, "Ольга")
+    tell(enrol(desk, "1", PersonRole.reporter, "Анна"))
+    with store.session() as session:
+        campaign = add_campaign(session, "field")
+        publication_id = add_publication(session, 1, campaign, "tg", T0, status="uncertain")
+    asked = olga.press(f"c:posted:{publication_id}", chat="team")
+    assert "Changed your mind? Write “cancel”." in asked[-1].text
+    [back] = olga.press(asked[-1].choices[0][1])
+    assert "still waits for a decision" in back.text
+    with store.session() as session:
+        assert session.get(Publication, publication_id).status == "uncertain"
+        assert session.get(PersonAccount, "photos:2").dialog is None

@@ -17,7 +17,6 @@ import logging
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from outreach.channels import Card, Reply
@@ -82,22 +81,9 @@ class Decisions:
         body = story.body.strip()
         if len(body) > BODY_ON_CARD:
             body = body[:BODY_ON_CARD].rsplit(" ", 1)[0] + "…"
-        if story.consent_recorded:
-            consent = _("Consent of the people in the photos: recorded ({who}, {when}).").format(
-                who=story.consent_by, when=self._moment(story.consent_at))
-        else:
-            consent = _("Consent of the people in the photos: NOT recorded — the report cannot "
-                        "be approved until it is.")
         lines = [
             _("New report no. {id}: “{title}”").format(id=story.id, title=story.title),
-            "", body, "",
-            _("Where: {place} · When: {date}").format(
-                place=story.municipality or "—",
-                date=format_date(story.event_date) if story.event_date else "—"),
-            _("Sent by: {who}").format(who=who(reporter)),
-            ngettext("{count} photo", "{count} photos", len(photos)).format(count=len(photos)),
-            consent,
-        ]
+            "", body, "", *self._facts(story, reporter, len(photos))]
         first = None
         if photos:
             try:
@@ -105,6 +91,24 @@ class Decisions:
             except OutreachError:
                 first = None
         return Card("\n".join(lines), photo=first, choices=self.buttons(report.id or 0))
+
+    def _facts(self, story: Story, reporter: Person | None, photos: int) -> list[str]:
+        """What a coordinator decides by, besides the text: place, date, reporter, photos,
+        consent (on the card and under "More" alike)."""
+        if story.consent_recorded:
+            consent = _("Consent of the people in the photos: recorded ({who}, {when}).").format(
+                who=story.consent_by, when=self._moment(story.consent_at))
+        else:
+            consent = _("Consent of the people in the photos: NOT recorded — the report cannot "
+                        "be approved until it is.")
+        return [
+            _("Where: {place} · When: {date}").format(
+                place=story.municipality or "—",
+                date=format_date(story.event_date) if story.event_date else "—"),
+            _("Sent by: {who}").format(who=who(reporter)),
+            ngettext("{count} photo", "{count} photos", photos).format(count=photos),
+            consent,
+        ]
 
     def buttons(self, report_id: int) -> list[tuple[str, str]]:
         return [(_("✅ Approve"), t.coordinator_value(t.APPROVE, report_id)),
@@ -155,6 +159,13 @@ class Decisions:
                 return [Reply(_("Only coordinators can approve or reject reports. Nothing "
                                 "was changed."), toast=True)]
             coordinator = found[1]
+            pending = found[0].dialog or {}
+            if act == t.BACK:
+                if pending.get("reject_reason"):
+                    return self.reason(account, int(pending["reject_reason"]), "cancel", now)
+                if pending.get("posted_link"):
+                    return self.posted_link(account, int(pending["posted_link"]), "cancel", now)
+                return [Reply(_("Nothing to cancel."), toast=True)]
             if act in (t.POSTED, t.NOT_POSTED, t.RETRY):
                 return self.publication(account, act, report_id, coordinator, now)
             report = session.get(FieldReport, report_id)
@@ -217,11 +228,11 @@ class Decisions:
                 Reply(_("✋ {who} is rejecting this report; the reporter will be told why.")
                       .format(who=who(coordinator)), edit=True),
                 Reply(_("Why is the report “{title}” rejected? Write it in one message — I "
-                        "will pass it on to the reporter. Changed your mind? Write /cancel.")
-                      .format(title=title))]
+                        "will pass it on to the reporter. Changed your mind? Write “cancel”.")
+                      .format(title=title), choices=[t.back_button()])]
 
     def reason(self, account: str, report_id: int, text: str, now: dt.datetime) -> list[Reply]:
-        """A coordinator wrote why report ``report_id`` is rejected (or /cancel)."""
+        """A coordinator wrote why report ``report_id`` is rejected (or "cancel")."""
         from outreach.db.models import PersonAccount
 
         with self.store.session() as session:
@@ -233,7 +244,7 @@ class Decisions:
             row.dialog = rest or None
             session.add(row)
             coordinator = found[1]
-        if text.strip().lower() in ("/cancel", "отмена", "cancel"):
+        if t.is_cancel(text):
             self.announce(report_id)  # the card comes back with its buttons
             return [Reply(_("The report is not rejected; its card is in the coordinators' chat "
                             "again."))]
@@ -281,8 +292,8 @@ class Decisions:
                               toast=True),
                         Reply(_("Please send the link to the post of publication no. {id}: "
                                 "open the post and copy its address (or use “Share” → "
-                                "“Copy link”). Changed your mind? Write /cancel.").format(
-                                    id=publication_id))]
+                                "“Copy link”). Changed your mind? Write “cancel”.").format(
+                                    id=publication_id), choices=[t.back_button()])]
         except StateError:
             return [Reply(self._publication_done(publication_id), toast=True)]
         self._record_publication(coordinator, act, publication_id, now)
@@ -291,7 +302,7 @@ class Decisions:
 
     def posted_link(self, account: str, publication_id: int, text: str,
                     now: dt.datetime) -> list[Reply]:
-        """A coordinator sent the link to a post that did go out (or /cancel)."""
+        """A coordinator sent the link to a post that did go out (or "cancel")."""
         from outreach.db.models import PersonAccount
 
         with self.store.session() as session:
@@ -300,7 +311,7 @@ class Decisions:
             if row is None or found is None:
                 return []
             coordinator = found[1]
-            if text.strip().lower() in ("/cancel", "отмена", "cancel"):
+            if t.is_cancel(text):
                 row.dialog = {k: v for k, v in (row.dialog or {}).items()
                               if k != "posted_link"} or None
                 session.add(row)
@@ -377,10 +388,11 @@ class Decisions:
             story = session.get(Story, report.story_id)
             assert story is not None
             count = len(photos_of(session, story.id or 0))
+            reporter = session.get(Person, report.person_id)
+            sent = _("Sent on {when}").format(when=self._moment(report.submitted_at))
             lines = [_("Report no. {id}: “{title}”").format(id=story.id, title=story.title),
                      "", story.body.strip(), "",
-                     _("Folder: {folder}").format(folder=Path(story.source_folder)),
-                     ngettext("{count} photo", "{count} photos", count).format(count=count),
+                     *self._facts(story, reporter, count), sent,
                      _("To approve from the server: outreach content approve {id}").format(
                          id=story.id)]
         return "\n".join(lines)

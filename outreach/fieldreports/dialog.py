@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 MAX_PHOTOS = 10  # the most one post takes on VK and Telegram
 KEEP = dt.timedelta(days=1)  # a report left halfway is erased after this
 TITLE_MAX, TEXT_MAX = 200, 4000
-CANCEL_WORDS = ("/cancel", "/stop", "отмена", "отменить", "стоп", "cancel", "stop")
 _DATE = re.compile(r"^\s*(\d{1,2})[.\-/ ](\d{1,2})(?:[.\-/ ](\d{2}|\d{4}))?\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 
@@ -67,7 +66,7 @@ class ReportDialog:
         typed = (message.text or "").strip()
         if step == "finishing":
             return Outcome([Reply(_("I am saving your report; one moment, please."))])
-        if typed.lower() in CANCEL_WORDS or message.choice == t.CANCEL:
+        if t.is_cancel(typed) or message.choice == t.CANCEL:
             if not step:
                 return Outcome([Reply(t.how_to())])
             account.dialog = pending_only(dialog)

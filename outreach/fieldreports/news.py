@@ -205,8 +205,7 @@ class News:
                 col(PublicationAttempt.number).desc())).first()
 
     def _channel_title(self, channel: str) -> str:
-        section = self.config.channels.get(channel)
-        return section.title if section is not None and section.title else channel
+        return t.channel_title(self.config, channel)
 
     def _moment(self, when: dt.datetime | None) -> str:
         if when is None:

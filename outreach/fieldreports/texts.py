@@ -6,7 +6,12 @@ one question at a time, buttons wherever the choice is finite.
 
 from __future__ import annotations
 
-from outreach.i18n import _, ngettext
+from typing import TYPE_CHECKING
+
+from outreach.i18n import N_, _, ngettext
+
+if TYPE_CHECKING:
+    from outreach.config import Config
 
 # Button values: the dialog's ("r:…") and the coordinators' ("c:<act>:<id>"). They are
 # nobody's typed answer, and a value a step did not offer is read as nothing.
@@ -17,10 +22,38 @@ PHOTO_REPORT, STORY = "r:photo-report", "r:story"
 YES, NO = "r:yes", "r:no"
 APPROVE, REJECT, MORE = "approve", "reject", "more"
 POSTED, NOT_POSTED, RETRY = "posted", "not-posted", "retry"
+BACK = "back"  # a coordinator steps back from a question (a rejection's reason, a link)
 
 
 def coordinator_value(act: str, number: int) -> str:
     return f"c:{act}:{number}"
+
+
+#: What a coordinator types to step back from a question (the reason of a rejection, a
+#: post's link); a reporter, to stop a report. Words, so they work on every platform.
+CANCEL_WORDS = ("/cancel", "/stop", "отмена", "отменить", "стоп", "cancel", "stop")
+
+
+def is_cancel(typed: str) -> bool:
+    """Whether ``typed`` is one of ``CANCEL_WORDS`` ("Отмена.", "«отмена»" count too)."""
+    return typed.strip().strip(".!«»\"“”„'").strip().lower() in CANCEL_WORDS
+
+
+#: A platform's name for people, for a channel whose config gives no ``title``.
+PLATFORMS = {"vk": N_("VK"), "telegram": N_("Telegram"), "max": N_("MAX"),
+             "ok": N_("Odnoklassniki"), "local-media": N_("local media")}
+
+
+def channel_title(config: Config, channel: str) -> str:
+    """A channel as people know it: its ``title`` in config.toml, else its platform's name
+    (never the config name, such as "tg", which only the configuration knows)."""
+    section = config.channels.get(channel)
+    if section is None:
+        return channel
+    if section.title:
+        return section.title
+    platform = PLATFORMS.get(section.plugin)
+    return _(platform) if platform else channel
 
 
 def greeting(name: str | None, coordinator: bool) -> str:
@@ -36,7 +69,7 @@ def greeting(name: str | None, coordinator: bool) -> str:
 
 def how_to() -> str:
     return _("To send a report, send 1 to 10 photos from the event here. To stop a report "
-             "you have begun, write /cancel.")
+             "you have begun, write “cancel”.")
 
 
 def photos_received(count: int, limit: int) -> str:
@@ -45,6 +78,11 @@ def photos_received(count: int, limit: int) -> str:
         return got + " " + _("That is the most one report takes. Press “Done”.")
     return got + " " + _("Send more (up to {limit} in all), or press “Done” when that is "
                          "all.").format(limit=limit)
+
+
+def back_button() -> tuple[str, str]:
+    """The "Cancel" button under a question to a coordinator (typing "cancel" works too)."""
+    return _("Cancel"), coordinator_value(BACK, 0)
 
 
 def done_button() -> str:
