@@ -4,7 +4,8 @@ The workers are real processes on one store; the bot's updates are read by the
 holder of its lease. The holder is killed while the album is being taken in;
 the other worker takes over, reads again what was not confirmed, and the
 report holds each photo once (counted by the bot when Done is pressed, and in
-the store and on disk).
+the store); the rest of the dialog is asked once and the report reaches the
+coordinators once.
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ class Centre(Project):
 
     def said(self) -> list[dict]:
         return [m for m in self.telegram.messages(REPORTER) if m["from"].get("is_bot")]
+
+    def offers(self, label: str) -> bool:
+        """Whether a button labelled exactly ``label`` was shown ("Yes" is not "Yesterday")."""
+        return any(button["text"] == label for message in self.said()
+                   for row in (message.get("reply_markup") or {}).get("inline_keyboard", [])
+                   for button in row)
 
     def press(self, label: str) -> None:
         for message in reversed(self.said()):
@@ -102,19 +109,41 @@ def test_two_workers_take_each_photo_of_an_album_once_while_the_reader_is_killed
         centre.press("✅")  # Done: the bot counts what the report holds
         wait_for(lambda: any("The report has" in (m.get("text") or "")
                              for m in centre.said()), 30, "the count of photos")
+        counted_photos = [m["text"] for m in centre.said()
+                          if "The report has" in (m.get("text") or "")]
+        # Each button waited for by its whole label: a press must answer the question it
+        # belongs to, not an earlier one whose label begins alike ("Yes…" / "Yesterday").
+        for label in ("Субботник у музея", "Today", "Миасс", "📷 Photo report",
+                      "Yes, everyone agreed"):
+            wait_for(lambda: centre.offers(label), 30, f"the button {label}")  # noqa: B023
+            centre.press(label)
+        try:
+            wait_for(lambda: any("gone to the coordinators" in (m.get("text") or "")
+                                 for m in centre.said()), 60, "the thanks")
+        except AssertionError:
+            said = [(m.get("text") or "")[:50] for m in centre.said()]
+            raise AssertionError(f"{said}\n{survivor.output[-6000:]}") from None
+        wait_for(lambda: len(centre.telegram.messages(COORDINATORS)) >= 1, 30,
+                 "the report to reach the coordinators")
+        time.sleep(1)  # a second card or question would come meanwhile
     finally:
         for worker in workers:
             worker.stop()
-    from outreach.db.models import PersonAccount
+    from sqlmodel import select
 
-    counted = [m["text"] for m in centre.said() if "The report has" in (m.get("text") or "")]
-    assert counted == ["Thank you! The report has 6 photos."], counted
-    with centre.store.session() as session:
-        dialog = session.get(PersonAccount, f"telegram:{REPORTER}").dialog
-    stored = dialog["photos"]
-    assert len(stored) == 6 and len({p["sha256"] for p in stored}) == 6
-    folder = centre.config.data_dir / "reports" / "incoming"
-    assert len([f for f in folder.rglob("*.jpg")]) == 6  # each photo's file once on disk
+    from outreach.db.models import FieldReport, PersonAccount, Photo, Story
+
+    assert counted_photos == ["Thank you! The report has 6 photos."], counted_photos
     texts = [m.get("text") or "" for m in centre.said()]
+    # The reporter's «Да» is answered with thanks, not with the question again.
+    assert sum("agree to their publication" in t for t in texts) == 1, texts
+    assert sum("gone to the coordinators" in t for t in texts) == 1, texts
+    assert len(centre.telegram.messages(COORDINATORS)) == 1  # one card
+    with centre.store.session() as session:
+        [story] = session.exec(select(Story)).all()
+        assert len(session.exec(select(FieldReport)).all()) == 1
+        stored = session.exec(select(Photo).where(Photo.story_id == story.id)).all()
+        assert session.get(PersonAccount, f"telegram:{REPORTER}").dialog is None
+    assert len(stored) == 6 and len({p.sha256 for p in stored}) == 6
     assert sum("receiving your photos" in t for t in texts) <= 2, texts  # owed once more at most
     assert "Traceback" not in survivor.output, survivor.output

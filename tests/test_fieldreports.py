@@ -375,6 +375,31 @@ def test_an_album_whose_first_photo_fails_still_offers_done(desk: FrontDesk,
     assert "2 photos" in done[0].text
 
 
+def test_a_worker_that_died_before_marking_replies_sent_is_not_echoed_by_its_successor(
+        desk: FrontDesk) -> None:
+    """The reader died after sending the consent question and taking the reporter's «Да»,
+    before either was marked sent; the next reader reads both updates again."""
+    reporter = enrol(desk, "1", PersonRole.reporter, "Анна")
+    reporter.photos(1, 2, caption="Субботник у музея\nУбрали листья.", album="a1")
+    for value in (t.DONE, t.KEEP_TITLE, t.TODAY, t.OWN_PLACE):
+        reporter.press(value)
+    kind = Incoming(person="1", event="kind", choice=t.PHOTO_REPORT)
+    yes = Incoming(person="1", event="yes", choice=t.YES)
+    asked = desk.handle("tg", kind)  # sent, never marked delivered: the worker died
+    assert "agree" in asked[0].text
+    # Taken over before «Да» was read: the question is owed and goes out once more.
+    assert [r.text for r in desk.handle("tg", kind)] == [asked[0].text]
+    thanks = desk.handle("tg", yes)  # the reporter's «Да», then the worker dies again
+    assert "gone to the coordinators" in thanks[-1].text
+    # The next reader reads both again: the question the reporter answered is not asked
+    # again, the report is not stepped back nor told twice.
+    assert desk.handle("tg", kind) == []
+    assert desk.handle("tg", yes) == []
+    assert len(stories(desk.store)) == 1 and len(PhotoChannel.cards) == 1
+    with desk.store.session() as session:
+        assert session.get(PersonAccount, "photos:1").dialog is None
+
+
 def approved_and_published(desk: FrontDesk, store: Store) -> Phone:
     reporter = enrol(desk, "1", PersonRole.reporter, "Анна")
     olga = enrol(desk, "2", PersonRole.coordinator, "Ольга")

@@ -179,8 +179,10 @@ class FrontDesk(SignupDesk):
             session.add(row)
             return outcome.replies, outcome
 
+        # A button press answers what the bot asked: nothing asked before it is owed again.
         replies, outcome = self._with_retries(lambda session: events.once(
-            session, self._event(channel, message), now, lambda: step_in(session), account))
+            session, self._event(channel, message), now, lambda: step_in(session), account,
+            answer=bool(message.choice)))
         if outcome is not None and outcome.erase:
             files.erase(self.config.data_dir, account)
         if outcome is None or outcome.finish:

@@ -7,7 +7,11 @@ step, and a worker killed before it commits leaves the event unrecorded, to
 be handled by the next reader. The step's replies stay with the event until
 the bot reports them delivered, so a repeat that finds them sends them again
 (the reader died between the step and its replies); a repeat that finds none
-is answered with nothing.
+is answered with nothing. A button press a step takes (``answer``) supersedes
+the replies still owed to the same person for older events: pressing shows
+they saw what was asked (a reader that died after sending a question and
+taking its answer, before marking either sent, must not have its successor ask
+the answered question again).
 
 Rows are kept for ``KEEP``: longer than Telegram keeps an update nobody
 confirmed (24 hours), shorter than the week of silence after which Telegram
@@ -39,10 +43,11 @@ T = TypeVar("T")
 
 def once(session: Session, key: str | None, now: dt.datetime,
          step: Callable[[], tuple[list[Reply], T | None]],
-         person: str | None = None) -> tuple[list[Reply], T | None]:
+         person: str | None = None, answer: bool = False) -> tuple[list[Reply], T | None]:
     """``step()``'s replies, unless event ``key`` was handled before: then the replies
-    still owed for it (none once delivered). ``key`` None: always ``step()``.
-    ``person`` is whose dialog it is, so that erasing them erases what they are owed."""
+    still owed for it (none once delivered, or once ``person`` answered them: a newer
+    step with ``answer``). ``key`` None: always ``step()``. ``person`` is whose dialog it
+    is, so that erasing them erases what they are owed."""
     if key is None:
         return step()
     insert = insert_for(session.get_bind().dialect.name)(EVENT)
@@ -54,6 +59,10 @@ def once(session: Session, key: str | None, now: dt.datetime,
         owed = session.execute(sa.select(EVENT.c.replies).where(EVENT.c.key == key)).scalar()
         return [_reply(saved) for saved in owed or []], None
     replies, result = step()
+    if person is not None and answer:  # after step(): the dialog is locked, steps in order
+        session.execute(sa.update(EVENT).where(EVENT.c.person == person, EVENT.c.key != key,
+                                               EVENT.c.replies.is_not(None))
+                        .values(replies=None))
     if replies:
         session.execute(sa.update(EVENT).where(EVENT.c.key == key).values(
             replies=[dataclasses.asdict(reply) for reply in replies]))

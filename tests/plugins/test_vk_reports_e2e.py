@@ -161,7 +161,7 @@ def tell_report(centre: Centre, user_id: int, photos: list[bytes], caption: str)
     centre.wait_said(user_id, before + 6)
     centre.tap(user_id, "📷")
     centre.wait_said(user_id, before + 7)
-    centre.tap(user_id, "Yes")
+    centre.tap(user_id, "Yes, everyone")  # not "Yesterday"
 
 
 @pytest.mark.slow
