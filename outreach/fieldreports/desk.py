@@ -20,11 +20,10 @@ import copy
 import datetime as dt
 import logging
 import threading
-import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from outreach.channels import Incoming, Reply, SignupDesk
 from outreach.db.models import FieldReport, PersonAccount, SignUp, utcnow
@@ -47,9 +46,7 @@ if TYPE_CHECKING:
     from outreach.platforms.registry import Registry
 
 log = logging.getLogger("outreach.reports")
-R = TypeVar("R")
 _LOCKS = 64
-_ATTEMPTS = 8
 
 
 class FrontDesk(SignupDesk):
@@ -146,7 +143,7 @@ class FrontDesk(SignupDesk):
                 "I do not know this invitation link. Please check that it was copied whole, "
                 "or ask the coordinator for a new one.")))], None
 
-        replies, _none = self._with_retries(lambda session: events.once(
+        replies, _none = events.in_transaction(self.store, lambda session: events.once(
             session, self._event(channel, message), now, lambda: step(session), account))
         return replies
 
@@ -180,7 +177,7 @@ class FrontDesk(SignupDesk):
             return outcome.replies, outcome
 
         # A button press answers what the bot asked: nothing asked before it is owed again.
-        replies, outcome = self._with_retries(lambda session: events.once(
+        replies, outcome = events.in_transaction(self.store, lambda session: events.once(
             session, self._event(channel, message), now, lambda: step_in(session), account,
             answer=bool(message.choice)))
         if outcome is not None and outcome.erase:
@@ -291,20 +288,6 @@ class FrontDesk(SignupDesk):
             return session.exec(select(SignUp.id).where(
                 SignUp.person == account, col(SignUp.dialog).is_not(None))).first() is not None
 
-    def _with_retries(self, work: Callable[[Session], R]) -> R:
-        """Run ``work`` in a transaction; replay it when another writer got there first."""
-        from sqlalchemy.exc import IntegrityError, OperationalError
-        from sqlalchemy.orm.exc import StaleDataError
-
-        for attempt in range(_ATTEMPTS):
-            try:
-                with self.store.session() as session:
-                    return work(session)
-            except (IntegrityError, OperationalError, StaleDataError):
-                if attempt == _ATTEMPTS - 1:
-                    raise
-                time.sleep(0.01 * (attempt + 1))
-        raise AssertionError("unreachable")
 
 
 def erase_abandoned(store: Store, data_dir: Path, now: dt.datetime) -> int:

@@ -28,10 +28,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import threading
-import time
 import zlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from outreach.channels import Incoming, Reply, SignupDesk
 from outreach.db.models import SignUp, utcnow
@@ -73,10 +72,8 @@ def is_cancel(typed: str) -> bool:
 # The person signed up (their row may be merged into another).
 DONE = (SignupStatus.completed, SignupStatus.merged)
 MUNICIPALITY_MAX = 200
-_ATTEMPTS = 8
 _LOCKS = 64
 
-R = TypeVar("R")
 
 Outcome = tuple[list[Reply], list[Notice]]
 
@@ -113,7 +110,7 @@ class StoreDesk(SignupDesk):
             return [Reply(self._texts(channel)[limited])] if limited else []
         event = self.person_key(channel, message.event) if message.event else None
         with self._lock(person):
-            replies, notices = self._with_retries(lambda session: events.once(
+            replies, notices = events.in_transaction(self.store, lambda session: events.once(
                 session, event, self.clock(),
                 lambda: self._step(session, channel, person, message), person))
         for notice in notices or ():  # none for a repeated event: told the first time
@@ -138,24 +135,6 @@ class StoreDesk(SignupDesk):
     def _lock(self, person: str) -> threading.Lock:
         return self._locks[zlib.crc32(person.encode("utf-8")) % _LOCKS]
 
-    def _with_retries(self, work: Callable[[Session], R]) -> R:
-        """Run ``work`` in a transaction; replay it when another writer got there first.
-
-        That is: a unique key taken meanwhile, a lock, or (SQLite, which has no
-        row locks) a row another process updated since it was read.
-        """
-        from sqlalchemy.exc import IntegrityError, OperationalError
-        from sqlalchemy.orm.exc import StaleDataError
-
-        for attempt in range(_ATTEMPTS):
-            try:
-                with self.store.session() as session:
-                    return work(session)
-            except (IntegrityError, OperationalError, StaleDataError):
-                if attempt == _ATTEMPTS - 1:
-                    raise
-                time.sleep(0.01 * (attempt + 1))
-        raise AssertionError("unreachable")
 
     def _find(self, session: Session, person: str) -> SignUp | None:
         from sqlmodel import select

@@ -94,3 +94,28 @@ def _reply(saved: dict[str, Any]) -> Reply:
     return Reply(text=saved["text"], choices=tuple(tuple(c) for c in saved.get("choices") or ()),
                  ask_contact=bool(saved.get("ask_contact")), toast=bool(saved.get("toast")),
                  edit=bool(saved.get("edit")))
+
+
+_ATTEMPTS = 8
+
+
+def in_transaction(store: Store, work: Callable[[Session], T]) -> T:
+    """Run ``work`` in a transaction; replay it when another writer got there first.
+
+    That is: a unique key taken meanwhile, a lock, or (SQLite, which has no
+    row locks) a row another process updated since it was read.
+    """
+    import time
+
+    from sqlalchemy.exc import IntegrityError, OperationalError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    for attempt in range(_ATTEMPTS):
+        try:
+            with store.session() as session:
+                return work(session)
+        except (IntegrityError, OperationalError, StaleDataError):
+            if attempt == _ATTEMPTS - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")
