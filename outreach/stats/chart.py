@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 WIDTH, HEIGHT = 1600, 900  # pixels of the PNG
 DIVISIONS = 5
 LABELLED = 26  # more weeks than this: the figures above bars and dots would crowd
+# Room above the highest bar or dot for its figure, so it never runs into the legend; the
+# axis goes on a little past its last round tick when the figures reach it.
+HEADROOM = 1.15
 
 
 def nice_ceiling(value: float, divisions: int = DIVISIONS) -> tuple[int, int]:
@@ -56,12 +59,14 @@ def weekly_figure(points: Sequence[WeekPoint], *, title: str | None = None,
         axes.text(0.5, 0.5, _("No publications or sign-ups in this period"), ha="center",
                   va="center", fontsize=20, color=MUTED, transform=axes.transAxes)
         return figure
-    engagement_top, engagement_step = nice_ceiling(max(p.engagement for p in points))
-    signups_top, signups_step = nice_ceiling(max(p.signups for p in points))
+    most_engagement = max(p.engagement for p in points)
+    most_signups = max(p.signups for p in points)
+    engagement_top, engagement_step = nice_ceiling(most_engagement)
+    signups_top, signups_step = nice_ceiling(most_signups)
     xs = list(range(len(points)))
     bars = axes.bar(xs, [p.engagement for p in points], width=0.6, color=BARS, zorder=2,
                     label=_("likes + shares + comments + reactions (left axis)"))
-    axes.set_ylim(0, engagement_top)
+    axes.set_ylim(0, max(engagement_top, most_engagement * HEADROOM))
     axes.set_yticks([i * engagement_step for i in range(DIVISIONS + 1)],
                     [format_number(i * engagement_step) for i in range(DIVISIONS + 1)],
                     color=BARS)
@@ -72,7 +77,7 @@ def weekly_figure(points: Sequence[WeekPoint], *, title: str | None = None,
     line, = right.plot(xs, [p.signups for p in points], color=LINE, linewidth=3.5, marker="o",
                        markersize=10, markeredgecolor="white", markeredgewidth=2, zorder=3,
                        label=_("sign-ups (right axis)"))
-    right.set_ylim(0, signups_top)
+    right.set_ylim(0, max(signups_top, most_signups * HEADROOM))
     right.set_yticks([i * signups_step for i in range(DIVISIONS + 1)],
                      [format_number(i * signups_step) for i in range(DIVISIONS + 1)],
                      color=LINE)
