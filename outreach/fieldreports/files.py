@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from outreach.errors import ChannelError, TransientError
 from outreach.i18n import _
+from outreach.media.probe import file_sha256
 
 if TYPE_CHECKING:
     from outreach.channels import Channel, IncomingFile
@@ -72,7 +73,7 @@ def take(channel: Channel, file: IncomingFile, folder: Path) -> Taken:
         return Taken(file.unique_id, reason=_too_big(file, limit))
     for existing in folder.glob(f"{unique}.*"):  # delivered before: already here
         if existing.suffix != ".part":
-            return Taken(file.unique_id, existing.name, _sha256(existing))
+            return Taken(file.unique_id, existing.name, file_sha256(existing))
     folder.mkdir(parents=True, exist_ok=True)
     part = folder / f"{unique}.part"
     for attempt in range(FETCH_ATTEMPTS):
@@ -102,7 +103,7 @@ def take(channel: Channel, file: IncomingFile, folder: Path) -> Taken:
             "saves HEIC pictures, send it as a photo rather than as a file.").format(name=what))
     final = folder / f"{unique}{suffix}"
     part.replace(final)
-    return Taken(file.unique_id, final.name, _sha256(final))
+    return Taken(file.unique_id, final.name, file_sha256(final))
 
 
 def _too_big(file: IncomingFile, limit: int) -> str:
@@ -110,11 +111,3 @@ def _too_big(file: IncomingFile, limit: int) -> str:
     return _("This file is {size} MB, and a bot may download at most {limit} MB. Send it as a "
              "photo rather than as a file: the app makes it smaller.").format(
                  size=megabytes, limit=limit // (1024 * 1024))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as source:
-        for chunk in iter(lambda: source.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

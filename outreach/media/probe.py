@@ -9,6 +9,7 @@ Other formats are also ``verify()``-ed, which checks e.g. PNG chunk checksums.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import re
@@ -21,6 +22,8 @@ from outreach.errors import ContentError, MediaError
 from outreach.i18n import _, format_decimal, format_number
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from PIL import Image as PILImage
 
 # Formats a volunteer's camera or phone produces and the media pipeline can
@@ -43,8 +46,13 @@ class PhotoInfo:
 
 
 def file_sha256(path: Path) -> str:
-    """The sha256 of a file's bytes, raising MediaError naming the file when unreadable."""
-    return hashlib.sha256(read_bytes(path)).hexdigest()
+    """The sha256 of a file's bytes, read in blocks (a large file is never held whole),
+    raising MediaError naming the file when unreadable."""
+    digest = hashlib.sha256()
+    with _reading(path, "photo", MediaError), path.open("rb") as source:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def probe_photo(path: Path) -> PhotoInfo:
@@ -95,8 +103,15 @@ def probe_photo(path: Path) -> PhotoInfo:
 
 def read_bytes(path: Path, what: str = "photo", error: type[ContentError] = MediaError) -> bytes:
     """A file's bytes, or ``error`` naming the file and why it cannot be read."""
-    try:
+    with _reading(path, what, error):
         return path.read_bytes()
+
+
+@contextlib.contextmanager
+def _reading(path: Path, what: str, error: type[ContentError]) -> Iterator[None]:
+    """Turns the OSError of reading ``path`` into ``error`` naming the file and why."""
+    try:
+        yield
     except FileNotFoundError:
         raise error(_("{path}: no such file").format(path=path)) from None
     except IsADirectoryError:
