@@ -11,11 +11,12 @@ import dataclasses
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from outreach.channels import (
+    AuthError,
     Capabilities,
     Channel,
     ChannelContext,
@@ -26,6 +27,7 @@ from outreach.channels import (
     Post,
     Published,
     Reconciled,
+    Returned,
     TextLimits,
     TransientError,
     _,
@@ -42,6 +44,7 @@ from outreach_local_media.presskit import find_kit, write_kit
 
 if TYPE_CHECKING:
     from outreach_local_media.events import Upcoming
+    from outreach_local_media.mailbox import MailboxServer
     from outreach_local_media.posters import Event, PosterResult, Report
 
 
@@ -138,6 +141,19 @@ class LocalMediaChannel(Channel):
                                    help="Environment variable that holds the mail password"),
         "mail_from": Field(str, default=None, check=_check_address,
                            help="The sender's address (default: smtp_user)"),
+        "imap_server": Field(str, default=None,
+                             help="Mailbox of mail_from, read for e-mails that came back "
+                                  "undelivered, e.g. 'imap.yandex.ru' (default: not read)"),
+        "imap_port": Field(int, default=None, check=_check_port,
+                           help="993 for ssl, 143 for starttls (default by imap_tls)"),
+        "imap_tls": Field(str, default="ssl", choices=TLS_MODES,
+                          help="ssl, starttls, or none (a server on this machine only)"),
+        "imap_user": Field(str, default=None, help="Login at the mailbox (default: smtp_user)"),
+        "imap_password_env": Field(str, default=None, env=True,
+                                   help="Environment variable that holds the mailbox password "
+                                        "(default: the one smtp_password_env names)"),
+        "imap_folder": Field(str, default="INBOX",
+                             help="The mailbox folder bounces arrive in"),
         "mail_budget_mb": Field(float, default=15.0, check=_check_budget,
                                 help="Attachments of one e-mail stay under this many MB"),
         "signup_url": Field(str, default=None, check=_check_signup_url,
@@ -161,7 +177,7 @@ class LocalMediaChannel(Channel):
     text_limits = TextLimits(max_text=20_000)
     media_limits = MediaLimits(max_side=4000, max_bytes=20 * 1024 * 1024, formats=("JPEG",),
                                max_photos=20, quality=92)
-    capabilities = Capabilities(reconcile=True)
+    capabilities = Capabilities(reconcile=True)  # returns=True when imap_server is set
 
     def __init__(self, context: ChannelContext, settings: Mapping[str, Any]) -> None:
         super().__init__(context, settings)
@@ -177,6 +193,8 @@ class LocalMediaChannel(Channel):
             if isinstance(item, dict) and item.get("email"):
                 self._emails[name] = item["email"]
         self.mailer = self._mailer()
+        if self.settings.get("imap_server"):
+            self.capabilities = Capabilities(reconcile=True, returns=True)
         self.layouts = layouts_from(self.settings.get("layouts"))
         unknown = [f for f in self.settings.get("posters") or [] if f not in self.layouts]
         if unknown:
@@ -200,6 +218,31 @@ class LocalMediaChannel(Channel):
         return Mailer(self, host=server, port=port, tls=tls, sender=sender,
                       budget=int(float(self.settings["mail_budget_mb"]) * 1024 * 1024),
                       emails=dict(self._emails))
+
+    def read_returns(self, record: Callable[[Returned], None]) -> int:
+        """E-mails to editors that came back undelivered (``bounce_reader``)."""
+        from outreach_local_media.bounce_reader import BounceReader
+
+        if not self.settings.get("imap_server"):
+            return 0
+        server, setting = self._mailbox()
+        return BounceReader(self, server, setting).read(record)
+
+    def _mailbox(self) -> tuple[MailboxServer, str]:
+        """The mailbox to read, and the setting that names its password's variable."""
+        from outreach_local_media.mailbox import DEFAULT_PORTS, MailboxServer
+
+        tls = self.settings["imap_tls"]
+        user = self.settings.get("imap_user") or self.settings.get("smtp_user")
+        if not user:
+            raise AuthError(_("channel {channel}: set imap_user (or smtp_user), the login at "
+                              "the mailbox bounced e-mails come to").format(channel=self.name))
+        key = "smtp_password_env" if self.settings.get("smtp_password_env") \
+            and not self.settings.get("imap_password_env") else "imap_password_env"
+        return MailboxServer(host=self.settings["imap_server"],
+                             port=self.settings.get("imap_port") or DEFAULT_PORTS[tls],
+                             tls=tls, user=user, password=self.secret(key),
+                             folder=self.settings["imap_folder"]), key
 
     def signup_link(self, code: str) -> str | None:
         template = self.settings.get("signup_url")
