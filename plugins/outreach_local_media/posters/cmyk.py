@@ -81,6 +81,8 @@ class CmykProfile:
                 "{path} is not an ICC colour profile; ask the print shop for the profile "
                 "of its press and paper (a file ending in .icc or .icm)").format(path=path))
         try:
+            if int.from_bytes(self.data[:4], "big") > len(self.data):
+                raise ValueError("shorter than its header says")  # a download cut short
             self.profile = ImageCms.ImageCmsProfile(io.BytesIO(self.data))
         except (OSError, ValueError, ImageCms.PyCMSError):
             raise ProfileError(_(
@@ -156,7 +158,7 @@ def _what(kind: str, space: str) -> str:
     kinds = {"mntr": _("a screen"), "scnr": _("a scanner"), "prtr": _("a printer"),
              "spac": _("converting between colour spaces"), "link": _("a device link"),
              "abst": _("an effect"), "nmcl": _("named colours")}
-    return _("{kind} ({space})").format(kind=kinds.get(kind, kind), space=space)
+    return f"{kinds.get(kind, kind)} ({space})"
 
 
 def _description(profile: ImageCms.ImageCmsProfile) -> str:
