@@ -37,6 +37,7 @@ from outreach.channels import (
 )
 from outreach_local_media.mail import TLS_MODES
 from outreach_local_media.mailer import Mailer
+from outreach_local_media.posters.cmyk import ProfileError, profile_problem
 from outreach_local_media.posters.layouts import layout_problems, layouts_from
 from outreach_local_media.presskit import find_kit, write_kit
 
@@ -107,6 +108,10 @@ def _check_address(value: str) -> str | None:
     return check_email(value) if value else None
 
 
+def _check_print_profile(value: str) -> str | None:
+    return profile_problem(Path(value))
+
+
 def _check_port(value: int) -> str | None:
     return None if 0 < value < 65536 else _("must be a port number from 1 to 65535")
 
@@ -156,6 +161,9 @@ class LocalMediaChannel(Channel):
                                     help="The billboard's words, at most seven"),
         "crop_marks": Field(bool, default=False,
                             help="Crop marks outside the bleed of every poster PDF"),
+        "print_profile": Field(str, default=None, path=True, check=_check_print_profile,
+                               help="The print shop's CMYK colour profile (.icc): poster PDFs "
+                                    "are then in its inks (default: sRGB)"),
     }
     # A press release has room; print wants large photos (about A4 at 300 dpi).
     text_limits = TextLimits(max_text=20_000)
@@ -262,8 +270,13 @@ class LocalMediaChannel(Channel):
             if post.referral_code else "") if part)
         if marks is None:
             marks = bool(self.settings.get("crop_marks"))
+        profile = self.settings.get("print_profile")
         try:
-            return render_poster(content, chosen, folder, stem, marks=marks)
+            return render_poster(content, chosen, folder, stem, marks=marks,
+                                 print_profile=Path(profile) if profile else None)
+        except ProfileError as exc:  # the file changed since config was checked
+            raise PermanentError(_("channel {channel}: print_profile: {problem}").format(
+                channel=self.name, problem=exc)) from None
         except FileNotFoundError as exc:
             raise PermanentError(_("channel {channel}: photo {path} is missing; the poster "
                                    "was not made").format(channel=self.name,
@@ -322,7 +335,21 @@ class LocalMediaChannel(Channel):
                                .format(folder=self.root, free=format_number(free)))]
         if self.mailer is not None:
             results.append(self.mailer.check())
+        if self.settings.get("print_profile"):
+            results.append(_print_profile_check(Path(self.settings["print_profile"])))
         return results
+
+
+def _print_profile_check(path: Path) -> CheckResult:
+    from outreach_local_media.posters.cmyk import CmykProfile
+
+    try:
+        profile = CmykProfile(path)
+    except ProfileError as exc:
+        return CheckResult(ok=False, message=_("print_profile: {problem}").format(problem=exc))
+    return CheckResult(ok=True, message=_("poster PDFs are in CMYK for the print profile "
+                                          "\"{name}\" ({path})").format(
+        name=profile.description, path=path))
 
 
 def _report(story: Post) -> Report:
