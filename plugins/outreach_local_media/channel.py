@@ -209,8 +209,8 @@ class LocalMediaChannel(Channel):
         return list(self._outlets)
 
     def render_poster(self, post: Post, layout: str, out_dir: Path | None = None,
-                      name: str | None = None, *, reports: Sequence[Post] = (),
-                      events: Sequence[Upcoming] = (), marks: bool | None = None
+                      name: str | None = None, *, reports: Sequence[Post] | None = None,
+                      events: Sequence[Upcoming] | None = None, marks: bool | None = None
                       ) -> PosterResult:
         """Render ``post`` as a poster in format ``layout``: a PDF for print (when the
         format has one) and a PNG preview, in ``out_dir`` (default <output>/posters).
@@ -219,9 +219,12 @@ class LocalMediaChannel(Channel):
         ``post.signup_link`` as the QR code; ``post.extra`` may give ``summary``
         (the short line under the headline) and ``call_to_action``. A stand shows
         ``reports`` (recent stories of its municipality, ``post`` when none) and
-        ``events``. ``marks`` adds crop marks (default: the ``crop_marks`` setting).
+        ``events``; left out, they are the latest of the centre's stories and
+        events (``stands.stand_news``). ``marks`` adds crop marks (default: the
+        ``crop_marks`` setting).
         """
         from outreach_local_media.posters import PosterContent, render_poster
+        from outreach_local_media.stands import stand_news
 
         chosen = self.layouts.get(layout)
         if chosen is None:
@@ -235,6 +238,10 @@ class LocalMediaChannel(Channel):
                 "centre.logo in config.toml names {path}, which does not exist; put the "
                 "logo there or correct the path (or remove the line to print without a logo)"
             ).format(path=logo))
+        if chosen.design == "stand" and (reports is None or events is None):
+            news = stand_news(self.context, post, self.media_limits)
+            reports = news[0] if reports is None else reports
+            events = news[1] if events is None else events
         extra = post.extra or {}
         content = PosterContent(
             title=post.title,
@@ -253,8 +260,8 @@ class LocalMediaChannel(Channel):
             address=centre.address if centre else "",
             billboard_headline=str(self.settings.get("billboard_headline") or ""),
             municipality=post.municipality or "",
-            reports=[_report(story) for story in reports],
-            events=[_event(event) for event in events],
+            reports=[_report(story) for story in reports or ()],
+            events=[_event(event) for event in events or ()],
         )
         folder = out_dir or self.root.parent / "posters"
         stem = name or "_".join(part for part in (
