@@ -141,8 +141,9 @@ class LocalMediaChannel(Channel):
         "mail_budget_mb": Field(float, default=15.0, check=_check_budget,
                                 help="Attachments of one e-mail stay under this many MB"),
         "signup_url": Field(str, default=None, check=_check_signup_url,
-                            help="Sign-up link with {code}, printed as the posters' QR code, "
-                                 "e.g. 'https://t.me/your_bot?start={code}' or "
+                            help="Sign-up link with {code}: the posters' QR code and the link "
+                                 "in releases, with the short code people can type, e.g. "
+                                 "'https://t.me/your_bot?start={code}' or "
                                  "'https://vk.me/club123?ref={code}'"),
         "call_to_action": Field(str, default="",
                                 help="The line above the phone number on posters "
@@ -283,8 +284,9 @@ class LocalMediaChannel(Channel):
     def publish(self, post: Post) -> Published:
         try:
             kit = write_kit(self.root, post, self.context.centre, self._outlets)
-            # The publication's own code is the long one of links: the QR code carries it,
-            # but nobody can dictate it. Codes to say belong to placements (posters render).
+            # The publication's own code is the long one of links: the QR code carries it
+            # (nobody types a QR code), but nobody can dictate it. Codes to say belong to
+            # placements (`outreach posters render --placement`) and outlets (releases).
             unspoken = dataclasses.replace(post, referral_code=None)
             for layout in self.settings.get("posters") or []:
                 self.render_poster(unspoken, layout)
