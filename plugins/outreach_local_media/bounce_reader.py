@@ -21,15 +21,41 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from outreach.channels import AuthError, Returned, TransientError, _
+from outreach.channels import AuthError, CheckResult, Returned, TransientError, _
 from outreach_local_media import mail
 from outreach_local_media.bounces import Bounce, read_bounce
-from outreach_local_media.mailbox import Mailbox, MailboxDown, MailboxRefused, MailboxServer
+from outreach_local_media.mailbox import (
+    DEFAULT_PORTS,
+    Mailbox,
+    MailboxDown,
+    MailboxRefused,
+    MailboxServer,
+)
 
 if TYPE_CHECKING:
     from outreach.channels import Channel
 
 log = logging.getLogger("outreach.local_media.mail")
+
+
+def reader_for(channel: Channel) -> BounceReader:
+    """The reader of ``channel``'s mailbox, from its imap_* settings (smtp_* by default).
+
+    Raises AuthError when no login is set or the password's variable is not.
+    """
+    settings = channel.settings
+    tls = settings["imap_tls"]
+    user = settings.get("imap_user") or settings.get("smtp_user")
+    if not user:
+        raise AuthError(_("channel {channel}: set imap_user (or smtp_user), the login at "
+                          "the mailbox bounced e-mails come to").format(channel=channel.name))
+    key = "smtp_password_env" if settings.get("smtp_password_env") \
+        and not settings.get("imap_password_env") else "imap_password_env"
+    server = MailboxServer(host=settings["imap_server"],
+                           port=settings.get("imap_port") or DEFAULT_PORTS[tls], tls=tls,
+                           user=user, password=channel.secret(key),
+                           folder=settings["imap_folder"])
+    return BounceReader(channel, server, key)
 
 
 def meaning(status: str) -> str:
@@ -83,19 +109,25 @@ class BounceReader:
             raise TransientError(_("bounced e-mails are not read now: {reason}").format(
                 reason=exc)) from None
         except MailboxRefused as exc:
-            if exc.setting == "imap_user":
-                fix = _("correct imap_user in [channels.{channel}] of config.toml or the "
-                        "password in the environment variable {variable} (named by "
-                        "{setting})").format(channel=self.channel.name,
-                                             variable=self.channel.settings.get(
-                                                 self.password_setting),
-                                             setting=self.password_setting)
-            else:
-                fix = _("correct {setting} in [channels.{channel}] of config.toml").format(
-                    setting=exc.setting, channel=self.channel.name)
             raise AuthError(_("bounced e-mails cannot be read: {reason}; {fix}").format(
-                reason=exc, fix=fix)) from None
+                reason=exc, fix=self._fix(exc))) from None
         return passed
+
+    def check(self) -> CheckResult:
+        """Whether the mailbox takes the login and has the folder (nothing is read)."""
+        try:
+            with Mailbox(self.server):
+                pass
+        except MailboxDown as exc:
+            return CheckResult(ok=False, message=_("bounced e-mails: {reason}").format(
+                reason=exc), fix=_("check imap_server, imap_port and imap_tls (993 with ssl, "
+                                   "143 with starttls)"))
+        except MailboxRefused as exc:
+            return CheckResult(ok=False, message=_("bounced e-mails: {reason}").format(
+                reason=exc), fix=self._fix(exc))
+        return CheckResult(ok=True, message=_(
+            "e-mails that come back are read from {server}, folder {folder}").format(
+            server=f"{self.server.host}:{self.server.port}", folder=self.server.folder))
 
     def _letter(self, bounce: Bounce) -> tuple[mail.Journal, str, str] | None:
         """(journal, outlet, Message-ID) of our letter that ``bounce`` names, if any."""
@@ -108,6 +140,17 @@ class BounceReader:
                 if entry.get("message_id") == mid:
                     return journal, outlet, mid
         return None
+
+    def _fix(self, refused: MailboxRefused) -> str:
+        if refused.setting == "imap_user":
+            return _("correct imap_user in [channels.{channel}] of config.toml or the "
+                     "password in the environment variable {variable} (named by "
+                     "{setting})").format(channel=self.channel.name,
+                                          variable=self.channel.settings.get(
+                                              self.password_setting),
+                                          setting=self.password_setting)
+        return _("correct {setting} in [channels.{channel}] of config.toml").format(
+            setting=refused.setting, channel=self.channel.name)
 
     def _returned(self, bounce: Bounce, journal: mail.Journal, outlet: str,
                   mid: str) -> Returned:

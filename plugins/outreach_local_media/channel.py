@@ -45,7 +45,6 @@ from outreach_local_media.presskit import find_kit, write_kit
 
 if TYPE_CHECKING:
     from outreach_local_media.events import Upcoming
-    from outreach_local_media.mailbox import MailboxServer
     from outreach_local_media.posters import Event, PosterResult, Report
 
 
@@ -230,28 +229,9 @@ class LocalMediaChannel(Channel):
 
     def read_returns(self, record: Callable[[Returned], None]) -> int:
         """E-mails to editors that came back undelivered (``bounce_reader``)."""
-        from outreach_local_media.bounce_reader import BounceReader
+        from outreach_local_media.bounce_reader import reader_for
 
-        if not self.settings.get("imap_server"):
-            return 0
-        server, setting = self._mailbox()
-        return BounceReader(self, server, setting).read(record)
-
-    def _mailbox(self) -> tuple[MailboxServer, str]:
-        """The mailbox to read, and the setting that names its password's variable."""
-        from outreach_local_media.mailbox import DEFAULT_PORTS, MailboxServer
-
-        tls = self.settings["imap_tls"]
-        user = self.settings.get("imap_user") or self.settings.get("smtp_user")
-        if not user:
-            raise AuthError(_("channel {channel}: set imap_user (or smtp_user), the login at "
-                              "the mailbox bounced e-mails come to").format(channel=self.name))
-        key = "smtp_password_env" if self.settings.get("smtp_password_env") \
-            and not self.settings.get("imap_password_env") else "imap_password_env"
-        return MailboxServer(host=self.settings["imap_server"],
-                             port=self.settings.get("imap_port") or DEFAULT_PORTS[tls],
-                             tls=tls, user=user, password=self.secret(key),
-                             folder=self.settings["imap_folder"]), key
+        return reader_for(self).read(record) if self.settings.get("imap_server") else 0
 
     def signup_link(self, code: str) -> str | None:
         template = self.settings.get("signup_url")
@@ -389,7 +369,18 @@ class LocalMediaChannel(Channel):
             results.append(self.mailer.check())
         if self.settings.get("print_profile"):
             results.append(_print_profile_check(Path(self.settings["print_profile"])))
+        if self.settings.get("imap_server"):
+            results.append(self._check_mailbox())
         return results
+
+    def _check_mailbox(self) -> CheckResult:
+        from outreach_local_media.bounce_reader import reader_for
+
+        try:
+            return reader_for(self).check()
+        except AuthError as exc:  # the password's variable is not set
+            return CheckResult(ok=False, message=str(exc),
+                               fix=_("set the variable before starting Outreach"))
 
 
 def _print_profile_check(path: Path) -> CheckResult:

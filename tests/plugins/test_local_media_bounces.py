@@ -212,3 +212,22 @@ def test_without_imap_server_nothing_is_read(tmp_path: Path, inbox: tuple[Inbox,
     assert channel.capabilities.returns is False
     assert channel.read_returns(lambda returned: None) == 0
     assert reading_channel(tmp_path, inbox[1], 1).capabilities.returns is True
+
+
+def test_channels_check_tries_the_mailbox_login(
+        tmp_path: Path, inbox: tuple[Inbox, int], mailbox: tuple[Mailbox, int]) -> None:
+    imap, port = mailbox
+    channel = reading_channel(tmp_path, inbox[1], port)
+    last = channel.check()[-1]
+    assert last.ok and last.message == (
+        f"e-mails that come back are read from 127.0.0.1:{port}, folder INBOX")
+    assert imap.commands[-1] == "LOGOUT" and "UID FETCH" not in imap.commands
+    imap.password = "another"
+    refused = channel.check()[-1]
+    assert not refused.ok and "refused the login" in refused.message
+    assert refused.fix is not None and "PRESS_MAIL_PASSWORD" in refused.fix
+    config = make_test_config(tmp_path, {"press": {
+        "plugin": "local-media", "imap_server": "127.0.0.1", "imap_port": port,
+        "imap_user": SENDER, "imap_password_env": "PRESS_MAIL_PASSWORD"}})
+    unset = make_registry(config, [LocalMediaChannel], env={}).get("press").check()[-1]
+    assert not unset.ok and "PRESS_MAIL_PASSWORD" in unset.message
