@@ -32,7 +32,7 @@ from outreach.db.models import (
 )
 from outreach.db.upsert import insert_for
 from outreach.engine.posts import idempotency_key, publication_id_of
-from outreach.errors import ChannelError, TransientError
+from outreach.errors import ChannelError, StoreError, TransientError
 from outreach.i18n import _
 
 if TYPE_CHECKING:
@@ -72,6 +72,8 @@ def read_returns(store: Store, registry: Registry,
         try:
             report.passed += channel.read_returns(
                 functools.partial(record_return, store, name, report))
+        except StoreError:
+            raise  # the database's trouble: the scheduler's alarm says it once
         except TransientError as exc:  # a mailbox that is down comes back: the next round
             problem = _("channel {channel}: {reason}").format(channel=name, reason=exc)
             log.warning(_("{problem}; trying again at the next round").format(problem=problem))
