@@ -146,8 +146,9 @@ class LocalMediaChannel(Channel):
         "mail_budget_mb": Field(float, default=15.0, check=_check_budget,
                                 help="Attachments of one e-mail stay under this many MB"),
         "signup_url": Field(str, default=None, check=_check_signup_url,
-                            help="Sign-up link with {code}, printed as the posters' QR code, "
-                                 "e.g. 'https://t.me/your_bot?start={code}' or "
+                            help="Sign-up link with {code}: the posters' QR code and the link "
+                                 "in releases, with the short code people can type, e.g. "
+                                 "'https://t.me/your_bot?start={code}' or "
                                  "'https://vk.me/club123?ref={code}'"),
         "call_to_action": Field(str, default="",
                                 help="The line above the phone number on posters "
@@ -217,8 +218,8 @@ class LocalMediaChannel(Channel):
         return list(self._outlets)
 
     def render_poster(self, post: Post, layout: str, out_dir: Path | None = None,
-                      name: str | None = None, *, reports: Sequence[Post] = (),
-                      events: Sequence[Upcoming] = (), marks: bool | None = None
+                      name: str | None = None, *, reports: Sequence[Post] | None = None,
+                      events: Sequence[Upcoming] | None = None, marks: bool | None = None
                       ) -> PosterResult:
         """Render ``post`` as a poster in format ``layout``: a PDF for print (when the
         format has one) and a PNG preview, in ``out_dir`` (default <output>/posters).
@@ -227,9 +228,12 @@ class LocalMediaChannel(Channel):
         ``post.signup_link`` as the QR code; ``post.extra`` may give ``summary``
         (the short line under the headline) and ``call_to_action``. A stand shows
         ``reports`` (recent stories of its municipality, ``post`` when none) and
-        ``events``. ``marks`` adds crop marks (default: the ``crop_marks`` setting).
+        ``events``; left out, they are the latest of the centre's stories and
+        events (``stands.stand_news``). ``marks`` adds crop marks (default: the
+        ``crop_marks`` setting).
         """
         from outreach_local_media.posters import PosterContent, render_poster
+        from outreach_local_media.stands import stand_news
 
         chosen = self.layouts.get(layout)
         if chosen is None:
@@ -243,6 +247,10 @@ class LocalMediaChannel(Channel):
                 "centre.logo in config.toml names {path}, which does not exist; put the "
                 "logo there or correct the path (or remove the line to print without a logo)"
             ).format(path=logo))
+        if chosen.design == "stand" and (reports is None or events is None):
+            news = stand_news(self.context, post, self.media_limits)
+            reports = news[0] if reports is None else reports
+            events = news[1] if events is None else events
         extra = post.extra or {}
         content = PosterContent(
             title=post.title,
@@ -261,8 +269,8 @@ class LocalMediaChannel(Channel):
             address=centre.address if centre else "",
             billboard_headline=str(self.settings.get("billboard_headline") or ""),
             municipality=post.municipality or "",
-            reports=[_report(story) for story in reports],
-            events=[_event(event) for event in events],
+            reports=[_report(story) for story in reports or ()],
+            events=[_event(event) for event in events or ()],
         )
         folder = out_dir or self.root.parent / "posters"
         stem = name or "_".join(part for part in (
@@ -289,8 +297,9 @@ class LocalMediaChannel(Channel):
     def publish(self, post: Post) -> Published:
         try:
             kit = write_kit(self.root, post, self.context.centre, self._outlets)
-            # The publication's own code is the long one of links: the QR code carries it,
-            # but nobody can dictate it. Codes to say belong to placements (posters render).
+            # The publication's own code is the long one of links: the QR code carries it
+            # (nobody types a QR code), but nobody can dictate it. Codes to say belong to
+            # placements (`outreach posters render --placement`) and outlets (releases).
             unspoken = dataclasses.replace(post, referral_code=None)
             for layout in self.settings.get("posters") or []:
                 self.render_poster(unspoken, layout)
