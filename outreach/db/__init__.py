@@ -26,7 +26,7 @@ from outreach.i18n import N_, _, ngettext
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
     from alembic.script import ScriptDirectory
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -95,7 +95,7 @@ class Store:
     """The database: an engine, sessions, the schema's revision and its health."""
 
     def __init__(self, url: str) -> None:
-        from sqlmodel import create_engine
+        from sqlalchemy import create_engine
 
         from outreach.db import failures, sqlite
 
@@ -125,6 +125,13 @@ class Store:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for queries that only read: SQLAlchemy Core, no ORM or models
+        loaded (what ``outreach stats`` needs to start fast)."""
+        with self.engine.connect() as connection:
+            yield connection
 
     def _script(self) -> ScriptDirectory:
         return _script()
