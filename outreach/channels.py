@@ -104,6 +104,7 @@ __all__ = [
     "IncomingFile",
     "Lease",
     "Leases",
+    "Library",
     "LocalLeases",
     "MediaLimits",
     "PermanentError",
@@ -232,6 +233,28 @@ class CheckResult:
     fix: str | None = None  # what a person should do, in plain words
 
 
+class Library(ABC):
+    """The centre's stories, read-only, for a channel that shows more than the post it
+    publishes (a stand at an office shows the latest reports of its municipality)."""
+
+    @property
+    @abstractmethod
+    def media_dir(self) -> Path:
+        """The folder of story folders (``paths.media`` of config.toml), where files the
+        centre keeps beside its stories live (a local-media channel's ``events.toml``)."""
+
+    @abstractmethod
+    def recent_reports(self, municipality: str | None, limit: int,
+                       limits: MediaLimits) -> list[Post]:
+        """The ``limit`` latest stories of ``municipality`` (every one when None) that may
+        be shown: approved, with consent recorded for their photos; newest event first.
+
+        Each is a ``Post`` outside any publication (``publication_id`` 0, no code)
+        with its photos fitted to ``limits``, ``extra["summary"]`` and
+        ``extra["event_date"]`` (a date or None).
+        """
+
+
 @dataclass(frozen=True)
 class ChannelContext:
     """What Outreach gives a channel instance."""
@@ -247,6 +270,8 @@ class ChannelContext:
     leases: Leases = field(default_factory=lambda: LocalLeases())
     #: The channel's durable notes (see ``Records``); None: files in ``data_dir``.
     records: Records | None = None
+    #: The centre's stories (see ``Library``); None where no store is open.
+    library: Library | None = None
 
 
 @dataclass(frozen=True)

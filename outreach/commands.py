@@ -105,19 +105,6 @@ class Outreach:
         folder: Path = self._app.config.media_dir
         return folder
 
-    def recent_stories(self, municipality: str | None, limit: int) -> list[int]:
-        """The ids of the ``limit`` latest approved stories (by event date, newest first)
-        from ``municipality`` (every municipality when None)."""
-        from outreach.db.models import StoryStatus
-        from outreach.library.stories import list_stories
-
-        with self._app.store.session() as session:
-            stories = list_stories(session, status=StoryStatus.approved.value,
-                                   municipality=municipality)
-            stories.sort(key=lambda s: (s.event_date is not None, s.event_date, s.id),
-                         reverse=True)
-            return [story.id for story in stories[:limit] if story.id is not None]
-
     def channel(self, name: str) -> Channel:
         """The configured channel ``name``; an error saying why when it is not ready."""
         channel: Channel = self._app.registry.get(name)
@@ -134,24 +121,13 @@ class Outreach:
         text, title, summary (``extra["summary"]``), date (``extra["event_date"]``, a
         date or None) and photos fitted to the channel's ``media_limits``. Raises
         NotFoundError for an unknown story."""
-        from outreach.channels import Post, PostPhoto
-        from outreach.library.stories import get_story, photo_path, photos_of
-        from outreach.media.renditions import RenditionCache
+        from outreach.library.posts import story_post
+        from outreach.library.stories import get_story
 
-        cache = RenditionCache(self._app.config.cache_dir)
         with self._app.store.session() as session:
-            story = get_story(session, story_id)
-            photos = [
-                PostPhoto(path=cache.get(photo_path(story, p), p.sha256,
-                                         channel.media_limits).path,
-                          caption=p.caption, alt=p.alt, credit=p.credit)
-                for p in photos_of(session, story_id)
-            ]
-        return Post(publication_id=0, idempotency_key=idempotency_key, text=story.body,
-                    title=story.title, photos=photos, story_id=story_id,
-                    municipality=story.municipality, referral_code=referral_code,
-                    signup_link=signup_link,
-                    extra={"summary": story.summary or "", "event_date": story.event_date})
+            return story_post(session, self._app.config, get_story(session, story_id),
+                              channel.media_limits, idempotency_key=idempotency_key,
+                              referral_code=referral_code, signup_link=signup_link)
 
     def placement(self, name: str, campaign: str | None = None) -> Placement:
         """The referral code of a placement (where a poster goes), made on first use.

@@ -65,7 +65,9 @@ def test_render_a_placement_poster_with_its_code_and_qr(project: Path) -> None:
         "autumn", "placement", "MAC-1", 0)
     with Image.open(png) as preview:
         assert [r.text for r in zxingcpp.read_barcodes(preview)] == [pension["link"]]
-    assert pension["link"].startswith("https://t.me/silver_bot?start=")
+    # One link for the place, in the QR code and where it is printed as text: with the
+    # code a person can type from paper.
+    assert pension["link"] == "https://t.me/silver_bot?start=MAC-1"
 
     again = run("render", str(school), "--format", "social", "--placement", PENSION)
     assert "code MAC-1" in again.output  # the same place keeps its code

@@ -108,7 +108,8 @@ class Phone:
 @pytest.fixture
 def config(tmp_path: Path, store_url: str) -> Config:
     PhotoChannel.files, PhotoChannel.cards, PhotoChannel.notices = {}, [], []
-    return make_test_config(tmp_path, {"tg": {"plugin": "photos"}}, top={
+    channels = {"tg": {"plugin": "photos", "title": "Telegram of the centre"}}
+    return make_test_config(tmp_path, channels, top={
         "database_url": store_url, "municipalities": MUNICIPALITIES,
         "signups": {"policy_url": "https://example.org/p", "policy_version": "1",
                     "coordinators": {"channel": "tg", "chat": "team"}}})
@@ -340,7 +341,7 @@ def test_the_weekly_digest_goes_once_on_monday_morning(desk: FrontDesk, config: 
     assert news._digest(monday + dt.timedelta(hours=2)) == 0  # once a week
     [(chat, text)] = PhotoChannel.notices
     assert chat == "team"
-    assert "Published: 1 post (tg: 1)" in text and "120 views" in text
+    assert "Published: 1 post (Telegram of the centre: 1)" in text and "120 views" in text
     assert "New volunteers: 1" in text and "Златоуст — 1" in text
     assert "Reports waiting for a decision: 1" in text
     assert "sent nothing for a month: Пётр" in text and "Анна" not in text.split("month")[-1]

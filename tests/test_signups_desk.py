@@ -167,6 +167,23 @@ def test_short_code_in_a_deep_link_is_found_case_insensitively(store: Store,
     assert rows(store)[0].referral_code_id == code_id
 
 
+@pytest.mark.parametrize("typed", ["МАС-1", "мас 1", "Мас1", "mac-1", "MAC-1"])
+def test_a_newspaper_s_short_code_after_start_is_found_however_it_is_typed(
+        store: Store, desk: StoreDesk, typed: str) -> None:
+    """A reader types "/start мас-1" from the paper on a Russian keyboard: no link carries
+    Cyrillic, yet it is the newspaper's code, not a forged one."""
+    from outreach.signups.referrals import outlet_code
+
+    with store.session() as s:
+        outlet = outlet_code(s, "Миасский рабочий", "press", ["Миасс"])
+        assert outlet.short_code == "MAC-1"
+        outlet_id = outlet.id
+        s.commit()
+    say(desk, started=True, start_code=typed)
+    [row] = rows(store)
+    assert (row.referral_code_id, row.code_given) == (outlet_id, None)
+
+
 def test_name_with_emoji_is_cleaned_and_emoji_only_asked_again(store: Store,
                                                                desk: StoreDesk) -> None:
     say(desk, started=True)

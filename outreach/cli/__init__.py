@@ -170,9 +170,12 @@ class App:
     def registry(self) -> Any:
         if self._registry is None:
             from outreach.cli.logs import hide_secrets_in_logs
+            from outreach.library.posts import StoreLibrary
             from outreach.platforms.registry import Registry
 
             self._registry = Registry.from_config(self.config)
+            # The store opens only when a channel asks for stories (a stand's reports).
+            self._registry.library = StoreLibrary(self.config, lambda: self.store)
             hide_secrets_in_logs(self._registry)
         return self._registry
 

@@ -101,11 +101,16 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
 def _outlet_codes(session: Session, config: Config, channel: Channel,
                   campaign_id: int | None) -> dict[str, Any]:
     """Each of the channel's outlets with its own code in the campaign, made on first use:
-    a reader who phones with it counts for the campaign."""
+    a reader who phones with it, or types its link from the paper, counts for the campaign.
+
+    The link carries the short code ("...?start=MAC-3"), not the long one: a reader
+    copies it by hand from print, and the sign-up desk finds a code by either form.
+    """
     from outreach.signups.referrals import outlet_code
 
     found: dict[str, Any] = {}
     for outlet in channel.outlets():
         code = outlet_code(session, outlet, channel.name, config.municipalities, campaign_id)
-        found[outlet] = {"short_code": code.short_code, "link": channel.signup_link(code.code)}
+        found[outlet] = {"short_code": code.short_code,
+                         "link": channel.signup_link(code.short_code or code.code)}
     return found

@@ -32,6 +32,7 @@ from outreach.engine.records import StoreRecords
 from outreach.engine.triggers import SlotTrigger
 from outreach.errors import OutreachError, StoreError
 from outreach.i18n import _, ngettext
+from outreach.library.posts import StoreLibrary
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -92,6 +93,8 @@ class Service:
         registry.leases = self.leases
         # Channels' notes (e.g. an e-mail being sent) in the store, seen by every worker.
         registry.records = functools.partial(StoreRecords, store)
+        # A stand made when a publication goes out shows its municipality's latest reports.
+        registry.library = StoreLibrary(config, lambda: store)
         self.specs: dict[str, CampaignSpec] = {}  # slug -> last valid spec
         self.ids: dict[str, int] = {}  # slug -> campaign id
         self._mtimes: dict[str, int] | None = None

@@ -45,6 +45,11 @@ def week_key(now: dt.datetime, zone: zoneinfo.ZoneInfo) -> str | None:
     return f"digest:{year}-W{week:02d}"
 
 
+def _channel_title(config: Config, name: str) -> str:
+    channel = config.channels.get(name)
+    return channel.title if channel is not None and channel.title else name
+
+
 def compose(session: Session, config: Config, now: dt.datetime) -> str:
     """The digest of the week before ``now``'s, in the reader's language."""
     from sqlmodel import col, select
@@ -62,7 +67,8 @@ def compose(session: Session, config: Config, now: dt.datetime) -> str:
         isouter=True).where(Publication.status == PublicationStatus.published.value,
                             col(Publication.published_at) >= start,
                             col(Publication.published_at) < end)).all()
-    per_channel = Counter(p.channel for p, _e in published)
+    # Channels by the title a coordinator knows them by ("ВКонтакте"), not the config key.
+    per_channel = Counter(_channel_title(config, p.channel) for p, _e in published)
     views = [e.views for _p, e in published if e is not None and e.views is not None]
     lines.append(ngettext("Published: {count} post", "Published: {count} posts",
                           len(published)).format(count=format_number(len(published)))

@@ -23,6 +23,7 @@ from outreach.channels import (
     ChannelContext,
     CheckResult,
     Leases,
+    Library,
     LocalLeases,
     Records,
     private_folder,
@@ -121,6 +122,9 @@ class Registry:
         self.leases: Leases = LocalLeases()
         #: Makes each channel's durable notes; ``outreach run`` keeps them in the store.
         self.records: Callable[[str], Records] | None = None
+        #: The centre's stories for channels that show more than one (a stand); set by
+        #: whoever opens the store.
+        self.library: Library | None = None
         text = _config_text(config)
         for name, channel in config.channels.items():
             self._statuses[name] = self._assess(channel, failures, known, text)
@@ -261,6 +265,7 @@ class Registry:
             env=self.env,
             leases=self.leases,
             records=self.records(channel_name) if self.records is not None else None,
+            library=self.library,
         )
         try:
             instance = plugin(context, self._settings[channel_name])

@@ -1,12 +1,16 @@
 """Referral codes: which post, poster or newspaper brought a new volunteer.
 
 The one place that makes codes, finds them and matches the code a person
-brings. Each code has two forms. ``code`` is long and unguessable, for links:
-it goes into a sign-up deep link (``https://t.me/<bot>?start=<code>``) and
-into the QR code on a poster. ``short_code`` is what a person says on the
-phone: three letters for the place and a number, "МАС-7", made and matched as
+brings. Each code has two forms. ``code`` is long and unguessable, for links
+nobody reads: the sign-up deep link of an online post
+(``https://t.me/<bot>?start=<code>``) and the QR code on a poster.
+``short_code`` is what a person says on the phone or types from paper: three
+letters for the place and a number, "МАС-7", made and matched as
 ``outreach.signups.spoken`` says (letters that read the same in Russian and
-Latin; "сне-1", "CHE 1" and "CHE-O1" are the same code).
+Latin; "сне-1", "CHE 1" and "CHE-O1" are the same code). Links printed as
+text (a press release's) carry it in its stored Latin form ("?start=MAC-7"):
+Telegram's start parameter takes only A-Z, a-z, 0-9, _ and -. Wherever a
+link's code comes back (``match_code``), either form is found.
 
 Every publication gets a code when it is planned (``publication_codes``).
 Codes for placements (a poster at one office for one campaign) and for
@@ -125,13 +129,20 @@ def find_code(session: Session, text: str) -> ReferralCode | None:
     text = (text or "").strip()
     if not text:
         return None
-    wanted = canonical(text)
-    if wanted is not None:
-        found = session.exec(select(ReferralCode).where(ReferralCode.short_code == wanted))
-        row = found.first()
-        if row is not None:
-            return row
+    row = _find_short(session, text)
+    if row is not None:
+        return row
     return session.exec(select(ReferralCode).where(ReferralCode.code == text)).first()
+
+
+def _find_short(session: Session, text: str) -> ReferralCode | None:
+    """The code whose short code ``text`` is, however it was typed, or None."""
+    from sqlmodel import select
+
+    wanted = canonical(text)
+    if wanted is None:
+        return None
+    return session.exec(select(ReferralCode).where(ReferralCode.short_code == wanted)).first()
 
 
 def _clean_prefix(prefix: str) -> str:
@@ -222,7 +233,12 @@ def match_code(session: Session, given: str | None, *, deep_link: bool) -> CodeM
     if not text:
         return CodeMatch(None, None)
     if deep_link and not DEEP_LINK_CODE.match(text):
-        return CodeMatch(None, code_as_given(text, deep_link=True) or None)
+        # Not what a link carries, but a person may type "/start МАС-3" in Cyrillic
+        # by hand: a short code is found however it is typed, a long one never is.
+        found = _find_short(session, text)
+        if found is None:
+            return CodeMatch(None, code_as_given(text, deep_link=True) or None)
+        return CodeMatch(found.id, None)
     found = find_code(session, text)
     if found is None:
         return CodeMatch(None, code_as_given(text, deep_link=deep_link) or None)

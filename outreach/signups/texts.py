@@ -28,7 +28,7 @@ PHONE_REASONS: dict[str, str] = {
 DEFAULTS: dict[str, str] = {
     "welcome": N_("Hello! Thank you for wanting to become a volunteer of our centre. I will "
                   "ask a few short questions — it takes a couple of minutes. To stop, write "
-                  "/cancel. If you do not finish, your answers are kept for {keep} and then "
+                  "“cancel”. If you do not finish, your answers are kept for {keep} and then "
                   "deleted."),
     "welcome_back": N_("Hello again! Let us update your details."),
     "resume": N_("Let us go on from where we stopped."),

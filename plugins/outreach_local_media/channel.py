@@ -37,6 +37,7 @@ from outreach.channels import (
 )
 from outreach_local_media.mail import TLS_MODES
 from outreach_local_media.mailer import Mailer
+from outreach_local_media.posters.cmyk import ProfileError, profile_problem
 from outreach_local_media.posters.layouts import layout_problems, layouts_from
 from outreach_local_media.presskit import find_kit, write_kit
 
@@ -107,6 +108,10 @@ def _check_address(value: str) -> str | None:
     return check_email(value) if value else None
 
 
+def _check_print_profile(value: str) -> str | None:
+    return profile_problem(Path(value))
+
+
 def _check_port(value: int) -> str | None:
     return None if 0 < value < 65536 else _("must be a port number from 1 to 65535")
 
@@ -141,8 +146,9 @@ class LocalMediaChannel(Channel):
         "mail_budget_mb": Field(float, default=15.0, check=_check_budget,
                                 help="Attachments of one e-mail stay under this many MB"),
         "signup_url": Field(str, default=None, check=_check_signup_url,
-                            help="Sign-up link with {code}, printed as the posters' QR code, "
-                                 "e.g. 'https://t.me/your_bot?start={code}' or "
+                            help="Sign-up link with {code}: the posters' QR code and the link "
+                                 "in releases, with the short code people can type, e.g. "
+                                 "'https://t.me/your_bot?start={code}' or "
                                  "'https://vk.me/club123?ref={code}'"),
         "call_to_action": Field(str, default="",
                                 help="The line above the phone number on posters "
@@ -156,6 +162,9 @@ class LocalMediaChannel(Channel):
                                     help="The billboard's words, at most seven"),
         "crop_marks": Field(bool, default=False,
                             help="Crop marks outside the bleed of every poster PDF"),
+        "print_profile": Field(str, default=None, path=True, check=_check_print_profile,
+                               help="The print shop's CMYK colour profile (.icc): poster PDFs "
+                                    "are then in its inks (default: sRGB)"),
     }
     # A press release has room; print wants large photos (about A4 at 300 dpi).
     text_limits = TextLimits(max_text=20_000)
@@ -209,8 +218,8 @@ class LocalMediaChannel(Channel):
         return list(self._outlets)
 
     def render_poster(self, post: Post, layout: str, out_dir: Path | None = None,
-                      name: str | None = None, *, reports: Sequence[Post] = (),
-                      events: Sequence[Upcoming] = (), marks: bool | None = None
+                      name: str | None = None, *, reports: Sequence[Post] | None = None,
+                      events: Sequence[Upcoming] | None = None, marks: bool | None = None
                       ) -> PosterResult:
         """Render ``post`` as a poster in format ``layout``: a PDF for print (when the
         format has one) and a PNG preview, in ``out_dir`` (default <output>/posters).
@@ -219,9 +228,12 @@ class LocalMediaChannel(Channel):
         ``post.signup_link`` as the QR code; ``post.extra`` may give ``summary``
         (the short line under the headline) and ``call_to_action``. A stand shows
         ``reports`` (recent stories of its municipality, ``post`` when none) and
-        ``events``. ``marks`` adds crop marks (default: the ``crop_marks`` setting).
+        ``events``; left out, they are the latest of the centre's stories and
+        events (``stands.stand_news``). ``marks`` adds crop marks (default: the
+        ``crop_marks`` setting).
         """
         from outreach_local_media.posters import PosterContent, render_poster
+        from outreach_local_media.stands import stand_news
 
         chosen = self.layouts.get(layout)
         if chosen is None:
@@ -235,6 +247,10 @@ class LocalMediaChannel(Channel):
                 "centre.logo in config.toml names {path}, which does not exist; put the "
                 "logo there or correct the path (or remove the line to print without a logo)"
             ).format(path=logo))
+        if chosen.design == "stand" and (reports is None or events is None):
+            news = stand_news(self.context, post, self.media_limits)
+            reports = news[0] if reports is None else reports
+            events = news[1] if events is None else events
         extra = post.extra or {}
         content = PosterContent(
             title=post.title,
@@ -253,8 +269,8 @@ class LocalMediaChannel(Channel):
             address=centre.address if centre else "",
             billboard_headline=str(self.settings.get("billboard_headline") or ""),
             municipality=post.municipality or "",
-            reports=[_report(story) for story in reports],
-            events=[_event(event) for event in events],
+            reports=[_report(story) for story in reports or ()],
+            events=[_event(event) for event in events or ()],
         )
         folder = out_dir or self.root.parent / "posters"
         stem = name or "_".join(part for part in (
@@ -262,8 +278,13 @@ class LocalMediaChannel(Channel):
             if post.referral_code else "") if part)
         if marks is None:
             marks = bool(self.settings.get("crop_marks"))
+        profile = self.settings.get("print_profile")
         try:
-            return render_poster(content, chosen, folder, stem, marks=marks)
+            return render_poster(content, chosen, folder, stem, marks=marks,
+                                 print_profile=Path(profile) if profile else None)
+        except ProfileError as exc:  # the file changed since config was checked
+            raise PermanentError(_("channel {channel}: print_profile: {problem}").format(
+                channel=self.name, problem=exc)) from None
         except FileNotFoundError as exc:
             raise PermanentError(_("channel {channel}: photo {path} is missing; the poster "
                                    "was not made").format(channel=self.name,
@@ -276,8 +297,9 @@ class LocalMediaChannel(Channel):
     def publish(self, post: Post) -> Published:
         try:
             kit = write_kit(self.root, post, self.context.centre, self._outlets)
-            # The publication's own code is the long one of links: the QR code carries it,
-            # but nobody can dictate it. Codes to say belong to placements (posters render).
+            # The publication's own code is the long one of links: the QR code carries it
+            # (nobody types a QR code), but nobody can dictate it. Codes to say belong to
+            # placements (`outreach posters render --placement`) and outlets (releases).
             unspoken = dataclasses.replace(post, referral_code=None)
             for layout in self.settings.get("posters") or []:
                 self.render_poster(unspoken, layout)
@@ -322,7 +344,21 @@ class LocalMediaChannel(Channel):
                                .format(folder=self.root, free=format_number(free)))]
         if self.mailer is not None:
             results.append(self.mailer.check())
+        if self.settings.get("print_profile"):
+            results.append(_print_profile_check(Path(self.settings["print_profile"])))
         return results
+
+
+def _print_profile_check(path: Path) -> CheckResult:
+    from outreach_local_media.posters.cmyk import CmykProfile
+
+    try:
+        profile = CmykProfile(path)
+    except ProfileError as exc:
+        return CheckResult(ok=False, message=_("print_profile: {problem}").format(problem=exc))
+    return CheckResult(ok=True, message=_("poster PDFs are in CMYK for the print profile "
+                                          "\"{name}\" ({path})").format(
+        name=profile.description, path=path))
 
 
 def _report(story: Post) -> Report:

@@ -14,9 +14,7 @@ import click
 from outreach.commands import N_, Outreach, _, echo_rows, format_option, pass_outreach
 
 if TYPE_CHECKING:
-    from outreach.channels import Post
     from outreach_local_media import LocalMediaChannel
-    from outreach_local_media.events import Upcoming
 
 PLACEMENT_COLUMNS = ("campaign", "placement", "kind", "short_code", "signups", "link")
 
@@ -59,11 +57,12 @@ def render(outreach: Outreach, story_id: int, layout: str, placement: str | None
     if code is not None:
         import dataclasses
 
-        link = channel.signup_link(code.code)
+        # The same link as printed in text: the short code, which a QR code holds as well
+        # as the long one (a smaller code scans more easily); old posters' long ones work.
+        link = channel.signup_link(code.short_code or code.code)
         post = dataclasses.replace(post, referral_code=code.short_code, signup_link=link)
-    reports, events = _stand_news(outreach, channel, post, layout)
     result = channel.render_poster(post, layout, output_dir or outreach.output_dir / "posters",
-                                   reports=reports, events=events, marks=marks)
+                                   marks=marks)
     for path in (result.pdf, result.png):
         if path is not None:
             click.echo(_("wrote  {path}").format(path=path))
@@ -104,31 +103,13 @@ def placements(outreach: Outreach, channel_name: str | None, fmt: str) -> None:
         "kind": place.kind,
         "short_code": place.short_code,
         "signups": place.signups,
-        "link": channel.signup_link(place.code) if channel is not None else None,
+        # The link a coordinator copies into print: with the code people can type.
+        "link": channel.signup_link(place.short_code or place.code)
+        if channel is not None else None,
     } for place in found]
     echo_rows(rows, PLACEMENT_COLUMNS, fmt,
               empty=_("No placements yet: add placements to a campaign file "
                       "(see docs/posters.md) or outlets to the poster channel."))
-
-
-def _stand_news(outreach: Outreach, channel: LocalMediaChannel, post: Post,
-                layout: str) -> tuple[list[Post], list[Upcoming]]:
-    """A stand's recent reports (the story first) and upcoming events; none elsewhere."""
-    import datetime as dt
-
-    from outreach_local_media.events import EVENTS_FILE, read_events, upcoming
-    from outreach_local_media.posters.designs import STAND_REPORTS
-
-    chosen = channel.layouts.get(layout)
-    if chosen is None or chosen.design != "stand":
-        return [], []
-    ids = [i for i in outreach.recent_stories(post.municipality, STAND_REPORTS)
-           if i != post.story_id][:STAND_REPORTS - 1]
-    reports = [post] + [outreach.story_post(i, channel, idempotency_key=f"poster-{i}")
-                        for i in ids]
-    events = upcoming(read_events(outreach.media_dir / EVENTS_FILE), post.municipality,
-                      dt.date.today())
-    return reports, events
 
 
 def _makers(outreach: Outreach, wanted: str | None) -> dict[str, LocalMediaChannel]:
