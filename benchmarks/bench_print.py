@@ -7,7 +7,11 @@ ways per format, in the same run:
 - ``shipped``: ``render_poster`` as the channel calls it: layout, faces found in
   every photo and kept in its crop, vector PDF, preview;
 - ``plain``: the same with face detection off (``without_detection``): the same
-  layout with the crops of a photo without faces.
+  layout with the crops of a photo without faces;
+- ``cmyk``: ``shipped`` with a print shop's CMYK profile (``print_profile``): every
+  photo, the logo and the colours converted to its inks (the profile is a small
+  one written by ``outreach_testing.icc``; a press profile's larger tables cost
+  LittleCMS the same per pixel once its transform is built).
 
 The first photo is a group of three (bench_faces.py's, from scikit-image's
 astronaut; without scikit-image it has no faces), the billboard's portrait.
@@ -36,6 +40,7 @@ from images import cached_photos
 TARGET_SECONDS = 3.0
 TARGET_MB = 500
 FORMATS = ("stand", "billboard")
+MODES = ("plain", "shipped", "cmyk")
 
 
 def content(photos: list[Path]) -> object:
@@ -56,7 +61,7 @@ def content(photos: list[Path]) -> object:
         events=[Event("10 декабря, 11:00", "Встреча наставников", "Библиотека, ул. Ленина, 5")])
 
 
-def one(name: str, mode: str, out: Path) -> dict[str, float]:
+def one(name: str, mode: str, out: Path, profile: Path | None = None) -> dict[str, float]:
     """Render ``name`` once in this process; seconds and this process's peak MB."""
     import contextlib
     import time
@@ -69,7 +74,8 @@ def one(name: str, mode: str, out: Path) -> dict[str, float]:
     _reset_peak()  # making the test photos is not the render's memory
     started, cpu = time.perf_counter(), time.process_time()
     with without_detection() if mode == "plain" else contextlib.nullcontext():
-        render_poster(page_content, DEFAULT_LAYOUTS[name], out, f"{name}-{mode}")  # type: ignore[arg-type]
+        render_poster(page_content, DEFAULT_LAYOUTS[name], out, f"{name}-{mode}",  # type: ignore[arg-type]
+                      print_profile=profile if mode == "cmyk" else None)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     return {"seconds": seconds, "cpu": cpu, "peak_mb": _peak_mb()}
 
@@ -100,11 +106,15 @@ def run(rounds: int = 3) -> dict[str, float]:
     print(f"print files with 4 photos of 12 MP; {rounds} fresh processes per way; medians "
           f"(load average {load:.1f}: the verdict is on CPU time, which load disturbs least)")
     with tempfile.TemporaryDirectory() as folder:
+        from outreach_testing.icc import write_cmyk_profile
+
+        profile = write_cmyk_profile(Path(folder) / "press.icc")
         for name in FORMATS:
             results = {}
-            for mode in ("plain", "shipped"):
+            for mode in MODES:
                 runs = [json.loads(subprocess.run(
-                    [sys.executable, __file__, "--one", name, "--mode", mode, "--out", folder],
+                    [sys.executable, __file__, "--one", name, "--mode", mode, "--out", folder,
+                     "--profile", str(profile)],
                     check=True, capture_output=True, text=True).stdout)
                     for _ in range(rounds)]
                 results[mode] = (median([r["seconds"] for r in runs]),
@@ -112,6 +122,7 @@ def run(rounds: int = 3) -> dict[str, float]:
                                  median([r["peak_mb"] for r in runs]))
             (plain_s, plain_cpu, plain_mb) = results["plain"]
             (ours_s, ours_cpu, ours_mb) = results["shipped"]
+            (cmyk_s, cmyk_cpu, cmyk_mb) = results["cmyk"]
             size = Path(folder, f"{name}-shipped.pdf").stat().st_size / 1e6
             print(f"  {name}: {ours_s:5.2f} s wall, {ours_cpu:5.2f} s CPU, peak {ours_mb:4.0f} MB, "
                   f"PDF {size:.1f} MB (targets < {TARGET_SECONDS:.0f} s CPU: "
@@ -120,9 +131,16 @@ def run(rounds: int = 3) -> dict[str, float]:
             print(f"  {name} without face detection: {plain_s:5.2f} s wall, {plain_cpu:5.2f} s "
                   f"CPU, peak {plain_mb:4.0f} MB; ratio {ours_cpu / plain_cpu:.2f}x CPU, "
                   f"{ours_mb / plain_mb:.2f}x memory")
+            cmyk_size = Path(folder, f"{name}-cmyk.pdf").stat().st_size / 1e6
+            print(f"  {name} in CMYK (print_profile): {cmyk_s:5.2f} s wall, {cmyk_cpu:5.2f} s "
+                  f"CPU, peak {cmyk_mb:4.0f} MB, PDF {cmyk_size:.1f} MB (targets: "
+                  f"{verdict(cmyk_cpu < TARGET_SECONDS)}, {verdict(cmyk_mb < TARGET_MB)}); "
+                  f"{cmyk_cpu / ours_cpu:.2f}x CPU, {cmyk_mb / ours_mb:.2f}x memory of sRGB")
             figures |= {f"{name}_seconds": ours_s, f"{name}_cpu": ours_cpu,
                         f"{name}_peak_mb": ours_mb, f"{name}_plain_seconds": plain_s,
-                        f"{name}_plain_cpu": plain_cpu, f"{name}_plain_peak_mb": plain_mb}
+                        f"{name}_plain_cpu": plain_cpu, f"{name}_plain_peak_mb": plain_mb,
+                        f"{name}_cmyk_seconds": cmyk_s, f"{name}_cmyk_cpu": cmyk_cpu,
+                        f"{name}_cmyk_peak_mb": cmyk_mb}
     return figures
 
 
@@ -130,10 +148,11 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--one", choices=FORMATS)
-    parser.add_argument("--mode", choices=("shipped", "plain"), default="shipped")
+    parser.add_argument("--mode", choices=MODES, default="shipped")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--profile", type=Path, help="the CMYK profile of --mode cmyk")
     arguments = parser.parse_args()
     if arguments.one:
-        print(json.dumps(one(arguments.one, arguments.mode, arguments.out)))
+        print(json.dumps(one(arguments.one, arguments.mode, arguments.out, arguments.profile)))
     else:
         run(arguments.rounds)

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from outreach.config.secrets import looks_like_secret
@@ -41,6 +42,8 @@ class Field:
     ``check`` returns an error message for a bad value, or None.
     ``env`` marks a key that names an environment variable holding a secret:
     its value must be a variable name, never the secret itself.
+    ``path`` marks a key that names a file: ``~`` is expanded and a relative path
+    is taken from the folder of the file it is written in, before ``check``.
     """
 
     kind: type | tuple[type, ...]
@@ -51,6 +54,7 @@ class Field:
     choices: tuple[Any, ...] | None = None
     check: Callable[[Any], str | None] | None = None
     env: bool = False
+    path: bool = False
 
 
 def _type_name(kind: type | tuple[type, ...]) -> str:
@@ -164,6 +168,8 @@ class Checker:
                   "(e.g. VK_USER_TOKEN), not the secret itself; the value given was hidden"),
             )
             return _BAD
+        if field.path and isinstance(value, str) and value:
+            value = str((Path(self.source).parent / Path(value).expanduser()).absolute())
         if field.check is not None:
             message = field.check(value)
             if message:

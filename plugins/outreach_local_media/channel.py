@@ -11,11 +11,12 @@ import dataclasses
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from outreach.channels import (
+    AuthError,
     Capabilities,
     Channel,
     ChannelContext,
@@ -26,6 +27,7 @@ from outreach.channels import (
     Post,
     Published,
     Reconciled,
+    Returned,
     TextLimits,
     TransientError,
     _,
@@ -37,6 +39,7 @@ from outreach.channels import (
 )
 from outreach_local_media.mail import TLS_MODES
 from outreach_local_media.mailer import Mailer
+from outreach_local_media.posters.cmyk import ProfileError, profile_problem
 from outreach_local_media.posters.layouts import layout_problems, layouts_from
 from outreach_local_media.presskit import find_kit, write_kit
 
@@ -107,6 +110,10 @@ def _check_address(value: str) -> str | None:
     return check_email(value) if value else None
 
 
+def _check_print_profile(value: str) -> str | None:
+    return profile_problem(Path(value))
+
+
 def _check_port(value: int) -> str | None:
     return None if 0 < value < 65536 else _("must be a port number from 1 to 65535")
 
@@ -138,6 +145,19 @@ class LocalMediaChannel(Channel):
                                    help="Environment variable that holds the mail password"),
         "mail_from": Field(str, default=None, check=_check_address,
                            help="The sender's address (default: smtp_user)"),
+        "imap_server": Field(str, default=None,
+                             help="Mailbox of mail_from, read for e-mails that came back "
+                                  "undelivered, e.g. 'imap.yandex.ru' (default: not read)"),
+        "imap_port": Field(int, default=None, check=_check_port,
+                           help="993 for ssl, 143 for starttls (default by imap_tls)"),
+        "imap_tls": Field(str, default="ssl", choices=TLS_MODES,
+                          help="ssl, starttls, or none (a server on this machine only)"),
+        "imap_user": Field(str, default=None, help="Login at the mailbox (default: smtp_user)"),
+        "imap_password_env": Field(str, default=None, env=True,
+                                   help="Environment variable that holds the mailbox password "
+                                        "(default: the one smtp_password_env names)"),
+        "imap_folder": Field(str, default="INBOX",
+                             help="The mailbox folder bounces arrive in"),
         "mail_budget_mb": Field(float, default=15.0, check=_check_budget,
                                 help="Attachments of one e-mail stay under this many MB"),
         "signup_url": Field(str, default=None, check=_check_signup_url,
@@ -157,12 +177,15 @@ class LocalMediaChannel(Channel):
                                     help="The billboard's words, at most seven"),
         "crop_marks": Field(bool, default=False,
                             help="Crop marks outside the bleed of every poster PDF"),
+        "print_profile": Field(str, default=None, path=True, check=_check_print_profile,
+                               help="The print shop's CMYK colour profile (.icc): poster PDFs "
+                                    "are then in its inks (default: sRGB)"),
     }
     # A press release has room; print wants large photos (about A4 at 300 dpi).
     text_limits = TextLimits(max_text=20_000)
     media_limits = MediaLimits(max_side=4000, max_bytes=20 * 1024 * 1024, formats=("JPEG",),
                                max_photos=20, quality=92)
-    capabilities = Capabilities(reconcile=True)
+    capabilities = Capabilities(reconcile=True)  # returns=True when imap_server is set
 
     def __init__(self, context: ChannelContext, settings: Mapping[str, Any]) -> None:
         super().__init__(context, settings)
@@ -178,6 +201,8 @@ class LocalMediaChannel(Channel):
             if isinstance(item, dict) and item.get("email"):
                 self._emails[name] = item["email"]
         self.mailer = self._mailer()
+        if self.settings.get("imap_server"):
+            self.capabilities = Capabilities(reconcile=True, returns=True)
         self.layouts = layouts_from(self.settings.get("layouts"))
         unknown = [f for f in self.settings.get("posters") or [] if f not in self.layouts]
         if unknown:
@@ -201,6 +226,12 @@ class LocalMediaChannel(Channel):
         return Mailer(self, host=server, port=port, tls=tls, sender=sender,
                       budget=int(float(self.settings["mail_budget_mb"]) * 1024 * 1024),
                       emails=dict(self._emails))
+
+    def read_returns(self, record: Callable[[Returned], None]) -> int:
+        """E-mails to editors that came back undelivered (``bounce_reader``)."""
+        from outreach_local_media.bounce_reader import reader_for
+
+        return reader_for(self).read(record) if self.settings.get("imap_server") else 0
 
     def signup_link(self, code: str) -> str | None:
         template = self.settings.get("signup_url")
@@ -270,8 +301,13 @@ class LocalMediaChannel(Channel):
             if post.referral_code else "") if part)
         if marks is None:
             marks = bool(self.settings.get("crop_marks"))
+        profile = self.settings.get("print_profile")
         try:
-            return render_poster(content, chosen, folder, stem, marks=marks)
+            return render_poster(content, chosen, folder, stem, marks=marks,
+                                 print_profile=Path(profile) if profile else None)
+        except ProfileError as exc:  # the file changed since config was checked
+            raise PermanentError(_("channel {channel}: print_profile: {problem}").format(
+                channel=self.name, problem=exc)) from None
         except FileNotFoundError as exc:
             raise PermanentError(_("channel {channel}: photo {path} is missing; the poster "
                                    "was not made").format(channel=self.name,
@@ -331,7 +367,32 @@ class LocalMediaChannel(Channel):
                                .format(folder=self.root, free=format_number(free)))]
         if self.mailer is not None:
             results.append(self.mailer.check())
+        if self.settings.get("print_profile"):
+            results.append(_print_profile_check(Path(self.settings["print_profile"])))
+        if self.settings.get("imap_server"):
+            results.append(self._check_mailbox())
         return results
+
+    def _check_mailbox(self) -> CheckResult:
+        from outreach_local_media.bounce_reader import reader_for
+
+        try:
+            return reader_for(self).check()
+        except AuthError as exc:  # the password's variable is not set
+            return CheckResult(ok=False, message=str(exc),
+                               fix=_("set the variable before starting Outreach"))
+
+
+def _print_profile_check(path: Path) -> CheckResult:
+    from outreach_local_media.posters.cmyk import CmykProfile
+
+    try:
+        profile = CmykProfile(path)
+    except ProfileError as exc:
+        return CheckResult(ok=False, message=_("print_profile: {problem}").format(problem=exc))
+    return CheckResult(ok=True, message=_("poster PDFs are in CMYK for the print profile "
+                                          "\"{name}\" ({path})").format(
+        name=profile.description, path=path))
 
 
 def _report(story: Post) -> Report:

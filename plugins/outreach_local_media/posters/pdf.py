@@ -14,7 +14,9 @@ What a print shop checks, and where it comes from here:
   BleedBox say which is which; with ``marks`` the page grows by a margin that
   carries crop marks at the trim lines, outside the bleed.
 - Colours are sRGB, declared by an sRGB ICC profile as the document's output
-  intent (the profile Pillow's ImageCms makes, IEC 61966-2.1).
+  intent (the profile Pillow's ImageCms makes, IEC 61966-2.1); or, given a
+  print shop's CMYK profile (``cmyk``), CMYK converted through it, with that
+  profile as the output intent.
 """
 
 from __future__ import annotations
@@ -31,7 +33,11 @@ from outreach_local_media.posters.photos import place_photo
 from outreach_local_media.posters.textfit import REGULAR, font
 
 if TYPE_CHECKING:
+    from PIL import Image as PILImage
     from reportlab.pdfgen.canvas import Canvas
+
+    from outreach_local_media.posters.cmyk import CmykProfile
+    from outreach_local_media.posters.page import Colour
 
 MARKS_MM = 10.0  # margin outside the bleed that holds the crop marks
 MARK_GAP_MM = 2.0  # crop marks start this far outside the bleed, never inside it
@@ -40,8 +46,10 @@ JPEG_QUALITY = 92
 OUTLINE_ABOVE_PT = 1000
 
 
-def write_pdf(page: Page, layout: Layout, out: IO[bytes], *, marks: bool = False) -> None:
-    """Draw ``page`` (laid out in ``layout.pixels``) as a one-page print PDF into ``out``."""
+def write_pdf(page: Page, layout: Layout, out: IO[bytes], *, marks: bool = False,
+              cmyk: CmykProfile | None = None) -> None:
+    """Draw ``page`` (laid out in ``layout.pixels``) as a one-page print PDF into ``out``;
+    in the inks of ``cmyk`` when given, else in sRGB."""
     from reportlab import rl_config
     from reportlab.pdfgen.canvas import Canvas
 
@@ -65,22 +73,33 @@ def write_pdf(page: Page, layout: Layout, out: IO[bytes], *, marks: bool = False
     canvas.setBleedBox((margin - bleed, margin - bleed, margin + trim_w + bleed,
                         margin + trim_h + bleed))
     bleed_px = bleed / k
-    drawer = _Drawer(canvas, page, k, margin, bleed_px, fonts)
+    drawer = _Drawer(canvas, page, k, margin, bleed_px, fonts, cmyk)
     for item in page.items:
         drawer.draw(item)
     if marks:
-        _crop_marks(canvas, margin, trim_w, trim_h, bleed)
-    _srgb_output_intent(canvas)
+        _crop_marks(canvas, margin, trim_w, trim_h, bleed, registration=cmyk is not None)
+    if cmyk is None:
+        _srgb_output_intent(canvas)
+    else:
+        _output_intent(canvas, cmyk.data, 4, cmyk.description)
     canvas.showPage()
     canvas.save()
 
 
 class _Drawer:
     def __init__(self, canvas: Canvas, page: Page, k: float, margin: float,
-                 bleed_px: float, fonts: dict[Path, str]) -> None:
+                 bleed_px: float, fonts: dict[Path, str], cmyk: CmykProfile | None) -> None:
         self.canvas, self.page, self.k, self.margin = canvas, page, k, margin
         self.bleed_px = bleed_px
         self.fonts = fonts
+        self.cmyk = cmyk
+
+    def colour(self, colour: Colour) -> None:
+        """Fill with ``colour`` (sRGB), in the print profile's inks when there is one."""
+        if self.cmyk is None:
+            self.canvas.setFillColorRGB(*(c / 255 for c in colour))
+        else:
+            self.canvas.setFillColorCMYK(*self.cmyk.ink(colour))
 
     def x(self, px: float) -> float:
         return self.margin + px * self.k
@@ -111,7 +130,7 @@ class _Drawer:
 
     def fill(self, item: Fill) -> None:
         left, top, right, bottom = self.bled(item.box)
-        self.canvas.setFillColorRGB(*(c / 255 for c in item.colour))
+        self.colour(item.colour)
         self.canvas.rect(self.x(left), self.y(bottom), (right - left) * self.k,
                          (bottom - top) * self.k, stroke=0, fill=1)
 
@@ -120,7 +139,7 @@ class _Drawer:
         ascent = font(item.font, item.size).getmetrics()[0]
         size = item.size * self.k
         x, y = self.x(item.x), self.y(item.y + ascent)
-        self.canvas.setFillColorRGB(*(c / 255 for c in item.colour))
+        self.colour(item.colour)
         if size <= OUTLINE_ABOVE_PT:
             self.canvas.setFont(name, size)
             self.canvas.drawString(x, y, item.text)
@@ -143,9 +162,15 @@ class _Drawer:
         left, top, right, bottom = self.bled(item.frame)
         size = (max(1, math.ceil(right - left)), max(1, math.ceil(bottom - top)))
         placed = place_photo(item.path, size, crop=item.crop, enlarge=False)
+        photo = placed.image
+        if self.cmyk is not None:
+            photo = self.cmyk.image(placed.image)
+            placed.image.close()  # the sRGB pixels go before the JPEG is written
         data = io.BytesIO()
-        placed.image.save(data, "JPEG", quality=JPEG_QUALITY, optimize=True)
-        placed.image.close()
+        # Pillow writes CMYK JPEGs inverted, as Adobe's do (APP14); reportlab's
+        # DCTDecode image says so with its Decode [1 0 1 0 1 0 1 0].
+        photo.save(data, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        photo.close()
         data.seek(0)
         self.canvas.drawImage(ImageReader(data), self.x(left), self.y(bottom),
                               (right - left) * self.k, (bottom - top) * self.k)
@@ -161,7 +186,9 @@ class _Drawer:
         factor = min(1.0, native[0] / max(1, right - left))
         logo = logo_image(item.path, (max(1, round((right - left) * factor)),
                                       max(1, round((bottom - top) * factor))))
-        self.canvas.drawImage(ImageReader(logo), self.x(left), self.y(bottom),
+        reader = (ImageReader(logo) if self.cmyk is None
+                  else _with_alpha(self.cmyk.image(logo.convert("RGB")), logo.getchannel("A")))
+        self.canvas.drawImage(reader, self.x(left), self.y(bottom),
                               (right - left) * self.k, (bottom - top) * self.k, mask="auto")
 
     def code(self, item: Code) -> None:
@@ -174,10 +201,10 @@ class _Drawer:
         left, top, right, _bottom = item.box
         module = (right - left) / len(rows) * self.k
         canvas = self.canvas
-        canvas.setFillColorRGB(1, 1, 1)
+        self.colour((255, 255, 255))
         canvas.rect(self.x(left), self.y(top) - module * len(rows), module * len(rows),
                     module * len(rows), stroke=0, fill=1)
-        canvas.setFillColorRGB(0, 0, 0)
+        self.colour((0, 0, 0))
         path = canvas.beginPath()
         for row, cells in enumerate(rows):
             column = 0
@@ -256,10 +283,13 @@ def _register(path: Path) -> str:
 
 
 def _crop_marks(canvas: Canvas, margin: float, width: float, height: float,
-                bleed: float) -> None:
+                bleed: float, *, registration: bool) -> None:
     gap = MARK_GAP_MM / MM_PER_INCH * POINTS_PER_INCH
     start, end = margin - bleed - gap, 0.0  # from just outside the bleed to the sheet edge
-    canvas.setStrokeColorRGB(0, 0, 0)
+    if registration:  # on every plate, so each ink's sheet shows where to cut
+        canvas.setStrokeColorCMYK(1, 1, 1, 1)
+    else:
+        canvas.setStrokeColorRGB(0, 0, 0)
     canvas.setLineWidth(MARK_WIDTH_PT)
     lines = []
     for x in (margin, margin + width):
@@ -271,19 +301,41 @@ def _crop_marks(canvas: Canvas, margin: float, width: float, height: float,
     canvas.lines(lines)
 
 
+def _with_alpha(image: PILImage.Image, alpha: PILImage.Image) -> Any:
+    """A reportlab image of ``image`` (CMYK) with ``alpha`` as its soft mask
+    (drawn with ``mask="auto"``): reportlab keeps transparency for RGBA only."""
+    from reportlab.lib.utils import ImageReader
+
+    class WithAlpha(ImageReader):
+        def getRGBData(self) -> bytes:
+            data: bytes = super().getRGBData()  # type: ignore[no-untyped-call]
+            # What reportlab's own RGBA path sets; PDFImageXObject makes it the SMask.
+            self._dataA = ImageReader(alpha)
+            return data
+
+    return WithAlpha(image)
+
+
 def _srgb_output_intent(canvas: Canvas) -> None:
     from PIL import ImageCms
-    from reportlab.pdfbase import pdfdoc
 
     profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    stream = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"N": 3}), profile,
+    _output_intent(canvas, profile, 3, "sRGB IEC61966-2.1")
+
+
+def _output_intent(canvas: Canvas, profile: bytes, components: int, name: str) -> None:
+    """Declare ``profile`` (ICC, ``components`` colours) the colours the file was made
+    for: a PDF/X output intent (ISO 15930, /S /GTS_PDFX)."""
+    from reportlab.pdfbase import pdfdoc
+
+    stream = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"N": components}), profile,
                               filters=[pdfdoc.PDFZCompress])
     document = canvas._doc  # type: ignore[attr-defined]  # no public way to the catalog
     intent = pdfdoc.PDFDictionary({
         "Type": pdfdoc.PDFName("OutputIntent"),
         "S": pdfdoc.PDFName("GTS_PDFX"),
-        "OutputConditionIdentifier": pdfdoc.PDFString("sRGB IEC61966-2.1"),
-        "Info": pdfdoc.PDFString("sRGB IEC61966-2.1"),
+        "OutputConditionIdentifier": pdfdoc.PDFString(name),
+        "Info": pdfdoc.PDFString(name),
         "DestOutputProfile": document.Reference(stream),
     })
     catalog = document.Catalog

@@ -4,6 +4,8 @@ The page is laid out once (``designs``) as a list of things to draw
 (``page``); the PDF draws that list with vector text and the photos' own
 pixels (``pdf``), the preview draws it with Pillow at 1600 pixels on the long
 side (the social card at its own 1080). Neither makes a print-size raster.
+With a print shop's CMYK profile the PDF is in its inks (``cmyk``); the
+preview stays sRGB, for screens.
 """
 
 from __future__ import annotations
@@ -37,13 +39,19 @@ class PosterResult:
 
 
 def render_poster(content: PosterContent, layout: Layout, out_dir: Path, name: str, *,
-                  marks: bool = False) -> PosterResult:
+                  marks: bool = False, print_profile: Path | None = None) -> PosterResult:
     """Compose ``content`` in ``layout``; write ``<name>.png`` (and ``<name>.pdf``, with
-    crop marks when ``marks``) in ``out_dir``. Files are renamed into place only when
-    complete.
+    crop marks when ``marks``, in CMYK for the ICC output profile ``print_profile`` when
+    given) in ``out_dir``. Files are renamed into place only when complete.
 
-    Raises OSError when a photo or the logo cannot be read or the folder written.
+    Raises ProfileError when ``print_profile`` is no CMYK output profile, OSError when a
+    photo or the logo cannot be read or the folder written.
     """
+    cmyk = None
+    if print_profile is not None and layout.pdf:
+        from outreach_local_media.posters.cmyk import CmykProfile
+
+        cmyk = CmykProfile(print_profile)
     composer = Composer(layout, content)
     compose(composer)
     page = composer.page
@@ -53,7 +61,7 @@ def render_poster(content: PosterContent, layout: Layout, out_dir: Path, name: s
         from outreach_local_media.posters.pdf import write_pdf
 
         pdf = out_dir / f"{name}.pdf"
-        _save(pdf, lambda out: write_pdf(page, layout, out, marks=marks))
+        _save(pdf, lambda out: write_pdf(page, layout, out, marks=marks, cmyk=cmyk))
     scale = min(1.0, PREVIEW_SIDE / max(page.width, page.height)) if layout.pdf else 1.0
     image = preview(page, scale)
     png = out_dir / f"{name}.png"
