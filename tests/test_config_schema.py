@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -76,6 +77,19 @@ def test_env_field_accepts_a_variable_name() -> None:
     out = check.table({"token_env": "VK_USER_TOKEN"}, {"token_env": Field(str, env=True)})
     assert check.ok and out["token_env"] == "VK_USER_TOKEN"
 
+
+def test_a_path_field_starts_at_the_folder_of_its_file(tmp_path: Path) -> None:
+    seen: list[str] = []
+    fields = {"profile": Field(str, path=True, check=lambda v: seen.append(v) or None),
+              "name": Field(str)}
+    check = Checker(str(tmp_path / "config.toml"))
+    out = check.table({"profile": "shop.icc", "name": "shop.icc"}, fields)
+    assert out["profile"] == str(tmp_path / "shop.icc") == seen[0]  # what the check saw
+    assert out["name"] == "shop.icc"  # other text stays as written
+    elsewhere = check.table({"profile": "/srv/icc/shop.icc"}, fields)
+    assert elsewhere["profile"] == "/srv/icc/shop.icc"
+    home = check.table({"profile": "~/shop.icc"}, fields)
+    assert home["profile"] == str(Path("~/shop.icc").expanduser())
 
 def test_line_offset_points_into_the_enclosing_file() -> None:
     # Front matter starts after a "+++" line: its TOML line 1 is the file's line 2.

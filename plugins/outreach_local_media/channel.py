@@ -400,6 +400,8 @@ def _report(story: Post) -> Report:
 
     photo = story.photos[0] if story.photos else None
     when = (story.extra or {}).get("event_date")
+    if isinstance(when, str):  # a publication's post gives it as ISO text (2026-10-14)
+        when = dt.date.fromisoformat(when)
     return Report(title=story.title, photo=photo.path if photo else None,
                   caption=(photo.caption or "") if photo else "",
                   credit=(photo.credit or "") if photo else "",

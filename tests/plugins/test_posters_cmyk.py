@@ -204,6 +204,8 @@ def scanner_profile(path: Path, cmyk: Path) -> Path:
     (lambda folder, cmyk: scanner_profile(folder / "scan.icc", cmyk),
      "is a colour profile for a scanner (CMYK), not for printing in CMYK"),
     (lambda folder, cmyk: _cut(folder / "cut.icc", cmyk), "damaged"),
+    (lambda folder, cmyk: _one_way(folder / "proof.icc", cmyk),
+     "is a CMYK profile that cannot convert colours into CMYK"),
 ])
 def test_a_wrong_profile_file_is_a_config_error_naming_setting_and_file(
         tmp_path: Path, profile: Path, make: Any, says: str) -> None:
@@ -218,6 +220,14 @@ def test_a_wrong_profile_file_is_a_config_error_naming_setting_and_file(
 
 def _text(path: Path) -> Path:
     path.write_text("ISO Coated v2 — see the print shop's website\n", encoding="utf-8")
+    return path
+
+
+def _one_way(path: Path, cmyk: Path) -> Path:
+    """The profile with its Lab-to-CMYK table renamed away: it can only show CMYK."""
+    data = cmyk.read_bytes()
+    assert data.count(b"B2A0") == 1  # in the tag table only
+    path.write_bytes(data.replace(b"B2A0", b"B2A9"))
     return path
 
 
