@@ -46,7 +46,7 @@ import re
 import sys
 import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -115,6 +115,7 @@ __all__ = [
     "Reconciled",
     "Records",
     "Reply",
+    "Returned",
     "SignupDesk",
     "TextLimits",
     "TransientError",
@@ -172,6 +173,7 @@ class Capabilities:
     reconcile: bool = False  # reconcile() can tell whether a post exists
     signups: bool = False  # start_intake() receives sign-ups
     contact_button: bool = False  # Reply.ask_contact shows a "share my phone" button
+    returns: bool = False  # read_returns() finds what came back after publishing
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,19 @@ class Reconciled:
 
     exists: bool | None  # True: it was posted; False: it was not; None: cannot tell
     published: Published | None = None
+
+
+@dataclass(frozen=True)
+class Returned:
+    """A publication that did not reach someone after all, learned after it was published
+    (an e-mail to editors that came back undelivered)."""
+
+    idempotency_key: str  # the publication's ``Post.idempotency_key``
+    #: Names this return for ever (e.g. the returned letter's Message-ID), so it is
+    #: recorded once however often it is passed on. At most 200 characters.
+    key: str
+    #: For the coordinators, in plain words: what came back, and what to do about it.
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -656,6 +671,20 @@ class Channel(ABC):
     def audience(self) -> int | None:
         """Current member or subscriber count, or None when unknown."""
         return None
+
+    def read_returns(self, record: Callable[[Returned], None]) -> int:
+        """Look for publications that came back after they were published (mail that
+        bounced) and pass each to ``record``; return how many were passed.
+
+        ``record`` fails the publication and tells the coordinators, once per
+        ``Returned.key`` however often it is called, so mark a return handled on the
+        platform (a bounce read) only after ``record`` returns: a crash between the
+        two loses nothing. Leave alone what is not a return. Called on a schedule
+        under ``outreach run`` when ``capabilities.returns`` is true. Raise
+        ``TransientError`` when the platform cannot be reached, ``AuthError`` when it
+        refuses the login. Default: nothing comes back.
+        """
+        return 0
 
     def check(self) -> list[CheckResult]:
         """Verify tokens and rights against the platform; say what to fix."""

@@ -25,7 +25,7 @@ with ``outreach.channels`` this is everything a plugin imports from Outreach.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
@@ -43,6 +43,7 @@ from outreach.i18n import (
 if TYPE_CHECKING:
     from outreach.channels import Channel, Post
     from outreach.cli import App
+    from outreach.engine.returns import ReturnsReport
     from outreach.errors import NotFoundError, OutreachError, did_you_mean
     from outreach.signups.placements import Placement
 
@@ -86,6 +87,13 @@ class Outreach:
 
     def __init__(self, app: App) -> None:
         self._app = app
+        registry = app.registry
+        if registry.records is None:
+            # A channel's notes (the e-mails it sent) live in the store, as under
+            # ``outreach run``, so a command sees what the service did.
+            from outreach.engine.records import StoreRecords
+
+            registry.records = lambda name: StoreRecords(app.store, name)
 
     @property
     def config_source(self) -> str:
@@ -128,6 +136,16 @@ class Outreach:
             return story_post(session, self._app.config, get_story(session, story_id),
                               channel.media_limits, idempotency_key=idempotency_key,
                               referral_code=referral_code, signup_link=signup_link)
+
+    def read_returns(self, names: Collection[str]) -> ReturnsReport:
+        """Ask channels ``names`` what came back after publishing (e-mails that bounced),
+        as ``outreach run`` does on its schedule: each return fails its publication and
+        is told to the coordinators, once. ``recorded`` lists (publication id, reason) of
+        those new now; ``problems`` the channels that could not be read, and why."""
+        from outreach.engine.returns import read_returns
+
+        report: ReturnsReport = read_returns(self._app.store, self._app.registry, names)
+        return report
 
     def placement(self, name: str, campaign: str | None = None) -> Placement:
         """The referral code of a placement (where a poster goes), made on first use.

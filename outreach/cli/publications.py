@@ -57,6 +57,10 @@ def _error(text: str | None) -> str | None:
 
 def _row(row: PublicationRow, zone: zoneinfo.ZoneInfo, fmt: str) -> dict[str, Any]:
     full = fmt != "table"
+    error = _error(row.last_error) if full else _short(_error(row.last_error), ERROR_WIDTH)
+    # A publication that failed after it went out (an e-mail that came back) keeps its
+    # link, but what a person must see is why it failed.
+    failed = row.status == PublicationStatus.failed.value and row.last_error
     return {
         "id": row.id, "status": row.status if full else label(row.status, PublicationStatus),
         "campaign": row.campaign, "channel": row.channel,
@@ -64,8 +68,7 @@ def _row(row: PublicationRow, zone: zoneinfo.ZoneInfo, fmt: str) -> dict[str, An
                                         else _short(row.story_title, TITLE_WIDTH) or ""),
         "slot": moment(row.slot, zone) if not full else row.slot.astimezone(zone),
         "attempts": row.attempts if full else number(row.attempts),
-        "url_or_error": row.url or (_error(row.last_error) if full
-                                    else _short(_error(row.last_error), ERROR_WIDTH)),
+        "url_or_error": error if failed else row.url or error,
     }
 
 

@@ -13,8 +13,7 @@ import click
 from outreach.cli.output import FORMATS, MISSING, moment, number, render
 from outreach.cli.output import HEADERS as SHARED_HEADERS
 from outreach.cli.when import WHEN, When
-from outreach.db.models import METRICS
-from outreach.db.states import SlotOutcome, label
+from outreach.db.states import METRICS, SlotOutcome, label
 from outreach.i18n import (
     N_,
     _,

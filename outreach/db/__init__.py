@@ -1,8 +1,10 @@
 """The store: opening it, keeping its schema current (Alembic, applied on start), checking it.
 
 ``models`` holds the tables and ``states`` the states and kinds they record
-(importable without SQLAlchemy); ``migrations`` the frozen Alembic revisions
-that build them. ``sqlite`` holds what is particular to an SQLite file (making
+(importable without SQLAlchemy); ``tables`` the columns that read-only
+commands query, as SQLAlchemy Core tables that load without the models, and
+``lookups`` finds rows by the names people type; ``migrations`` the frozen
+Alembic revisions that build them. ``sqlite`` holds what is particular to an SQLite file (making
 it, its pragmas, its check and backup); ``failures`` turns the driver's errors
 that a person must act on into one-line messages; ``upsert`` spells "insert,
 or else" for each dialect.
@@ -26,7 +28,7 @@ from outreach.i18n import N_, _, ngettext
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
     from alembic.script import ScriptDirectory
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -95,7 +97,7 @@ class Store:
     """The database: an engine, sessions, the schema's revision and its health."""
 
     def __init__(self, url: str) -> None:
-        from sqlmodel import create_engine
+        from sqlalchemy import create_engine
 
         from outreach.db import failures, sqlite
 
@@ -125,6 +127,13 @@ class Store:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for queries that only read: SQLAlchemy Core, no ORM or models
+        loaded (what ``outreach stats`` needs to start fast)."""
+        with self.engine.connect() as connection:
+            yield connection
 
     def _script(self) -> ScriptDirectory:
         return _script()

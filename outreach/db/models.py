@@ -13,12 +13,14 @@ import sqlalchemy as sa
 from sqlmodel import Column, Field, SQLModel
 
 # Re-exported: the store's vocabulary.
+from outreach.db.states import METRICS as METRICS
 from outreach.db.states import AttemptOutcome as AttemptOutcome
 from outreach.db.states import PublicationStatus as PublicationStatus
 from outreach.db.states import SignupStatus as SignupStatus
 from outreach.db.states import SlotOutcome as SlotOutcome
 from outreach.db.states import StoryKind as StoryKind
 from outreach.db.states import StoryStatus as StoryStatus
+from outreach.db.tables import UTCDateTime as UTCDateTime
 
 if TYPE_CHECKING:
     class _Table(SQLModel):
@@ -26,25 +28,6 @@ if TYPE_CHECKING:
         __table__: ClassVar[sa.Table]
 else:
     _Table = SQLModel
-
-
-class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
-    """Stores naive UTC, returns aware UTC; refuses naive datetimes on the way in."""
-
-    impl = sa.DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the store; times must be timezone-aware")
-        return value.astimezone(dt.UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=dt.UTC)
 
 
 def utcnow() -> dt.datetime:
@@ -163,10 +146,6 @@ class EngagementFigures(_Table):
     shares: int | None = None
     comments: int | None = None
     reactions: int | None = None
-
-
-#: The engagement metrics, in the order listings show them: one name per figure above.
-METRICS: tuple[str, ...] = tuple(EngagementFigures.model_fields)
 
 
 class EngagementSnapshot(EngagementFigures, table=True):

@@ -142,8 +142,7 @@ def _configure(dbapi_connection: sqlite3.Connection, *, foreign_keys: bool) -> N
 
 def engine(url: str, path: Path | None) -> Engine:
     """The store's engine: every connection with the pragmas above, errors translated."""
-    from sqlalchemy import event
-    from sqlmodel import create_engine
+    from sqlalchemy import create_engine, event
 
     made = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT})
 
@@ -166,8 +165,7 @@ def migration_engine(url: str, path: Path | None) -> Engine:
     alters a table by copying it, and dropping the old copy of a referenced
     table would fail; the migration runner checks every reference afterwards.
     """
-    from sqlalchemy import event
-    from sqlmodel import create_engine
+    from sqlalchemy import create_engine, event
 
     made = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT})
 

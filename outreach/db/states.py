@@ -7,6 +7,10 @@ from collections.abc import Callable
 
 from outreach.i18n import pgettext
 
+#: The engagement metrics, in the order listings show them: the columns of
+#: ``EngagementFigures`` (``models``), NULL where a platform does not tell.
+METRICS: tuple[str, ...] = ("views", "likes", "shares", "comments", "reactions")
+
 
 class StoryKind(enum.StrEnum):
     photo_report = "photo-report"

@@ -33,6 +33,14 @@ def idempotency_key(publication_id: int, story_id: int, channel: str,
     return f"outreach-{publication_id}-{digest[:12]}"
 
 
+def publication_id_of(key: str) -> int | None:
+    """The publication ``idempotency_key`` names, or None for a key it never made."""
+    parts = key.split("-")
+    if len(parts) != 3 or parts[0] != "outreach" or not parts[1].isdigit():
+        return None
+    return int(parts[1])
+
+
 def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
                publication_id: int, channel: Channel, cache: RenditionCache) -> Post:
     """Render publication ``publication_id`` for ``channel``.

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from outreach.db.lookups import campaign_id_for
 from outreach.db.models import (
     AttemptOutcome,
     Campaign,
@@ -26,7 +27,7 @@ from outreach.db.models import (
     Story,
     utcnow,
 )
-from outreach.errors import NotFoundError, StateError, did_you_mean
+from outreach.errors import NotFoundError, StateError
 from outreach.i18n import _
 
 if TYPE_CHECKING:
@@ -72,20 +73,6 @@ class PublicationDetail:
     engagement: EngagementSnapshot | None = None
 
 
-def campaign_id_for(session: Session, slug: str) -> int:
-    """The id of the campaign ``slug``; NotFoundError with a did-you-mean otherwise."""
-    from sqlmodel import select
-
-    found = session.exec(select(Campaign.id).where(Campaign.slug == slug)).first()
-    if found is None:
-        slugs = list(session.exec(select(Campaign.slug)))
-        known = ", ".join(sorted(slugs)) if slugs else _("none yet")
-        raise NotFoundError(_("no campaign {slug!r} in the store{hint}; campaigns in the "
-                              "store: {known}").format(slug=slug, hint=did_you_mean(slug, slugs),
-                                                       known=known))
-    return found
-
-
 def list_publications(session: Session, *, statuses: tuple[str, ...] = (),
                       campaign: str | None = None, channel: str | None = None,
                       since: dt.datetime | None = None, limit: int = 50) -> list[PublicationRow]:
@@ -105,7 +92,7 @@ def list_publications(session: Session, *, statuses: tuple[str, ...] = (),
     if statuses:
         query = query.where(p.status.in_(statuses))
     if campaign is not None:
-        query = query.where(p.campaign_id == campaign_id_for(session, campaign))
+        query = query.where(p.campaign_id == campaign_id_for(session.connection(), campaign))
     if channel is not None:
         query = query.where(p.channel == channel)
     if since is not None:

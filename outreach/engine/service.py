@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from outreach.channels import Channel
     from outreach.config import Config
     from outreach.db import Store
+    from outreach.engine.returns import ReturnsReport
     from outreach.errors import Problem
     from outreach.platforms.registry import Registry
     from outreach.signups.desk import StoreDesk
@@ -50,6 +51,8 @@ log = logging.getLogger("outreach.service")
 RELOAD_EVERY = dt.timedelta(seconds=5)
 SWEEP_EVERY = dt.timedelta(seconds=60)
 COLLECT_EVERY = dt.timedelta(minutes=10)
+#: How often channels are asked what came back (e-mails to editors that bounced).
+RETURNS_EVERY = dt.timedelta(minutes=10)
 # How often reporters and coordinators are told what became of publications.
 NEWS_EVERY = dt.timedelta(minutes=1)
 TIDY_EVERY = dt.timedelta(hours=1)  # unfinished sign-ups and old bot events: see tidy()
@@ -228,6 +231,12 @@ class Service:
         collect_engagement(self.store, self.registry, now, self.speed)
         collect_audience(self.store, self.registry, now, self.speed)
 
+    def read_returns(self) -> ReturnsReport:
+        """Record publications that came back after publishing (``outreach.engine.returns``)."""
+        from outreach.engine.returns import read_returns
+
+        return read_returns(self.store, self.registry)
+
     def tidy(self) -> int:
         """Erase what people said in sign-up dialogs they left (``[signups]`` says when),
         and forget the ids of the bots' events that can no longer come again."""
@@ -289,6 +298,7 @@ class Service:
                     break
             self._wake.wait(timeout=1.0)
         self.collect()
+        report.problems.extend(self.read_returns().problems)
         return report
 
     def start(self) -> None:
@@ -316,6 +326,9 @@ class Service:
                       seconds=RELOAD_EVERY.total_seconds())
         sched.add_job(self.scheduled_collect, "interval", id="collect",
                       seconds=max(5.0, COLLECT_EVERY.total_seconds() / self.speed),
+                      next_run_time=dt.datetime.now(dt.UTC))
+        sched.add_job(self.scheduled_returns, "interval", id="returns",
+                      seconds=max(5.0, RETURNS_EVERY.total_seconds() / self.speed),
                       next_run_time=dt.datetime.now(dt.UTC))
         sched.add_job(self.scheduled_beat, "interval", id="heartbeat",
                       seconds=heartbeat.EVERY.total_seconds())
@@ -347,6 +360,11 @@ class Service:
     def scheduled_collect(self) -> None:
         with self.alarm.job(lambda: _("Collecting engagement failed; trying again later")):
             self.collect()
+
+    def scheduled_returns(self) -> None:
+        with self.alarm.job(lambda: _("Reading what came back (bounced e-mails) failed; "
+                                      "trying again later")):
+            self.read_returns()
 
     def scheduled_beat(self) -> None:
         with self.alarm.job(lambda: _("Recording that the service is running failed")):

@@ -7,5 +7,6 @@ and erases unfinished sign-ups; ``merging`` lists sign-ups that share a phone
 and merges them when a coordinator says so; ``offline`` adds sign-ups typed in
 from phone calls and paper forms; ``phones`` normalises Russian phone numbers;
 ``referrals`` makes, finds and matches the codes that attribute a sign-up to a
-post or poster; ``joins`` attributes community joins to posts.
+post or poster, and ``sources`` names the kinds of source; ``joins``
+attributes community joins to posts.
 """

@@ -26,8 +26,8 @@ from outreach.db.models import SignUp
 from outreach.db.states import SignupStatus
 from outreach.errors import StateError
 from outreach.i18n import _
-from outreach.signups.records import COORDINATOR_SOURCES as COORDINATOR_SOURCES
 from outreach.signups.records import get_signup
+from outreach.signups.sources import COORDINATOR_SOURCES as COORDINATOR_SOURCES
 
 if TYPE_CHECKING:
     from sqlmodel import Session

@@ -11,6 +11,7 @@ from outreach.db.states import SignupStatus
 from outreach.errors import NotFoundError
 from outreach.i18n import _
 from outreach.signups import events
+from outreach.signups.sources import COORDINATOR_SOURCES
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -171,26 +172,12 @@ def apply_fields(row: SignUp, fields: dict[str, Any]) -> None:
             setattr(row, name, value)
 
 
-#: Where a sign-up came from, as ``came_from`` names it in listings and ``stats --by home``.
-CAME_FROM = ("publication", "placement", "outlet", "offline", "unattributed")
-#: Sources a coordinator types in (a phone call, paper forms), not a bot's dialog.
-COORDINATOR_SOURCES = ("offline", "csv")
-
-
 def came_from(row: SignUp, where: Origin | None) -> str:
     """The kind of a sign-up's source: its code's kind (a post, a poster or stand, a press
     outlet); without a code, offline (a coordinator typed it in) or unattributed."""
     if where is not None:
         return where.kind
     return "offline" if row.source in COORDINATOR_SOURCES else "unattributed"
-
-
-def came_from_sql(source: Any, code_kind: Any) -> Any:
-    """``came_from`` in SQL, for a sign-up's ``source`` and its code's ``kind`` (NULL: none)."""
-    import sqlalchemy as sa
-
-    return sa.case((code_kind.is_not(None), code_kind),
-                   (source.in_(COORDINATOR_SOURCES), "offline"), else_="unattributed")
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,17 @@
 The one place that makes codes, finds them and matches the code a person
 brings. Each code has two forms. ``code`` is long and unguessable, for links
 nobody reads: the sign-up deep link of an online post
-(``https://t.me/<bot>?start=<code>``) and the QR code on a poster.
-``short_code`` is what a person says on the phone or types from paper: three
-letters for the place and a number, "МАС-7", made and matched as
+(``https://t.me/<bot>?start=<code>``) and the QR code of a poster made with a
+publication. ``short_code`` is what a person says on the phone or types from
+paper: three letters for the place and a number, "МАС-7", made and matched as
 ``outreach.signups.spoken`` says (letters that read the same in Russian and
-Latin; "сне-1", "CHE 1" and "CHE-O1" are the same code). Links printed as
-text (a press release's) carry it in its stored Latin form ("?start=MAC-7"):
-Telegram's start parameter takes only A-Z, a-z, 0-9, _ and -. Wherever a
-link's code comes back (``match_code``), either form is found.
+Latin; "сне-1", "CHE 1" and "CHE-O1" are the same code). The links of
+placements and outlets (a press release's, a placement poster's QR code)
+carry it in its stored Latin form ("?start=MAC-7"): Telegram's start
+parameter takes only A-Z, a-z, 0-9, _ and - (Bot API,
+``InlineQueryResultsButton.start_parameter``). Wherever a link's code comes
+back (``match_code``), either form is found, so links printed before keep
+working.
 
 Every publication gets a code when it is planned (``publication_codes``).
 Codes for placements (a poster at one office for one campaign) and for

@@ -89,7 +89,7 @@ def compute_stats(store: Store, *, zone: zoneinfo.ZoneInfo, since: dt.datetime |
     ``rows_only``: the table's rows and total, nothing else (what CSV holds): no top
     stories, audience, slot warnings, funnel or unattributed count.
     """
-    from outreach.engine.publications import campaign_id_for
+    from outreach.db.lookups import campaign_id_for
     from outreach.stats import queries
 
     if by not in GROUPINGS:
@@ -97,9 +97,8 @@ def compute_stats(store: Store, *, zone: zoneinfo.ZoneInfo, since: dt.datetime |
     report = StatsReport(since=since, until=until, by=by, zone=zone, rows=[], total=Figures(),
                          top_stories=[], audience=[], warnings=[], unattributed_signups=0,
                          stories={})
-    with store.session() as session:
-        campaign_id = campaign_id_for(session, campaign) if campaign is not None else None
-        connection = session.connection()
+    with store.reading() as connection:
+        campaign_id = campaign_id_for(connection, campaign) if campaign is not None else None
         grains = queries.grains(connection, since, until, campaign_id, channel, by, zone)
         by_story = grains if by == "story" else [] if rows_only else queries.grains(
             connection, since, until, campaign_id, channel, "story", zone)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from outreach.db.models import AudienceJoin, AudienceSnapshot
+from outreach.db import tables
 from outreach.stats.queries import in_period
 
 
@@ -34,11 +34,11 @@ def audience_days(connection: sa.Connection, zone: zoneinfo.ZoneInfo,
                   since: dt.datetime | None, until: dt.datetime | None,
                   channels: list[str] | None = None) -> list[AudienceDay]:
     """Per channel, per day of [since, until) with a count or a join, in date order."""
-    a = AudienceSnapshot.__table__.c
+    a = tables.audiencesnapshot.c
     query = (sa.select(a.channel, a.taken_at, a.members)
              .where(a.members.is_not(None), *in_period(a.taken_at, since, until))
              .order_by(a.channel, a.taken_at, a.id))
-    j = AudienceJoin.__table__.c
+    j = tables.audiencejoin.c
     joins = (sa.select(j.channel, j.joined_at, j.publication_id.is_not(None))
              .where(*in_period(j.joined_at, since, until)))
     if channels is not None:

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from outreach.db.models import METRICS
+from outreach.db.states import METRICS
 
 INTERACTIONS = ("likes", "shares", "comments", "reactions")  # the chart's "engagement"
 

@@ -14,15 +14,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from outreach.db.models import (
-    AudienceJoin,
-    Campaign,
-    EngagementLatest,
-    Publication,
-    PublicationStatus,
-    ReferralCode,
-    SignUp,
-)
+from outreach.db import tables
+from outreach.db.states import PublicationStatus
 from outreach.stats.queries import counted, in_period
 
 
@@ -47,7 +40,7 @@ class FunnelRow:
 def compute_funnel(connection: sa.Connection, since: dt.datetime | None,
                    until: dt.datetime | None, campaign_id: int | None,
                    channel: str | None) -> list[FunnelRow]:
-    c = Campaign.__table__.c
+    c = tables.campaign.c
     slugs = dict(connection.execute(sa.select(c.id, c.slug)).all())
     rows: dict[tuple[Any, ...], FunnelRow] = {}
 
@@ -57,10 +50,10 @@ def compute_funnel(connection: sa.Connection, since: dt.datetime | None,
             rows[key] = FunnelRow(*key)
         return rows[key]
 
-    p = Publication.__table__.c
-    e = EngagementLatest.__table__.c
+    p = tables.publication.c
+    e = tables.engagementlatest.c
     reach = (sa.select(p.campaign_id, p.channel, sa.func.sum(e.views), sa.func.count(e.views))
-             .select_from(Publication.__table__.outerjoin(EngagementLatest.__table__,
+             .select_from(tables.publication.outerjoin(tables.engagementlatest,
                                                           e.publication_id == p.id))
              .where(p.status == PublicationStatus.published.value,
                     *in_period(p.published_at, since, until))
@@ -72,15 +65,15 @@ def compute_funnel(connection: sa.Connection, since: dt.datetime | None,
     for campaign, to_channel, views, known in connection.execute(reach):
         row(campaign, to_channel, None).views = int(views) if known else None
 
-    s = SignUp.__table__.c
-    r = ReferralCode.__table__.c
+    s = tables.signup.c
+    r = tables.referralcode.c
     campaign_of = sa.func.coalesce(p.campaign_id, r.campaign_id)
     channel_of = sa.func.coalesce(p.channel, r.channel)
     done = sa.func.sum(sa.case((counted(s), 1), else_=0))
     signups = (sa.select(campaign_of, channel_of, r.placement, sa.func.count(s.id), done)
-               .select_from(SignUp.__table__
-                            .join(ReferralCode.__table__, r.id == s.referral_code_id)
-                            .outerjoin(Publication.__table__, p.id == r.publication_id))
+               .select_from(tables.signup
+                            .join(tables.referralcode, r.id == s.referral_code_id)
+                            .outerjoin(tables.publication, p.id == r.publication_id))
                .where(*in_period(s.created_at, since, until))
                .group_by(campaign_of, channel_of, r.placement))
     if campaign_id is not None:
@@ -92,9 +85,9 @@ def compute_funnel(connection: sa.Connection, since: dt.datetime | None,
         found.starts += int(starts)
         found.completed += int(completed or 0)
 
-    j = AudienceJoin.__table__.c
+    j = tables.audiencejoin.c
     joins = (sa.select(p.campaign_id, j.channel, sa.func.count(j.id))
-             .select_from(AudienceJoin.__table__.outerjoin(Publication.__table__,
+             .select_from(tables.audiencejoin.outerjoin(tables.publication,
                                                            p.id == j.publication_id))
              .where(*in_period(j.joined_at, since, until))
              .group_by(p.campaign_id, j.channel))

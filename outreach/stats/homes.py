@@ -58,33 +58,33 @@ def compute_homes(store: Store, *, zone: zoneinfo.ZoneInfo, since: dt.datetime |
     (config.toml's) give the spelling a place is shown with."""
     import sqlalchemy as sa
 
-    from outreach.db.models import Campaign, Publication, ReferralCode, SignUp
-    from outreach.engine.publications import campaign_id_for
-    from outreach.signups.records import CAME_FROM, came_from_sql
+    from outreach.db import tables
+    from outreach.db.lookups import campaign_id_for
+    from outreach.signups.sources import CAME_FROM, came_from_sql
     from outreach.stats.queries import counted, in_period
 
     if across not in ACROSS:
         raise ValueError(f"unknown column grouping {across!r}")
-    s, r, p = SignUp.__table__.c, ReferralCode.__table__.c, Publication.__table__.c
-    c = Campaign.__table__.c
+    s, r, p = tables.signup.c, tables.referralcode.c, tables.publication.c
+    c = tables.campaign.c
     campaign_of = sa.func.coalesce(p.campaign_id, r.campaign_id)
     # Without a code, the channel is where the dialog took place (as signups list says).
     channel_of = sa.func.coalesce(p.channel, r.channel, s.channel)
     column = {"source": came_from_sql(s.source, r.kind), "campaign": c.slug,
               "channel": channel_of}[across]
     query = (sa.select(s.municipality, column, sa.func.count(s.id))
-             .select_from(SignUp.__table__
-                          .outerjoin(ReferralCode.__table__, r.id == s.referral_code_id)
-                          .outerjoin(Publication.__table__, p.id == r.publication_id)
-                          .outerjoin(Campaign.__table__, c.id == campaign_of))
+             .select_from(tables.signup
+                          .outerjoin(tables.referralcode, r.id == s.referral_code_id)
+                          .outerjoin(tables.publication, p.id == r.publication_id)
+                          .outerjoin(tables.campaign, c.id == campaign_of))
              .where(counted(s), *in_period(s.created_at, since, until))
              .group_by(s.municipality, column))
-    with store.session() as session:
+    with store.reading() as connection:
         if campaign is not None:
-            query = query.where(campaign_of == campaign_id_for(session, campaign))
+            query = query.where(campaign_of == campaign_id_for(connection, campaign))
         if channel is not None:
             query = query.where(channel_of == channel)
-        found = list(session.connection().execute(query))
+        found = list(connection.execute(query))
     spelling: dict[str, Counter[str]] = {}
     for home, _column, count in found:
         if home is not None:

@@ -10,20 +10,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from outreach.db.models import (
-    METRICS,
-    AudienceSnapshot,
-    Campaign,
-    CampaignSlot,
-    EngagementLatest,
-    Publication,
-    PublicationStatus,
-    ReferralCode,
-    SignUp,
-    SlotOutcome,
-    Story,
-)
-from outreach.db.states import SignupStatus
+from outreach.db import tables
+from outreach.db.states import METRICS, PublicationStatus, SignupStatus, SlotOutcome
 from outreach.stats import weeks
 from outreach.stats.figures import AudienceChange, SlotWarning, StoryInfo
 
@@ -62,10 +50,12 @@ def _period_bounds(connection: sa.Connection, column: Any, since: dt.datetime | 
     """The first and last moment ``column`` holds in the period (what a week needs to know)."""
     if since is not None and until is not None:
         return since, until
-    first, last = connection.execute(
-        sa.select(sa.func.min(column), sa.func.max(column))
-        .where(*in_period(column, since, until))).one()
-    return since or first, until or last
+    # Two subqueries, not min() and max() in one: each then reads one end of the
+    # column's index (SQLite scans the whole index for the pair).
+    first, last = (sa.select(function(column)).where(*in_period(column, since, until))
+                   .scalar_subquery() for function in (sa.func.min, sa.func.max))
+    found = connection.execute(sa.select(first, last)).one()
+    return since or found[0], until or found[1]
 
 
 def _keys(by: str, *, campaign: Any, channel: Any, story: Any, municipality: Any,
@@ -80,17 +70,17 @@ def _engagement(connection: sa.Connection, since: dt.datetime | None, until: dt.
                 campaign_id: int | None, channel: str | None, by: str,
                 zone: zoneinfo.ZoneInfo) -> list[tuple[Any, ...]]:
     """Per key of ``by``: publications published in the period, and their latest figures."""
-    p = Publication.__table__.c
-    latest = EngagementLatest.__table__
+    p = tables.publication.c
+    latest = tables.engagementlatest
     e = latest.c
-    st = Story.__table__.c
-    joined = Publication.__table__.outerjoin(latest, e.publication_id == p.id)
+    st = tables.story.c
+    joined = tables.publication.outerjoin(latest, e.publication_id == p.id)
     week = None
     if by == "week":
         week = weeks.week_number(p.published_at, zone,
                                  *_period_bounds(connection, p.published_at, since, until))
     if by == "municipality":
-        joined = joined.outerjoin(Story.__table__, st.id == p.story_id)
+        joined = joined.outerjoin(tables.story, st.id == p.story_id)
     keys = _keys(by, campaign=p.campaign_id, channel=p.channel, story=p.story_id,
                  municipality=st.municipality, week=week)
     figures: list[Any] = [sa.func.count(p.id)]
@@ -115,21 +105,22 @@ def _signups(connection: sa.Connection, since: dt.datetime | None, until: dt.dat
              zone: zoneinfo.ZoneInfo) -> list[tuple[Any, ...]]:
     """Attributed sign-ups per key of ``by`` (a poster's sign-ups fall under the municipality
     the person gave: a poster has no story)."""
-    s = SignUp.__table__.c
-    r = ReferralCode.__table__.c
-    p = Publication.__table__.c
-    st = Story.__table__.c
+    s = tables.signup.c
+    r = tables.referralcode.c
+    p = tables.publication.c
+    st = tables.story.c
     campaign = sa.func.coalesce(p.campaign_id, r.campaign_id)
     to_channel = sa.func.coalesce(p.channel, r.channel)
-    joined = (SignUp.__table__
-              .join(ReferralCode.__table__, r.id == s.referral_code_id)
-              .outerjoin(Publication.__table__, p.id == r.publication_id))
+    joined = tables.signup.join(tables.referralcode, r.id == s.referral_code_id)
     week = None
     if by == "week":
         week = weeks.week_number(s.created_at, zone,
                                  *_period_bounds(connection, s.created_at, since, until))
+    if by != "week" or campaign_id is not None or channel is not None:
+        # A week needs no publication: looking up each sign-up's would double its time.
+        joined = joined.outerjoin(tables.publication, p.id == r.publication_id)
     if by == "municipality":
-        joined = joined.outerjoin(Story.__table__, st.id == p.story_id)
+        joined = joined.outerjoin(tables.story, st.id == p.story_id)
     municipality = sa.case((p.id.is_not(None), st.municipality), else_=s.municipality)
     keys = _keys(by, campaign=campaign, channel=to_channel, story=p.story_id,
                  municipality=municipality, week=week)
@@ -148,7 +139,7 @@ def _signups(connection: sa.Connection, since: dt.datetime | None, until: dt.dat
 
 def unattributed(connection: sa.Connection, since: dt.datetime | None,
                   until: dt.datetime | None) -> int:
-    s = SignUp.__table__.c
+    s = tables.signup.c
     query = (sa.select(sa.func.count(s.id))
              .where(s.referral_code_id.is_(None), counted(s),
                     *in_period(s.created_at, since, until)))
@@ -159,7 +150,7 @@ def audience_changes(connection: sa.Connection, since: dt.datetime | None,
                      until: dt.datetime | None,
                      channels: Iterable[str] | None = None) -> list[AudienceChange]:
     """Per channel: its first and last member count in the period."""
-    a = AudienceSnapshot.__table__.c
+    a = tables.audiencesnapshot.c
     where = [a.members.is_not(None), *in_period(a.taken_at, since, until)]
     if channels is not None:
         where.append(a.channel.in_(list(channels)))
@@ -182,10 +173,10 @@ def audience_changes(connection: sa.Connection, since: dt.datetime | None,
 def slot_warnings(connection: sa.Connection, since: dt.datetime | None,
                   until: dt.datetime | None, campaign_id: int | None) -> list[SlotWarning]:
     """Slots in the period that published nothing: no story left (empty), or missed (skipped)."""
-    s = CampaignSlot.__table__.c
-    c = Campaign.__table__.c
+    s = tables.campaignslot.c
+    c = tables.campaign.c
     query = (sa.select(c.slug, s.slot, s.outcome, s.detail)
-             .join(Campaign.__table__, c.id == s.campaign_id)
+             .join(tables.campaign, c.id == s.campaign_id)
              .where(s.outcome.in_([SlotOutcome.empty.value, SlotOutcome.skipped.value]),
                     *in_period(s.slot, since, until))
              .order_by(s.slot, c.slug))
@@ -200,7 +191,7 @@ def grains(connection: sa.Connection, since: dt.datetime | None, until: dt.datet
            zone: zoneinfo.ZoneInfo) -> list[Grain]:
     """Publications, their figures and the sign-ups they brought, summed per key of ``by``
     by the database: a grain per row of the table, never one per publication."""
-    c = Campaign.__table__.c
+    c = tables.campaign.c
     slugs = dict(connection.execute(sa.select(c.id, c.slug)).all())
     width = 1 if by != "campaign-channel" else 2
 
@@ -233,7 +224,7 @@ def channels_of(connection: sa.Connection, since: dt.datetime | None,
 
 def story_infos(connection: sa.Connection, ids: Iterable[int]) -> dict[int, StoryInfo]:
     """Title and municipality of each story in ``ids``."""
-    st = Story.__table__.c
+    st = tables.story.c
     wanted = sorted(ids)
     found: dict[int, StoryInfo] = {}
     for start in range(0, len(wanted), 5000):  # stays under every driver's parameter limit

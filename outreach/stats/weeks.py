@@ -65,7 +65,7 @@ def offset_changes(zone: zoneinfo.ZoneInfo, first: dt.datetime,
     The first pair's moment is 0: its offset holds from the start.
     """
     def offset(second: int) -> int:
-        delta = dt.datetime.fromtimestamp(second, dt.UTC).astimezone(zone).utcoffset()
+        delta = dt.datetime.fromtimestamp(second, zone).utcoffset()
         return int(delta.total_seconds()) if delta is not None else 0
 
     day, step = 24 * 3600, int(STEP.total_seconds())

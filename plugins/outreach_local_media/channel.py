@@ -11,11 +11,12 @@ import dataclasses
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from outreach.channels import (
+    AuthError,
     Capabilities,
     Channel,
     ChannelContext,
@@ -26,6 +27,7 @@ from outreach.channels import (
     Post,
     Published,
     Reconciled,
+    Returned,
     TextLimits,
     TransientError,
     _,
@@ -143,6 +145,19 @@ class LocalMediaChannel(Channel):
                                    help="Environment variable that holds the mail password"),
         "mail_from": Field(str, default=None, check=_check_address,
                            help="The sender's address (default: smtp_user)"),
+        "imap_server": Field(str, default=None,
+                             help="Mailbox of mail_from, read for e-mails that came back "
+                                  "undelivered, e.g. 'imap.yandex.ru' (default: not read)"),
+        "imap_port": Field(int, default=None, check=_check_port,
+                           help="993 for ssl, 143 for starttls (default by imap_tls)"),
+        "imap_tls": Field(str, default="ssl", choices=TLS_MODES,
+                          help="ssl, starttls, or none (a server on this machine only)"),
+        "imap_user": Field(str, default=None, help="Login at the mailbox (default: smtp_user)"),
+        "imap_password_env": Field(str, default=None, env=True,
+                                   help="Environment variable that holds the mailbox password "
+                                        "(default: the one smtp_password_env names)"),
+        "imap_folder": Field(str, default="INBOX",
+                             help="The mailbox folder bounces arrive in"),
         "mail_budget_mb": Field(float, default=15.0, check=_check_budget,
                                 help="Attachments of one e-mail stay under this many MB"),
         "signup_url": Field(str, default=None, check=_check_signup_url,
@@ -170,7 +185,7 @@ class LocalMediaChannel(Channel):
     text_limits = TextLimits(max_text=20_000)
     media_limits = MediaLimits(max_side=4000, max_bytes=20 * 1024 * 1024, formats=("JPEG",),
                                max_photos=20, quality=92)
-    capabilities = Capabilities(reconcile=True)
+    capabilities = Capabilities(reconcile=True)  # returns=True when imap_server is set
 
     def __init__(self, context: ChannelContext, settings: Mapping[str, Any]) -> None:
         super().__init__(context, settings)
@@ -186,6 +201,8 @@ class LocalMediaChannel(Channel):
             if isinstance(item, dict) and item.get("email"):
                 self._emails[name] = item["email"]
         self.mailer = self._mailer()
+        if self.settings.get("imap_server"):
+            self.capabilities = Capabilities(reconcile=True, returns=True)
         self.layouts = layouts_from(self.settings.get("layouts"))
         unknown = [f for f in self.settings.get("posters") or [] if f not in self.layouts]
         if unknown:
@@ -209,6 +226,12 @@ class LocalMediaChannel(Channel):
         return Mailer(self, host=server, port=port, tls=tls, sender=sender,
                       budget=int(float(self.settings["mail_budget_mb"]) * 1024 * 1024),
                       emails=dict(self._emails))
+
+    def read_returns(self, record: Callable[[Returned], None]) -> int:
+        """E-mails to editors that came back undelivered (``bounce_reader``)."""
+        from outreach_local_media.bounce_reader import reader_for
+
+        return reader_for(self).read(record) if self.settings.get("imap_server") else 0
 
     def signup_link(self, code: str) -> str | None:
         template = self.settings.get("signup_url")
@@ -346,7 +369,18 @@ class LocalMediaChannel(Channel):
             results.append(self.mailer.check())
         if self.settings.get("print_profile"):
             results.append(_print_profile_check(Path(self.settings["print_profile"])))
+        if self.settings.get("imap_server"):
+            results.append(self._check_mailbox())
         return results
+
+    def _check_mailbox(self) -> CheckResult:
+        from outreach_local_media.bounce_reader import reader_for
+
+        try:
+            return reader_for(self).check()
+        except AuthError as exc:  # the password's variable is not set
+            return CheckResult(ok=False, message=str(exc),
+                               fix=_("set the variable before starting Outreach"))
 
 
 def _print_profile_check(path: Path) -> CheckResult:
@@ -366,6 +400,8 @@ def _report(story: Post) -> Report:
 
     photo = story.photos[0] if story.photos else None
     when = (story.extra or {}).get("event_date")
+    if isinstance(when, str):  # a publication's post gives it as ISO text (2026-10-14)
+        when = dt.date.fromisoformat(when)
     return Report(title=story.title, photo=photo.path if photo else None,
                   caption=(photo.caption or "") if photo else "",
                   credit=(photo.credit or "") if photo else "",

@@ -1,4 +1,5 @@
-"""``outreach posters``: render a poster for a story and list placements with their codes.
+"""``outreach posters``: render a poster for a story and list placements with their codes;
+``outreach press bounces``: read the e-mails to editors that came back.
 
 Registered in the entry-point group ``outreach.commands``. ``outreach --help``
 imports this module: the channel and Pillow are imported inside the commands.
@@ -110,6 +111,48 @@ def placements(outreach: Outreach, channel_name: str | None, fmt: str) -> None:
     echo_rows(rows, PLACEMENT_COLUMNS, fmt,
               empty=_("No placements yet: add placements to a campaign file "
                       "(see docs/posters.md) or outlets to the poster channel."))
+
+
+@click.group()
+def press() -> None:
+    """Press kits e-mailed to editors: the e-mails that came back."""
+
+
+@press.command("bounces")
+@click.option("--channel", "channel_name", default=None,
+              help=N_("Read this channel's mailbox only (default: every channel that has "
+                      "imap_server)."))
+@pass_outreach
+def bounces(outreach: Outreach, channel_name: str | None) -> None:
+    """Read the mailbox of mail_from for e-mails to editors that came back undelivered.
+
+    Each one fails its publication with the reason: it shows in `outreach
+    publications list` and goes to the coordinators' chat. `outreach run` reads
+    the mailbox every 10 minutes by itself. Other letters stay unread.
+    """
+    from outreach.commands import OutreachError
+    from outreach_local_media import LocalMediaChannel
+
+    readers = [name for name, channel in outreach.channels(LocalMediaChannel).items()
+               if channel.capabilities.returns and channel_name in (None, name)]
+    if channel_name is not None and not readers:
+        outreach.channel(channel_name)  # an error with the reason when it is not ready
+        raise OutreachError(_("channel {name} reads no mailbox: set imap_server in "
+                              "[channels.{name}] of {config} (see docs/press.md)").format(
+            name=channel_name, config=outreach.config_source))
+    if not readers:
+        raise OutreachError(_("no channel reads a mailbox for bounced e-mails: set imap_server "
+                              "in the press channel's section of {config} (see "
+                              "docs/press.md)").format(config=outreach.config_source))
+    report = outreach.read_returns(readers)
+    for number, reason in report.recorded:
+        click.echo(_("Publication {id} failed: {reason}").format(id=number, reason=reason))
+    if report.problems:
+        raise OutreachError("\n".join(report.problems))
+    if not report.recorded:
+        click.echo(_("No new e-mails came back."))
+    else:
+        click.echo(_("Correct the addresses, then send again: outreach publications retry ID"))
 
 
 def _makers(outreach: Outreach, wanted: str | None) -> dict[str, LocalMediaChannel]:

@@ -38,8 +38,9 @@ TLS_MODES = ("ssl", "starttls", "none")
 TIMEOUT = 60.0  # seconds for each SMTP reply
 _ADDRESS = re.compile(r"[^\s<>@]+@[^\s<>@]+")
 
-# Journal states (stable identifiers, stored).
+# Journal states (stable identifiers, stored). ``bounced``: sent, then came back undelivered.
 SENDING, SENT, REFUSED, NOT_SENT, UNCERTAIN = "sending", "sent", "refused", "not-sent", "uncertain"
+BOUNCED = "bounced"
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,13 @@ def message_id(idempotency_key: str, outlet: str, sender: str) -> str:
     """The same Message-ID for an outlet's letter every time it is made."""
     domain = sender.rpartition("@")[2] or "outreach.invalid"
     return f"<{idempotency_key}.{slugify(outlet, 40)}@{domain}>"
+
+
+def idempotency_key_of(mid: str) -> str | None:
+    """The publication's key in a Message-ID ``message_id`` made, or None for another's."""
+    local = mid.strip().removeprefix("<").removesuffix(">").rpartition("@")[0]
+    key, dot, outlet = local.partition(".")
+    return key if key and dot and outlet else None
 
 
 def compose(*, sender: str, to: str, mid: str, subject: str, body: str,

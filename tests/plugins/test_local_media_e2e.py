@@ -227,6 +227,8 @@ def test_a_stand_made_at_publishing_shows_the_municipality_s_reports_and_meeting
         for caption in ("Урок в школе №5", "Посадка яблонь у библиотеки",
                         "Хор ветеранов в ДК"):
             assert caption in text, caption
+        for day in ("October 1, 2026", "October 20, 2026", "November 5, 2026"):
+            assert day in text, day  # the published story's date too
         assert "Встреча наставников" in text and "Библиотека, ул. Ленина, 5" in text
         assert "Миасс, ул. Победы, 1" in text  # the centre's address
         for elsewhere in ("Прогулка по набережной Златоуста", "Ходьба в Златоусте",

@@ -1,0 +1,179 @@
+"""Reading e-mails to editors that came back, from the mailbox of ``mail_from``.
+
+Each unseen letter in the folder is read without marking it seen. A bounce of
+one of our letters (``bounces.read_bounce``, matched by Message-ID against the
+mail journal) is passed to the core, which fails the publication and tells the
+coordinators; then the journal marks the outlet's letter ``bounced`` with the
+status and the server's words, and only then is the bounce marked seen. A crash
+in between reads it again, and the core records it once all the same.
+
+Everything else (people's letters, editors' replies, bounces of letters that are
+not ours, notices of mere delay) is left unseen for a person to read. The last
+UID looked at is kept in the channel's notes, so each letter is read once, not
+at every round; nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from outreach.channels import AuthError, CheckResult, Returned, TransientError, _
+from outreach_local_media import mail
+from outreach_local_media.bounces import Bounce, read_bounce
+from outreach_local_media.mailbox import (
+    DEFAULT_PORTS,
+    Mailbox,
+    MailboxDown,
+    MailboxRefused,
+    MailboxServer,
+)
+
+if TYPE_CHECKING:
+    from outreach.channels import Channel
+
+log = logging.getLogger("outreach.local_media.mail")
+
+
+def reader_for(channel: Channel) -> BounceReader:
+    """The reader of ``channel``'s mailbox, from its imap_* settings (smtp_* by default).
+
+    Raises AuthError when no login is set or the password's variable is not.
+    """
+    settings = channel.settings
+    tls = settings["imap_tls"]
+    user = settings.get("imap_user") or settings.get("smtp_user")
+    if not user:
+        raise AuthError(_("channel {channel}: set imap_user (or smtp_user), the login at "
+                          "the mailbox bounced e-mails come to").format(channel=channel.name))
+    key = "smtp_password_env" if settings.get("smtp_password_env") \
+        and not settings.get("imap_password_env") else "imap_password_env"
+    server = MailboxServer(host=settings["imap_server"],
+                           port=settings.get("imap_port") or DEFAULT_PORTS[tls], tls=tls,
+                           user=user, password=channel.secret(key),
+                           folder=settings["imap_folder"])
+    return BounceReader(channel, server, key)
+
+
+def meaning(status: str) -> str:
+    """What an RFC 3463 status code says, in plain words ("" when it says nothing usual)."""
+    exact = {"5.1.1": _("there is no such address"),
+             "5.1.2": _("there is no such mail domain; look for a typo after @"),
+             "5.1.10": _("there is no such address"),
+             "5.2.1": _("the mailbox is closed"),
+             "5.2.2": _("the mailbox is full"),
+             "5.2.3": _("the letter is too big for that mailbox; lower mail_budget_mb"),
+             "5.3.4": _("the letter is too big for that mailbox; lower mail_budget_mb")}
+    if status in exact:
+        return exact[status]
+    if status.startswith("5.7."):
+        return _("the editors' mail server refused it (a spam filter or a rule of theirs)")
+    return ""
+
+
+@dataclass
+class BounceReader:
+    channel: Channel
+    server: MailboxServer
+    password_setting: str  # the setting that names the password's variable
+
+    @property
+    def _progress_key(self) -> str:
+        return f"bounces:{self.server.folder}"[:200]
+
+    def read(self, record: Callable[[Returned], None]) -> int:
+        """Pass each new bounce of our letters to ``record``; how many were passed."""
+        passed = 0
+        try:
+            with Mailbox(self.server) as box:
+                progress = self.channel.records.get(self._progress_key) or {}
+                after = int(progress.get("uid") or 0) \
+                    if progress.get("uidvalidity") == box.uidvalidity else 0
+                for uid in box.unseen():
+                    if uid <= after:
+                        continue
+                    raw = box.read(uid)
+                    bounce = read_bounce(raw) if raw is not None else None
+                    found = self._letter(bounce) if bounce is not None else None
+                    if bounce is not None and found is not None:
+                        record(self._returned(bounce, *found))
+                        self._note(bounce, *found)
+                        box.mark_seen(uid)
+                        passed += 1
+                    self.channel.records.put(self._progress_key,
+                                             {"uidvalidity": box.uidvalidity, "uid": uid})
+        except MailboxDown as exc:
+            raise TransientError(_("bounced e-mails are not read now: {reason}").format(
+                reason=exc)) from None
+        except MailboxRefused as exc:
+            raise AuthError(_("bounced e-mails cannot be read: {reason}; {fix}").format(
+                reason=exc, fix=self._fix(exc))) from None
+        return passed
+
+    def check(self) -> CheckResult:
+        """Whether the mailbox takes the login and has the folder (nothing is read)."""
+        try:
+            with Mailbox(self.server):
+                pass
+        except MailboxDown as exc:
+            return CheckResult(ok=False, message=_("bounced e-mails: {reason}").format(
+                reason=exc), fix=_("check imap_server, imap_port and imap_tls (993 with ssl, "
+                                   "143 with starttls)"))
+        except MailboxRefused as exc:
+            return CheckResult(ok=False, message=_("bounced e-mails: {reason}").format(
+                reason=exc), fix=self._fix(exc))
+        return CheckResult(ok=True, message=_(
+            "e-mails that come back are read from {server}, folder {folder}").format(
+            server=f"{self.server.host}:{self.server.port}", folder=self.server.folder))
+
+    def _letter(self, bounce: Bounce) -> tuple[mail.Journal, str, str] | None:
+        """(journal, outlet, Message-ID) of our letter that ``bounce`` names, if any."""
+        for mid in bounce.message_ids:
+            key = mail.idempotency_key_of(mid)
+            if key is None:
+                continue
+            journal = mail.Journal(self.channel.records, key)
+            for outlet, entry in journal.entries.items():
+                if entry.get("message_id") == mid:
+                    return journal, outlet, mid
+        return None
+
+    def _fix(self, refused: MailboxRefused) -> str:
+        if refused.setting == "imap_user":
+            return _("correct imap_user in [channels.{channel}] of config.toml or the "
+                     "password in the environment variable {variable} (named by "
+                     "{setting})").format(channel=self.channel.name,
+                                          variable=self.channel.settings.get(
+                                              self.password_setting),
+                                          setting=self.password_setting)
+        return _("correct {setting} in [channels.{channel}] of config.toml").format(
+            setting=refused.setting, channel=self.channel.name)
+
+    def _returned(self, bounce: Bounce, journal: mail.Journal, outlet: str,
+                  mid: str) -> Returned:
+        said = _said(bounce) or "—"
+        plain = meaning(bounce.status)
+        reason = _("the e-mail to «{outlet}» came back undelivered{meaning} (the mail server "
+                   "said: {said}); correct the outlet's email in config.toml, then `outreach "
+                   "publications retry`: letters that arrived are not sent again").format(
+            outlet=outlet, meaning=f": {plain}" if plain else "", said=said)
+        digest = hashlib.sha256(f"{mid}|{bounce.identity}".encode()).hexdigest()[:40]
+        return Returned(idempotency_key=journal.key.removeprefix("mail:"),
+                        key=f"bounce:{digest}", reason=reason)
+
+    def _note(self, bounce: Bounce, journal: mail.Journal, outlet: str, mid: str) -> None:
+        detail = _said(bounce)
+        journal.record(outlet, mail.BOUNCED, mid, detail)
+        log.warning(_("The press kit e-mail to {outlet} (channel {channel}) came back "
+                      "undelivered: {detail}").format(outlet=outlet, channel=self.channel.name,
+                                                      detail=detail or "—"))
+
+
+def _said(bounce: Bounce) -> str:
+    """The status and the server's words, the status once ("5.1.1 user unknown")."""
+    if bounce.status and bounce.status in bounce.diagnostic:
+        return bounce.diagnostic
+    return " ".join(part for part in (bounce.status, bounce.diagnostic) if part)

@@ -1,0 +1,156 @@
+"""Reading the sender's mailbox by IMAP (RFC 3501) for e-mails that came back.
+
+Only what bounce reading needs: log in, open the folder, list unseen letters
+(``UID SEARCH UNSEEN``), read one without marking it seen (``BODY.PEEK[]``,
+RFC 3501 6.4.5) and mark it seen (``UID STORE +FLAGS (\\Seen)``). Nothing is
+ever deleted or moved.
+"""
+
+from __future__ import annotations
+
+import imaplib
+import re
+import ssl
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import TracebackType
+
+from outreach.channels import _
+from outreach_local_media.mail import hide_addresses
+
+TIMEOUT = 60.0  # seconds for each IMAP reply
+DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
+
+
+@dataclass(frozen=True)
+class MailboxServer:
+    host: str
+    port: int
+    tls: str  # one of mail.TLS_MODES
+    user: str
+    password: str
+    folder: str
+
+
+class MailboxDown(Exception):  # noqa: N818  (the mailbox's state, not a bug)
+    """The mailbox cannot be reached or broke off: worth trying again later."""
+
+
+class MailboxRefused(Exception):  # noqa: N818
+    """The mailbox refused the login or has no such folder: a setting to correct."""
+
+    def __init__(self, message: str, setting: str) -> None:
+        super().__init__(message)
+        self.setting = setting
+
+
+class Mailbox:
+    """One session with the mailbox: ``with Mailbox(server) as box: ...``."""
+
+    def __init__(self, server: MailboxServer) -> None:
+        self.server = server
+        self._imap: imaplib.IMAP4 | None = None
+        #: The folder's UIDVALIDITY (RFC 3501 2.3.1.1): its UIDs keep their meaning while
+        #: it stays the same.
+        self.uidvalidity = ""
+
+    def __enter__(self) -> Mailbox:
+        server = self.server
+        try:
+            if server.tls == "ssl":
+                imap: imaplib.IMAP4 = imaplib.IMAP4_SSL(
+                    server.host, server.port, ssl_context=ssl.create_default_context(),
+                    timeout=TIMEOUT)
+            else:
+                imap = imaplib.IMAP4(server.host, server.port, timeout=TIMEOUT)
+        except (OSError, imaplib.IMAP4.error) as exc:
+            raise MailboxDown(_("cannot reach the mailbox {host}:{port}: {reason}").format(
+                host=server.host, port=server.port, reason=_reason(exc))) from None
+        self._imap = imap
+        try:
+            if server.tls == "starttls":
+                imap.starttls(ssl_context=ssl.create_default_context())
+            try:
+                imap.login(server.user, server.password)
+            except imaplib.IMAP4.abort:
+                raise
+            except imaplib.IMAP4.error as exc:
+                raise MailboxRefused(_("the mailbox {host} refused the login ({reason})").format(
+                    host=server.host, reason=_reason(exc)), "imap_user") from None
+            kind, data = imap.select(_quoted(server.folder))
+            if kind != "OK":
+                raise MailboxRefused(_("the mailbox has no folder {folder!r} ({reason})").format(
+                    folder=server.folder, reason=_said(data)), "imap_folder")
+            _kind, said = imap.response("UIDVALIDITY")
+            values = [item for item in said if isinstance(item, bytes)]
+            self.uidvalidity = values[-1].decode("ascii", "replace") if values else ""
+        except MailboxRefused:
+            self._close()
+            raise
+        except (OSError, imaplib.IMAP4.error) as exc:
+            self._close()
+            raise MailboxDown(_("the mailbox {host} broke off: {reason}").format(
+                host=server.host, reason=_reason(exc))) from None
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self._close()
+
+    def unseen(self) -> list[int]:
+        """The UIDs of the letters not yet seen, oldest first."""
+        data = self._call("SEARCH", "UNSEEN")
+        return sorted(int(uid) for line in data if isinstance(line, bytes)
+                      for uid in line.split())
+
+    def read(self, uid: int) -> bytes | None:
+        """The whole letter ``uid``, left unseen; None when it is gone."""
+        data = self._call("FETCH", str(uid), "(BODY.PEEK[])")
+        for item in data:
+            if isinstance(item, tuple) and len(item) == 2:
+                return bytes(item[1])
+        return None
+
+    def mark_seen(self, uid: int) -> None:
+        self._call("STORE", str(uid), "+FLAGS", "(\\Seen)")
+
+    def _call(self, command: str, *args: str) -> list[bytes | tuple[bytes, bytes] | None]:
+        if self._imap is None:
+            raise MailboxDown(_("the mailbox is not open"))
+        try:
+            kind, data = self._imap.uid(command, *args)
+        except (OSError, imaplib.IMAP4.error) as exc:
+            raise MailboxDown(_("the mailbox {host} broke off: {reason}").format(
+                host=self.server.host, reason=_reason(exc))) from None
+        if kind != "OK":
+            raise MailboxDown(_("the mailbox {host} did not do {command}: {reason}").format(
+                host=self.server.host, command=command, reason=_said(data)))
+        return list(data)
+
+    def _close(self) -> None:
+        imap, self._imap = self._imap, None
+        if imap is None:
+            return
+        try:
+            imap.logout()
+        except (OSError, imaplib.IMAP4.error):
+            imap.shutdown()
+
+
+def _quoted(folder: str) -> str:
+    """A folder name as an IMAP quoted string (RFC 3501 4.3) when it is not a plain atom."""
+    if re.fullmatch(r"[A-Za-z0-9_./-]+", folder):
+        return folder
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _said(data: Sequence[object]) -> str:
+    text = b" ".join(item for item in data if isinstance(item, bytes))
+    return hide_addresses(text.decode("utf-8", "replace")) or "—"
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc)
+    if text.startswith("b'") or text.startswith('b"'):  # imaplib shows the server's bytes
+        text = text[2:-1]
+    return hide_addresses(text or type(exc).__name__)

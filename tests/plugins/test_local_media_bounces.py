@@ -1,0 +1,233 @@
+"""E-mails to editors that came back: recognised, matched to our letters, read once.
+
+A real IMAP server on 127.0.0.1 (``imap_support``, RFC 3501) holds the mailbox
+of mail_from; the letters themselves went through aiosmtpd
+(``test_local_media_mail``'s fixture).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from bounce_support import SENDER, editor_reply, postfix_dsn, qmail_failure, unrelated_letter
+from imap_support import FakeIMAP, Mailbox
+from test_local_media_mail import CENTRE, OUTLETS, Inbox, inbox, make_channel, post
+
+from outreach.channels import AuthError, Returned, TransientError
+from outreach.i18n import language
+from outreach_local_media import LocalMediaChannel
+from outreach_local_media.bounces import read_bounce
+from outreach_testing import make_registry, make_test_config
+
+__all__ = ["inbox"]  # the SMTP server fixture, shared with the sending tests
+
+PASSWORD = {"PRESS_MAIL_PASSWORD": "mailbox secret"}
+
+
+@pytest.fixture
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    box = Mailbox(user=SENDER, password=PASSWORD["PRESS_MAIL_PASSWORD"])
+    with FakeIMAP(box) as port:
+        yield box, port
+
+
+def reading_channel(tmp_path: Path, smtp: int, imap: int,
+                    **settings: object) -> LocalMediaChannel:
+    """The press channel of ``make_channel`` that also reads its mailbox on ``imap``."""
+    section = {"plugin": "local-media", "outlets": OUTLETS, "smtp_server": "127.0.0.1",
+               "smtp_port": smtp, "smtp_tls": "none", "mail_from": SENDER, "imap_user": SENDER,
+               "imap_password_env": "PRESS_MAIL_PASSWORD", "imap_server": "127.0.0.1",
+               "imap_port": imap, "imap_tls": "none", **settings}
+    config = make_test_config(tmp_path, {"press": section}, centre=CENTRE)
+    made = make_registry(config, [LocalMediaChannel], env=PASSWORD).get("press")
+    assert isinstance(made, LocalMediaChannel)
+    return made
+
+
+def sent(tmp_path: Path, smtp: tuple[Inbox, int],
+         imap: int) -> tuple[LocalMediaChannel, EmailMessage]:
+    """A channel that read its mailbox, after it e-mailed the kit of publication 12."""
+    box, port = smtp
+    channel = reading_channel(tmp_path, port, imap)
+    channel.publish(post(tmp_path))
+    paper = next(m for m in box.messages if m["To"] == "editor@example.org")
+    return channel, paper
+
+
+# --- recognising -----------------------------------------------------------------------------
+
+
+def original(mid: str = "<outreach-12-abc.miasskiy-rabochiy@silver.example.org>") -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = SENDER
+    message["To"] = "editor@example.org"
+    message["Subject"] = "Пресс-релиз: Сад добра в Миассе"
+    message["Message-ID"] = mid
+    message.set_content("release")
+    return message
+
+
+def test_a_postfix_report_gives_the_letter_the_status_and_the_words_without_the_address(
+        ) -> None:
+    bounce = read_bounce(postfix_dsn(original()))
+    assert bounce is not None
+    assert bounce.message_ids == ("<outreach-12-abc.miasskiy-rabochiy@silver.example.org>",)
+    assert bounce.status == "5.1.1"
+    assert bounce.diagnostic == ("550 5.1.1 <…>: Recipient address rejected: User unknown in "
+                                 "local recipient table")
+    assert bounce.identity == "<20261202092230.3F1A2C0D4E@mail.silver.example.org>"
+
+
+def test_a_delay_is_not_a_bounce() -> None:
+    assert read_bounce(postfix_dsn(original(), action="delayed", status="4.4.1",
+                                   diagnostic="smtp; 451 4.4.1 try again later")) is None
+
+
+def test_qmails_failure_notice_is_known_by_the_pasted_message_id() -> None:
+    bounce = read_bounce(qmail_failure(original()))
+    assert bounce is not None
+    assert bounce.message_ids == ("<outreach-12-abc.miasskiy-rabochiy@silver.example.org>",)
+    assert (bounce.status, bounce.diagnostic) == ("5.2.2", "552 5.2.2 Mailbox quota exceeded")
+
+
+def test_people_s_letters_are_not_bounces_even_when_they_answer_ours() -> None:
+    assert read_bounce(editor_reply(original())) is None
+    assert read_bounce(unrelated_letter()) is None
+
+
+# --- reading the mailbox ---------------------------------------------------------------------
+
+
+def test_a_bounce_is_passed_on_noted_and_marked_seen_and_other_mail_is_left_unseen(
+        tmp_path: Path, inbox: tuple[Inbox, int], mailbox: tuple[Mailbox, int],
+        caplog: pytest.LogCaptureFixture) -> None:
+    imap, port = mailbox
+    channel, paper = sent(tmp_path, inbox, port)
+    other = imap.deliver(unrelated_letter())
+    reply = imap.deliver(editor_reply(paper))
+    dsn = imap.deliver(postfix_dsn(paper))
+    caplog.set_level(logging.INFO)
+    passed: list[Returned] = []
+    with language("ru"):
+        assert channel.read_returns(passed.append) == 1
+    [returned] = passed
+    assert returned.idempotency_key == "outreach-12-abc"
+    assert returned.reason.startswith("письмо для «Миасский рабочий» вернулось недоставленным: "
+                                      "такого адреса нет (почтовый сервер ответил: 550 5.1.1 "
+                                      "<…>: Recipient address rejected")
+    assert "editor@example.org" not in returned.reason + caplog.text
+    assert "Миасский рабочий" in caplog.text and "5.1.1" in caplog.text
+    journal = channel.records.get("mail:outreach-12-abc")
+    assert journal is not None
+    entry = journal["outlets"]["Миасский рабочий"]
+    assert entry["state"] == "bounced" and entry["detail"].startswith("550 5.1.1 <…>: Recipient")
+    assert journal["outlets"]["Радио Миасс"]["state"] == "sent"
+    assert "\\Seen" in imap.letter(dsn).flags
+    assert "\\Seen" not in imap.letter(other).flags  # a person reads it
+    assert "\\Seen" not in imap.letter(reply).flags
+    assert "UID STORE" in imap.commands and "UID SEARCH" in imap.commands
+
+    # Read again: nothing new; and the letters looked at are not fetched again.
+    fetched = imap.commands.count("UID FETCH")
+    assert channel.read_returns(passed.append) == 0
+    assert len(passed) == 1 and imap.commands.count("UID FETCH") == fetched
+
+
+def test_a_retry_sends_only_the_letter_that_came_back(
+        tmp_path: Path, inbox: tuple[Inbox, int], mailbox: tuple[Mailbox, int]) -> None:
+    smtp, _port = inbox
+    imap, port = mailbox
+    channel, paper = sent(tmp_path, inbox, port)
+    imap.deliver(postfix_dsn(paper))
+    channel.read_returns(lambda returned: None)
+    assert len(smtp.messages) == 2
+    channel.publish(post(tmp_path))
+    assert [m["To"] for m in smtp.messages[2:]] == ["editor@example.org"]
+
+
+def test_a_bounce_not_recorded_stays_unseen_and_comes_again(
+        tmp_path: Path, inbox: tuple[Inbox, int], mailbox: tuple[Mailbox, int]) -> None:
+    imap, port = mailbox
+    channel, paper = sent(tmp_path, inbox, port)
+    dsn = imap.deliver(postfix_dsn(paper))
+
+    def broken(returned: Returned) -> None:
+        raise TransientError("the database is away")
+
+    with pytest.raises(TransientError):
+        channel.read_returns(broken)
+    assert "\\Seen" not in imap.letter(dsn).flags
+    passed: list[Returned] = []
+    assert channel.read_returns(passed.append) == 1
+    assert "\\Seen" in imap.letter(dsn).flags
+
+
+def test_a_bounce_of_a_letter_that_is_not_ours_is_left_alone(
+        tmp_path: Path, inbox: tuple[Inbox, int], mailbox: tuple[Mailbox, int]) -> None:
+    imap, port = mailbox
+    channel, _paper = sent(tmp_path, inbox, port)
+    foreign = imap.deliver(postfix_dsn(original("<CAF=abc123@mail.gmail.com>")))
+    ours_elsewhere = imap.deliver(postfix_dsn(original("<outreach-99-abc.gazeta@x.example>")))
+    passed: list[Returned] = []
+    assert channel.read_returns(passed.append) == 0
+    assert not passed
+    assert not imap.letter(foreign).flags and not imap.letter(ours_elsewhere).flags
+
+
+def test_a_mailbox_that_is_down_is_a_transient_problem(
+        tmp_path: Path, inbox: tuple[Inbox, int], mailbox: tuple[Mailbox, int]) -> None:
+    imap, port = mailbox
+    channel, _paper = sent(tmp_path, inbox, port)
+    imap.down = True
+    with pytest.raises(TransientError, match="bounced e-mails are not read now: "):
+        channel.read_returns(lambda returned: None)
+    nobody = reading_channel(tmp_path, inbox[1], 1)  # nothing listens on port 1
+    with pytest.raises(TransientError, match="cannot reach the mailbox 127.0.0.1:1"):
+        nobody.read_returns(lambda returned: None)
+
+
+def test_a_wrong_password_or_folder_names_the_setting_to_correct(
+        tmp_path: Path, inbox: tuple[Inbox, int], mailbox: tuple[Mailbox, int]) -> None:
+    imap, port = mailbox
+    imap.password = "another"
+    channel = reading_channel(tmp_path, inbox[1], port)
+    with pytest.raises(AuthError) as raised:
+        channel.read_returns(lambda returned: None)
+    said = str(raised.value)
+    assert "refused the login" in said and "AUTHENTICATIONFAILED" in said
+    assert "PRESS_MAIL_PASSWORD (named by imap_password_env)" in said
+    assert "mailbox secret" not in said and "another" not in said
+    imap.password = PASSWORD["PRESS_MAIL_PASSWORD"]
+    folder = reading_channel(tmp_path, inbox[1], port, imap_folder="Bounces")
+    with pytest.raises(AuthError, match="no folder 'Bounces'.*correct imap_folder"):
+        folder.read_returns(lambda returned: None)
+
+
+def test_without_imap_server_nothing_is_read(tmp_path: Path, inbox: tuple[Inbox, int]) -> None:
+    channel = make_channel(tmp_path, inbox[1], outlets=OUTLETS)
+    assert channel.capabilities.returns is False
+    assert channel.read_returns(lambda returned: None) == 0
+    assert reading_channel(tmp_path, inbox[1], 1).capabilities.returns is True
+
+
+def test_channels_check_tries_the_mailbox_login(
+        tmp_path: Path, inbox: tuple[Inbox, int], mailbox: tuple[Mailbox, int]) -> None:
+    imap, port = mailbox
+    channel = reading_channel(tmp_path, inbox[1], port)
+    last = channel.check()[-1]
+    assert last.ok and last.message == (
+        f"e-mails that come back are read from 127.0.0.1:{port}, folder INBOX")
+    assert imap.commands[-1] == "LOGOUT" and "UID FETCH" not in imap.commands
+    imap.password = "another"
+    refused = channel.check()[-1]
+    assert not refused.ok and "refused the login" in refused.message
+    assert refused.fix is not None and "PRESS_MAIL_PASSWORD" in refused.fix
+    config = make_test_config(tmp_path, {"press": {
+        "plugin": "local-media", "imap_server": "127.0.0.1", "imap_port": port,
+        "imap_user": SENDER, "imap_password_env": "PRESS_MAIL_PASSWORD"}})
+    unset = make_registry(config, [LocalMediaChannel], env={}).get("press").check()[-1]
+    assert not unset.ok and "PRESS_MAIL_PASSWORD" in unset.message
