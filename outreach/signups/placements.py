@@ -8,6 +8,7 @@ whatever its case and spacing, so a poster ordered for "пенсионный ф�
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,7 @@ class Placement:
     code: str  # the long code, for links and QR codes
     short_code: str  # the code a person says on the phone: "MIA-7"
     signups: int = 0  # people who signed up with this code
+    municipality: str | None = None  # where it is, as the campaign file says: a stand's news
 
 
 def placement_for(session: Session, config: Config, placement: str,
@@ -43,13 +45,15 @@ def placement_for(session: Session, config: Config, placement: str,
     that campaign's code and the file's spelling; any other is a one-off.
     """
     spec = campaign_for(config, placement, campaign)
-    campaign_id = None
+    campaign_id, municipality = None, None
     if spec is not None:
         campaign_id = campaign_row(session, spec)
-        placement = next((p.name for p in spec.placements if _same(p.name, placement)),
-                         placement)
+        listed = next((p for p in spec.placements if _same(p.name, placement)), None)
+        if listed is not None:
+            placement, municipality = listed.name, listed.municipality
     code = placement_code(session, campaign_id, placement, config.municipalities)
-    return _placement(code, spec.slug if spec is not None else None)
+    return dataclasses.replace(_placement(code, spec.slug if spec is not None else None),
+                               municipality=municipality)
 
 
 def outlet_for(session: Session, config: Config, outlet: str, channel: str) -> Placement:

@@ -39,6 +39,7 @@ from outreach.channels import (
 )
 from outreach_local_media.mail import TLS_MODES
 from outreach_local_media.mailer import Mailer
+from outreach_local_media.places import check_formats, places_of, write_places
 from outreach_local_media.posters.cmyk import ProfileError, profile_problem
 from outreach_local_media.posters.layouts import layout_problems, layouts_from
 from outreach_local_media.presskit import find_kit, write_kit
@@ -242,8 +243,8 @@ class LocalMediaChannel(Channel):
 
     def render_poster(self, post: Post, layout: str, out_dir: Path | None = None,
                       name: str | None = None, *, reports: Sequence[Post] | None = None,
-                      events: Sequence[Upcoming] | None = None, marks: bool | None = None
-                      ) -> PosterResult:
+                      events: Sequence[Upcoming] | None = None, marks: bool | None = None,
+                      municipality: str | None = None) -> PosterResult:
         """Render ``post`` as a poster in format ``layout``: a PDF for print (when the
         format has one) and a PNG preview, in ``out_dir`` (default <output>/posters).
 
@@ -252,8 +253,8 @@ class LocalMediaChannel(Channel):
         (the short line under the headline) and ``call_to_action``. A stand shows
         ``reports`` (recent stories of its municipality, ``post`` when none) and
         ``events``; left out, they are the latest of the centre's stories and
-        events (``stands.stand_news``). ``marks`` adds crop marks (default: the
-        ``crop_marks`` setting).
+        events (``stands.stand_news``) of ``municipality`` (default: the story's).
+        ``marks`` adds crop marks (default: the ``crop_marks`` setting).
         """
         from outreach_local_media.posters import PosterContent, render_poster
         from outreach_local_media.stands import stand_news
@@ -271,7 +272,8 @@ class LocalMediaChannel(Channel):
                 "logo there or correct the path (or remove the line to print without a logo)"
             ).format(path=logo))
         if chosen.design == "stand" and (reports is None or events is None):
-            news = stand_news(self.context, post, self.media_limits)
+            news = stand_news(self.context, post, self.media_limits,
+                              municipality=municipality)
             reports = news[0] if reports is None else reports
             events = news[1] if events is None else events
         extra = post.extra or {}
@@ -291,7 +293,7 @@ class LocalMediaChannel(Channel):
             credits=[photo.credit or "" for photo in post.photos],
             address=centre.address if centre else "",
             billboard_headline=str(self.settings.get("billboard_headline") or ""),
-            municipality=post.municipality or "",
+            municipality=municipality or post.municipality or "",
             reports=[_report(story) for story in reports or ()],
             events=[_event(event) for event in events or ()],
         )
@@ -317,12 +319,35 @@ class LocalMediaChannel(Channel):
                                    "{reason}").format(channel=self.name, folder=folder,
                                                       reason=os_reason(exc))) from None
 
+    def render_placement(self, post: Post, layout: str, out_dir: Path | None = None,
+                         name: str | None = None, *, short_code: str | None,
+                         link: str | None, municipality: str | None = None,
+                         marks: bool | None = None) -> PosterResult:
+        """``post`` as a poster for one placement: its own ``short_code`` to say and
+        ``link`` in the QR code; a stand shows the news of the place's ``municipality``
+        (default: the story's). What `outreach posters render --placement` and the
+        placements' posters in each press kit are both made by."""
+        own = dataclasses.replace(post, referral_code=short_code, signup_link=link)
+        return self.render_poster(own, layout, out_dir, name, marks=marks,
+                                  municipality=municipality)
+
     def publish(self, post: Post) -> Published:
+        places = places_of(post)
+        check_formats(post, places, self.layouts, self.name)
+
+        def place_posters(folder: Path) -> dict[str, Any]:
+            return write_places(folder, post, places, self.layouts, lambda place, layout, out,
+                                stem: self.render_placement(
+                                    post, layout, out, stem, short_code=place.short_code,
+                                    link=place.link, municipality=place.municipality))
+
         try:
-            kit = write_kit(self.root, post, self.context.centre, self._outlets)
+            kit = write_kit(self.root, post, self.context.centre, self._outlets,
+                            places=place_posters if places else None)
             # The publication's own code is the long one of links: the QR code carries it
             # (nobody types a QR code), but nobody can dictate it. Codes to say belong to
-            # placements (`outreach posters render --placement`) and outlets (releases).
+            # placements (their posters in the kit's places folder, `outreach posters render
+            # --placement`) and outlets (releases).
             unspoken = dataclasses.replace(post, referral_code=None)
             for layout in self.settings.get("posters") or []:
                 self.render_poster(unspoken, layout)

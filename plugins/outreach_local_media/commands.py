@@ -46,24 +46,25 @@ def render(outreach: Outreach, story_id: int, layout: str, placement: str | None
            output_dir: Path | None, marks: bool | None) -> None:
     """Render story STORY_ID as a print-ready PDF and a PNG preview.
 
-    A stand shows the latest reports from the story's municipality and the
-    meetings ahead from events.toml in the media folder.
+    A stand shows the latest reports from the placement's municipality (or
+    the story's) and the meetings ahead from events.toml in the media folder.
     """
     name, channel = _only(outreach, _makers(outreach, channel_name))
     # A campaign's call to action is written for posts ("follow the link:"); a poster
     # takes the poster channel's own.
     post = outreach.story_post(story_id, channel, idempotency_key=f"poster-{story_id}")
     code = outreach.placement(placement, campaign_slug) if placement else None
+    folder = output_dir or outreach.output_dir / "posters"
     link = None
     if code is not None:
-        import dataclasses
-
         # The same link as printed in text: the short code, which a QR code holds as well
         # as the long one (a smaller code scans more easily); old posters' long ones work.
         link = channel.signup_link(code.short_code or code.code)
-        post = dataclasses.replace(post, referral_code=code.short_code, signup_link=link)
-    result = channel.render_poster(post, layout, output_dir or outreach.output_dir / "posters",
-                                   marks=marks)
+        result = channel.render_placement(post, layout, folder, short_code=code.short_code,
+                                          link=link, municipality=code.municipality,
+                                          marks=marks)
+    else:
+        result = channel.render_poster(post, layout, folder, marks=marks)
     for path in (result.pdf, result.png):
         if path is not None:
             click.echo(_("wrote  {path}").format(path=path))

@@ -1,7 +1,8 @@
 """Writing a press kit folder — all or nothing: the release as DOCX, PDF and TXT, the
 radio text and the TV note, the photos named by story and number
 (``2026-10-14-miass-school-5-01.jpg``), and a folder per outlet with its own
-copy that prints the outlet's short code; a manifest lists every file.
+copy that prints the outlet's short code, the posters of the campaign's placements
+(``places``); a manifest lists every file.
 
 A kit is built in a hidden temporary folder beside its final place and then
 renamed, so a reader (or a crash) never sees half a kit. The manifest names
@@ -18,7 +19,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,8 +66,12 @@ def _read_manifest(folder: Path) -> dict[str, Any] | None:
 
 
 def write_kit(root: Path, post: Post, centre: Centre | None, outlets: Sequence[str],
-              today: dt.date | None = None) -> Kit:
+              today: dt.date | None = None,
+              places: Callable[[Path], dict[str, Any]] | None = None) -> Kit:
     """Write the kit for ``post`` under ``root``; a repeat returns the kit already there.
+
+    ``places`` adds the placements' posters to the kit's folder before the
+    manifest lists its files; what it returns is the manifest's ``places``.
 
     Raises FileNotFoundError naming a photo that is missing, OSError when the
     folder cannot be written.
@@ -80,7 +85,7 @@ def write_kit(root: Path, post: Post, centre: Centre | None, outlets: Sequence[s
     name = f"{day.isoformat()}_{post.publication_id}_{slugify(post.title)}"
     temp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=root))
     try:
-        manifest = _fill(temp, post, centre, outlets, day)
+        manifest = _fill(temp, post, centre, outlets, day, places)
         final = root / name
         try:
             os.rename(temp, final)
@@ -100,7 +105,7 @@ def write_kit(root: Path, post: Post, centre: Centre | None, outlets: Sequence[s
 
 
 def _fill(folder: Path, post: Post, centre: Centre | None, outlets: Sequence[str],
-          day: dt.date) -> dict[str, Any]:
+          day: dt.date, places: Callable[[Path], dict[str, Any]] | None) -> dict[str, Any]:
     photos = []
     base = kit_name(post)
     for index, photo in enumerate(post.photos, start=1):
@@ -119,6 +124,7 @@ def _fill(folder: Path, post: Post, centre: Centre | None, outlets: Sequence[str
         own.mkdir(exist_ok=True)
         write_documents(own, build_release(post, photos, centre, day, short, link, outlet),
                         first)
+    placed = places(folder) if places is not None else {}
     files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     manifest = {
         "publication_id": post.publication_id,
@@ -129,6 +135,7 @@ def _fill(folder: Path, post: Post, centre: Centre | None, outlets: Sequence[str
         "outlet_codes": {outlet: short for outlet, (short, _) in codes.items()},
         "outlet_folders": {outlet: slugify(outlet, 40) for outlet in outlets},
         "photos": [name for name, _ in photos],
+        "places": placed,
         "files": [{"name": f, "sha256": _sha256(folder / f), "bytes": (folder / f).stat().st_size}
                   for f in files],
     }

@@ -25,9 +25,11 @@ from telegram_support import telegram_fake  # noqa: F401  (the fake fixture)
 from outreach.cli import cli
 from outreach.db import Store, open_store
 from outreach.db.models import Publication, ReferralCode, SignUp, utcnow
+from outreach.engine.posts import build_post
 from outreach.engine.service import Service
 from outreach.library.importer import import_paths
 from outreach.library.stories import approve_story
+from outreach.media.renditions import RenditionCache
 from outreach.signups.desk import StoreDesk
 from outreach_local_media import LocalMediaChannel
 from outreach_telegram import TelegramChannel
@@ -106,14 +108,15 @@ def write_story(media: Path, folder: str, municipality: str, date: str, caption:
         f"+++\n{caption}. Пришли двадцать человек.\n", encoding="utf-8")
 
 
-def make_centre(tmp_path: Path, url: str, fake: FakeTelegram) -> Iterator[Centre]:
+def make_centre(tmp_path: Path, url: str, fake: FakeTelegram,
+                campaign: str = CAMPAIGN) -> Iterator[Centre]:
     media = tmp_path / "media"
     for story in STORIES:
         write_story(media, *story)
     (media / "events.toml").write_text(EVENTS, encoding="utf-8")
     due = (utcnow() - dt.timedelta(minutes=1)).replace(microsecond=0, tzinfo=None)
     (tmp_path / "campaigns").mkdir()
-    (tmp_path / "campaigns" / "mentors.toml").write_text(CAMPAIGN.format(due=due.isoformat()),
+    (tmp_path / "campaigns" / "mentors.toml").write_text(campaign.format(due=due.isoformat()),
                                                           encoding="utf-8")
     press = {"plugin": "local-media", "outlets": [OUTLET], "posters": ["stand"],
              "signup_url": f"https://t.me/{BOT}?start={{code}}"}
@@ -235,3 +238,100 @@ def test_a_stand_made_at_publishing_shows_the_municipality_s_reports_and_meeting
                           "Давно прошедшая встреча"):
             assert elsewhere not in text, elsewhere
 
+
+
+PLACES = """
+[[placements]]
+name = "Пенсионный фонд, Миасс, ул. Ленина, 5"
+municipality = "Миасс"
+formats = ["a4", "stand"]
+
+[[placements]]
+name = "Соцзащита, Златоуст"
+municipality = "Златоуст"
+"""
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+
+
+def test_a_kit_prints_each_placement_s_formats_with_its_own_code(
+        tmp_path: Path, fake: FakeTelegram) -> None:
+    url = f"sqlite:///{tmp_path / 'outreach.db'}"
+    for centre in make_centre(tmp_path, url, fake, CAMPAIGN + PLACES):  # noqa: B007
+        report = centre.service.run_once(timeout=60)
+        assert report.published == 1, report
+        codes = centre.codes()
+        miass = codes["placement:Пенсионный фонд, Миасс, ул. Ленина, 5"]
+        zlatoust = codes["placement:Соцзащита, Златоуст"]
+        assert miass.short_code and zlatoust.short_code and miass.short_code != zlatoust.short_code
+
+        [kit] = [p for p in (tmp_path / "output" / "press").iterdir() if p.is_dir()]
+        manifest = json.loads((kit / "manifest.json").read_text("utf-8"))
+        folders = {entry["name"]: name for name, entry in manifest["places"].items()}
+        here, there = (kit / "places" / folders[miass.placement],
+                       kit / "places" / folders[zlatoust.placement])
+        assert sorted(p.name for p in here.iterdir()) == ["a4.pdf", "a4.png", "stand.pdf",
+                                                           "stand.png"]
+        assert sorted(p.name for p in there.iterdir()) == ["a4.pdf", "a4.png"]
+        listed = {f["name"] for f in manifest["files"]}
+        assert f"places/{folders[miass.placement]}/stand.pdf" in listed
+        for folder, own, other in ((here, miass, zlatoust), (there, zlatoust, miass)):
+            for pdf in folder.glob("*.pdf"):
+                text = pdf_text(pdf)
+                assert own.short_code in text, pdf
+                assert other.short_code not in text, pdf
+                assert own.code not in "".join(text.split()), pdf  # never the long token
+        stand = pdf_text(here / "stand.pdf")
+        for caption in ("Урок в школе №5", "Посадка яблонь у библиотеки", "Хор ветеранов в ДК",
+                        "Встреча наставников"):
+            assert caption in stand, caption
+        assert "Прогулка по набережной Златоуста" not in stand
+        index = (kit / "places" / "README.txt").read_text("utf-8")
+        for expected in (miass.placement, zlatoust.placement, miass.short_code,
+                         zlatoust.short_code, f"places/{folders[miass.placement]}/",
+                         "stand.pdf", "1000 × 1400"):
+            assert expected in index, expected
+
+        # The engine publishes the same publication again (a retry after a crash that
+        # lost the answer): the kit is found, nothing is made twice, no new codes.
+        before = {p: p.stat().st_mtime_ns for p in kit.rglob("*")}
+        channel = centre.service.registry.get("press")
+        with centre.store.session() as session:
+            [publication] = session.exec(select(Publication))
+        post = build_post(centre.store, centre.service.config, centre.service._specs_by_id(),
+                          publication.id or 0, channel,
+                          RenditionCache(centre.service.config.cache_dir))
+        assert channel.publish(post).external_id == kit.name
+        assert [p for p in kit.parent.iterdir() if p.is_dir()] == [kit]
+        assert {p: p.stat().st_mtime_ns for p in kit.rglob("*")} == before
+        assert centre.codes().keys() == codes.keys()
+
+        # The same code path as `posters render --placement`: a stand for the Златоуст
+        # place shows Златоуст's news, not the story's Миасс.
+        result = CliRunner().invoke(cli, [
+            "--config", str(tmp_path / "config.toml"), "posters", "render",
+            str(publication.story_id), "--format", "stand", "--placement", zlatoust.placement,
+            "--output", str(tmp_path / "one")])
+        assert result.exit_code == 0, result.output
+        [one] = (tmp_path / "one").glob("*.pdf")
+        text = pdf_text(one)
+        assert zlatoust.short_code in text and "Прогулка по набережной Златоуста" in text
+        assert "Посадка яблонь у библиотеки" not in text
+
+
+def test_a_placement_format_the_channel_does_not_know_fails_naming_it(
+        tmp_path: Path, fake: FakeTelegram) -> None:
+    url = f"sqlite:///{tmp_path / 'outreach.db'}"
+    wrong = CAMPAIGN + PLACES.replace('["a4", "stand"]', '["a4", "stend"]')
+    for centre in make_centre(tmp_path, url, fake, wrong):  # noqa: B007
+        centre.service.run_once(timeout=60)
+        with centre.store.session() as session:
+            [publication] = session.exec(select(Publication))
+        assert publication.status == "failed"
+        error = publication.last_error or ""
+        assert "mentors.toml" in error and "Пенсионный фонд, Миасс, ул. Ленина, 5" in error
+        assert "'stend'" in error and "stand" in error
+        assert not (tmp_path / "output" / "press").exists() or not [
+            p for p in (tmp_path / "output" / "press").iterdir() if p.is_dir()]
