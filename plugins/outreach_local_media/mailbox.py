@@ -138,7 +138,7 @@ class Mailbox:
             yield from (found[uid] for uid in batch if uid in found)
 
     def read(self, uid: int) -> bytes | None:
-        """The whole letter ``uid``, left unseen; None when it is gone."""
+        """The whole letter ``uid``, its flags left as they were; None when it is gone."""
         data = self._call("FETCH", str(uid), "(BODY.PEEK[])")
         for item in data:
             if isinstance(item, tuple) and len(item) == 2:
