@@ -1,20 +1,28 @@
 """Reading e-mails to editors that came back, from the mailbox of ``mail_from``.
 
-Each unseen letter in the folder is read without marking it seen. A bounce of
-one of our letters (``bounces.read_bounce``, matched by Message-ID against the
-mail journal) is passed to the core, which fails the publication and tells the
-coordinators; then the journal marks the outlet's letter ``bounced`` with the
-status and the server's words, and only then is the bounce marked seen. A crash
-in between reads it again, and the core records it once all the same.
+Letters are found by when they arrived, not by whether someone has opened them:
+the press volunteer often reads the same mailbox, and a bounce read first in a
+mail program must count all the same. Each round asks for the letters that
+arrived within the bounce window (``window_start``: from the oldest day a
+letter went out within the last ``mail.BOUNCE_WINDOW_DAYS`` days) with UIDs
+above the last one looked at, which is kept per folder with the folder's
+UIDVALIDITY; when that changes, the whole window is looked at again. Only the
+headers are fetched first (flags left as they were); a letter that may be a
+bounce is read whole. A bounce of one of our letters (``bounces.read_bounce``,
+matched by Message-ID against the mail journal) is passed to the core, which
+fails the publication once per bounce and tells the coordinators; then the
+journal marks the outlet's letter ``bounced`` with the status and the server's
+words, and only then is the bounce marked seen, if nobody had read it. A bounce
+looked at again (a crash in between, the window read anew) tells nothing twice.
 
 Everything else (people's letters, editors' replies, bounces of letters that are
-not ours, notices of mere delay) is left unseen for a person to read. The last
-UID looked at is kept in the channel's notes, so each letter is read once, not
-at every round; nothing is ever deleted.
+not ours, notices of mere delay) keeps its flags for a person; nothing is ever
+deleted.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable
@@ -23,9 +31,11 @@ from typing import TYPE_CHECKING
 
 from outreach.channels import AuthError, CheckResult, Returned, TransientError, _
 from outreach_local_media import mail
-from outreach_local_media.bounces import Bounce, read_bounce
+from outreach_local_media.bounces import Bounce, may_be_bounce, read_bounce
 from outreach_local_media.mailbox import (
+    BATCH,
     DEFAULT_PORTS,
+    Heading,
     Mailbox,
     MailboxDown,
     MailboxRefused,
@@ -33,9 +43,12 @@ from outreach_local_media.mailbox import (
 )
 
 if TYPE_CHECKING:
-    from outreach.channels import Channel
+    from outreach.channels import Channel, Records
 
 log = logging.getLogger("outreach.local_media.mail")
+#: A bounce that arrived this long before its letter was last sent is about an earlier
+#: sending (the letter was corrected and sent again); the margin allows for clocks.
+CLOCK_MARGIN = dt.timedelta(minutes=2)
 
 
 def reader_for(channel: Channel) -> BounceReader:
@@ -56,6 +69,17 @@ def reader_for(channel: Channel) -> BounceReader:
                            user=user, password=channel.secret(key),
                            folder=settings["imap_folder"])
     return BounceReader(channel, server, key)
+
+
+def window_start(records: Records, today: dt.date) -> dt.date | None:
+    """The first day a bounce that still matters may have arrived on: the oldest day a
+    letter went out within the bounce window; None when none went out in it."""
+    oldest = today - dt.timedelta(days=mail.BOUNCE_WINDOW_DAYS)
+    note = records.get(mail.SENT_DAYS)
+    if note is None or str(note.get("since") or "") > oldest.isoformat():
+        return oldest  # letters sent before the note was begun are not in it
+    days = [str(day) for day in note.get("days") or [] if str(day) >= oldest.isoformat()]
+    return dt.date.fromisoformat(min(days)) if days else None
 
 
 def meaning(status: str) -> str:
@@ -82,29 +106,28 @@ class BounceReader:
 
     @property
     def _progress_key(self) -> str:
-        return f"bounces:{self.server.folder}"[:200]
+        return f"bounces-read:{self.server.folder}"[:200]
 
     def read(self, record: Callable[[Returned], None]) -> int:
         """Pass each new bounce of our letters to ``record``; how many were passed."""
+        start = window_start(self.channel.records, dt.datetime.now(dt.UTC).date())
+        if start is None:
+            return 0  # no letter went out within the window: nothing of ours can come back
         passed = 0
         try:
             with Mailbox(self.server) as box:
                 progress = self.channel.records.get(self._progress_key) or {}
                 after = int(progress.get("uid") or 0) \
                     if progress.get("uidvalidity") == box.uidvalidity else 0
-                for uid in box.unseen():
-                    if uid <= after:
-                        continue
-                    raw = box.read(uid)
-                    bounce = read_bounce(raw) if raw is not None else None
-                    found = self._letter(bounce) if bounce is not None else None
-                    if bounce is not None and found is not None:
-                        record(self._returned(bounce, *found))
-                        self._note(bounce, *found)
-                        box.mark_seen(uid)
+                # A day earlier: the server dates a letter's arrival in its own time zone.
+                uids = box.arrived(start - dt.timedelta(days=1), after)
+                for count, heading in enumerate(box.headings(uids), start=1):
+                    if may_be_bounce(heading.header) and self._take(box, heading, record):
                         passed += 1
-                    self.channel.records.put(self._progress_key,
-                                             {"uidvalidity": box.uidvalidity, "uid": uid})
+                    if count % BATCH == 0:
+                        self._remember(box, heading.uid)
+                if uids:
+                    self._remember(box, uids[-1])
         except MailboxDown as exc:
             raise TransientError(_("bounced e-mails are not read now: {reason}").format(
                 reason=exc)) from None
@@ -112,6 +135,32 @@ class BounceReader:
             raise AuthError(_("bounced e-mails cannot be read: {reason}; {fix}").format(
                 reason=exc, fix=self._fix(exc))) from None
         return passed
+
+    def _take(self, box: Mailbox, heading: Heading, record: Callable[[Returned], None]) -> bool:
+        """Read the letter of ``heading``; pass it on if it is a new bounce of ours."""
+        raw = box.read(heading.uid)
+        bounce = read_bounce(raw) if raw is not None else None
+        found = self._letter(bounce) if bounce is not None else None
+        if bounce is None or found is None:
+            return False
+        journal, outlet, mid = found
+        entry = journal.entries[outlet]
+        if entry.get("state") == mail.BOUNCED:  # told already (a crash before marking it)
+            if not heading.seen:
+                box.mark_seen(heading.uid)
+            return False
+        if entry.get("state") == mail.SENT and heading.arrived is not None and \
+                heading.arrived < _moment(entry.get("at")) - CLOCK_MARGIN:
+            return False  # about an earlier sending of a letter sent again since
+        record(self._returned(bounce, journal, outlet, mid))
+        self._note(bounce, journal, outlet, mid)
+        if not heading.seen:  # a bounce a person has read stays as they left it
+            box.mark_seen(heading.uid)
+        return True
+
+    def _remember(self, box: Mailbox, uid: int) -> None:
+        self.channel.records.put(self._progress_key,
+                                 {"uidvalidity": box.uidvalidity, "uid": uid})
 
     def check(self) -> CheckResult:
         """Whether the mailbox takes the login and has the folder (nothing is read)."""
@@ -170,6 +219,15 @@ class BounceReader:
         log.warning(_("The press kit e-mail to {outlet} (channel {channel}) came back "
                       "undelivered: {detail}").format(outlet=outlet, channel=self.channel.name,
                                                       detail=detail or "—"))
+
+
+def _moment(text: object) -> dt.datetime:
+    """A journal entry's moment; long ago when it has none."""
+    try:
+        at = dt.datetime.fromisoformat(str(text))
+    except ValueError:
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+    return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
 
 
 def _said(bounce: Bounce) -> str:

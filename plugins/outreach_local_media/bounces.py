@@ -54,10 +54,28 @@ def read_bounce(raw: bytes) -> Bounce | None:
     message = email.message_from_bytes(raw, policy=email.policy.default)
     identity = str(message.get("Message-ID") or "").strip() or \
         "sha256:" + hashlib.sha256(raw).hexdigest()
-    if message.get_content_type() == "multipart/report" and \
-            str(message.get_param("report-type", "")).lower() == "delivery-status":
+    if _is_report(message):
         return _standard(message, identity)
     return _improvised(message, identity)
+
+
+def may_be_bounce(header: bytes) -> bool:
+    """Whether a letter with this header may be a bounce: a delivery report (RFC 3464),
+    or from a mailer daemon, or with a bounce's subject. A False needs no further look."""
+    message = BytesHeaderParser(policy=email.policy.default).parsebytes(header)
+    return _is_report(message) or _looks_returned(message)
+
+
+def _is_report(message: Message) -> bool:
+    return message.get_content_type() == "multipart/report" and \
+        str(message.get_param("report-type", "")).lower() == "delivery-status"
+
+
+def _looks_returned(message: Message) -> bool:
+    """Sent by a mailer daemon, or titled as a letter that came back."""
+    sender = str(message.get("From", "")).lower()
+    local = re.sub(r".*<|>.*", "", sender).partition("@")[0].strip()
+    return local in _DAEMONS or bool(_SUBJECTS.search(str(message.get("Subject", ""))))
 
 
 def _standard(message: Message, identity: str) -> Bounce | None:
@@ -93,10 +111,7 @@ def _status_blocks(part: Message) -> list[Message]:
 
 
 def _improvised(message: Message, identity: str) -> Bounce | None:
-    sender = str(message.get("From", "")).lower()
-    local = re.sub(r".*<|>.*", "", sender).partition("@")[0].strip()
-    subject = str(message.get("Subject", ""))
-    if local not in _DAEMONS and not _SUBJECTS.search(subject):
+    if not _looks_returned(message):
         return None  # a person's letter (an editor's reply, too): not ours to read
     text = _text(message)
     code = _STATUS.search(text)

@@ -129,7 +129,8 @@ def bounces(outreach: Outreach, channel_name: str | None) -> None:
 
     Each one fails its publication with the reason: it shows in `outreach
     publications list` and goes to the coordinators' chat. `outreach run` reads
-    the mailbox every 10 minutes by itself. Other letters stay unread.
+    the mailbox every 10 minutes by itself. Letters of the last 30 days are
+    looked at, read or unread; the others' flags are left as they were.
     """
     from outreach.commands import OutreachError
     from outreach_local_media import LocalMediaChannel

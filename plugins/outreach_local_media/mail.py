@@ -38,6 +38,13 @@ TLS_MODES = ("ssl", "starttls", "none")
 TIMEOUT = 60.0  # seconds for each SMTP reply
 _ADDRESS = re.compile(r"[^\s<>@]+@[^\s<>@]+")
 
+#: Days a letter's bounce is looked for: one that comes back later is not read (a mail
+#: server gives up on a letter within 5 days; a month covers an Outreach that was off).
+BOUNCE_WINDOW_DAYS = 30
+#: The note of the days letters went out on, within the window: {"since": the day it was
+#: begun, "days": [ISO dates]}; bounce reading looks no further back than its oldest day.
+SENT_DAYS = "mail:sent-days"
+
 # Journal states (stable identifiers, stored). ``bounced``: sent, then came back undelivered.
 SENDING, SENT, REFUSED, NOT_SENT, UNCERTAIN = "sending", "sent", "refused", "not-sent", "uncertain"
 BOUNCED = "bounced"
@@ -225,6 +232,22 @@ class Journal:
 
     def record(self, outlet: str, state: str, mid: str, detail: str = "") -> None:
         """Store ``state`` for ``outlet`` durably (committed before this returns)."""
+        now = dt.datetime.now(dt.UTC)
+        if state == SENDING:
+            _note_day(self.records, now.date())
         self.entries[outlet] = {"state": state, "message_id": mid, "detail": detail,
-                                "at": dt.datetime.now(dt.UTC).isoformat()}
+                                "at": now.isoformat()}
         self.records.put(self.key, {"outlets": self.entries})
+
+
+def _note_day(records: Records, today: dt.date) -> None:
+    """Add ``today`` to the note of sending days (once a day), forgetting those past the
+    bounce window."""
+    note = records.get(SENT_DAYS) or {"since": today.isoformat(), "days": []}
+    days = [str(day) for day in note.get("days") or []]
+    if today.isoformat() in days:
+        return
+    oldest = (today - dt.timedelta(days=BOUNCE_WINDOW_DAYS)).isoformat()
+    records.put(SENT_DAYS, {"since": str(note.get("since") or today.isoformat()),
+                            "days": sorted(day for day in days if day >= oldest)
+                            + [today.isoformat()]})

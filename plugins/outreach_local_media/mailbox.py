@@ -1,17 +1,22 @@
 """Reading the sender's mailbox by IMAP (RFC 3501) for e-mails that came back.
 
-Only what bounce reading needs: log in, open the folder, list unseen letters
-(``UID SEARCH UNSEEN``), read one without marking it seen (``BODY.PEEK[]``,
-RFC 3501 6.4.5) and mark it seen (``UID STORE +FLAGS (\\Seen)``). Nothing is
-ever deleted or moved.
+Only what bounce reading needs: log in, open the folder (its UIDVALIDITY,
+RFC 3501 2.3.1.1, comes with SELECT, 7.1), list the letters that arrived since
+a day with UIDs above a given one (``UID SEARCH UID n:* SINCE d-Mon-yyyy``,
+6.4.4, 6.4.8), fetch their flags, arrival and headers in batches
+(``FLAGS INTERNALDATE BODY.PEEK[HEADER]``, 6.4.5), read a whole letter
+(``BODY.PEEK[]``) and mark it seen (``UID STORE +FLAGS (\\Seen)``, 6.4.6). The
+.PEEK forms leave \\Seen as it was, so reading changes no letter's flags.
+Nothing is ever deleted or moved.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import imaplib
 import re
 import ssl
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -20,6 +25,12 @@ from outreach_local_media.mail import hide_addresses
 
 TIMEOUT = 60.0  # seconds for each IMAP reply
 DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
+BATCH = 100  # letters' headers per FETCH: one round trip each, a short command line
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_UID = re.compile(rb"\bUID (\d+)")
+_FLAGS = re.compile(rb"\bFLAGS \(([^)]*)\)")
+_ARRIVED = re.compile(rb'\bINTERNALDATE " ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d\d):(\d\d):(\d\d) '
+                      rb'([+-]\d\d)(\d\d)"')
 
 
 @dataclass(frozen=True)
@@ -30,6 +41,16 @@ class MailboxServer:
     user: str
     password: str
     folder: str
+
+
+@dataclass(frozen=True)
+class Heading:
+    """What is learnt of a letter without reading it: its flags, arrival and header."""
+
+    uid: int
+    seen: bool
+    arrived: dt.datetime | None  # the server's INTERNALDATE (RFC 3501 2.3.3)
+    header: bytes
 
 
 class MailboxDown(Exception):  # noqa: N818  (the mailbox's state, not a bug)
@@ -97,14 +118,27 @@ class Mailbox:
                  traceback: TracebackType | None) -> None:
         self._close()
 
-    def unseen(self) -> list[int]:
-        """The UIDs of the letters not yet seen, oldest first."""
-        data = self._call("SEARCH", "UNSEEN")
-        return sorted(int(uid) for line in data if isinstance(line, bytes)
-                      for uid in line.split())
+    def arrived(self, since: dt.date, after: int = 0) -> list[int]:
+        """The UIDs above ``after`` of the letters that arrived on ``since`` or later,
+        seen or not, oldest first."""
+        day = f"{since.day}-{MONTHS[since.month - 1]}-{since.year}"  # RFC 3501 9 date
+        criteria = ("UID", f"{after + 1}:*", "SINCE", day) if after else ("SINCE", day)
+        data = self._call("SEARCH", *criteria)
+        # "n:*" takes in the last UID even when it is below n (6.4.8): hence the filter.
+        return sorted(uid for line in data if isinstance(line, bytes)
+                      for uid in map(int, line.split()) if uid > after)
+
+    def headings(self, uids: Sequence[int]) -> Iterator[Heading]:
+        """The headings of ``uids``, in batches, leaving every flag as it was."""
+        for start in range(0, len(uids), BATCH):
+            batch = uids[start:start + BATCH]
+            data = self._call("FETCH", ",".join(map(str, batch)),
+                              "(UID FLAGS INTERNALDATE BODY.PEEK[HEADER])")
+            found = {heading.uid: heading for heading in _headings(data)}
+            yield from (found[uid] for uid in batch if uid in found)
 
     def read(self, uid: int) -> bytes | None:
-        """The whole letter ``uid``, left unseen; None when it is gone."""
+        """The whole letter ``uid``, its flags left as they were; None when it is gone."""
         data = self._call("FETCH", str(uid), "(BODY.PEEK[])")
         for item in data:
             if isinstance(item, tuple) and len(item) == 2:
@@ -135,6 +169,43 @@ class Mailbox:
             imap.logout()
         except (OSError, imaplib.IMAP4.error):
             imap.shutdown()
+
+
+def _headings(data: Sequence[object]) -> Iterator[Heading]:
+    """The headings in a FETCH answer as imaplib gives it: per letter, a (text before the
+    literal, literal) pair and the text after it (``)``, or more items)."""
+    text, header = b"", b""
+    for item in [*data, None]:
+        part = item[0] if isinstance(item, tuple) else item
+        if item is None or (isinstance(part, bytes) and re.match(rb"\d+ \(", part)):
+            uid = _UID.search(text)
+            if uid is not None and header:
+                flags = _FLAGS.search(text)
+                seen = flags is not None and b"\\seen" in flags.group(1).lower().split()
+                yield Heading(int(uid.group(1)), seen, _arrival(text), header)
+            text, header = b"", b""
+        if isinstance(item, tuple) and len(item) == 2:
+            text += bytes(item[0])
+            header = bytes(item[1])
+        elif isinstance(item, bytes):
+            text += item
+
+
+def _arrival(text: bytes) -> dt.datetime | None:
+    """The INTERNALDATE in ``text`` (RFC 3501 9 date-time), in UTC."""
+    found = _ARRIVED.search(text)
+    if found is None or found.group(2).decode().title() not in MONTHS:
+        return None
+    day, month, year, hour, minute, second, zone_hours, zone_minutes = found.groups()
+    sign = -1 if zone_hours.startswith(b"-") else 1
+    zone = dt.timezone(sign * dt.timedelta(hours=abs(int(zone_hours)),
+                                           minutes=int(zone_minutes)))
+    try:
+        at = dt.datetime(int(year), MONTHS.index(month.decode().title()) + 1, int(day),
+                         int(hour), int(minute), int(second), tzinfo=zone)
+    except ValueError:
+        return None
+    return at.astimezone(dt.UTC)
 
 
 def _quoted(folder: str) -> str:

@@ -4,19 +4,28 @@ It models only what the reader uses, each as RFC 3501 says: the greeting
 (7.1.1), CAPABILITY (6.1.1, 7.2.1), LOGIN (6.2.3; a wrong password answers NO
 with the [AUTHENTICATIONFAILED] code of RFC 5530 3), SELECT (6.3.1; EXISTS,
 FLAGS, UIDVALIDITY and UIDNEXT, then [READ-WRITE]; a missing folder answers NO
-[NONEXISTENT], RFC 5530 3), UID (6.4.8) with SEARCH UNSEEN (6.4.4), FETCH of
-BODY[], BODY.PEEK[] and RFC822 as literals ``{n}`` (6.4.5, 7.4.2; BODY[] and
-RFC822 set \\Seen, BODY.PEEK[] does not), STORE +FLAGS (6.4.6, answered with
-an untagged FETCH of the new flags), NOOP (6.1.2) and LOGOUT (6.1.3, BYE first).
-Anything else is answered BAD (7.1.5). Letters are never expunged.
+[NONEXISTENT], RFC 5530 3), UID (6.4.8) with SEARCH (6.4.4) of the keys ALL,
+UNSEEN, SEEN, SINCE (the internal date, time and zone disregarded) and UID with
+a sequence set (9: ``n``, ``n:m``, ``n:*``, comma-separated; ``n:*`` always
+takes in the last UID, even when n is higher, 6.4.8), all of them ANDed; FETCH
+of a sequence set with the items UID, FLAGS, INTERNALDATE (7.4.2 date-time),
+BODY[], BODY.PEEK[], BODY[HEADER], BODY.PEEK[HEADER] and RFC822, the message
+texts as literals ``{n}`` (6.4.5, 7.4.2; BODY[...] and RFC822 set \\Seen, the
+.PEEK forms do not); STORE +FLAGS (6.4.6, answered with an untagged FETCH of the
+new flags), NOOP (6.1.2) and LOGOUT (6.1.3, BYE first). Anything else is
+answered BAD (7.1.5). Letters are never expunged. ``fetched`` lists each
+(UID, item) sent, so a test counts what a reader downloaded.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import socketserver
 import threading
 from dataclasses import dataclass, field
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass
@@ -24,6 +33,16 @@ class Letter:
     uid: int
     raw: bytes
     flags: set[str] = field(default_factory=set)
+    #: When the server took it in (RFC 3501 2.3.3), what SINCE compares.
+    arrived: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    def header(self) -> bytes:
+        """The header and the blank line after it (RFC 3501 6.4.5 BODY[HEADER])."""
+        ends = [at for at in (self.raw.find(b"\r\n\r\n"), self.raw.find(b"\n\n")) if at >= 0]
+        if not ends:
+            return self.raw
+        end = min(ends)
+        return self.raw[:end] + (b"\r\n\r\n" if self.raw[end:end + 2] == b"\r\n" else b"\n\n")
 
 
 @dataclass
@@ -36,14 +55,26 @@ class Mailbox:
     uidvalidity: int = 1
     down: bool = False
     commands: list[str] = field(default_factory=list)
+    fetched: list[tuple[int, str]] = field(default_factory=list)  # (UID, item) sent
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def deliver(self, raw: bytes, folder: str = "INBOX") -> int:
+    def deliver(self, raw: bytes, folder: str = "INBOX", *, flags: set[str] | None = None,
+                arrived: dt.datetime | None = None) -> int:
         with self.lock:
             letters = self.folders.setdefault(folder, [])
             uid = max((letter.uid for letter in letters), default=0) + 1
-            letters.append(Letter(uid, raw))
+            letter = Letter(uid, raw, set(flags or ()))
+            if arrived is not None:
+                letter.arrived = arrived
+            letters.append(letter)
             return uid
+
+    def renumber(self, uidvalidity: int, folder: str = "INBOX") -> None:
+        """The folder rebuilt: new UIDVALIDITY, UIDs given anew from 1 (RFC 3501 2.3.1.1)."""
+        with self.lock:
+            self.uidvalidity = uidvalidity
+            for number, letter in enumerate(self.folders[folder], start=1):
+                letter.uid = number
 
     def letter(self, uid: int, folder: str = "INBOX") -> Letter:
         return next(letter for letter in self.folders[folder] if letter.uid == uid)
@@ -129,24 +160,23 @@ class _Session(socketserver.StreamRequestHandler):
         with box.lock:
             letters = list(box.folders[folder])
         numbers = {letter.uid: number for number, letter in enumerate(letters, start=1)}
-        if command == "SEARCH" and [a.upper() for a in args] == ["UNSEEN"]:
-            found = [str(m.uid) for m in letters if "\\Seen" not in m.flags]
-            self.send(" ".join(["* SEARCH", *found]))
+        last = max(numbers, default=0)
+        if command == "SEARCH":
+            found = _search(letters, args, last)
+            if found is None:
+                self.send(tag + b" BAD search key not supported here")
+                return
+            self.send(" ".join(["* SEARCH", *(str(m.uid) for m in found)]))
             self.send(tag + b" OK SEARCH completed")
-        elif command == "FETCH" and len(args) == 2 and args[0].isdigit():
-            item = args[1].strip("()").upper()
-            wanted = [m for m in letters if m.uid == int(args[0])]
-            if item not in ("BODY[]", "BODY.PEEK[]", "RFC822"):
+        elif command == "FETCH" and len(args) == 2:
+            uids = _sequence_set(args[0], last)
+            items = args[1].strip("()").upper().split()
+            if uids is None or not items or any(item not in ITEMS for item in items):
                 self.send(tag + b" BAD fetch item not supported here")
                 return
-            for letter in wanted:  # a UID that does not exist fetches nothing (6.4.8)
-                if item != "BODY.PEEK[]":
-                    letter.flags.add("\\Seen")
-                name = "RFC822" if item == "RFC822" else "BODY[]"
-                self.send(f"* {numbers[letter.uid]} FETCH (UID {letter.uid} {name} "
-                          f"{{{len(letter.raw)}}}".encode())
-                self.wfile.write(letter.raw)
-                self.send(b")")
+            for letter in letters:  # a UID that does not exist fetches nothing (6.4.8)
+                if letter.uid in uids:
+                    self.fetch(numbers[letter.uid], letter, items)
             self.send(tag + b" OK FETCH completed")
         elif command == "STORE" and len(args) == 3 and args[0].isdigit() \
                 and args[1].upper() == "+FLAGS":
@@ -159,6 +189,75 @@ class _Session(socketserver.StreamRequestHandler):
             self.send(tag + b" OK STORE completed")
         else:
             self.send(tag + b" BAD UID command not supported here")
+
+    def fetch(self, number: int, letter: Letter, items: list[str]) -> None:
+        box = self.server.box
+        # The UID is always sent in answer to UID FETCH (6.4.8); texts last, as literals.
+        parts: list[bytes] = [f"UID {letter.uid}".encode()]
+        texts: list[tuple[str, bytes]] = []
+        for item in items:
+            if item in ("BODY[]", "BODY[HEADER]", "RFC822"):
+                letter.flags.add("\\Seen")  # 6.4.5: fetching the text sets \Seen
+            if item == "FLAGS":
+                parts.append(f"FLAGS ({' '.join(sorted(letter.flags))})".encode())
+            elif item == "INTERNALDATE":
+                at = letter.arrived
+                parts.append(f'INTERNALDATE "{at.day:02d}-{MONTHS[at.month - 1]}-'
+                             f'{at:%Y %H:%M:%S %z}"'.encode())
+            elif item != "UID":
+                name = item.replace(".PEEK", "")
+                texts.append((name, letter.header() if "HEADER" in item else letter.raw))
+            with box.lock:
+                box.fetched.append((letter.uid, item))
+        line = f"* {number} FETCH (".encode() + b" ".join(parts)
+        for name, text in texts:
+            self.wfile.write(line + f" {name} {{{len(text)}}}\r\n".encode())
+            self.wfile.write(text)
+            line = b""
+        self.send(line + b")")
+
+
+ITEMS = ("UID", "FLAGS", "INTERNALDATE", "BODY[]", "BODY.PEEK[]", "BODY[HEADER]",
+         "BODY.PEEK[HEADER]", "RFC822")
+
+
+def _sequence_set(text: str, last: int) -> set[int] | None:
+    """The UIDs a sequence set names (RFC 3501 9); ``*`` is the last UID (6.4.8)."""
+    found: set[int] = set()
+    for piece in text.split(","):
+        ends = [last if end == "*" else int(end) if end.isdigit() else -1
+                for end in piece.split(":")]
+        if len(ends) > 2 or min(ends) < 0:
+            return None
+        found.update(range(min(ends), max(ends) + 1))
+    return found
+
+
+def _search(letters: list[Letter], args: list[str], last: int) -> list[Letter] | None:
+    """The letters matching all of the keys ``args`` (6.4.4), or None for an unknown key."""
+    found = list(letters)
+    words = list(args)
+    while words:
+        key = words.pop(0).upper()
+        if key == "ALL":
+            continue
+        if key in ("UNSEEN", "SEEN"):
+            found = [m for m in found if ("\\Seen" in m.flags) == (key == "SEEN")]
+        elif key == "SINCE" and words:
+            try:
+                day, month, year = words.pop(0).split("-")
+                since = dt.date(int(year), MONTHS.index(month.title()) + 1, int(day))
+            except ValueError:
+                return None
+            found = [m for m in found if m.arrived.date() >= since]
+        elif key == "UID" and words:
+            uids = _sequence_set(words.pop(0), last)
+            if uids is None:
+                return None
+            found = [m for m in found if m.uid in uids]
+        else:
+            return None
+    return found
 
 
 class _Server(socketserver.ThreadingTCPServer):
