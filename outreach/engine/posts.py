@@ -111,10 +111,13 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
 def _placement_codes(session: Session, config: Config, channel: Channel, spec: CampaignSpec,
                      campaign_id: int | None) -> list[dict[str, Any]]:
     """The campaign file's placements, each with its own code (made on first use, the same
-    ``outreach posters placements`` lists) and sign-up link: what a channel that prints
-    posters for each place needs. Keys: name, municipality, formats, short_code, link."""
+    ``outreach posters placements`` lists) and sign-up link, for a channel that prints
+    posters for each place (``Channel.poster_formats``). Keys: name, municipality,
+    formats, short_code, link."""
     from outreach.signups.referrals import placement_code
 
+    if channel.poster_formats() is None:
+        return []
     found: list[dict[str, Any]] = []
     for place in spec.placements:
         code = placement_code(session, campaign_id, place.name, config.municipalities)
