@@ -414,8 +414,8 @@ def audience(app: App, channel: str | None, since: When, until: When | None, fmt
     now = dt.datetime.now(dt.UTC)
     start = since.at(zone, now=now)
     end = until.at(zone, now=now, end_of_day=True) if until else None
-    with app.store.session() as session:
-        days = audience_days(session.connection(), zone, start, end,
+    with app.store.reading() as connection:
+        days = audience_days(connection, zone, start, end,
                              [channel] if channel else None)
     if fmt == "table":
         rows = [{"channel": d.channel, "date": format_date(d.day),

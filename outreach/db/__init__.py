@@ -4,10 +4,10 @@
 (importable without SQLAlchemy); ``tables`` the columns that read-only
 commands query, as SQLAlchemy Core tables that load without the models, and
 ``lookups`` finds rows by the names people type; ``migrations`` the frozen
-Alembic revisions that build them. ``sqlite`` holds what is particular to an SQLite file (making
-it, its pragmas, its check and backup); ``failures`` turns the driver's errors
-that a person must act on into one-line messages; ``upsert`` spells "insert,
-or else" for each dialect.
+Alembic revisions that build them. ``sqlite`` holds what is particular to an
+SQLite file (making it, its pragmas, its check and backup); ``failures`` turns
+the driver's errors that a person must act on into one-line messages;
+``upsert`` spells "insert, or else" for each dialect.
 """
 
 from __future__ import annotations

@@ -412,10 +412,10 @@ class LocalMediaChannel(Channel):
 
 
 def _print_profile_check(path: Path) -> CheckResult:
-    from outreach_local_media.posters.cmyk import CmykProfile
+    from outreach_local_media.posters.cmyk import open_profile
 
     try:
-        profile = CmykProfile(path)
+        profile = open_profile(path)
     except ProfileError as exc:
         return CheckResult(ok=False, message=_("print_profile: {problem}").format(problem=exc))
     return CheckResult(ok=True, message=_("poster PDFs are in CMYK for the print profile "

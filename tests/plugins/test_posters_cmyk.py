@@ -259,3 +259,13 @@ def test_without_the_setting_the_pdf_stays_srgb(tmp_path: Path) -> None:
     used = {op for _args, op in operators(made.pdf)}
     assert b"rg" in used and b"k" not in used
     assert all(d["/ColorSpace"] == "/DeviceRGB" for d, _image in photos(made.pdf))
+
+
+def test_a_profile_replaced_after_the_check_is_read_again(tmp_path: Path, profile: Path) -> None:
+    from outreach_local_media.posters.cmyk import open_profile, profile_problem
+
+    path = tmp_path / "shop.icc"
+    path.write_bytes(profile.read_bytes())
+    assert open_profile(path) is open_profile(path)  # one transform for check and posters
+    screen_profile(path)  # the shop sent another file under the same name
+    assert "is a colour profile for a screen" in (profile_problem(path) or "")

@@ -48,10 +48,28 @@ class ProfileError(ValueError):
 def profile_problem(path: Path) -> str | None:
     """Why the file at ``path`` is not a CMYK output profile, or None when it is one."""
     try:
-        CmykProfile(path)
+        open_profile(path)
     except ProfileError as exc:
         return str(exc)
     return None
+
+
+def open_profile(path: Path) -> CmykProfile:
+    """The profile at ``path``, read and checked once per process while the file stays
+    the same: config checking and every poster then share one transform.
+
+    Raises ProfileError as CmykProfile does.
+    """
+    try:
+        stat = path.stat()
+    except OSError:
+        return CmykProfile(path)  # raises, saying why
+    return _opened(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _opened(path: Path, _mtime: int, _size: int) -> CmykProfile:
+    return CmykProfile(path)
 
 
 class CmykProfile:
@@ -141,10 +159,11 @@ class CmykProfile:
         """For each sRGB grey 0-255, the K-alone tint that prints it as light."""
         from PIL import Image, ImageCms
 
+        # 256 pixels: not worth LittleCMS precalculating a table for (NOOPTIMIZE).
         back = ImageCms.buildTransform(
             self.profile, ImageCms.createProfile("sRGB"), "CMYK", "RGB",
             renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-            flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
+            flags=ImageCms.Flags.BLACKPOINTCOMPENSATION | ImageCms.Flags.NOOPTIMIZE)
         ramp = Image.new("CMYK", (256, 1))
         ramp.putdata([(0, 0, 0, k) for k in range(256)])
         shown = ImageCms.applyTransform(ramp, back)

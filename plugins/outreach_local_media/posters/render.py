@@ -49,9 +49,9 @@ def render_poster(content: PosterContent, layout: Layout, out_dir: Path, name: s
     """
     cmyk = None
     if print_profile is not None and layout.pdf:
-        from outreach_local_media.posters.cmyk import CmykProfile
+        from outreach_local_media.posters.cmyk import open_profile
 
-        cmyk = CmykProfile(print_profile)
+        cmyk = open_profile(print_profile)
     composer = Composer(layout, content)
     compose(composer)
     page = composer.page
