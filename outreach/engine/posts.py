@@ -99,7 +99,8 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
         municipality=story.municipality,
         extra={"campaign": spec.slug, "slot": publication.slot.isoformat(),
                "summary": story.summary, "outlet_codes": outlets,
-               "campaign_file": str(spec.source), "placements": places,
+               "campaign_name": spec.name, "campaign_file": str(spec.source),
+               "placements": places,
                # A press release is written from the story itself, not from the
                # campaign's post template (which repeats the title, adds hashtags).
                "body": story.body,

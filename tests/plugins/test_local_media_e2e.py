@@ -290,7 +290,7 @@ def test_a_kit_prints_each_placement_s_formats_with_its_own_code(
             assert caption in stand, caption
         assert "Прогулка по набережной Златоуста" not in stand
         index = (kit / "places" / "README.txt").read_text("utf-8")
-        for expected in (miass.placement, zlatoust.placement, miass.short_code,
+        for expected in ("Наставники", miass.placement, zlatoust.placement, miass.short_code,
                          zlatoust.short_code, f"places/{folders[miass.placement]}/",
                          "stand.pdf", "1000 × 1400"):
             assert expected in index, expected
