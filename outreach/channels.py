@@ -647,6 +647,18 @@ class Channel(ABC):
         """
         return ()
 
+    def poster_formats(self) -> Sequence[str] | None:
+        """The poster formats this channel prints a campaign's placements in; None (the
+        default) when it prints none.
+
+        For such a channel, a publication of a campaign with ``[[placements]]`` gets
+        ``Post.extra["placements"]``: a list of ``{"name": ..., "municipality": ...,
+        "formats": [...], "short_code": ..., "link": ...}``, each place with its own
+        code, and ``Post.extra["campaign_file"]``, the campaign file to name in errors.
+        ``outreach campaigns validate`` reports a place's format not in this list.
+        """
+        return None
+
     @abstractmethod
     def publish(self, post: Post) -> Published:
         """Publish ``post``; return the platform's id and public URL."""

@@ -10,7 +10,7 @@ import click
 
 from outreach.cli.output import HEADERS as SHARED_HEADERS
 from outreach.cli.output import echo_rows, format_option, moment, number, yes_no
-from outreach.errors import CampaignError
+from outreach.errors import CampaignError, Problem
 from outreach.i18n import (
     N_,
     _,
@@ -130,14 +130,20 @@ def new(app: App, slug: str | None) -> None:
 @click.pass_obj
 def validate(app: App, slug: str | None) -> None:
     """Check campaign files (all, or SLUG) and report every problem at once."""
+    from outreach.campaigns.printing import format_problems, printing_channels
     from outreach.campaigns.spec import load_campaign, load_campaigns
 
     config = app.config
+    problems: list[Problem]
     if slug is not None:
-        load_campaign(config, slug)
+        specs, problems = [load_campaign(config, slug)], []
+    else:
+        specs, problems = load_campaigns(config)
+    for spec in specs:  # the formats of placements, against the channels that print them
+        problems += format_problems(spec, printing_channels(spec, config, app.registry))
+    if slug is not None and not problems:
         click.echo(_("{path} is valid.").format(path=config.campaigns_dir / (slug + ".toml")))
         return
-    specs, problems = load_campaigns(config)
     if problems:
         files = len({p.source for p in problems})
         count = len(problems)

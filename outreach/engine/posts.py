@@ -99,7 +99,8 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
         municipality=story.municipality,
         extra={"campaign": spec.slug, "slot": publication.slot.isoformat(),
                "summary": story.summary, "outlet_codes": outlets,
-               "campaign_file": str(spec.source), "placements": places,
+               "campaign_name": spec.name, "campaign_file": str(spec.source),
+               "placements": places,
                # A press release is written from the story itself, not from the
                # campaign's post template (which repeats the title, adds hashtags).
                "body": story.body,
@@ -111,10 +112,13 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
 def _placement_codes(session: Session, config: Config, channel: Channel, spec: CampaignSpec,
                      campaign_id: int | None) -> list[dict[str, Any]]:
     """The campaign file's placements, each with its own code (made on first use, the same
-    ``outreach posters placements`` lists) and sign-up link: what a channel that prints
-    posters for each place needs. Keys: name, municipality, formats, short_code, link."""
+    ``outreach posters placements`` lists) and sign-up link, for a channel that prints
+    posters for each place (``Channel.poster_formats``). Keys: name, municipality,
+    formats, short_code, link."""
     from outreach.signups.referrals import placement_code
 
+    if channel.poster_formats() is None:
+        return []
     found: list[dict[str, Any]] = []
     for place in spec.placements:
         code = placement_code(session, campaign_id, place.name, config.municipalities)

@@ -121,12 +121,16 @@ class Service:
 
     def load_campaigns(self) -> list[Problem]:
         """Read every campaign file; keep the last valid version of an invalid one."""
+        from outreach.campaigns.printing import format_problems, printing_channels
         from outreach.campaigns.spec import campaign_files, read_campaign
 
         problems: list[Problem] = []
         found: dict[str, CampaignSpec] = {}
         for path in campaign_files(self.config):
             spec, file_problems = read_campaign(path, self.config)
+            if spec is not None:
+                file_problems += format_problems(
+                    spec, printing_channels(spec, self.config, self.registry))
             if spec is not None and not file_problems:
                 found[spec.slug] = spec
                 continue

@@ -241,6 +241,9 @@ class LocalMediaChannel(Channel):
     def outlets(self) -> list[str]:
         return list(self._outlets)
 
+    def poster_formats(self) -> list[str]:
+        return list(self.layouts)
+
     def render_poster(self, post: Post, layout: str, out_dir: Path | None = None,
                       name: str | None = None, *, reports: Sequence[Post] | None = None,
                       events: Sequence[Upcoming] | None = None, marks: bool | None = None,

@@ -84,8 +84,9 @@ def write_places(folder: Path, post: Post, places: Sequence[Place],
     root = folder / FOLDER
     root.mkdir()
     recorded: dict[str, Any] = {}
+    extra = post.extra or {}
     lines = [_("Posters for the places of campaign {campaign}").format(
-                 campaign=(post.extra or {}).get("campaign") or ""),
+                 campaign=extra.get("campaign_name") or extra.get("campaign") or ""),
              _("Story: {title}").format(title=post.title), "",
              _("Each folder is one place. Take the PDF files to the print shop (the PNG "
                "files show what they look like) and put each up at its place: every poster "

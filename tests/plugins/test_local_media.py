@@ -290,3 +290,70 @@ def _pdf_fonts(reader: object) -> list:  # type: ignore[type-arg]
             descendants = font.get("/DescendantFonts")
             found.append(descendants[0].get_object() if descendants else font)
     return found
+
+
+PLACES = [{"name": "Пенсионный фонд, Миасс", "municipality": "Миасс",
+           "formats": ["a4", "social"], "short_code": "MAC-2",
+           "link": "https://t.me/bot?start=MAC-2"},
+          {"name": "Соцзащита, Златоуст", "municipality": "Златоуст", "formats": ["a4"],
+           "short_code": "ATC-1", "link": "https://t.me/bot?start=ATC-1"}]
+
+
+def placed(photos: list[PostPhoto], places: list[dict[str, object]]) -> Post:
+    post = story(photos)
+    return Post(**{**post.__dict__, "extra": {**post.extra, "placements": places,
+                                              "campaign_file": "campaigns/mentors.toml"}})
+
+
+def test_a_place_s_format_the_channel_does_not_know_fails_before_any_kit(
+        tmp_path: Path, photos: list[PostPhoto]) -> None:
+    channel = make_channel(tmp_path)
+    wrong = [PLACES[0], {**PLACES[1], "formats": ["a4", "stend"]}]
+    with pytest.raises(PermanentError) as failed:
+        channel.publish(placed(photos, wrong))
+    said = str(failed.value)
+    assert "campaigns/mentors.toml" in said and "'Соцзащита, Златоуст'" in said
+    assert "'stend'" in said and "stand" in said
+    assert kits(tmp_path / "output" / "press") == []
+
+
+def test_a_crash_while_printing_the_places_leaves_no_half_kit(
+        tmp_path: Path, photos: list[PostPhoto], monkeypatch: pytest.MonkeyPatch) -> None:
+    channel = make_channel(tmp_path)
+    real = LocalMediaChannel.render_poster
+    made = []
+
+    def fail_on_third(self: LocalMediaChannel, *args: object, **kwargs: object) -> object:
+        made.append(args[1])
+        if len(made) == 3:
+            raise TransientError("the disk is full")
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(LocalMediaChannel, "render_poster", fail_on_third)
+    with pytest.raises(TransientError):
+        channel.publish(placed(photos, PLACES))
+    assert kits(tmp_path / "output" / "press") == []
+
+    monkeypatch.setattr(LocalMediaChannel, "render_poster", real)
+    published = channel.publish(placed(photos, PLACES))
+    kit = tmp_path / "output" / "press" / published.external_id
+    places = sorted(p.relative_to(kit / "places").as_posix()
+                    for p in (kit / "places").rglob("*.*"))
+    assert places == ["README.txt",
+                      "pensionnyy-fond-miass/a4.pdf", "pensionnyy-fond-miass/a4.png",
+                      "pensionnyy-fond-miass/social.png",
+                      "sotszashchita-zlatoust/a4.pdf", "sotszashchita-zlatoust/a4.png"]
+    assert channel.publish(placed(photos, PLACES)) == published
+    assert kits(tmp_path / "output" / "press") == [published.external_id]
+
+
+def test_the_places_index_is_in_russian(tmp_path: Path, photos: list[PostPhoto]) -> None:
+    channel = make_channel(tmp_path)
+    with language("ru"):
+        published = channel.publish(placed(photos, PLACES))
+    index = (tmp_path / "output" / "press" / published.external_id / "places" / "README.txt"
+             ).read_text("utf-8")
+    assert "Каждая папка — одно место" in index
+    assert "папка places/sotszashchita-zlatoust/, код ATC-1" in index
+    assert "a4.pdf, a4.png: плакат a4, 210 × 297 мм" in index
+    assert "social.png: картинка для соцсетей social" in index

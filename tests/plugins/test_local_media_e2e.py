@@ -290,7 +290,7 @@ def test_a_kit_prints_each_placement_s_formats_with_its_own_code(
             assert caption in stand, caption
         assert "Прогулка по набережной Златоуста" not in stand
         index = (kit / "places" / "README.txt").read_text("utf-8")
-        for expected in (miass.placement, zlatoust.placement, miass.short_code,
+        for expected in ("Наставники", miass.placement, zlatoust.placement, miass.short_code,
                          zlatoust.short_code, f"places/{folders[miass.placement]}/",
                          "stand.pdf", "1000 × 1400"):
             assert expected in index, expected
@@ -322,17 +322,26 @@ def test_a_kit_prints_each_placement_s_formats_with_its_own_code(
         assert "Посадка яблонь у библиотеки" not in text
 
 
-def test_a_placement_format_the_channel_does_not_know_fails_naming_it(
+def test_a_placement_format_the_channel_does_not_know_is_named_before_publishing(
         tmp_path: Path, fake: FakeTelegram) -> None:
     url = f"sqlite:///{tmp_path / 'outreach.db'}"
     wrong = CAMPAIGN + PLACES.replace('["a4", "stand"]', '["a4", "stend"]')
     for centre in make_centre(tmp_path, url, fake, wrong):  # noqa: B007
-        centre.service.run_once(timeout=60)
-        with centre.store.session() as session:
-            [publication] = session.exec(select(Publication))
-        assert publication.status == "failed"
-        error = publication.last_error or ""
-        assert "mentors.toml" in error and "Пенсионный фонд, Миасс, ул. Ленина, 5" in error
-        assert "'stend'" in error and "stand" in error
-        assert not (tmp_path / "output" / "press").exists() or not [
-            p for p in (tmp_path / "output" / "press").iterdir() if p.is_dir()]
+        source = tmp_path / "campaigns" / "mentors.toml"
+        line = source.read_text("utf-8").splitlines().index('formats = ["a4", "stend"]') + 1
+        for arguments in (["campaigns", "validate"], ["campaigns", "validate", "mentors"]):
+            result = CliRunner().invoke(cli, ["--config", str(tmp_path / "config.toml"),
+                                              *arguments])
+            assert result.exit_code == 1, result.output
+            said = " ".join(result.output.split())
+            assert f"{source}:{line}: placements.formats" in said, said
+            assert "'Пенсионный фонд, Миасс, ул. Ленина, 5'" in said and "'stend'" in said
+            assert "press" in said and "stand" in said and "Traceback" not in said
+
+        # The service does not start a campaign file with a mistake, so nothing is printed
+        # with a format missing; once corrected, it runs.
+        assert centre.service.load_campaigns()
+        assert centre.service.run_once(timeout=60).published == 0
+        source.write_text(source.read_text("utf-8").replace("stend", "stand"), "utf-8")
+        assert centre.service.load_campaigns() == []
+        assert centre.service.run_once(timeout=60).published == 1
