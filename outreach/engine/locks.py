@@ -1,7 +1,10 @@
 """The planner lock: one worker plans at a time; another takes over when it dies.
 
 On PostgreSQL it is a session advisory lock held on a connection of its own,
-released by the server when the holder's connection ends. On SQLite it is a
+released by the server when the holder's connection ends. Advisory locks belong
+to the whole database, so the key includes the schema the store lives in: two
+stores in schemas of one database (``?options=-csearch_path%3D...``) plan side
+by side instead of one waiting for the other. On SQLite it is a
 file lock beside the database, released by the kernel when the process ends.
 """
 
@@ -16,6 +19,8 @@ if TYPE_CHECKING:
     from outreach.db import Store
 
 PLANNER_LOCK = 0x0C7EAC40002
+# The key for the store's own schema (hashtext is PostgreSQL's stable text hash).
+_KEY = "(CAST(:key AS bigint) # CAST(hashtext(coalesce(current_schema(), '')) AS bigint))"
 
 
 class PlannerLock:
@@ -43,7 +48,7 @@ class PlannerLock:
         import sqlalchemy as sa
 
         connection = self.store.engine.connect()
-        got = connection.execute(sa.text("SELECT pg_try_advisory_lock(:key)"),
+        got = connection.execute(sa.text(f"SELECT pg_try_advisory_lock({_KEY})"),
                                  {"key": PLANNER_LOCK}).scalar()
         connection.commit()
         if got:
@@ -77,7 +82,7 @@ class PlannerLock:
             import sqlalchemy as sa
 
             with contextlib.suppress(Exception):
-                self._connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"),
+                self._connection.execute(sa.text(f"SELECT pg_advisory_unlock({_KEY})"),
                                          {"key": PLANNER_LOCK})
                 self._connection.commit()
             with contextlib.suppress(Exception):
