@@ -16,7 +16,10 @@ ways per format, in the same run:
 The first photo is a group of three (bench_faces.py's, from scikit-image's
 astronaut; without scikit-image it has no faces), the billboard's portrait.
 
-Targets: under 3 s (of CPU, as bench_faces.py judges) and under 500 MB each.
+Targets: under 3 s and under 500 MB each. The seconds are the wall clock, what a
+person waits for the file: face detection runs on both cores, so the CPU seconds
+(printed beside) add up to more than the wait. Run it on a quiet machine; the load
+average is printed, and other work inflates the wall clock.
 
     python benchmarks/bench_print.py [--rounds 3]
 """
@@ -103,8 +106,9 @@ def run(rounds: int = 3) -> dict[str, float]:
     group_photo()
     figures: dict[str, float] = {}
     load = os.getloadavg()[0]
+    busy = "" if load < 1.5 else ": a busy machine, the wall clock runs high"
     print(f"print files with 4 photos of 12 MP; {rounds} fresh processes per way; medians "
-          f"(load average {load:.1f}: the verdict is on CPU time, which load disturbs least)")
+          f"(load average {load:.1f}{busy})")
     with tempfile.TemporaryDirectory() as folder:
         from outreach_testing.icc import write_cmyk_profile
 
@@ -125,8 +129,8 @@ def run(rounds: int = 3) -> dict[str, float]:
             (cmyk_s, cmyk_cpu, cmyk_mb) = results["cmyk"]
             size = Path(folder, f"{name}-shipped.pdf").stat().st_size / 1e6
             print(f"  {name}: {ours_s:5.2f} s wall, {ours_cpu:5.2f} s CPU, peak {ours_mb:4.0f} MB, "
-                  f"PDF {size:.1f} MB (targets < {TARGET_SECONDS:.0f} s CPU: "
-                  f"{verdict(ours_cpu < TARGET_SECONDS)}, "
+                  f"PDF {size:.1f} MB (targets < {TARGET_SECONDS:.0f} s: "
+                  f"{verdict(ours_s < TARGET_SECONDS)}, "
                   f"< {TARGET_MB} MB: {verdict(ours_mb < TARGET_MB)})")
             print(f"  {name} without face detection: {plain_s:5.2f} s wall, {plain_cpu:5.2f} s "
                   f"CPU, peak {plain_mb:4.0f} MB; ratio {ours_cpu / plain_cpu:.2f}x CPU, "
@@ -134,7 +138,7 @@ def run(rounds: int = 3) -> dict[str, float]:
             cmyk_size = Path(folder, f"{name}-cmyk.pdf").stat().st_size / 1e6
             print(f"  {name} in CMYK (print_profile): {cmyk_s:5.2f} s wall, {cmyk_cpu:5.2f} s "
                   f"CPU, peak {cmyk_mb:4.0f} MB, PDF {cmyk_size:.1f} MB (targets: "
-                  f"{verdict(cmyk_cpu < TARGET_SECONDS)}, {verdict(cmyk_mb < TARGET_MB)}); "
+                  f"{verdict(cmyk_s < TARGET_SECONDS)}, {verdict(cmyk_mb < TARGET_MB)}); "
                   f"{cmyk_cpu / ours_cpu:.2f}x CPU, {cmyk_mb / ours_mb:.2f}x memory of sRGB")
             figures |= {f"{name}_seconds": ours_s, f"{name}_cpu": ours_cpu,
                         f"{name}_peak_mb": ours_mb, f"{name}_plain_seconds": plain_s,
