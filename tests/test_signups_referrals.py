@@ -123,3 +123,10 @@ def test_outlet_codes_are_per_campaign_so_a_caller_counts_for_it(store) -> None:
         assert own.campaign_id == campaign.id and loose.campaign_id is None
         assert own.id != loose.id and own.short_code != loose.short_code
         assert outlet_code(session, "Миасский рабочий", None, (), campaign.id).id == own.id
+
+
+def test_a_long_name_is_cut_between_words_where_asked() -> None:
+    name = "Клиентская служба Социального фонда, Миасс"
+    assert slugify(name, 40) == "klientskaya-sluzhba-sotsialnogo-fonda-mi"  # as it always was
+    assert slugify(name, 40, whole_words=True) == "klientskaya-sluzhba-sotsialnogo-fonda"
+    assert slugify("Н" * 50, 10, whole_words=True) == "n" * 10  # one long word: cut anyway

@@ -41,7 +41,8 @@ class Told:
 def library_folder(config: Config, told: Told) -> Path:
     """A new folder under ``<media>/reports`` named by date and title."""
     base = config.media_dir / "reports"
-    stem = f"{told.event_date.isoformat()}-{slugify(told.title, limit=40) or 'report'}"
+    title = slugify(told.title, limit=40, whole_words=True)
+    stem = f"{told.event_date.isoformat()}-{title or 'report'}"
     candidate, number = base / stem, 2
     while candidate.exists():
         candidate, number = base / f"{stem}-{number}", number + 1

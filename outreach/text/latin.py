@@ -20,7 +20,16 @@ def transliterate(text: str) -> str:
     return unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode().lower()
 
 
-def slugify(text: str, limit: int = 60) -> str:
-    """A folder-safe ASCII name, so files travel by e-mail intact."""
+def slugify(text: str, limit: int = 60, *, whole_words: bool = False) -> str:
+    """A folder-safe ASCII name, so files travel by e-mail intact.
+
+    ``whole_words`` cuts a long name between words ("...-fonda", not "...-fonda-mi");
+    names that must stay as earlier versions made them (Message-IDs, kits found
+    again on a retry) keep the plain cut.
+    """
     slug = re.sub(r"[^a-z0-9]+", "-", transliterate(text)).strip("-")
-    return slug[:limit].rstrip("-") or "publication"
+    if len(slug) > limit:
+        # Between words where one ends in the second half; a long word where it must.
+        cut = slug.rfind("-", 0, limit + 1) if whole_words else -1
+        slug = slug[:cut] if cut > limit // 2 else slug[:limit]
+    return slug.rstrip("-") or "publication"

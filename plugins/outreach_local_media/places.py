@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 FOLDER = "places"
 INDEX = "README.txt"
 #: What a format is called in the index, by its design.
+#: Format names that only repeat their kind.
+_DEFAULT_NAMES = ("stand", "billboard", "social")
 KINDS = {"sheet": N_("a poster"), "stand": N_("a stand"), "billboard": N_("a billboard"),
          "card": N_("a picture for social networks")}
 
@@ -85,7 +87,7 @@ def write_places(folder: Path, post: Post, places: Sequence[Place],
     root.mkdir()
     recorded: dict[str, Any] = {}
     extra = post.extra or {}
-    lines = [_("Posters for the places of campaign {campaign}").format(
+    lines = [_("Posters for the places of campaign “{campaign}”").format(
                  campaign=extra.get("campaign_name") or extra.get("campaign") or ""),
              _("Story: {title}").format(title=post.title), "",
              _("Each folder is one place. Take the PDF files to the print shop (the PNG "
@@ -93,7 +95,7 @@ def write_places(folder: Path, post: Post, places: Sequence[Place],
                "carries that place's own code, so `outreach stats` shows who came from "
                "where."), ""]
     for place in places:
-        name = _unique(slugify(place.name, 40) or "place", recorded)
+        name = _unique(slugify(place.name, 40, whole_words=True) or "place", recorded)
         own = root / name
         own.mkdir()
         files = []
@@ -115,9 +117,13 @@ def write_places(folder: Path, post: Post, places: Sequence[Place],
 def _describe(layout: Layout, files: Sequence[str], place: Place, post: Post) -> str:
     size = _("{width} × {height} mm").format(width=f"{layout.width_mm:g}",
                                             height=f"{layout.height_mm:g}")
-    said = _("{files}: {kind} {format}, {size}").format(
-        files=", ".join(files), kind=_(KINDS.get(layout.design, KINDS["sheet"])),
-        format=layout.name, size=size)
+    kind = _(KINDS.get(layout.design, KINDS["sheet"]))
+    # "a poster A4", but "a stand", not "a stand stand": a format's name is said only
+    # where it tells more than the kind (a sheet's size, a format the config added).
+    if layout.design == "sheet" or layout.name not in _DEFAULT_NAMES:
+        kind = _("{kind} {format}").format(kind=kind, format=layout.name.upper()
+                                           if layout.design == "sheet" else layout.name)
+    said = _("{files}: {kind}, {size}").format(files=", ".join(files), kind=kind, size=size)
     if layout.design == "stand":
         said += "; " + _("news from {municipality}").format(
             municipality=place.municipality or post.municipality or _("every municipality"))

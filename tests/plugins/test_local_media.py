@@ -355,5 +355,5 @@ def test_the_places_index_is_in_russian(tmp_path: Path, photos: list[PostPhoto])
              ).read_text("utf-8")
     assert "Каждая папка — одно место" in index
     assert "папка places/sotszashchita-zlatoust/, код ATC-1" in index
-    assert "a4.pdf, a4.png: плакат a4, 210 × 297 мм" in index
-    assert "social.png: картинка для соцсетей social" in index
+    assert "a4.pdf, a4.png: плакат A4, 210 × 297 мм" in index
+    assert "social.png: картинка для соцсетей, " in index  # not "… для соцсетей social"
