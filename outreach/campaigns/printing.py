@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from outreach.errors import Problem
+from outreach.errors import Problem, did_you_mean
 from outreach.i18n import _
 
 if TYPE_CHECKING:
@@ -48,9 +48,10 @@ def format_problems(spec: CampaignSpec, printers: Mapping[str, Sequence[str]]
                     problems.append(Problem(
                         str(spec.source), "placements.formats",
                         _("placement {place!r}: channel {channel} has no poster format "
-                          "{name!r}; its formats: {formats} (add others in its layouts "
-                          "setting)").format(place=place.name, channel=channel, name=name,
-                                             formats=", ".join(formats)),
+                          "{name!r}{hint}; its formats: {formats} (add others in its "
+                          "layouts setting)").format(place=place.name, channel=channel,
+                                                     name=name, formats=", ".join(formats),
+                                                     hint=did_you_mean(name, formats)),
                         _formats_line(spec, place.name)))
     return problems
 

@@ -336,7 +336,8 @@ def test_a_placement_format_the_channel_does_not_know_is_named_before_publishing
             said = " ".join(result.output.split())
             assert f"{source}:{line}: placements.formats" in said, said
             assert "'Пенсионный фонд, Миасс, ул. Ленина, 5'" in said and "'stend'" in said
-            assert "press" in said and "stand" in said and "Traceback" not in said
+            assert "(did you mean 'stand'?)" in said, said
+            assert "press" in said and "Traceback" not in said
 
         # The service does not start a campaign file with a mistake, so nothing is printed
         # with a format missing; once corrected, it runs.
