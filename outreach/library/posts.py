@@ -3,6 +3,7 @@ latest reports of its municipality (``StoreLibrary``, the channels' ``Library``)
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -46,11 +47,13 @@ def recent_stories(session: Session, municipality: str | None, limit: int) -> li
     from outreach.db.models import StoryStatus
     from outreach.library.stories import list_stories, photos_of
 
-    stories = [story for story in list_stories(session, status=StoryStatus.approved.value,
-                                               municipality=municipality)
-               if story.consent_recorded or not photos_of(session, story.id or 0)]
+    stories = list_stories(session, status=StoryStatus.approved.value,
+                           municipality=municipality)
     stories.sort(key=lambda s: (s.event_date is not None, s.event_date, s.id), reverse=True)
-    return stories[:limit]
+    # Newest first, so the photos are looked up only until ``limit`` are found.
+    shown = (story for story in stories
+             if story.consent_recorded or not photos_of(session, story.id or 0))
+    return list(itertools.islice(shown, limit))
 
 
 class StoreLibrary(Library):

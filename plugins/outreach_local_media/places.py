@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 
 FOLDER = "places"
 INDEX = "README.txt"
-#: What a format is called in the index, by its design.
 #: Format names that only repeat their kind.
 _DEFAULT_NAMES = ("stand", "billboard", "social")
+#: What a format is called in the index, by its design.
 KINDS = {"sheet": N_("a poster"), "stand": N_("a stand"), "billboard": N_("a billboard"),
          "card": N_("a picture for social networks")}
 
