@@ -195,9 +195,8 @@ class Decisions:
             approve_story(self.store, story_id)
         except StateError:
             return [Reply(_("It cannot be approved: consent of the people in the photos is "
-                            "not recorded. Ask the reporter, then record it in story.md "
-                            "(outreach content show {id} names the folder).").format(
-                                id=story_id)[:200], toast=True)]
+                            "not recorded. When they have agreed: outreach content consent "
+                            "{id} --form \"…\"").format(id=story_id)[:200], toast=True)]
         first, title = self._decide(report_id, "approved", coordinator, None, now)
         if not first:
             with self.store.session() as session:
