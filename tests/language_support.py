@@ -55,3 +55,13 @@ def english_words(text: str, allowed: set[str] | frozenset[str] = frozenset()) -
     text = _SKIP.sub(" ", text)
     return [word for word in re.findall(r"[A-Za-z][A-Za-z'’]*[A-Za-z]|[A-Za-z]", text)
             if word not in ALLOWED and word not in allowed]
+
+
+def root_context() -> click.Context:
+    """The root context as click makes it, with -h beside --help.
+
+    click keeps the help option it first makes for a command, with the names of
+    the context that asked: a bare ``click.Context(cli)`` would leave every command
+    it loads without -h for the rest of the process (``outreach init -h`` fails).
+    """
+    return click.Context(cli, info_name="outreach", **cli.context_settings)

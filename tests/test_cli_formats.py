@@ -18,7 +18,7 @@ from typing import Any
 import click
 import pytest
 from click.testing import CliRunner
-from language_support import english_words
+from language_support import english_words, root_context
 from stats_support import at, seed_stats
 
 from outreach.cli import cli
@@ -83,8 +83,10 @@ def test_every_command_with_a_machine_format_is_checked() -> None:
 
     def formats(path: tuple[str, ...]) -> set[str]:
         command: Any = cli
+        ctx = root_context()
         for name in path:
-            command = command.get_command(click.Context(command), name)
+            command = command.get_command(ctx, name)
+            ctx = click.Context(command, parent=ctx, info_name=name, **command.context_settings)
         return {choice for param in command.params if "--format" in getattr(param, "opts", ())
                 for choice in getattr(param.type, "choices", ())} & {"json", "csv"}
 

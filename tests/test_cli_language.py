@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import click
 import pytest
 from click.testing import CliRunner
-from language_support import CYRILLIC, english_words
+from language_support import CYRILLIC, english_words, root_context
 
 from outreach.cli import cli
 from outreach.cli.localize import localize
@@ -33,17 +33,12 @@ def _commands(group: click.Group, ctx: click.Context, path: Where
             yield from _commands(command, sub, (*path, name))
 
 
-def _root() -> click.Context:
-    # As click makes it (with -h beside --help): click keeps the help option it makes.
-    return click.Context(cli, info_name="outreach", **cli.context_settings)
-
-
 def help_texts(lang: str) -> list[tuple[str, str]]:
     """(where, text) for every command's help and every option's, as shown in ``lang``."""
     texts = []
     with language(lang):
         localize(cli)
-        root = _root()
+        root = root_context()
         walked = [(("outreach",), cli, root), *_commands(cli, root, ("outreach",))]
         for path, command, ctx in walked:
             where = " ".join(path)
@@ -55,7 +50,7 @@ def help_texts(lang: str) -> list[tuple[str, str]]:
 
 
 def command_paths() -> list[Where]:
-    root = _root()
+    root = root_context()
     return [path for path, _command, _ctx in _commands(cli, root, ())]
 
 

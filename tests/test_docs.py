@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 import pytest
+from language_support import root_context
 
 from outreach.cli import cli
 
@@ -199,7 +200,7 @@ def commands_shown(text: str) -> list[str]:
 def problem_with(command: str) -> str | None:
     """Why ``command`` is not an outreach command line, or None when it is one."""
     words = [w.strip("[]().,;:") for w in command.split()[1:]]
-    ctx = click.Context(cli)
+    ctx = root_context()
     current: click.Command = cli
     options = {opt for p in cli.params for opt in (*p.opts, *p.secondary_opts)}
     index = 0
