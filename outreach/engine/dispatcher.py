@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -74,6 +75,8 @@ class Dispatcher:
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._stopping = threading.Event()
+        # Calls left running past their timeout: stop() gives them the same grace.
+        self._abandoned: set[threading.Thread] = set()
 
     # --- the loop -----------------------------------------------------------
 
@@ -116,11 +119,21 @@ class Dispatcher:
         return sum(lane.busy for lane in self._lanes.values())
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Take no new work, let calls in flight finish for up to ``timeout`` seconds."""
+        """Take no new work, let calls in flight finish for up to ``timeout`` seconds.
+
+        Calls abandoned past their timeout get what is left of it: one that ends
+        now still has its result recorded, and none logs after the dispatcher is gone
+        unless the plugin keeps hanging.
+        """
+        deadline = time.monotonic() + timeout
         self._stopping.set()
         self.wait_idle(timeout)
         for lane in self._lanes.values():
             lane.pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            abandoned = list(self._abandoned)
+        for caller in abandoned:
+            caller.join(max(0.0, deadline - time.monotonic()))
 
     def _channel_names(self) -> list[str]:
         return sorted(s.name for s in self.registry.statuses())
@@ -178,7 +191,11 @@ class Dispatcher:
                 done.set()
                 given_up = late
             if given_up:
-                self._late_result(channel_name, item, outcome)
+                try:
+                    self._late_result(channel_name, item, outcome)
+                finally:
+                    with self._lock:
+                        self._abandoned.discard(caller)
 
         caller = threading.Thread(target=call, name=f"call-{channel_name}-{item.id}", daemon=True)
         caller.start()
@@ -188,6 +205,7 @@ class Dispatcher:
                 if late:  # counted before the call can report back and uncount it
                     with self._lock:
                         self._lanes[channel_name].abandoned += 1
+                        self._abandoned.add(caller)
             if late:
                 self._timed_out(channel, item, post)
                 return

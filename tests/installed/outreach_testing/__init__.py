@@ -8,7 +8,8 @@ A user's installation has no ``test`` plugin.
 ``RecordingChannel`` (plugin ``test``) publishes nowhere: it appends every
 publish call to a JSON-lines log, fsynced before it returns, so a test that
 kills the process can still prove what went out. It can fail on demand
-(``fail = "transient" | "rate-limited" | "auth" | "permanent" | "hang"``).
+(``fail = "transient" | "rate-limited" | "auth" | "permanent" | "hang"``); a hang
+lasts ``hang_seconds`` or until the channel is closed.
 
 ``make_test_config`` writes a real config.toml and loads it, and
 ``make_registry`` builds a Registry from explicitly given plugin classes, with
@@ -100,6 +101,7 @@ class RecordingChannel(Channel):
         self.published: list[Post] = []
         self.calls = 0
         self._lock = threading.Lock()
+        self._closed = threading.Event()
         log = self.settings["log"]
         self.log_path: Path | None = (context.data_dir / log) if log else None
         # Limits are class-level for the registry; a test may narrow them per channel.
@@ -128,11 +130,16 @@ class RecordingChannel(Channel):
             if fail == "hang":
                 if self.settings["hang_published"]:
                     self._record(post, "published")
-                time.sleep(self.settings["hang_seconds"])
+                # Closing the channel ends the hang, as a client's closed connection
+                # ends its call: a test that closes its registry leaves no call running.
+                self._closed.wait(self.settings["hang_seconds"])
             else:
                 self._record(post, fail)
             raise _failure(fail, self.name, self.settings["retry_after"])
         return self._record(post, "published")
+
+    def close(self) -> None:
+        self._closed.set()
 
     def _record(self, post: Post, outcome: str) -> Published:
         published = _published(self.name, post.publication_id)
