@@ -73,7 +73,10 @@ def test_run_once_ends_when_only_a_removed_channel_has_work(tmp_path: Path) -> N
     [pid] = add_publications(project.store, cid, stories[1:], "main")
     service = Service(project.config, project.store, make_registry(project.config))
     started = time.monotonic()
-    report = service.run_once(timeout=60)
+    try:
+        report = service.run_once(timeout=60)
+    finally:
+        service.stop()
     assert time.monotonic() - started < 10
     assert report.published == 1 and project.statuses()[pid] == "published"
 

@@ -54,7 +54,12 @@ def run(app: App, once: bool, with_sandbox: bool, worker: str | None) -> None:
     service = Service(app.config, app.store, app.registry, worker=worker,
                       speed=SANDBOX_SPEED if with_sandbox else 1.0)
     if once:
-        report = service.run_once()
+        try:
+            report = service.run_once()
+        finally:
+            # Releases the planner lock and the publishing threads now, not at exit: a
+            # call that hung past its timeout gets the grace to have its result recorded.
+            service.stop()
         click.echo(_("Planned {planned}, {empty}, {skipped} skipped; started {started}.").format(
             planned=_publications(report.planned),
             empty=ngettext("{count} empty slot", "{count} empty slots", report.empty).format(
