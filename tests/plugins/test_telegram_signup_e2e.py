@@ -94,6 +94,7 @@ def make_centre(tmp_path: Path, url: str, fake: FakeTelegram) -> Iterator[Centre
     try:
         yield Centre(fake, service, desk)
     finally:
+        service.stop()  # its publishing threads end with the test
         registry.close()
         store.dispose()
 
