@@ -92,7 +92,10 @@ def test_a_bounce_reaches_the_coordinators_once_in_their_language(
         [number] = add_publications(store, campaign, [story], "press",
                                     slot=now - dt.timedelta(minutes=1))
         service = Service(config, store, registry)
-        assert service.run_once(timeout=60).published == 1
+        try:
+            assert service.run_once(timeout=60).published == 1
+        finally:
+            service.stop()  # its publishing threads end here
         assert publication(store, number).status == "published"
         paper = next(m for m in smtp.messages if m["To"] == "editor@example.org")
         radio = next(m for m in smtp.messages if m["To"] == "radio@example.org")

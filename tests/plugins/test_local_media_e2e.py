@@ -141,6 +141,7 @@ def make_centre(tmp_path: Path, url: str, fake: FakeTelegram,
     try:
         yield Centre(tmp_path, fake, store, service)
     finally:
+        service.stop()  # its publishing threads end with the test
         registry.close()
         store.dispose()
 

@@ -112,6 +112,7 @@ def test_a_photo_report_reaches_ok_on_schedule_and_brings_a_volunteer(
                             clock=lambda: T0)
     dispatcher.tick()
     assert dispatcher.wait_idle(30)
+    dispatcher.stop()  # published: its thread ends here, not in a later test
 
     with store.session() as s:
         [row] = s.exec(select(Publication)).all()
