@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -76,6 +77,21 @@ def _english() -> None:
     from outreach.i18n import activate
 
     activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _no_hung_call_left_running() -> Iterator[None]:
+    """A test ends the hung plugin calls it started (close the registry, stop the
+    dispatcher): left running, a call's late result is logged into whichever test
+    runs next, against that test's store."""
+    before = set(threading.enumerate())
+    yield
+    left = [t for t in threading.enumerate()
+            if t not in before and t.name.startswith("call-")]
+    for thread in left:
+        thread.join(timeout=2)
+    running = [t.name for t in left if t.is_alive()]
+    assert not running, f"calls still running after the test: {running}"
 
 
 @pytest.fixture
