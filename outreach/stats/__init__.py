@@ -1,9 +1,9 @@
 """What each campaign and channel earned: publications, engagement, audience, sign-ups.
 
-Figures are summed in SQL (``queries``: SQLAlchemy Core, the same on SQLite
-and PostgreSQL) per row of the table asked for — weeks too, on the centre's
-clock (``weeks``) — and per story for the top stories; Python only puts each
-row's publications and sign-ups side by side.
+Figures are summed in SQL (``queries``: plain SQL through the database's own
+driver, the same on SQLite and PostgreSQL) per row of the table asked for —
+weeks too, on the centre's clock (``weeks``) — and per story for the top
+stories; Python only puts each row's publications and sign-ups side by side.
 
 Engagement is the latest snapshot of each publication published in the period.
 A figure a platform does not report is NULL in the store (Telegram has no
@@ -22,9 +22,7 @@ from typing import TYPE_CHECKING, Any
 from outreach.stats.figures import AudienceChange, Figures, SlotWarning, StoryInfo
 
 if TYPE_CHECKING:
-    import sqlalchemy as sa
-
-    from outreach.db import Store
+    from outreach.db.reader import Readable, Reader
     from outreach.stats.funnel import FunnelRow
     from outreach.stats.queries import Grain
 
@@ -80,16 +78,17 @@ def _sort_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple((v is None, v if v is not None else 0) for v in key)
 
 
-def compute_stats(store: Store, *, zone: zoneinfo.ZoneInfo, since: dt.datetime | None = None,
+def compute_stats(store: Readable, *, zone: zoneinfo.ZoneInfo, since: dt.datetime | None = None,
                   until: dt.datetime | None = None, campaign: str | None = None,
                   channel: str | None = None, by: str = "campaign-channel",
                   rows_only: bool = False) -> StatsReport:
     """The whole report for the period [since, until), grouped ``by`` one of GROUPINGS.
 
     ``rows_only``: the table's rows and total, nothing else (what CSV holds): no top
-    stories, audience, slot warnings, funnel or unattributed count.
+    stories, audience, slot warnings, funnel or unattributed count. ``store``: the
+    store, or its database opened ``outreach.db.reader.direct``.
     """
-    from outreach.db.lookups import campaign_id_for
+    from outreach.db.lookups import campaign_named
     from outreach.stats import queries
 
     if by not in GROUPINGS:
@@ -97,15 +96,17 @@ def compute_stats(store: Store, *, zone: zoneinfo.ZoneInfo, since: dt.datetime |
     report = StatsReport(since=since, until=until, by=by, zone=zone, rows=[], total=Figures(),
                          top_stories=[], audience=[], warnings=[], unattributed_signups=0,
                          stories={})
-    with store.reading() as connection:
-        campaign_id = campaign_id_for(connection, campaign) if campaign is not None else None
-        grains = queries.grains(connection, since, until, campaign_id, channel, by, zone)
+    with store.reader() as reader:
+        slugs = queries.slugs_of(reader)
+        campaign_id = (campaign_named(campaign, slugs) if campaign is not None
+                       else None)
+        grains = queries.grains(reader, since, until, campaign_id, channel, by, zone, slugs)
         by_story = grains if by == "story" else [] if rows_only else queries.grains(
-            connection, since, until, campaign_id, channel, "story", zone)
+            reader, since, until, campaign_id, channel, "story", zone, slugs)
         report.stories = queries.story_infos(
-            connection, {g.key[0] for g in by_story if g.key[0] is not None})
+            reader, {g.key[0] for g in by_story if g.key[0] is not None})
         if not rows_only:
-            _add_sections(report, connection, campaign_id, channel)
+            _add_sections(report, reader, campaign_id, channel)
     groups = _roll_up(grains)
     report.rows = [StatsRow(k, groups[k]) for k in sorted(groups, key=_sort_key)]
     for row in report.rows:
@@ -118,7 +119,7 @@ def compute_stats(store: Store, *, zone: zoneinfo.ZoneInfo, since: dt.datetime |
     return report
 
 
-def _add_sections(report: StatsReport, connection: sa.Connection, campaign_id: int | None,
+def _add_sections(report: StatsReport, reader: Reader, campaign_id: int | None,
                   channel: str | None) -> None:
     """What the table shows under the rows: audience, empty slots, unattributed, funnel."""
     from outreach.stats import queries
@@ -128,14 +129,14 @@ def _add_sections(report: StatsReport, connection: sa.Connection, campaign_id: i
     if channel is not None:
         audience_channels: Iterable[str] | None = [channel]
     elif campaign_id is not None:
-        audience_channels = queries.channels_of(connection, since, until, campaign_id)
+        audience_channels = queries.channels_of(reader, since, until, campaign_id)
     else:
         audience_channels = None
-    report.audience = queries.audience_changes(connection, since, until, audience_channels)
-    report.warnings = queries.slot_warnings(connection, since, until, campaign_id)
+    report.audience = queries.audience_changes(reader, since, until, audience_channels)
+    report.warnings = queries.slot_warnings(reader, since, until, campaign_id)
     if campaign_id is None and channel is None:
-        report.unattributed_signups = queries.unattributed(connection, since, until)
-    report.funnel = compute_funnel(connection, since, until, campaign_id, channel)
+        report.unattributed_signups = queries.unattributed(reader, since, until)
+    report.funnel = compute_funnel(reader, since, until, campaign_id, channel)
 
 
 @dataclass(frozen=True)
