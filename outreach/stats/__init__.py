@@ -24,7 +24,7 @@ from outreach.stats.figures import AudienceChange, Figures, SlotWarning, StoryIn
 if TYPE_CHECKING:
     from outreach.db.reader import Readable, Reader
     from outreach.stats.funnel import FunnelRow
-    from outreach.stats.queries import Grain
+    from outreach.stats.queries import Grain, Scope
 
 GROUPINGS = ("campaign-channel", "campaign", "channel", "municipality", "week", "story")
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -100,13 +100,14 @@ def compute_stats(store: Readable, *, zone: zoneinfo.ZoneInfo, since: dt.datetim
         slugs = queries.slugs_of(reader)
         campaign_id = (campaign_named(campaign, slugs) if campaign is not None
                        else None)
-        grains = queries.grains(reader, since, until, campaign_id, channel, by, zone, slugs)
+        scope = queries.Scope(since, until, campaign_id, channel, zone)
+        grains = queries.grains(reader, scope, by, slugs)
         by_story = grains if by == "story" else [] if rows_only else queries.grains(
-            reader, since, until, campaign_id, channel, "story", zone, slugs)
+            reader, scope, "story", slugs)
         report.stories = queries.story_infos(
             reader, {g.key[0] for g in by_story if g.key[0] is not None})
         if not rows_only:
-            _add_sections(report, reader, campaign_id, channel)
+            _add_sections(report, reader, scope)
     groups = _roll_up(grains)
     report.rows = [StatsRow(k, groups[k]) for k in sorted(groups, key=_sort_key)]
     for row in report.rows:
@@ -119,24 +120,23 @@ def compute_stats(store: Readable, *, zone: zoneinfo.ZoneInfo, since: dt.datetim
     return report
 
 
-def _add_sections(report: StatsReport, reader: Reader, campaign_id: int | None,
-                  channel: str | None) -> None:
+def _add_sections(report: StatsReport, reader: Reader, scope: Scope) -> None:
     """What the table shows under the rows: audience, empty slots, unattributed, funnel."""
     from outreach.stats import queries
     from outreach.stats.funnel import compute_funnel
 
-    since, until = report.since, report.until
-    if channel is not None:
-        audience_channels: Iterable[str] | None = [channel]
-    elif campaign_id is not None:
-        audience_channels = queries.channels_of(reader, since, until, campaign_id)
+    since, until = scope.since, scope.until
+    if scope.channel is not None:
+        audience_channels: Iterable[str] | None = [scope.channel]
+    elif scope.campaign_id is not None:
+        audience_channels = queries.channels_of(reader, scope)
     else:
         audience_channels = None
     report.audience = queries.audience_changes(reader, since, until, audience_channels)
-    report.warnings = queries.slot_warnings(reader, since, until, campaign_id)
-    if campaign_id is None and channel is None:
+    report.warnings = queries.slot_warnings(reader, since, until, scope.campaign_id)
+    if scope.campaign_id is None and scope.channel is None:
         report.unattributed_signups = queries.unattributed(reader, since, until)
-    report.funnel = compute_funnel(reader, since, until, campaign_id, channel)
+    report.funnel = compute_funnel(reader, since, until, scope.campaign_id, scope.channel)
 
 
 @dataclass(frozen=True)

@@ -82,11 +82,10 @@ def _period_bounds(reader: Reader, table: str, column: str, since: dt.datetime |
     return since or reader.moment(first), until or reader.moment(last)
 
 
-def _week(reader: Reader, table: str, alias: str, column: str, since: dt.datetime | None,
-          until: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> str:
-    """SQL: the week of ``alias.column`` on the clock of ``zone``."""
-    first, last = _period_bounds(reader, table, column, since, until)
-    return weeks.week_number(reader.epoch_seconds(f"{alias}.{column}"), zone, first, last)
+def _week(reader: Reader, table: str, alias: str, column: str, scope: Scope) -> str:
+    """SQL: the week of ``alias.column`` on the clock of ``scope.zone``."""
+    first, last = _period_bounds(reader, table, column, scope.since, scope.until)
+    return weeks.week_number(reader.epoch_seconds(f"{alias}.{column}"), scope.zone, first, last)
 
 
 def _keys(by: str, **keys: str) -> list[str]:
@@ -98,15 +97,29 @@ def _grouped(keys: list[str]) -> str:
     return "GROUP BY " + ", ".join(str(n) for n in range(1, len(keys) + 1))
 
 
-def _engagement(reader: Reader, since: dt.datetime | None, until: dt.datetime | None,
-                campaign_id: int | None, channel: str | None, by: str,
-                zone: zoneinfo.ZoneInfo) -> list[tuple[Any, ...]]:
-    """Per key of ``by``: publications published in the period, and their latest figures."""
+def _in(column: str, values: list[Any]) -> str:
+    return f"{column} IN ({', '.join('?' * len(values))})"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the figures are of: a period, and perhaps one campaign or channel."""
+
+    since: dt.datetime | None
+    until: dt.datetime | None
+    campaign_id: int | None = None
+    channel: str | None = None
+    zone: zoneinfo.ZoneInfo = zoneinfo.ZoneInfo("UTC")  # the clock weeks are counted on
+
+
+def _engagement(reader: Reader, scope: Scope, by: str) -> tuple[str, list[Any]]:
+    """SQL per key of ``by``: publications published in the period, and their latest
+    figures: the key's columns, the count, then per metric the sum and how many knew it."""
     joined = ("publication AS p LEFT OUTER JOIN engagementlatest AS e "
               "ON e.publication_id = p.id")
     week = ""
     if by == "week":
-        week = _week(reader, "publication", "p", "published_at", since, until, zone)
+        week = _week(reader, "publication", "p", "published_at", scope)
     if by == "municipality":
         joined += " LEFT OUTER JOIN story AS st ON st.id = p.story_id"
     keys = _keys(by, campaign="p.campaign_id", channel="p.channel", story="p.story_id",
@@ -115,27 +128,25 @@ def _engagement(reader: Reader, since: dt.datetime | None, until: dt.datetime | 
     for metric in METRICS:
         figures += [f"sum(e.{metric})", f"count(e.{metric})"]
     where = (Where().add("p.status = ?", PublicationStatus.published.value)
-             .period("p.published_at", since, until))
-    if campaign_id is not None:
-        where.add("p.campaign_id = ?", campaign_id)
-    if channel is not None:
-        where.add("p.channel = ?", channel)
-    return reader.rows(f"SELECT {', '.join(keys + figures)} FROM {joined} {where} "
-                       f"{_grouped(keys)}", where.params)
+             .period("p.published_at", scope.since, scope.until))
+    if scope.campaign_id is not None:
+        where.add("p.campaign_id = ?", scope.campaign_id)
+    if scope.channel is not None:
+        where.add("p.channel = ?", scope.channel)
+    return (f"SELECT {', '.join(keys + figures)} FROM {joined} {where} "
+            f"{_grouped(keys)}", where.params)
 
 
-def _signups(reader: Reader, since: dt.datetime | None, until: dt.datetime | None,
-             campaign_id: int | None, channel: str | None, by: str,
-             zone: zoneinfo.ZoneInfo) -> list[tuple[Any, ...]]:
-    """Attributed sign-ups per key of ``by`` (a poster's sign-ups fall under the municipality
-    the person gave: a poster has no story)."""
+def _signups(reader: Reader, scope: Scope, by: str) -> tuple[str, list[Any]]:
+    """SQL: attributed sign-ups per key of ``by``, the key's columns and the count (a
+    poster's sign-ups fall under the municipality the person gave: a poster has no story)."""
     campaign = "coalesce(p.campaign_id, r.campaign_id)"
     to_channel = "coalesce(p.channel, r.channel)"
     joined = "signup AS s JOIN referralcode AS r ON r.id = s.referral_code_id"
     week = ""
     if by == "week":
-        week = _week(reader, "signup", "s", "created_at", since, until, zone)
-    if by != "week" or campaign_id is not None or channel is not None:
+        week = _week(reader, "signup", "s", "created_at", scope)
+    if by != "week" or scope.campaign_id is not None or scope.channel is not None:
         # A week needs no publication: looking up each sign-up's would double its time.
         joined += " LEFT OUTER JOIN publication AS p ON p.id = r.publication_id"
     if by == "municipality":
@@ -143,13 +154,13 @@ def _signups(reader: Reader, since: dt.datetime | None, until: dt.datetime | Non
     keys = _keys(by, campaign=campaign, channel=to_channel, story="p.story_id",
                  municipality="CASE WHEN p.id IS NOT NULL THEN st.municipality "
                               "ELSE s.municipality END", week=week)
-    where = Where().add(counted_sql("s")).period("s.created_at", since, until)
-    if campaign_id is not None:
-        where.add(f"{campaign} = ?", campaign_id)
-    if channel is not None:
-        where.add(f"{to_channel} = ?", channel)
-    return reader.rows(f"SELECT {', '.join(keys)}, count(s.id) FROM {joined} {where} "
-                       f"{_grouped(keys)}", where.params)
+    where = Where().add(counted_sql("s")).period("s.created_at", scope.since, scope.until)
+    if scope.campaign_id is not None:
+        where.add(f"{campaign} = ?", scope.campaign_id)
+    if scope.channel is not None:
+        where.add(f"{to_channel} = ?", scope.channel)
+    return (f"SELECT {', '.join(keys)}, count(s.id) FROM {joined} {where} "
+            f"{_grouped(keys)}", where.params)
 
 
 def unattributed(reader: Reader, since: dt.datetime | None, until: dt.datetime | None) -> int:
@@ -167,7 +178,7 @@ def audience_changes(reader: Reader, since: dt.datetime | None, until: dt.dateti
         wanted = list(channels)
         if not wanted:
             return []
-        where.add(f"channel IN ({', '.join('?' * len(wanted))})", *wanted)
+        where.add(_in("channel", wanted), *wanted)
     query = ("SELECT a.channel, a.taken_at, a.members FROM audiencesnapshot AS a JOIN "
              "(SELECT channel, min(taken_at) AS earliest, max(taken_at) AS latest "
              f"FROM audiencesnapshot {where} GROUP BY channel) AS b "
@@ -196,9 +207,8 @@ def slot_warnings(reader: Reader, since: dt.datetime | None, until: dt.datetime 
             for slug, slot, outcome, detail in reader.rows(query, where.params)]
 
 
-def grains(reader: Reader, since: dt.datetime | None, until: dt.datetime | None,
-           campaign_id: int | None, channel: str | None, by: str,
-           zone: zoneinfo.ZoneInfo, slugs: dict[int, str] | None = None) -> list[Grain]:
+def grains(reader: Reader, scope: Scope, by: str,
+           slugs: dict[int, str] | None = None) -> list[Grain]:
     """Publications, their figures and the sign-ups they brought, summed per key of ``by``
     by the database: a grain per row of the table, never one per publication."""
     if slugs is None:
@@ -214,22 +224,19 @@ def grains(reader: Reader, since: dt.datetime | None, until: dt.datetime | None,
 
     found = []
     no_engagement = (0,) * (2 * len(METRICS))
-    for row in _engagement(reader, since, until, campaign_id, channel, by, zone):
+    for row in reader.rows(*_engagement(reader, scope, by)):
         values = row[width:]
         vector = (int(values[0]), 0, *(int(t or 0) for t in values[1::2]),
                   *(int(k) for k in values[2::2]))
         found.append(Grain(key(tuple(row[:width])), vector))
-    for row in _signups(reader, since, until, campaign_id, channel, by, zone):
+    for row in reader.rows(*_signups(reader, scope, by)):
         found.append(Grain(key(tuple(row[:width])), (0, int(row[-1]), *no_engagement)))
     return found
 
 
-def channels_of(reader: Reader, since: dt.datetime | None, until: dt.datetime | None,
-                campaign_id: int) -> list[str]:
+def channels_of(reader: Reader, scope: Scope) -> list[str]:
     """The channels a campaign published to, or brought sign-ups through, in the period."""
-    return sorted({g.key[0] for g in grains(reader, since, until, campaign_id, None,
-                                            "channel", zoneinfo.ZoneInfo("UTC"))
-                   if g.key[0]})
+    return sorted({g.key[0] for g in grains(reader, scope, "channel") if g.key[0]})
 
 
 def story_infos(reader: Reader, ids: Iterable[int]) -> dict[int, StoryInfo]:
@@ -238,7 +245,6 @@ def story_infos(reader: Reader, ids: Iterable[int]) -> dict[int, StoryInfo]:
     found: dict[int, StoryInfo] = {}
     for start in range(0, len(wanted), 5000):  # stays under every driver's parameter limit
         part = wanted[start:start + 5000]
-        query = (f"SELECT id, title, municipality FROM story "
-                 f"WHERE id IN ({', '.join('?' * len(part))})")
+        query = f"SELECT id, title, municipality FROM story WHERE {_in('id', part)}"
         found.update({i: StoryInfo(i, t, m) for i, t, m in reader.rows(query, part)})
     return found
