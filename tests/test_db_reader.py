@@ -140,3 +140,30 @@ def test_outreach_stats_answers_without_loading_sqlalchemy(tmp_path: Path) -> No
     assert again.stdout.startswith("week,publications,views")
     loaded = [line for line in again.stderr.splitlines() if "sqlalchemy" in line]
     assert loaded == []
+
+
+def test_two_readers_at_once_read_on_two_connections(store: Store) -> None:
+    reading = opened(store.url)
+    try:
+        with reading.reader() as first, reading.reader() as second:
+            assert first.connection is not second.connection
+            assert first.one("SELECT count(*) FROM campaign") == (0,)
+            assert second.one("SELECT count(*) FROM campaign") == (0,)
+        with reading.reader() as again:  # kept for the next reader
+            assert again.connection in (first.connection, second.connection)
+    finally:
+        reading.dispose()
+
+
+def test_an_in_memory_store_is_read_on_its_one_connection(tmp_path: Path) -> None:
+    in_memory, on_file = open_store("sqlite://"), open_store(f"sqlite:///{tmp_path / 'o.db'}")
+    try:
+        assert not in_memory.concurrent_reads and on_file.concurrent_reads
+        for store in (in_memory, on_file):
+            seed_stats(store)
+        for by in GROUPINGS:
+            assert (compute_stats(in_memory, zone=EKB, by=by)
+                    == compute_stats(on_file, zone=EKB, by=by))
+    finally:
+        in_memory.dispose()
+        on_file.dispose()

@@ -139,6 +139,12 @@ class Store:
         with self.engine.connect() as connection:
             yield connection
 
+    @property
+    def concurrent_reads(self) -> bool:
+        """Whether two threads may read at once, each on a connection of its own (an
+        in-memory SQLite database lives in one connection: no)."""
+        return not (self.is_sqlite and self.path is None)
+
     def reader(self) -> contextlib.AbstractContextManager[Reader]:
         """A ``Reader`` for plain SQL on one of the store's connections (``reader``)."""
         from outreach.db.reader import store_reader

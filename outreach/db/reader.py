@@ -21,7 +21,8 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 from outreach.db import newest_revision_file, urls
@@ -37,6 +38,9 @@ SQLITE_MOMENT = "%Y-%m-%d %H:%M:%S.%f"
 
 class Readable(Protocol):
     """What the statistics read from: the store, or its database opened ``direct``."""
+
+    #: Whether two threads may each hold a ``reader`` at once.
+    concurrent_reads: bool
 
     def reader(self) -> contextlib.AbstractContextManager[Reader]: ...
 
@@ -97,17 +101,43 @@ class Reader:
 
 
 class Direct:
-    """The store's database opened with its driver alone, for reading; see ``direct``."""
+    """The store's database opened with its driver alone, for reading; see ``direct``.
 
-    def __init__(self, connection: Any, dialect: str, where: str | Named) -> None:
-        self._reader = Reader(connection, dialect, where)
+    Each ``reader`` has a connection of its own, so two threads may read at once
+    (``outreach stats`` reads its sections beside its rows); connections are kept
+    for the next reader and closed by ``dispose``.
+    """
+
+    concurrent_reads = True
+
+    def __init__(self, connect: Callable[[], Any], dialect: str, where: str | Named) -> None:
+        self._connect = connect
+        self.dialect = dialect
+        self.where = where
+        self._idle: list[Any] = []
+        self._opened: list[Any] = []
+        self._lock = threading.Lock()
 
     @contextlib.contextmanager
     def reader(self) -> Iterator[Reader]:
-        yield self._reader
+        with self._lock:
+            connection = self._idle.pop() if self._idle else None
+        if connection is None:
+            connection = self._connect()
+            with self._lock:
+                self._opened.append(connection)
+        try:
+            yield Reader(connection, self.dialect, self.where)
+        finally:
+            with self._lock:
+                self._idle.append(connection)
 
     def dispose(self) -> None:
-        self._reader.connection.close()
+        with self._lock:
+            opened, self._opened, self._idle = self._opened, [], []
+        for connection in opened:
+            with contextlib.suppress(Exception):
+                connection.close()
 
 
 def direct(url: str) -> Direct | None:
@@ -127,7 +157,8 @@ def direct(url: str) -> Direct | None:
     if opened is None:
         return None
     try:
-        current = opened._reader.one("SELECT version_num FROM alembic_version")[0]
+        with opened.reader() as reader:
+            current = reader.one("SELECT version_num FROM alembic_version")[0]
     except Exception:  # no such table yet, or the database cannot answer: open_store says
         current = None
     if current is None or current != newest_revision_file():
@@ -142,12 +173,21 @@ def _sqlite(parsed: urls.DatabaseUrl) -> Direct | None:
     if (path is None or not path.is_file() or not os.access(path, os.R_OK | os.W_OK)
             or not os.access(path.parent, os.W_OK)):
         return None
-    try:
-        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
+
+    def connect() -> sqlite3.Connection:
+        # One thread at a time uses a connection (Direct hands each to one reader).
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT, check_same_thread=False)
         connection.execute("PRAGMA query_only=ON")
+        return connection
+
+    opened = Direct(connect, "sqlite", where(path))
+    try:
+        with opened.reader():
+            pass
     except sqlite3.Error:
+        opened.dispose()
         return None
-    return Direct(connection, "sqlite", where(path))
+    return opened
 
 
 def _postgresql(parsed: urls.DatabaseUrl) -> Direct | None:
@@ -156,21 +196,28 @@ def _postgresql(parsed: urls.DatabaseUrl) -> Direct | None:
     except ImportError:
         return None
     given: dict[str, Any] = {"dbname": parsed.database, "user": parsed.username,
-             "password": parsed.password, "host": parsed.host,
-             "port": parsed.port, **parsed.options}
+                             "password": parsed.password, "host": parsed.host,
+                             "port": parsed.port, **parsed.options}
     shown = parsed.render(hide_password=True)
-    try:
+
+    def connect() -> Any:
         connection = psycopg.connect(**{k: v for k, v in given.items() if v is not None})
         connection.read_only = True
+        return connection
+
+    opened = Direct(connect, "postgresql", Named(N_("the database {url}"), url=shown))
+    try:
+        with opened.reader():
+            pass
     except psycopg.OperationalError as exc:
         # Said at once as open_store says it: trying again through it would only wait
         # for an unreachable server twice.
         raise StoreError(_("cannot open the database {url}: {reason}").format(
             url=shown, reason=reason(exc))) from None
     except psycopg.Error:
+        opened.dispose()
         return None
-    where = Named(N_("the database {url}"), url=shown)
-    return Direct(connection, "postgresql", where)
+    return opened
 
 
 def store_reader(engine: Any, where: str | Named) -> contextlib.AbstractContextManager[Reader]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -101,13 +102,22 @@ def compute_stats(store: Readable, *, zone: zoneinfo.ZoneInfo, since: dt.datetim
         campaign_id = (campaign_named(campaign, slugs) if campaign is not None
                        else None)
         scope = queries.Scope(since, until, campaign_id, channel, zone)
-        grains = queries.grains(reader, scope, by, slugs)
-        by_story = grains if by == "story" else [] if rows_only else queries.grains(
-            reader, scope, "story", slugs)
+        if rows_only:
+            grains = queries.grains(reader, scope, by, slugs)
+            by_story = grains if by == "story" else []
+        elif store.concurrent_reads:
+            # The sections under the rows are read on a second connection meanwhile: on
+            # two cores the person waits for the longer of the two reads, not for both.
+            with ThreadPoolExecutor(max_workers=1) as beside:
+                sections = beside.submit(_read_sections, store, report, scope, slugs, by)
+                grains = queries.grains(reader, scope, by, slugs)
+                by_story = sections.result() if by != "story" else grains
+        else:
+            grains = queries.grains(reader, scope, by, slugs)
+            with_story = _sections(reader, report, scope, slugs, by)
+            by_story = with_story if by != "story" else grains
         report.stories = queries.story_infos(
             reader, {g.key[0] for g in by_story if g.key[0] is not None})
-        if not rows_only:
-            _add_sections(report, reader, scope)
     groups = _roll_up(grains)
     report.rows = [StatsRow(k, groups[k]) for k in sorted(groups, key=_sort_key)]
     for row in report.rows:
@@ -120,11 +130,21 @@ def compute_stats(store: Readable, *, zone: zoneinfo.ZoneInfo, since: dt.datetim
     return report
 
 
-def _add_sections(report: StatsReport, reader: Reader, scope: Scope) -> None:
-    """What the table shows under the rows: audience, empty slots, unattributed, funnel."""
+def _read_sections(store: Readable, report: StatsReport, scope: Scope,
+                   slugs: dict[int, str], by: str) -> list[Grain]:
+    with store.reader() as reader:
+        return _sections(reader, report, scope, slugs, by)
+
+
+def _sections(reader: Reader, report: StatsReport, scope: Scope, slugs: dict[int, str],
+              by: str) -> list[Grain]:
+    """Read what the table shows under the rows into ``report`` — audience, empty slots,
+    unattributed sign-ups, funnel — and return the stories' grains for the top stories
+    (none when the rows are the stories: ``by`` "story")."""
     from outreach.stats import queries
     from outreach.stats.funnel import compute_funnel
 
+    by_story = queries.grains(reader, scope, "story", slugs) if by != "story" else []
     since, until = scope.since, scope.until
     if scope.channel is not None:
         audience_channels: Iterable[str] | None = [scope.channel]
@@ -137,6 +157,7 @@ def _add_sections(report: StatsReport, reader: Reader, scope: Scope) -> None:
     if scope.campaign_id is None and scope.channel is None:
         report.unattributed_signups = queries.unattributed(reader, since, until)
     report.funnel = compute_funnel(reader, since, until, scope.campaign_id, scope.channel)
+    return by_story
 
 
 @dataclass(frozen=True)
