@@ -63,10 +63,11 @@ def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def short_code(session: Session, prefix: str) -> str:
+def short_code(session: Session, prefix: str, promised: Iterable[str] = ()) -> str:
     """The next unused short code for ``prefix``: "MIA-1", "MIA-2", ...
 
-    The number is one more than the highest already given for the prefix; a
+    The number is one more than the highest already given for the prefix (or
+    ``promised``: codes shown but not stored, as a preview shows them); a
     code taken meanwhile by another worker is caught by the unique index when
     it is stored (see ``_create``).
     """
@@ -76,8 +77,9 @@ def short_code(session: Session, prefix: str) -> str:
     taken = session.exec(
         select(ReferralCode.short_code).where(col(ReferralCode.short_code).like(f"{prefix}-%"))
     )
-    numbers = [int(value.split("-", 1)[1]) for value in taken
-               if value and value.split("-", 1)[1].isdigit()]
+    numbers = [int(value.split("-", 1)[1]) for value in (*taken, *promised)
+               if value and value.startswith(f"{prefix}-")
+               and value.split("-", 1)[1].isdigit()]
     return f"{prefix}-{max(numbers, default=0) + 1}"
 
 
@@ -105,6 +107,21 @@ def placement_code(session: Session, campaign_id: int | None, placement: str,
         return existing
     return _create(session, kind="placement", placement=name, campaign_id=campaign_id,
                    prefix=prefix_for(name, municipalities))
+
+
+def unstored_placement_code(session: Session, campaign_id: int | None, placement: str,
+                            municipalities: Sequence[str] = (),
+                            promised: Iterable[str] = ()) -> ReferralCode:
+    """The code ``placement_code`` would give, stored or not, and nothing stored: a
+    placement that has no code yet gets a row outside the session (``id`` None) with
+    the short code it would be given (after ``promised``) and no link code."""
+    name = _clean_name(placement, "placement")
+    existing = _find(session, "placement", name, campaign_id)
+    if existing is not None:
+        return existing
+    return ReferralCode(code="", campaign_id=campaign_id, placement=name, kind="placement",
+                        short_code=short_code(session, prefix_for(name, municipalities),
+                                              promised), created_at=utcnow())
 
 
 def outlet_code(session: Session, outlet: str, channel: str | None = None,
