@@ -647,6 +647,17 @@ class Channel(ABC):
         """
         return ()
 
+    def prints_publication_code(self) -> bool:
+        """True when publishing prints the post for people to read off paper (posters
+        made with each publication); False (the default) otherwise.
+
+        Such a channel's ``Post.extra["short_code"]`` is the publication's code to say
+        on the phone or type after /start ("MAC-3", given on first use), and
+        ``Post.signup_link`` carries it instead of the long code: a printed link is
+        copied by hand. Either form of the code finds the publication.
+        """
+        return False
+
     def poster_formats(self) -> Sequence[str] | None:
         """The poster formats this channel prints a campaign's placements in; None (the
         default) when it prints none.

@@ -53,6 +53,8 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
     from outreach.db.models import Publication, Story
     from outreach.library.stories import photos_of
     from outreach.signups.placements import campaign_places
+    from outreach.signups.referrals import spoken_code
+    from outreach.signups.spoken import prefix_for
 
     with store.session() as session:
         publication = session.get(Publication, publication_id)
@@ -77,8 +79,11 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
         photos = photos_of(session, story.id or 0)
         outlets = _outlet_codes(session, config, channel, publication.campaign_id)
         places = campaign_places(session, config, channel, spec, publication.campaign_id)
-    code = publication.referral_code
-    link = channel.signup_link(code) if code else None
+        code = publication.referral_code
+        spoken = (spoken_code(session, code, prefix_for(story.municipality or "",
+                                                        config.municipalities))
+                  if code and channel.prints_publication_code() else None)
+    link = channel.signup_link(spoken or code) if code else None
     rendered = render_post(spec, story, photos, channel, cache, signup_link=link,
                            watermark=channel_watermark(config, channel.name))
     if rendered.photo_errors:
@@ -101,7 +106,7 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
         extra={"campaign": spec.slug, "slot": publication.slot.isoformat(),
                "summary": story.summary, "outlet_codes": outlets,
                "campaign_name": spec.name, "campaign_file": str(spec.source),
-               "placements": places,
+               "placements": places, "short_code": spoken,
                # A press release is written from the story itself, not from the
                # campaign's post template (which repeats the title, adds hashtags).
                "body": story.body,

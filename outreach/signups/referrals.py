@@ -202,24 +202,48 @@ def _find(session: Session, kind: str, name: str, campaign_id: int | None) -> Re
 def _create(session: Session, *, kind: str, placement: str, campaign_id: int | None,
             prefix: str, channel: str | None = None) -> ReferralCode:
     """Store a new code; another worker storing the same short code first costs a retry."""
-    from sqlalchemy.exc import IntegrityError
-
     for _attempt in range(_ATTEMPTS):
         row = ReferralCode(code=new_code(), campaign_id=campaign_id, channel=channel,
-                           placement=placement, kind=kind,
-                           short_code=short_code(session, prefix), created_at=utcnow())
-        try:
-            with session.begin_nested():
-                session.add(row)
-                session.flush()
-        except IntegrityError:
-            existing = _find(session, kind, placement, campaign_id)
-            if existing is not None:
-                return existing
-            continue
-        return row
+                           placement=placement, kind=kind, created_at=utcnow())
+        if _stored_with_short_code(session, row, prefix):
+            return row
+        existing = _find(session, kind, placement, campaign_id)
+        if existing is not None:
+            return existing
     raise OutreachError(_("could not give {placement!r} a referral code: the store kept "
                           "refusing new codes; try again").format(placement=placement))
+
+
+def spoken_code(session: Session, code: str, prefix: str) -> str | None:
+    """The short code of link code ``code`` (a publication's), given on first use and the
+    same ever after: what a poster printed with the publication shows to say on the phone.
+    None for a code the store does not have."""
+    from sqlmodel import select
+
+    row = session.exec(select(ReferralCode).where(ReferralCode.code == code)).first()
+    for _attempt in range(_ATTEMPTS):
+        if row is None or row.short_code:
+            return row.short_code if row is not None else None
+        if _stored_with_short_code(session, row, prefix):
+            return row.short_code
+        session.refresh(row)
+    raise OutreachError(_("could not give a publication a short code: the store kept "
+                          "refusing new codes; try again"))
+
+
+def _stored_with_short_code(session: Session, row: ReferralCode, prefix: str) -> bool:
+    """Store ``row`` with the next short code of ``prefix``; False when another worker took
+    that short code (or stored the same row) first."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        with session.begin_nested():
+            row.short_code = short_code(session, prefix)
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
 
 
 def suggest_code(session: Session, text: str) -> str | None:
