@@ -80,6 +80,7 @@ from outreach.i18n import (
 from outreach.media.faces import Face, best_portrait, detect_faces
 from outreach.media.faces import crop_box as face_crop_box
 from outreach.media.limits import MediaLimits
+from outreach.media.probe import sha256_of
 from outreach.text.latin import slugify, transliterate
 from outreach.text.markdown import to_plain_text
 
@@ -138,6 +139,7 @@ __all__ = [
     "npgettext",
     "pgettext",
     "private_folder",
+    "sha256_of",
     "slugify",
     "to_plain_text",
     "transliterate",
