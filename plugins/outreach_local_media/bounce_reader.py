@@ -191,6 +191,11 @@ class BounceReader:
         return None
 
     def _fix(self, refused: MailboxRefused) -> str:
+        if refused.setting == "certificate":
+            return _("write imap_server in [channels.{channel}] of config.toml as the mail "
+                     "provider gives it (its certificate is made for that name); if it is "
+                     "right, the network between may be intercepted: ask whoever runs "
+                     "it").format(channel=self.channel.name)
         if refused.setting == "imap_user":
             return _("correct imap_user in [channels.{channel}] of config.toml or the "
                      "password in the environment variable {variable} (named by "
