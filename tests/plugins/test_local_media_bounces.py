@@ -8,6 +8,7 @@ of mail_from; the letters themselves went through aiosmtpd
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import ssl
 import subprocess
@@ -308,3 +309,52 @@ def test_a_certificate_the_system_does_not_trust_is_refused_and_said_so(
     assert "показал сертификат, которому этот компьютер не доверяет" in checked.message
     assert "imap_server" in checked.fix
     assert "LOGIN" not in box.commands  # the password never went out
+
+
+# --- the reason, in the reader's words --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("status", "diagnostic", "russian"), [
+    ("5.4.4", "smtp; 554 5.4.4 Host or domain name not found",
+     "письмо не нашло дорогу к почтовому серверу редакции; проверьте адрес после @"),
+    ("5.3.0", "x-unix; 550 5.3.0 mail system full",
+     "почтовая система редакции не может принять письмо"),
+    ("5.0.0", "smtp; 550 5.0.0 Rejected", "почтовый сервер редакции отказал окончательно"),
+])
+def test_the_reason_is_in_the_reader_s_words_and_the_server_s_are_quoted_as_such(
+        status: str, diagnostic: str, russian: str, tmp_path: Path, inbox: tuple[Inbox, int],
+        mailbox: tuple[Mailbox, int], caplog: pytest.LogCaptureFixture) -> None:
+    imap, port = mailbox
+    channel, paper = sent(tmp_path, inbox, port)
+    imap.deliver(postfix_dsn(paper, status=status, diagnostic=diagnostic))
+    caplog.set_level(logging.WARNING)
+    passed: list[Returned] = []
+    with language("ru"):
+        assert channel.read_returns(passed.append) == 1
+    [returned] = passed
+    quoted = diagnostic.removeprefix("smtp; ").removeprefix("x-unix; ")
+    assert returned.reason.startswith(
+        f"письмо для «Миасский рабочий» вернулось недоставленным: {russian} (почтовый "
+        f"сервер ответил: {quoted}); исправьте"), returned.reason
+    # Outside the quote, the only Latin letters are names a person types as they are.
+    outside = returned.reason.replace(f"(почтовый сервер ответил: {quoted})", "")
+    for name in ("config.toml", "`outreach publications retry`", "(email)"):
+        outside = outside.replace(name, "")
+    assert not re.search(r"[A-Za-z]", outside), outside
+    # The log quotes the server as such too.
+    assert f"вернулось недоставленным: {russian} (почтовый сервер ответил: {quoted})" in \
+        caplog.text
+
+
+def test_the_english_reason_quotes_the_outlet_in_english(
+        tmp_path: Path, inbox: tuple[Inbox, int], mailbox: tuple[Mailbox, int]) -> None:
+    imap, port = mailbox
+    channel, paper = sent(tmp_path, inbox, port)
+    imap.deliver(postfix_dsn(paper, status="5.4.4",
+                             diagnostic="smtp; 554 5.4.4 Host or domain name not found"))
+    passed: list[Returned] = []
+    assert channel.read_returns(passed.append) == 1
+    assert passed[0].reason.startswith(
+        "the e-mail to “Миасский рабочий” came back undelivered: the letter found no way to "
+        "the editors' mail server; check the address after @ (the mail server said: 554 5.4.4 "
+        "Host or domain name not found); correct")
