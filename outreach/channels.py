@@ -83,6 +83,7 @@ from outreach.media.limits import MediaLimits
 from outreach.media.probe import sha256_of
 from outreach.text.latin import slugify, transliterate
 from outreach.text.markdown import to_plain_text
+from outreach.text.pieces import text_pieces
 
 __all__ = [
     "N_",
@@ -141,6 +142,7 @@ __all__ = [
     "private_folder",
     "sha256_of",
     "slugify",
+    "text_pieces",
     "to_plain_text",
     "transliterate",
     "write_private",
