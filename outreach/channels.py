@@ -81,6 +81,7 @@ from outreach.media.faces import Face, best_portrait, detect_faces
 from outreach.media.faces import crop_box as face_crop_box
 from outreach.media.limits import MediaLimits
 from outreach.media.probe import sha256_of
+from outreach.pacing import WindowPacer, token_pacer
 from outreach.text.latin import slugify, transliterate
 from outreach.text.markdown import to_plain_text
 from outreach.text.pieces import text_pieces
@@ -121,6 +122,7 @@ __all__ = [
     "SignupDesk",
     "TextLimits",
     "TransientError",
+    "WindowPacer",
     "check_email",
     "check_zone",
     "best_portrait",
@@ -144,6 +146,7 @@ __all__ = [
     "slugify",
     "text_pieces",
     "to_plain_text",
+    "token_pacer",
     "transliterate",
     "write_private",
     # Files' errors in plain words.
