@@ -236,9 +236,12 @@ def _stored_with_short_code(session: Session, row: ReferralCode, prefix: str) ->
     that short code (or stored the same row) first."""
     from sqlalchemy.exc import IntegrityError
 
+    # Read before the savepoint: on SQLite a read inside it holds a shared lock, and a
+    # write after it then fails at once ("database is locked") while another worker
+    # writes, instead of waiting its turn.
+    row.short_code = short_code(session, prefix)
     try:
         with session.begin_nested():
-            row.short_code = short_code(session, prefix)
             session.add(row)
             session.flush()
     except IntegrityError:
