@@ -2,9 +2,10 @@
 
 The second module of the plugin API, beside ``outreach.channels`` (and
 ``outreach.commands`` for plugins' commands): a plugin's fake subclasses
-``FakeServer`` and ``FakeHandler`` and reads uploads with ``multipart_files``,
-so every fake answers the same way: quietly, on kept-alive connections, and
-with one log line when a client hangs up.
+``FakeServer`` and ``FakeHandler``, reads uploads with ``multipart_files`` and
+counts a token's requests with ``ArrivalLimit``, so every fake answers the same
+way: quietly, on kept-alive connections, and with one log line when a client
+hangs up.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import json
+import time
+from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from outreach.channels import client_hung_up
 
-__all__ = ["FakeHandler", "FakeServer", "multipart_files"]
+__all__ = ["ArrivalLimit", "FakeHandler", "FakeServer", "multipart_files"]
 
 
 class FakeServer(ThreadingHTTPServer):
@@ -36,6 +39,14 @@ class FakeHandler(BaseHTTPRequestHandler):
     """A fake's request handler: HTTP/1.1 kept alive, no line per request, JSON answers."""
 
     protocol_version = "HTTP/1.1"
+    # Headers and body go out as two writes on a kept-alive connection: without this,
+    # Nagle's algorithm holds the body until the client's delayed ACK (40 ms a request).
+    disable_nagle_algorithm = True
+
+    def read_body(self) -> bytes:
+        """The request's body (``Content-Length`` bytes; none without it)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib's name)
         pass  # the sandbox prints its own summary; a line per request would drown it
@@ -50,6 +61,27 @@ class FakeHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+
+class ArrivalLimit:
+    """A platform's per-token request limit as its fake keeps it: at most ``rate``
+    requests in any ``window`` seconds of their arrivals. Not thread-safe: the fake
+    calls it under its own lock."""
+
+    def __init__(self, window: float) -> None:
+        self.window = window
+        self._seen: dict[str, deque[float]] = {}
+
+    def allow(self, key: str, rate: int) -> bool:
+        """Count a request of ``key`` if fewer than ``rate`` came in the window."""
+        now = time.monotonic()
+        seen = self._seen.setdefault(key, deque())
+        while seen and seen[0] <= now - self.window:
+            seen.popleft()
+        if len(seen) >= rate:
+            return False
+        seen.append(now)
+        return True
 
 
 def multipart_files(content_type: str, body: bytes) -> list[tuple[str, str, bytes]]:

@@ -31,10 +31,11 @@ from pathlib import Path
 from typing import Any
 
 from outreach.channels import FakePlatform
+from outreach.fakes import ArrivalLimit
 from outreach_max import limits
 from outreach_max.fake.api import Api, bad, not_found
 from outreach_max.fake.people import FIRST_PERSON_ID, Crowd, Person, Timeline, make_person
-from outreach_max.fake.server import Handler, MaxError, RateLimiter, Server
+from outreach_max.fake.server import Handler, MaxError, Server
 from outreach_max.fake.state import (
     CHANNEL_ID,
     COORDINATORS_CHAT_ID,
@@ -70,7 +71,7 @@ class FakeMax(FakePlatform):
         if crowd:
             self.api.on_post = Crowd(self.simulate_person, self.timeline,
                                      self.store.world.bot_name, seed).on_post
-        self.limiter = RateLimiter(limits.RPS, rate_window)
+        self.limiter = ArrivalLimit(rate_window)
         self.faults: dict[str, Any] = {}
         self.port = port
         self.url = ""
@@ -258,7 +259,7 @@ class FakeMax(FakePlatform):
             # ASSUMPTION: the code of a refused token ("verify.token"); 401 is the schema's.
             raise MaxError(401, "verify.token", "Invalid access_token")
         with self._lock:
-            allowed = self.limiter.allow(token or "")
+            allowed = self.limiter.allow(token or "", limits.RPS)
         if not allowed or self.fault("too_many"):
             # ASSUMPTION: the 429's code; MAX documents the status and 30 rps only.
             raise MaxError(429, "too.many.requests", "Too many requests")

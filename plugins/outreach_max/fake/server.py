@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections import deque
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
@@ -24,25 +23,6 @@ class MaxError(Exception):
         self.status = status
         self.code = code
         self.body = {"code": code, "message": message}
-
-
-class RateLimiter:
-    """At most ``rate`` requests per token in any ``window`` seconds of arrivals."""
-
-    def __init__(self, rate: int, window: float) -> None:
-        self.rate = rate
-        self.window = window
-        self._seen: dict[str, deque[float]] = {}
-
-    def allow(self, token: str) -> bool:
-        now = time.monotonic()
-        seen = self._seen.setdefault(token, deque())
-        while seen and seen[0] <= now - self.window:
-            seen.popleft()
-        if len(seen) >= self.rate:
-            return False
-        seen.append(now)
-        return True
 
 
 class Server(FakeServer):
@@ -69,8 +49,7 @@ class Handler(FakeHandler):
         self._route("GET", b"")
 
     def do_POST(self) -> None:  # noqa: N802
-        length = int(self.headers.get("Content-Length") or 0)
-        self._route("POST", self.rfile.read(length) if length else b"")
+        self._route("POST", self.read_body())
 
     def do_DELETE(self) -> None:  # noqa: N802
         self._route("DELETE", b"")

@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from outreach.channels import FakePlatform, write_private
+from outreach.fakes import ArrivalLimit
 from outreach_ok import limits, signing
 from outreach_ok.fake.methods import Methods, OKError
-from outreach_ok.fake.server import Handler, RateLimiter, Server, probe
+from outreach_ok.fake.server import Handler, Server, probe
 from outreach_ok.fake.state import APPLICATION_ID, Clock, Store
 
 DEFAULT_GROUP_ID = "70000001234567"
@@ -46,7 +47,7 @@ class FakeOK(FakePlatform):
         self.clock = Clock(speed)
         self.store = Store(seed, group_id, data_dir, self.clock)
         self.methods = Methods(self.store, lambda: self.url)
-        self.limiter = RateLimiter(limits.RPS, rate_window)
+        self.limiter = ArrivalLimit(rate_window)
         self.port = port
         self.url = ""
         #: (method, body) of every answer sent, newest last, for checking shapes.
@@ -174,7 +175,7 @@ class FakeOK(FakePlatform):
         if token.name in world.expired:
             raise OKError(102, "Session expired")
         with self._lock:
-            allowed = self.limiter.allow(value)
+            allowed = self.limiter.allow(value, limits.RPS)
         if not allowed or self.methods.take("flood"):
             raise OKError(8, "Flood blocked")
         if self.methods.take("limit"):

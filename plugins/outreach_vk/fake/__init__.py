@@ -32,13 +32,14 @@ from pathlib import Path
 from typing import Any
 
 from outreach.channels import FakePlatform, write_private
+from outreach.fakes import ArrivalLimit
 from outreach_vk import limits
 from outreach_vk.fake import execute
 from outreach_vk.fake.bot import COORDINATORS_PEER, Inbox, Messenger, Sent
 from outreach_vk.fake.media import Media
 from outreach_vk.fake.methods import BOT_METHODS, Methods, VKError, check_call, check_version
 from outreach_vk.fake.people import Crowd, People, Person
-from outreach_vk.fake.server import RATE, Handler, RateLimiter, Server, error_body, probe
+from outreach_vk.fake.server import RATE, Handler, Server, error_body, probe
 from outreach_vk.fake.state import Clock, Store
 
 DEFAULT_GROUP_ID = 229_000_001
@@ -63,7 +64,7 @@ class FakeVK(FakePlatform):
         self.people = People(self.messenger, self.clock, seed)
         if crowd:
             self.methods.on_post = Crowd(self.people, self.store.world.group_id, seed).on_post
-        self.limiter = RateLimiter(rate_window)
+        self.limiter = ArrivalLimit(rate_window)
         self.port = port
         self.url = ""
         #: (method, body) of every answer sent, newest last, for checking shapes.
