@@ -2,10 +2,10 @@
 
 The second module of the plugin API, beside ``outreach.channels`` (and
 ``outreach.commands`` for plugins' commands): a plugin's fake subclasses
-``FakeServer`` and ``FakeHandler``, reads uploads with ``multipart_files`` and
-counts a token's requests with ``ArrivalLimit``, so every fake answers the same
-way: quietly, on kept-alive connections, and with one log line when a client
-hangs up.
+``FakeServer`` and ``FakeHandler``, runs its server with ``Serving``, reads
+uploads with ``multipart_files`` and counts a token's requests with
+``ArrivalLimit``, so every fake answers the same way: quietly, on kept-alive
+connections, and with one log line when a client hangs up.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import json
+import threading
 import time
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,7 +21,7 @@ from typing import Any
 
 from outreach.channels import client_hung_up
 
-__all__ = ["ArrivalLimit", "FakeHandler", "FakeServer", "multipart_files"]
+__all__ = ["ArrivalLimit", "FakeHandler", "FakeServer", "Serving", "multipart_files"]
 
 
 class FakeServer(ThreadingHTTPServer):
@@ -61,6 +62,27 @@ class FakeHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+
+class Serving:
+    """A fake's server answering on 127.0.0.1:``port`` (0: any free one) in a thread of
+    its own, from when it is made until ``stop``; its handler class is ``handler`` with
+    ``fake`` set to the fake it asks."""
+
+    def __init__(self, server: type[FakeServer], handler: type[FakeHandler], fake: Any,
+                 port: int = 0) -> None:
+        bound = type("BoundHandler", (handler,), {"fake": fake})
+        self.server = server(("127.0.0.1", port), bound)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever,
+                                        kwargs={"poll_interval": 0.05},
+                                        name=f"fake-{server.platform}", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self._thread.join(timeout=5)
 
 
 class ArrivalLimit:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from outreach.channels import FakePlatform
-from outreach.fakes import ArrivalLimit
+from outreach.fakes import ArrivalLimit, Serving
 from outreach_max import limits
 from outreach_max.fake.api import Api, bad, not_found
 from outreach_max.fake.people import FIRST_PERSON_ID, Crowd, Person, Timeline, make_person
@@ -79,33 +79,24 @@ class FakeMax(FakePlatform):
         self.responses: deque[tuple[str, int, Any]] = deque(maxlen=log_size)
         self.too_many = 0  # how many 429 answers were sent
         self._next_person = FIRST_PERSON_ID
-        self._server: Server | None = None
-        self._thread: threading.Thread | None = None
+        self._serving: Serving | None = None
         self._lock = threading.Lock()
 
     # --- FakePlatform ---
 
     def start(self) -> str:
-        handler = type("BoundHandler", (Handler,), {"fake": self})
-        self._server = Server(("127.0.0.1", self.port), handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05},
-                                        name="fake-max", daemon=True)
-        self._thread.start()
+        self._serving = Serving(Server, Handler, self, self.port)
+        self.url = self._serving.url
         return self.url
 
     def stop(self) -> None:
         self.updates.close()
         self.webhooks.stop()
         self.timeline.stop()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        if self._serving is not None:
+            self._serving.stop()
             self.store.save()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
+        self._serving = None
 
     def describe(self) -> Mapping[str, str]:
         return {"api_url": self.url, "token": self.token("bot"), "chat_id": str(CHANNEL_ID),
