@@ -49,6 +49,10 @@ class Updates:
         with self.cond:
             self.sent.append((user_id, body))
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
         with self.cond:
             self._closed = True
@@ -90,17 +94,26 @@ class Updates:
                             "recipient": {"chat_id": user["user_id"] + 10**12,
                                           "chat_type": "dialog", "user_id": None}}}
 
+    def callback(self, user: dict[str, Any], payload: str,
+                 message: dict[str, Any] | None) -> dict[str, Any]:
+        """A button pressed (MessageCallbackUpdate): ``message`` is the message it is on
+        ("Original message containing inline keyboard. Can be ``null``")."""
+        update: dict[str, Any] = {
+            "update_type": "message_callback", "timestamp": self.clock.ms(),
+            "user_locale": "ru", "callback": {"timestamp": self.clock.ms(),
+                                              "callback_id": secrets.token_hex(12),
+                                              "payload": payload, "user": user}}
+        if message is not None:
+            update["message"] = message
+        return update
+
     def person_acts(self, person: Person, action: Action) -> dict[str, Any]:
         """The update for what ``person`` did: typed, pressed, shared a contact, a photo."""
         assert action is not None
         kind, value = action
         user = person.user()
         if kind == "press":
-            return {"update_type": "message_callback", "timestamp": self.clock.ms(),
-                    "user_locale": "ru",
-                    "callback": {"timestamp": self.clock.ms(),
-                                 "callback_id": secrets.token_hex(12),
-                                 "payload": value or "", "user": user}}
+            return self.callback(user, value or "", None)
         if kind == "contact":
             # request_contact: "client sends new message with attachment of current user
             # contact" (schema, RequestContactButton; ContactAttachmentPayload).
