@@ -291,7 +291,7 @@ class MaxChannel(Channel):
         # The attachment's own URL (PhotoAttachmentPayload.url): a plain GET, no token.
         download_file(self.client().session, file.file_id, target,
                       limit=self.download_limit or limits.DOWNLOAD_MAX,
-                      timeout=limits.DOWNLOAD_TIMEOUT, platform="MAX")
+                      timeout=limits.DOWNLOAD_TIMEOUT, platform=_("MAX"))
 
     def send_card(self, chat: str, card: Card) -> None:
         """The card as one message: its photo (uploaded), text and callback buttons."""

@@ -309,8 +309,7 @@ class Intake:
         said to the presser privately, and an edit's words in the chat."""
         replies = self.desk.handle(self.channel, incoming)
         answer = press_answer(incoming, replies, card, _("Got it"))
-        if not self._deliver(lambda: self.client.answer(callback, answer)):
-            self.log.info(_("a button press could not be acknowledged"))
+        self._deliver(lambda: self.client.answer(callback, answer))  # logged when it fails
         for reply in replies:
             if reply.toast:
                 continue

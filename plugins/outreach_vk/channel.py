@@ -333,7 +333,7 @@ class VKChannel(Channel):
     def fetch_file(self, file: IncomingFile, target: Path) -> None:
         # The address comes from VK's own attachment: a plain GET, no token with it.
         download_file(self.client("community").session, file.file_id, target,
-                      limit=limits.DOWNLOAD_MAX, timeout=120, platform="VK")
+                      limit=limits.DOWNLOAD_MAX, timeout=120, platform=_("VK"))
 
     def send_card(self, chat: str, card: Card) -> None:
         from outreach_vk.intake import parts_of
