@@ -1,13 +1,16 @@
-"""The MAX sign-up bot: updates in by long polling, the desk's replies out as messages.
+"""The MAX bot: updates in by long polling or webhook, the desk's replies out as messages.
 
-The dialog itself lives in Outreach's core (``SignupDesk``); this module only
-translates. ``GET /updates`` (schema) returns the bot's updates and a
+The dialogs themselves (signing up, a reporter's photo report, the
+coordinators' buttons) live in Outreach's core (``SignupDesk``); this module
+only translates. ``GET /updates`` (schema) returns the bot's updates and a
 ``marker``; passing the marker back commits what came before it. A person
 following ``https://max.ru/<bot>?start=<payload>`` arrives as ``bot_started``
-with the payload; what they type or share is ``message_created`` in their
-dialog with the bot (a ``contact`` attachment from the ``request_contact``
-button carries the phone and whose it is); a button press is
-``message_callback``, answered through ``POST /answers``.
+with the payload; what they type, share or attach is ``message_created`` in
+their dialog with the bot (a ``contact`` attachment from the
+``request_contact`` button carries the phone and whose it is; photos and files
+become ``Incoming.files``, see ``reports``); a button press is
+``message_callback``, answered through ``POST /answers`` — for a card in the
+coordinators' chat, once the desk has decided, with the card changed.
 
 Updates arrive one of two ways (schema, info.description "Receiving
 notifications"). Long polling: among several workers only the holder of the

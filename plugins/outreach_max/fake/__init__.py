@@ -9,7 +9,12 @@ rights in the channel (403), unknown chats (404), and uploads that become
 ready a moment after they arrive (400 ``attachment.not.ready`` before).
 Channel messages gain views as the fake's clock runs (``speed``). Simulated
 people follow deep links (``bot_started`` with the payload) and answer the
-bot; with ``crowd`` seeded people follow the links of new posts.
+bot; with ``crowd`` seeded people follow the links of new posts. For photo
+reports, people send photos, files and videos as attachments whose ``url``
+the fake serves (fake.media), press callback buttons of a card in a group
+chat (``message_callback`` carrying the card), and an answer's ``message``
+changes that card (POST /answers, CallbackAnswer); ``rehearse_report`` plays
+the sandbox's reporter and coordinator (fake.reporters).
 
 Faults for rehearsals: ``set_fault("outage" | "server_error" | "too_many", True
 or a number of times)``, ``set_fault("slow", seconds)``, ``set_rights("admin" |
@@ -32,7 +37,7 @@ from typing import Any
 
 from outreach.channels import FakePlatform
 from outreach_max import limits
-from outreach_max.fake.api import Api, bad, not_found
+from outreach_max.fake.api import Api, bad, callback_buttons, not_found
 from outreach_max.fake.media import Media
 from outreach_max.fake.people import FIRST_PERSON_ID, Crowd, Person, Timeline, make_person
 from outreach_max.fake.server import Handler, MaxError, RateLimiter, Server
@@ -62,7 +67,7 @@ class FakeMax(FakePlatform):
         self.store = Store(seed, data_dir)
         self.api = Api(self.store, self.clock, lambda: self.url)
         self.media = Media(lambda: self.url)
-        self.updates = Updates(self.clock)
+        self.updates = Updates(self.clock, self.store.world.updates_given)
         self.webhooks = Webhooks(self.clock)
         self.updates.push = self._push
         self.timeline = Timeline(self.clock)
@@ -103,6 +108,8 @@ class FakeMax(FakePlatform):
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            with self.store.lock:
+                self.store.world.updates_given = self.updates.given
             self.store.save()
         if self._thread is not None:
             self._thread.join(timeout=5)
@@ -254,10 +261,8 @@ class FakeMax(FakePlatform):
         with self.store.lock:
             message = self.store.world.messages[mid]
             view = self.api.message_view(message, False)
-        buttons = [b for a in view["body"].get("attachments") or []
-                   if a["type"] == "inline_keyboard" for row in a["payload"]["buttons"]
-                   for b in row if b["type"] == "callback"]
-        chosen = next((b for b in buttons if b["text"].startswith(label_starts)), None)
+        chosen = next((b for b in callback_buttons(view["body"])
+                       if b["text"].startswith(label_starts)), None)
         if chosen is None:
             raise KeyError(f"no callback button {label_starts!r} on message {mid}")
         person = self.people.get(user_id) or make_person(user_id, None, "quiet",
@@ -272,13 +277,10 @@ class FakeMax(FakePlatform):
         """``user_id`` presses the button whose text begins with ``label_starts`` on the
         last message with buttons the bot sent them (in their dialog); its ``callback_id``."""
         for body in reversed(self.sent_to(user_id)):
-            buttons = [b for a in body.get("attachments") or []
-                       if a.get("type") == "inline_keyboard"
-                       for row in a["payload"]["buttons"] for b in row]
+            buttons = callback_buttons(body)
             if not buttons:
                 continue
-            chosen = next((b for b in buttons if b["type"] == "callback"
-                           and b["text"].startswith(label_starts)), None)
+            chosen = next((b for b in buttons if b["text"].startswith(label_starts)), None)
             if chosen is None:
                 raise KeyError(f"no button {label_starts!r}: {[b['text'] for b in buttons]}")
             person = self.people[user_id]

@@ -287,6 +287,12 @@ def _int(value: str, name: str) -> int:
         raise bad(f"{name} must be a number") from None
 
 
+def callback_buttons(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The callback buttons of a message's body (NewMessageBody or MessageBody), in order."""
+    return [b for a in body.get("attachments") or [] if a.get("type") == "inline_keyboard"
+            for row in a["payload"]["buttons"] for b in row if b.get("type") == "callback"]
+
+
 def _buttons(rows: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
     """The keyboard as sent, checked against the schema's Button limits."""
     for row in rows:

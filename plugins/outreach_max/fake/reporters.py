@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from outreach.fakes import ReportRehearsal
+from outreach_max.fake.api import callback_buttons
 
 if TYPE_CHECKING:
     from outreach_max.fake import FakeMax
@@ -53,7 +54,7 @@ class Rehearsal(ReportRehearsal):
 
     def answer(self, now: float) -> bool:
         said = self.fake.sent_to(REPORTER_ID)
-        buttons = _buttons(said[-1]) if said else []
+        buttons = callback_buttons(said[-1]) if said else []
         if buttons:
             if self._asked is None or self._asked[0] != len(said):
                 self._asked = (len(said), now)  # a new question: read it first
@@ -66,7 +67,7 @@ class Rehearsal(ReportRehearsal):
     def approve(self, now: float) -> bool:
         assert self.chat is not None
         for message in self.fake.chat_messages(self.chat):
-            approve = [b for b in _buttons(message["body"])
+            approve = [b for b in callback_buttons(message["body"])
                        if str(b.get("payload") or "").startswith(APPROVE)]
             if not approve:
                 continue
@@ -76,7 +77,3 @@ class Rehearsal(ReportRehearsal):
                 return True
         return False
 
-
-def _buttons(body: dict[str, Any]) -> list[dict[str, Any]]:
-    return [b for a in body.get("attachments") or [] if a.get("type") == "inline_keyboard"
-            for row in a["payload"]["buttons"] for b in row if b.get("type") == "callback"]

@@ -5,7 +5,9 @@ points to the next upcoming update. All previous updates are considered as
 *committed* after passing ``marker`` parameter. If ``marker`` parameter is
 **not passed**, your bot will get all updates happened after the last
 commitment" (schema, GET /updates). The fake keeps every update of its run,
-so a marker older than the last commitment reads from there again.
+so a marker older than the last commitment reads from there again. Numbers
+go on across runs of a sandbox that keeps its data (``first``): a bot's saved
+marker stays valid after a restart, as MAX's do.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ if TYPE_CHECKING:
 class Updates:
     """The bot's update log and the long poll over it."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, first: int = 0) -> None:
         self.clock = clock
-        self.log: list[dict[str, Any]] = []  # update number n is log[n - 1]
-        self.committed = 0  # updates up to this number were committed
+        self.before = first  # updates numbered by earlier runs of this sandbox
+        self.log: list[dict[str, Any]] = []  # update number n is log[n - 1 - before]
+        self.committed = first  # updates up to this number were committed
         self.sent: list[tuple[int, dict[str, Any]]] = []  # (user id, body) the bot sent
         self.cond = threading.Condition()
         self._mids = itertools.count(1)
@@ -48,6 +51,11 @@ class Updates:
     def record_sent(self, user_id: int, body: dict[str, Any]) -> None:
         with self.cond:
             self.sent.append((user_id, body))
+
+    @property
+    def given(self) -> int:
+        """How many updates there have been, in this run and the earlier ones."""
+        return self.before + len(self.log)
 
     @property
     def closed(self) -> bool:
@@ -71,11 +79,11 @@ class Updates:
             raise bad("limit must be 1..1000 and timeout 0..90")
         types = set(filter(None, (query.get("types") or "").split(",")))
         with self.cond:
-            start = self.committed if marker is None else max(marker - 1, 0)
+            start = self.committed if marker is None else max(marker - 1, self.before)
             self.committed = max(self.committed, start)
-            self.cond.wait_for(lambda: self._closed or len(self.log) > start,
+            self.cond.wait_for(lambda: self._closed or self.given > start,
                                timeout / max(self.clock.speed, 1.0) if timeout else 0)
-            chosen = self.log[start:start + limit]
+            chosen = self.log[start - self.before:start - self.before + limit]
             after = start + len(chosen)
         found = [u for u in chosen if not types or u["update_type"] in types]
         return {"updates": found, "marker": after + 1}
