@@ -109,6 +109,8 @@ def test_a_restarted_sandbox_numbers_updates_on_so_a_saved_marker_still_reads(
     channel = make_channel(tmp_path / "one", first)
     for code in ("A", "B", "C"):
         first.simulate_person(code, "quiet")
+    first.write(4_000_001, "Здравствуйте")
+    before = first.updates.log[-1]["message"]["body"]["mid"]
     marker = channel.client().updates(None, 0, 100, ["bot_started"])["marker"]
     channel.close()
     first.stop()
@@ -120,6 +122,9 @@ def test_a_restarted_sandbox_numbers_updates_on_so_a_saved_marker_still_reads(
         answer = channel.client().updates(marker, 0, 100, ["bot_started"])
         assert [u["payload"] for u in answer["updates"]] == ["D"]
         assert answer["marker"] == marker + 1
+        # A message of this run is not one of the last run's (the bot handles each once).
+        again.write(4_000_001, "Здравствуйте")
+        assert again.updates.log[-1]["message"]["body"]["mid"] != before
         channel.close()
     finally:
         again.stop()

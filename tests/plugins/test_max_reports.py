@@ -5,15 +5,15 @@ MAX's schema when each test ends (max_support.running_fake)."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fake_support import waited
+from fieldreport_support import PressRecorder, jpeg
 from max_support import make_channel, running_fake
 
-from outreach.channels import Card, Incoming, IncomingFile, PermanentError, Reply, SignupDesk
+from outreach.channels import Card, Incoming, IncomingFile, PermanentError
 from outreach.fieldreports.files import take
 from outreach_max import MaxChannel
 from outreach_max.fake import FakeMax
@@ -21,14 +21,6 @@ from outreach_max.fake.state import COORDINATORS_CHAT_ID
 from outreach_max.intake import incoming_from
 
 PERSON, COORDINATOR = 4_300_001, 4_300_002
-
-
-def jpeg(size: tuple[int, int], colour: str = "teal") -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", size, colour).save(out, "JPEG", quality=90)
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -41,25 +33,6 @@ def channel(tmp_path: Path, fake: FakeMax) -> Iterator[MaxChannel]:
     made = make_channel(tmp_path, fake)
     yield made
     made.close()
-
-
-class Recorder(SignupDesk):
-    """Notes what arrives; answers an Approve press with a toast and an edit of the card."""
-
-    def __init__(self) -> None:
-        self.seen: list[Incoming] = []
-
-    def handle(self, channel: str, message: Incoming) -> list[Reply]:
-        self.seen.append(message)
-        if message.choice == "c:approve:1":
-            return [Reply("Одобрено", toast=True), Reply("Одобрила Ольга", edit=True)]
-        if message.choice == "c:more:1":
-            return [Reply("Подробности — в личном чате", toast=True),
-                    Reply("Отчёт №1: три фото")]
-        return []
-
-    def joined(self, channel: str, person: str, at: object) -> None:  # type: ignore[override]
-        pass
 
 
 def last_incoming(fake: FakeMax) -> Incoming:
@@ -133,7 +106,7 @@ def test_the_card_is_sent_pressed_answered_and_edited(
         tmp_path: Path, fake: FakeMax, channel: MaxChannel) -> None:
     photo = tmp_path / "card.jpg"
     photo.write_bytes(jpeg((1200, 900)))
-    desk = Recorder()
+    desk = PressRecorder()
     fake.simulate_person(None, "quiet", user_id=COORDINATOR)  # has a dialog with the bot
     channel.start_intake(desk)
     channel.send_card(str(COORDINATORS_CHAT_ID), Card(

@@ -11,24 +11,22 @@ reporter and coordinator play a report through.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fake_support import waited
+from fieldreport_support import ReportCentre
 from max_support import FastMax, running_fake
 from sqlmodel import select
 
 from outreach.config import Config
 from outreach.db import Store
-from outreach.db.models import AuditEntry, FieldReport, Photo, Publication, Story, utcnow
+from outreach.db.models import AuditEntry, FieldReport, Photo, Publication
 from outreach.db.states import PersonRole
-from outreach.engine.service import Service
 from outreach.fieldreports.desk import FrontDesk
 from outreach.library.frontmatter import read_story
-from outreach.people import roster
 from outreach.signups.desk import StoreDesk
 from outreach_max.fake import FakeMax
 from outreach_max.fake.media import sample_photo
@@ -37,31 +35,14 @@ from outreach_testing import make_registry, make_test_config
 
 MUNICIPALITIES = ["Миасс", "Златоуст", "Чебаркуль"]
 REPORTER, COORDINATOR, STRANGER = 4_400_001, 4_400_002, 4_400_003
-CAMPAIGN = """\
-name = "Отчёты с мест"
-time_zone = "UTC"
-
-[schedule]
-dates = [{due}]
-
-[post]
-template = "{{{{title}}}}\\n\\n{{{{body}}}}"
-
-[channels]
-names = ["max"]
-"""
 
 
-class Centre:
+class Centre(ReportCentre):
     """A centre whose reports come through the MAX bot and whose coordinators' chat is a
     MAX group chat; it publishes to the MAX channel."""
 
     def __init__(self, fake: FakeMax, store: Store, config: Config, registry: Any) -> None:
         self.fake, self.store, self.config, self.registry = fake, store, config, registry
-
-    def invite(self, role: PersonRole, name: str, municipality: str | None = "Миасс") -> str:
-        return roster.invite(self.store, role, municipality=municipality, name=name,
-                             actor="cli:test").code
 
     def said(self, user_id: int) -> list[str]:
         return [body.get("text") or "" for body in self.fake.sent_to(user_id)]
@@ -69,10 +50,6 @@ class Centre:
     def wait_said(self, user_id: int, count: int) -> str:
         """Wait until the bot has written ``count`` messages to ``user_id``; the last."""
         return str(waited(lambda: self.said(user_id)[count - 1:count], 15)[0])
-
-    def stories(self) -> list[Story]:
-        with self.store.session() as session:
-            return list(session.exec(select(Story)))
 
     def card(self) -> dict[str, Any]:
         """The newest card with buttons in the coordinators' chat."""
@@ -193,11 +170,7 @@ def test_a_report_from_max_is_approved_in_max_and_published(centre: Centre,
     assert actions.count("approved") == 1 and "press-refused" in actions
 
     # The next slot publishes it on MAX; the reporter is told with the link.
-    due = (utcnow() - dt.timedelta(seconds=30)).replace(microsecond=0, tzinfo=None)
-    centre.config.campaigns_dir.mkdir(parents=True, exist_ok=True)
-    (centre.config.campaigns_dir / "field.toml").write_text(
-        CAMPAIGN.format(due=due.isoformat()), encoding="utf-8")
-    service = Service(centre.config, centre.store, centre.registry)
+    service = centre.campaign()
     assert service.run_once(timeout=60).published == 1
     with centre.store.session() as session:
         [publication] = session.exec(select(Publication))

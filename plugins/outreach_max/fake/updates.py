@@ -35,7 +35,8 @@ class Updates:
         self.committed = first  # updates up to this number were committed
         self.sent: list[tuple[int, dict[str, Any]]] = []  # (user id, body) the bot sent
         self.cond = threading.Condition()
-        self._mids = itertools.count(1)
+        # Each message_created is an update: past ``first`` no earlier run gave its mid.
+        self._mids = itertools.count(first + 1)
         self._closed = False
         #: Set while the bot has a webhook subscription: updates go there, not to polls.
         self.push: Callable[[dict[str, Any]], object] | None = None
