@@ -5,20 +5,24 @@ MAX's schema when each test ends (max_support.running_fake)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from fake_support import waited
 from fieldreport_support import PressRecorder, jpeg
 from max_support import make_channel, running_fake
 
 from outreach.channels import Card, Incoming, IncomingFile, PermanentError
+from outreach.cli import cli
 from outreach.fieldreports.files import take
 from outreach_max import MaxChannel
 from outreach_max.fake import FakeMax
 from outreach_max.fake.state import COORDINATORS_CHAT_ID
 from outreach_max.intake import incoming_from
+from outreach_testing import make_test_config
 
 PERSON, COORDINATOR = 4_300_001, 4_300_002
 
@@ -154,3 +158,29 @@ def test_the_fake_answers_only_what_max_takes(fake: FakeMax, channel: MaxChannel
     with pytest.raises(ChannelError, match="400"):  # an edit's text over 4000 characters
         client.answer("abc", {"message": {"text": "x" * 4001}})
     assert fake.download("no-such-file") is None
+
+
+def test_an_invitation_prints_a_max_link_beside_the_telegram_and_vk_ones(
+        tmp_path: Path, fake: FakeMax, runner: CliRunner,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``outreach people invite`` gives a link for every bot that takes people's messages:
+    MAX is one more channel of the same code path (``Channel.signup_link``)."""
+    channels = {
+        "tg": {"plugin": "telegram", "token_env": "TG_TOKEN", "chat_id": "@sandbox_channel",
+               "bot_username": "outreach_sandbox_bot"},
+        "vk": {"plugin": "vk", "group_id": 229000001, "community_token_env": "VK_TOKEN"},
+        "max": {"plugin": "max", "token_env": "MAX_TOKEN", "api_url": fake.url,
+                "chat_id": -72000000000001, "bot_name": "outreach_sandbox_bot"}}
+    config = make_test_config(tmp_path, channels, top={
+        "database_url": f"sqlite:///{tmp_path / 'o.db'}", "municipalities": ["Миасс"]})
+    for variable in ("TG_TOKEN", "VK_TOKEN", "MAX_TOKEN"):
+        monkeypatch.setenv(variable, "x")
+    made = runner.invoke(cli, ["--config", str(config.path), "people", "invite", "--role",
+                               "reporter", "--municipality", "Миасс"])
+    assert made.exit_code == 0, made.output
+    links = dict(re.findall(r"^  (\w+): (\S+)$", made.output, re.MULTILINE))
+    code = links["max"].rsplit("=", 1)[1]
+    assert code.startswith("inv_") and links == {
+        "tg": f"https://t.me/outreach_sandbox_bot?start={code}",
+        "vk": f"https://vk.me/club229000001?ref={code}",
+        "max": f"https://max.ru/outreach_sandbox_bot?start={code}"}
