@@ -764,6 +764,16 @@ class Channel(ABC):
         return None
 
     @classmethod
+    def demo_files(cls, media_dir: Path, today: dt.date) -> list[Path]:
+        """Write the files this plugin reads from the media folder, as samples for the
+        demo (``outreach init --samples``), dated from ``today`` on; return those written.
+
+        A file already there is the centre's and stays as it is (one the demo wrote,
+        left unedited, may be dated again). Written in the current language.
+        """
+        return []
+
+    @classmethod
     def sandbox_environment(cls, settings: Mapping[str, Any],
                             described: Mapping[str, str]) -> dict[str, str]:
         """Environment variables that let a channel with ``settings`` use the running fake.

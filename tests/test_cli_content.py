@@ -154,8 +154,8 @@ def test_approve_and_archive(runner: CliRunner, project: Path) -> None:
     assert refused.exit_code == 1
     assert refused.output == (
         f"Error: story {walking} cannot be approved: no consent is recorded for the people in "
-        f"its photos. Add [consent] with recorded_by and recorded_at to {story}, then import "
-        "it again\n"
+        f"its photos. When they have agreed (a signed form), record it with: outreach content "
+        f'consent {walking} --form "form no. 12 of 1 December"\n'
     )
     assert "MISSING" in run(runner, "show", str(walking)).output
 
@@ -186,3 +186,89 @@ def test_help_lists_the_commands(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     for command in ("import", "list", "show", "approve", "archive"):
         assert f"  {command}" in result.output
+
+
+def without_consent(project: Path, folder: str) -> Path:
+    """Take the [consent] table out of a sample's story.md, as a reporter's «no» leaves it."""
+    story = project / "media" / folder / "story.md"
+    text = story.read_text(encoding="utf-8")
+    story.write_text(text[: text.index("[consent]")] + text[text.index("[[photos]]"):],
+                     encoding="utf-8")
+    return story
+
+
+def test_consent_recorded_later_lets_the_story_be_approved_and_shown(
+        runner: CliRunner, project: Path, store_url: str) -> None:
+    from outreach.db import open_store
+    from outreach.library.frontmatter import read_story
+    from outreach.library.posts import recent_stories
+
+    story_md = without_consent(project, WALKING)
+    assert run(runner, "import").exit_code == 0
+    walking = ids(runner)[WALKING]
+    shown = run(runner, "show", str(walking)).output
+    assert (f'record it with: outreach content consent {walking} --form "form no. 12 of '
+            '1 December"') in shown
+    assert run(runner, "approve", str(walking)).exit_code == 1
+
+    result = run(runner, "consent", str(walking), "--form", "бланк №12 от 01.12",
+                 "--by", "Н. П. Иванова")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        f"Consent recorded for story {walking} “ОБРАЗЕЦ: Мастер-класс по скандинавской "
+        "ходьбе”: Н. П. Иванова, ")
+    assert "form: бланк №12 от 01.12.\n" in result.output
+    assert f"To publish it, approve it: outreach content approve {walking}\n" in result.output
+
+    # story.md reads back through the story parser with who, when and the form.
+    told = read_story(story_md.parent, time_zone="Asia/Yekaterinburg")
+    assert (told.consent_by, told.consent_form) == ("Н. П. Иванова", "бланк №12 от 01.12")
+    assert told.consent_at is not None
+    row = next(r for r in json.loads(run(runner, "list", "--format", "json").output)
+               if r["id"] == walking)
+    assert row["consent"] == "recorded"
+    assert "Н. П. Иванова" in run(runner, "show", str(walking)).output
+    assert "form: бланк №12 от 01.12" in run(runner, "show", str(walking)).output
+    # Importing again finds the store as story.md says: nothing to update.
+    assert run(runner, "import").output.endswith("0 updated, 5 unchanged, 0 failed.\n")
+
+    approved = run(runner, "approve", str(walking))
+    assert approved.exit_code == 0, approved.output
+    store = open_store(store_url)
+    try:
+        with store.session() as session:
+            assert walking in [s.id for s in recent_stories(session, "Златоуст", 4)]
+    finally:
+        store.dispose()
+    log = runner.invoke(cli, ["people", "log", "--format", "json"])
+    assert log.exit_code == 0, log.output
+    entry = next(e for e in json.loads(log.output) if e["action"] == "consent-recorded")
+    assert entry["story"] == walking and entry["actor"].startswith("cli")
+
+
+def test_consent_for_an_unknown_story_says_so_in_russian(runner: CliRunner,
+                                                         project: Path) -> None:
+    assert run(runner, "import").exit_code == 0
+    result = runner.invoke(cli, ["content", "consent", "999", "--form", "бланк №1"],
+                           env={"OUTREACH_LANG": "ru"})
+    assert result.exit_code == 1
+    assert result.output == "Ошибка: нет истории с номером 999 (список: outreach content list)\n"
+
+
+def test_consent_needs_the_form_and_leaves_a_broken_story_md_alone(
+        runner: CliRunner, project: Path) -> None:
+    story_md = without_consent(project, WALKING)
+    assert run(runner, "import").exit_code == 0
+    walking = ids(runner)[WALKING]
+    blank = run(runner, "consent", str(walking), "--form", "  ")
+    assert blank.exit_code == 1
+    assert blank.output.startswith("Error: say what shows the consent")
+    assert "--form" in run(runner, "consent", str(walking)).output  # the option is required
+
+    broken = story_md.read_text(encoding="utf-8").replace('kind = "photo-report"',
+                                                          'kind = "photoreport"')
+    story_md.write_text(broken, encoding="utf-8")
+    refused = run(runner, "consent", str(walking), "--form", "бланк №3")
+    assert refused.exit_code == 1
+    assert "kind" in refused.output
+    assert story_md.read_text(encoding="utf-8") == broken

@@ -531,3 +531,52 @@ def test_a_coordinator_asked_for_a_posts_link_can_step_back(desk: FrontDesk,
     with store.session() as session:
         assert session.get(Publication, publication_id).status == "uncertain"
         assert session.get(PersonAccount, "photos:2").dialog is None
+
+
+def test_consent_received_later_is_recorded_by_button_and_the_report_approved(
+        desk: FrontDesk, config: Config) -> None:
+    from outreach.library.frontmatter import read_story
+
+    reporter = enrol(desk, "1", PersonRole.reporter, "Анна")
+    olga = enrol(desk, "2", PersonRole.coordinator, "Ольга")
+    tell(reporter, consent=t.NO)
+    [(_chat, card)] = PhotoChannel.cards
+    assert [value for _label, value in card.choices] == [
+        "c:approve:1", "c:reject:1", "c:consent:1", "c:more:1"]
+    assert ("📝 Consent received", "c:consent:1") in card.choices
+
+    asked = olga.press("c:consent:1", chat="team")
+    assert asked[1].edit and "Ольга is recording the consent" in asked[1].text
+    assert "What shows that everyone in the photos" in asked[-1].text
+    [done] = olga.text("бланк №12 от 01.12")
+    assert done.text.startswith("Recorded: the consent (бланк №12 от 01.12).")
+    [story] = stories(desk.store)
+    assert story.consent_by == "Ольга" and story.consent_recorded
+    told = read_story(Path(story.source_folder), config.municipalities,
+                      time_zone=config.time_zone)
+    assert (told.consent_by, told.consent_form) == ("Ольга", "бланк №12 от 01.12")
+    # The card is back, without the consent button, and Approve now works.
+    again = PhotoChannel.cards[-1][1]
+    assert "Consent of the people in the photos: recorded (Ольга" in again.text
+    assert "c:consent:1" not in [value for _label, value in again.choices]
+    approved = olga.press("c:approve:1", chat="team")
+    assert approved[0].text == "Approved."
+    assert stories(desk.store)[0].status == "approved"
+    with desk.store.session() as session:
+        entry = session.exec(select(AuditEntry).where(
+            AuditEntry.action == "consent-recorded")).one()
+        assert (entry.actor, entry.story_id) == ("person:2", story.id)
+
+
+def test_a_coordinator_recording_consent_can_step_back(desk: FrontDesk) -> None:
+    tell(enrol(desk, "1", PersonRole.reporter, "Анна"), consent=t.NO)
+    olga = enrol(desk, "2", PersonRole.coordinator, "Ольга")
+    asked = olga.press("c:consent:1", chat="team")
+    [back] = olga.press(asked[-1].choices[0][1])
+    assert back.text.startswith("Nothing changed: the consent is still not recorded")
+    olga.press("c:consent:1", chat="team")
+    [typed] = olga.text("отмена")
+    assert typed.text == back.text
+    assert not stories(desk.store)[0].consent_recorded
+    [refused] = olga.press("c:approve:1", chat="team")
+    assert "press “📝 Consent received”" in refused.text

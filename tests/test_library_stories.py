@@ -78,8 +78,8 @@ def test_approval_is_refused_without_consent_for_photos(
         approve_story(store, story_id)
     assert str(caught.value) == (
         f"story {story_id} cannot be approved: no consent is recorded for the people in its "
-        f"photos. Add [consent] with recorded_by and recorded_at to "
-        f"{folder.resolve() / 'story.md'}, then import it again"
+        f"photos. When they have agreed (a signed form), record it with: outreach content "
+        f'consent {story_id} --form "form no. 12 of 1 December"'
     )
     with store.session() as session:
         assert get_story(session, story_id).status == "draft"

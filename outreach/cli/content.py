@@ -184,8 +184,13 @@ def show(app: App, story_id: int) -> None:
     if story.consent_recorded and story.consent_at is not None:
         consent = _("recorded by {who} on {date}").format(
             who=story.consent_by, date=format_date(story.consent_at.astimezone(zone).date()))
+        if form := _consent_form(story):
+            consent += "; " + _("form: {form}").format(form=form)
     elif photos:
-        consent = _("MISSING — the story cannot be approved until it is recorded")
+        consent = _("MISSING — the story cannot be approved until it is recorded. When the "
+                    "people in the photos have agreed (a signed form), record it with: "
+                    "outreach content consent {id} --form \"form no. 12 of 1 December\""
+                    ).format(id=story.id)
     fields = [
         (_("Story"), f"#{story.id}  {story.title}"),
         (_("Status"), label(story.status, StoryStatus)),
@@ -215,6 +220,19 @@ def show(app: App, story_id: int) -> None:
     click.echo("\n" + (story.body or _("(no text)")))
 
 
+def _consent_form(story: Story) -> str | None:
+    """What shows the consent, as story.md says (the store keeps who and when only)."""
+    from outreach.library.frontmatter import read_front_matter
+
+    try:
+        data, _body = read_front_matter(Path(story.source_folder))
+    except ContentError:
+        return None
+    consent = data.get("consent")
+    form = consent.get("form") if isinstance(consent, dict) else None
+    return (form.strip() or None) if isinstance(form, str) else None
+
+
 def _zone(app: App) -> Any:
     import zoneinfo
 
@@ -238,6 +256,52 @@ def approve(app: App, story_id: int, unarchive: bool) -> None:
             id=story_id, title=story.title))
     else:
         click.echo(_("Approved story {id}: {title}").format(id=story_id, title=story.title))
+
+
+@content.command("consent")
+@click.argument("story_id", metavar=N_("ID"), type=int)
+@click.option("--form", required=True, metavar=N_("TEXT"),
+              help=N_("What shows the consent: the signed form's number and date, e.g. "
+                      "\"form no. 12 of 1 December\"."))
+@click.option("--by", metavar=N_("NAME"),
+              help=N_("Who records it, as story.md will say (default: your user name on "
+                      "this computer)."))
+@click.pass_obj
+def consent(app: App, story_id: int, form: str, by: str | None) -> None:
+    """Record that the people in a story's photos have agreed (e.g. signed a paper form).
+
+    Writes who, when and what form into the story's story.md (its [consent]
+    table, as the reporters' bot writes it) and imports the story again. Then
+    the story can be approved and published.
+    """
+    from outreach.library.consent import record_consent
+    from outreach.people import audit
+
+    config = app.config
+    recorded = record_consent(app.store, story_id, by=by if by is not None else _user_name(),
+                              form=form, actor=audit.cli_actor(),
+                              municipalities=config.municipalities,
+                              time_zone=config.time_zone)
+    click.echo(_("Consent recorded for story {id} “{title}”: {who}, {date}, form: {form}.")
+               .format(id=recorded.story_id, title=recorded.title, who=recorded.by,
+                       date=format_date(recorded.at.astimezone(_zone(app)).date()),
+                       form=recorded.form))
+    click.echo(_("Written to {path}.").format(path=_shown(recorded.path)))
+    if recorded.status == StoryStatus.draft.value:
+        click.echo(_("To publish it, approve it: outreach content approve {id}").format(
+            id=recorded.story_id))
+    elif recorded.status == StoryStatus.archived.value:
+        click.echo(_("It is archived; to publish it: outreach content approve {id} "
+                     "--unarchive").format(id=recorded.story_id))
+
+
+def _user_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (containers)
+        return _("coordinator")
 
 
 @content.command("archive")

@@ -64,6 +64,32 @@ def init(app: App, folder: Path | None, samples: bool) -> None:
         _load_samples(app)
 
 
+def _demo_files(app: App) -> list[Path]:
+    """The files the configured channels' plugins read from the media folder, written
+    for the demo (a stand's meetings), in the centre's language; a centre's own are kept."""
+    import datetime as dt
+    import zoneinfo
+
+    from outreach.errors import OutreachError
+    from outreach.i18n import current_language, language
+
+    config = app.config
+    plugins = []
+    for name in config.channels:
+        try:
+            plugin = app.registry.plugin_class(name)
+        except OutreachError:
+            continue  # the registry reports a broken plugin; the demo goes on
+        if plugin not in plugins:
+            plugins.append(plugin)
+    today = dt.datetime.now(zoneinfo.ZoneInfo(config.time_zone)).date()
+    written: list[Path] = []
+    with language(config.language or current_language()):
+        for plugin in plugins:
+            written += plugin.demo_files(config.media_dir, today)
+    return written
+
+
 def _load_samples(app: App) -> None:
     from outreach.library.importer import import_paths
     from outreach.library.stories import approve_story, list_stories
@@ -76,6 +102,9 @@ def _load_samples(app: App) -> None:
                             len(copied)).format(count=format_number(len(copied))))
     if not folder.is_dir():
         raise NotFoundError(_("no sample stories at {folder}").format(folder=folder))
+    for path in _demo_files(app):
+        click.echo(_("Sample meetings for the stands, dated from today: {path} (edit it "
+                     "for your own meetings).").format(path=path))
     report = import_paths(app.store, [folder], municipalities=app.config.municipalities,
                           time_zone=app.config.time_zone)
     click.echo(

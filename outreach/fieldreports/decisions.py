@@ -23,6 +23,8 @@ from outreach.channels import Card, Reply
 from outreach.db.models import FieldReport, Person, Story
 from outreach.errors import OutreachError, StateError
 from outreach.fieldreports import texts as t
+from outreach.fieldreports.consent import PENDING as CONSENT_PENDING
+from outreach.fieldreports.consent import LateConsent
 from outreach.i18n import _, format_date, format_time, ngettext
 from outreach.people import audit, roster
 from outreach.people.audit import AuditAction
@@ -69,6 +71,7 @@ class Decisions:
         self.registry = registry
         self.actions = actions
         self.zone = zoneinfo.ZoneInfo(config.time_zone)
+        self.late_consent = LateConsent(store, config, self.announce, who)
 
     # --- cards ---
 
@@ -91,7 +94,8 @@ class Decisions:
                 first = photo_path(story, photos[0])
             except OutreachError:
                 first = None
-        return Card("\n".join(lines), photo=first, choices=self.buttons(report.id or 0))
+        return Card("\n".join(lines), photo=first, choices=self.buttons(
+            report.id or 0, consent=bool(photos) and not story.consent_recorded))
 
     def _facts(self, story: Story, reporter: Person | None, photos: int) -> list[str]:
         """What a coordinator decides by, besides the text: place, date, reporter, photos,
@@ -111,9 +115,12 @@ class Decisions:
             consent,
         ]
 
-    def buttons(self, report_id: int) -> list[tuple[str, str]]:
+    def buttons(self, report_id: int, consent: bool = False) -> list[tuple[str, str]]:
+        """The card's buttons; ``consent``: «Consent received» too (none is recorded)."""
+        later = [(_("📝 Consent received"), t.coordinator_value(t.CONSENT, report_id))]
         return [(_("✅ Approve"), t.coordinator_value(t.APPROVE, report_id)),
                 (_("❌ Reject"), t.coordinator_value(t.REJECT, report_id)),
+                *(later if consent else []),
                 (_("🔎 More"), t.coordinator_value(t.MORE, report_id))]
 
     def announce(self, report_id: int) -> bool:
@@ -166,6 +173,9 @@ class Decisions:
                     return self.reason(account, int(pending["reject_reason"]), "cancel", now)
                 if pending.get("posted_link"):
                     return self.posted_link(account, int(pending["posted_link"]), "cancel", now)
+                if pending.get(CONSENT_PENDING):
+                    return self.late_consent.answer(account, int(pending[CONSENT_PENDING]),
+                                                    "cancel", now)
                 return [Reply(_("Nothing to cancel."), toast=True)]
             if act in (t.POSTED, t.NOT_POSTED, t.RETRY):
                 return self.publication(account, act, report_id, coordinator, now)
@@ -182,6 +192,8 @@ class Decisions:
             return self.approve(report_id, coordinator, now)
         if act == t.REJECT:
             return self.ask_reason(account, report_id, coordinator, now)
+        if act == t.CONSENT:
+            return self.late_consent.ask(account, report_id, coordinator, now)
         return [Reply(_("This button does nothing any more."), toast=True)]
 
     def approve(self, report_id: int, coordinator: Person, now: dt.datetime) -> list[Reply]:
@@ -195,8 +207,8 @@ class Decisions:
             approve_story(self.store, story_id)
         except StateError:
             return [Reply(_("It cannot be approved: consent of the people in the photos is "
-                            "not recorded. Ask the reporter, then record it in story.md "
-                            "(outreach content show {id} names the folder).").format(
+                            "not recorded. When they have agreed, press “📝 Consent received” "
+                            "(or run: outreach content consent {id} --form …).").format(
                                 id=story_id)[:200], toast=True)]
         first, title = self._decide(report_id, "approved", coordinator, None, now)
         if not first:

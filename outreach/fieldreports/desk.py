@@ -91,6 +91,9 @@ class FrontDesk(SignupDesk):
             if pending and pending.get("posted_link") and typed:
                 return self._guarded(account, lambda: self.decisions.posted_link(
                     account, int(pending["posted_link"]), typed, self.clock()))
+            if pending and pending.get("consent_form") and typed:
+                return self._guarded(account, lambda: self.decisions.late_consent.answer(
+                    account, int(pending["consent_form"]), typed, self.clock()))
             return self._guarded(account, lambda: self._report(channel, account, message))
         if message.files or choice.startswith("r:"):
             if self.signups is None or not self._signing_up(account):

@@ -326,7 +326,8 @@ class ReportDialog:
 
 def pending_only(dialog: dict[str, Any]) -> dict[str, Any] | None:
     """What stays of a dialog when its report ends: a coordinator's pending decision."""
-    kept = {k: v for k, v in dialog.items() if k in ("reject_reason", "posted_link") and v}
+    kept = {k: v for k, v in dialog.items()
+            if k in ("reject_reason", "posted_link", "consent_form") and v}
     return kept or None
 
 

@@ -21,6 +21,7 @@ OWN_PLACE, OTHER_PLACE = "r:own", "r:other"
 PHOTO_REPORT, STORY = "r:photo-report", "r:story"
 YES, NO = "r:yes", "r:no"
 APPROVE, REJECT, MORE = "approve", "reject", "more"
+CONSENT = "consent"  # consent obtained after the report was sent
 POSTED, NOT_POSTED, RETRY = "posted", "not-posted", "retry"
 BACK = "back"  # a coordinator steps back from a question (a rejection's reason, a link)
 

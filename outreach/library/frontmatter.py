@@ -110,6 +110,8 @@ FIELDS = {
 CONSENT = {
     "recorded_by": Field(str, required=True, check=_not_blank(200)),
     "recorded_at": Field((dt.date, dt.datetime), required=True),
+    "form": Field(str, check=_max_length(200),
+                  help="What shows the consent, e.g. a signed paper form's number and date"),
 }
 
 PHOTO = {
@@ -146,6 +148,7 @@ class StoryFile:
     unlisted: list[str] = field(default_factory=list)  # photo files not in front matter
     participants: int | None = None
     beneficiaries: int | None = None
+    consent_form: str | None = None
 
     @property
     def path(self) -> Path:
@@ -188,7 +191,7 @@ def read_story(
             _("{name!r} is not one of the municipalities in config.toml").format(
                 name=municipality) + did_you_mean(municipality, municipalities),
         )
-    consent_by, consent_at = _consent(check, top.get("consent"), time_zone)
+    consent_by, consent_at, consent_form = _consent(check, top.get("consent"), time_zone)
     photos = _photos(check, toml_text, opening + 1, top.get("photos") or [], folder)
     photographer = (top.get("photographer") or "").strip()
     if photographer:  # press kits and posters print every photo's credit
@@ -229,6 +232,7 @@ def read_story(
         unlisted=[name for name in _photo_files(folder) if name not in listed],
         participants=top.get("participants"),
         beneficiaries=top.get("beneficiaries"),
+        consent_form=consent_form,
     )
 
 
@@ -245,14 +249,25 @@ def read_front_matter(folder: Path) -> tuple[dict[str, Any], str]:
     except UnicodeDecodeError:
         raise StoryFileError([Problem(source, "", _("is not UTF-8 text; save it as UTF-8"))]) \
             from None
-    lines = text.replace("\r\n", "\n").split("\n")
-    opening, closing = _fences(lines, source)
+    return split_front_matter(text, source)
+
+
+def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
+    """``read_front_matter`` of a story.md's text (``source`` names it in messages)."""
+    lines, opening, closing = front_matter_lines(text, source)
     data, problem = parse_toml("\n".join(lines[opening + 1 : closing]), source)
     if problem is not None:
         line = problem.line + opening + 1 if problem.line is not None else opening + 1
         raise StoryFileError([dataclasses.replace(problem, line=line)])
     assert data is not None
     return data, "\n".join(lines[closing + 1 :]).strip()
+
+
+def front_matter_lines(text: str, source: str) -> tuple[list[str], int, int]:
+    """A story.md's lines and the indexes of its opening and closing ``+++`` lines."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    opening, closing = _fences(lines, source)
+    return lines, opening, closing
 
 
 def photo_files(folder: Path) -> list[str]:
@@ -300,14 +315,15 @@ def _fences(lines: list[str], source: str) -> tuple[int, int]:
 
 def _consent(
     check: Checker, data: Any, time_zone: str
-) -> tuple[str | None, dt.datetime | None]:
+) -> tuple[str | None, dt.datetime | None, str | None]:
     if data is None:
-        return None, None
+        return None, None, None
     values = check.table(data, CONSENT, "consent")
     by, at = values.get("recorded_by"), values.get("recorded_at")
     if by is None or at is None:
-        return None, None
-    return by.strip(), _local_to_utc(at, time_zone)
+        return None, None, None
+    form = (values.get("form") or "").strip() or None
+    return by.strip(), _local_to_utc(at, time_zone), form
 
 
 def _local_to_utc(value: dt.date | dt.datetime, time_zone: str) -> dt.datetime:

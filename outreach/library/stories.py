@@ -104,9 +104,9 @@ def approve_story(store: Store, story_id: int, *, unarchive: bool = False) -> St
         if consent_missing(session, story):
             raise StateError(_(
                 "story {id} cannot be approved: no consent is recorded for the people in its "
-                "photos. Add [consent] with recorded_by and recorded_at to {path}, then "
-                "import it again").format(id=story_id,
-                                          path=Path(story.source_folder) / "story.md"))
+                "photos. When they have agreed (a signed form), record it with: outreach "
+                "content consent {id} --form \"form no. 12 of 1 December\"").format(
+                    id=story_id))
         if story.status != StoryStatus.approved.value:
             now = utcnow()
             story.status = StoryStatus.approved.value

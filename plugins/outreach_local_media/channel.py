@@ -244,6 +244,13 @@ class LocalMediaChannel(Channel):
     def poster_formats(self) -> list[str]:
         return list(self.layouts)
 
+    @classmethod
+    def demo_files(cls, media_dir: Path, today: dt.date) -> list[Path]:
+        """The demo's meetings for the stands (``events.toml``), dated from ``today``."""
+        from outreach_local_media.demo_events import write_sample_events
+
+        return write_sample_events(media_dir, today)
+
     def render_poster(self, post: Post, layout: str, out_dir: Path | None = None,
                       name: str | None = None, *, reports: Sequence[Post] | None = None,
                       events: Sequence[Upcoming] | None = None, marks: bool | None = None,
