@@ -88,7 +88,8 @@ def centre(workdir: Path, fake: FakeMax, store: Store, store_url: str) -> Iterat
         registry.close()
 
 
-def tell_report(centre: Centre, user_id: int, photos: list[bytes], caption: str) -> None:
+def tell_report(centre: Centre, user_id: int, photos: list[bytes], caption: str,
+                consent: str = "Yes, everyone") -> None:
     """The reporter sends the photos in one message and answers every question by button."""
     fake, before = centre.fake, len(centre.said(user_id))
     fake.send_photos(user_id, photos, caption)
@@ -103,7 +104,7 @@ def tell_report(centre: Centre, user_id: int, photos: list[bytes], caption: str)
     centre.wait_said(user_id, before + 6)
     fake.tap(user_id, "📷")
     assert "agree" in centre.wait_said(user_id, before + 7)
-    fake.tap(user_id, "Yes, everyone")  # not "Yesterday"
+    fake.tap(user_id, consent)  # "Yes, everyone", not "Yesterday"
 
 
 @pytest.mark.slow
@@ -200,6 +201,30 @@ def test_a_rejection_reason_written_in_the_dialog_reaches_the_reporter(
         [report] = session.exec(select(FieldReport))
     assert report.decision == "rejected" and report.reason
     assert any("was rejected by Ольга" in t for t in centre.chat_texts())
+
+
+@pytest.mark.slow
+def test_consent_received_later_is_recorded_from_the_max_chat_and_approved(
+        centre: Centre, fake: FakeMax) -> None:
+    fake.simulate_person(centre.invite(PersonRole.reporter, "Анна"), "quiet", REPORTER)
+    fake.simulate_person(centre.invite(PersonRole.coordinator, "Ольга", None), "quiet",
+                         COORDINATOR)
+    centre.wait_said(COORDINATOR, 1)
+    tell_report(centre, REPORTER, [sample_photo(n) for n in (7, 8, 9)],
+                "Праздник двора\nСоседи вместе украсили двор.", consent="No")
+    first = centre.card()["body"]["mid"]
+    refused = fake.press(COORDINATOR, first, "✅")
+    assert "cannot be approved" in waited(lambda: fake.answer_to(refused), 15)["notification"]
+    pressed = fake.press(COORDINATOR, first, "📝")
+    waited(lambda: fake.answer_to(pressed), 15)
+    assert "What shows that everyone" in centre.wait_said(COORDINATOR, 2)
+    fake.write(COORDINATOR, "бланк №12 от 01.12")
+    assert centre.wait_said(COORDINATOR, 3).startswith("Recorded: the consent")
+    again = waited(lambda: (card := centre.card())["body"]["mid"] != first and card, 15)
+    approved = fake.press(COORDINATOR, again["body"]["mid"], "✅")
+    assert waited(lambda: fake.answer_to(approved), 15)["notification"] == "Approved."
+    [story] = centre.stories()
+    assert story.status == "approved" and story.consent_recorded
 
 
 @pytest.mark.slow
