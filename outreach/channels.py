@@ -30,8 +30,9 @@ other ``outreach`` module: the centre's details (``Centre``), the message
 catalogue (``_``, ``ngettext``, ``N_``, ``lazy_gettext``, ``pgettext`` and the
 ``format_*`` helpers for numbers and dates in the reader's language, see
 docs/i18n.md), the fonts Outreach ships (``font_file``), the crops that keep
-people's faces (``detect_faces``, ``face_crop_box``, ``best_portrait``), and files for the
-owner's eyes only (``private_folder``, ``write_private``). A plugin's own CLI
+people's faces (``detect_faces``, ``face_crop_box``, ``best_portrait``), files for the
+owner's eyes only (``private_folder``, ``write_private``), and the capped download of
+what people send the bot (``capped_file``, ``download_file``). A plugin's own CLI
 commands use ``outreach.commands`` as well (docs/plugins.md).
 """
 
@@ -77,6 +78,8 @@ from outreach.i18n import (
     npgettext,
     pgettext,
 )
+from outreach.media.download import capped_file
+from outreach.media.download import download as download_file
 from outreach.media.faces import Face, best_portrait, detect_faces
 from outreach.media.faces import crop_box as face_crop_box
 from outreach.media.limits import MediaLimits
@@ -126,9 +129,11 @@ __all__ = [
     "check_email",
     "check_zone",
     "best_portrait",
+    "capped_file",
     "client_hung_up",
     "current_language",
     "detect_faces",
+    "download_file",
     "face_crop_box",
     "font_file",
     "format_date",

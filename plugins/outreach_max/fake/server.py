@@ -41,6 +41,8 @@ class Platform(Protocol):
 
     def fault(self, name: str) -> Any: ...
 
+    def download(self, key: str) -> bytes | None: ...
+
 
 class Handler(FakeHandler):
     fake: Platform  # set on a subclass per server
@@ -64,6 +66,11 @@ class Handler(FakeHandler):
         if self.fake.fault("outage"):
             return self.send_bytes(503, b"<html><body>503 Service Unavailable</body></html>",
                               "text/html")
+        if url.path.startswith("/_files/") and verb == "GET":
+            data = self.fake.download(url.path[len("/_files/"):])
+            if data is None:
+                return self.send_json({"code": "not.found", "message": "file not found"}, 404)
+            return self.send_bytes(200, data, "application/octet-stream")
         if url.path.startswith("/_upload/"):
             status, answer = self.fake.upload(url.path[len("/_upload/"):], multipart_files(
                 self.headers.get("Content-Type", ""), raw))
