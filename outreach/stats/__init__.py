@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -105,17 +105,22 @@ def compute_stats(store: Readable, *, zone: zoneinfo.ZoneInfo, since: dt.datetim
         if rows_only:
             grains = queries.grains(reader, scope, by, slugs)
             by_story = grains if by == "story" else []
-        elif store.concurrent_reads:
-            # The sections under the rows are read on a second connection meanwhile: on
-            # two cores the person waits for the longer of the two reads, not for both.
-            with ThreadPoolExecutor(max_workers=1) as beside:
-                sections = beside.submit(_read_sections, store, report, scope, slugs, by)
-                grains = queries.grains(reader, scope, by, slugs)
-                by_story = sections.result() if by != "story" else grains
         else:
-            grains = queries.grains(reader, scope, by, slugs)
-            with_story = _sections(reader, report, scope, slugs, by)
-            by_story = with_story if by != "story" else grains
+            # Three reads: the rows, the stories' figures (for the top stories), and the
+            # sections under the table.
+            found: dict[str, list[Grain]] = {}
+
+            def rows(on: Reader) -> None:
+                found["rows"] = queries.grains(on, scope, by, slugs)
+
+            def stories(on: Reader) -> None:
+                found["stories"] = (queries.grains(on, scope, "story", slugs)
+                                    if by != "story" else [])
+
+            _read_at_once(store, reader, [rows, stories,
+                                          lambda on: _add_sections(report, on, scope)])
+            grains = found["rows"]
+            by_story = grains if by == "story" else found["stories"]
         report.stories = queries.story_infos(
             reader, {g.key[0] for g in by_story if g.key[0] is not None})
     groups = _roll_up(grains)
@@ -130,21 +135,31 @@ def compute_stats(store: Readable, *, zone: zoneinfo.ZoneInfo, since: dt.datetim
     return report
 
 
-def _read_sections(store: Readable, report: StatsReport, scope: Scope,
-                   slugs: dict[int, str], by: str) -> list[Grain]:
-    with store.reader() as reader:
-        return _sections(reader, report, scope, slugs, by)
+def _read_at_once(store: Readable, reader: Reader, reads: list[Callable[[Reader], None]]) -> None:
+    """Run ``reads``: the first on ``reader``, the others meanwhile, each on a connection of
+    its own, when the store allows (on two cores the person then waits for about half the
+    reading, not all of it); else one after the other on ``reader``."""
+    if not store.concurrent_reads:
+        for read in reads:
+            read(reader)
+        return
+
+    def beside(read: Callable[[Reader], None]) -> None:
+        with store.reader() as own:
+            read(own)
+
+    with ThreadPoolExecutor(max_workers=len(reads) - 1) as pool:
+        waiting = [pool.submit(beside, read) for read in reads[1:]]
+        reads[0](reader)
+        for done in waiting:
+            done.result()
 
 
-def _sections(reader: Reader, report: StatsReport, scope: Scope, slugs: dict[int, str],
-              by: str) -> list[Grain]:
-    """Read what the table shows under the rows into ``report`` — audience, empty slots,
-    unattributed sign-ups, funnel — and return the stories' grains for the top stories
-    (none when the rows are the stories: ``by`` "story")."""
+def _add_sections(report: StatsReport, reader: Reader, scope: Scope) -> None:
+    """What the table shows under the rows: audience, empty slots, unattributed, funnel."""
     from outreach.stats import queries
     from outreach.stats.funnel import compute_funnel
 
-    by_story = queries.grains(reader, scope, "story", slugs) if by != "story" else []
     since, until = scope.since, scope.until
     if scope.channel is not None:
         audience_channels: Iterable[str] | None = [scope.channel]
@@ -157,7 +172,6 @@ def _sections(reader: Reader, report: StatsReport, scope: Scope, slugs: dict[int
     if scope.campaign_id is None and scope.channel is None:
         report.unattributed_signups = queries.unattributed(reader, since, until)
     report.funnel = compute_funnel(reader, since, until, scope.campaign_id, scope.channel)
-    return by_story
 
 
 @dataclass(frozen=True)
