@@ -315,3 +315,28 @@ def test_a_period_the_report_cannot_read_is_explained(runner: CliRunner, workdir
     assert result.exit_code == 2, result.output
     assert says in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_first_report_shows_the_one_day_of_member_counts_without_warnings() -> None:
+    """The demo's first report has one day of counts: it used to draw nothing on an axis
+    of four years and print matplotlib's English warning on the terminal."""
+    import io
+    import warnings
+
+    from PIL import Image
+
+    from outreach.report.charts import audience
+    from outreach.report.model import Charts
+    from outreach.stats.audience import AudienceDay
+    from outreach.stats.plotting import SERIES
+
+    days = [AudienceDay("vk-sandbox", dt.date(2026, 12, 2), 1200, None, 0, 0)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # matplotlib warns with UserWarning
+        _title, png = audience(Charts(audience=days))
+    colour = tuple(int(SERIES[0][i:i + 2], 16) for i in (1, 3, 5))
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    painted = sum(count for count, pixel in image.getcolors(1 << 24) or []
+                  if sum(abs(a - b) for a, b in zip(pixel, colour, strict=True)) < 30)
+    # The legend's sample line alone paints about 190 pixels; the day's dot as many again.
+    assert painted > 300
