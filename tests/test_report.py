@@ -340,3 +340,35 @@ def test_a_first_report_shows_the_one_day_of_member_counts_without_warnings() ->
                   if sum(abs(a - b) for a, b in zip(pixel, colour, strict=True)) < 30)
     # The legend's sample line alone paints about 190 pixels; the day's dot as many again.
     assert painted > 300
+
+
+def test_a_long_centre_name_never_runs_under_the_page_number(runner: CliRunner,
+                                                             project: Path) -> None:
+    from pypdf import PdfReader
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from outreach.report.pdf import FONT, _register_fonts
+
+    config = project / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'name = "Центр серебряного волонтёрства"',
+        'name = "Ресурсный центр серебряного волонтёрства Челябинской области"'),
+        encoding="utf-8")
+    result = runner.invoke(cli, ["report", "--period", "2026-Q4", "--format", "pdf",
+                                 "--out", "q4.pdf"], env={"OUTREACH_LANG": "ru"})
+    assert result.exit_code == 0, result.output
+    _register_fonts()
+    bottom: list[tuple[float, float, str]] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if text.strip() and tm[5] < 40:  # the footer's band, under 14 mm
+            bottom.append((tm[4], tm[5], text))
+
+    PdfReader(project / "q4.pdf").pages[0].extract_text(visitor_text=visit)
+    texts = " ".join(t for _x, _y, t in sorted(bottom, key=lambda b: (-b[1], b[0])))
+    assert "Ресурсный центр серебряного волонтёрства Челябинской области" in texts
+    assert "страница 1 из" in texts
+    number = next(b for b in bottom if b[2].startswith("страница"))
+    for x, y, text in bottom:
+        if text is not number[2] and abs(y - number[1]) < 1:
+            assert x + stringWidth(text, FONT, 7.5) < number[0], text

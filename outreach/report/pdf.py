@@ -231,6 +231,8 @@ def _story(report: Report, usable: float, styles: dict[str, Any]) -> list[Flowab
 def write_pdf(report: Report, path: Path) -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import SimpleDocTemplate
 
@@ -258,9 +260,16 @@ def write_pdf(report: Report, path: Path) -> Path:
                 self.__dict__.update(page)
                 self.setFont(FONT, 7.5)
                 self.setFillGray(0.35)
-                self.drawString(MARGIN_MM * mm, 9 * mm, footer)
-                self.drawRightString(A4[0] - MARGIN_MM * mm, 9 * mm, _(
-                    "page {page} of {count}").format(page=self.getPageNumber(), count=count))
+                number = _("page {page} of {count}").format(page=self.getPageNumber(),
+                                                             count=count)
+                self.drawRightString(A4[0] - MARGIN_MM * mm, 9 * mm, number)
+                # A centre's full name is long: the footer wraps short of the page
+                # number, its first line highest, instead of running under it.
+                room = usable - stringWidth(number, FONT, 7.5) - 6 * mm
+                lines = simpleSplit(footer, FONT, 7.5, room)[:3]
+                for row, line in enumerate(lines):
+                    self.drawString(MARGIN_MM * mm, (9 + 3.2 * (len(lines) - 1 - row)) * mm,
+                                    line)
                 super().showPage()
             super().save()
 
