@@ -68,6 +68,15 @@ def test_add_list_show_export_forget(runner: CliRunner, project: Path, tmp_path:
 
     shown = run(runner, project, "signups", "show", "1")
     assert "+7 912 345-67-89" in shown.output and "MIA-7" in shown.output
+    # A coordinator's card says how the sign-up was taken apart from where it came from:
+    # both used to read «Откуда», one of them "offline".
+    card = runner.invoke(cli, ["--config", str(project), "signups", "show",
+                               "1"], env={"OUTREACH_LANG": "ru"})
+    lines = card.output.splitlines()
+    assert lines[0].split() == ["Номер:", "1"]
+    assert "Как записан: координатором (по телефону или лично)" in [
+        " ".join(line.split()) for line in lines]
+    assert sum(line.startswith("Откуда:") for line in lines) == 1, card.output
 
     out = tmp_path / "export.csv"
     no_flag = run(runner, project, "signups", "export", str(out))

@@ -38,9 +38,11 @@ HEADERS = {**SHARED_HEADERS, "contact": _l("Contact"), "interests": _l("Would he
            "group": _l("Group"), "phone_from": _l("Phone given by"), "started": _l("Started"),
            "last_message": _l("Last message"), "step": _l("Step"),
            "erased_after": _l("Erased after"), "merged_into": _l("Merged into"),
-           "came from": _l("Came from"), "same phone as": _l("Same phone as"),
+           "came from": _l("Code given to"), "same phone as": _l("Same phone as"),
            "person": _l("Account"), "dialog": _l("Dialog"), "code_given": _l("Code given"),
-           "came_from": _l("Came from"), "story_title": _l("Story title")}
+           "came_from": _l("Came from"), "story_title": _l("Story title"),
+           # Not the shared "Source": a card shows both, and both read «Откуда» in Russian.
+           "source": _l("Signed up via")}
 # Where the person lives, as they gave it (stats --by municipality is where the story was).
 LIST_HEADERS = {**HEADERS, "municipality": _l("Lives in")}
 
@@ -71,6 +73,13 @@ def _phone_from(row: Any, person: bool) -> str | None:
     if row.phone_confirmed:
         return _("{platform} account").format(platform=row.source)
     return _("coordinator") if row.source in COORDINATOR_SOURCES else _("typed")
+
+
+def _source_words(source: str | None) -> str | None:
+    """How a sign-up was taken, for a person: a coordinator's, or the platform's bot."""
+    words = {"offline": _("a coordinator (phone or in person)"),
+             "csv": _("a file of paper forms")}
+    return words[source] if source in words else source
 
 
 def _came_from_words(kind: str, where: Origin | None) -> str:
@@ -110,7 +119,8 @@ def _row(item: Listed, zone: zoneinfo.ZoneInfo, masked: bool, fmt: str,
         "name": row.name, "phone": phone, "contact": row.contact,
         "phone_from": _phone_from(row, person),
         "merged_into": row.merged_into,
-        "municipality": row.municipality, "interests": row.interests, "source": row.source,
+        "municipality": row.municipality, "interests": row.interests,
+        "source": _source_words(row.source) if person else row.source,
         "came_from": _came_from_words(kind, where) if person else kind,
         "story": where.story_id if where else None,
         "story_title": where.story_title if where else None,
