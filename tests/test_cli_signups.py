@@ -213,12 +213,17 @@ def test_unfinished_sign_ups_are_listed_without_what_was_said(runner: CliRunner,
     for fmt in ("table", "json", "csv"):
         listed = run(runner, project, "signups", "list", "--unfinished", "--format", fmt)
         assert listed.exit_code == 0, listed.output
-        assert "interests" in listed.output
+        # The step the dialog stopped at: in words in a table, its identifier for scripts.
+        step = "what they would help with" if fmt == "table" else "interests"
+        assert step in listed.output
         assert "erased after" in listed.output.lower().replace("_", " ")
         assert "Иван" not in listed.output and "345" not in listed.output
         assert "Миасс" not in listed.output
     listed = run(runner, project, "signups", "list").output
     assert "started" in listed and "Иван" not in listed and "***" not in listed
+    russian = runner.invoke(cli, ["--config", str(project), "signups", "list", "--unfinished"],
+                            env={"OUTREACH_LANG": "ru"}).output
+    assert "чем хочет помогать" in russian and "interests" not in russian, russian
 
 
 def test_exports_never_carry_a_formula(runner: CliRunner, project: Path, store_url: str,

@@ -43,6 +43,12 @@ HEADERS = {**SHARED_HEADERS, "contact": _l("Contact"), "interests": _l("Would he
            "came_from": _l("Came from"), "story_title": _l("Story title"),
            # Not the shared "Source": a card shows both, and both read «Откуда» in Russian.
            "source": _l("Signed up via")}
+# The bot's question an unfinished dialog stopped at, as a table names it (outreach/signups/
+# desk.py's steps); JSON and CSV keep the step's identifier.
+STEPS = {"consent": _l("consent"), "name": _l("name"), "phone": _l("phone"),
+         "municipality": _l("where they live"), "municipality_other": _l("where they live"),
+         "interests": _l("what they would help with"),
+         "interests_other": _l("what they would help with")}
 # Where the person lives, as they gave it (stats --by municipality is where the story was).
 LIST_HEADERS = {**HEADERS, "municipality": _l("Lives in")}
 
@@ -73,6 +79,10 @@ def _phone_from(row: Any, person: bool) -> str | None:
     if row.phone_confirmed:
         return _("{platform} account").format(platform=row.source)
     return _("coordinator") if row.source in COORDINATOR_SOURCES else _("typed")
+
+
+def _step_words(step: str | None, fmt: str) -> str | None:
+    return str(STEPS[step]) if fmt == "table" and step in STEPS else step
 
 
 def _source_words(source: str | None) -> str | None:
@@ -232,7 +242,8 @@ def _list_unfinished(app: App, zone: zoneinfo.ZoneInfo, fmt: str) -> None:
             rows.append({  # nothing of what they said: only that a dialog is there
                 "id": row.id, "started": shown["created"],
                 "last_message": moment(last, zone) if fmt == "table" else last,
-                "step": (row.dialog or {}).get("step"), "status": shown["status"],
+                "step": _step_words((row.dialog or {}).get("step"), fmt),
+                "status": shown["status"],
                 "source": row.source, "channel": shown["channel"], "code": shown["code"],
                 "erased_after": moment(erased, zone) if fmt == "table" else erased})
     echo_rows(rows, UNFINISHED_COLUMNS, fmt, empty=_("No unfinished sign-ups."),
