@@ -30,8 +30,9 @@ other ``outreach`` module: the centre's details (``Centre``), the message
 catalogue (``_``, ``ngettext``, ``N_``, ``lazy_gettext``, ``pgettext`` and the
 ``format_*`` helpers for numbers and dates in the reader's language, see
 docs/i18n.md), the fonts Outreach ships (``font_file``), the crops that keep
-people's faces (``detect_faces``, ``face_crop_box``, ``best_portrait``), and files for the
-owner's eyes only (``private_folder``, ``write_private``). A plugin's own CLI
+people's faces (``detect_faces``, ``face_crop_box``, ``best_portrait``), files for the
+owner's eyes only (``private_folder``, ``write_private``), and the capped download of
+what people send the bot (``capped_file``, ``download_file``). A plugin's own CLI
 commands use ``outreach.commands`` as well (docs/plugins.md).
 """
 
@@ -77,11 +78,16 @@ from outreach.i18n import (
     npgettext,
     pgettext,
 )
+from outreach.media.download import capped_file
+from outreach.media.download import download as download_file
 from outreach.media.faces import Face, best_portrait, detect_faces
 from outreach.media.faces import crop_box as face_crop_box
 from outreach.media.limits import MediaLimits
+from outreach.media.probe import sha256_of
+from outreach.pacing import WindowPacer, token_pacer
 from outreach.text.latin import slugify, transliterate
 from outreach.text.markdown import to_plain_text
+from outreach.text.pieces import text_pieces
 
 __all__ = [
     "N_",
@@ -119,12 +125,15 @@ __all__ = [
     "SignupDesk",
     "TextLimits",
     "TransientError",
+    "WindowPacer",
     "check_email",
     "check_zone",
     "best_portrait",
+    "capped_file",
     "client_hung_up",
     "current_language",
     "detect_faces",
+    "download_file",
     "face_crop_box",
     "font_file",
     "format_date",
@@ -138,8 +147,11 @@ __all__ = [
     "npgettext",
     "pgettext",
     "private_folder",
+    "sha256_of",
     "slugify",
+    "text_pieces",
     "to_plain_text",
+    "token_pacer",
     "transliterate",
     "write_private",
     # Files' errors in plain words.
@@ -649,6 +661,17 @@ class Channel(ABC):
         ``Post.extra["outlet_codes"]`` as ``{outlet: {"short_code": ..., "link": ...}}``.
         """
         return ()
+
+    def prints_publication_code(self) -> bool:
+        """True when publishing prints the post for people to read off paper (posters
+        made with each publication); False (the default) otherwise.
+
+        Such a channel's ``Post.extra["short_code"]`` is the publication's code to say
+        on the phone or type after /start ("MAC-3", given on first use), and
+        ``Post.signup_link`` carries it instead of the long code: a printed link is
+        copied by hand. Either form of the code finds the publication.
+        """
+        return False
 
     def poster_formats(self) -> Sequence[str] | None:
         """The poster formats this channel prints a campaign's placements in; None (the

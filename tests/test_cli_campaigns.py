@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,9 @@ from outreach.config import Config
 from outreach.db import open_store
 from outreach.db.models import Campaign, Photo, Publication, Story, utcnow
 from outreach_testing import RecordingChannel, make_registry, make_test_config
+
+SAMPLES = Path(__file__).resolve().parent.parent / "media" / "samples"
+SCHOOL = "2026-10-14-miass-school-5"
 
 
 class LinkChannel(RecordingChannel):
@@ -250,3 +254,52 @@ def test_preview_of_a_channel_the_campaign_does_not_use(runner: CliRunner,
     result = run(runner, config, "preview", "mentoring", "--channel", "tgg")
     assert result.exit_code == 1
     assert "does not publish to 'tgg' (did you mean 'tg'?)" in result.output
+
+
+def store_rows(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table of the store at ``url``, in a stable order."""
+    import sqlalchemy as sa
+    from sqlmodel import SQLModel
+
+    store = open_store(url)
+    with store.session() as session:
+        found = {table.name: sorted(session.execute(sa.select(table)).all(), key=repr)
+                 for table in SQLModel.metadata.sorted_tables}
+    store.dispose()
+    return found
+
+
+def test_preview_of_a_poster_channel_stores_no_placement_code(
+        workdir: Path, store_url: str) -> None:
+    """A campaign's places get their codes when a kit is printed, never from a preview:
+    the preview shows the code a place has, or would get, and leaves the store as it was."""
+    from press_support import write_press_config
+
+    write_press_config(workdir, store_url)
+    shutil.copytree(SAMPLES / SCHOOL, workdir / "media" / SCHOOL)
+    (workdir / "campaigns").mkdir()
+    (workdir / "campaigns" / "autumn.toml").write_text(
+        'name = "Осень"\n[schedule]\ncron = "0 10 * * tue"\n[channels]\nnames = ["press"]\n'
+        '[[placements]]\nname = "Пенсионный фонд, Миасс, ул. Ленина, 5"\n'
+        'municipality = "Миасс"\n'
+        '[[placements]]\nname = "Библиотека, Миасс"\n', encoding="utf-8")
+    runner = CliRunner()
+    for args in (["content", "import"], ["content", "approve", "1"],
+                 ["posters", "render", "1", "--placement", "Библиотека, Миасс"]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, result.output
+    before = store_rows(store_url)
+    assert [row.short_code for row in before["referralcode"]
+            if row.kind == "placement"] == ["MAC-1"]
+
+    result = runner.invoke(cli, ["campaigns", "preview", "autumn", "--slots", "1",
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert store_rows(store_url) == before
+    [item] = json.loads(result.output)
+    meta = json.loads((Path(item["folder"]) / "post.json").read_text(encoding="utf-8"))
+    # The library's code is kept; the pension fund's is the one it would get, unstored.
+    assert [(p["name"], p["short_code"], p["link"], p["stored"]) for p in meta["placements"]] == [
+        ("Пенсионный фонд, Миасс, ул. Ленина, 5", "MAC-2",
+         "https://t.me/silver_bot?start=MAC-2", False),
+        ("Библиотека, Миасс", "MAC-1", "https://t.me/silver_bot?start=MAC-1", True)]

@@ -272,6 +272,20 @@ def test_bad_files_are_refused_with_a_reason_and_a_photo_twice_is_kept_once(
     assert [p["unique"] for p in dialog["photos"]] == ["u1"]
 
 
+def test_the_caption_of_a_refused_video_is_not_the_reports_text(desk: FrontDesk) -> None:
+    reporter = enrol(desk, "1", PersonRole.reporter, "Анна")
+    PhotoChannel.files["v"] = b"\0" * 100
+    [video] = reporter.send(files=(IncomingFile("v", "uv", "video", 100),), attachment=True,
+                            text="Вот видео с праздника")
+    assert "videos" in video.text
+    reporter.photos(1, 2, caption="Субботник у музея\nУбрали листья.")
+    [_thanks, title] = reporter.press(t.DONE)
+    assert title.choices == [("Субботник у музея", t.KEEP_TITLE)]
+    with desk.store.session() as session:
+        dialog = session.get(PersonAccount, "photos:1").dialog
+    assert dialog["text"] == "Субботник у музея\nУбрали листья."
+
+
 def test_the_same_event_delivered_twice_is_one_step(desk: FrontDesk) -> None:
     reporter = enrol(desk, "1", PersonRole.reporter, "Анна")
     message = Incoming(person="1", event="e-42", files=(photo(1),), attachment=True)

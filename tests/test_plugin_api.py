@@ -98,3 +98,15 @@ def test_the_wheel_carries_the_fonts_and_the_commands_but_not_the_test_plugin(
     assert not [n for n in names if "testing" in n]
     assert "posters = outreach_local_media.commands:posters" in entry_points
     assert "test =" not in entry_points
+
+
+def test_the_api_gives_the_core_s_sha256_of_a_file(tmp_path: Path) -> None:
+    import hashlib
+
+    from outreach.media import probe
+
+    path = tmp_path / "big.bin"
+    path.write_bytes(b"\x00\x01" * (1 << 20) + b"end")  # more than one block of reading
+    assert api.sha256_of is probe.sha256_of
+    assert api.sha256_of(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert probe.file_sha256(path) == api.sha256_of(path)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from matplotlib.patches import Rectangle
 from PIL import Image
 
+from outreach.i18n import format_number
 from outreach.stats import WeekPoint
 from outreach.stats.chart import HEIGHT, WIDTH, draw_weekly_chart, nice_ceiling, weekly_figure
 from outreach.stats.plotting import BARS, LINE, texts
@@ -73,3 +75,40 @@ def test_the_chart_speaks_in_the_font_the_package_ships() -> None:
     known = {f.fname for f in font_manager.fontManager.ttflist}
     assert shipped <= known
     assert Path(found).name == "DejaVuSans.ttf"
+
+
+def drawn_boxes(figure: Any) -> tuple[list[Any], list[Any], list[Any]]:
+    """(bar figures' boxes, sign-up figures' boxes, sign-up dots' boxes) in pixels, drawn."""
+    from matplotlib.transforms import Bbox
+
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    left, right = figure.axes
+    shown = [t for t in (*left.texts, *right.texts) if t.get_text()]
+    bar_figures = [t.get_window_extent(renderer) for t in shown if t.get_gid() == "engagement"]
+    signup_figures = [t.get_bbox_patch().get_window_extent(renderer) for t in shown
+                      if t.get_gid() == "signups"]
+    (line,) = right.get_lines()
+    radius = line.get_markersize() / 2 + line.get_markeredgewidth()  # points
+    pixels = radius * figure.dpi / 72
+    dots = [Bbox.from_extents(x - pixels, y - pixels, x + pixels, y + pixels)
+            for x, y in line.get_transform().transform(line.get_xydata())]
+    return bar_figures, signup_figures, dots
+
+
+@pytest.mark.parametrize("points", [
+    [WeekPoint((2026, 41), 24, 5)],  # one week: the bar and the dot both top their axes
+    [WeekPoint((2026, 41), 12_345, 40)],
+    [WeekPoint((2026, 41), 24, 5), WeekPoint((2026, 42), 10, 2)],
+], ids=["one-week", "one-week-wide", "two-weeks"])
+def test_a_bar_s_figure_is_clear_of_the_sign_up_dot_and_its_figure(
+        points: list[WeekPoint], tmp_path: Path) -> None:
+    figure = weekly_figure(points, title="Engagement", period="October")
+    bar_figures, signup_figures, dots = drawn_boxes(figure)
+    assert len(bar_figures) == len(points) and len(signup_figures) == len(points)
+    for bar_figure in bar_figures:
+        for other in (*signup_figures, *dots):
+            assert not bar_figure.overlaps(other), (bar_figure, other)
+    # And the figures are still each above (or on) their own bar and dot.
+    assert [t.get_text() for t in figure.axes[1].texts if t.get_gid() == "engagement"] == [
+        format_number(p.engagement) for p in points]

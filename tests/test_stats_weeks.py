@@ -117,7 +117,8 @@ def test_offset_changes_are_found_to_the_second() -> None:
 
 
 def test_a_null_moment_has_no_week(store: Store) -> None:
-    with store.engine.connect() as connection:
-        number = connection.execute(sa.select(week_number(
-            sa.cast(sa.null(), sa.DateTime), zoneinfo.ZoneInfo("UTC"), None, None))).scalar()
+    with store.reader() as reader:
+        week = week_number(reader.epoch_seconds("moment"), zoneinfo.ZoneInfo("UTC"), None, None)
+        (number,) = reader.one(
+            f"SELECT {week} FROM (SELECT CAST(NULL AS TIMESTAMP) AS moment) AS one_row")
     assert iso_week(number) is None

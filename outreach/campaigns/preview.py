@@ -2,7 +2,9 @@
 
 For each slot, story and channel the folder gets ``post.txt`` (the exact
 text), the photo renditions the channel would receive, and ``post.json``
-(lengths, limits, what was trimmed or left out). The store is only read.
+(lengths, limits, what was trimmed or left out; for a channel that prints posters
+for the campaign's places, each place's code). The store is only read: a place
+without a code yet shows the one it would get, and gets it when its kit is printed.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import datetime as dt
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +22,10 @@ from outreach.errors import OutreachError
 from outreach.i18n import _
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from outreach.campaigns.spec import CampaignSpec
+    from outreach.channels import Channel
     from outreach.config import Config
     from outreach.db import Store
     from outreach.db.models import Story
@@ -27,6 +33,10 @@ if TYPE_CHECKING:
 
 PREVIEW_CODE = "PREVIEW"  # stands in for the referral code a real publication gets
 MARKER = ".outreach-preview"  # names the folders a preview wrote, so a rerun replaces only them
+
+#: The campaign's places a channel prints posters for, each with the code it has or would
+#: get, storing nothing (keys as ``outreach.signups.placements.campaign_places`` gives).
+Places = Callable[["Session", "Channel"], list[dict[str, Any]]]
 
 
 @dataclass
@@ -45,7 +55,9 @@ class PreviewItem:
     trimmed: tuple[str, ...] = ()
     photos: list[dict[str, Any]] = field(default_factory=list)
     photos_left_out: int = 0
+    placements: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)  # post.json but for the above
 
     def row(self) -> dict[str, Any]:
         """The item's values under stable keys, plain, for JSON and CSV."""
@@ -100,8 +112,10 @@ def _folder_name(slot_local: dt.datetime, channel: str, index: int) -> str:
 
 def preview_campaign(spec: CampaignSpec, config: Config, store: Store, registry: Registry,
                      *, after: dt.datetime, slots: int, out: Path,
-                     only_channel: str | None = None) -> list[PreviewItem]:
-    """Preview the ``slots`` slots after ``after`` into ``out``; return one item per post."""
+                     only_channel: str | None = None,
+                     places: Places | None = None) -> list[PreviewItem]:
+    """Preview the ``slots`` slots after ``after`` into ``out``; return one item per post.
+    ``places`` gives the codes of the campaign's places (none shown without it)."""
     from outreach.campaigns.schedule import local, next_slots
     from outreach.campaigns.selection import pick_for_slot
     from outreach.library.stories import photos_of
@@ -136,6 +150,9 @@ def preview_campaign(spec: CampaignSpec, config: Config, store: Store, registry:
                     item.folder.mkdir()
                     written.append(item.folder.name)
                     _render_item(item, spec, config, story, photos, plugin, registry, cache)
+                    if places is not None:
+                        _place_codes(item, session, registry, places)
+                    _write_summary(item)
     (out / MARKER).write_text("\n".join(written) + "\n", encoding="utf-8")
     return items
 
@@ -169,7 +186,7 @@ def _render_item(item: PreviewItem, spec: CampaignSpec, config: Config, story: S
     item.text, item.length, item.limit, item.trimmed = (
         fitted.text, fitted.length, limit, fitted.trimmed)
     (item.folder / "post.txt").write_text(fitted.text, encoding="utf-8")
-    summary = {
+    item.summary = {
         "campaign": spec.slug,
         "channel": item.channel,
         "slot_utc": item.slot.isoformat(),
@@ -184,7 +201,29 @@ def _render_item(item: PreviewItem, spec: CampaignSpec, config: Config, story: S
         "signup_link": link,
         "photos": item.photos,
         "photos_left_out": item.photos_left_out,
-        "notes": item.notes,
     }
+
+
+def _write_summary(item: PreviewItem) -> None:
+    """post.json: what ``_render_item`` found, the places' codes and every note."""
+    assert item.folder is not None
+    summary = {**item.summary, "placements": item.placements, "notes": item.notes}
     (item.folder / "post.json").write_text(
         json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _place_codes(item: PreviewItem, session: Session, registry: Registry,
+                 places: Places) -> None:
+    """The codes of the places ``item``'s channel prints posters for, in its notes and
+    post.json; nothing is stored."""
+    assert item.channel is not None and item.folder is not None
+    try:
+        channel = registry.get(item.channel)
+    except OutreachError:
+        return  # _render_item has said why the channel is not ready
+    item.placements = places(session, channel)
+    for place in item.placements:
+        said = (_("poster for {place}: code {code}") if place["stored"] else
+                _("poster for {place}: code {code} (given when the press kit is made; a "
+                  "preview stores no code)"))
+        item.notes.append(said.format(place=place["name"], code=place["short_code"]))

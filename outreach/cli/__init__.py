@@ -143,6 +143,7 @@ class App:
         self.debug = debug
         self._config: Any = None
         self._store: Any = None
+        self._direct: Any = None
         self._registry: Any = None
 
     @property
@@ -160,6 +161,19 @@ class App:
 
             self._store = open_store(self.config.database_url)
         return self._store
+
+    @property
+    def readable(self) -> Any:
+        """What commands that only read use: the database opened with its driver alone
+        when it is ready (``outreach.db.reader.direct``: no SQLAlchemy to load before the
+        answer), else the store (opened, made or migrated as ever)."""
+        if self._store is not None:
+            return self._store
+        if self._direct is None:
+            from outreach.db.reader import direct
+
+            self._direct = direct(self.config.database_url) or False
+        return self._direct or self.store
 
     def keep_store(self, store: Any) -> Any:
         """Use ``store`` (opened as a command needs it) as this command's, closed with it."""
@@ -184,6 +198,8 @@ class App:
             self._registry.close()
         if self._store is not None:
             self._store.dispose()
+        if self._direct:
+            self._direct.dispose()
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

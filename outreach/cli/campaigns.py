@@ -21,7 +21,10 @@ from outreach.i18n import (
 )
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from outreach.campaigns.preview import PreviewItem
+    from outreach.channels import Channel
     from outreach.cli import App
 
 LIST_COLUMNS = ("slug", "name", "schedule", "next", "channels", "active", "empty_slots")
@@ -195,9 +198,16 @@ def preview(app: App, slug: str, channel: str | None, slots: int, out: Path | No
                                    did_you_mean=did_you_mean(channel, reachable),
                                    channels=", ".join(reachable) or _("none")))
     folder = out or default_folder(config, spec)
+
+    def places(session: Session, maker: Channel) -> list[dict[str, Any]]:
+        from outreach.signups.placements import campaign_id_of, campaign_places
+
+        return campaign_places(session, config, maker, spec, campaign_id_of(session, spec.slug),
+                               store=False)
+
     items = preview_campaign(spec, config, app.store, app.registry,
                              after=dt.datetime.now(dt.UTC), slots=slots, out=folder,
-                             only_channel=channel)
+                             only_channel=channel, places=places)
     columns: tuple[str, ...]
     if fmt == "table":
         from outreach.campaigns.schedule import describe

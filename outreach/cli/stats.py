@@ -126,7 +126,7 @@ def stats(app: App, since: When | None, until: When | None, campaign: str | None
         raise click.UsageError(_("give --by once, or twice as --by home --by campaign (or "
                                  "channel)"))
     grouping = by[0] if by else "campaign-channel"
-    report = compute_stats(app.store, zone=zone, since=start, until=end, campaign=campaign,
+    report = compute_stats(app.readable, zone=zone, since=start, until=end, campaign=campaign,
                            channel=channel, by=grouping, rows_only=fmt == "csv")
     if fmt == "json":
         click.echo(json.dumps(_as_json(report), ensure_ascii=False, indent=2))
@@ -366,7 +366,7 @@ def _write_chart(app: App, report: StatsReport, path: Path, zone: zoneinfo.ZoneI
     from outreach.stats.chart import draw_weekly_chart
 
     weekly = report if report.by == "week" else compute_stats(
-        app.store, zone=zone, since=start, until=end, campaign=campaign, channel=channel,
+        app.readable, zone=zone, since=start, until=end, campaign=campaign, channel=channel,
         by="week")
     scope = " · ".join(x for x in (
         campaign and _("campaign {campaign}").format(campaign=campaign),

@@ -27,12 +27,11 @@ DEFAULT_CONFIG = "config.toml"
 
 
 def check_database_url(value: str) -> str | None:
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
+    from outreach.db import urls
 
     try:
-        make_url(value)
-    except ArgumentError:
+        urls.parse(value)
+    except ValueError:
         return _("is not a database URL (e.g. 'sqlite:///outreach.db' or "
                  "'postgresql+psycopg://host/db')")
     return None
@@ -323,13 +322,13 @@ def _resolve(base: Path, value: str) -> Path:
 
 def _resolve_db_url(base: Path, url: str) -> str:
     """Make a relative SQLite path relative to the config file, not the working folder."""
-    from sqlalchemy.engine import make_url
+    from outreach.db import urls
 
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+    parsed = urls.parse(url)
+    if parsed.backend == "sqlite" and parsed.database not in (None, "", ":memory:"):
         db = Path(parsed.database)
         if not db.is_absolute():
-            return parsed.set(database=str(base / db)).render_as_string(hide_password=False)
+            return parsed.with_database(str(base / db)).render(hide_password=False)
     return url
 
 

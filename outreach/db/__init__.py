@@ -3,7 +3,9 @@
 ``models`` holds the tables and ``states`` the states and kinds they record
 (importable without SQLAlchemy); ``tables`` the columns that read-only
 commands query, as SQLAlchemy Core tables that load without the models, and
-``lookups`` finds rows by the names people type; ``migrations`` the frozen
+``lookups`` finds rows by the names people type; ``reader`` runs plain SQL
+through the database's own driver (``outreach stats`` answers without loading
+SQLAlchemy), ``urls`` reads ``database_url`` alike; ``migrations`` the frozen
 Alembic revisions that build them. ``sqlite`` holds what is particular to an
 SQLite file (making it, its pragmas, its check and backup); ``failures`` turns
 the driver's errors that a person must act on into one-line messages;
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
     from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
+
+    from outreach.db.reader import Reader
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # PostgreSQL advisory lock key held while migrating (any constant unique to Outreach).
@@ -134,6 +138,18 @@ class Store:
         loaded (what ``outreach stats`` needs to start fast)."""
         with self.engine.connect() as connection:
             yield connection
+
+    @property
+    def concurrent_reads(self) -> bool:
+        """Whether two threads may read at once, each on a connection of its own (an
+        in-memory SQLite database lives in one connection: no)."""
+        return not (self.is_sqlite and self.path is None)
+
+    def reader(self) -> contextlib.AbstractContextManager[Reader]:
+        """A ``Reader`` for plain SQL on one of the store's connections (``reader``)."""
+        from outreach.db.reader import store_reader
+
+        return store_reader(self.engine, self.where)
 
     def _script(self) -> ScriptDirectory:
         return _script()
@@ -396,14 +412,12 @@ def _pg_dump_advice(url: str, target: Path) -> str:
     """The exact pg_dump command that backs up the PostgreSQL database at ``url``."""
     import shlex
 
-    from sqlalchemy.engine import URL, make_url
+    from outreach.db import urls
 
     # libpq takes the plain scheme; the password stays out (pg_dump asks, or ~/.pgpass).
-    given = make_url(url)
-    plain = URL.create("postgresql", username=given.username, host=given.host,
-                       port=given.port, database=given.database, query=given.query)
+    plain = urls.parse(url).for_libpq()
     command = ["pg_dump", "--format=custom", f"--file={target}",
-               plain.render_as_string(hide_password=False)]
+               plain.render(hide_password=False)]
     return _("outreach db backup copies SQLite files; back up this PostgreSQL database "
              "with: {command}").format(command=shlex.join(command))
 

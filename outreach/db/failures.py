@@ -51,12 +51,11 @@ class Named:
 
 def redact_url(url: str) -> str:
     """``url`` with its password replaced by ``***``, fit for messages and listings."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
+    from outreach.db import urls
 
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+        return urls.parse(url).render(hide_password=True)
+    except ValueError:
         return _("(not a database URL)")
 
 

@@ -11,6 +11,19 @@ if TYPE_CHECKING:
     import sqlalchemy as sa
 
 
+def campaign_named(slug: str, slugs: dict[int, str]) -> int:
+    """The id of the campaign ``slug`` among ``slugs`` (every campaign's, by id);
+    NotFoundError with a did-you-mean otherwise."""
+    for found, known in slugs.items():
+        if known == slug:
+            return found
+    names = sorted(slugs.values())
+    known_ones = ", ".join(names) if names else _("none yet")
+    raise NotFoundError(_("no campaign {slug!r} in the store{hint}; campaigns in the "
+                          "store: {known}").format(slug=slug, hint=did_you_mean(slug, names),
+                                                   known=known_ones))
+
+
 def campaign_id_for(connection: sa.Connection, slug: str) -> int:
     """The id of the campaign ``slug``; NotFoundError with a did-you-mean otherwise."""
     import sqlalchemy as sa
@@ -18,11 +31,4 @@ def campaign_id_for(connection: sa.Connection, slug: str) -> int:
     from outreach.db.tables import campaign
 
     c = campaign.c
-    found = connection.execute(sa.select(c.id).where(c.slug == slug)).scalar()
-    if found is None:
-        slugs = list(connection.execute(sa.select(c.slug)).scalars())
-        known = ", ".join(sorted(slugs)) if slugs else _("none yet")
-        raise NotFoundError(_("no campaign {slug!r} in the store{hint}; campaigns in the "
-                              "store: {known}").format(slug=slug, hint=did_you_mean(slug, slugs),
-                                                       known=known))
-    return int(found)
+    return campaign_named(slug, dict(connection.execute(sa.select(c.id, c.slug)).all()))

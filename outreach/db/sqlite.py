@@ -30,14 +30,10 @@ BUSY_TIMEOUT = 30  # seconds a connection waits for another one's write lock
 
 def file_of(url: str) -> Path | None:
     """The file an SQLite ``url`` names; None for an in-memory database or an SQLite URI."""
-    from sqlalchemy.engine import make_url
+    from outreach.db import urls
 
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    if parsed.query.get("uri"):
-        return None  # "file:...?mode=ro": SQLite reads it; nothing of ours to prepare
-    return Path(parsed.database)
+    # "file:...?mode=ro&uri=true": SQLite reads it; nothing of ours to prepare.
+    return urls.parse(url).sqlite_file()
 
 
 def where(path: Path) -> Named:

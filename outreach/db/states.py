@@ -55,6 +55,16 @@ class SignupStatus(enum.StrEnum):
     merged = "merged"  # merged into another sign-up (merged_into): the person counts once
 
 
+def counted_sql(signup: str) -> str:
+    """SQL: the sign-up ``signup`` (a table's name or alias) counts: finished, added
+    offline, or finished and later forgotten (a dialog begun and left is a start in the
+    funnel, not a sign-up; a sign-up merged into another is that other one: the person
+    counts once). ``tables.counted`` says the same in SQLAlchemy Core."""
+    return (f"({signup}.status <> '{SignupStatus.merged}' AND ({signup}.completed_at IS NOT "
+            f"NULL OR {signup}.status NOT IN ('{SignupStatus.started}', "
+            f"'{SignupStatus.forgotten}')))")
+
+
 class PersonRole(enum.StrEnum):
     coordinator = "coordinator"  # approves reports, receives alerts
     reporter = "reporter"  # sends photo reports through the bots

@@ -145,9 +145,9 @@ def restore(archive: Path, into: Path, database_url: str | None = None) -> Resto
         database = unpacked / PurePosixPath(manifest["database"]).name
         url = config.database_url
         if database.name == SQLITE:
-            from sqlalchemy.engine import make_url
+            from outreach.db import urls
 
-            target = Path(make_url(url).database or "")
+            target = Path(urls.parse(url).database or "")
             if not url.startswith("sqlite") or target.exists():
                 raise StoreError(_("the database at {url} exists already; nothing is "
                                    "restored over it").format(url=redact_url(url)))
@@ -214,13 +214,12 @@ def _server_major(store: Store) -> int:
 def _run(command: list[str], url: str) -> None:
     """Run a PostgreSQL client program on the database at ``url``; its password stays out
     of the command line (other users can read that) and goes in its environment."""
-    from sqlalchemy.engine import make_url
+    from outreach.db import urls
 
-    given = make_url(url)
+    given = urls.parse(url)
     env = {**os.environ, "PGPASSWORD": given.password or os.environ.get("PGPASSWORD", "")}
     # libpq takes the plain scheme; the last argument is the database to connect to.
-    target = given.set(drivername="postgresql", password=None).render_as_string(
-        hide_password=False)
+    target = given.for_libpq().render(hide_password=False)
     option = "--dbname=" if command[0] == "pg_restore" else ""
     try:
         done = subprocess.run([*command[:1], f"{option}{target}", *command[1:]], env=env,

@@ -72,9 +72,9 @@ class PlannerLock:
         return True
 
     def _sqlite_path(self) -> Path | None:
-        from sqlalchemy.engine import make_url
+        from outreach.db import urls
 
-        database = make_url(self.store.url).database
+        database = urls.parse(self.store.url).database
         return Path(database) if database and database != ":memory:" else None
 
     def release(self) -> None:

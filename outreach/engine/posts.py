@@ -52,6 +52,9 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
     from outreach.channels import Post, PostPhoto
     from outreach.db.models import Publication, Story
     from outreach.library.stories import photos_of
+    from outreach.signups.placements import campaign_places
+    from outreach.signups.referrals import spoken_code
+    from outreach.signups.spoken import prefix_for
 
     with store.session() as session:
         publication = session.get(Publication, publication_id)
@@ -75,9 +78,12 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
                 "validate`").format(id=publication.campaign_id))
         photos = photos_of(session, story.id or 0)
         outlets = _outlet_codes(session, config, channel, publication.campaign_id)
-        places = _placement_codes(session, config, channel, spec, publication.campaign_id)
-    code = publication.referral_code
-    link = channel.signup_link(code) if code else None
+        places = campaign_places(session, config, channel, spec, publication.campaign_id)
+        code = publication.referral_code
+        spoken = (spoken_code(session, code, prefix_for(story.municipality or "",
+                                                        config.municipalities))
+                  if code and channel.prints_publication_code() else None)
+    link = channel.signup_link(spoken or code) if code else None
     rendered = render_post(spec, story, photos, channel, cache, signup_link=link,
                            watermark=channel_watermark(config, channel.name))
     if rendered.photo_errors:
@@ -100,32 +106,13 @@ def build_post(store: Store, config: Config, specs: Mapping[int, CampaignSpec],
         extra={"campaign": spec.slug, "slot": publication.slot.isoformat(),
                "summary": story.summary, "outlet_codes": outlets,
                "campaign_name": spec.name, "campaign_file": str(spec.source),
-               "placements": places,
+               "placements": places, "short_code": spoken,
                # A press release is written from the story itself, not from the
                # campaign's post template (which repeats the title, adds hashtags).
                "body": story.body,
                "event_date": story.event_date.isoformat() if story.event_date else None,
                "story_folder": PurePath(story.source_folder).name},
     )
-
-
-def _placement_codes(session: Session, config: Config, channel: Channel, spec: CampaignSpec,
-                     campaign_id: int | None) -> list[dict[str, Any]]:
-    """The campaign file's placements, each with its own code (made on first use, the same
-    ``outreach posters placements`` lists) and sign-up link, for a channel that prints
-    posters for each place (``Channel.poster_formats``). Keys: name, municipality,
-    formats, short_code, link."""
-    from outreach.signups.referrals import placement_code
-
-    if channel.poster_formats() is None:
-        return []
-    found: list[dict[str, Any]] = []
-    for place in spec.placements:
-        code = placement_code(session, campaign_id, place.name, config.municipalities)
-        found.append({"name": place.name, "municipality": place.municipality,
-                      "formats": list(place.formats), "short_code": code.short_code,
-                      "link": channel.signup_link(code.short_code or code.code)})
-    return found
 
 
 def _outlet_codes(session: Session, config: Config, channel: Channel,

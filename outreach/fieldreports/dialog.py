@@ -127,8 +127,10 @@ class ReportDialog:
             photos.append({"unique": item.unique_id, "file": item.name, "sha256": item.sha256})
             known |= {item.unique_id, item.sha256 or ""}
             added += 1
-        if message.files and message.text and message.text.strip():
-            # A caption: the report's text (captions of several messages add up).
+        kept = any(not item.reason for item in taken)  # a photo of it is in the report
+        if message.files and kept and message.text and message.text.strip():
+            # A caption: the report's text (captions of several messages add up). A
+            # caption of a video or a file that was refused is not the report's.
             dialog["text"] = _join(dialog.get("text"), message.text.strip())
         return added
 

@@ -45,14 +45,20 @@ class PhotoInfo:
     format: str
 
 
-def file_sha256(path: Path) -> str:
-    """The sha256 of a file's bytes, read in blocks (a large file is never held whole),
-    raising MediaError naming the file when unreadable."""
+def sha256_of(path: Path) -> str:
+    """The sha256 of a file's bytes (hex), read in blocks: a large file is never held
+    whole. An unreadable file raises its OSError."""
     digest = hashlib.sha256()
-    with _reading(path, "photo", MediaError), path.open("rb") as source:
+    with path.open("rb") as source:
         for block in iter(lambda: source.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """``sha256_of`` a photo, raising MediaError naming the file when unreadable."""
+    with _reading(path, "photo", MediaError):
+        return sha256_of(path)
 
 
 def probe_photo(path: Path) -> PhotoInfo:

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from outreach.db.models import Publication, PublicationStatus, ReferralCode, SignUp
+from outreach.db.tables import counted
 from outreach.engine.health import last_published, publication_counts
 from outreach.engine.heartbeat import beats
 from outreach.errors import StoreError
 from outreach.monitoring.exposition import Family
-from outreach.stats.queries import counted
 
 if TYPE_CHECKING:
     from outreach.db import Store

@@ -22,7 +22,7 @@ from outreach.db.models import (
     SignUp,
     Story,
 )
-from outreach.stats.queries import counted, in_period
+from outreach.db.tables import counted, in_period
 
 Bounds = tuple[dt.datetime, dt.datetime]
 

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from outreach.errors import NotFoundError, OutreachError, did_you_mean
 from outreach.i18n import _
-from outreach.signups.referrals import outlet_code, placement_code
+from outreach.signups.referrals import outlet_code, placement_code, unstored_placement_code
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from outreach.campaigns.spec import CampaignSpec
+    from outreach.channels import Channel
     from outreach.config import Config
     from outreach.db.models import ReferralCode
 
@@ -71,6 +72,43 @@ def campaign_placements(session: Session, config: Config) -> None:
             campaign_id = campaign_row(session, spec)
             for place in spec.placements:
                 placement_code(session, campaign_id, place.name, config.municipalities)
+
+
+def campaign_places(session: Session, config: Config, channel: Channel, spec: CampaignSpec,
+                    campaign_id: int | None, *, store: bool = True) -> list[dict[str, Any]]:
+    """The campaign file's placements, each with its own code (made on first use, the same
+    ``outreach posters placements`` lists) and sign-up link, for a channel that prints
+    posters for each place (``Channel.poster_formats``). Keys: name, municipality,
+    formats, short_code, link, stored.
+
+    ``store=False`` (a preview) stores nothing: a place without a code yet shows the short
+    code it would get, with ``stored`` false.
+    """
+    if channel.poster_formats() is None:
+        return []
+    found: list[dict[str, Any]] = []
+    promised: list[str] = []
+    for place in spec.placements:
+        if store:
+            code = placement_code(session, campaign_id, place.name, config.municipalities)
+        else:
+            code = unstored_placement_code(session, campaign_id, place.name,
+                                           config.municipalities, promised)
+            promised.append(code.short_code or "")
+        found.append({"name": place.name, "municipality": place.municipality,
+                      "formats": list(place.formats), "short_code": code.short_code,
+                      "link": channel.signup_link(code.short_code or code.code),
+                      "stored": code.id is not None})
+    return found
+
+
+def campaign_id_of(session: Session, slug: str) -> int | None:
+    """The store's id of campaign ``slug``, or None when the service has not run it yet."""
+    from sqlmodel import select
+
+    from outreach.db.models import Campaign
+
+    return session.exec(select(Campaign.id).where(Campaign.slug == slug)).first()
 
 
 def placements(session: Session) -> list[Placement]:

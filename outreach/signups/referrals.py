@@ -63,10 +63,11 @@ def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def short_code(session: Session, prefix: str) -> str:
+def short_code(session: Session, prefix: str, promised: Iterable[str] = ()) -> str:
     """The next unused short code for ``prefix``: "MIA-1", "MIA-2", ...
 
-    The number is one more than the highest already given for the prefix; a
+    The number is one more than the highest already given for the prefix (or
+    ``promised``: codes shown but not stored, as a preview shows them); a
     code taken meanwhile by another worker is caught by the unique index when
     it is stored (see ``_create``).
     """
@@ -76,8 +77,9 @@ def short_code(session: Session, prefix: str) -> str:
     taken = session.exec(
         select(ReferralCode.short_code).where(col(ReferralCode.short_code).like(f"{prefix}-%"))
     )
-    numbers = [int(value.split("-", 1)[1]) for value in taken
-               if value and value.split("-", 1)[1].isdigit()]
+    numbers = [int(value.split("-", 1)[1]) for value in (*taken, *promised)
+               if value and value.startswith(f"{prefix}-")
+               and value.split("-", 1)[1].isdigit()]
     return f"{prefix}-{max(numbers, default=0) + 1}"
 
 
@@ -105,6 +107,21 @@ def placement_code(session: Session, campaign_id: int | None, placement: str,
         return existing
     return _create(session, kind="placement", placement=name, campaign_id=campaign_id,
                    prefix=prefix_for(name, municipalities))
+
+
+def unstored_placement_code(session: Session, campaign_id: int | None, placement: str,
+                            municipalities: Sequence[str] = (),
+                            promised: Iterable[str] = ()) -> ReferralCode:
+    """The code ``placement_code`` would give, stored or not, and nothing stored: a
+    placement that has no code yet gets a row outside the session (``id`` None) with
+    the short code it would be given (after ``promised``) and no link code."""
+    name = _clean_name(placement, "placement")
+    existing = _find(session, "placement", name, campaign_id)
+    if existing is not None:
+        return existing
+    return ReferralCode(code="", campaign_id=campaign_id, placement=name, kind="placement",
+                        short_code=short_code(session, prefix_for(name, municipalities),
+                                              promised), created_at=utcnow())
 
 
 def outlet_code(session: Session, outlet: str, channel: str | None = None,
@@ -185,24 +202,51 @@ def _find(session: Session, kind: str, name: str, campaign_id: int | None) -> Re
 def _create(session: Session, *, kind: str, placement: str, campaign_id: int | None,
             prefix: str, channel: str | None = None) -> ReferralCode:
     """Store a new code; another worker storing the same short code first costs a retry."""
-    from sqlalchemy.exc import IntegrityError
-
     for _attempt in range(_ATTEMPTS):
         row = ReferralCode(code=new_code(), campaign_id=campaign_id, channel=channel,
-                           placement=placement, kind=kind,
-                           short_code=short_code(session, prefix), created_at=utcnow())
-        try:
-            with session.begin_nested():
-                session.add(row)
-                session.flush()
-        except IntegrityError:
-            existing = _find(session, kind, placement, campaign_id)
-            if existing is not None:
-                return existing
-            continue
-        return row
+                           placement=placement, kind=kind, created_at=utcnow())
+        if _stored_with_short_code(session, row, prefix):
+            return row
+        existing = _find(session, kind, placement, campaign_id)
+        if existing is not None:
+            return existing
     raise OutreachError(_("could not give {placement!r} a referral code: the store kept "
                           "refusing new codes; try again").format(placement=placement))
+
+
+def spoken_code(session: Session, code: str, prefix: str) -> str | None:
+    """The short code of link code ``code`` (a publication's), given on first use and the
+    same ever after: what a poster printed with the publication shows to say on the phone.
+    None for a code the store does not have."""
+    from sqlmodel import select
+
+    row = session.exec(select(ReferralCode).where(ReferralCode.code == code)).first()
+    for _attempt in range(_ATTEMPTS):
+        if row is None or row.short_code:
+            return row.short_code if row is not None else None
+        if _stored_with_short_code(session, row, prefix):
+            return row.short_code
+        session.refresh(row)
+    raise OutreachError(_("could not give a publication a short code: the store kept "
+                          "refusing new codes; try again"))
+
+
+def _stored_with_short_code(session: Session, row: ReferralCode, prefix: str) -> bool:
+    """Store ``row`` with the next short code of ``prefix``; False when another worker took
+    that short code (or stored the same row) first."""
+    from sqlalchemy.exc import IntegrityError
+
+    # Read before the savepoint: on SQLite a read inside it holds a shared lock, and a
+    # write after it then fails at once ("database is locked") while another worker
+    # writes, instead of waiting its turn.
+    row.short_code = short_code(session, prefix)
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
 
 
 def suggest_code(session: Session, text: str) -> str | None:

@@ -1,9 +1,9 @@
 """What each campaign and channel earned: publications, engagement, audience, sign-ups.
 
-Figures are summed in SQL (``queries``: SQLAlchemy Core, the same on SQLite
-and PostgreSQL) per row of the table asked for — weeks too, on the centre's
-clock (``weeks``) — and per story for the top stories; Python only puts each
-row's publications and sign-ups side by side.
+Figures are summed in SQL (``queries``: plain SQL through the database's own
+driver, the same on SQLite and PostgreSQL) per row of the table asked for —
+weeks too, on the centre's clock (``weeks``) — and per story for the top
+stories; Python only puts each row's publications and sign-ups side by side.
 
 Engagement is the latest snapshot of each publication published in the period.
 A figure a platform does not report is NULL in the store (Telegram has no
@@ -16,17 +16,16 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from outreach.stats.figures import AudienceChange, Figures, SlotWarning, StoryInfo
 
 if TYPE_CHECKING:
-    import sqlalchemy as sa
-
-    from outreach.db import Store
+    from outreach.db.reader import Readable, Reader
     from outreach.stats.funnel import FunnelRow
-    from outreach.stats.queries import Grain
+    from outreach.stats.queries import Grain, Scope
 
 GROUPINGS = ("campaign-channel", "campaign", "channel", "municipality", "week", "story")
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -80,16 +79,17 @@ def _sort_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple((v is None, v if v is not None else 0) for v in key)
 
 
-def compute_stats(store: Store, *, zone: zoneinfo.ZoneInfo, since: dt.datetime | None = None,
+def compute_stats(store: Readable, *, zone: zoneinfo.ZoneInfo, since: dt.datetime | None = None,
                   until: dt.datetime | None = None, campaign: str | None = None,
                   channel: str | None = None, by: str = "campaign-channel",
                   rows_only: bool = False) -> StatsReport:
     """The whole report for the period [since, until), grouped ``by`` one of GROUPINGS.
 
     ``rows_only``: the table's rows and total, nothing else (what CSV holds): no top
-    stories, audience, slot warnings, funnel or unattributed count.
+    stories, audience, slot warnings, funnel or unattributed count. ``store``: the
+    store, or its database opened ``outreach.db.reader.direct``.
     """
-    from outreach.db.lookups import campaign_id_for
+    from outreach.db.lookups import campaign_named
     from outreach.stats import queries
 
     if by not in GROUPINGS:
@@ -97,15 +97,27 @@ def compute_stats(store: Store, *, zone: zoneinfo.ZoneInfo, since: dt.datetime |
     report = StatsReport(since=since, until=until, by=by, zone=zone, rows=[], total=Figures(),
                          top_stories=[], audience=[], warnings=[], unattributed_signups=0,
                          stories={})
-    with store.reading() as connection:
-        campaign_id = campaign_id_for(connection, campaign) if campaign is not None else None
-        grains = queries.grains(connection, since, until, campaign_id, channel, by, zone)
-        by_story = grains if by == "story" else [] if rows_only else queries.grains(
-            connection, since, until, campaign_id, channel, "story", zone)
+    with store.reader() as reader:
+        slugs = queries.slugs_of(reader)
+        campaign_id = (campaign_named(campaign, slugs) if campaign is not None
+                       else None)
+        scope = queries.Scope(since, until, campaign_id, channel, zone)
+        if rows_only:
+            grains = queries.grains(reader, scope, by, slugs)
+            by_story = grains if by == "story" else []
+        elif store.concurrent_reads:
+            # The sections under the rows are read on a second connection meanwhile: on
+            # two cores the person waits for the longer of the two reads, not for both.
+            with ThreadPoolExecutor(max_workers=1) as beside:
+                sections = beside.submit(_read_sections, store, report, scope, slugs, by)
+                grains = queries.grains(reader, scope, by, slugs)
+                by_story = sections.result() if by != "story" else grains
+        else:
+            grains = queries.grains(reader, scope, by, slugs)
+            with_story = _sections(reader, report, scope, slugs, by)
+            by_story = with_story if by != "story" else grains
         report.stories = queries.story_infos(
-            connection, {g.key[0] for g in by_story if g.key[0] is not None})
-        if not rows_only:
-            _add_sections(report, connection, campaign_id, channel)
+            reader, {g.key[0] for g in by_story if g.key[0] is not None})
     groups = _roll_up(grains)
     report.rows = [StatsRow(k, groups[k]) for k in sorted(groups, key=_sort_key)]
     for row in report.rows:
@@ -118,24 +130,34 @@ def compute_stats(store: Store, *, zone: zoneinfo.ZoneInfo, since: dt.datetime |
     return report
 
 
-def _add_sections(report: StatsReport, connection: sa.Connection, campaign_id: int | None,
-                  channel: str | None) -> None:
-    """What the table shows under the rows: audience, empty slots, unattributed, funnel."""
+def _read_sections(store: Readable, report: StatsReport, scope: Scope,
+                   slugs: dict[int, str], by: str) -> list[Grain]:
+    with store.reader() as reader:
+        return _sections(reader, report, scope, slugs, by)
+
+
+def _sections(reader: Reader, report: StatsReport, scope: Scope, slugs: dict[int, str],
+              by: str) -> list[Grain]:
+    """Read what the table shows under the rows into ``report`` — audience, empty slots,
+    unattributed sign-ups, funnel — and return the stories' grains for the top stories
+    (none when the rows are the stories: ``by`` "story")."""
     from outreach.stats import queries
     from outreach.stats.funnel import compute_funnel
 
-    since, until = report.since, report.until
-    if channel is not None:
-        audience_channels: Iterable[str] | None = [channel]
-    elif campaign_id is not None:
-        audience_channels = queries.channels_of(connection, since, until, campaign_id)
+    by_story = queries.grains(reader, scope, "story", slugs) if by != "story" else []
+    since, until = scope.since, scope.until
+    if scope.channel is not None:
+        audience_channels: Iterable[str] | None = [scope.channel]
+    elif scope.campaign_id is not None:
+        audience_channels = queries.channels_of(reader, scope)
     else:
         audience_channels = None
-    report.audience = queries.audience_changes(connection, since, until, audience_channels)
-    report.warnings = queries.slot_warnings(connection, since, until, campaign_id)
-    if campaign_id is None and channel is None:
-        report.unattributed_signups = queries.unattributed(connection, since, until)
-    report.funnel = compute_funnel(connection, since, until, campaign_id, channel)
+    report.audience = queries.audience_changes(reader, since, until, audience_channels)
+    report.warnings = queries.slot_warnings(reader, since, until, scope.campaign_id)
+    if scope.campaign_id is None and scope.channel is None:
+        report.unattributed_signups = queries.unattributed(reader, since, until)
+    report.funnel = compute_funnel(reader, since, until, scope.campaign_id, scope.channel)
+    return by_story
 
 
 @dataclass(frozen=True)

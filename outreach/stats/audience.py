@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from outreach.db import tables
-from outreach.stats.queries import in_period
+from outreach.db.tables import in_period
 
 
 @dataclass(frozen=True)

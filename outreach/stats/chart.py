@@ -20,6 +20,7 @@ from outreach.i18n import _, format_number
 from outreach.stats.plotting import BARS, INK, LINE, MUTED, new_figure, save_png, short_date
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from outreach.stats import WeekPoint
@@ -30,6 +31,12 @@ LABELLED = 26  # more weeks than this: the figures above bars and dots would cro
 # Room above the highest bar or dot for its figure, so it never runs into the legend; the
 # axis goes on a little past its last round tick when the figures reach it.
 HEADROOM = 1.15
+# Heights in points, to keep a bar's figure off the sign-up dot: a bar's figure (12 pt
+# type), the dot's radius with its white edge, and from the dot's centre to the top of
+# its boxed figure (13 pt type, 10 pt up).
+FIGURE = 16
+DOT = 7
+DOT_FIGURE = 34
 
 
 def nice_ceiling(value: float, divisions: int = DIVISIONS) -> tuple[int, int]:
@@ -83,14 +90,7 @@ def weekly_figure(points: Sequence[WeekPoint], *, title: str | None = None,
                      color=LINE)
     right.set_ylabel(_("sign-ups"), color=LINE, fontsize=15)
     if len(points) <= LABELLED:
-        axes.bar_label(bars, [format_number(p.engagement) if p.engagement else ""
-                              for p in points], padding=4, color=BARS, fontsize=12)
-        for x, point in zip(xs, points, strict=True):
-            if point.signups:
-                right.annotate(format_number(point.signups), (x, point.signups),
-                               xytext=(12, 10), textcoords="offset points", color=LINE,
-                               fontsize=13, fontweight="bold",
-                               bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": LINE})
+        _figures(figure, axes, right, points)
     every = max(1, math.ceil(len(points) / 13))
     labels = []
     for i, point in enumerate(points):
@@ -106,6 +106,41 @@ def weekly_figure(points: Sequence[WeekPoint], *, title: str | None = None,
                 loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False,
                 fontsize=13)
     return figure
+
+
+def _figures(figure: Figure, axes: Axes, right: Axes, points: Sequence[WeekPoint]) -> None:
+    """Each bar's figure and each dot's, never on top of each other.
+
+    A bar's figure sits above it, unless the sign-up dot of its week (with the dot's own
+    figure above and to the right) would cover it; then it goes inside the bar below the
+    dot, or, when the bar is too short for it, above the dot's figure. With one week they
+    always meet: the bar and the dot both top their axes.
+    """
+    figure.draw_without_rendering()  # lays the axes out: their height in points
+    height = axes.get_window_extent().height * 72 / figure.dpi
+    left_top, right_top = axes.get_ylim()[1], right.get_ylim()[1]
+    for x, point in enumerate(points):
+        if point.engagement:
+            gap = (point.signups / right_top - point.engagement / left_top) * height
+            lift, colour, where, box = 4.0, BARS, "bottom", None  # points above the top
+            near = (point.signups and gap - DOT < lift + FIGURE and gap + DOT_FIGURE > lift)
+            if near and point.engagement / left_top * height + gap - DOT - 3 > FIGURE + 2:
+                # On the bar's colour, so the line to the next week's dot passes under it.
+                lift, colour, where = min(-4.0, gap - DOT - 3), "white", "top"
+                box = {"boxstyle": "round,pad=0.15", "fc": BARS, "ec": "none"}
+            elif near:
+                lift = gap + DOT_FIGURE + 4
+            # Drawn with the right axes (the bar's place read on the left one's scale), over
+            # the sign-up line.
+            right.annotate(format_number(point.engagement), (x, point.engagement),
+                           xycoords=axes.transData, xytext=(0, lift),
+                           textcoords="offset points", ha="center", va=where, color=colour,
+                           fontsize=12, bbox=box, zorder=4, gid="engagement")
+        if point.signups:
+            right.annotate(format_number(point.signups), (x, point.signups),
+                           xytext=(12, 10), textcoords="offset points", color=LINE,
+                           fontsize=13, fontweight="bold", zorder=4, gid="signups",
+                           bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": LINE})
 
 
 def draw_weekly_chart(points: Sequence[WeekPoint], path: Path, *, title: str | None = None,

@@ -12,11 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-
-from outreach.db import tables
-from outreach.db.states import PublicationStatus
-from outreach.stats.queries import counted, in_period
+from outreach.db.reader import Reader
+from outreach.db.states import PublicationStatus, counted_sql
+from outreach.stats.queries import Where, slugs_of
 
 
 @dataclass
@@ -37,65 +35,56 @@ class FunnelRow:
         return round(self.completed * 1000 / self.views, 2)
 
 
-def compute_funnel(connection: sa.Connection, since: dt.datetime | None,
-                   until: dt.datetime | None, campaign_id: int | None,
-                   channel: str | None) -> list[FunnelRow]:
-    c = tables.campaign.c
-    slugs = dict(connection.execute(sa.select(c.id, c.slug)).all())
+def compute_funnel(reader: Reader, since: dt.datetime | None, until: dt.datetime | None,
+                   campaign_id: int | None, channel: str | None) -> list[FunnelRow]:
+    slugs = slugs_of(reader)
     rows: dict[tuple[Any, ...], FunnelRow] = {}
 
     def row(campaign: int | None, to_channel: str | None, placement: str | None) -> FunnelRow:
-        key = (slugs.get(campaign), to_channel, placement)
+        key = (slugs.get(campaign) if campaign is not None else None, to_channel, placement)
         if key not in rows:
             rows[key] = FunnelRow(*key)
         return rows[key]
 
-    p = tables.publication.c
-    e = tables.engagementlatest.c
-    reach = (sa.select(p.campaign_id, p.channel, sa.func.sum(e.views), sa.func.count(e.views))
-             .select_from(tables.publication.outerjoin(tables.engagementlatest,
-                                                          e.publication_id == p.id))
-             .where(p.status == PublicationStatus.published.value,
-                    *in_period(p.published_at, since, until))
-             .group_by(p.campaign_id, p.channel))
+    where = (Where().add("p.status = ?", PublicationStatus.published.value)
+             .period("p.published_at", since, until))
     if campaign_id is not None:
-        reach = reach.where(p.campaign_id == campaign_id)
+        where.add("p.campaign_id = ?", campaign_id)
     if channel is not None:
-        reach = reach.where(p.channel == channel)
-    for campaign, to_channel, views, known in connection.execute(reach):
+        where.add("p.channel = ?", channel)
+    reach = ("SELECT p.campaign_id, p.channel, sum(e.views), count(e.views) "
+             "FROM publication AS p LEFT OUTER JOIN engagementlatest AS e "
+             f"ON e.publication_id = p.id {where} GROUP BY p.campaign_id, p.channel")
+    for campaign, to_channel, views, known in reader.rows(reach, where.params):
         row(campaign, to_channel, None).views = int(views) if known else None
 
-    s = tables.signup.c
-    r = tables.referralcode.c
-    campaign_of = sa.func.coalesce(p.campaign_id, r.campaign_id)
-    channel_of = sa.func.coalesce(p.channel, r.channel)
-    done = sa.func.sum(sa.case((counted(s), 1), else_=0))
-    signups = (sa.select(campaign_of, channel_of, r.placement, sa.func.count(s.id), done)
-               .select_from(tables.signup
-                            .join(tables.referralcode, r.id == s.referral_code_id)
-                            .outerjoin(tables.publication, p.id == r.publication_id))
-               .where(*in_period(s.created_at, since, until))
-               .group_by(campaign_of, channel_of, r.placement))
+    campaign_of = "coalesce(p.campaign_id, r.campaign_id)"
+    channel_of = "coalesce(p.channel, r.channel)"
+    where = Where().period("s.created_at", since, until)
     if campaign_id is not None:
-        signups = signups.where(campaign_of == campaign_id)
+        where.add(f"{campaign_of} = ?", campaign_id)
     if channel is not None:
-        signups = signups.where(channel_of == channel)
-    for campaign, to_channel, placement, starts, completed in connection.execute(signups):
+        where.add(f"{channel_of} = ?", channel)
+    signups = (f"SELECT {campaign_of}, {channel_of}, r.placement, count(s.id), "
+               f"sum(CASE WHEN {counted_sql('s')} THEN 1 ELSE 0 END) "
+               "FROM signup AS s JOIN referralcode AS r ON r.id = s.referral_code_id "
+               f"LEFT OUTER JOIN publication AS p ON p.id = r.publication_id {where} "
+               "GROUP BY 1, 2, 3")
+    for campaign, to_channel, placement, starts, completed in reader.rows(signups,
+                                                                          where.params):
         found = row(campaign, to_channel, placement)
         found.starts += int(starts)
         found.completed += int(completed or 0)
 
-    j = tables.audiencejoin.c
-    joins = (sa.select(p.campaign_id, j.channel, sa.func.count(j.id))
-             .select_from(tables.audiencejoin.outerjoin(tables.publication,
-                                                           p.id == j.publication_id))
-             .where(*in_period(j.joined_at, since, until))
-             .group_by(p.campaign_id, j.channel))
+    where = Where().period("j.joined_at", since, until)
     if campaign_id is not None:
-        joins = joins.where(p.campaign_id == campaign_id)
+        where.add("p.campaign_id = ?", campaign_id)
     if channel is not None:
-        joins = joins.where(j.channel == channel)
-    for campaign, to_channel, count in connection.execute(joins):
+        where.add("j.channel = ?", channel)
+    joins = ("SELECT p.campaign_id, j.channel, count(j.id) FROM audiencejoin AS j "
+             f"LEFT OUTER JOIN publication AS p ON p.id = j.publication_id {where} "
+             "GROUP BY p.campaign_id, j.channel")
+    for campaign, to_channel, count in reader.rows(joins, where.params):
         row(campaign, to_channel, None).joins += int(count)
 
     def order(item: FunnelRow) -> tuple[Any, ...]:

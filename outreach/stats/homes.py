@@ -60,8 +60,8 @@ def compute_homes(store: Store, *, zone: zoneinfo.ZoneInfo, since: dt.datetime |
 
     from outreach.db import tables
     from outreach.db.lookups import campaign_id_for
+    from outreach.db.tables import counted, in_period
     from outreach.signups.sources import CAME_FROM, came_from_sql
-    from outreach.stats.queries import counted, in_period
 
     if across not in ACROSS:
         raise ValueError(f"unknown column grouping {across!r}")

@@ -14,11 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from typing import Any
-
-import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
 
 WEEK = 7 * 24 * 3600
 # 1970-01-05 was a Monday: week 0 starts there at 00:00 on the local clock.
@@ -26,36 +21,6 @@ FIRST_MONDAY = dt.date(1970, 1, 5)
 FIRST_MONDAY_SECONDS = 4 * 24 * 3600
 BIAS_WEEKS = 10_000  # about 190 years before 1970
 STEP = dt.timedelta(hours=6)  # zones change their offset at most once in this long
-
-
-class epoch_seconds(FunctionElement[int]):  # noqa: N801  (an SQL function's name)
-    """Whole seconds since 1970-01-01 00:00 of a stored (naive UTC) moment."""
-
-    type = sa.BigInteger()
-    name = "epoch_seconds"
-    inherit_cache = True
-
-
-@compiles(epoch_seconds, "sqlite")
-def _sqlite_epoch(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
-    # SQLAlchemy stores "2026-10-05 06:00:00.999999"; SQLite would round that fraction up
-    # to the next second (its clock counts milliseconds), so it is cut off first.
-    # julianday() is a little quicker than strftime('%s') and as old; 2440587.5 is 1970-01-01.
-    column = compiler.process(element.clauses, **kw)
-    return f"CAST(round((julianday(substr({column}, 1, 19)) - 2440587.5) * 86400) AS INTEGER)"
-
-
-@compiles(epoch_seconds)
-def _epoch(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
-    # PostgreSQL: a timestamp without time zone gives its seconds as if it were UTC.
-    return (f"CAST(FLOOR(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})) "
-            "AS BIGINT)")
-
-
-def _int(value: int) -> sa.ColumnElement[int]:
-    # Inline, not a bound parameter: PostgreSQL must see the same expression in
-    # SELECT and GROUP BY, and two parameters are two expressions to it.
-    return sa.literal_column(str(int(value)), sa.BigInteger)
 
 
 def offset_changes(zone: zoneinfo.ZoneInfo, first: dt.datetime,
@@ -87,22 +52,26 @@ def offset_changes(zone: zoneinfo.ZoneInfo, first: dt.datetime,
     return changes
 
 
-def week_number(column: Any, zone: zoneinfo.ZoneInfo, first: dt.datetime | None,
-                last: dt.datetime | None) -> sa.ColumnElement[int]:
-    """SQL: the week of ``column`` (a stored moment) on the clock of ``zone``, as an integer
-    for ``monday_of``; ``first`` and ``last`` bound the moments it will meet."""
-    epoch = epoch_seconds(column)
+def week_number(epoch: str, zone: zoneinfo.ZoneInfo, first: dt.datetime | None,
+                last: dt.datetime | None) -> str:
+    """SQL: the week, as an integer for ``monday_of``, of a moment whose seconds since
+    1970 UTC the SQL ``epoch`` gives (``Reader.epoch_seconds``), on the clock of
+    ``zone``; ``first`` and ``last`` bound the moments it will meet.
+
+    The numbers are written into the text, not passed as parameters: PostgreSQL
+    must see the same expression in SELECT and GROUP BY.
+    """
     if first is None or last is None:
         changes = [(0, 0)]
     else:
         changes = offset_changes(zone, first, last)
     if len(changes) == 1:
-        offset: sa.ColumnElement[int] = _int(changes[0][1])
+        offset = str(changes[0][1])
     else:
-        whens = [(epoch < _int(start), _int(before))
-                 for (_, before), (start, _) in zip(changes, changes[1:], strict=False)]
-        offset = sa.case(*whens, else_=_int(changes[-1][1]))
-    return (epoch + offset + _int(BIAS_WEEKS * WEEK - FIRST_MONDAY_SECONDS)) // _int(WEEK)
+        whens = " ".join(f"WHEN {epoch} < {start} THEN {before}"
+                         for (_, before), (start, _) in zip(changes, changes[1:], strict=False))
+        offset = f"CASE {whens} ELSE {changes[-1][1]} END"
+    return f"({epoch} + {offset} + {BIAS_WEEKS * WEEK - FIRST_MONDAY_SECONDS}) / {WEEK}"
 
 
 def monday_of(number: int) -> dt.date:

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from outreach.channels import AuthError, CheckResult, Returned, TransientError, _
+from outreach.channels import N_, AuthError, CheckResult, Returned, TransientError, _
 from outreach_local_media import mail
 from outreach_local_media.bounces import Bounce, may_be_bounce, read_bounce
 from outreach_local_media.mailbox import (
@@ -83,7 +83,9 @@ def window_start(records: Records, today: dt.date) -> dt.date | None:
 
 
 def meaning(status: str) -> str:
-    """What an RFC 3463 status code says, in plain words ("" when it says nothing usual)."""
+    """What a permanent failure's RFC 3463 status code says, in the reader's words: the
+    usual codes exactly, the others by their subject (3.1 to 3.8: "5.4.x" is routing),
+    and a refusal all the same when the server gave no code or one unknown."""
     exact = {"5.1.1": _("there is no such address"),
              "5.1.2": _("there is no such mail domain; look for a typo after @"),
              "5.1.10": _("there is no such address"),
@@ -93,9 +95,19 @@ def meaning(status: str) -> str:
              "5.3.4": _("the letter is too big for that mailbox; lower mail_budget_mb")}
     if status in exact:
         return exact[status]
-    if status.startswith("5.7."):
-        return _("the editors' mail server refused it (a spam filter or a rule of theirs)")
-    return ""
+    subjects = {
+        "1": N_("the address is not right"),
+        "2": N_("the editors' mailbox does not take letters now"),
+        "3": N_("the editors' mail system cannot take the letter"),
+        "4": N_("the letter found no way to the editors' mail server; check the address "
+                "after @"),
+        "5": N_("the mail servers could not agree how to deliver it"),
+        "6": N_("the editors' mail server does not take the letter's content"),
+        "7": N_("the editors' mail server refused it (a spam filter or a rule of theirs)"),
+    }
+    refused = N_("the editors' mail server refused it for good")
+    subject = status.split(".")[1] if status.count(".") == 2 else ""
+    return _(subjects.get(subject, refused))
 
 
 @dataclass
@@ -191,6 +203,11 @@ class BounceReader:
         return None
 
     def _fix(self, refused: MailboxRefused) -> str:
+        if refused.setting == "certificate":
+            return _("write imap_server in [channels.{channel}] of config.toml as the mail "
+                     "provider gives it (its certificate is made for that name); if it is "
+                     "right, the network between may be intercepted: ask whoever runs "
+                     "it").format(channel=self.channel.name)
         if refused.setting == "imap_user":
             return _("correct imap_user in [channels.{channel}] of config.toml or the "
                      "password in the environment variable {variable} (named by "
@@ -203,12 +220,11 @@ class BounceReader:
 
     def _returned(self, bounce: Bounce, journal: mail.Journal, outlet: str,
                   mid: str) -> Returned:
-        said = _said(bounce) or "—"
-        plain = meaning(bounce.status)
-        reason = _("the e-mail to «{outlet}» came back undelivered{meaning} (the mail server "
-                   "said: {said}); correct the outlet's email in config.toml, then `outreach "
-                   "publications retry`: letters that arrived are not sent again").format(
-            outlet=outlet, meaning=f": {plain}" if plain else "", said=said)
+        reason = _("the e-mail to “{outlet}” came back undelivered: {meaning} (the mail "
+                   "server said: {said}); correct the outlet's email in config.toml, then "
+                   "`outreach publications retry`: letters that arrived are not sent "
+                   "again").format(outlet=outlet, meaning=meaning(bounce.status),
+                                   said=_said(bounce) or "—")
         digest = hashlib.sha256(f"{mid}|{bounce.identity}".encode()).hexdigest()[:40]
         return Returned(idempotency_key=journal.key.removeprefix("mail:"),
                         key=f"bounce:{digest}", reason=reason)
@@ -217,8 +233,9 @@ class BounceReader:
         detail = _said(bounce)
         journal.record(outlet, mail.BOUNCED, mid, detail)
         log.warning(_("The press kit e-mail to {outlet} (channel {channel}) came back "
-                      "undelivered: {detail}").format(outlet=outlet, channel=self.channel.name,
-                                                      detail=detail or "—"))
+                      "undelivered: {meaning} (the mail server said: {said})").format(
+            outlet=outlet, channel=self.channel.name, meaning=meaning(bounce.status),
+            said=detail or "—"))
 
 
 def _moment(text: object) -> dt.datetime:

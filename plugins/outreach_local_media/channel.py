@@ -241,6 +241,9 @@ class LocalMediaChannel(Channel):
     def outlets(self) -> list[str]:
         return list(self._outlets)
 
+    def prints_publication_code(self) -> bool:
+        return bool(self.settings.get("posters"))
+
     def poster_formats(self) -> list[str]:
         return list(self.layouts)
 
@@ -354,13 +357,11 @@ class LocalMediaChannel(Channel):
         try:
             kit = write_kit(self.root, post, self.context.centre, self._outlets,
                             places=place_posters if places else None)
-            # The publication's own code is the long one of links: the QR code carries it
-            # (nobody types a QR code), but nobody can dictate it. Codes to say belong to
-            # placements (their posters in the kit's places folder, `outreach posters render
-            # --placement`) and outlets (releases).
-            unspoken = dataclasses.replace(post, referral_code=None)
+            # Posters of the publication itself, made the way a place's are: with the
+            # publication's short code to say and the link that carries it.
             for layout in self.settings.get("posters") or []:
-                self.render_poster(unspoken, layout)
+                self.render_placement(post, layout, short_code=(post.extra or {}).get(
+                    "short_code"), link=post.signup_link)
             if self.mailer is not None:
                 self.mailer.send_kit(post, kit)
         except FileNotFoundError as exc:

@@ -12,6 +12,7 @@ Nothing is ever deleted or moved.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import imaplib
 import re
@@ -84,13 +85,18 @@ class Mailbox:
                     timeout=TIMEOUT)
             else:
                 imap = imaplib.IMAP4(server.host, server.port, timeout=TIMEOUT)
+        except ssl.SSLCertVerificationError as exc:
+            raise _untrusted(server, exc) from None
         except (OSError, imaplib.IMAP4.error) as exc:
             raise MailboxDown(_("cannot reach the mailbox {host}:{port}: {reason}").format(
                 host=server.host, port=server.port, reason=_reason(exc))) from None
         self._imap = imap
         try:
             if server.tls == "starttls":
-                imap.starttls(ssl_context=ssl.create_default_context())
+                try:
+                    imap.starttls(ssl_context=ssl.create_default_context())
+                except ssl.SSLCertVerificationError as exc:
+                    raise _untrusted(server, exc) from None
             try:
                 imap.login(server.user, server.password)
             except imaplib.IMAP4.abort:
@@ -168,7 +174,10 @@ class Mailbox:
         try:
             imap.logout()
         except (OSError, imaplib.IMAP4.error):
-            imap.shutdown()
+            # A connection that broke off (a TLS negotiation given up) may be closed
+            # already: nothing left to close then.
+            with contextlib.suppress(OSError):
+                imap.shutdown()
 
 
 def _headings(data: Sequence[object]) -> Iterator[Heading]:
@@ -206,6 +215,15 @@ def _arrival(text: bytes) -> dt.datetime | None:
     except ValueError:
         return None
     return at.astimezone(dt.UTC)
+
+
+def _untrusted(server: MailboxServer, exc: ssl.SSLCertVerificationError) -> MailboxRefused:
+    """The certificate was refused before the password went out: a name to correct (the
+    provider's certificate is made for the name it gives), or a connection intercepted."""
+    return MailboxRefused(_(
+        "the mailbox {host} showed a certificate this computer does not trust (OpenSSL "
+        "said: {detail})").format(host=server.host,
+                                  detail=exc.verify_message or _reason(exc)), "certificate")
 
 
 def _quoted(folder: str) -> str:

@@ -13,7 +13,6 @@ the publication and its idempotency key, which is how a repeat publish and
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -24,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from outreach.channels import slugify
+from outreach.channels import sha256_of, slugify
 from outreach_local_media.broadcast import radio_text, tv_note
 from outreach_local_media.documents import write_docx, write_pdf
 from outreach_local_media.release import Release, build_release, release_text
@@ -136,7 +135,7 @@ def _fill(folder: Path, post: Post, centre: Centre | None, outlets: Sequence[str
         "outlet_folders": {outlet: slugify(outlet, 40) for outlet in outlets},
         "photos": [name for name, _ in photos],
         "places": placed,
-        "files": [{"name": f, "sha256": _sha256(folder / f), "bytes": (folder / f).stat().st_size}
+        "files": [{"name": f, "sha256": sha256_of(folder / f), "bytes": (folder / f).stat().st_size}
                   for f in files],
     }
     _write(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
@@ -190,14 +189,6 @@ def _write(path: Path, text: str) -> None:
         file.write(text)
         file.flush()
         os.fsync(file.fileno())
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from outreach.channels import (
     AuthError,
     Capabilities,
+    Card,
     Channel,
     ChannelContext,
     ChannelError,
@@ -24,6 +25,7 @@ from outreach.channels import (
     Engagement,
     FakePlatform,
     Field,
+    IncomingFile,
     MediaLimits,
     PermanentError,
     Post,
@@ -33,6 +35,7 @@ from outreach.channels import (
     TextLimits,
     TransientError,
     _,
+    download_file,
 )
 from outreach_max import limits
 from outreach_max.client import Json, MaxClient, NotReady, Who, pacer_for
@@ -41,6 +44,7 @@ from outreach_max.text import parts_of
 if TYPE_CHECKING:
     from outreach_max.intake import Intake, Webhook
 
+USER_PREFIX = "user:"
 #: What MAX takes as a webhook secret (schema, SubscriptionRequestBody.secret).
 SECRET = re.compile(r"^[\w-]{5,256}$")
 
@@ -148,14 +152,14 @@ class MaxChannel(Channel):
         body: Json = {"text": post.text}
         if attachments:
             body["attachments"] = attachments
-        return self._published(self._send_when_ready(client, body))
+        return self._published(self._send_when_ready(client, body, self.chat_id))
 
-    def _send_when_ready(self, client: MaxClient, body: Json) -> Json:
-        """Send ``body`` to the channel, waiting while MAX processes its photos (bounded)."""
+    def _send_when_ready(self, client: MaxClient, body: Json, chat_id: int) -> Json:
+        """Send ``body`` to ``chat_id``, waiting while MAX processes its photos (bounded)."""
         wait = self.not_ready_wait
         for attempt in range(limits.NOT_READY_RETRIES + 1):
             try:
-                return client.send(body, chat_id=self.chat_id)
+                return client.send(body, chat_id=chat_id)
             except NotReady:
                 # A 400 means nothing was posted: sending again cannot make a second post.
                 if attempt == limits.NOT_READY_RETRIES:
@@ -255,15 +259,55 @@ class MaxChannel(Channel):
             intake.stop()
 
     def notify(self, chat: str, text: str) -> None:
+        client = self.client()
+        target = self._target(chat)
+        for piece in parts_of(text):
+            client.send({"text": piece}, **target)
+
+    def private_chat(self, person: str) -> str:
+        # A person's dialog is reached by user id (schema, POST /messages: user_id), not by
+        # a chat id: "user:<id>" tells notify which one it is given.
+        return f"{USER_PREFIX}{person}"
+
+    def _target(self, chat: str) -> dict[str, int]:
+        """POST /messages' recipient: ``chat_id`` for a chat, ``user_id`` for a person."""
+        text = str(chat).strip()
         try:
-            chat_id = int(str(chat).strip())
+            if text.startswith(USER_PREFIX):
+                return {"user_id": int(text[len(USER_PREFIX):])}
+            return {"chat_id": int(text)}
         except ValueError:
             raise PermanentError(_("channel {channel}: the coordinators' chat must be a MAX "
                                    "chat id (a number such as -72000000000002), not "
                                    "{chat!r}").format(channel=self.name, chat=chat)) from None
-        client = self.client()
-        for piece in parts_of(text):
-            client.send({"text": piece}, chat_id=chat_id)
+
+    # --- photo reports: files people send, cards for the coordinators ---
+
+    #: What MAX takes as one image (schema, POST /uploads: "up to 50 MB"); ASSUMPTION: a
+    #: photo or file a person sends the bot is downloaded up to the same size.
+    download_limit = limits.DOWNLOAD_MAX
+
+    def fetch_file(self, file: IncomingFile, target: Path) -> None:
+        # The attachment's own URL (PhotoAttachmentPayload.url): a plain GET, no token.
+        download_file(self.client().session, file.file_id, target,
+                      limit=self.download_limit or limits.DOWNLOAD_MAX,
+                      timeout=limits.DOWNLOAD_TIMEOUT, platform=_("MAX"))
+
+    def send_card(self, chat: str, card: Card) -> None:
+        """The card as one message: its photo (uploaded), text and callback buttons."""
+        from outreach_max.reports import card_body
+
+        client, target = self.client(), self._target(chat)
+        photo = client.upload(client.upload_url("image"), card.photo) \
+            if card.photo is not None else None
+        pieces = parts_of(card.text)
+        for piece in pieces[:-1]:  # a long text: its start first, the card with its end
+            client.send({"text": piece}, **target)
+        body = card_body(pieces[-1], photo, card.choices)
+        if "chat_id" in target:
+            self._send_when_ready(client, body, target["chat_id"])
+        else:
+            client.send(body, **target)
 
     def close(self) -> None:
         self.stop_intake()

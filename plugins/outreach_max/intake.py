@@ -1,13 +1,16 @@
-"""The MAX sign-up bot: updates in by long polling, the desk's replies out as messages.
+"""The MAX bot: updates in by long polling or webhook, the desk's replies out as messages.
 
-The dialog itself lives in Outreach's core (``SignupDesk``); this module only
-translates. ``GET /updates`` (schema) returns the bot's updates and a
+The dialogs themselves (signing up, a reporter's photo report, the
+coordinators' buttons) live in Outreach's core (``SignupDesk``); this module
+only translates. ``GET /updates`` (schema) returns the bot's updates and a
 ``marker``; passing the marker back commits what came before it. A person
 following ``https://max.ru/<bot>?start=<payload>`` arrives as ``bot_started``
-with the payload; what they type or share is ``message_created`` in their
-dialog with the bot (a ``contact`` attachment from the ``request_contact``
-button carries the phone and whose it is); a button press is
-``message_callback``, answered through ``POST /answers``.
+with the payload; what they type, share or attach is ``message_created`` in
+their dialog with the bot (a ``contact`` attachment from the
+``request_contact`` button carries the phone and whose it is; photos and files
+become ``Incoming.files``, see ``reports``); a button press is
+``message_callback``, answered through ``POST /answers`` — for a card in the
+coordinators' chat, once the desk has decided, with the card changed.
 
 Updates arrive one of two ways (schema, info.description "Receiving
 notifications"). Long polling: among several workers only the holder of the
@@ -49,6 +52,8 @@ from outreach.channels import (
     os_reason,
 )
 from outreach_max import limits
+from outreach_max.keyboards import keyboard_for
+from outreach_max.reports import callback_place, message_files, press_answer
 from outreach_max.text import parts_of
 
 if TYPE_CHECKING:
@@ -73,8 +78,10 @@ def incoming_from(update: Mapping[str, Any]) -> Incoming | None:
     if kind == "message_callback":
         callback = update.get("callback") or {}
         user = callback.get("user") or {}
+        chat, mid = callback_place(update)  # a card in the coordinators' chat
         return Incoming(person=str(user.get("user_id")), choice=callback.get("payload") or "",
-                        display_name=_name(user), event=f"callback:{callback.get('callback_id')}")
+                        display_name=_name(user), event=f"callback:{callback.get('callback_id')}",
+                        chat=chat, message_id=mid)
     if kind != "message_created":
         return None
     message = update.get("message") or {}
@@ -100,40 +107,14 @@ def incoming_from(update: Mapping[str, Any]) -> Incoming | None:
     if command == "/start":
         return Incoming(person=person, display_name=name, started=True,
                         start_code=rest.strip() or None, event=event)
-    if not text:
-        return Incoming(person=person, display_name=name, attachment=bool(attachments),
-                        event=event)
-    return Incoming(person=person, text=text, display_name=name, event=event)
+    # Photos with a caption or without: a reporter's report (outreach.fieldreports).
+    return Incoming(person=person, text=text or None, display_name=name, event=event,
+                    attachment=bool(attachments), files=message_files(body))
 
 
 def _name(user: Mapping[str, Any]) -> str | None:
     name = " ".join(p for p in (user.get("first_name"), user.get("last_name")) if p).strip()
     return name or None
-
-
-def keyboard_for(reply: Reply) -> Json | None:
-    """An inline keyboard (schema, InlineKeyboardAttachmentRequest) for ``reply``: a callback
-    button per choice, or a ``request_contact`` button; None when it needs none."""
-    rows: list[list[Json]] = []
-    if reply.ask_contact:
-        rows.append([{"type": "request_contact", "text": _label(_("Share my phone number"))}])
-    items = list(reply.choices)
-    if len(items) > limits.KEYBOARD_MAX_BUTTONS:  # keep the last ("other") one
-        items = items[:limits.KEYBOARD_MAX_BUTTONS - 1] + items[-1:]
-    columns = 1 if len(items) <= 6 else 2
-    for index, (label, value) in enumerate(items):
-        if index % columns == 0:
-            rows.append([])
-        rows[-1].append({"type": "callback", "text": _label(label),
-                         "payload": value[:limits.CALLBACK_PAYLOAD_MAX]})
-    return {"type": "inline_keyboard", "payload": {"buttons": rows}} if rows else None
-
-
-def _label(text: str) -> str:
-    text = " ".join(text.split()) or "—"
-    if len(text) <= limits.BUTTON_TEXT_MAX:
-        return text
-    return text[:limits.BUTTON_TEXT_MAX - 1].rstrip() + "…"
 
 
 # --- serving people ---
@@ -293,7 +274,7 @@ class Intake:
                 continue
             callback = (update.get("callback") or {}).get("callback_id")
             lanes.setdefault(incoming.person, []).append(
-                functools.partial(self._serve, incoming, callback))
+                functools.partial(self._serve, incoming, callback, update.get("message")))
         with self._busy_lock:
             self._busy += len(lanes)
         wait([self._pool.submit(self._lane, jobs) for jobs in lanes.values()])
@@ -310,23 +291,50 @@ class Intake:
             with self._busy_lock:
                 self._busy -= 1
 
-    def _serve(self, incoming: Incoming, callback: str | None) -> None:
+    def _serve(self, incoming: Incoming, callback: str | None,
+               pressed: Mapping[str, Any] | None = None) -> None:
+        if callback and incoming.chat is not None:
+            self._press(incoming, callback, pressed)
+            return
         if callback:
             # The button's spinner stops once the press is answered (schema, POST /answers).
             self._deliver(lambda: self.client.answer(
                 callback, {"notification": _("Got it")}))
-        replies = self.desk.handle(self.channel, incoming)
-        for reply in replies:
-            pieces = parts_of(reply.text)
-            for number, piece in enumerate(pieces):
-                body: Json = {"text": piece}
-                keyboard = keyboard_for(reply) if number == len(pieces) - 1 else None
-                if keyboard is not None:
-                    body["attachments"] = [keyboard]
-                self._deliver(functools.partial(self.client.send, body,
-                                                user_id=int(incoming.person)))
+        for reply in self.desk.handle(self.channel, incoming):
+            self._say(reply, user_id=int(incoming.person))
         if not self._stop.is_set():  # stopped mid-way: the next reader sends what is owed
             self.desk.delivered(self.channel, incoming)
+
+    def _press(self, incoming: Incoming, callback: str,
+               card: Mapping[str, Any] | None) -> None:
+        """A button of a card in the coordinators' chat: decided, then answered in one
+        POST /answers (the presser's notification, the card's new buttons); the rest is
+        said to the presser privately, and an edit's words in the chat."""
+        replies = self.desk.handle(self.channel, incoming)
+        answer = press_answer(incoming, replies, card, _("Got it"))
+        self._deliver(lambda: self.client.answer(callback, answer))  # logged when it fails
+        for reply in replies:
+            if reply.toast:
+                continue
+            if reply.edit:
+                if reply.text and incoming.chat is not None:
+                    self._say(Reply(reply.text), chat_id=int(incoming.chat))
+                continue
+            self._say(reply, user_id=int(incoming.person))
+        if not self._stop.is_set():
+            self.desk.delivered(self.channel, incoming)
+
+    def _say(self, reply: Reply, *, user_id: int | None = None,
+             chat_id: int | None = None) -> None:
+        """``reply`` as one message or more (a long text in pieces, its buttons on the last)."""
+        pieces = parts_of(reply.text)
+        for number, piece in enumerate(pieces):
+            body: Json = {"text": piece}
+            keyboard = keyboard_for(reply) if number == len(pieces) - 1 else None
+            if keyboard is not None:
+                body["attachments"] = [keyboard]
+            self._deliver(functools.partial(self.client.send, body, chat_id=chat_id,
+                                            user_id=user_id))
 
     def _deliver(self, send: Callable[[], object]) -> bool:
         """Make one call, retrying transient failures a few times; False when it failed."""

@@ -43,6 +43,10 @@ NOT_READY_CODE = "attachment.not.ready"
 PHOTO_MAX_BYTES = 50 * 1024 * 1024
 PHOTO_MAX_SIDE = 7680
 PHOTO_FORMATS = ("JPEG", "PNG", "GIF")  # of MAX's formats, those Pillow writes well
+#: ASSUMPTION: MAX documents no limit on what a bot downloads from an attachment's ``url``;
+#: the plugin takes up to what MAX takes as one image (50 MB), streamed, never more.
+DOWNLOAD_MAX = PHOTO_MAX_BYTES
+DOWNLOAD_TIMEOUT = 120  # seconds for one file: 50 MB on a slow line
 
 # --- reading (schema, GET /messages: count 1..100, message_ids a comma-separated list) ---
 MESSAGES_PER_GET = 100

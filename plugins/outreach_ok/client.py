@@ -1,71 +1,29 @@
 """A small typed client of OK's REST API on requests: signed calls, uploads, pacing.
 
-Every request one process makes with one token goes through one ``Pacer``
-(keyed by a hash of the token, never the token), so publishing, collecting
-and checks together stay under the rate instead of bouncing off it.
+Every request one process makes with one token goes through its one pacer
+(``outreach.channels.token_pacer``), so publishing, collecting and checks
+together stay under the rate instead of bouncing off it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
-import math
-import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import requests
 
-from outreach.channels import PermanentError, TransientError, _
+from outreach.channels import PermanentError, TransientError, WindowPacer, _, token_pacer
 from outreach_ok import limits, signing
 from outreach_ok.errors import FLOOD_BLOCKED, Who, error_for
 
 
-class Pacer:
-    """At most ``rate`` requests in any ``window`` seconds; callers wait their turn.
-
-    A request counts from when its answer came back (it reached OK before that), so
-    a delay on the way to OK can never squeeze two requests into OK's window.
-    """
-
-    def __init__(self, rate: int, window: float) -> None:
-        self.rate = rate
-        self.window = window
-        self._moments: list[list[float]] = []  # one cell a request; inf while in flight
-        self._lock = threading.Lock()
-
-    @contextlib.contextmanager
-    def turn(self) -> Iterator[None]:
-        """Wait for a free place in the window, hold it while the request is made."""
-        with self._lock:  # waiting inside the lock keeps callers in order
-            while True:
-                now = time.monotonic()
-                self._moments = [m for m in self._moments if m[0] > now - self.window]
-                if len(self._moments) < self.rate:
-                    cell = [math.inf]
-                    self._moments.append(cell)
-                    break
-                earliest = min(m[0] for m in self._moments)
-                time.sleep(earliest + self.window - now if earliest < math.inf else 0.005)
-        try:
-            yield
-        finally:
-            cell[0] = time.monotonic()
-
-
-_pacers: dict[tuple[str, float], Pacer] = {}
-_pacers_lock = threading.Lock()
-
-
-def pacer_for(token: str, window: float = limits.PACE_WINDOW) -> Pacer:
+def pacer_for(token: str, window: float = limits.PACE_WINDOW) -> WindowPacer:
     """The process-wide pacer of ``token``."""
-    key = (hashlib.sha256(token.encode()).hexdigest()[:16], window)
-    with _pacers_lock:
-        return _pacers.setdefault(key, Pacer(limits.RPS, window))
+    return token_pacer(token, limits.RPS, window)
 
 
 @dataclass(frozen=True)
@@ -79,7 +37,7 @@ class Client:
     """Signed calls to OK's REST endpoint at ``api_url`` for one token."""
 
     def __init__(self, api_url: str, credentials: Credentials, who: Who,
-                 session: requests.Session, pacer: Pacer) -> None:
+                 session: requests.Session, pacer: WindowPacer) -> None:
         self.endpoint = api_url.rstrip("/") + limits.ENDPOINT
         self.credentials = credentials
         self.who = who

@@ -3,17 +3,17 @@
 Bot API ``getFile``: "bots can download files of up to 20MB in size"; the file
 is then at ``https://api.telegram.org/file/bot<token>/<file_path>`` (what
 python-telegram-bot's ``File.file_path`` holds, with our ``base_file_url``).
-The download is streamed to the target in chunks, so ten people's albums at
-once never sit in memory; the URL carries the token and is never logged.
+The download is streamed to the target in chunks by the plugin API's
+``capped_file``, so ten people's albums at once never sit in memory; the URL
+carries the token and is never logged.
 """
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from outreach.channels import PermanentError, TransientError, _
+from outreach.channels import PermanentError, TransientError, _, capped_file
 
 if TYPE_CHECKING:
     import telegram
@@ -43,7 +43,6 @@ async def download(bot: telegram.Bot, file_id: str, target: Path, timeout: float
         raise PermanentError(_("the file is over 20 MB, more than a bot may download"))
     if not found.file_path:
         raise PermanentError(_("Telegram gave no path to download the file from"))
-    written = 0
     try:
         async with httpx.AsyncClient(timeout=timeout) as client, \
                 client.stream("GET", found.file_path) as response:
@@ -52,22 +51,12 @@ async def download(bot: telegram.Bot, file_id: str, target: Path, timeout: float
                     else TransientError
                 raise error_type(_("Telegram answered {status} to the download").format(
                     status=response.status_code))
-            with target.open("wb") as out:
+            with capped_file(target, DOWNLOAD_LIMIT) as write:
                 async for chunk in response.aiter_bytes(CHUNK):
-                    written += len(chunk)
-                    if written > DOWNLOAD_LIMIT:
-                        raise PermanentError(_("the file is over 20 MB, more than a bot may "
-                                               "download"))
-                    out.write(chunk)
+                    write(chunk)
     except httpx.HTTPError as exc:  # its text may hold the URL, hence the token: not shown
-        with contextlib.suppress(OSError):
-            target.unlink()
         raise TransientError(_("downloading the file failed ({error})").format(
             error=type(exc).__name__)) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            target.unlink()
-        raise
 
 
 async def send_card(bot: telegram.Bot, chat: int | str, card: Card, parse_mode: str,

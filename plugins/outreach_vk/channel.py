@@ -38,6 +38,7 @@ from outreach.channels import (
     TextLimits,
     TransientError,
     _,
+    download_file,
     ngettext,
     os_reason,
 )
@@ -330,10 +331,9 @@ class VKChannel(Channel):
     download_limit = limits.DOWNLOAD_MAX
 
     def fetch_file(self, file: IncomingFile, target: Path) -> None:
-        from outreach_vk.reports import download
-
-        # The address comes from VK's own attachment: a plain session, not the API's.
-        download(self.client("community").session, file.file_id, target, timeout=120)
+        # The address comes from VK's own attachment: a plain GET, no token with it.
+        download_file(self.client("community").session, file.file_id, target,
+                      limit=limits.DOWNLOAD_MAX, timeout=120, platform=_("VK"))
 
     def send_card(self, chat: str, card: Card) -> None:
         from outreach_vk.intake import parts_of

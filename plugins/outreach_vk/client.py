@@ -1,9 +1,9 @@
 """Talking to VK through vk_api: one paced client per token, and VK's errors in plain words.
 
-Every request a process makes with one token goes through one ``Pacer``
-(keyed by a hash of the token, never the token), whichever channel or
-thread makes it, so publishing, collecting and checks together stay under
-VK's per-token limit instead of bouncing off it. A ``Client`` is what the
+Every request a process makes with one token goes through its one pacer
+(``outreach.channels.token_pacer``), whichever channel or thread makes it,
+so publishing, collecting and checks together stay under VK's per-token
+limit instead of bouncing off it. A ``Client`` is what the
 channel hands to its helpers (the checks, the sign-up bot): one token's
 calls, failing with the channel's errors.
 """
@@ -11,9 +11,6 @@ calls, failing with the channel's errors.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import math
-import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,7 +27,9 @@ from outreach.channels import (
     PermanentError,
     RateLimitedError,
     TransientError,
+    WindowPacer,
     _,
+    token_pacer,
 )
 from outreach_vk import limits
 
@@ -41,53 +40,9 @@ VK_HOSTS = ("https://api.vk.ru", "https://api.vk.com")
 TIMEOUT = (10, 60)  # connect, read seconds: a silent network must not hang a worker
 
 
-class Pacer:
-    """At most ``rate`` requests in any ``window`` seconds; callers wait their turn.
-
-    A request's moment is when its answer came back (it reached VK before
-    that), so a delay on the way to VK can never squeeze two requests into
-    VK's window.
-    """
-
-    def __init__(self, rate: int, window: float) -> None:
-        self.rate = rate
-        self.window = window
-        self._moments: list[list[float]] = []  # one cell a request; inf while in flight
-        self._lock = threading.Lock()
-
-    def acquire(self) -> list[float]:
-        with self._lock:  # waiting inside the lock keeps callers in order
-            while True:
-                now = time.monotonic()
-                self._moments = [m for m in self._moments if m[0] > now - self.window]
-                if len(self._moments) < self.rate:
-                    cell = [math.inf]
-                    self._moments.append(cell)
-                    return cell
-                earliest = min(m[0] for m in self._moments)
-                time.sleep(earliest + self.window - now if earliest < math.inf else 0.005)
-
-    @staticmethod
-    def done(cell: list[float]) -> None:
-        cell[0] = time.monotonic()
-
-
-_pacers: dict[tuple[str, int, float], Pacer] = {}
-_pacers_lock = threading.Lock()
-
-
-def token_key(token: str) -> str:
-    """A short hash that names a token in memory without holding it."""
-    return hashlib.sha256(token.encode()).hexdigest()[:16]
-
-
-def pacer_for(token: str, rate: int, window: float = limits.PACE_WINDOW) -> Pacer:
+def pacer_for(token: str, rate: int, window: float = limits.PACE_WINDOW) -> WindowPacer:
     """The process-wide pacer of ``token``."""
-    key = (token_key(token), rate, window)
-    with _pacers_lock:
-        if key not in _pacers:
-            _pacers[key] = Pacer(rate, window)
-        return _pacers[key]
+    return token_pacer(token, rate, window)
 
 
 class _TimeoutAdapter(HTTPAdapter):
@@ -128,7 +83,7 @@ def make_session(api_url: str) -> requests.Session:
     return session
 
 
-def make_api(token: str, session: requests.Session, pacer: Pacer) -> vk_api.VkApi:
+def make_api(token: str, session: requests.Session, pacer: WindowPacer) -> vk_api.VkApi:
     """A vk_api client for ``token`` that paces through ``pacer`` and writes no files."""
     import jconfig
     import vk_api
@@ -139,11 +94,8 @@ def make_api(token: str, session: requests.Session, pacer: Pacer) -> vk_api.VkAp
 
         def method(self, method: str, values: Mapping[str, Any] | None = None,
                    **kwargs: Any) -> Any:
-            cell = pacer.acquire()
-            try:
+            with pacer.turn():
                 return super().method(method, values, **kwargs)
-            finally:
-                pacer.done(cell)
 
     api = PacedVkApi(token=token, session=session, api_version=limits.API_VERSION,
                      config=jconfig.MemoryConfig)
@@ -177,7 +129,7 @@ class Who:
 class Client:
     """One token's paced vk_api client as a channel uses it (``who``: whose token)."""
 
-    def __init__(self, api: vk_api.VkApi, session: requests.Session, pacer: Pacer,
+    def __init__(self, api: vk_api.VkApi, session: requests.Session, pacer: WindowPacer,
                  who: Who) -> None:
         self.api = api
         self.session = session  # timeouts, and the sandbox's address (the long poll uses it)

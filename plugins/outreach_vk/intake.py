@@ -42,6 +42,7 @@ from outreach.channels import (
     SignupDesk,
     TransientError,
     _,
+    text_pieces,
 )
 from outreach_vk import limits
 
@@ -128,13 +129,7 @@ def _label(text: str) -> str:
 
 def parts_of(text: str, size: int = limits.MESSAGE_MAX_TEXT) -> list[str]:
     """``text`` in pieces VK takes, cut at line ends or spaces where it can."""
-    pieces: list[str] = []
-    while len(text) > size:
-        cut = max(text.rfind("\n", 0, size), text.rfind(" ", 0, size))
-        cut = cut if cut > size // 2 else size
-        pieces.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    return [*pieces, text] if text or not pieces else pieces
+    return text_pieces(text, size)
 
 
 def random_id(*parts: object) -> int:

@@ -5,8 +5,8 @@
   w…, dev.vk.com photo-sizes), a document (``doc``: ext, size, url) as a file,
   a video as a video (VK gives a bot no video file). ``file_id`` is the
   download address VK gives in the attachment.
-- ``download`` streams that address to disk in chunks, never whole in memory,
-  and stops at ``limits.DOWNLOAD_MAX``.
+- The channel's ``fetch_file`` streams that address to disk with the plugin API's
+  capped download (``download_file``), stopping at ``limits.DOWNLOAD_MAX``.
 - A card for the coordinators' conversation: its photo uploaded for messages
   (photos.getMessagesUploadServer → POST ``photo`` → photos.saveMessagesPhoto),
   sent with an inline keyboard of ``callback`` buttons; a press comes back as a
@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import secrets
 from collections.abc import Mapping, Sequence
@@ -34,12 +33,9 @@ from outreach.channels import (
 from outreach_vk import limits
 
 if TYPE_CHECKING:
-    import requests
-
     from outreach.channels import Card, Records
     from outreach_vk.client import Client
 
-CHUNK = 64 * 1024
 #: Images a document may be, by its ``ext`` (VK gives no MIME type for a doc).
 IMAGE_EXTS = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
               "webp": "image/webp", "gif": "image/gif", "heic": "image/heic",
@@ -93,40 +89,6 @@ def event_incoming(obj: Mapping[str, Any]) -> Incoming | None:
                     chat=str(peer) if peer != user else None,
                     message_id=str(cmid) if cmid is not None else None,
                     event=str(obj.get("event_id") or "") or None)
-
-
-def download(session: requests.Session, url: str, target: Path, timeout: float) -> None:
-    """Stream ``url`` into ``target``; PermanentError when VK will not give it (gone, over
-    the limit), TransientError when it may next time. The address is never shown."""
-    import requests
-
-    if not url:
-        raise PermanentError(_("VK gives a bot no file for this attachment"))
-    written = 0
-    try:
-        with session.get(url, stream=True, timeout=timeout) as response:
-            if response.status_code != 200:
-                error_type = PermanentError if response.status_code in (403, 404, 410) \
-                    else TransientError
-                raise error_type(_("VK answered {status} to the download").format(
-                    status=response.status_code))
-            with target.open("wb") as out:
-                for chunk in response.iter_content(CHUNK):
-                    written += len(chunk)
-                    if written > limits.DOWNLOAD_MAX:
-                        raise PermanentError(_("the file is over {size} MB, more than the bot "
-                                               "takes").format(
-                            size=limits.DOWNLOAD_MAX // (1024 * 1024)))
-                    out.write(chunk)
-    except requests.RequestException as exc:
-        with contextlib.suppress(OSError):
-            target.unlink()
-        raise TransientError(_("downloading the file failed ({error})").format(
-            error=type(exc).__name__)) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            target.unlink()
-        raise
 
 
 def callback_keyboard(choices: Sequence[tuple[str, str]]) -> str:

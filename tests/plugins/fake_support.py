@@ -8,6 +8,7 @@ import struct
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 
@@ -30,6 +31,17 @@ def wait_until(done: Callable[[], bool], timeout: float = 10.0) -> bool:
             return False
         time.sleep(0.05)
     return True
+
+
+def waited(condition: Callable[[], Any], seconds: float = 10.0) -> Any:
+    """What ``condition`` returns once it is truthy; AssertionError after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.01)
+    raise AssertionError("timed out waiting")
 
 
 def mode(path: Path) -> int:

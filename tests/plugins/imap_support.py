@@ -15,13 +15,22 @@ texts as literals ``{n}`` (6.4.5, 7.4.2; BODY[...] and RFC822 set \\Seen, the
 new flags), NOOP (6.1.2) and LOGOUT (6.1.3, BYE first). Anything else is
 answered BAD (7.1.5). Letters are never expunged. ``fetched`` lists each
 (UID, item) sent, so a test counts what a reader downloaded.
+
+With a server TLS context it speaks TLS as a mail provider does: ``tls="ssl"``
+from the first byte (implicit TLS, RFC 8314 3.2, port 993 in life), or
+``tls="starttls"``: CAPABILITY lists STARTTLS until the session is encrypted,
+and STARTTLS (RFC 3501 6.2.1) answers OK, then the TLS negotiation begins;
+``require_tls`` refuses LOGIN before it (RFC 3501 6.2.3: NO, and the
+capability LOGINDISABLED, 7.2.1).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import socket
 import socketserver
+import ssl
 import threading
 from dataclasses import dataclass, field
 
@@ -101,11 +110,28 @@ class _Session(socketserver.StreamRequestHandler):
         data = line.encode() if isinstance(line, str) else line
         self.wfile.write(data + b"\r\n")
 
+    def capabilities(self, encrypted: bool) -> str:
+        offered = ["IMAP4rev1"]
+        if self.server.tls == "starttls" and not encrypted:
+            offered.append("STARTTLS")
+            if self.server.require_tls:
+                offered.append("LOGINDISABLED")
+        return " ".join(offered)
+
+    def start_tls(self) -> None:
+        """Encrypt the session from here on (RFC 3501 6.2.1: after the tagged OK)."""
+        assert self.server.context is not None
+        self.wfile.flush()
+        self.connection = self.server.context.wrap_socket(self.connection, server_side=True)
+        self.rfile = self.connection.makefile("rb")
+        self.wfile = self.connection.makefile("wb", buffering=0)
+
     def handle(self) -> None:
         box = self.server.box
         if box.down:
             return  # the connection closes before the greeting
-        self.send("* OK [CAPABILITY IMAP4rev1] fake IMAP ready")
+        encrypted = self.server.tls == "ssl"
+        self.send(f"* OK [CAPABILITY {self.capabilities(encrypted)}] fake IMAP ready")
         selected: str | None = None
         logged_in = False
         while True:
@@ -122,8 +148,17 @@ class _Session(socketserver.StreamRequestHandler):
                 box.commands.append(command if command != "UID" else
                                     f"UID {words[1].upper()}" if len(words) > 1 else command)
             if command == "CAPABILITY":
-                self.send("* CAPABILITY IMAP4rev1")
+                self.send(f"* CAPABILITY {self.capabilities(encrypted)}")
                 self.send(tag + b" OK CAPABILITY completed")
+            elif command == "STARTTLS" and self.server.tls == "starttls" and not encrypted:
+                self.send(tag + b" OK Begin TLS negotiation now")
+                try:
+                    self.start_tls()
+                except (ssl.SSLError, OSError):
+                    return  # the client gave up (it does not trust the certificate)
+                encrypted = True
+            elif command == "LOGIN" and self.server.require_tls and not encrypted:
+                self.send(tag + b" NO [PRIVACYREQUIRED] Use STARTTLS first.")
             elif command == "NOOP":
                 self.send(tag + b" OK NOOP completed")
             elif command == "LOGOUT":
@@ -264,16 +299,32 @@ class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, box: Mailbox) -> None:
+    def __init__(self, box: Mailbox, context: ssl.SSLContext | None, tls: str,
+                 require_tls: bool) -> None:
         super().__init__(("127.0.0.1", 0), _Session)
         self.box = box
+        self.context = context
+        self.tls = tls
+        self.require_tls = require_tls
+
+    def get_request(self) -> tuple[socket.socket, object]:
+        connection, address = super().get_request()
+        if self.tls == "ssl":
+            assert self.context is not None
+            # A client that does not trust the certificate breaks off here: an OSError,
+            # which socketserver takes as no request.
+            connection = self.context.wrap_socket(connection, server_side=True)
+        return connection, address
 
 
 class FakeIMAP:
-    """``with FakeIMAP(box) as port: ...`` serves ``box`` on 127.0.0.1:port."""
+    """``with FakeIMAP(box) as port: ...`` serves ``box`` on 127.0.0.1:port; with a
+    server ``context``, over TLS (``tls``: "ssl" or "starttls", see the module's text)."""
 
-    def __init__(self, box: Mailbox) -> None:
-        self.server = _Server(box)
+    def __init__(self, box: Mailbox, context: ssl.SSLContext | None = None,
+                 tls: str = "none", *, require_tls: bool = False) -> None:
+        assert (context is None) == (tls == "none"), "TLS needs a context, and only TLS"
+        self.server = _Server(box, context, tls, require_tls)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> int:

@@ -101,7 +101,7 @@ def test_a_changed_uidvalidity_reads_the_window_again(
     imap.fetched.clear()
     assert channel.read_returns(passed.append) == 1
     assert [r.reason.split(" came back")[0] for r in passed] == [
-        "the e-mail to «Миасский рабочий»", "the e-mail to «Радио Миасс»"]
+        "the e-mail to “Миасский рабочий”", "the e-mail to “Радио Миасс”"]
     assert sorted(fetched(imap, HEADER)) == [1, 2, 3, 4, 5]
     assert channel.records.get("bounces-read:INBOX") == {"uidvalidity": "7", "uid": 5}
     assert imap.letter(1).flags == {"\\Seen"}

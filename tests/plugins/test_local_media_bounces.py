@@ -8,6 +8,10 @@ of mail_from; the letters themselves went through aiosmtpd
 from __future__ import annotations
 
 import logging
+import re
+import shutil
+import ssl
+import subprocess
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -231,3 +235,126 @@ def test_channels_check_tries_the_mailbox_login(
         "imap_user": SENDER, "imap_password_env": "PRESS_MAIL_PASSWORD"}})
     unset = make_registry(config, [LocalMediaChannel], env={}).get("press").check()[-1]
     assert not unset.ok and "PRESS_MAIL_PASSWORD" in unset.message
+
+
+# --- over TLS --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and its key, made by the openssl command
+    (OpenSSL is what Python's ssl module is built on; its command comes with it)."""
+    openssl = shutil.which("openssl")
+    assert openssl is not None, "the TLS tests make their certificate with the openssl command"
+    cert, key = tmp_path / "imap-cert.pem", tmp_path / "imap-key.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def server_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*certificate)
+    return context
+
+
+@pytest.mark.parametrize("tls", ["ssl", "starttls"])
+def test_a_bounce_is_read_over_tls_from_a_server_the_system_trusts(
+        tls: str, tmp_path: Path, inbox: tuple[Inbox, int], certificate: tuple[Path, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The certificate is trusted as a provider's is: through the system's list of
+    # authorities, which OpenSSL reads from SSL_CERT_FILE when it is set.
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    box = Mailbox(user=SENDER, password=PASSWORD["PRESS_MAIL_PASSWORD"])
+    # With starttls, the server refuses a login before TLS: reading shows it encrypted.
+    with FakeIMAP(box, server_context(certificate), tls, require_tls=True) as port:
+        smtp, smtp_port = inbox
+        channel = reading_channel(tmp_path, smtp_port, port, imap_tls=tls)
+        assert channel.check()[-1].ok, channel.check()[-1].message
+        channel.publish(post(tmp_path))
+        paper = next(m for m in smtp.messages if m["To"] == "editor@example.org")
+        dsn = box.deliver(postfix_dsn(paper))
+        passed: list[Returned] = []
+        assert channel.read_returns(passed.append) == 1
+    [returned] = passed
+    assert returned.idempotency_key == "outreach-12-abc"
+    assert "there is no such address" in returned.reason
+    assert "\\Seen" in box.letter(dsn).flags
+    # Each session (the check's, the reading's) logged in over TLS only.
+    assert box.commands.count("STARTTLS") == (2 if tls == "starttls" else 0)
+    assert box.commands.count("LOGIN") == 2
+
+
+@pytest.mark.parametrize("tls", ["ssl", "starttls"])
+def test_a_certificate_the_system_does_not_trust_is_refused_and_said_so(
+        tls: str, tmp_path: Path, inbox: tuple[Inbox, int], certificate: tuple[Path, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-authorities.pem"))
+    box = Mailbox(user=SENDER, password=PASSWORD["PRESS_MAIL_PASSWORD"])
+    with FakeIMAP(box, server_context(certificate), tls) as port:
+        channel = reading_channel(tmp_path, inbox[1], port, imap_tls=tls)
+        # Not a passing trouble: a person corrects the name or looks at the network.
+        with pytest.raises(AuthError) as raised:
+            channel.read_returns(lambda returned: None)
+        with language("ru"):
+            checked = channel.check()[-1]
+    said = str(raised.value)
+    assert "the mailbox 127.0.0.1 showed a certificate this computer does not trust" in said
+    assert "(OpenSSL said: self-signed certificate)" in said
+    assert "write imap_server in [channels.press] of config.toml as the mail provider" in said
+    assert not checked.ok and checked.fix is not None
+    assert "показал сертификат, которому этот компьютер не доверяет" in checked.message
+    assert "imap_server" in checked.fix
+    assert "LOGIN" not in box.commands  # the password never went out
+
+
+# --- the reason, in the reader's words --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("status", "diagnostic", "russian"), [
+    ("5.4.4", "smtp; 554 5.4.4 Host or domain name not found",
+     "письмо не нашло дорогу к почтовому серверу редакции; проверьте адрес после @"),
+    ("5.3.0", "x-unix; 550 5.3.0 mail system full",
+     "почтовая система редакции не может принять письмо"),
+    ("5.0.0", "smtp; 550 5.0.0 Rejected", "почтовый сервер редакции отказал окончательно"),
+])
+def test_the_reason_is_in_the_reader_s_words_and_the_server_s_are_quoted_as_such(
+        status: str, diagnostic: str, russian: str, tmp_path: Path, inbox: tuple[Inbox, int],
+        mailbox: tuple[Mailbox, int], caplog: pytest.LogCaptureFixture) -> None:
+    imap, port = mailbox
+    channel, paper = sent(tmp_path, inbox, port)
+    imap.deliver(postfix_dsn(paper, status=status, diagnostic=diagnostic))
+    caplog.set_level(logging.WARNING)
+    passed: list[Returned] = []
+    with language("ru"):
+        assert channel.read_returns(passed.append) == 1
+    [returned] = passed
+    quoted = diagnostic.removeprefix("smtp; ").removeprefix("x-unix; ")
+    assert returned.reason.startswith(
+        f"письмо для «Миасский рабочий» вернулось недоставленным: {russian} (почтовый "
+        f"сервер ответил: {quoted}); исправьте"), returned.reason
+    # Outside the quote, the only Latin letters are names a person types as they are.
+    outside = returned.reason.replace(f"(почтовый сервер ответил: {quoted})", "")
+    for name in ("config.toml", "`outreach publications retry`", "(email)"):
+        outside = outside.replace(name, "")
+    assert not re.search(r"[A-Za-z]", outside), outside
+    # The log quotes the server as such too.
+    assert f"вернулось недоставленным: {russian} (почтовый сервер ответил: {quoted})" in \
+        caplog.text
+
+
+def test_the_english_reason_quotes_the_outlet_in_english(
+        tmp_path: Path, inbox: tuple[Inbox, int], mailbox: tuple[Mailbox, int]) -> None:
+    imap, port = mailbox
+    channel, paper = sent(tmp_path, inbox, port)
+    imap.deliver(postfix_dsn(paper, status="5.4.4",
+                             diagnostic="smtp; 554 5.4.4 Host or domain name not found"))
+    passed: list[Returned] = []
+    assert channel.read_returns(passed.append) == 1
+    assert passed[0].reason.startswith(
+        "the e-mail to “Миасский рабочий” came back undelivered: the letter found no way to "
+        "the editors' mail server; check the address after @ (the mail server said: 554 5.4.4 "
+        "Host or domain name not found); correct")

@@ -131,7 +131,7 @@ def test_a_bounce_reaches_the_coordinators_once_in_their_language(
         with language("en"):  # the service's language (the CLI above set Russian)
             service.scheduled_returns()
         row = publication(store, number)
-        assert "«Радио Миасс» came back undelivered: the mailbox is full (the mail server " \
+        assert "“Радио Миасс” came back undelivered: the mailbox is full (the mail server " \
                "said: 552 5.2.2 Mailbox quota exceeded)" in (row.last_error or "")
         assert "«Миасский рабочий»" in (row.last_error or "")  # both outlets to correct
         assert "came back undelivered" in caplog.text and "Радио Миасс" in caplog.text
@@ -140,9 +140,9 @@ def test_a_bounce_reaches_the_coordinators_once_in_their_language(
             assert service.tell_news() == 1
         assert CoordinatorsChat.cards[-1].text.startswith(
             f"⚠️ Publication no. {number} (“Story 1”, channel ")
-        assert "«Радио Миасс» came back undelivered" in CoordinatorsChat.cards[-1].text
+        assert "“Радио Миасс” came back undelivered" in CoordinatorsChat.cards[-1].text
         shown = cli_run(config_file, "en", "publications", "show", str(number)).output
-        assert "«Радио Миасс» came back undelivered: the mailbox is full" in shown
+        assert "“Радио Миасс” came back undelivered: the mailbox is full" in shown
 
         assert service.read_returns().recorded == []
         assert service.tell_news() == 0

@@ -15,8 +15,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import zxingcpp
 from click.testing import CliRunner
 from docx import Document
+from PIL import Image
 from poster_support import camera_photo
 from pypdf import PdfReader
 from sqlmodel import select
@@ -31,6 +33,7 @@ from outreach.library.importer import import_paths
 from outreach.library.stories import approve_story
 from outreach.media.renditions import RenditionCache
 from outreach.signups.desk import StoreDesk
+from outreach.signups.referrals import find_code
 from outreach_local_media import LocalMediaChannel
 from outreach_telegram import TelegramChannel
 from outreach_telegram.fake import FakeTelegram
@@ -238,6 +241,18 @@ def test_a_stand_made_at_publishing_shows_the_municipality_s_reports_and_meeting
         for elsewhere in ("Прогулка по набережной Златоуста", "Ходьба в Златоусте",
                           "Давно прошедшая встреча"):
             assert elsewhere not in text, elsewhere
+        # Like a place's poster, it shows a code to say (the publication's own, its short
+        # form) and its QR code holds the link with that code, never the long token.
+        own = centre.codes()["publication"]
+        assert own.short_code is not None and own.short_code.startswith("MAC-")
+        assert own.short_code in text and own.code not in "".join(text.split())
+        with Image.open(stand.with_suffix(".png")) as preview:
+            assert [r.text for r in zxingcpp.read_barcodes(preview)] == [
+                f"https://t.me/{BOT}?start={own.short_code}"]
+        # A reader who types it in Cyrillic counts for the publication.
+        with centre.store.session() as session:
+            found = find_code(session, own.short_code.replace("MAC", "мас"))
+            assert found is not None and found.id == own.id
 
 
 

@@ -98,3 +98,33 @@ def test_wrong_settings_are_named_before_anything_starts(tmp_path: Path, setting
     problems = make_registry(config, [MaxChannel]).problems("max-main")
     assert any(f"channels.max-main.{setting}" in str(p) and said in str(p)
                for p in problems), problems
+
+
+def test_a_restarted_sandbox_numbers_updates_on_so_a_saved_marker_still_reads(
+        tmp_path: Path) -> None:
+    """A bot that saved its marker in the store reads the next run's updates (``make run``
+    twice): the sandbox keeps numbering where its last run stopped."""
+    first = FakeMax(data_dir=tmp_path / "max-sandbox")
+    first.start()
+    channel = make_channel(tmp_path / "one", first)
+    for code in ("A", "B", "C"):
+        first.simulate_person(code, "quiet")
+    first.write(4_000_001, "Здравствуйте")
+    before = first.updates.log[-1]["message"]["body"]["mid"]
+    marker = channel.client().updates(None, 0, 100, ["bot_started"])["marker"]
+    channel.close()
+    first.stop()
+    again = FakeMax(data_dir=tmp_path / "max-sandbox")
+    again.start()
+    try:
+        channel = make_channel(tmp_path / "two", again)
+        again.simulate_person("D", "quiet")
+        answer = channel.client().updates(marker, 0, 100, ["bot_started"])
+        assert [u["payload"] for u in answer["updates"]] == ["D"]
+        assert answer["marker"] == marker + 1
+        # A message of this run is not one of the last run's (the bot handles each once).
+        again.write(4_000_001, "Здравствуйте")
+        assert again.updates.log[-1]["message"]["body"]["mid"] != before
+        channel.close()
+    finally:
+        again.stop()

@@ -13,7 +13,8 @@ from max_support import Desk, make_channel, running_fake, wait_for
 from outreach.channels import Incoming, Reply
 from outreach_max import MaxChannel
 from outreach_max.fake import FakeMax
-from outreach_max.intake import incoming_from, keyboard_for
+from outreach_max.intake import incoming_from
+from outreach_max.keyboards import keyboard_for
 
 
 @pytest.fixture

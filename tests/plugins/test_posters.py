@@ -265,12 +265,23 @@ def test_signup_url_is_checked(tmp_path: Path, url: str, message: str) -> None:
 
 def test_publish_renders_the_configured_posters_beside_the_kit(tmp_path: Path) -> None:
     channel = make_channel(tmp_path, posters=["a4", "social"])
-    channel.publish(post(tmp_path))
+    assert channel.prints_publication_code()
+    # The engine gives the publication its short code and the link that carries it.
+    published = dataclasses.replace(post(tmp_path), referral_code="Zx9long",
+                                    signup_link="https://t.me/bot?start=MAC-3",
+                                    extra={"short_code": "MAC-3"})
+    channel.publish(published)
     made = sorted(p.name for p in (tmp_path / "output" / "posters").iterdir())
-    # The publication's code is the long one of links: not printed as a code to say.
-    assert made == ["serebryanye-volontery-v-shkole-no5_a4.pdf",
-                    "serebryanye-volontery-v-shkole-no5_a4.png",
-                    "serebryanye-volontery-v-shkole-no5_social.png"]
+    # The short code is printed to say, never the long one of links.
+    assert made == ["serebryanye-volontery-v-shkole-no5_a4_mac-3.pdf",
+                    "serebryanye-volontery-v-shkole-no5_a4_mac-3.png",
+                    "serebryanye-volontery-v-shkole-no5_social_mac-3.png"]
+    text = " ".join(PdfReader(tmp_path / "output" / "posters" / made[0]).pages[0]
+                    .extract_text().split())
+    assert "MAC-3" in text and "Zx9long" not in text
+    with Image.open(tmp_path / "output" / "posters" / made[1]) as preview:
+        assert decoded(preview) == ["https://t.me/bot?start=MAC-3"]
+    assert not make_channel(tmp_path).prints_publication_code()
 
 
 def test_press_kit_has_a_release_per_outlet_with_its_own_code(tmp_path: Path) -> None:

@@ -8,15 +8,14 @@ lands in the library; a coordinator approves it with the card's button.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import io
-import json
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fieldreport_support import ReportCentre
 from sqlmodel import select
 from telegram_support import telegram_fake  # noqa: F401  (the fake fixture)
 from vk_support import FastVK, running_bot_fake
@@ -29,11 +28,8 @@ from outreach.db.models import (
     PersonAccount,
     Photo,
     Publication,
-    Story,
-    utcnow,
 )
 from outreach.db.states import PersonRole
-from outreach.engine.service import Service
 from outreach.fieldreports.desk import FrontDesk
 from outreach.library.frontmatter import read_story
 from outreach.people import roster
@@ -59,26 +55,12 @@ def jpeg(seed: int, size: tuple[int, int] = (1200, 900)) -> bytes:
 
 
 @dataclasses.dataclass
-class Centre:
+class Centre(ReportCentre):
     fake: FakeTelegram
     store: Store
     config: Config
     desk: FrontDesk
     registry: Any
-
-    def campaign(self) -> Service:
-        """A campaign to every channel with a slot due now; the service that runs it."""
-        due = (utcnow() - dt.timedelta(seconds=30)).replace(microsecond=0, tzinfo=None)
-        folder = self.config.campaigns_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "field.toml").write_text(CAMPAIGN.format(
-            due=due.isoformat(), channels=json.dumps(sorted(self.config.channels))),
-            encoding="utf-8")
-        return Service(self.config, self.store, self.registry)
-
-    def invite(self, role: PersonRole, name: str, municipality: str | None = "Миасс") -> str:
-        return roster.invite(self.store, role, municipality=municipality, name=name,
-                             actor="cli:test").code
 
     def said(self, user_id: int) -> list[dict[str, Any]]:
         return [m for m in self.fake.messages(user_id) if m["from"].get("is_bot")]
@@ -102,31 +84,12 @@ class Centre:
                                            button["callback_data"], chat_id=chat)
         raise AssertionError(f"no button {label_starts!r}: {[m.get('text') for m in where]}")
 
-    def stories(self) -> list[Story]:
-        with self.store.session() as session:
-            return list(session.exec(select(Story)))
-
 
 def wait(condition: Callable[[], bool], timeout: float = 15.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.02)
-
-
-CAMPAIGN = """\
-name = "Отчёты с мест"
-time_zone = "UTC"
-
-[schedule]
-dates = [{due}]
-
-[post]
-template = "{{title}}\\n\\n{{body}}"
-
-[channels]
-names = {channels}
-"""
 
 
 def make_centre(tmp_path: Path, url: str, fake: FakeTelegram,

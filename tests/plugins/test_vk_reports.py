@@ -3,15 +3,15 @@ attachments turned into files, downloads, the card with callback buttons, its an
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fieldreport_support import PressRecorder, jpeg
 from vk_support import make_channel, running_bot_fake, wait_for
 
-from outreach.channels import Card, Incoming, IncomingFile, PermanentError, Reply, SignupDesk
+from outreach.channels import Card, IncomingFile, PermanentError
 from outreach.fieldreports.files import take
 from outreach_vk import VKChannel
 from outreach_vk.fake import FakeVK
@@ -19,14 +19,6 @@ from outreach_vk.fake.bot import COORDINATORS_PEER
 from outreach_vk.reports import message_files
 
 PERSON, COORDINATOR = 4_200_001, 4_200_002
-
-
-def jpeg(size: tuple[int, int], colour: str = "teal") -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", size, colour).save(out, "JPEG", quality=90)
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -39,22 +31,6 @@ def channel(tmp_path: Path, fake: FakeVK) -> Iterator[VKChannel]:
     made = make_channel(tmp_path, fake)
     yield made
     made.close()
-
-
-class Recorder(SignupDesk):
-    """A desk that notes what arrives and answers presses with a snackbar and an edit."""
-
-    def __init__(self) -> None:
-        self.seen: list[Incoming] = []
-
-    def handle(self, channel: str, message: Incoming) -> list[Reply]:
-        self.seen.append(message)
-        if message.choice == "c:approve:1":
-            return [Reply("Одобрено", toast=True), Reply("Одобрила Ольга", edit=True)]
-        return []
-
-    def joined(self, channel: str, person: str, at: object) -> None:  # type: ignore[override]
-        pass
 
 
 def last_message(fake: FakeVK) -> dict[str, object]:
@@ -116,7 +92,7 @@ def test_the_card_is_sent_pressed_answered_and_edited(
         tmp_path: Path, fake: FakeVK, channel: VKChannel) -> None:
     photo = tmp_path / "card.jpg"
     photo.write_bytes(jpeg((1200, 900)))
-    desk = Recorder()
+    desk = PressRecorder()
     channel.start_intake(desk)
     channel.send_card(str(COORDINATORS_PEER), Card(
         "Субботник в Миассе\nПрислала: Анна", photo,

@@ -10,7 +10,6 @@ reporter is told with the links. Strangers and reporters cannot approve.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import io
 import json
 from collections.abc import Iterator
@@ -18,18 +17,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fieldreport_support import ReportCentre
 from sqlmodel import select
 from telegram_support import telegram_fake  # noqa: F401  (the fake fixture)
 from vk_support import BotVK, running_bot_fake, wait_for
 
 from outreach.config import Config
 from outreach.db import Store, open_store
-from outreach.db.models import AuditEntry, FieldReport, Photo, Publication, Story, utcnow
+from outreach.db.models import AuditEntry, FieldReport, Photo, Publication
 from outreach.db.states import PersonRole
-from outreach.engine.service import Service
 from outreach.fieldreports.desk import FrontDesk
 from outreach.library.frontmatter import read_story
-from outreach.people import roster
 from outreach_telegram import TelegramChannel
 from outreach_telegram.fake import FakeTelegram
 from outreach_testing import make_registry, make_test_config
@@ -38,20 +36,6 @@ from outreach_vk.fake.bot import COORDINATORS_PEER, Sent
 
 MUNICIPALITIES = ["Миасс", "Златоуст", "Чебаркуль"]
 REPORTER, COORDINATOR, STRANGER = 4_100_001, 4_100_002, 4_100_003
-
-CAMPAIGN = """\
-name = "Отчёты с мест"
-time_zone = "UTC"
-
-[schedule]
-dates = [{due}]
-
-[post]
-template = "{{title}}\\n\\n{{body}}"
-
-[channels]
-names = {channels}
-"""
 
 
 def jpeg(seed: int, size: tuple[int, int] = (1600, 1200)) -> bytes:
@@ -66,15 +50,11 @@ def jpeg(seed: int, size: tuple[int, int] = (1600, 1200)) -> bytes:
 
 
 @dataclasses.dataclass
-class Centre:
+class Centre(ReportCentre):
     vk: FakeVK
     store: Store
     config: Config
     registry: Any
-
-    def invite(self, role: PersonRole, name: str, municipality: str | None = "Миасс") -> str:
-        return roster.invite(self.store, role, municipality=municipality, name=name,
-                             actor="cli:test").code
 
     def said(self, peer: int) -> list[Sent]:
         return self.vk.sent_to(peer)
@@ -98,19 +78,6 @@ class Centre:
                 raise AssertionError(f"no button {label_starts!r}: "
                                      f"{[a['label'] for a in buttons]}")
         raise AssertionError("no keyboard")
-
-    def stories(self) -> list[Story]:
-        with self.store.session() as session:
-            return list(session.exec(select(Story)))
-
-    def campaign(self) -> Service:
-        due = (utcnow() - dt.timedelta(seconds=30)).replace(microsecond=0, tzinfo=None)
-        folder = self.config.campaigns_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "field.toml").write_text(CAMPAIGN.format(
-            due=due.isoformat(), channels=json.dumps(sorted(self.config.channels))),
-            encoding="utf-8")
-        return Service(self.config, self.store, self.registry)
 
 
 def make_centre(tmp_path: Path, url: str, vk: FakeVK,

@@ -13,11 +13,12 @@ import functools
 import json
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import vk_api
+from fake_support import waited as wait_for
 from PIL import Image
 
 from outreach.channels import Post, PostPhoto
@@ -25,6 +26,8 @@ from outreach_testing import make_registry, make_test_config
 from outreach_vk import VKChannel
 from outreach_vk.fake import FakeVK
 from outreach_vk.fake.methods import METHODS
+
+__all__ = ["wait_for"]  # shared with the other fakes' tests (fake_support)
 
 SCHEMA_DIR = Path(os.environ.get(
     "OUTREACH_VK_SCHEMA", Path(__file__).resolve().parents[1] / "specs" / "vk-api-schema"))
@@ -259,11 +262,3 @@ def running_bot_fake(tmp_path: Path) -> Iterator[FakeVK]:
     assert_in_vk_shapes(made)
 
 
-def wait_for(condition: Callable[[], Any], seconds: float = 10.0) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.01)
-    raise AssertionError("timed out waiting")

@@ -9,7 +9,12 @@ rights in the channel (403), unknown chats (404), and uploads that become
 ready a moment after they arrive (400 ``attachment.not.ready`` before).
 Channel messages gain views as the fake's clock runs (``speed``). Simulated
 people follow deep links (``bot_started`` with the payload) and answer the
-bot; with ``crowd`` seeded people follow the links of new posts.
+bot; with ``crowd`` seeded people follow the links of new posts. For photo
+reports, people send photos, files and videos as attachments whose ``url``
+the fake serves (fake.media), press callback buttons of a card in a group
+chat (``message_callback`` carrying the card), and an answer's ``message``
+changes that card (POST /answers, CallbackAnswer); ``rehearse_report`` plays
+the sandbox's reporter and coordinator (fake.reporters).
 
 Faults for rehearsals: ``set_fault("outage" | "server_error" | "too_many", True
 or a number of times)``, ``set_fault("slow", seconds)``, ``set_rights("admin" |
@@ -26,15 +31,17 @@ from __future__ import annotations
 import re
 import threading
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from outreach.channels import FakePlatform
+from outreach.fakes import ArrivalLimit, Serving
 from outreach_max import limits
-from outreach_max.fake.api import Api, bad, not_found
+from outreach_max.fake.api import Api, bad, callback_buttons, not_found
+from outreach_max.fake.media import Media
 from outreach_max.fake.people import FIRST_PERSON_ID, Crowd, Person, Timeline, make_person
-from outreach_max.fake.server import Handler, MaxError, RateLimiter, Server
+from outreach_max.fake.server import Handler, MaxError, Server
 from outreach_max.fake.state import (
     CHANNEL_ID,
     COORDINATORS_CHAT_ID,
@@ -60,7 +67,8 @@ class FakeMax(FakePlatform):
         self.clock = Clock(speed)
         self.store = Store(seed, data_dir)
         self.api = Api(self.store, self.clock, lambda: self.url)
-        self.updates = Updates(self.clock)
+        self.media = Media(lambda: self.url)
+        self.updates = Updates(self.clock, self.store.world.updates_given)
         self.webhooks = Webhooks(self.clock)
         self.updates.push = self._push
         self.timeline = Timeline(self.clock)
@@ -70,7 +78,7 @@ class FakeMax(FakePlatform):
         if crowd:
             self.api.on_post = Crowd(self.simulate_person, self.timeline,
                                      self.store.world.bot_name, seed).on_post
-        self.limiter = RateLimiter(limits.RPS, rate_window)
+        self.limiter = ArrivalLimit(rate_window)
         self.faults: dict[str, Any] = {}
         self.port = port
         self.url = ""
@@ -78,33 +86,26 @@ class FakeMax(FakePlatform):
         self.responses: deque[tuple[str, int, Any]] = deque(maxlen=log_size)
         self.too_many = 0  # how many 429 answers were sent
         self._next_person = FIRST_PERSON_ID
-        self._server: Server | None = None
-        self._thread: threading.Thread | None = None
+        self._serving: Serving | None = None
         self._lock = threading.Lock()
 
     # --- FakePlatform ---
 
     def start(self) -> str:
-        handler = type("BoundHandler", (Handler,), {"fake": self})
-        self._server = Server(("127.0.0.1", self.port), handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05},
-                                        name="fake-max", daemon=True)
-        self._thread.start()
+        self._serving = Serving(Server, Handler, self, self.port)
+        self.url = self._serving.url
         return self.url
 
     def stop(self) -> None:
         self.updates.close()
         self.webhooks.stop()
         self.timeline.stop()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        if self._serving is not None:
+            self._serving.stop()
+            with self.store.lock:
+                self.store.world.updates_given = self.updates.given
             self.store.save()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
+        self._serving = None
 
     def describe(self) -> Mapping[str, str]:
         return {"api_url": self.url, "token": self.token("bot"), "chat_id": str(CHANNEL_ID),
@@ -185,7 +186,7 @@ class FakeMax(FakePlatform):
                         user_id: int | None = None) -> int:
         """A person follows ``max.ru/<bot>?start=code`` and answers the bot; their user id.
 
-        Behaviours: complete, abandon, refuse, photo (see fake.people).
+        Behaviours: complete, abandon, refuse, photo, quiet (see fake.people).
         """
         with self._lock:
             if user_id is None:
@@ -211,10 +212,88 @@ class FakeMax(FakePlatform):
     def write(self, user_id: int, text: str | None = None,
               attachments: list[dict[str, Any]] | None = None) -> None:
         """``user_id`` writes to the bot in their dialog: a message_created update."""
-        person = self.people.get(user_id) or make_person(user_id, None, "complete",
+        person = self.people.get(user_id) or make_person(user_id, None, "quiet",
                                                          self.store.world.seed)
         self.people.setdefault(user_id, person)
+        person.transcript.append(("person", text or "[" + ", ".join(
+            a["type"] for a in attachments or []) + "]"))
         self.updates.add(self.updates.message_created(person.user(), text, attachments))
+
+    # --- photo reports: what people send, and presses in the coordinators' chat ---
+
+    def send_photos(self, user_id: int, photos: list[bytes], text: str | None = None) -> None:
+        """``user_id`` sends one message with ``photos`` attached (``image`` attachments),
+        with ``text`` as its caption."""
+        self.write(user_id, text, [self.media.image(data) for data in photos])
+
+    def send_file(self, user_id: int, data: bytes, filename: str,
+                  text: str | None = None) -> None:
+        """``user_id`` sends ``data`` as a file called ``filename`` (a ``file`` attachment)."""
+        self.write(user_id, text, [self.media.file(data, filename)])
+
+    def send_video(self, user_id: int, text: str | None = None) -> None:
+        """``user_id`` sends a short video (a ``video`` attachment)."""
+        self.write(user_id, text, [self.media.video(b"\x00\x00\x00\x18ftypmp42")])
+
+    def download(self, key: str) -> bytes | None:
+        """The bytes behind an attachment's ``url`` (``/_files/<key>``), or None."""
+        return self.media.read(key)
+
+    def chat_messages(self, chat_id: int) -> list[dict[str, Any]]:
+        """The messages of a group chat or the channel as MAX keeps them, oldest first."""
+        with self.store.lock:
+            found = [m for m in self.store.world.messages.values()
+                     if m["recipient"]["chat_id"] == chat_id]
+        return sorted(found, key=lambda m: m["body"]["seq"])
+
+    def press(self, user_id: int, mid: str, label_starts: str) -> str:
+        """``user_id`` presses the callback button whose text begins with ``label_starts``
+        on the chat message ``mid``: a ``message_callback`` carrying that message
+        (MessageCallbackUpdate); its ``callback_id``."""
+        with self.store.lock:
+            message = self.store.world.messages[mid]
+            view = self.api.message_view(message, False)
+        chosen = next((b for b in callback_buttons(view["body"])
+                       if b["text"].startswith(label_starts)), None)
+        if chosen is None:
+            raise KeyError(f"no callback button {label_starts!r} on message {mid}")
+        person = self.people.get(user_id) or make_person(user_id, None, "quiet",
+                                                         self.store.world.seed)
+        self.people.setdefault(user_id, person)
+        update = self.updates.callback(person.user(), chosen["payload"], view)
+        self.api.pressed[update["callback"]["callback_id"]] = mid
+        self.updates.add(update)
+        return str(update["callback"]["callback_id"])
+
+    def tap(self, user_id: int, label_starts: str) -> str:
+        """``user_id`` presses the button whose text begins with ``label_starts`` on the
+        last message with buttons the bot sent them (in their dialog); its ``callback_id``."""
+        for body in reversed(self.sent_to(user_id)):
+            buttons = callback_buttons(body)
+            if not buttons:
+                continue
+            chosen = next((b for b in buttons if b["text"].startswith(label_starts)), None)
+            if chosen is None:
+                raise KeyError(f"no button {label_starts!r}: {[b['text'] for b in buttons]}")
+            person = self.people[user_id]
+            person.transcript.append(("person", f"[{chosen['text']}]"))
+            update = self.updates.callback(person.user(), chosen["payload"], None)
+            self.updates.add(update)
+            return str(update["callback"]["callback_id"])
+        raise KeyError(f"the bot showed {user_id} no buttons")
+
+    def answer_to(self, callback_id: str) -> dict[str, Any] | None:
+        """The CallbackAnswer POST /answers gave to ``callback_id``, or None (not yet)."""
+        return self.api.answers.get(callback_id)
+
+    def rehearse_report(self, reporter_code: str, coordinator_code: str | None,
+                        photos: Sequence[Path], caption: str, coordinators_chat: str | None,
+                        start_after: float = 60.0, approve_after: float = 180.0) -> bool:
+        from outreach_max.fake.reporters import Rehearsal
+
+        Rehearsal(self, reporter_code, coordinator_code, photos, caption, coordinators_chat,
+                  start_after, approve_after).start()
+        return True
 
     def _push(self, update: dict[str, Any]) -> None:
         if self.webhooks.active:
@@ -258,7 +337,7 @@ class FakeMax(FakePlatform):
             # ASSUMPTION: the code of a refused token ("verify.token"); 401 is the schema's.
             raise MaxError(401, "verify.token", "Invalid access_token")
         with self._lock:
-            allowed = self.limiter.allow(token or "")
+            allowed = self.limiter.allow(token or "", limits.RPS)
         if not allowed or self.fault("too_many"):
             # ASSUMPTION: the 429's code; MAX documents the status and 30 rps only.
             raise MaxError(429, "too.many.requests", "Too many requests")

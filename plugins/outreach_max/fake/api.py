@@ -45,7 +45,11 @@ class Api:
         self.deliver: Callable[[int, dict[str, Any]], object] = lambda user, body: None
         #: Whether the fake knows a person (one who started the bot) by user id.
         self.knows: Callable[[int], bool] = lambda user: False
-        self.callbacks: set[str] = set()
+        self.callbacks: set[str] = set()  # messages with an inline keyboard, by mid
+        #: callback_id -> the mid of the message whose button was pressed, and the answers
+        #: POST /answers gave, by callback_id (a test reads what the presser saw).
+        self.pressed: dict[str, str | None] = {}
+        self.answers: dict[str, dict[str, Any]] = {}
 
     # --- objects ---
 
@@ -233,20 +237,60 @@ class Api:
             return {"messages": [self.message_view(m, True) for m in found[:count]]}
 
     def answer_callback(self, query: dict[str, str], body: Any) -> dict[str, Any]:
-        """POST /answers (answerOnCallback): SimpleQueryResult."""
+        """POST /answers (answerOnCallback): SimpleQueryResult.
+
+        ``message`` changes the message whose button was pressed ("Fill this if you want
+        to modify current message", CallbackAnswer): its text when given, its attachments
+        when given ("In case ``attachments`` field is ``null``, the current message
+        attachments won't be changed. In case of sending an empty list in this field, all
+        attachments will be deleted", PUT /messages, read as the same NewMessageBody).
+        """
         callback = (query.get("callback_id") or "").strip()
         if not callback:
             raise bad("callback_id is required")
         if not isinstance(body, dict) or not (body.get("message") or body.get("notification")):
             raise bad("message or notification is required")
+        edit = body.get("message")
+        if edit is not None:
+            if not isinstance(edit, dict):
+                raise bad("message must be a NewMessageBody")
+            self._edit(self.pressed.get(callback), edit)
+        self.answers[callback] = body
         return {"success": True}
 
+    def _edit(self, mid: str | None, edit: dict[str, Any]) -> None:
+        text = edit.get("text")
+        if text is not None and (not isinstance(text, str) or len(text) > limits.MAX_TEXT):
+            raise bad(f"text: size must be between 0 and {limits.MAX_TEXT}")
+        attachments = edit.get("attachments")
+        made = self._attachments(attachments) if attachments is not None else None
+        with self.store.lock:
+            message = self.store.world.messages.get(mid or "")
+            if message is None:
+                # ASSUMPTION: a press in a dialog (messages the fake does not keep), or on a
+                # message since deleted, has nothing to change; MAX does not say it fails.
+                return
+            body = message["body"]
+            if text is not None:
+                body["text"] = text
+            if made is not None:
+                body["attachments"] = made
+                if not any(a["type"] == "inline_keyboard" for a in made):
+                    self.callbacks.discard(body["mid"])
+            message["_edited"] = int(message.get("_edited") or 0) + 1
+        self.store.save()
 
 def _int(value: str, name: str) -> int:
     try:
         return int(value)
     except ValueError:
         raise bad(f"{name} must be a number") from None
+
+
+def callback_buttons(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The callback buttons of a message's body (NewMessageBody or MessageBody), in order."""
+    return [b for a in body.get("attachments") or [] if a.get("type") == "inline_keyboard"
+            for row in a["payload"]["buttons"] for b in row if b.get("type") == "callback"]
 
 
 def _buttons(rows: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:

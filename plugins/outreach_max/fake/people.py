@@ -10,7 +10,8 @@ They recognise questions by words in Russian or English ("зовут", "имя",
 that rewrites its dialog texts should rehearse with people it scripts itself.
 Behaviours: ``complete``, ``abandon`` (answers the first question, then goes
 quiet), ``refuse`` (says no to consent), ``photo`` (sends a photo when asked
-for a phone, then shares the contact).
+for a phone, then shares the contact), ``quiet`` (reads and never answers by
+itself: a test or a rehearsal's script speaks for them, see fake.reporters).
 
 ``Crowd`` watches the channel: for each new post with a ``max.ru/<bot>?start=``
 link it sends a few seeded people after it on the fake's clock.
@@ -32,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from outreach_max.fake.state import Clock
 
-BEHAVIOURS = ("complete", "abandon", "refuse", "photo")
+BEHAVIOURS = ("complete", "abandon", "refuse", "photo", "quiet")
 NAMES = (
     (("Галина", "Валентина", "Людмила", "Тамара", "Нина"),
      ("Соколова", "Морозова", "Попова", "Новикова", "Волкова")),
@@ -78,7 +79,7 @@ class Person:
         """What this person does after the bot sent them ``body`` (NewMessageBody)."""
         text = body.get("text") or ""
         self.transcript.append(("bot", text))
-        if self.finished or self.answers >= MAX_ANSWERS:
+        if self.finished or self.answers >= MAX_ANSWERS or self.behaviour == "quiet":
             return None
         if self.behaviour == "abandon" and self.answers >= 1:
             self.finished = True

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections import deque
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
@@ -24,25 +23,6 @@ class MaxError(Exception):
         self.status = status
         self.code = code
         self.body = {"code": code, "message": message}
-
-
-class RateLimiter:
-    """At most ``rate`` requests per token in any ``window`` seconds of arrivals."""
-
-    def __init__(self, rate: int, window: float) -> None:
-        self.rate = rate
-        self.window = window
-        self._seen: dict[str, deque[float]] = {}
-
-    def allow(self, token: str) -> bool:
-        now = time.monotonic()
-        seen = self._seen.setdefault(token, deque())
-        while seen and seen[0] <= now - self.window:
-            seen.popleft()
-        if len(seen) >= self.rate:
-            return False
-        seen.append(now)
-        return True
 
 
 class Server(FakeServer):
@@ -61,6 +41,8 @@ class Platform(Protocol):
 
     def fault(self, name: str) -> Any: ...
 
+    def download(self, key: str) -> bytes | None: ...
+
 
 class Handler(FakeHandler):
     fake: Platform  # set on a subclass per server
@@ -69,8 +51,7 @@ class Handler(FakeHandler):
         self._route("GET", b"")
 
     def do_POST(self) -> None:  # noqa: N802
-        length = int(self.headers.get("Content-Length") or 0)
-        self._route("POST", self.rfile.read(length) if length else b"")
+        self._route("POST", self.read_body())
 
     def do_DELETE(self) -> None:  # noqa: N802
         self._route("DELETE", b"")
@@ -85,6 +66,11 @@ class Handler(FakeHandler):
         if self.fake.fault("outage"):
             return self.send_bytes(503, b"<html><body>503 Service Unavailable</body></html>",
                               "text/html")
+        if url.path.startswith("/_files/") and verb == "GET":
+            data = self.fake.download(url.path[len("/_files/"):])
+            if data is None:
+                return self.send_json({"code": "not.found", "message": "file not found"}, 404)
+            return self.send_bytes(200, data, "application/octet-stream")
         if url.path.startswith("/_upload/"):
             status, answer = self.fake.upload(url.path[len("/_upload/"):], multipart_files(
                 self.headers.get("Content-Type", ""), raw))

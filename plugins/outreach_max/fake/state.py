@@ -64,6 +64,7 @@ class World:
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)  # mid -> message
     uploads: dict[str, dict[str, Any]] = field(default_factory=dict)  # photo token -> upload
     revoked: list[str] = field(default_factory=list)  # token names
+    updates_given: int = 0  # updates numbered so far (GET /updates' markers go on from here)
     next_id: int = 1
 
     def new_id(self) -> int:

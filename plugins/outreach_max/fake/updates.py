@@ -5,7 +5,9 @@ points to the next upcoming update. All previous updates are considered as
 *committed* after passing ``marker`` parameter. If ``marker`` parameter is
 **not passed**, your bot will get all updates happened after the last
 commitment" (schema, GET /updates). The fake keeps every update of its run,
-so a marker older than the last commitment reads from there again.
+so a marker older than the last commitment reads from there again. Numbers
+go on across runs of a sandbox that keeps its data (``first``): a bot's saved
+marker stays valid after a restart, as MAX's do.
 """
 
 from __future__ import annotations
@@ -26,13 +28,15 @@ if TYPE_CHECKING:
 class Updates:
     """The bot's update log and the long poll over it."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, first: int = 0) -> None:
         self.clock = clock
-        self.log: list[dict[str, Any]] = []  # update number n is log[n - 1]
-        self.committed = 0  # updates up to this number were committed
+        self.before = first  # updates numbered by earlier runs of this sandbox
+        self.log: list[dict[str, Any]] = []  # update number n is log[n - 1 - before]
+        self.committed = first  # updates up to this number were committed
         self.sent: list[tuple[int, dict[str, Any]]] = []  # (user id, body) the bot sent
         self.cond = threading.Condition()
-        self._mids = itertools.count(1)
+        # Each message_created is an update: past ``first`` no earlier run gave its mid.
+        self._mids = itertools.count(first + 1)
         self._closed = False
         #: Set while the bot has a webhook subscription: updates go there, not to polls.
         self.push: Callable[[dict[str, Any]], object] | None = None
@@ -48,6 +52,15 @@ class Updates:
     def record_sent(self, user_id: int, body: dict[str, Any]) -> None:
         with self.cond:
             self.sent.append((user_id, body))
+
+    @property
+    def given(self) -> int:
+        """How many updates there have been, in this run and the earlier ones."""
+        return self.before + len(self.log)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def close(self) -> None:
         with self.cond:
@@ -67,11 +80,11 @@ class Updates:
             raise bad("limit must be 1..1000 and timeout 0..90")
         types = set(filter(None, (query.get("types") or "").split(",")))
         with self.cond:
-            start = self.committed if marker is None else max(marker - 1, 0)
+            start = self.committed if marker is None else max(marker - 1, self.before)
             self.committed = max(self.committed, start)
-            self.cond.wait_for(lambda: self._closed or len(self.log) > start,
+            self.cond.wait_for(lambda: self._closed or self.given > start,
                                timeout / max(self.clock.speed, 1.0) if timeout else 0)
-            chosen = self.log[start:start + limit]
+            chosen = self.log[start - self.before:start - self.before + limit]
             after = start + len(chosen)
         found = [u for u in chosen if not types or u["update_type"] in types]
         return {"updates": found, "marker": after + 1}
@@ -90,17 +103,26 @@ class Updates:
                             "recipient": {"chat_id": user["user_id"] + 10**12,
                                           "chat_type": "dialog", "user_id": None}}}
 
+    def callback(self, user: dict[str, Any], payload: str,
+                 message: dict[str, Any] | None) -> dict[str, Any]:
+        """A button pressed (MessageCallbackUpdate): ``message`` is the message it is on
+        ("Original message containing inline keyboard. Can be ``null``")."""
+        update: dict[str, Any] = {
+            "update_type": "message_callback", "timestamp": self.clock.ms(),
+            "user_locale": "ru", "callback": {"timestamp": self.clock.ms(),
+                                              "callback_id": secrets.token_hex(12),
+                                              "payload": payload, "user": user}}
+        if message is not None:
+            update["message"] = message
+        return update
+
     def person_acts(self, person: Person, action: Action) -> dict[str, Any]:
         """The update for what ``person`` did: typed, pressed, shared a contact, a photo."""
         assert action is not None
         kind, value = action
         user = person.user()
         if kind == "press":
-            return {"update_type": "message_callback", "timestamp": self.clock.ms(),
-                    "user_locale": "ru",
-                    "callback": {"timestamp": self.clock.ms(),
-                                 "callback_id": secrets.token_hex(12),
-                                 "payload": value or "", "user": user}}
+            return self.callback(user, value or "", None)
         if kind == "contact":
             # request_contact: "client sends new message with attachment of current user
             # contact" (schema, RequestContactButton; ContactAttachmentPayload).

@@ -23,14 +23,14 @@ import secrets
 import threading
 from collections import deque
 from collections.abc import Mapping
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from outreach.channels import FakePlatform, write_private
+from outreach.fakes import ArrivalLimit, Serving
 from outreach_ok import limits, signing
 from outreach_ok.fake.methods import Methods, OKError
-from outreach_ok.fake.server import Handler, RateLimiter, Server, probe
+from outreach_ok.fake.server import Handler, Server, probe
 from outreach_ok.fake.state import APPLICATION_ID, Clock, Store
 
 DEFAULT_GROUP_ID = "70000001234567"
@@ -46,36 +46,27 @@ class FakeOK(FakePlatform):
         self.clock = Clock(speed)
         self.store = Store(seed, group_id, data_dir, self.clock)
         self.methods = Methods(self.store, lambda: self.url)
-        self.limiter = RateLimiter(limits.RPS, rate_window)
+        self.limiter = ArrivalLimit(rate_window)
         self.port = port
         self.url = ""
         #: (method, body) of every answer sent, newest last, for checking shapes.
         self.responses: deque[tuple[str, Any]] = deque(maxlen=log_size)
         self.flood_answers = 0  # how many FLOOD_BLOCKED answers were sent
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._serving: Serving | None = None
         self._lock = threading.Lock()
 
     # --- FakePlatform ---
 
     def start(self) -> str:
-        handler = type("BoundHandler", (Handler,), {"fake": self})
-        self._server = Server(("127.0.0.1", self.port), handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05},
-                                        name="fake-ok", daemon=True)
-        self._thread.start()
+        self._serving = Serving(Server, Handler, self, self.port)
+        self.url = self._serving.url
         return self.url
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        if self._serving is not None:
+            self._serving.stop()
             self.store.save()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
+        self._serving = None
 
     def describe(self) -> Mapping[str, str]:
         world = self.store.world
@@ -174,7 +165,7 @@ class FakeOK(FakePlatform):
         if token.name in world.expired:
             raise OKError(102, "Session expired")
         with self._lock:
-            allowed = self.limiter.allow(value)
+            allowed = self.limiter.allow(value, limits.RPS)
         if not allowed or self.methods.take("flood"):
             raise OKError(8, "Flood blocked")
         if self.methods.take("limit"):

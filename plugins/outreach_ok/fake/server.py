@@ -8,31 +8,11 @@ from __future__ import annotations
 import io
 import json
 import time
-from collections import deque
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from outreach.fakes import FakeHandler, FakeServer, multipart_files
 from outreach_ok import limits
-
-
-class RateLimiter:
-    """At most ``rate`` requests per token in any ``window`` seconds of arrivals."""
-
-    def __init__(self, rate: int, window: float) -> None:
-        self.rate = rate
-        self.window = window
-        self._seen: dict[str, deque[float]] = {}
-
-    def allow(self, key: str) -> bool:
-        now = time.monotonic()
-        seen = self._seen.setdefault(key, deque())
-        while seen and seen[0] <= now - self.window:
-            seen.popleft()
-        if len(seen) >= self.rate:
-            return False
-        seen.append(now)
-        return True
 
 
 class Server(FakeServer):
@@ -55,16 +35,12 @@ class Platform(Protocol):
 
 class Handler(FakeHandler):
     fake: Platform  # set on a subclass per server
-    # Headers and body go out as two writes on a kept-alive connection: without this,
-    # Nagle's algorithm holds the body until the client's delayed ACK (40 ms a request).
-    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self._route(b"")
 
     def do_POST(self) -> None:  # noqa: N802
-        length = int(self.headers.get("Content-Length") or 0)
-        self._route(self.rfile.read(length) if length else b"")
+        self._route(self.read_body())
 
     def _route(self, body: bytes) -> None:
         url = urlsplit(self.path)

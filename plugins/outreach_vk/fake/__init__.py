@@ -27,18 +27,18 @@ import secrets
 import threading
 from collections import deque
 from collections.abc import Mapping, Sequence
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from outreach.channels import FakePlatform, write_private
+from outreach.fakes import ArrivalLimit, Serving
 from outreach_vk import limits
 from outreach_vk.fake import execute
 from outreach_vk.fake.bot import COORDINATORS_PEER, Inbox, Messenger, Sent
 from outreach_vk.fake.media import Media
 from outreach_vk.fake.methods import BOT_METHODS, Methods, VKError, check_call, check_version
 from outreach_vk.fake.people import Crowd, People, Person
-from outreach_vk.fake.server import RATE, Handler, RateLimiter, Server, error_body, probe
+from outreach_vk.fake.server import RATE, Handler, Server, error_body, probe
 from outreach_vk.fake.state import Clock, Store
 
 DEFAULT_GROUP_ID = 229_000_001
@@ -63,38 +63,29 @@ class FakeVK(FakePlatform):
         self.people = People(self.messenger, self.clock, seed, self.store.world)
         if crowd:
             self.methods.on_post = Crowd(self.people, self.store.world.group_id, seed).on_post
-        self.limiter = RateLimiter(rate_window)
+        self.limiter = ArrivalLimit(rate_window)
         self.port = port
         self.url = ""
         #: (method, body) of every answer sent, newest last, for checking shapes.
         self.responses: deque[tuple[str, Any]] = deque(maxlen=log_size)
         self.too_many = 0  # how many error-6 answers were sent
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._serving: Serving | None = None
         self._lock = threading.Lock()
 
     # --- FakePlatform ---
 
     def start(self) -> str:
-        handler = type("BoundHandler", (Handler,), {"fake": self})
-        self._server = Server(("127.0.0.1", self.port), handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05},
-                                        name="fake-vk", daemon=True)
-        self._thread.start()
+        self._serving = Serving(Server, Handler, self, self.port)
+        self.url = self._serving.url
         return self.url
 
     def stop(self) -> None:
         self.inbox.close()
         self.people.stop()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        if self._serving is not None:
+            self._serving.stop()
             self.store.save()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
+        self._serving = None
 
     def describe(self) -> Mapping[str, str]:
         world = self.store.world

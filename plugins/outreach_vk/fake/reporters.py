@@ -16,11 +16,11 @@ Outreach directly.
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from outreach.fakes import ReportRehearsal
 
 if TYPE_CHECKING:
     from outreach_vk.fake import FakeVK
@@ -30,59 +30,36 @@ REPORTER_ID, COORDINATOR_ID = 3_900_001, 3_900_002
 APPROVE = "c:approve:"  # the desk's value of an Approve button (outreach.fieldreports)
 
 
-class Rehearsal:
-    """The reporter's and the coordinator's scripts, on one thread of their own."""
+class Rehearsal(ReportRehearsal):
+    """The reporter's and the coordinator's scripts on VK (``ReportRehearsal``)."""
 
     def __init__(self, fake: FakeVK, reporter_code: str, coordinator_code: str | None,
                  photos: Sequence[Path], caption: str, coordinators_chat: str | None,
-                 start_after: float, approve_after: float, think: float = 3.0) -> None:
+                 start_after: float, approve_after: float) -> None:
+        super().__init__(fake.clock.now, reporter_code, coordinator_code, photos, caption,
+                         coordinators_chat, start_after, approve_after)
         self.fake = fake
-        self.reporter_code = reporter_code
-        self.coordinator_code = coordinator_code
-        self.photos = list(photos)
-        self.caption = caption
-        try:
-            self.chat: int | None = int(str(coordinators_chat).strip())
-        except ValueError:
-            self.chat = None
-        self.start_after = start_after  # fake seconds
-        self.approve_after = approve_after
-        self.think = think
         self.tapped: set[int] = set()  # messages whose button was tapped
-        self.done = False
-        self._started = fake.clock.now()
         self._card_seen: dict[int, float] = {}
-        self._thread = threading.Thread(target=self._run, name="fake-vk-rehearsal",
-                                        daemon=True)
 
-    def start(self) -> None:
-        self._thread.start()
+    def closing(self) -> bool:
+        return self.fake.inbox.closing
 
-    def _run(self) -> None:
-        fake = self.fake
-        stage = "waiting"
-        while not self.done and not fake.inbox.closing:
-            time.sleep(0.2)
-            now = fake.clock.now()
-            if stage == "waiting" and now - self._started >= self.start_after:
-                if self.coordinator_code:
-                    fake.write(COORDINATOR_ID, "Начать", ref=self.coordinator_code)
-                fake.write(REPORTER_ID, "Начать", ref=self.reporter_code)
-                stage = "greeted"
-            elif stage == "greeted" and fake.sent_to(REPORTER_ID):
-                fake.send_photos(REPORTER_ID, [p.read_bytes() for p in self.photos],
-                                 self.caption)
-                stage = "telling"
-            elif stage == "telling":
-                said = fake.sent_to(REPORTER_ID)
-                self._tap_first(said[-1], now)
-                if len(self.tapped) >= 6 and not said[-1].keyboard:  # thanked, no buttons
-                    stage = "told"
-            if stage in ("telling", "told"):
-                if not (self.chat and self.coordinator_code):
-                    self.done = stage == "told"
-                elif self._approve(now):
-                    self.done = True
+    def open_links(self) -> None:
+        if self.coordinator_code:
+            self.fake.write(COORDINATOR_ID, "Начать", ref=self.coordinator_code)
+        self.fake.write(REPORTER_ID, "Начать", ref=self.reporter_code)
+
+    def greeted(self) -> bool:
+        return bool(self.fake.sent_to(REPORTER_ID))
+
+    def send_report(self) -> None:
+        self.fake.send_photos(REPORTER_ID, [p.read_bytes() for p in self.photos], self.caption)
+
+    def answer(self, now: float) -> bool:
+        said = self.fake.sent_to(REPORTER_ID)
+        self._tap_first(said[-1], now)
+        return len(self.tapped) >= 6 and not said[-1].keyboard  # thanked, no buttons
 
     def _tap_first(self, last: Sent, now: float) -> None:
         buttons = [b["action"] for row in (last.keyboard or {}).get("buttons", [])
@@ -92,7 +69,7 @@ class Rehearsal:
         self.tapped.add(last.id)
         self.fake.write(REPORTER_ID, buttons[0]["label"], payload=buttons[0].get("payload"))
 
-    def _approve(self, now: float) -> bool:
+    def approve(self, now: float) -> bool:
         assert self.chat is not None
         for message in self.fake.sent_to(self.chat):
             for row in (message.keyboard or {}).get("buttons", []):

@@ -9,7 +9,6 @@ import hashlib
 import io
 import json
 import time
-from collections import deque
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
@@ -22,24 +21,6 @@ if TYPE_CHECKING:
     from outreach_vk.fake.methods import Methods, VKError
 
 RATE = {"user": limits.USER_RPS, "group": limits.COMMUNITY_RPS, "service": limits.SERVICE_RPS}
-
-
-class RateLimiter:
-    """VK's per-token limit: at most RATE requests in any ``window`` seconds of arrivals."""
-
-    def __init__(self, window: float) -> None:
-        self.window = window
-        self._seen: dict[str, deque[float]] = {}
-
-    def allow(self, token: str, rate: int) -> bool:
-        now = time.monotonic()
-        seen = self._seen.setdefault(token, deque())
-        while seen and seen[0] <= now - self.window:
-            seen.popleft()
-        if len(seen) >= rate:
-            return False
-        seen.append(now)
-        return True
 
 
 class Server(FakeServer):
@@ -63,16 +44,12 @@ class Platform(Protocol):
 
 class Handler(FakeHandler):
     fake: Platform  # set on a subclass per server
-    # Headers and body go out as two writes on a kept-alive connection: without this,
-    # Nagle's algorithm holds the body until the client's delayed ACK (40 ms a request).
-    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self._route(b"")
 
     def do_POST(self) -> None:  # noqa: N802
-        length = int(self.headers.get("Content-Length") or 0)
-        self._route(self.rfile.read(length) if length else b"")
+        self._route(self.read_body())
 
     def _route(self, body: bytes) -> None:
         url = urlsplit(self.path)
