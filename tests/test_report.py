@@ -372,3 +372,15 @@ def test_a_long_centre_name_never_runs_under_the_page_number(runner: CliRunner,
     for x, y, text in bottom:
         if text is not number[2] and abs(y - number[1]) < 1:
             assert x + stringWidth(text, FONT, 7.5) < number[0], text
+
+
+def test_no_word_of_a_pdf_table_is_cut_in_two(runner: CliRunner, project: Path) -> None:
+    """Narrow columns broke «Муниципалитет» into «Муницип алитет» and a channel's name
+    «vk-sandbox» into «vk-sandbo x»; each column is now at least as wide as its longest
+    word."""
+    result = runner.invoke(cli, ["report", "--period", "2026-Q4", "--format", "pdf",
+                                 "--out", "q4.pdf"], env={"OUTREACH_LANG": "ru"})
+    assert result.exit_code == 0, result.output
+    text = pdf_text(project / "q4.pdf")
+    for word in ("Муниципалитет", "Мероприятия", "Подписчиков", "Благополучатели"):
+        assert word in text, word
