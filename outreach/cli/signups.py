@@ -49,6 +49,8 @@ STEPS = {"consent": _l("consent"), "name": _l("name"), "phone": _l("phone"),
          "municipality": _l("where they live"), "municipality_other": _l("where they live"),
          "interests": _l("what they would help with"),
          "interests_other": _l("what they would help with")}
+# A card's line names where a table's header («НОМЕР», also the metavar) would shout.
+CARD_HEADERS = {"id": _l("Number")}
 # Where the person lives, as they gave it (stats --by municipality is where the story was).
 LIST_HEADERS = {**HEADERS, "municipality": _l("Lives in")}
 
@@ -268,7 +270,8 @@ def show(app: App, signup_id: int) -> None:
         shown["came from"] = item.origin.describe()
     if same:
         shown["same phone as"] = ", ".join(str(signup_id) for signup_id in same)
-    for line in aligned([(_header(key), value) for key, value in shown.items()
+    for line in aligned([(str(CARD_HEADERS.get(key) or _header(key)), value)
+                         for key, value in shown.items()
                          if value is not None]):
         click.echo(line)
 
