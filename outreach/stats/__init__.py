@@ -127,9 +127,9 @@ def compute_stats(store: Readable, *, zone: zoneinfo.ZoneInfo, since: dt.datetim
             grains = found["rows"]
             by_story = grains if by == "story" else found["stories"]
         # Ranked on the sums, made into Figures for the top ones only (of thousands).
-        story_sums = _summed(g for g in by_story if g.key[0] is not None)
-        top = heapq.nlargest(TOP_STORIES, story_sums.items(),
-                             key=lambda item: (Figures.rank_of(item[1]), -item[0][0]))
+        top = [] if rows_only else heapq.nlargest(
+            TOP_STORIES, _summed(g for g in by_story if g.key[0] is not None).items(),
+            key=lambda item: (Figures.rank_of(item[1]), -item[0][0]))
         shown = {g.key[0] for g in grains if g.key[0] is not None} if by == "story" else set()
         report.stories = queries.story_infos(reader, shown | {k[0] for k, _ in top})
     groups = _roll_up(grains)
