@@ -14,8 +14,9 @@ views): a sum counts only the publications that reported the figure, and
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -57,11 +58,11 @@ class StatsReport:
     audience: list[AudienceChange]
     warnings: list[SlotWarning]
     unattributed_signups: int
-    stories: dict[int, StoryInfo]
+    stories: dict[int, StoryInfo]  # the rows' (by story) and the top stories'
     funnel: list[FunnelRow] = field(default_factory=list)
 
 
-def _roll_up(grains: Iterable[Grain]) -> dict[tuple[Any, ...], Figures]:
+def _summed(grains: Iterable[Grain]) -> dict[tuple[Any, ...], list[int]]:
     """Put together the publications' and the sign-ups' sums of each key."""
     sums: dict[tuple[Any, ...], list[int]] = {}
     for grain in grains:
@@ -71,7 +72,11 @@ def _roll_up(grains: Iterable[Grain]) -> dict[tuple[Any, ...], Figures]:
             sums[k] = list(grain.vector)
         else:
             sums[k] = [a + b for a, b in zip(total, grain.vector, strict=True)]
-    return {k: Figures.from_vector(v) for k, v in sums.items()}
+    return sums
+
+
+def _roll_up(grains: Iterable[Grain]) -> dict[tuple[Any, ...], Figures]:
+    return {k: Figures.from_vector(v) for k, v in _summed(grains).items()}
 
 
 def _sort_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -105,46 +110,62 @@ def compute_stats(store: Readable, *, zone: zoneinfo.ZoneInfo, since: dt.datetim
         if rows_only:
             grains = queries.grains(reader, scope, by, slugs)
             by_story = grains if by == "story" else []
-        elif store.concurrent_reads:
-            # The sections under the rows are read on a second connection meanwhile: on
-            # two cores the person waits for the longer of the two reads, not for both.
-            with ThreadPoolExecutor(max_workers=1) as beside:
-                sections = beside.submit(_read_sections, store, report, scope, slugs, by)
-                grains = queries.grains(reader, scope, by, slugs)
-                by_story = sections.result() if by != "story" else grains
         else:
-            grains = queries.grains(reader, scope, by, slugs)
-            with_story = _sections(reader, report, scope, slugs, by)
-            by_story = with_story if by != "story" else grains
-        report.stories = queries.story_infos(
-            reader, {g.key[0] for g in by_story if g.key[0] is not None})
+            # Three reads: the rows, the stories' figures (for the top stories), and the
+            # sections under the table.
+            found: dict[str, list[Grain]] = {}
+
+            def rows(on: Reader) -> None:
+                found["rows"] = queries.grains(on, scope, by, slugs)
+
+            def stories(on: Reader) -> None:
+                found["stories"] = (queries.grains(on, scope, "story", slugs)
+                                    if by != "story" else [])
+
+            _read_at_once(store, reader, [rows, stories,
+                                          lambda on: _add_sections(report, on, scope)])
+            grains = found["rows"]
+            by_story = grains if by == "story" else found["stories"]
+        # Ranked on the sums, made into Figures for the top ones only (of thousands).
+        top = [] if rows_only else heapq.nlargest(
+            TOP_STORIES, _summed(g for g in by_story if g.key[0] is not None).items(),
+            key=lambda item: (Figures.rank_of(item[1]), -item[0][0]))
+        shown = {g.key[0] for g in grains if g.key[0] is not None} if by == "story" else set()
+        report.stories = queries.story_infos(reader, shown | {k[0] for k, _ in top})
     groups = _roll_up(grains)
     report.rows = [StatsRow(k, groups[k]) for k in sorted(groups, key=_sort_key)]
     for row in report.rows:
         report.total.merge(row.figures)
-    story_sums = _roll_up(g for g in by_story if g.key[0] is not None)
-    ranked = sorted(story_sums.items(), key=lambda item: (item[1].rank(), -item[0][0]),
-                    reverse=True)
-    report.top_stories = [(report.stories[k[0]], f) for k, f in ranked[:TOP_STORIES]
+    report.top_stories = [(report.stories[k[0]], Figures.from_vector(v)) for k, v in top
                           if k[0] in report.stories]
     return report
 
 
-def _read_sections(store: Readable, report: StatsReport, scope: Scope,
-                   slugs: dict[int, str], by: str) -> list[Grain]:
-    with store.reader() as reader:
-        return _sections(reader, report, scope, slugs, by)
+def _read_at_once(store: Readable, reader: Reader, reads: list[Callable[[Reader], None]]) -> None:
+    """Run ``reads``: the first on ``reader``, the others meanwhile, each on a connection of
+    its own, when the store allows (on two cores the person then waits for about half the
+    reading, not all of it); else one after the other on ``reader``."""
+    if not store.concurrent_reads:
+        for read in reads:
+            read(reader)
+        return
+
+    def beside(read: Callable[[Reader], None]) -> None:
+        with store.reader() as own:
+            read(own)
+
+    with ThreadPoolExecutor(max_workers=len(reads) - 1) as pool:
+        waiting = [pool.submit(beside, read) for read in reads[1:]]
+        reads[0](reader)
+        for done in waiting:
+            done.result()
 
 
-def _sections(reader: Reader, report: StatsReport, scope: Scope, slugs: dict[int, str],
-              by: str) -> list[Grain]:
-    """Read what the table shows under the rows into ``report`` — audience, empty slots,
-    unattributed sign-ups, funnel — and return the stories' grains for the top stories
-    (none when the rows are the stories: ``by`` "story")."""
+def _add_sections(report: StatsReport, reader: Reader, scope: Scope) -> None:
+    """What the table shows under the rows: audience, empty slots, unattributed, funnel."""
     from outreach.stats import queries
     from outreach.stats.funnel import compute_funnel
 
-    by_story = queries.grains(reader, scope, "story", slugs) if by != "story" else []
     since, until = scope.since, scope.until
     if scope.channel is not None:
         audience_channels: Iterable[str] | None = [scope.channel]
@@ -157,7 +178,6 @@ def _sections(reader: Reader, report: StatsReport, scope: Scope, slugs: dict[int
     if scope.campaign_id is None and scope.channel is None:
         report.unattributed_signups = queries.unattributed(reader, since, until)
     report.funnel = compute_funnel(reader, since, until, scope.campaign_id, scope.channel)
-    return by_story
 
 
 @dataclass(frozen=True)
