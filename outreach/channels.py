@@ -580,9 +580,12 @@ def client_hung_up(platform: str) -> bool:
         return False
     from outreach.i18n import _
 
+    # Seen at every Ctrl-C of `make run`: the reader is told it is harmless (the
+    # platforms resend what was not confirmed); the exception's name is for scripts.
     logging.getLogger("outreach.sandbox").info(
-        _("{platform} sandbox: a client hung up before its answer was sent ({error})").format(
-            platform=platform, error=type(error).__name__))
+        _("{platform} sandbox: a client hung up before its answer was sent (usual when the "
+          "service stops; nothing is lost)").format(platform=platform),
+        extra={"error": type(error).__name__})
     return True
 
 

@@ -200,7 +200,9 @@ def echo_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: st
               empty: str | None = None, headers: Mapping[str, Any] | None = None) -> None:
     """Print ``rows`` (dicts keyed by ``columns``) as a table, CSV or JSON, like the core's
     list commands; ``empty`` is said instead of an empty table. Keys are stable identifiers
-    (JSON keys, CSV columns); ``headers`` gives a table's translated headers."""
+    (JSON keys, CSV columns); ``headers`` gives a table's translated headers, over the
+    core's for the columns the commands share (campaign, kind, signups...)."""
+    from outreach.cli.output import HEADERS
     from outreach.cli.output import echo_rows as echo
 
-    echo([dict(row) for row in rows], columns, fmt, empty, headers)
+    echo([dict(row) for row in rows], columns, fmt, empty, {**HEADERS, **(headers or {})})

@@ -18,7 +18,7 @@ from outreach.cli import COMMANDS, cli
 ALLOWED = {
     "outreach", "Outreach", "VK", "Telegram", "PostgreSQL", "SQLite", "Excel", "Word",
     "CSV", "JSON", "PNG", "TOML", "ISO", "URL", "README", "SIGINT", "SIGTERM", "SIGHUP",
-    "PDF", "Ctrl", "C", "N", "x", "MIA", "null", "root",
+    "PDF", "Ctrl", "C", "N", "x", "MIA", "null", "root", "MAX",  # the messenger
     *COMMANDS, *cli.list_commands(click.Context(cli)),  # plugins' commands too
 }
 CYRILLIC = re.compile("[а-яА-ЯёЁ]")

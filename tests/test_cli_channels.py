@@ -172,3 +172,23 @@ def test_check_survives_a_plugin_whose_check_crashes(
     result = runner.invoke(cli, ["channels", "check"])
     assert result.exit_code == 1, result.output
     assert "PROBLEM: check failed: KeyError: 'status'" in result.stdout
+
+
+def test_check_of_the_demo_says_the_sandbox_hands_out_the_tokens(
+        runner: CliRunner, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A newcomer checks the demo's channels in a second window: the tokens are missing
+    there, and the check says where they come from instead of only failing."""
+    points = [metadata.EntryPoint(name, value, GROUP) for name, value in {
+        "local-media": "outreach_local_media:LocalMediaChannel",
+        "vk": "outreach_vk:VKChannel", "telegram": "outreach_telegram:TelegramChannel",
+        "max": "outreach_max:MaxChannel", "ok": "outreach_ok:OKChannel",
+    }.items()]  # the plugins the example config names, as pyproject.toml registers them
+    monkeypatch.setattr(registry_module.metadata, "entry_points",
+                        lambda group: points if group == GROUP else [])
+    assert runner.invoke(cli, ["init"]).exit_code == 0
+    tokens = ("VK_USER_TOKEN", "VK_COMMUNITY_TOKEN", "TELEGRAM_BOT_TOKEN", "MAX_BOT_TOKEN",
+              "OK_ACCESS_TOKEN", "OK_SECRET_KEY", "OK_APPLICATION_KEY")
+    result = runner.invoke(cli, ["channels", "check"], env=dict.fromkeys(tokens))
+    assert result.exit_code == 1, result.output
+    assert ("vk-sandbox, telegram-sandbox, max-sandbox, ok-sandbox: rehearsing in the sandbox "
+            "(api_url on this computer), so their tokens come from the sandbox") in result.output

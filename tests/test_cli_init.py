@@ -43,3 +43,22 @@ def test_a_centres_own_meetings_are_never_replaced(runner: CliRunner, workdir: P
     assert again.exit_code == 0, again.output
     assert "Sample meetings" not in again.output
     assert events.read_text(encoding="utf-8") == own
+
+
+def test_a_new_folder_speaks_the_language_of_the_config_it_gets(runner: CliRunner,
+                                                                workdir: Path) -> None:
+    # `make run` on a machine whose locale is not Russian: before config.toml exists the
+    # system's English is chosen, but the copied config says language = "ru".
+    result = runner.invoke(cli, ["init", "--samples"],
+                           env={"OUTREACH_LANG": None, "LC_ALL": None, "LC_MESSAGES": None,
+                                "LANG": "C.UTF-8"})
+    assert result.exit_code == 0, result.output
+    assert "Created" not in result.output and "Approved" not in result.output
+    assert "Создан" in result.output or "создан" in result.output, result.output
+    assert (workdir / "config.toml").is_file()
+
+
+def test_an_explicit_language_is_kept_by_init(runner: CliRunner, workdir: Path) -> None:
+    result = runner.invoke(cli, ["init"], env={"OUTREACH_LANG": "en"})
+    assert result.exit_code == 0, result.output
+    assert "Created config.toml from config.example.toml" in result.output

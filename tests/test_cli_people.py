@@ -78,6 +78,13 @@ def test_invite_list_show_revoke_and_log(runner: CliRunner, project: Path,
     assert log[1]["detail"] == {"reason": "used"}
     csv_out = run(runner, project, "people", "log", "--format", "csv").output
     assert csv_out.splitlines()[0] == "at,actor,action,person,story,detail"
+    # The table reads in words: who acted and the details, no "person:1" or "role=...".
+    table = runner.invoke(cli, ["--config", str(project), "people", "log"],
+                          env={"OUTREACH_LANG": "ru"}).output
+    invited = next(line for line in table.splitlines() if "приглашение создано" in line)
+    assert "роль: автор отчётов; действует до: " in invited, table
+    assert "expires_at" not in table and "role=" not in table
+    assert "команда (" in invited  # the system account that typed `outreach people invite`
 
 
 def test_an_expired_invitation_enrols_nobody(store_url: str) -> None:

@@ -77,7 +77,8 @@ def test_placements_lists_every_campaign_place_and_outlet(project: Path) -> None
     result = run("placements")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == ["CAMPAIGN", "PLACEMENT", "KIND", "SHORT_CODE", "SIGNUPS", "LINK"]
+    assert lines[0].split() == ["CAMPAIGN", "PLACEMENT", "KIND", "SHORT", "CODE", "SIGN-UPS",
+                                "LINK"]
     assert any("Миасский рабочий" in line and "outlet" in line and "MAC-" in line
                for line in lines)
     assert any("Центр социальной защиты, Златоуст" in line and "ATC-1" in line for line in lines)
@@ -171,3 +172,17 @@ def test_stand_shows_the_municipality_s_approved_reports_and_events(project: Pat
     broken = run("render", str(valentina), "--format", "stand")
     assert broken.exit_code == 1
     assert "events.toml, event 1: title is missing" in broken.stderr
+
+
+def test_placements_speak_russian_and_json_keeps_the_identifiers(runner: CliRunner,
+                                                                 project: Path) -> None:
+    result = runner.invoke(cli, ["posters", "placements"], env={"OUTREACH_LANG": "ru"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["КАМПАНИЯ", "МЕСТО", "ВИД", "КОРОТКИЙ", "КОД", "ЗАПИСИ",
+                                "ССЫЛКА"]
+    assert any("Миасский рабочий" in line and "издание" in line for line in lines)
+    assert any(PENSION in line and "место" in line for line in lines)
+    listed = json.loads(runner.invoke(cli, ["posters", "placements", "--format", "json"],
+                                      env={"OUTREACH_LANG": "ru"}).output)
+    assert {place["kind"] for place in listed} == {"placement", "outlet"}

@@ -68,6 +68,15 @@ def test_add_list_show_export_forget(runner: CliRunner, project: Path, tmp_path:
 
     shown = run(runner, project, "signups", "show", "1")
     assert "+7 912 345-67-89" in shown.output and "MIA-7" in shown.output
+    # A coordinator's card says how the sign-up was taken apart from where it came from:
+    # both used to read «Откуда», one of them "offline".
+    card = runner.invoke(cli, ["--config", str(project), "signups", "show",
+                               "1"], env={"OUTREACH_LANG": "ru"})
+    lines = card.output.splitlines()
+    assert lines[0].split() == ["Номер:", "1"]
+    assert "Как записан: координатором (по телефону или лично)" in [
+        " ".join(line.split()) for line in lines]
+    assert sum(line.startswith("Откуда:") for line in lines) == 1, card.output
 
     out = tmp_path / "export.csv"
     no_flag = run(runner, project, "signups", "export", str(out))
@@ -204,12 +213,17 @@ def test_unfinished_sign_ups_are_listed_without_what_was_said(runner: CliRunner,
     for fmt in ("table", "json", "csv"):
         listed = run(runner, project, "signups", "list", "--unfinished", "--format", fmt)
         assert listed.exit_code == 0, listed.output
-        assert "interests" in listed.output
+        # The step the dialog stopped at: in words in a table, its identifier for scripts.
+        step = "what they would help with" if fmt == "table" else "interests"
+        assert step in listed.output
         assert "erased after" in listed.output.lower().replace("_", " ")
         assert "Иван" not in listed.output and "345" not in listed.output
         assert "Миасс" not in listed.output
     listed = run(runner, project, "signups", "list").output
     assert "started" in listed and "Иван" not in listed and "***" not in listed
+    russian = runner.invoke(cli, ["--config", str(project), "signups", "list", "--unfinished"],
+                            env={"OUTREACH_LANG": "ru"}).output
+    assert "чем хочет помогать" in russian and "interests" not in russian, russian
 
 
 def test_exports_never_carry_a_formula(runner: CliRunner, project: Path, store_url: str,

@@ -176,7 +176,11 @@ def test_a_taken_port_names_the_channel_and_the_setting_to_change(tmp_path: Path
 
     message = str(raised.value)
     assert message.startswith(f"cannot start the telegram sandbox on 127.0.0.1:{port}: ")
-    assert "another `outreach sandbox`, `make run` or another program holds it" in message
+    # The likeliest cause first, in words: the demo still running in another window.
+    assert ("the port is taken, most likely by Outreach running in another window "
+            "(`make run`, `outreach run --sandbox` or `outreach sandbox`): stop it there "
+            "with Ctrl+C. If another program holds it:\n") in message
+    assert "Address already in use" not in message
     line = next(number for number, text in enumerate(
         path.read_text(encoding="utf-8").splitlines(), 1) if str(port) in text)
     assert f"{path}:{line}: channels.telegram-sandbox.api_url: change the port to a free " \

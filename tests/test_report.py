@@ -315,3 +315,72 @@ def test_a_period_the_report_cannot_read_is_explained(runner: CliRunner, workdir
     assert result.exit_code == 2, result.output
     assert says in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_first_report_shows_the_one_day_of_member_counts_without_warnings() -> None:
+    """The demo's first report has one day of counts: it used to draw nothing on an axis
+    of four years and print matplotlib's English warning on the terminal."""
+    import io
+    import warnings
+
+    from PIL import Image
+
+    from outreach.report.charts import audience
+    from outreach.report.model import Charts
+    from outreach.stats.audience import AudienceDay
+    from outreach.stats.plotting import SERIES
+
+    days = [AudienceDay("vk-sandbox", dt.date(2026, 12, 2), 1200, None, 0, 0)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # matplotlib warns with UserWarning
+        _title, png = audience(Charts(audience=days))
+    colour = tuple(int(SERIES[0][i:i + 2], 16) for i in (1, 3, 5))
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    painted = sum(count for count, pixel in image.getcolors(1 << 24) or []
+                  if sum(abs(a - b) for a, b in zip(pixel, colour, strict=True)) < 30)
+    # The legend's sample line alone paints about 190 pixels; the day's dot as many again.
+    assert painted > 300
+
+
+def test_a_long_centre_name_never_runs_under_the_page_number(runner: CliRunner,
+                                                             project: Path) -> None:
+    from pypdf import PdfReader
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from outreach.report.pdf import FONT, _register_fonts
+
+    config = project / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'name = "Центр серебряного волонтёрства"',
+        'name = "Ресурсный центр серебряного волонтёрства Челябинской области"'),
+        encoding="utf-8")
+    result = runner.invoke(cli, ["report", "--period", "2026-Q4", "--format", "pdf",
+                                 "--out", "q4.pdf"], env={"OUTREACH_LANG": "ru"})
+    assert result.exit_code == 0, result.output
+    _register_fonts()
+    bottom: list[tuple[float, float, str]] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if text.strip() and tm[5] < 40:  # the footer's band, under 14 mm
+            bottom.append((tm[4], tm[5], text))
+
+    PdfReader(project / "q4.pdf").pages[0].extract_text(visitor_text=visit)
+    texts = " ".join(t for _x, _y, t in sorted(bottom, key=lambda b: (-b[1], b[0])))
+    assert "Ресурсный центр серебряного волонтёрства Челябинской области" in texts
+    assert "страница 1 из" in texts
+    number = next(b for b in bottom if b[2].startswith("страница"))
+    for x, y, text in bottom:
+        if text is not number[2] and abs(y - number[1]) < 1:
+            assert x + stringWidth(text, FONT, 7.5) < number[0], text
+
+
+def test_no_word_of_a_pdf_table_is_cut_in_two(runner: CliRunner, project: Path) -> None:
+    """Narrow columns broke «Муниципалитет» into «Муницип алитет» and a channel's name
+    «vk-sandbox» into «vk-sandbo x»; each column is now at least as wide as its longest
+    word."""
+    result = runner.invoke(cli, ["report", "--period", "2026-Q4", "--format", "pdf",
+                                 "--out", "q4.pdf"], env={"OUTREACH_LANG": "ru"})
+    assert result.exit_code == 0, result.output
+    text = pdf_text(project / "q4.pdf")
+    for word in ("Муниципалитет", "Мероприятия", "Подписчиков", "Благополучатели"):
+        assert word in text, word

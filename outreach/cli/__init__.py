@@ -39,7 +39,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                 N_("Figures entered by hand for the report: seminars, agreements...")),
     "run": ("outreach.cli.run", "run", N_("Run the service: schedule, publish, collect.")),
     "sandbox": ("outreach.cli.sandbox", "sandbox",
-                N_("Start local fakes of VK and Telegram for rehearsals.")),
+                N_("Start local fakes of VK, Telegram, MAX and Odnoklassniki for rehearsals.")),
     "signups": ("outreach.cli.signups", "signups",
                 N_("New volunteers: add, import, list, export and forget sign-ups.")),
     "stats": ("outreach.cli.stats", "stats", N_("What each campaign and channel earned.")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +18,8 @@ from outreach.config.template import (
     template_dir,
 )
 from outreach.errors import NotFoundError
-from outreach.i18n import N_, _, format_number, ngettext
+from outreach.i18n import N_, _, activate, format_number, ngettext
+from outreach.i18n.choice import ENV, config_language
 
 if TYPE_CHECKING:
     from outreach.cli import App
@@ -53,6 +55,12 @@ def init(app: App, folder: Path | None, samples: bool) -> None:
             )
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(example, target)
+        # The language was chosen before this file existed (from the system's
+        # locale, often English); from here on the folder speaks the one it names,
+        # as every later command will (docs/i18n.md), unless OUTREACH_LANG says.
+        written = config_language(target)
+        if written and not os.environ.get(ENV, "").strip():
+            activate(written)
         click.echo(_("Created {path} from {example}: edit it to describe your centre.").format(
             path=target, example=EXAMPLE))
         # The example's watermark names the sample logo; the centre replaces it.

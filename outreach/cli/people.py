@@ -33,6 +33,41 @@ ACTIONS = {
     "publication-retried": _l("publication retried"),
 }
 
+# A detail's keys as a table names them; values that are ids, reasons or buttons stay.
+DETAILS = {
+    "photos": _l("photos"), "role": _l("role"), "expires_at": _l("valid until"),
+    "account": _l("account"), "button": _l("button"), "report": _l("report"),
+    "publication": _l("publication"), "reason": _l("reason"), "form": _l("form"),
+}
+
+
+def _actor_words(actor: str) -> str:
+    """Who acted, for a table: a person by number, the service, a command typed here."""
+    kind, _sep, rest = actor.partition(":")
+    if kind == "person" and rest:
+        return _("person {id}").format(id=rest)
+    if kind == "service":
+        return _("the service")
+    if kind == "cli":
+        return _("command by {user}").format(user=rest) if rest else _("a command")
+    return actor
+
+
+def _detail_words(detail: dict[str, Any], zone: zoneinfo.ZoneInfo | None) -> str:
+    import datetime as dt
+
+    shown = []
+    for key, value in detail.items():
+        if key == "role" and value in ROLES:
+            value = label(value, PersonRole)
+        elif key == "expires_at" and isinstance(value, str):
+            try:
+                value = moment(dt.datetime.fromisoformat(value), zone)
+            except ValueError:
+                pass  # an entry written by hand or by an older version: shown as it is
+        shown.append(f"{DETAILS.get(key, key)}: {value}")
+    return "; ".join(shown)
+
 
 @click.group()
 def people() -> None:
@@ -200,11 +235,12 @@ def _log_row(entry: AuditEntry, fmt: str, zone: zoneinfo.ZoneInfo | None = None
     detail = entry.detail or {}
     return {
         "at": moment(entry.at, zone) if table else (entry.at.isoformat() if entry.at else None),
-        "actor": entry.actor,
+        "actor": _actor_words(entry.actor) if table else entry.actor,
         "action": str(ACTIONS.get(entry.action, entry.action)) if table else entry.action,
         "person": entry.person_id,
         "story": entry.story_id,
-        "detail": (", ".join(f"{k}={v}" for k, v in detail.items()) if fmt != "json"
+        "detail": (_detail_words(detail, zone) if table
+                   else ", ".join(f"{k}={v}" for k, v in detail.items()) if fmt != "json"
                    else detail) or (None if fmt == "json" else ""),
     }
 

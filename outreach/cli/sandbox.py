@@ -17,14 +17,15 @@ if TYPE_CHECKING:
 @click.command()
 @click.pass_obj
 def sandbox(app: App) -> None:
-    """Serve a fake VK, Telegram (every installed platform with a fake) on 127.0.0.1.
+    """Serve fakes of VK, Telegram, MAX and Odnoklassniki (each installed one) on 127.0.0.1.
 
     Each fake listens on the port of the api_url of the channels that rehearse
-    with it (the example config: 8701 and 8702); change that port to run two
-    sandboxes side by side. It prints each fake's address and ready-made
-    tokens; the fakes keep their posts and members under <paths.data>/sandbox
-    between runs. `outreach run --sandbox` starts the same fakes inside the
-    service. Stop with Ctrl-C.
+    with it (the example config: 8701 for VK, 8702 Telegram, 8703 MAX, 8704
+    Odnoklassniki); change that port to run two sandboxes side by side. It
+    prints each fake's address and ready-made tokens; the fakes keep their
+    posts and members in the sandbox folder inside the data folder (`paths.data`
+    in config.toml, `.outreach` by default) between runs. `outreach run
+    --sandbox` starts the same fakes inside the service. Stop with Ctrl-C.
     """
     from outreach.platforms.sandbox import start_sandbox
 

@@ -38,9 +38,19 @@ HEADERS = {**SHARED_HEADERS, "contact": _l("Contact"), "interests": _l("Would he
            "group": _l("Group"), "phone_from": _l("Phone given by"), "started": _l("Started"),
            "last_message": _l("Last message"), "step": _l("Step"),
            "erased_after": _l("Erased after"), "merged_into": _l("Merged into"),
-           "came from": _l("Came from"), "same phone as": _l("Same phone as"),
+           "came from": _l("Code given to"), "same phone as": _l("Same phone as"),
            "person": _l("Account"), "dialog": _l("Dialog"), "code_given": _l("Code given"),
-           "came_from": _l("Came from"), "story_title": _l("Story title")}
+           "came_from": _l("Came from"), "story_title": _l("Story title"),
+           # Not the shared "Source": a card shows both, and both read «Откуда» in Russian.
+           "source": _l("Signed up via")}
+# The bot's question an unfinished dialog stopped at, as a table names it (outreach/signups/
+# desk.py's steps); JSON and CSV keep the step's identifier.
+STEPS = {"consent": _l("consent"), "name": _l("name"), "phone": _l("phone"),
+         "municipality": _l("where they live"), "municipality_other": _l("where they live"),
+         "interests": _l("what they would help with"),
+         "interests_other": _l("what they would help with")}
+# A card's line names where a table's header («НОМЕР», also the metavar) would shout.
+CARD_HEADERS = {"id": _l("Number")}
 # Where the person lives, as they gave it (stats --by municipality is where the story was).
 LIST_HEADERS = {**HEADERS, "municipality": _l("Lives in")}
 
@@ -71,6 +81,17 @@ def _phone_from(row: Any, person: bool) -> str | None:
     if row.phone_confirmed:
         return _("{platform} account").format(platform=row.source)
     return _("coordinator") if row.source in COORDINATOR_SOURCES else _("typed")
+
+
+def _step_words(step: str | None, fmt: str) -> str | None:
+    return str(STEPS[step]) if fmt == "table" and step in STEPS else step
+
+
+def _source_words(source: str | None) -> str | None:
+    """How a sign-up was taken, for a person: a coordinator's, or the platform's bot."""
+    words = {"offline": _("a coordinator (phone or in person)"),
+             "csv": _("a file of paper forms")}
+    return words[source] if source in words else source
 
 
 def _came_from_words(kind: str, where: Origin | None) -> str:
@@ -110,7 +131,8 @@ def _row(item: Listed, zone: zoneinfo.ZoneInfo, masked: bool, fmt: str,
         "name": row.name, "phone": phone, "contact": row.contact,
         "phone_from": _phone_from(row, person),
         "merged_into": row.merged_into,
-        "municipality": row.municipality, "interests": row.interests, "source": row.source,
+        "municipality": row.municipality, "interests": row.interests,
+        "source": _source_words(row.source) if person else row.source,
         "came_from": _came_from_words(kind, where) if person else kind,
         "story": where.story_id if where else None,
         "story_title": where.story_title if where else None,
@@ -222,7 +244,8 @@ def _list_unfinished(app: App, zone: zoneinfo.ZoneInfo, fmt: str) -> None:
             rows.append({  # nothing of what they said: only that a dialog is there
                 "id": row.id, "started": shown["created"],
                 "last_message": moment(last, zone) if fmt == "table" else last,
-                "step": (row.dialog or {}).get("step"), "status": shown["status"],
+                "step": _step_words((row.dialog or {}).get("step"), fmt),
+                "status": shown["status"],
                 "source": row.source, "channel": shown["channel"], "code": shown["code"],
                 "erased_after": moment(erased, zone) if fmt == "table" else erased})
     echo_rows(rows, UNFINISHED_COLUMNS, fmt, empty=_("No unfinished sign-ups."),
@@ -247,7 +270,8 @@ def show(app: App, signup_id: int) -> None:
         shown["came from"] = item.origin.describe()
     if same:
         shown["same phone as"] = ", ".join(str(signup_id) for signup_id in same)
-    for line in aligned([(_header(key), value) for key, value in shown.items()
+    for line in aligned([(str(CARD_HEADERS.get(key) or _header(key)), value)
+                         for key, value in shown.items()
                          if value is not None]):
         click.echo(line)
 

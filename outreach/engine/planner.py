@@ -166,7 +166,10 @@ def _plan_slot(store: Store, config: Config, spec: CampaignSpec, campaign_id: in
                                           slot=_local(spec, slot)))
     else:
         log.warning(_("Campaign {slug}: slot {slot} has no approved story left to "
-                      "publish").format(slug=spec.slug, slot=_local(spec, slot)))
+                      "publish: import and approve new ones (`outreach content import`, "
+                      "`outreach content approve`) or let stories come again "
+                      "(`reuse_after_days` in the campaign file)").format(
+                          slug=spec.slug, slot=_local(spec, slot)))
     return created
 
 

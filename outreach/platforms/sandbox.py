@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from outreach.errors import ConfigError, OutreachError, Problem
+from outreach.errors import ConfigError, OutreachError, Problem, os_reason
 from outreach.i18n import _
 
 if TYPE_CHECKING:
@@ -177,9 +177,14 @@ def _start(config: Config, name: str, plugin: type[Channel], plan: _Plan,
 
 def _cannot_listen(config: Config, name: str, plugin: type[Channel], plan: _Plan, port: int,
                    exc: OSError) -> OutreachError:
-    reason = exc.strerror or str(exc)
     if exc.errno == errno.EADDRINUSE:
-        reason += _(" (another `outreach sandbox`, `make run` or another program holds it)")
+        # Most often the demo is still running in another window: say that first, since
+        # the changes the message goes on to suggest are for a port another program holds.
+        reason = _("the port is taken, most likely by Outreach running in another window "
+                   "(`make run`, `outreach run --sandbox` or `outreach sandbox`): stop it "
+                   "there with Ctrl+C. If another program holds it")
+    else:
+        reason = os_reason(exc)
     if not plan.channels:
         return OutreachError(_("cannot start the {name} sandbox on port {port}: {reason}")
                              .format(name=name, port=port, reason=reason))

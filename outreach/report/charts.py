@@ -4,6 +4,7 @@ writes the title as text above the picture, so it can be searched and copied."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import TYPE_CHECKING
 
@@ -85,5 +86,24 @@ def audience(charts: Charts) -> tuple[str, bytes]:
     """Each community's members, one line per channel, day by day."""
     from outreach.stats.audience_chart import audience_figure
 
-    return _("Community members"), _png(audience_figure(
-        charts.audience, width=WIDTH, height=HEIGHT, title="", joins=False))
+    figure = audience_figure(charts.audience, width=WIDTH, height=HEIGHT, title="",
+                             joins=False)
+    counted = {d.day for d in charts.audience if d.members is not None}
+    if len(counted) == 1:
+        _one_day(figure, counted.pop())
+    return _("Community members"), _png(figure)
+
+
+def _one_day(figure: Figure, day: dt.date) -> None:
+    """A first report, with one day of counts: a line of one point draws nothing, and
+    matplotlib spreads that day over years of axis (and warns in English on the
+    terminal). Show each count as a dot, on a week around the day."""
+    for axes in figure.axes:
+        for line in axes.get_lines():
+            line.set_marker("o")
+        if axes.get_lines():
+            # matplotlib.dates is not annotated.
+            axes.set_xlim(day - dt.timedelta(days=3), day + dt.timedelta(days=3))  # type: ignore[arg-type]
+            from matplotlib.dates import DayLocator
+
+            axes.xaxis.set_major_locator(DayLocator())  # type: ignore[no-untyped-call]

@@ -92,8 +92,32 @@ def _widths(section: Section, usable: float) -> list[float]:
                        *(min(45, len(str(r[i] or ""))) for r in section.rows[:200])], default=8)
                for i in texts}
     weight = sum(max(6, n) for n in longest.values())
-    return [free * max(6, longest[i]) / weight if i in texts
-            else fixed.get(c.kind, NUMBER_MM * mm) for i, c in enumerate(columns)]
+    widths = [free * max(6, longest[i]) / weight if i in texts
+              else fixed.get(c.kind, NUMBER_MM * mm) for i, c in enumerate(columns)]
+    return _unbroken(section, widths, texts)
+
+
+def _unbroken(section: Section, widths: list[float], texts: list[int]) -> list[float]:
+    """Widen each column to its longest word («Муниципалитет», «Подписчиков»), taking the
+    room from text columns that have some to spare, so no word is cut in two; as they
+    were when the page has no room for that."""
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    def narrowest(i: int) -> float:
+        words = [(w, BOLD, 7.5) for w in section.columns[i].header.split()]
+        words += [(w, FONT, 8.5) for r in section.rows[:200] for w in str(r[i] or "").split()]
+        longest = max((stringWidth(w, font, size) for w, font, size in words), default=0.0)
+        return min(longest + 12.5, 45 * mm)  # reportlab pads a cell 6 points a side
+
+    need = [narrowest(i) for i in range(len(widths))]
+    short = sum(max(0.0, n - w) for n, w in zip(need, widths, strict=True))
+    spare = {i: widths[i] - need[i] for i in texts if widths[i] > need[i]}
+    if not short or sum(spare.values()) < short:
+        return widths
+    given = sum(spare.values())
+    return [max(w, n) - (spare[i] * short / given if i in spare else 0.0)
+            for i, (w, n) in enumerate(zip(widths, need, strict=True))]
 
 
 def _table(section: Section, report: Report, usable: float, styles: dict[str, Any],
@@ -231,6 +255,8 @@ def _story(report: Report, usable: float, styles: dict[str, Any]) -> list[Flowab
 def write_pdf(report: Report, path: Path) -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import SimpleDocTemplate
 
@@ -258,9 +284,16 @@ def write_pdf(report: Report, path: Path) -> Path:
                 self.__dict__.update(page)
                 self.setFont(FONT, 7.5)
                 self.setFillGray(0.35)
-                self.drawString(MARGIN_MM * mm, 9 * mm, footer)
-                self.drawRightString(A4[0] - MARGIN_MM * mm, 9 * mm, _(
-                    "page {page} of {count}").format(page=self.getPageNumber(), count=count))
+                number = _("page {page} of {count}").format(page=self.getPageNumber(),
+                                                             count=count)
+                self.drawRightString(A4[0] - MARGIN_MM * mm, 9 * mm, number)
+                # A centre's full name is long: the footer wraps short of the page
+                # number, its first line highest, instead of running under it.
+                room = usable - stringWidth(number, FONT, 7.5) - 6 * mm
+                lines = simpleSplit(footer, FONT, 7.5, room)[:3]
+                for row, line in enumerate(lines):
+                    self.drawString(MARGIN_MM * mm, (9 + 3.2 * (len(lines) - 1 - row)) * mm,
+                                    line)
                 super().showPage()
             super().save()
 

@@ -14,6 +14,7 @@ views): a sum counts only the publications that reported the figure, and
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import zoneinfo
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -57,11 +58,11 @@ class StatsReport:
     audience: list[AudienceChange]
     warnings: list[SlotWarning]
     unattributed_signups: int
-    stories: dict[int, StoryInfo]
+    stories: dict[int, StoryInfo]  # the rows' (by story) and the top stories'
     funnel: list[FunnelRow] = field(default_factory=list)
 
 
-def _roll_up(grains: Iterable[Grain]) -> dict[tuple[Any, ...], Figures]:
+def _summed(grains: Iterable[Grain]) -> dict[tuple[Any, ...], list[int]]:
     """Put together the publications' and the sign-ups' sums of each key."""
     sums: dict[tuple[Any, ...], list[int]] = {}
     for grain in grains:
@@ -71,7 +72,11 @@ def _roll_up(grains: Iterable[Grain]) -> dict[tuple[Any, ...], Figures]:
             sums[k] = list(grain.vector)
         else:
             sums[k] = [a + b for a, b in zip(total, grain.vector, strict=True)]
-    return {k: Figures.from_vector(v) for k, v in sums.items()}
+    return sums
+
+
+def _roll_up(grains: Iterable[Grain]) -> dict[tuple[Any, ...], Figures]:
+    return {k: Figures.from_vector(v) for k, v in _summed(grains).items()}
 
 
 def _sort_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -121,16 +126,17 @@ def compute_stats(store: Readable, *, zone: zoneinfo.ZoneInfo, since: dt.datetim
                                           lambda on: _add_sections(report, on, scope)])
             grains = found["rows"]
             by_story = grains if by == "story" else found["stories"]
-        report.stories = queries.story_infos(
-            reader, {g.key[0] for g in by_story if g.key[0] is not None})
+        # Ranked on the sums, made into Figures for the top ones only (of thousands).
+        top = [] if rows_only else heapq.nlargest(
+            TOP_STORIES, _summed(g for g in by_story if g.key[0] is not None).items(),
+            key=lambda item: (Figures.rank_of(item[1]), -item[0][0]))
+        shown = {g.key[0] for g in grains if g.key[0] is not None} if by == "story" else set()
+        report.stories = queries.story_infos(reader, shown | {k[0] for k, _ in top})
     groups = _roll_up(grains)
     report.rows = [StatsRow(k, groups[k]) for k in sorted(groups, key=_sort_key)]
     for row in report.rows:
         report.total.merge(row.figures)
-    story_sums = _roll_up(g for g in by_story if g.key[0] is not None)
-    ranked = sorted(story_sums.items(), key=lambda item: (item[1].rank(), -item[0][0]),
-                    reverse=True)
-    report.top_stories = [(report.stories[k[0]], f) for k, f in ranked[:TOP_STORIES]
+    report.top_stories = [(report.stories[k[0]], Figures.from_vector(v)) for k, v in top
                           if k[0] in report.stories]
     return report
 

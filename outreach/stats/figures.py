@@ -47,9 +47,11 @@ class Figures:
         """Likes, shares, comments and reactions that were reported, together."""
         return sum(self.sums[m] or 0 for m in INTERACTIONS)
 
-    def rank(self) -> tuple[int, int]:
-        """Top stories: by sign-ups, then by views and likes (the known ones)."""
-        return self.signups, (self.sums["views"] or 0) + (self.sums["likes"] or 0)
+    @staticmethod
+    def rank_of(vector: Sequence[int]) -> tuple[int, int]:
+        """Top stories: by sign-ups, then by views and likes (the known ones), read off
+        the ``vector`` ``from_vector`` takes (the sum of a metric none knew is 0)."""
+        return vector[1], vector[2 + METRICS.index("views")] + vector[2 + METRICS.index("likes")]
 
 
 @dataclass(frozen=True)

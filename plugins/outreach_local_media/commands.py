@@ -12,12 +12,23 @@ from typing import TYPE_CHECKING
 
 import click
 
-from outreach.commands import N_, Outreach, _, echo_rows, format_option, pass_outreach
+from outreach.commands import (
+    N_,
+    Outreach,
+    _,
+    echo_rows,
+    format_option,
+    lazy_gettext,
+    pass_outreach,
+)
 
 if TYPE_CHECKING:
     from outreach_local_media import LocalMediaChannel
 
 PLACEMENT_COLUMNS = ("campaign", "placement", "kind", "short_code", "signups", "link")
+PLACEMENT_HEADERS = {"short_code": lazy_gettext("Short code"), "link": lazy_gettext("Link")}
+# A table reads a code's kind in words; JSON and CSV keep the identifier.
+KINDS = {"placement": lazy_gettext("place"), "outlet": lazy_gettext("outlet")}
 
 
 @click.group()
@@ -102,14 +113,14 @@ def placements(outreach: Outreach, channel_name: str | None, fmt: str) -> None:
     rows = [{
         "campaign": place.campaign,
         "placement": place.placement,
-        "kind": place.kind,
+        "kind": str(KINDS.get(place.kind, place.kind)) if fmt == "table" else place.kind,
         "short_code": place.short_code,
         "signups": place.signups,
         # The link a coordinator copies into print: with the code people can type.
         "link": channel.signup_link(place.short_code or place.code)
         if channel is not None else None,
     } for place in found]
-    echo_rows(rows, PLACEMENT_COLUMNS, fmt,
+    echo_rows(rows, PLACEMENT_COLUMNS, fmt, headers=PLACEMENT_HEADERS,
               empty=_("No placements yet: add placements to a campaign file "
                       "(see docs/posters.md) or outlets to the poster channel."))
 

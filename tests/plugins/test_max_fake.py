@@ -118,7 +118,8 @@ def test_a_restarted_sandbox_numbers_updates_on_so_a_saved_marker_still_reads(
     again.start()
     try:
         channel = make_channel(tmp_path / "two", again)
-        again.simulate_person("D", "quiet")
+        newcomer = again.simulate_person("D", "quiet")
+        assert newcomer == 4_000_004  # not the last run's first person, whom the bot knows
         answer = channel.client().updates(marker, 0, 100, ["bot_started"])
         assert [u["payload"] for u in answer["updates"]] == ["D"]
         assert answer["marker"] == marker + 1

@@ -310,6 +310,7 @@ def test_a_service_killed_during_a_long_poll_is_one_line_not_a_traceback(
     time.sleep(0.2)
     [line] = [r.getMessage() for r in caplog.records if r.name == "outreach.sandbox"]
     assert line.startswith("telegram sandbox: a client hung up before its answer was sent (")
+    assert "nothing is lost" in line and "Error" not in line  # no exception name to read
     assert "Traceback" not in capfd.readouterr().err
 
 
@@ -526,3 +527,15 @@ def test_a_reaction_count_older_than_24_hours_is_gone(fake: FakeTelegram) -> Non
     with fake.state.lock:
         chat = fake.state.find_chat(CHANNEL)
         assert sum(fake.state.reactions_now(chat, fake.messages(CHANNEL)[0])) > 0
+
+
+def test_a_sandbox_run_again_never_reuses_an_earlier_runs_people(tmp_path: Path) -> None:
+    """The service remembers each Telegram user who signed up: a new simulated person with
+    an earlier run's user id was greeted "Здравствуйте снова!" and overwrote that sign-up."""
+    with FakeTelegram(tmp_path) as first:
+        earlier = {first.simulate_person("MAC-1").user_id for _ in range(3)}
+    with FakeTelegram(tmp_path) as again:
+        later = again.simulate_person("MAC-1").user_id
+    assert later not in earlier
+    with FakeTelegram(tmp_path) as returning:  # a person asked back by id is still that one
+        assert returning.simulate_person("MAC-1", user_id=min(earlier)).user_id == min(earlier)

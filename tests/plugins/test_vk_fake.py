@@ -190,6 +190,15 @@ def test_the_world_survives_a_restart(tmp_path: Path) -> None:
     assert list((tmp_path / "sandbox" / "photos").iterdir())
 
 
+def test_a_sandbox_run_again_never_reuses_an_earlier_runs_people(tmp_path: Path) -> None:
+    """The service remembers each VK user who signed up: a new simulated person with an
+    earlier run's id would be greeted "again" and overwrite that sign-up."""
+    with FakeVK(tmp_path / "sandbox", speed=1000) as first:
+        earlier = {first.people.new_id() for _ in range(3)}
+    with FakeVK(tmp_path / "sandbox", speed=1000) as again:
+        assert again.people.new_id() not in earlier
+
+
 def test_counts_are_seeded_and_deterministic(tmp_path: Path) -> None:
     seen = []
     for _ in range(2):
@@ -244,4 +253,5 @@ def test_a_service_killed_during_a_long_poll_is_one_line_not_a_traceback(
         time.sleep(0.2)
     [line] = [r.getMessage() for r in caplog.records if r.name == "outreach.sandbox"]
     assert line.startswith("vk sandbox: a client hung up before its answer was sent (")
+    assert "nothing is lost" in line and "Error" not in line  # no exception name to read
     assert "Traceback" not in capfd.readouterr().err

@@ -85,7 +85,6 @@ class FakeMax(FakePlatform):
         #: (operation, status, body) of every answer sent, newest last, for checking shapes.
         self.responses: deque[tuple[str, int, Any]] = deque(maxlen=log_size)
         self.too_many = 0  # how many 429 answers were sent
-        self._next_person = FIRST_PERSON_ID
         self._serving: Serving | None = None
         self._lock = threading.Lock()
 
@@ -188,9 +187,10 @@ class FakeMax(FakePlatform):
 
         Behaviours: complete, abandon, refuse, photo, quiet (see fake.people).
         """
-        with self._lock:
-            if user_id is None:
-                user_id, self._next_person = self._next_person, self._next_person + 1
+        if user_id is None:
+            with self.store.lock:
+                user_id = FIRST_PERSON_ID + self.store.world.people_made
+                self.store.world.people_made += 1
         person = make_person(user_id, code, behaviour, self.store.world.seed)
         self.people[person.id] = person
         person.transcript.append(("person", "/start"))

@@ -66,6 +66,9 @@ class World:
     revoked: list[str] = field(default_factory=list)  # token names
     updates_given: int = 0  # updates numbered so far (GET /updates' markers go on from here)
     next_id: int = 1
+    #: Simulated people made so far: a new person's id is never an earlier run's, whom the
+    #: service remembers (its bot would greet a stranger "again" and overwrite a sign-up).
+    people_made: int = 0
 
     def new_id(self) -> int:
         self.next_id += 1

@@ -124,7 +124,9 @@ class People:
             raise ValueError(f"behaviour must be one of {', '.join(BEHAVIOURS)}")
         rng = rng or self._rng
         answers = dict(answers or {})
-        user_id = user_id or FIRST_USER_ID + len(self.persons)
+        if not user_id:
+            user_id = FIRST_USER_ID + self.state.people_made
+            self.state.people_made += 1
         digits = f"9{rng.randrange(10 ** 9):09d}"
         phone = rng.choice(PHONE_STYLES).format(a=digits[:3], b=digits[3:6], c=digits[6:8],
                                                 d=digits[8:])

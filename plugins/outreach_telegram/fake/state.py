@@ -97,6 +97,9 @@ class FakeState:
         self.webhook: dict[str, Any] | None = None  # setWebhook's settings (fake.webhooks)
         self.clock_offset = 0.0  # fake seconds added by advance()
         self.next_update_id = 1
+        #: Simulated people made so far, kept between runs: a new person's user id is never
+        #: an earlier run's, whom the service remembers (its bot would greet them "again").
+        self.people_made = 0
         self.allowed_updates: list[str] = []
         self.emitted: dict[tuple[int, int], list[int]] = {}
         self.sent_chat: dict[int, deque[float]] = {}
@@ -287,7 +290,8 @@ class FakeState:
         if self.data_dir is None:
             return
         data = {"chats": [asdict(c) for c in self.chats.values()],
-                "next_update_id": self.next_update_id, "emitted":
+                "next_update_id": self.next_update_id, "people_made": self.people_made,
+                "emitted":
                 [[k[0], k[1], v] for k, v in self.emitted.items()]}
         # The simulated people's chats, with their names and phones: the owner's alone.
         write_private(self.data_dir / "telegram-fake.json", json.dumps(data, ensure_ascii=False))
@@ -300,5 +304,6 @@ class FakeState:
         for chat in data["chats"]:
             self.chats[chat["id"]] = FakeChat(**chat)
         self.next_update_id = data["next_update_id"]
+        self.people_made = data.get("people_made", 0)  # files of older versions lack it
         self.emitted = {(a, b): v for a, b, v in data["emitted"]}
         return True

@@ -60,7 +60,7 @@ class FakeVK(FakePlatform):
         self.messenger.photo_exists = self._photo_exists
         self.messenger.member_joined = self._member_joined
         self.media = Media()
-        self.people = People(self.messenger, self.clock, seed)
+        self.people = People(self.messenger, self.clock, seed, self.store.world)
         if crowd:
             self.methods.on_post = Crowd(self.people, self.store.world.group_id, seed).on_post
         self.limiter = ArrivalLimit(rate_window)

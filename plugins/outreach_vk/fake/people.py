@@ -32,6 +32,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from outreach_vk.fake.state import World
+
 if TYPE_CHECKING:
     from outreach_vk.fake.bot import Messenger, Sent
     from outreach_vk.fake.state import Clock
@@ -177,17 +179,20 @@ class People:
     #: Fake seconds a person takes to read a message and answer.
     THINK = (5.0, 40.0)
 
-    def __init__(self, messenger: Messenger, clock: Clock, seed: str) -> None:
+    def __init__(self, messenger: Messenger, clock: Clock, seed: str,
+                 world: World | None = None) -> None:
+        """``world``: the fake's saved state, which counts the people made across runs."""
         self.messenger = messenger
         self.seed = seed
         self.timeline = Timeline(clock)
         self.people: dict[int, Person] = {}
-        self._next_id = itertools.count(FIRST_PERSON_ID)
+        self._world = world if world is not None else World(seed=seed, group_id=0)
         self._lock = threading.Lock()
 
     def new_id(self) -> int:
         with self._lock:
-            return next(self._next_id)
+            self._world.people_made += 1
+            return FIRST_PERSON_ID + self._world.people_made - 1
 
     def arrive(self, code: str | None, behaviour: str = "complete",
                user_id: int | None = None, ref_source: str | None = None) -> int:

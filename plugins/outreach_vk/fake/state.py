@@ -84,6 +84,9 @@ class World:
     daily: dict[str, Any] = field(default_factory=dict)
     revoked: list[str] = field(default_factory=list)  # token names
     next_id: int = 1
+    #: Simulated people made so far: a new person's id is never an earlier run's, whom the
+    #: service remembers (its bot would greet a stranger "again" and overwrite a sign-up).
+    people_made: int = 0
     now: float | None = None  # the fake clock when saved
 
     def tokens(self) -> dict[str, Token]:
