@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fake_support import wait_until as wait_for
 from PIL import Image
 
@@ -184,3 +185,17 @@ class Desk(SignupDesk):
 
     def delivered(self, channel: str, message: Incoming) -> None:
         self.delivered_events.append(message.event)
+
+
+@pytest.fixture(name="fake")
+def max_fake(tmp_path: Path) -> Iterator[FakeMax]:
+    """``fake``: a running fake MAX whose answers are checked against the schema."""
+    yield from running_fake(tmp_path)
+
+
+@pytest.fixture(name="channel")
+def max_channel(tmp_path: Path, fake: FakeMax) -> Iterator[MaxChannel]:
+    """``channel``: the MAX channel on ``fake``, closed after the test."""
+    made = make_channel(tmp_path, fake)
+    yield made
+    made.close()

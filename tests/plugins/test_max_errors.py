@@ -3,30 +3,22 @@ outages; and ``outreach channels check`` saying what to do."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 from click.testing import CliRunner
-from max_support import make_channel, post, running_fake
+from max_support import (  # noqa: F401  (max_fake, max_channel: the fixtures)
+    make_channel,
+    max_channel,
+    max_fake,
+    post,
+)
 
 from outreach.channels import AuthError, PermanentError, RateLimitedError, TransientError
 from outreach.cli import cli
 from outreach_max import MaxChannel
 from outreach_max.fake import FakeMax
-
-
-@pytest.fixture
-def fake(tmp_path: Path) -> Iterator[FakeMax]:
-    yield from running_fake(tmp_path)
-
-
-@pytest.fixture
-def channel(tmp_path: Path, fake: FakeMax) -> Iterator[MaxChannel]:
-    made = make_channel(tmp_path, fake)
-    yield made
-    made.close()
 
 
 def test_a_few_429s_are_waited_out_and_the_post_goes_once(channel: MaxChannel,

@@ -3,23 +3,22 @@ runs, and the channel's settings checked before anything starts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 from fake_support import mode
-from max_support import make_channel, post, running_fake, wait_for
+from max_support import (
+    make_channel,
+    max_fake,  # noqa: F401  (the fixtures)
+    post,
+    wait_for,
+)
 
 from outreach_max import MaxChannel
 from outreach_max.fake import FakeMax
 from outreach_max.fake.state import CHANNEL_ID
 from outreach_testing import make_registry, make_test_config
-
-
-@pytest.fixture
-def fake(tmp_path: Path) -> Iterator[FakeMax]:
-    yield from running_fake(tmp_path)
 
 
 def test_more_than_30_requests_in_a_window_get_429() -> None:

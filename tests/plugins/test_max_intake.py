@@ -4,29 +4,22 @@ replies with buttons out, order per person, restarts that lose and repeat nothin
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from max_support import Desk, make_channel, running_fake, wait_for
+from max_support import (  # noqa: F401  (max_fake, max_channel: the fixtures)
+    Desk,
+    make_channel,
+    max_channel,
+    max_fake,
+    wait_for,
+)
 
 from outreach.channels import Incoming, Reply
 from outreach_max import MaxChannel
 from outreach_max.fake import FakeMax
 from outreach_max.intake import incoming_from
 from outreach_max.keyboards import keyboard_for
-
-
-@pytest.fixture
-def fake(tmp_path: Path) -> Iterator[FakeMax]:
-    yield from running_fake(tmp_path)
-
-
-@pytest.fixture
-def channel(tmp_path: Path, fake: FakeMax) -> Iterator[MaxChannel]:
-    made = make_channel(tmp_path, fake)
-    yield made
-    made.close()
 
 
 def test_a_deep_link_start_a_typed_start_and_chats_that_are_not_dialogs() -> None:

@@ -4,27 +4,19 @@ audience, reconcile."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from max_support import make_channel, photo, post, running_fake
+from max_support import (  # noqa: F401  (max_fake, max_channel: the fixtures)
+    max_channel,
+    max_fake,
+    photo,
+    post,
+)
 
 from outreach.channels import PermanentError, PostPhoto, TransientError
 from outreach_max import MaxChannel
 from outreach_max.fake import FakeMax
-
-
-@pytest.fixture
-def fake(tmp_path: Path) -> Iterator[FakeMax]:
-    yield from running_fake(tmp_path)
-
-
-@pytest.fixture
-def channel(tmp_path: Path, fake: FakeMax) -> Iterator[MaxChannel]:
-    made = make_channel(tmp_path, fake)
-    yield made
-    made.close()
 
 
 def three_photos(folder: Path) -> tuple:

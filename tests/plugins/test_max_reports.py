@@ -6,14 +6,17 @@ MAX's schema when each test ends (max_support.running_fake)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from fake_support import waited
 from fieldreport_support import PressRecorder, jpeg
-from max_support import make_channel, running_fake
+from max_support import (  # noqa: F401  (max_fake, max_channel: the fixtures)
+    max_channel,
+    max_fake,
+    running_fake,
+)
 
 from outreach.channels import Card, Incoming, IncomingFile, PermanentError
 from outreach.cli import cli
@@ -25,18 +28,6 @@ from outreach_max.intake import incoming_from
 from outreach_testing import make_test_config
 
 PERSON, COORDINATOR = 4_300_001, 4_300_002
-
-
-@pytest.fixture
-def fake(tmp_path: Path) -> Iterator[FakeMax]:
-    yield from running_fake(tmp_path)
-
-
-@pytest.fixture
-def channel(tmp_path: Path, fake: FakeMax) -> Iterator[MaxChannel]:
-    made = make_channel(tmp_path, fake)
-    yield made
-    made.close()
 
 
 def last_incoming(fake: FakeMax) -> Incoming:

@@ -3,23 +3,21 @@ errors alike, and a checker that does catch a wrong shape."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import requests
-from max_support import photo, problems, running_fake, spec
+from max_support import (
+    max_fake,  # noqa: F401  (the fixtures)
+    photo,
+    problems,
+    spec,
+)
 
 from outreach_max.fake import FakeMax
 from outreach_max.fake.state import CHANNEL_ID
 
 SERVED = ["GET /me", "GET /chats/{chatId}", "GET /chats/{chatId}/members/me",
           "POST /uploads", "POST /messages", "GET /messages", "GET /updates", "POST /answers"]
-
-
-@pytest.fixture
-def fake(tmp_path: Path) -> Iterator[FakeMax]:
-    yield from running_fake(tmp_path)
 
 
 def test_every_served_operation_is_in_the_schema() -> None:

@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 import requests
-from max_support import Desk, make_channel, running_fake, wait_for
+from max_support import (
+    Desk,
+    make_channel,
+    max_fake,  # noqa: F401  (the fixtures)
+    wait_for,
+)
 
 from outreach.channels import AuthError, PermanentError, Reply
 from outreach_max import MaxChannel
@@ -22,11 +27,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def fake(tmp_path: Path) -> Iterator[FakeMax]:
-    yield from running_fake(tmp_path)
 
 
 @pytest.fixture
