@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import select
@@ -91,3 +92,20 @@ class ReportCentre:
             due=due.isoformat(), channels=json.dumps(sorted(self.config.channels))),
             encoding="utf-8")
         return Service(self.config, self.store, self.registry)
+
+
+def answer_by_buttons(press: Callable[[str], object], waited: Callable[[int], str],
+                      before: int, caption: str, consent: str = "Yes, everyone") -> None:
+    """A reporter who sent photos with ``caption`` answers the report dialog button by button:
+    Done, the suggested title, Today, Миасс, photo report, ``consent``. ``waited(n)`` waits
+    for the bot's ``n``-th message to the reporter and gives its text; ``before`` came earlier."""
+    assert "photos" in waited(before + 1)  # received (or arriving), with "Done"
+    press("✅")
+    assert "3 photos" in waited(before + 2)  # the report has 3 photos
+    assert "What shall we call" in waited(before + 3)
+    press(caption.split("\n")[0][:10])  # the suggested title
+    for step, answer in enumerate(("Today", "Миасс", "📷"), start=4):
+        waited(before + step)
+        press(answer)
+    assert "agree" in waited(before + 7)
+    press(consent)  # "Yes, everyone", not "Yesterday"

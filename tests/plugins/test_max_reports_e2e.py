@@ -11,13 +11,14 @@ reporter and coordinator play a report through.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fake_support import waited
-from fieldreport_support import ReportCentre
+from fieldreport_support import ReportCentre, answer_by_buttons
 from max_support import FastMax, running_fake
 from sqlmodel import select
 
@@ -91,20 +92,10 @@ def centre(workdir: Path, fake: FakeMax, store: Store, store_url: str) -> Iterat
 def tell_report(centre: Centre, user_id: int, photos: list[bytes], caption: str,
                 consent: str = "Yes, everyone") -> None:
     """The reporter sends the photos in one message and answers every question by button."""
-    fake, before = centre.fake, len(centre.said(user_id))
-    fake.send_photos(user_id, photos, caption)
-    assert "3 photos" in centre.wait_said(user_id, before + 1)
-    fake.tap(user_id, "✅")  # Done
-    assert "What shall we call" in centre.wait_said(user_id, before + 3)
-    fake.tap(user_id, caption.split("\n")[0][:10])  # the suggested title
-    centre.wait_said(user_id, before + 4)
-    fake.tap(user_id, "Today")
-    centre.wait_said(user_id, before + 5)
-    fake.tap(user_id, "Миасс")
-    centre.wait_said(user_id, before + 6)
-    fake.tap(user_id, "📷")
-    assert "agree" in centre.wait_said(user_id, before + 7)
-    fake.tap(user_id, consent)  # "Yes, everyone", not "Yesterday"
+    before = len(centre.said(user_id))
+    centre.fake.send_photos(user_id, photos, caption)
+    answer_by_buttons(functools.partial(centre.fake.tap, user_id),
+                      functools.partial(centre.wait_said, user_id), before, caption, consent)
 
 
 @pytest.mark.slow

@@ -8,6 +8,7 @@ lands in the library; a coordinator approves it with the card's button.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import time
 from collections.abc import Callable, Iterator
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fieldreport_support import ReportCentre
+from fieldreport_support import ReportCentre, answer_by_buttons
 from sqlmodel import select
 from telegram_support import telegram_fake  # noqa: F401  (the fake fixture)
 from vk_support import FastVK, running_bot_fake
@@ -129,21 +130,10 @@ def centre(tmp_path: Path, fake: FakeTelegram) -> Iterator[Centre]:
 
 def tell_report(centre: Centre, user_id: int, photos: list[bytes], caption: str) -> None:
     """The reporter sends an album and answers every question with buttons."""
-    fake = centre.fake
     before = len(centre.said(user_id))
-    fake.send_photos(user_id, photos, caption=caption)
-    centre.wait_said(user_id, before + 1)
-    centre.press(user_id, "✅")  # Done
-    centre.wait_said(user_id, before + 3)  # "the report has N photos" and the title question
-    centre.press(user_id, caption.split("\n")[0][:10])  # keep the suggested title
-    centre.wait_said(user_id, before + 4)
-    centre.press(user_id, "Today")
-    centre.wait_said(user_id, before + 5)
-    centre.press(user_id, "Миасс")
-    centre.wait_said(user_id, before + 6)
-    centre.press(user_id, "📷")
-    centre.wait_said(user_id, before + 7)
-    centre.press(user_id, "Yes, everyone")  # not "Yesterday"
+    centre.fake.send_photos(user_id, photos, caption=caption)
+    answer_by_buttons(functools.partial(centre.press, user_id),
+                      lambda n: str(centre.wait_said(user_id, n).get("text", "")), before, caption)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ reporter is told with the links. Strangers and reporters cannot approve.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import json
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fieldreport_support import ReportCentre
+from fieldreport_support import ReportCentre, answer_by_buttons
 from sqlmodel import select
 from telegram_support import telegram_fake  # noqa: F401  (the fake fixture)
 from vk_support import BotVK, running_bot_fake, wait_for
@@ -117,18 +118,8 @@ def tell_report(centre: Centre, user_id: int, photos: list[bytes], caption: str)
     """The reporter sends the photos in one message and answers every question by button."""
     before = len(centre.said(user_id))
     centre.vk.send_photos(user_id, photos, caption)
-    centre.wait_said(user_id, before + 1)  # "3 photos received", with "Done"
-    centre.tap(user_id, "✅")
-    centre.wait_said(user_id, before + 3)  # "the report has 3 photos" and the title question
-    centre.tap(user_id, caption.split("\n")[0][:10])  # the suggested title
-    centre.wait_said(user_id, before + 4)
-    centre.tap(user_id, "Today")
-    centre.wait_said(user_id, before + 5)
-    centre.tap(user_id, "Миасс")
-    centre.wait_said(user_id, before + 6)
-    centre.tap(user_id, "📷")
-    centre.wait_said(user_id, before + 7)
-    centre.tap(user_id, "Yes, everyone")  # not "Yesterday"
+    answer_by_buttons(functools.partial(centre.tap, user_id),
+                      lambda n: centre.wait_said(user_id, n).text, before, caption)
 
 
 @pytest.mark.slow
